@@ -1,0 +1,28 @@
+// `otaudit rules [--element N]`: the rule catalog with elements, IEC 62443 references and safety.
+import type { Command } from "commander";
+import { positiveInt } from "../options.js";
+
+export function registerRules(program: Command): void {
+  program
+    .command("rules")
+    .description("list the rules with their elements, IEC 62443 references, severity and safety class")
+    .option("--element <n>", "only rules mapped to this element (1-12)", positiveInt("--element", 12))
+    .option("--protocol <id>", "only this protocol's rules")
+    .option("--json", "print as JSON", false)
+    .action(async (opts: { element?: number; protocol?: string; json: boolean }) => {
+      const { PLUGINS } = await import("../../../probes/registry.js");
+      const { UsageError } = await import("../../errors.js");
+      if (opts.protocol && !PLUGINS.some((p) => p.id === opts.protocol)) throw new UsageError(`--protocol: unknown protocol '${opts.protocol}'`);
+      const rules = PLUGINS.filter((p) => !opts.protocol || p.id === opts.protocol)
+        .flatMap((p) => p.rules.map((r) => ({ protocol: p.id, ...r.meta })))
+        .filter((r) => !opts.element || r.elements.includes(opts.element));
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(rules, null, 2) + "\n");
+        return;
+      }
+      for (const r of rules) {
+        process.stdout.write(`${r.id.padEnd(34)} ${r.severity.padEnd(9)} ${r.safety.padEnd(10)} el ${r.elements.join(",").padEnd(8)} ${r.iec62443.join(", ").padEnd(24)} ${r.title}\n`);
+      }
+      process.stdout.write(`${rules.length} rules\n`);
+    });
+}

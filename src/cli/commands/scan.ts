@@ -1,0 +1,69 @@
+// `otaudit scan TARGET...`: option declarations (cheap); the work is in ../scan-run.ts.
+import { Command, Option } from "commander";
+import { csvList, logLevel, positiveInt, severity } from "../options.js";
+
+export interface ScanOptions {
+  protocols?: string[];
+  timeout: number;
+  concurrency: number;
+  deadline?: number;
+  json?: string;
+  failOn: "critical" | "high" | "medium" | "low" | "info";
+  credentials?: string;
+  intrusive: boolean;
+  log?: string;
+  logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  evidence?: string;
+  waivers?: string;
+  format?: string[];
+  out?: string;
+  fromFacts?: string;
+  modbusUnits?: string;
+  modbusWrite?: string;
+  snmpWriteOid?: string;
+  color: boolean;
+}
+
+/** Options shared by scan-like commands (scan, sweep, record). */
+export function addAuditOptions(cmd: Command): Command {
+  return cmd
+    .option("--protocols <list>", "protocols to audit, comma separated (ssh,modbus,snmp,opcua); default all", csvList)
+    .option("--timeout <ms>", "timeout of each network operation in milliseconds", positiveInt("--timeout", 600_000), 3000)
+    .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), 32)
+    .option("--deadline <s>", "whole-run deadline in seconds; what was gathered is still written", positiveInt("--deadline", 864_000))
+    .option("--credentials <file>", "YAML credentials file (bench credentials; secrets never on the command line)")
+    .option("--intrusive", "also run intrusive checks: default-credential attempts, write-back tests", false)
+    .option("--modbus-units <list>", "extra Modbus unit ids to try besides 0, 1 and 255")
+    .option("--modbus-write <unit:type:address>", "intrusive write-back test address, e.g. 1:holding:40 (needs --intrusive)")
+    .option("--snmp-write-oid <oid>", "intrusive SNMP write-back OID (default sysLocation.0; needs --intrusive)")
+    .option("--log <file>", "write JSON log lines to this file instead of stderr")
+    .addOption(new Option("--log-level <level>", "log level").argParser(logLevel))
+    .option("--no-color", "no colour on the terminal (NO_COLOR is honoured too)");
+}
+
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option("--json <file>", "write the result document as JSON to FILE ('-' for stdout)")
+    .option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity", severity, "high")
+    .option("--format <list>", "reports to write into --out: json,html,sarif,junit,csv,md", csvList)
+    .option("--out <dir>", "folder for the reports named by --format")
+    .option("--evidence <file>", "vendor evidence file (YAML) for attestation-only elements")
+    .option("--waivers <file>", "waivers file (YAML)");
+}
+
+export function registerScan(program: Command): void {
+  const cmd = program
+    .command("scan")
+    .description("audit devices: TARGET is a host (default ports of every protocol) or a URL such as\nssh://h:22, snmp://h:161, modbus://h:502, modbus+tls://h:802, opc.tcp://h:4840/path")
+    .argument("[target...]", "hosts or service URLs; URLs with the same host form one device")
+    .option("--from-facts <file>", "audit recorded facts instead of live devices (no network)");
+  addOutputOptions(addAuditOptions(cmd));
+  cmd.addHelpText(
+    "after",
+    "\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error,\n3 the audit could not run (nothing reachable, internal error).",
+  );
+  cmd.action(async (targets: string[], opts: ScanOptions) => {
+    const { runScan } = await import("../scan-run.js");
+    process.exitCode = await runScan(targets, opts);
+  });
+}

@@ -1,0 +1,57 @@
+// The demo bench: the bundled "legacy" and "hardened" device profiles served by our simulators on
+// loopback, audited in default mode, shown side by side and written to ./otaudit-demo/result.json.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { PLUGINS } from "../../probes/registry.js";
+import { auditDevices } from "../engine/audit.js";
+import { loadProfile, startProfile, type RunningDevice } from "../engine/profiles.js";
+import { resolveTargets } from "../engine/targets.js";
+import { EXIT } from "../errors.js";
+import { createLogger } from "../log.js";
+import { PACKAGE_ROOT } from "../version.js";
+import { renderScorecards, useColor } from "../report/terminal.js";
+import { writeJson } from "../report/write.js";
+import { finalize } from "./outputs.js";
+import { nothingAudited } from "../engine/audit.js";
+
+export const DEMO_DEVICES = [
+  { profile: "legacy-plc.yaml", host: "127.0.0.11" },
+  { profile: "hardened-controller.yaml", host: "127.0.0.12" },
+];
+
+export async function runDemo(opts: { out: string; color: boolean }): Promise<number> {
+  const stateDir = mkdtempSync(join(tmpdir(), "otaudit-demo-"));
+  const running: RunningDevice[] = [];
+  try {
+    for (const d of DEMO_DEVICES) {
+      const profile = loadProfile(join(PACKAGE_ROOT, "fixtures", "profiles", d.profile), PLUGINS);
+      running.push(await startProfile(profile, PLUGINS, d.host, stateDir));
+    }
+    for (const r of running) process.stderr.write(`otaudit demo: ${r.profile.header.name} listening: ${r.urls.join(" ")}\n`);
+    const devices = [];
+    for (const r of running) {
+      const [spec] = await resolveTargets(r.urls, PLUGINS);
+      devices.push({ ...spec!, name: r.profile.header.name });
+    }
+    const doc = finalize(
+      await auditDevices(devices, {
+        plugins: [...PLUGINS],
+        timeoutMs: 3000,
+        concurrency: 2,
+        intrusive: false,
+        credentials: [],
+        failOn: "high",
+        log: createLogger({ level: "warn" }),
+      }),
+    );
+    const outFile = resolve(opts.out, "result.json");
+    writeJson(outFile, doc);
+    process.stdout.write(renderScorecards(doc, { color: useColor(opts.color), maxFindings: 15 }));
+    process.stdout.write(`Result document: ${outFile}\n`);
+    return nothingAudited(doc) ? EXIT.CANNOT_AUDIT : EXIT.OK;
+  } finally {
+    await Promise.allSettled(running.map((r) => r.stop()));
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}

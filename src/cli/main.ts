@@ -1,0 +1,55 @@
+// otaudit command line: the one top-level error boundary that maps typed errors to exit codes.
+// Command modules register their options here cheaply; their work is loaded on demand, so
+// `otaudit --help` never loads a protocol library.
+import { Command, CommanderError } from "commander";
+import { CannotAuditError, EXIT, UsageError } from "../errors.js";
+import { TOOL_VERSION } from "../version.js";
+import { COMMANDS } from "./commands/index.js";
+
+export function buildProgram(): Command {
+  const program = new Command("otaudit")
+    .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements\nover SSH, OPC UA, SNMP and Modbus/TCP. Default runs are passive and read-only.")
+    .version(TOOL_VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of COMMANDS) register(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+async function flush(): Promise<void> {
+  await new Promise<void>((r) => process.stdout.write("", () => r()));
+}
+
+/** Run the CLI; returns the exit code (also used by tests in-process). */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
+      return EXIT.USAGE; // commander already printed the message
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`otaudit: ${e.message}\n`);
+      for (const l of e.lines.slice(1)) process.stderr.write(`otaudit: ${l}\n`);
+      return EXIT.USAGE;
+    }
+    if (e instanceof CannotAuditError) {
+      process.stderr.write(`otaudit: ${e.message}\n`);
+      return EXIT.CANNOT_AUDIT;
+    }
+    process.stderr.write(`otaudit: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.CANNOT_AUDIT;
+  }
+}
+
+const isMain = process.argv[1] && /otaudit(\.js)?$|main\.js$/.test(process.argv[1]);
+if (isMain) {
+  const code = await runCli(process.argv.slice(2));
+  await flush();
+  process.exit(code);
+}

@@ -1,0 +1,26 @@
+// `otaudit scan`: resolve targets, audit them live (or replay recorded facts), write outputs.
+import { UsageError } from "../errors.js";
+import { auditDevices } from "../engine/audit.js";
+import { resolveTargets } from "../engine/targets.js";
+import { announceIntrusive, buildAuditOptions, runControl } from "./audit-setup.js";
+import { exitCodeFor, finalize, validateOutputOptions, writeOutputs } from "./outputs.js";
+import type { ScanOptions } from "./commands/scan.js";
+
+export async function runScan(targets: string[], opts: ScanOptions): Promise<number> {
+  validateOutputOptions(opts);
+  if (opts.fromFacts) {
+    if (targets.length > 0) throw new UsageError("--from-facts: give either recorded facts or live targets, not both");
+    throw new UsageError("--from-facts: replay is not available yet");
+  }
+  const control = runControl(opts.deadline);
+  try {
+    const auditOpts = buildAuditOptions(opts, control.signal);
+    const devices = await resolveTargets(targets, auditOpts.plugins);
+    if (opts.intrusive) announceIntrusive(auditOpts.plugins);
+    const doc = finalize(await auditDevices(devices, auditOpts));
+    await writeOutputs(doc, opts);
+    return exitCodeFor(doc, opts.failOn);
+  } finally {
+    control.dispose();
+  }
+}

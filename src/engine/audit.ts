@@ -1,0 +1,141 @@
+// The audit pipeline for live targets: scheduler -> probes -> facts envelopes -> rules -> scoring.
+// Devices run under a global concurrency limit; within a device, protocols run one after another
+// (one polite connection at a time). Every probe gets a per-operation timeout and an abort signal
+// that fires on the run deadline or Ctrl-C; the core also caps each probe as a safety net.
+import pLimit from "p-limit";
+import type { Logger } from "pino";
+import { ProbeFailure } from "../errors.js";
+import type { FactsEnvelope } from "../model/facts.js";
+import type { DeviceResult, ResultDocument } from "../model/result.js";
+import { SCHEMA_VERSION } from "../model/result.js";
+import type { Severity } from "../model/common.js";
+import type { CheckDecl, ProbeContext, ProtocolPlugin } from "../plugin.js";
+import { credentialsFor, type CredentialEntry } from "../config/credentials.js";
+import { runRules } from "./rules.js";
+import { deviceScore, scoreElements, type Attestations } from "./scoring.js";
+import type { DeviceSpec } from "./targets.js";
+import { TOOL_VERSION } from "../version.js";
+
+export interface AuditOptions {
+  plugins: ProtocolPlugin[];
+  timeoutMs: number;
+  concurrency: number;
+  intrusive: boolean;
+  credentials: CredentialEntry[];
+  failOn: Severity;
+  log: Logger;
+  /** aborts the whole run (deadline, Ctrl-C); devices not started are left out, gathered ones kept */
+  signal?: AbortSignal;
+  pluginOptions?: Record<string, string | undefined>;
+  attestations?: (device: DeviceSpec) => Attestations;
+  onDeviceDone?: (d: DeviceResult) => void;
+}
+
+/** A probe may take several operations; the core stops waiting after this many timeouts. */
+const PROBE_CAP_FACTOR = 12;
+
+export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, opts: AuditOptions): Promise<FactsEnvelope> {
+  const endpoints = device.endpoints.filter((e) => e.protocol === plugin.id);
+  const startedAt = new Date();
+  const log = opts.log.child({ device: device.host, protocol: plugin.id });
+  const cap = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, cap.signal]) : cap.signal;
+  const ctx: ProbeContext = {
+    endpoints,
+    timeoutMs: opts.timeoutMs,
+    signal,
+    intrusive: opts.intrusive,
+    credentials: credentialsFor(opts.credentials, plugin.id, device.host),
+    options: opts.pluginOptions ?? {},
+    log,
+    assertAllowed(check: CheckDecl) {
+      if (check.safety === "intrusive" && !opts.intrusive) throw new Error(`check ${check.id} is intrusive and was not enabled`);
+    },
+  };
+  const base = { protocol: plugin.id, endpoints, startedAt: startedAt.toISOString(), probeVersion: plugin.version };
+  const elapsed = () => Date.now() - startedAt.getTime();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const capMs = opts.timeoutMs * PROBE_CAP_FACTOR;
+    const capped = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        cap.abort();
+        reject(new ProbeFailure("timeout", `probe did not finish within ${capMs} ms`));
+      }, capMs);
+    });
+    const data = await Promise.race([plugin.probe(ctx), capped]);
+    const parsed = plugin.factsSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      log.error({ issue }, "probe facts failed validation");
+      return { ...base, status: "error", durationMs: elapsed(), error: { code: "internal", message: `facts failed validation at ${issue.path.join(".")}: ${issue.message}` } };
+    }
+    return { ...base, status: "ok", durationMs: elapsed(), data: parsed.data };
+  } catch (e) {
+    const err = e as Error;
+    if (err instanceof ProbeFailure) {
+      const status = err.code === "absent" ? "absent" : err.code === "unreachable" ? "unreachable" : "error";
+      log.info({ code: err.code }, err.message);
+      return { ...base, status, durationMs: elapsed(), error: { code: err.code, message: err.message } };
+    }
+    log.error({ err: err.message }, "probe crashed");
+    return { ...base, status: "error", durationMs: elapsed(), error: { code: "internal", message: err.message } };
+  } finally {
+    clearTimeout(timer);
+    cap.abort();
+  }
+}
+
+export async function auditDevice(device: DeviceSpec, opts: AuditOptions): Promise<DeviceResult> {
+  const facts: Record<string, FactsEnvelope> = {};
+  const findings = [];
+  for (const plugin of opts.plugins) {
+    if (!device.endpoints.some((e) => e.protocol === plugin.id)) continue;
+    if (opts.signal?.aborted) break;
+    const envelope = await probeDevice(device, plugin, opts);
+    facts[plugin.id] = envelope;
+    const credentialed = credentialsFor(opts.credentials, plugin.id, device.host).length > 0;
+    findings.push(...runRules(plugin, envelope, { host: device.host, intrusive: opts.intrusive, credentialed }));
+  }
+  const elements = scoreElements(findings, opts.attestations?.(device));
+  const services = device.endpoints.filter((e) => facts[e.protocol]?.status !== "absent");
+  const result: DeviceResult = { host: device.host, services, facts, findings, elements, score: deviceScore(elements) };
+  if (device.name) result.name = device.name;
+  return result;
+}
+
+export async function auditDevices(devices: DeviceSpec[], opts: AuditOptions): Promise<ResultDocument> {
+  const started = new Date();
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  const results: (DeviceResult | undefined)[] = await Promise.all(
+    devices.map((d) =>
+      limit(async () => {
+        if (opts.signal?.aborted) return undefined;
+        const r = await auditDevice(d, opts);
+        opts.onDeviceDone?.(r);
+        return r;
+      }),
+    ),
+  );
+  const finished = new Date();
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "otaudit", version: TOOL_VERSION },
+    run: {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      intrusive: opts.intrusive,
+      protocols: opts.plugins.map((p) => p.id),
+      failOn: opts.failOn,
+      interrupted: opts.signal?.aborted ?? false,
+      source: "live",
+    },
+    devices: results.filter((r): r is DeviceResult => r !== undefined),
+  };
+}
+
+/** True when no protocol on any device produced facts (nothing reachable). */
+export function nothingAudited(doc: ResultDocument): boolean {
+  return !doc.devices.some((d) => Object.values(d.facts).some((f) => f.status === "ok"));
+}

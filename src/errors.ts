@@ -1,0 +1,33 @@
+// Typed errors and their exit codes; src/cli/main.ts is the one boundary that maps them.
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, CANNOT_AUDIT: 3 } as const;
+
+/** Bad argument or input file: exit 2 with one line naming the argument or path.to.field. */
+export class UsageError extends Error {
+  override name = "UsageError";
+  constructor(message: string, readonly lines: string[] = []) {
+    super(message);
+  }
+}
+
+/** The audit could not run at all (nothing reachable, internal failure): exit 3. */
+export class CannotAuditError extends Error {
+  override name = "CannotAuditError";
+}
+
+export type ProbeFailureCode = "absent" | "unreachable" | "timeout" | "protocol" | "aborted" | "internal";
+
+/** Thrown by a probe when the whole protocol could not be audited. */
+export class ProbeFailure extends Error {
+  override name = "ProbeFailure";
+  constructor(readonly code: ProbeFailureCode, message: string) {
+    super(message);
+  }
+}
+
+/** Format zod issues as `path.to.field: message` lines, prefixed by a source label. */
+export function zodIssueLines(source: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string[] {
+  return issues.map((i) => {
+    const path = i.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+    return `${source}: ${path || "(root)"}: ${i.message}`;
+  });
+}

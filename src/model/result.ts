@@ -1,0 +1,81 @@
+// The result document (contract for other tools): devices with facts, findings, element verdicts.
+import { z } from "zod";
+import { ElementId, FindingStatus, Iec62443Ref, SafetyClass, Severity, Verdict } from "./common.js";
+import { AnyFactsEnvelope, ServiceEndpoint, factsEnvelope } from "./facts.js";
+
+export const SCHEMA_VERSION = "1.0.0";
+
+export const Finding = z.object({
+  ruleId: z.string(),
+  title: z.string(),
+  status: FindingStatus,
+  severity: Severity,
+  elements: z.array(ElementId),
+  iec62443: z.array(Iec62443Ref),
+  protocol: z.string(),
+  port: z.number().int().nullable(),
+  message: z.string(),
+  evidence: z.record(z.string(), z.unknown()),
+  remediation: z.string(),
+  safety: SafetyClass,
+  waiver: z
+    .object({ justification: z.string(), approver: z.string(), expires: z.string() })
+    .optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const ElementEntry = z.object({
+  id: ElementId,
+  name: z.string(),
+  verdict: Verdict,
+  /** how the verdict is known: probe-verified checks, vendor attestation only, or nothing */
+  basis: z.enum(["verified", "attested", "none"]),
+  counts: z.object({
+    fail: z.number().int(),
+    pass: z.number().int(),
+    error: z.number().int(),
+    skipped: z.number().int(),
+  }),
+  attestation: z.string().optional(),
+});
+export type ElementEntry = z.infer<typeof ElementEntry>;
+
+export const DeviceResult = z.object({
+  host: z.string(),
+  name: z.string().optional(),
+  services: z.array(ServiceEndpoint),
+  facts: z.record(z.string(), AnyFactsEnvelope),
+  findings: z.array(Finding),
+  elements: z.array(ElementEntry).length(12),
+  score: z.number().min(0).max(100).optional(),
+});
+export type DeviceResult = z.infer<typeof DeviceResult>;
+
+export const ResultDocument = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal("otaudit"), version: z.string() }),
+  run: z.object({
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    durationMs: z.number().nonnegative(),
+    intrusive: z.boolean(),
+    protocols: z.array(z.string()),
+    failOn: Severity,
+    interrupted: z.boolean(),
+    source: z.enum(["live", "recorded"]).default("live"),
+  }),
+  devices: z.array(DeviceResult),
+  fleet: z.record(z.string(), z.unknown()).optional(),
+});
+export type ResultDocument = z.infer<typeof ResultDocument>;
+
+/**
+ * The published result schema: the same document, with each protocol's facts typed by its
+ * plugin's own zod schema (so `otaudit schema` documents every fact a plugin records).
+ */
+export function buildPublishedResultSchema(factsSchemas: Record<string, z.ZodType>) {
+  const facts = z
+    .object(Object.fromEntries(Object.entries(factsSchemas).map(([id, s]) => [id, factsEnvelope(s).optional()])))
+    .catchall(AnyFactsEnvelope);
+  return ResultDocument.extend({ devices: z.array(DeviceResult.extend({ facts })) });
+}

@@ -1,0 +1,66 @@
+// Interop-test plumbing: find real daemons (Debian packages), skip with a visible reason when one
+// is missing locally, fail when CI=true (.ci/run installs them). Loopback only.
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { createSocket } from "node:dgram";
+import { describe } from "vitest";
+
+export const IN_CI = process.env.CI === "true";
+
+/** Returns the first existing path, or undefined. */
+export function findBinary(...paths: string[]): string | undefined {
+  return paths.find((p) => existsSync(p));
+}
+
+/**
+ * describe() when `available`, else a skipped describe whose name says why; under CI=true a missing
+ * daemon throws, so a CI run cannot go green without the interop tests.
+ */
+export function describeWithDaemon(name: string, available: boolean, reason: string, fn: () => void): void {
+  if (available) {
+    describe(name, fn);
+    return;
+  }
+  if (IN_CI) throw new Error(`${name}: ${reason} (CI=true: interop daemons must be installed by .ci/run)`);
+  process.stderr.write(`[skip] ${name}: ${reason}\n`);
+  describe.skip(`${name} [skipped: ${reason}]`, fn);
+}
+
+/** A free TCP port on loopback (bind to 0, read, close). */
+export async function freeTcpPort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, host, () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function freeUdpPort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket("udp4");
+    s.once("error", reject);
+    s.bind(0, host, () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Poll until fn() resolves truthy or the time runs out. */
+export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v as T;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`waitFor timed out${last ? `: ${(last as Error).message}` : ""}`);
+}
