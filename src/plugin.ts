@@ -125,6 +125,8 @@ export interface ProtocolPlugin<F = any> {
   simulator?: SimulatorDef;
   /** remove secrets and volatile data before a fixture is recorded (optional) */
   redactFacts?(facts: F): F;
+  /** derive a simulator profile section from recorded facts, for `otaudit simulate RECORDING` */
+  profileFromFacts?(facts: F): unknown;
 }
 
 export function definePlugin<F>(p: ProtocolPlugin<F>): ProtocolPlugin<F> {

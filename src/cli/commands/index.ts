@@ -1,8 +1,29 @@
 // The list of CLI commands. Each module registers its options and loads its work lazily.
 import type { Command } from "commander";
+import { registerBaseline } from "./baseline.js";
+import { registerCompare } from "./compare.js";
 import { registerDemo } from "./demo.js";
+import { registerEvidence } from "./evidence.js";
+import { registerRecord } from "./record.js";
+import { registerReport } from "./report.js";
+import { registerRfp } from "./rfp.js";
 import { registerRules } from "./rules.js";
 import { registerScan } from "./scan.js";
 import { registerSchema } from "./schema.js";
+import { registerSimulate } from "./simulate.js";
+import { registerSweep } from "./sweep.js";
 
-export const COMMANDS: ((program: Command) => void)[] = [registerScan, registerRules, registerSchema, registerDemo];
+export const COMMANDS: ((program: Command) => void)[] = [
+  registerScan,
+  registerSweep,
+  registerDemo,
+  registerReport,
+  registerCompare,
+  registerRfp,
+  registerEvidence,
+  registerRecord,
+  registerSimulate,
+  registerBaseline,
+  registerRules,
+  registerSchema,
+];
