@@ -88,16 +88,39 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
 
 export async function auditDevice(device: DeviceSpec, opts: AuditOptions): Promise<DeviceResult> {
   const facts: Record<string, FactsEnvelope> = {};
-  const findings = [];
   for (const plugin of opts.plugins) {
     if (!device.endpoints.some((e) => e.protocol === plugin.id)) continue;
     if (opts.signal?.aborted) break;
-    const envelope = await probeDevice(device, plugin, opts);
-    facts[plugin.id] = envelope;
-    const credentialed = credentialsFor(opts.credentials, plugin.id, device.host).length > 0;
-    findings.push(...runRules(plugin, envelope, { host: device.host, intrusive: opts.intrusive, credentialed }));
+    facts[plugin.id] = await probeDevice(device, plugin, opts);
   }
-  const elements = scoreElements(findings, opts.attestations?.(device));
+  return assessDevice(device, facts, {
+    plugins: opts.plugins,
+    intrusive: opts.intrusive,
+    credentialed: (pluginId) => credentialsFor(opts.credentials, pluginId, device.host).length > 0,
+    attestations: opts.attestations?.(device),
+  });
+}
+
+export interface AssessOptions {
+  plugins: readonly ProtocolPlugin[];
+  intrusive: boolean;
+  /** credentials were supplied for this protocol on this device */
+  credentialed: (pluginId: string) => boolean;
+  attestations?: Attestations;
+}
+
+/**
+ * Facts -> findings -> element verdicts for one device. Live audits and recorded-facts replay
+ * (src/fixtures/replay.ts) both come through here, so they run identical rule code.
+ */
+export function assessDevice(device: Pick<DeviceSpec, "host" | "name" | "endpoints">, facts: Record<string, FactsEnvelope>, opts: AssessOptions): DeviceResult {
+  const findings = [];
+  for (const plugin of opts.plugins) {
+    const envelope = facts[plugin.id];
+    if (!envelope) continue;
+    findings.push(...runRules(plugin, envelope, { host: device.host, intrusive: opts.intrusive, credentialed: opts.credentialed(plugin.id) }));
+  }
+  const elements = scoreElements(findings, opts.attestations);
   const services = device.endpoints.filter((e) => facts[e.protocol]?.status !== "absent");
   const result: DeviceResult = { host: device.host, services, facts, findings, elements, score: deviceScore(elements) };
   if (device.name) result.name = device.name;
