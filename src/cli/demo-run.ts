@@ -28,9 +28,10 @@ export async function runDemo(opts: { out: string; color: boolean }): Promise<nu
       const profile = loadProfile(join(PACKAGE_ROOT, "fixtures", "profiles", d.profile), PLUGINS);
       running.push(await startProfile(profile, PLUGINS, d.host, stateDir));
     }
-    for (const r of running) process.stderr.write(`otaudit demo: ${r.profile.header.name} listening: ${r.urls.join(" ")}\n`);
+    for (const r of running) process.stderr.write(`otaudit demo: ${r.profile.header.name} listening: ${r.urls.join(" ") || "(no simulator available)"}\n`);
     const devices = [];
     for (const r of running) {
+      if (r.urls.length === 0) continue;
       const [spec] = await resolveTargets(r.urls, PLUGINS);
       devices.push({ ...spec!, name: r.profile.header.name });
     }
