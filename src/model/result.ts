@@ -63,6 +63,15 @@ export const ResultDocument = z.object({
     failOn: Severity,
     interrupted: z.boolean(),
     source: z.enum(["live", "recorded"]).default("live"),
+    /** `scan --from-facts`: the recording replayed, and facts recorded by another probe version */
+    recording: z
+      .object({
+        file: z.string(),
+        recordedAt: z.string(),
+        toolVersion: z.string(),
+        stale: z.array(z.object({ host: z.string(), protocol: z.string(), recordedVersion: z.string(), currentVersion: z.string() })),
+      })
+      .optional(),
   }),
   devices: z.array(DeviceResult),
   fleet: z.record(z.string(), z.unknown()).optional(),
