@@ -10,7 +10,8 @@ export async function runScan(targets: string[], opts: ScanOptions): Promise<num
   validateOutputOptions(opts);
   if (opts.fromFacts) {
     if (targets.length > 0) throw new UsageError("--from-facts: give either recorded facts or live targets, not both");
-    throw new UsageError("--from-facts: replay is not available yet");
+    const { runReplay } = await import("./replay-run.js");
+    return runReplay(opts.fromFacts, opts);
   }
   const control = runControl(opts.deadline);
   try {

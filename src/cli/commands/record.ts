@@ -1,4 +1,24 @@
-// PLACEHOLDER: `otaudit record` is registered by the issue that builds it. Replace this file whole.
+// `otaudit record TARGET... --out FILE`: option declarations (cheap); the work is in ../record-run.ts.
 import type { Command } from "commander";
+import { addAuditOptions, type ScanOptions } from "./scan.js";
 
-export function registerRecord(_program: Command): void {}
+export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts"> & {
+  out: string;
+  transcripts?: string;
+};
+
+export function registerRecord(program: Command): void {
+  const cmd = program
+    .command("record")
+    .description("audit devices live and save their facts as a fixture (a recording) for `scan --from-facts`\nand `simulate`; secrets from the credentials file never enter it")
+    .argument("<target...>", "hosts or service URLs, as for `scan`")
+    .requiredOption("--out <file>", "write the recording (JSON) to FILE")
+    .option("--transcripts <dir>", "also write each probe's raw request/response bytes as readable hex into DIR")
+    .option("--json <file>", "also write the live result document to FILE ('-' for stdout)");
+  addAuditOptions(cmd);
+  cmd.addHelpText("after", "\nExit codes: 0 recording written, 2 usage or input error, 3 nothing could be audited (nothing written).");
+  cmd.action(async (targets: string[], opts: RecordOptions) => {
+    const { runRecord } = await import("../record-run.js");
+    process.exitCode = await runRecord(targets, opts);
+  });
+}

@@ -1,0 +1,21 @@
+// `otaudit scan --from-facts FILE`: rules, scoring and reports over a recording, no network.
+// Bad input exits 2 before anything is written; facts recorded by another probe version are
+// reported (stderr and run.recording.stale in the result document).
+import { UsageError } from "../errors.js";
+import { describeStale } from "../fixtures/format.js";
+import { loadRecording, replayRecording } from "../fixtures/replay.js";
+import { PLUGINS } from "../../probes/registry.js";
+import { selectPlugins } from "./audit-setup.js";
+import { exitCodeFor, finalize, writeOutputs } from "./outputs.js";
+import type { ScanOptions } from "./commands/scan.js";
+
+export async function runReplay(file: string, opts: ScanOptions): Promise<number> {
+  if (opts.intrusive) throw new UsageError("--intrusive: recorded facts keep the mode they were recorded in; record again with --intrusive");
+  if (opts.credentials) throw new UsageError("--credentials: recorded facts need no credentials (the recording says which protocols had them)");
+  const plugins = selectPlugins(opts.protocols);
+  const recording = loadRecording(file, PLUGINS);
+  const doc = finalize(replayRecording(recording, { plugins, failOn: opts.failOn, file }));
+  for (const s of doc.run.recording?.stale ?? []) process.stderr.write(`otaudit: warning: ${file}: ${describeStale(s)}\n`);
+  await writeOutputs(doc, opts);
+  return exitCodeFor(doc, opts.failOn);
+}
