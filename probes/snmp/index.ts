@@ -1,19 +1,46 @@
-// PLACEHOLDER plugin for SNMP: replaced by the real probe (see its issue). Keeps the registry whole.
-import { z } from "zod";
-import { definePlugin } from "../../src/plugin.js";
-import { ProbeFailure } from "../../src/errors.js";
+// The SNMP plugin (UDP): v3 engine discovery, default communities over v1/v2c, the system group,
+// v3 security levels and algorithms per supplied user, and (intrusive) a write-back SET.
+// Light on purpose: net-snmp and the network code load lazily in probe() / simulator.start().
+import { definePlugin, type CheckDecl } from "../../src/plugin.js";
+import { SnmpFacts } from "./facts.js";
+import { SNMP_RULES } from "./rules.js";
+import { SnmpProfile, profileFromFacts } from "./profile.js";
 
-export default definePlugin({
+export const SNMP_CHECKS = {
+  engine: { id: "snmp.engine", safety: "passive", description: "SNMPv3 engine discovery (RFC 3414 §4): engine ID, enterprise, boots, uptime" },
+  communities: { id: "snmp.communities", safety: "read", description: "v1 and v2c GET of sysDescr.0 with a short list of well-known default communities (and supplied ones), one bounded wait" },
+  system: { id: "snmp.system", safety: "read", description: "GET of the system group with a community or v3 user that worked" },
+  userNames: { id: "snmp.v3.usernames", safety: "read", description: "one noAuthNoPriv GET per user name (random, supplied, RFC 3414 defaults; no keys) to see whether reports reveal valid names" },
+  v3Users: { id: "snmp.v3.levels", safety: "read", description: "supplied SNMPv3 users: which of authPriv, authNoPriv, noAuthNoPriv the agent accepts (GET only)" },
+  write: { id: "snmp.write", safety: "intrusive", description: "SET writing back the exact value just read, to the operator-named OID (snmp.writeOid, default sysLocation.0), per accepted community" },
+} satisfies Record<string, CheckDecl>;
+
+export default definePlugin<SnmpFacts>({
   id: "snmp",
   title: "SNMP",
   schemes: ["snmp"],
   transport: "udp",
   defaultPorts: [{ scheme: "snmp", port: 161 }],
-  version: "0.0.0",
-  factsSchema: z.object({}),
-  checks: [],
-  rules: [],
-  async probe() {
-    throw new ProbeFailure("internal", "SNMP probe not implemented yet");
+  version: "1.0.0",
+  factsSchema: SnmpFacts,
+  checks: Object.values(SNMP_CHECKS),
+  rules: SNMP_RULES,
+  async probe(ctx) {
+    const { probeSnmp } = await import("./probe.js");
+    return probeSnmp(ctx, SNMP_CHECKS);
   },
+  simulator: {
+    profileSchema: SnmpProfile,
+    async start(profile, opts) {
+      const { startSnmpSimulator } = await import("./simulator.js");
+      return startSnmpSimulator(profile, opts);
+    },
+  },
+  redactFacts(facts) {
+    // engine time and system uptime change between runs: keep them out of recorded fixtures
+    const { timeSeconds: _t, ...engine } = facts.engine;
+    const system = facts.system ? { ...facts.system, sysUpTime: undefined } : undefined;
+    return { ...facts, engine, ...(system ? { system } : {}) };
+  },
+  profileFromFacts,
 });
