@@ -51,6 +51,36 @@ export const DeviceResult = z.object({
 });
 export type DeviceResult = z.infer<typeof DeviceResult>;
 
+/** One vendor evidence product applied to devices of this result (src/evidence, issue 7). */
+export const EvidenceApplied = z.object({
+  source: z.string(),
+  vendor: z.string(),
+  product: z.string(),
+  attestedBy: z.string(),
+  attestedOn: z.string(),
+  devices: z.array(z.string()),
+  elements: z.array(ElementId),
+});
+export type EvidenceApplied = z.infer<typeof EvidenceApplied>;
+
+/** The waivers file as evaluated on `evaluatedOn`: applied, expired (not applied) or matching nothing. */
+export const WaiverReport = z.object({
+  source: z.string(),
+  evaluatedOn: z.string(),
+  entries: z.array(
+    z.object({
+      rule: z.string(),
+      devices: z.array(z.string()),
+      justification: z.string(),
+      approver: z.string(),
+      expires: z.string(),
+      state: z.enum(["applied", "expired", "unmatched"]),
+      findings: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type WaiverReport = z.infer<typeof WaiverReport>;
+
 export const ResultDocument = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal("otaudit"), version: z.string() }),
@@ -75,6 +105,10 @@ export const ResultDocument = z.object({
   }),
   devices: z.array(DeviceResult),
   fleet: z.record(z.string(), z.unknown()).optional(),
+  /** vendor evidence files applied (--evidence): which product's attestations went to which devices */
+  evidence: z.array(EvidenceApplied).optional(),
+  /** waivers file applied (--waivers): every waiver with its state; expired ones are listed, not applied */
+  waivers: WaiverReport.optional(),
 });
 export type ResultDocument = z.infer<typeof ResultDocument>;
 
