@@ -1,19 +1,55 @@
-// PLACEHOLDER plugin for OPC UA: replaced by the real probe (see its issue). Keeps the registry whole.
-import { z } from "zod";
+// The OPC UA plugin: endpoints, security policies, user tokens, certificates, trust, anonymous
+// rights (issue 4). Light on purpose: zod, rules and data only; the probe (and node-opcua, which
+// takes about half a second to import) and the simulator load lazily.
 import { definePlugin } from "../../src/plugin.js";
-import { ProbeFailure } from "../../src/errors.js";
+import { OpcuaFacts } from "./facts.js";
+import { OPCUA_RULES } from "./rules.js";
+import { OPCUA_CHECKS } from "./checks.js";
+import { OpcuaSimProfile, SIM_POLICIES } from "./profile.js";
+import { policyInfo } from "./knowledge.js";
 
-export default definePlugin({
+/** Derive a simulator profile from recorded facts (for `otaudit simulate RECORDING`, issue 9). */
+export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
+  const policies = [...new Set(facts.endpoints.map((e) => policyInfo(e.securityPolicyUri).name))].filter((n): n is (typeof SIM_POLICIES)[number] => (SIM_POLICIES as readonly string[]).includes(n));
+  const modes = [...new Set(facts.endpoints.map((e) => e.securityMode).filter((m) => m !== "Invalid" && m !== "None"))] as ("Sign" | "SignAndEncrypt")[];
+  const writable = facts.anonymousBrowse?.writable ?? [];
+  return OpcuaSimProfile.parse({
+    securityPolicies: policies.length ? policies : ["None"],
+    securityModes: facts.endpoints.some((e) => e.securityMode === "None") ? ["None", ...modes] : modes.length ? modes : ["None"],
+    anonymous: facts.endpoints.some((e) => e.userTokens.some((t) => t.tokenType === "Anonymous")),
+    users: [], // passwords are never recorded
+    auditing: facts.serverInfo?.auditing ?? true,
+    autoAcceptUnknownCertificates: facts.trustTest.status === "accepted",
+    variables: writable.slice(0, 50).map((v, i) => ({ name: /^[A-Za-z][A-Za-z0-9_]*$/.test(v.browseName.replace(/^\d+:/, "")) ? v.browseName.replace(/^\d+:/, "") : `Variable${i + 1}`, writable: true })),
+    buildInfo: {
+      manufacturerName: facts.serverInfo?.manufacturerName ?? "Example Automation",
+      productName: facts.serverInfo?.productName ?? "otaudit simulated OPC UA server",
+      softwareVersion: facts.serverInfo?.softwareVersion ?? "1.0.0",
+      buildNumber: facts.serverInfo?.buildNumber ?? "1",
+    },
+  });
+}
+
+export default definePlugin<OpcuaFacts>({
   id: "opcua",
   title: "OPC UA",
   schemes: ["opc.tcp"],
   transport: "tcp",
   defaultPorts: [{ scheme: "opc.tcp", port: 4840 }],
-  version: "0.0.0",
-  factsSchema: z.object({}),
-  checks: [],
-  rules: [],
-  async probe() {
-    throw new ProbeFailure("internal", "OPC UA probe not implemented yet");
+  version: "1.0.0",
+  factsSchema: OpcuaFacts,
+  checks: Object.values(OPCUA_CHECKS),
+  rules: OPCUA_RULES,
+  async probe(ctx) {
+    const { probeOpcua } = await import("./probe.js");
+    return probeOpcua(ctx);
   },
+  simulator: {
+    profileSchema: OpcuaSimProfile,
+    async start(profile, opts) {
+      const { startOpcuaSimulator } = await import("./simulator.js");
+      return startOpcuaSimulator(profile as OpcuaSimProfile, opts);
+    },
+  },
+  profileFromFacts: (facts) => profileFromFacts(facts),
 });
