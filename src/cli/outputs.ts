@@ -1,5 +1,7 @@
 // After an audit: apply vendor evidence and waivers, scrub secrets, write the requested outputs,
 // print the scorecard, and compute the exit code. Shared by scan, sweep and demo.
+// Evidence and waivers files are loaded and validated in validateOutputOptions, before any network
+// work, so a broken file exits 2 with `path.to.field` lines and nothing is written.
 import { EXIT, UsageError } from "../errors.js";
 import { severityRank, type Severity } from "../model/common.js";
 import type { ResultDocument } from "../model/result.js";
@@ -7,6 +9,10 @@ import { scrubDeep } from "../secrets.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
 import { writeJson } from "../report/write.js";
 import { nothingAudited } from "../engine/audit.js";
+import { PLUGINS } from "../../probes/registry.js";
+import { loadEvidence, type LoadedEvidence } from "../evidence/evidence.js";
+import { checkWaiverRules, loadWaivers, type LoadedWaivers } from "../evidence/waivers.js";
+import { applyInputs } from "../evidence/apply.js";
 
 export interface OutputOptions {
   json?: string;
@@ -18,15 +24,56 @@ export interface OutputOptions {
   waivers?: string;
 }
 
+interface LoadedInputs {
+  evidence?: LoadedEvidence;
+  waivers?: LoadedWaivers;
+}
+
+/** Inputs loaded by validateOutputOptions, reused by writeOutputs (same options object). */
+const loadedInputs = new WeakMap<OutputOptions, LoadedInputs>();
+
+export function registryRuleIds(): Set<string> {
+  return new Set(PLUGINS.flatMap((p) => p.rules.map((r) => r.meta.id)));
+}
+
+/** Load and validate --evidence and --waivers (exit 2 with `file: path.to.field: message` lines). */
+export function loadOutputInputs(opts: { evidence?: string; waivers?: string }): LoadedInputs {
+  const inputs: LoadedInputs = {};
+  const lines: string[] = [];
+  const collect = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      lines.push(...(e.lines.length ? e.lines : [e.message]));
+    }
+  };
+  if (opts.evidence) collect(() => (inputs.evidence = loadEvidence(opts.evidence!)));
+  if (opts.waivers) collect(() => (inputs.waivers = loadWaivers(opts.waivers!)));
+  if (lines.length) throw new UsageError(lines[0]!, lines);
+  return inputs;
+}
+
 /** Validate output options before any network work (exit 2 early, nothing written). */
 export function validateOutputOptions(opts: OutputOptions): void {
   if (opts.format && !opts.out) throw new UsageError("--format: needs --out DIR to write the reports into");
   if (opts.out && !opts.format) throw new UsageError("--out: needs --format LIST (json,html,sarif,junit,csv,md)");
   const known = ["json", "html", "sarif", "junit", "csv", "md"];
   for (const f of opts.format ?? []) if (!known.includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${known.join(", ")})`);
+  const inputs = loadOutputInputs(opts);
+  // a scan can only produce the registry's rules, so a waiver naming another rule is a typo
+  if (inputs.waivers) checkWaiverRules(inputs.waivers, registryRuleIds());
+  loadedInputs.set(opts, inputs);
 }
 
+/**
+ * Apply evidence and waivers to the document IN PLACE (callers then compute the exit code from
+ * the same object), then write the outputs.
+ */
 export async function writeOutputs(doc: ResultDocument, opts: OutputOptions): Promise<void> {
+  const inputs = loadedInputs.get(opts) ?? loadOutputInputs(opts);
+  if (inputs.evidence || inputs.waivers) Object.assign(doc, scrubDeep(applyInputs(doc, { ...inputs, knownRuleIds: registryRuleIds() })));
+  warnExpiredWaivers(doc);
   if (opts.json) writeJson(opts.json, doc);
   if (opts.format && opts.out) {
     const { writeReports } = await import("../report/index.js");
@@ -35,11 +82,21 @@ export async function writeOutputs(doc: ResultDocument, opts: OutputOptions): Pr
   if (opts.json !== "-") process.stdout.write(renderScorecards(doc, { color: useColor(opts.color) }));
 }
 
+/** Expired waivers no longer apply; say so on stderr (they are listed in every report too). */
+export function warnExpiredWaivers(doc: ResultDocument): void {
+  for (const w of doc.waivers?.entries ?? [])
+    if (w.state === "expired") process.stderr.write(`otaudit: waiver for ${w.rule} (${w.devices.join(", ")}) expired on ${w.expires}: no longer applied\n`);
+}
+
 export function exitCodeFor(doc: ResultDocument, failOn: Severity): number {
   if (nothingAudited(doc)) return EXIT.CANNOT_AUDIT;
+  return failingAtOrAbove(doc, failOn) ? EXIT.FINDINGS : EXIT.OK;
+}
+
+/** A failing, unwaived finding at or above the threshold. */
+export function failingAtOrAbove(doc: ResultDocument, failOn: Severity): boolean {
   const threshold = severityRank(failOn);
-  const failing = doc.devices.some((d) => d.findings.some((f) => f.status === "fail" && !f.waiver && severityRank(f.severity) >= threshold));
-  return failing ? EXIT.FINDINGS : EXIT.OK;
+  return doc.devices.some((d) => d.findings.some((f) => f.status === "fail" && !f.waiver && severityRank(f.severity) >= threshold));
 }
 
 export function finalize(doc: ResultDocument): ResultDocument {

@@ -27,7 +27,7 @@ export const EVIDENCE_QUESTIONS: readonly EvidenceQuestion[] = [
   q(2, 1, "Does the base product, without paid add-ons, log logins (successful and failed), configuration and firmware changes, mode changes and log deletion?", "list of logged security events; licence terms showing no add-on is needed"),
   q(2, 2, "Can logs be exported in an open format (syslog, JSON, CEF) to the owner's collector?", "logging interface documentation"),
   q(2, 3, "Do log entries carry reliable, synchronisable timestamps (e.g. NTP/PTP) and are logs protected from deletion or alteration?", "time synchronisation and log protection documentation"),
-  q(3, 1, "Which open protocols does the product speak, and does each offer its secure variant (OPC UA with security, Modbus/TCP Security, SNMPv3, SSH, TLS 1.2+)?", "protocol conformance statement or certificates"),
+  q(3, 1, "Does the product use open protocols for operation and management, each with its secure variant available (OPC UA with security, Modbus/TCP Security, SNMPv3, SSH, TLS 1.2+)?", "protocol conformance statement or certificates"),
   q(3, 2, "Can configuration and engineering logic be exported and imported in open, documented formats (e.g. IEC 61131-10 PLCopen XML, AutomationML)?", "format documentation"),
   q(4, 1, "Can the owner maintain, reconfigure and update the product without the manufacturer's involvement or remote access?", "support and maintenance terms"),
   q(4, 2, "Does the manufacturer state in writing which security outcomes it is responsible for and which fall to the owner (shared responsibility)?", "shared-responsibility matrix or contract clause"),

@@ -1,4 +1,24 @@
-// PLACEHOLDER: `otaudit compare` is registered by the issue that builds it. Replace this file whole.
+// `otaudit compare RESULT... --out DIR [--weights FILE]`: every device of the given results side by
+// side over the 12 elements (the standardized scoring matrix). Work in ../compare-run.ts.
 import type { Command } from "commander";
+import { csvList } from "../options.js";
 
-export function registerCompare(_program: Command): void {}
+export interface CompareOptions {
+  out: string;
+  weights?: string;
+  format: string[];
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command("compare")
+    .description("compare candidate devices element by element: rows the 12 elements, columns the devices,\ncells the verdict and key evidence, totals the weighted score (HTML, CSV, Markdown)")
+    .argument("<results...>", "result documents (JSON) from scan --json or demo")
+    .requiredOption("--out <dir>", "folder for compare.html, compare.csv, compare.md")
+    .option("--weights <file>", "procurement policy (YAML): element weights and must-not-fail elements; default: every element weighs 1")
+    .option("--format <list>", "which of html,csv,md to write", csvList, ["html", "csv", "md"])
+    .action(async (results: string[], opts: CompareOptions) => {
+      const { runCompare } = await import("../compare-run.js");
+      process.exitCode = await runCompare(results, opts);
+    });
+}

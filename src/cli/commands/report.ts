@@ -1,4 +1,29 @@
-// PLACEHOLDER: `otaudit report` is registered by the issue that builds it. Replace this file whole.
+// `otaudit report RESULT.json --format LIST --out DIR`: re-render a stored result document, with
+// vendor evidence and waivers applied afresh. Option declarations only; the work is in ../report-run.ts.
 import type { Command } from "commander";
+import { csvList, severity } from "../options.js";
 
-export function registerReport(_program: Command): void {}
+export interface ReportOptions {
+  format: string[];
+  out: string;
+  evidence?: string;
+  waivers?: string;
+  failOn?: "critical" | "high" | "medium" | "low" | "info";
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description("re-render a stored result document as reports: json, html, sarif, junit, csv, md")
+    .argument("<result>", "result document (JSON) written by scan --json or demo")
+    .requiredOption("--format <list>", "reports to write: json,html,sarif,junit,csv,md", csvList)
+    .requiredOption("--out <dir>", "folder for the reports")
+    .option("--evidence <file>", "vendor evidence file (YAML); replaces the attestations stored in the result")
+    .option("--waivers <file>", "waivers file (YAML); replaces the waivers stored in the result")
+    .option("--fail-on <severity>", "exit 1 when an unwaived failing finding is at or above this severity (CI gate)", severity)
+    .addHelpText("after", "\nFiles: result.json, report.html, report.sarif, junit.xml, findings.csv, report.md.\nExit codes: 0 written, 1 findings at or above --fail-on (when given), 2 bad input (nothing written).")
+    .action(async (result: string, opts: ReportOptions) => {
+      const { runReport } = await import("../report-run.js");
+      process.exitCode = await runReport(result, opts);
+    });
+}

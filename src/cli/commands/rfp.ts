@@ -1,4 +1,20 @@
-// PLACEHOLDER: `otaudit rfp` is registered by the issue that builds it. Replace this file whole.
+// `otaudit rfp --out DIR`: procurement requirements and the acceptance test plan, generated from the
+// element catalog and the rules' metadata. Work in ../rfp-run.ts.
 import type { Command } from "commander";
 
-export function registerRfp(_program: Command): void {}
+export interface RfpOptions {
+  out: string;
+  weights?: string;
+}
+
+export function registerRfp(program: Command): void {
+  program
+    .command("rfp")
+    .description("write procurement requirements for the 12 elements and the acceptance test plan\n(rfp.md, requirements.csv, acceptance-tests.csv)")
+    .requiredOption("--out <dir>", "folder for the documents")
+    .option("--weights <file>", "procurement policy (YAML) whose weights and must-not-fail elements the RFP states")
+    .action(async (opts: RfpOptions) => {
+      const { runRfp } = await import("../rfp-run.js");
+      process.exitCode = await runRfp(opts);
+    });
+}

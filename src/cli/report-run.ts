@@ -1,0 +1,43 @@
+// `otaudit report`: load and validate a stored result document (zod ResultDocument; a broken file
+// exits 2 naming the field), apply --evidence / --waivers, render every format, then write.
+import { readFileSync } from "node:fs";
+import { EXIT, UsageError, zodIssueLines } from "../errors.js";
+import { ResultDocument } from "../model/result.js";
+import { applyInputs } from "../evidence/apply.js";
+import { REPORT_FORMATS, registryRules, writeReports } from "../report/index.js";
+import { failingAtOrAbove, loadOutputInputs, registryRuleIds, warnExpiredWaivers } from "./outputs.js";
+import type { ReportOptions } from "./commands/report.js";
+
+/** Read a result document; UsageError with `file: path.to.field: message` lines when invalid. */
+export function loadResultDocument(file: string): ResultDocument {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file}: (root): not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = ResultDocument.safeParse(raw);
+  if (!parsed.success) {
+    const lines = zodIssueLines(file, parsed.error.issues);
+    throw new UsageError(lines[0]!, lines);
+  }
+  return parsed.data;
+}
+
+export async function runReport(file: string, opts: ReportOptions): Promise<number> {
+  for (const f of opts.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
+  if (opts.format.length === 0) throw new UsageError("--format: name at least one format");
+  const stored = loadResultDocument(file);
+  const inputs = loadOutputInputs(opts);
+  const doc = applyInputs(stored, { ...inputs, knownRuleIds: registryRuleIds() });
+  const written = await writeReports(doc, opts.format, opts.out, { rules: await registryRules() });
+  warnExpiredWaivers(doc);
+  for (const p of written) process.stdout.write(`wrote ${p}\n`);
+  return opts.failOn && failingAtOrAbove(doc, opts.failOn) ? EXIT.FINDINGS : EXIT.OK;
+}
