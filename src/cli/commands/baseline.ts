@@ -1,4 +1,36 @@
-// PLACEHOLDER: `otaudit baseline` is registered by the issue that builds it. Replace this file whole.
-import type { Command } from "commander";
+// `otaudit baseline save|drift`: option declarations (cheap); the work is in ../baseline-run.ts.
+import { Command } from "commander";
 
-export function registerBaseline(_program: Command): void {}
+export interface BaselineOptions {
+  db: string;
+  sweep?: string;
+  name: string;
+  json?: string;
+}
+
+export function registerBaseline(program: Command): void {
+  const baseline = program.command("baseline").description("save a sweep as a baseline, and report drift of later sweeps against it (element 1)");
+  baseline
+    .command("save")
+    .description("save a sweep from the store as a named baseline")
+    .requiredOption("--db <file>", "the sweep store")
+    .option("--sweep <id>", "sweep to save (default: the most recent)")
+    .option("--name <name>", "baseline name", "default")
+    .action(async (opts: BaselineOptions) => {
+      const { runBaselineSave } = await import("../baseline-run.js");
+      process.exitCode = await runBaselineSave(opts);
+    });
+  baseline
+    .command("drift")
+    .description("what changed per device since the baseline: services, algorithms, endpoints, certificates, firmware")
+    .requiredOption("--db <file>", "the sweep store")
+    .option("--sweep <id>", "sweep to compare (default: the most recent)")
+    .option("--name <name>", "baseline name", "default")
+    .option("--json <file>", "write the drift report as JSON ('-' for stdout)")
+    .action(async (opts: BaselineOptions) => {
+      const { runBaselineDrift } = await import("../baseline-run.js");
+      process.exitCode = await runBaselineDrift(opts);
+    });
+  for (const c of baseline.commands) c.exitOverride();
+  baseline.exitOverride();
+}

@@ -1,4 +1,50 @@
-// PLACEHOLDER: `otaudit sweep` is registered by the issue that builds it. Replace this file whole.
-import type { Command } from "commander";
+// `otaudit sweep TARGET...`: option declarations (cheap); the work is in ../sweep-run.ts.
+import { Command } from "commander";
+import { positiveInt } from "../options.js";
+import { addAuditOptions, addOutputOptions, type ScanOptions } from "./scan.js";
 
-export function registerSweep(_program: Command): void {}
+export interface SweepOptions extends ScanOptions {
+  db?: string;
+  resume: boolean;
+  sweepId?: string;
+  yes: boolean;
+  maxRange: number;
+  discoveryTimeout: number;
+  deviceRate?: number;
+  zoneLimit?: string;
+  giveUpAfter: number;
+  baseline?: string;
+  progress: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  const cmd = program
+    .command("sweep")
+    .description(
+      "sweep a fleet: TARGET is an address, a CIDR range (10.0.0.0/24) or an inventory file (.csv, .yaml).\n" +
+        "Discovery (TCP connect with a clean close to OT and management ports, SNMP engine discovery),\n" +
+        "then the protocol plugins audit what was found; fleet rules look across devices.",
+    )
+    .argument("[target...]", "addresses, CIDR ranges, inventory files (not needed with --resume)")
+    .option("--db <file>", "SQLite store: each device's result is committed as it completes")
+    .option("--resume", "continue the most recent unfinished sweep in --db (or --sweep-id) without redoing finished devices", false)
+    .option("--sweep-id <id>", "name of the sweep (default: generated); with --resume, the sweep to continue")
+    .option("--yes", "sweep ranges larger than --max-range", false)
+    .option("--max-range <n>", "largest number of addresses swept without --yes", positiveInt("--max-range", 16_777_216), 1024)
+    .option("--discovery-timeout <ms>", "timeout of each discovery connection in milliseconds", positiveInt("--discovery-timeout", 60_000), 1000)
+    .option("--device-rate <n>", "at most N new connections per second to any one device", positiveInt("--device-rate", 1000))
+    .option("--zone-limit <list>", "devices audited at once per zone, e.g. cell-1=2,dmz=8,*=4")
+    .option("--give-up-after <n>", "consecutive timeouts after which a device is left alone", positiveInt("--give-up-after", 100), 3)
+    .option("--baseline <name>", "compare with a saved baseline (see `otaudit baseline save`) and report drift")
+    .option("--no-progress", "no progress line on the terminal");
+  addOutputOptions(addAuditOptions(cmd));
+  cmd.addHelpText(
+    "after",
+    "\nOne connection at a time per device; --concurrency devices at once.\n" +
+      "Exit codes: 0 nothing at or above --fail-on (device or fleet findings), 1 findings at or above it,\n2 usage or input error, 3 nothing reachable or internal error.",
+  );
+  cmd.action(async (targets: string[], opts: SweepOptions) => {
+    const { runSweepCommand } = await import("../sweep-run.js");
+    process.exitCode = await runSweepCommand(targets, opts);
+  });
+}

@@ -1,0 +1,102 @@
+// `otaudit sweep`: expand targets, open (or resume) the sweep in the store, run the sweep with
+// progress on a TTY, then build the whole sweep's result document from the store (fleet rules,
+// drift against a baseline), write outputs and compute the exit code.
+import { EXIT, UsageError } from "../errors.js";
+import { severityRank } from "../model/common.js";
+import type { ResultDocument } from "../model/result.js";
+import { scrubDeep } from "../secrets.js";
+import { writeJson } from "../report/write.js";
+import { SweepStore, buildSweepDocument, newSweepId, type SweepRow } from "../store/store.js";
+import { expandSweepTargets, type SweepTarget } from "../sweep/targets.js";
+import { parseZoneLimits, type PolitenessOptions } from "../sweep/politeness.js";
+import { runSweep } from "../sweep/run.js";
+import { SweepProgress } from "../sweep/progress.js";
+import { renderSweepSummary } from "../sweep/summary.js";
+import { driftReport, type BaselineSnapshot } from "../fleet/drift.js";
+import type { FleetSection } from "../fleet/model.js";
+import { announceIntrusive, buildAuditOptions, runControl, selectPlugins } from "./audit-setup.js";
+import { exitCodeFor, validateOutputOptions } from "./outputs.js";
+import type { SweepOptions } from "./commands/sweep.js";
+
+function sameTargets(a: SweepTarget[], b: SweepTarget[]): boolean {
+  return a.length === b.length && a.every((t, i) => t.host.toLowerCase() === b[i]!.host.toLowerCase());
+}
+
+function openSweep(store: SweepStore, targets: string[], opts: SweepOptions, protocols: string[]): { sweep: SweepRow; targets: SweepTarget[] } {
+  const settings = { intrusive: opts.intrusive, protocols, failOn: opts.failOn };
+  if (opts.resume) {
+    const sweep = opts.sweepId ? store.getSweep(opts.sweepId) : store.latestSweep(true);
+    if (!sweep) throw new UsageError(opts.sweepId ? `--sweep-id ${opts.sweepId}: no such sweep in ${opts.db}` : `--resume: no unfinished sweep in ${opts.db}`);
+    const stored = sweep.targets as SweepTarget[];
+    if (targets.length > 0) {
+      const given = expandSweepTargets(targets, { knownProtocols: protocols, maxRange: opts.maxRange, yes: opts.yes });
+      if (!sameTargets(given, stored)) throw new UsageError(`--resume: the targets differ from sweep ${sweep.id}'s; give none to continue it as it was started`);
+    }
+    if (sweep.settings.intrusive !== settings.intrusive) throw new UsageError(`--resume: sweep ${sweep.id} was started ${sweep.settings.intrusive ? "with" : "without"} --intrusive; resume it the same way`);
+    if (sweep.settings.protocols.join(",") !== protocols.join(",")) throw new UsageError(`--resume: sweep ${sweep.id} audits ${sweep.settings.protocols.join(",")}; resume it with the same --protocols`);
+    return { sweep, targets: stored };
+  }
+  const expanded = expandSweepTargets(targets, { knownProtocols: protocols, maxRange: opts.maxRange, yes: opts.yes });
+  const id = opts.sweepId ?? newSweepId();
+  if (store.getSweep(id)) throw new UsageError(`--sweep-id ${id}: already in ${opts.db}; add --resume to continue it`);
+  return { sweep: store.createSweep(id, expanded, settings), targets: expanded };
+}
+
+/** Exit code over device findings and fleet findings. */
+export function sweepExitCode(doc: ResultDocument, failOn: SweepOptions["failOn"]): number {
+  const code = exitCodeFor(doc, failOn);
+  if (code !== EXIT.OK) return code;
+  const fleet = doc.fleet as FleetSection | undefined;
+  const threshold = severityRank(failOn);
+  return fleet?.findings.some((f) => f.status === "fail" && severityRank(f.severity) >= threshold) ? EXIT.FINDINGS : EXIT.OK;
+}
+
+export async function runSweepCommand(targets: string[], opts: SweepOptions): Promise<number> {
+  validateOutputOptions(opts);
+  if (opts.resume && !opts.db) throw new UsageError("--resume: needs --db FILE (the store of the interrupted sweep)");
+  if (opts.baseline && !opts.db) throw new UsageError("--baseline: needs --db FILE (baselines live in the store)");
+  if (!opts.resume && targets.length === 0) throw new UsageError("TARGET: give at least one address, CIDR range or inventory file (.csv, .yaml)");
+  const politeness: PolitenessOptions = {
+    concurrency: opts.concurrency,
+    zoneLimits: parseZoneLimits(opts.zoneLimit),
+    deviceRate: opts.deviceRate,
+    giveUpAfter: opts.giveUpAfter,
+    backoffBaseMs: Math.min(2000, Math.max(100, Math.round(opts.discoveryTimeout / 2))),
+  };
+  const protocols = selectPlugins(opts.protocols).map((p) => p.id);
+  const store = new SweepStore(opts.db ?? ":memory:");
+  const control = runControl(opts.deadline);
+  try {
+    const baseline = opts.baseline ? store.getBaseline(opts.baseline) : undefined;
+    if (opts.baseline && !baseline) throw new UsageError(`--baseline ${opts.baseline}: no such baseline in ${opts.db} (save one with 'otaudit baseline save')`);
+    const { sweep, targets: sweepTargets } = openSweep(store, targets, opts, protocols);
+    const audit = buildAuditOptions(opts, control.signal);
+    if (opts.intrusive) announceIntrusive(audit.plugins);
+    const progress = new SweepProgress(process.stderr, opts.progress !== false && Boolean(process.stderr.isTTY));
+    const outcome = await runSweep({
+      audit,
+      politeness,
+      discoveryTimeoutMs: Math.min(opts.discoveryTimeout, opts.timeout),
+      store,
+      sweepId: sweep.id,
+      targets: sweepTargets,
+      onDeviceDone: (_d, stats) => progress.update(stats),
+    });
+    progress.finish();
+    store.finishSweep(sweep.id, outcome.interrupted ? "interrupted" : "done");
+    const finished = store.getSweep(sweep.id)!;
+    let doc = buildSweepDocument(finished, store.devices(sweep.id));
+    if (baseline) (doc.fleet as FleetSection).drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
+    doc = scrubDeep(doc);
+    if (opts.json) writeJson(opts.json, doc);
+    if (opts.format && opts.out) {
+      const { writeReports } = await import("../report/index.js");
+      await writeReports(doc, opts.format, opts.out);
+    }
+    if (opts.json !== "-") process.stdout.write(renderSweepSummary(doc, { sweepId: sweep.id, ...(opts.db ? { db: opts.db } : {}) }));
+    return sweepExitCode(doc, opts.failOn);
+  } finally {
+    control.dispose();
+    store.close();
+  }
+}

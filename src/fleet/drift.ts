@@ -1,0 +1,121 @@
+// Baselines and drift (element 1, configuration management: unauthorised change is detectable).
+// A baseline is a snapshot per device of what the probes saw: services, and every protocol's facts
+// flattened to paths, minus volatile values (clocks, uptimes, timings). Drift compares a later
+// sweep with it and sorts each change into services, algorithms, endpoints, certificates, firmware
+// or other. Protocol-agnostic: a new plugin's facts drift-check without code here.
+import type { DeviceResult, ResultDocument } from "../model/result.js";
+import type { DeviceDrift, DriftChange, DriftReport } from "./model.js";
+
+export interface DeviceSnapshot {
+  services: string[];
+  /** protocol -> flattened path -> value (a string, or a sorted set of strings for lists) */
+  facts: Record<string, Record<string, string | string[]>>;
+}
+export interface BaselineSnapshot {
+  sweepId: string;
+  devices: Record<string, DeviceSnapshot>;
+}
+
+/** Values that change on their own between sweeps: never drift. */
+const VOLATILE_KEY = /(time|duration|startedAt|uptime|boots|^ms$|Ms$|waitMs|nonce|cookie|latency|attempts|unmatched|malformed|message|detail|^error$|requests|nodesVisited)/i;
+/** Facts that belong to the sweep itself, not to the device's configuration. */
+const SWEEP_ONLY = new Set(["discovery"]);
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v && typeof v === "object") {
+    return `{${Object.keys(v as object)
+      .filter((k) => !VOLATILE_KEY.test(k))
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+function flatten(value: unknown, path: string, out: Record<string, string | string[]>, depth = 0): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    // lists compare as sets; objects in lists become their stable JSON (volatile keys dropped)
+    out[path] = [...new Set(value.map((v) => (v && typeof v === "object" ? stableJson(v) : String(v))))].sort();
+    return;
+  }
+  if (typeof value === "object" && depth < 8) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (VOLATILE_KEY.test(k)) continue;
+      flatten(v, path ? `${path}.${k}` : k, out, depth + 1);
+    }
+    return;
+  }
+  out[path] = String(value);
+}
+
+export function snapshotDevice(d: DeviceResult): DeviceSnapshot {
+  const facts: DeviceSnapshot["facts"] = {};
+  for (const [protocol, env] of Object.entries(d.facts)) {
+    if (SWEEP_ONLY.has(protocol) || env.status !== "ok") continue;
+    const flat: Record<string, string | string[]> = {};
+    flatten(env.data, "", flat);
+    facts[protocol] = flat;
+  }
+  const discovered = (d.facts.discovery?.data as { ports?: { state: string; transport: string; port: number; service: string }[] } | undefined)?.ports ?? [];
+  const services = new Set([...d.services.map((s) => s.url), ...discovered.filter((p) => p.state === "open").map((p) => `${p.service}:${p.transport}/${p.port}`)]);
+  return { services: [...services].sort(), facts };
+}
+
+export function snapshotSweep(doc: ResultDocument, sweepId: string): BaselineSnapshot {
+  return { sweepId, devices: Object.fromEntries(doc.devices.map((d) => [d.host, snapshotDevice(d)])) };
+}
+
+function categorise(path: string): DriftChange["category"] {
+  if (/cert|fingerprint|sha256|thumbprint|subject|issuer|notAfter|notBefore|hostKeys/i.test(path)) return "certificates";
+  if (/kex|cipher|mac|algorithm|hostKey|securityPolic|suite|tlsVersion|compression|authProtocol|privProtocol/i.test(path)) return "algorithms";
+  if (/version|revision|firmware|sysDescr|banner|software|build|productCode|product|model/i.test(path)) return "firmware";
+  if (/endpoint|userToken|securityMode|methods|units/i.test(path)) return "endpoints";
+  return "other";
+}
+
+function diffSets(a: string[], b: string[]): { added: string[]; removed: string[] } {
+  const A = new Set(a);
+  const B = new Set(b);
+  return { added: b.filter((x) => !A.has(x)), removed: a.filter((x) => !B.has(x)) };
+}
+
+export function diffDevice(host: string, before: DeviceSnapshot | undefined, after: DeviceSnapshot | undefined): DeviceDrift {
+  if (!before) return { host, state: "new", changes: [] };
+  if (!after) return { host, state: "missing", changes: [] };
+  const changes: DriftChange[] = [];
+  const svc = diffSets(before.services, after.services);
+  if (svc.added.length || svc.removed.length) changes.push({ category: "services", protocol: "*", path: "services", added: svc.added, removed: svc.removed });
+  for (const protocol of [...new Set([...Object.keys(before.facts), ...Object.keys(after.facts)])].sort()) {
+    const b = before.facts[protocol] ?? {};
+    const a = after.facts[protocol] ?? {};
+    // a protocol that could not be probed this time is not a configuration change
+    if (!before.facts[protocol] || !after.facts[protocol]) continue;
+    for (const path of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
+      const x = b[path];
+      const y = a[path];
+      if (Array.isArray(x) || Array.isArray(y)) {
+        const d = diffSets(Array.isArray(x) ? x : x === undefined ? [] : [x], Array.isArray(y) ? y : y === undefined ? [] : [y]);
+        if (d.added.length || d.removed.length) changes.push({ category: categorise(path), protocol, path, added: d.added, removed: d.removed });
+      } else if (x !== y) {
+        changes.push({ category: categorise(path), protocol, path, ...(x !== undefined ? { before: x } : {}), ...(y !== undefined ? { after: y } : {}) });
+      }
+    }
+  }
+  return { host, state: changes.length ? "changed" : "unchanged", changes };
+}
+
+export function driftReport(name: string, baseline: { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, current: ResultDocument): DriftReport {
+  const now = snapshotSweep(current, "current");
+  const hosts = [...new Set([...Object.keys(baseline.snapshot.devices), ...Object.keys(now.devices)])];
+  const devices = hosts.map((h) => diffDevice(h, baseline.snapshot.devices[h], now.devices[h]));
+  const count = (s: DeviceDrift["state"]) => devices.filter((d) => d.state === s).length;
+  return {
+    baseline: name,
+    baselineSweepId: baseline.sweepId,
+    baselineCreatedAt: baseline.createdAt,
+    devices,
+    summary: { changed: count("changed"), unchanged: count("unchanged"), new: count("new"), missing: count("missing") },
+  };
+}
