@@ -1,0 +1,143 @@
+// X.509 helpers for Modbus/TCP Security (Modbus/TCP Security Protocol Specification, 2018):
+// parse a peer certificate into facts (validity, key size, signature, role extension) and generate
+// certificates (the simulator's CA, server and client certificates with or without a role).
+import { webcrypto, X509Certificate as NodeX509, createPublicKey } from "node:crypto";
+
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type Algorithm = webcrypto.Algorithm;
+type EcdsaParams = webcrypto.EcdsaParams;
+type RsaHashedKeyGenParams = webcrypto.RsaHashedKeyGenParams;
+type EcKeyGenParams = webcrypto.EcKeyGenParams;
+// @peculiar/x509 2.x resolves its services through tsyringe, which needs a Reflect polyfill first
+// (reflect-metadata ships with node-opcua; probes/opcua loads it the same way).
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import type { CertificateFacts } from "./facts.js";
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+/** Role extension: "RoleOID" 1.3.6.1.4.1.50316.802.1, value an ASN.1 UTF8String (Modbus/TCP Security §"Role"). */
+export const MODBUS_ROLE_OID = "1.3.6.1.4.1.50316.802.1";
+
+export type KeyType = "ec-p256" | "ec-p384" | "rsa-2048" | "rsa-1024";
+
+/** DER UTF8String (tag 0x0C) of a role name. */
+export function encodeRole(role: string): Uint8Array {
+  const body = Buffer.from(role, "utf8");
+  if (body.length > 0xffff) throw new RangeError("role too long");
+  const len = body.length < 0x80 ? [body.length] : body.length < 0x100 ? [0x81, body.length] : [0x82, body.length >> 8, body.length & 0xff];
+  return Uint8Array.from([0x0c, ...len, ...body]);
+}
+
+/** Decode the role extension value (a DER string type); undefined when it is not one. */
+export function decodeRole(der: Uint8Array): string | undefined {
+  const b = Buffer.from(der);
+  if (b.length < 2 || ![0x0c, 0x13, 0x16].includes(b[0]!)) return undefined; // UTF8String, PrintableString, IA5String
+  let len = b[1]!;
+  let at = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n < 1 || n > 2 || b.length < 2 + n) return undefined;
+    len = n === 1 ? b[2]! : b.readUInt16BE(2);
+    at = 2 + n;
+  }
+  if (at + len > b.length) return undefined;
+  return b.subarray(at, at + len).toString("utf8");
+}
+
+/** Certificate facts from DER bytes (validity at `now`, key, signature, role). */
+export async function certificateFacts(der: Buffer, now = new Date()): Promise<CertificateFacts> {
+  const cert = new x509.X509Certificate(der);
+  const details = createPublicKey(new NodeX509(der).publicKey.export({ type: "spki", format: "pem" })).asymmetricKeyDetails ?? {};
+  const keyType = new NodeX509(der).publicKey.asymmetricKeyType ?? "unknown";
+  const sig = cert.signatureAlgorithm as { name: string; hash?: { name: string } };
+  const roleExt = cert.getExtension(MODBUS_ROLE_OID);
+  const role = roleExt ? decodeRole(new Uint8Array(roleExt.value)) : undefined;
+  const thumb = Buffer.from(await cert.getThumbprint("SHA-256")).toString("hex");
+  const facts: CertificateFacts = {
+    subject: cert.subject,
+    issuer: cert.issuer,
+    selfSigned: await cert.isSelfSigned().catch(() => false),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    validNow: cert.notBefore.getTime() <= now.getTime() && now.getTime() <= cert.notAfter.getTime(),
+    keyAlgorithm: keyType,
+    signatureAlgorithm: sig.hash ? `${sig.name} with ${sig.hash.name}` : sig.name,
+    sha256: thumb,
+  };
+  if (details.modulusLength) facts.keyBits = details.modulusLength;
+  if (details.namedCurve) {
+    facts.namedCurve = details.namedCurve;
+    const bits = /(\d{3})/.exec(details.namedCurve)?.[1];
+    if (bits) facts.keyBits = Number(bits);
+  }
+  if (role !== undefined) facts.role = role;
+  return facts;
+}
+
+function keyAlgorithm(type: KeyType, signHash: "SHA-256" | "SHA-1"): { gen: RsaHashedKeyGenParams | EcKeyGenParams; sign: Algorithm | EcdsaParams } {
+  if (type.startsWith("ec")) {
+    const namedCurve = type === "ec-p384" ? "P-384" : "P-256";
+    return { gen: { name: "ECDSA", namedCurve }, sign: { name: "ECDSA", hash: signHash } as EcdsaParams };
+  }
+  const modulusLength = type === "rsa-1024" ? 1024 : 2048;
+  return {
+    gen: { name: "RSASSA-PKCS1-v1_5", hash: signHash, modulusLength, publicExponent: new Uint8Array([1, 0, 1]) },
+    sign: { name: "RSASSA-PKCS1-v1_5", hash: signHash } as Algorithm,
+  };
+}
+
+async function pkcs8Pem(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END PRIVATE KEY-----\n`;
+}
+
+export interface IssuedCert {
+  certPem: string;
+  keyPem: string;
+  cert: x509.X509Certificate;
+  keys: CryptoKeyPair;
+}
+
+export interface IssueOptions {
+  subject: string;
+  keyType?: KeyType;
+  signHash?: "SHA-256" | "SHA-1";
+  role?: string;
+  notBefore?: Date;
+  notAfter?: Date;
+  /** issuer; self-signed when absent */
+  ca?: IssuedCert;
+  isCa?: boolean;
+  /** subjectAltName IP addresses (server certificates) */
+  ips?: string[];
+}
+
+/** Issue a certificate (self-signed or signed by `ca`), optionally with the Modbus role extension. */
+export async function issueCertificate(o: IssueOptions): Promise<IssuedCert> {
+  const signHash = o.signHash ?? "SHA-256";
+  const alg = keyAlgorithm(o.keyType ?? "ec-p256", signHash);
+  const keys = (await webcrypto.subtle.generateKey(alg.gen, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(o.isCa ?? false, undefined, true)];
+  extensions.push(new x509.KeyUsagesExtension(o.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true));
+  if (o.ips?.length) extensions.push(new x509.SubjectAlternativeNameExtension(o.ips.map((ip) => ({ type: "ip" as const, value: ip }))));
+  if (o.role !== undefined) extensions.push(new x509.Extension(MODBUS_ROLE_OID, false, encodeRole(o.role)));
+  const notBefore = o.notBefore ?? new Date(Date.now() - 3600_000);
+  const notAfter = o.notAfter ?? new Date(Date.now() + 365 * 24 * 3600_000);
+  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString("hex").replace(/^[89a-f]/, "1");
+  const cert = o.ca
+    ? await x509.X509CertificateGenerator.create({
+        serialNumber,
+        subject: o.subject,
+        issuer: o.ca.cert.subject,
+        notBefore,
+        notAfter,
+        publicKey: keys.publicKey,
+        signingKey: o.ca.keys.privateKey,
+        signingAlgorithm: keyAlgorithm((o.ca.cert.publicKey.algorithm.name === "ECDSA" ? "ec-p256" : "rsa-2048") as KeyType, signHash).sign,
+        extensions,
+      })
+    : await x509.X509CertificateGenerator.createSelfSigned({ serialNumber, name: o.subject, notBefore, notAfter, keys, signingAlgorithm: alg.sign, extensions });
+  return { certPem: cert.toString("pem"), keyPem: await pkcs8Pem(keys.privateKey), cert, keys };
+}
