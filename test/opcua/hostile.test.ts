@@ -122,13 +122,13 @@ describe("opcua probe vs a well-formed scripted server", () => {
     const keys = await webcrypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-1" }, true, ["sign", "verify"]);
     await import("reflect-metadata");
     const x509 = await import("@peculiar/x509");
-    x509.cryptoProvider.set(webcrypto as Crypto);
+    x509.cryptoProvider.set(webcrypto as never);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: "01",
       name: "CN=legacy-plc",
       notBefore: new Date("2015-01-01"),
       notAfter: new Date("2020-01-01"),
-      signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-1" } as Algorithm,
+      signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-1" } as never,
       keys,
       extensions: [new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "plc.example" }, { type: "url", value: "urn:legacy:plc" }])],
     });
