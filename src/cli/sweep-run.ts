@@ -1,6 +1,7 @@
 // `otaudit sweep`: expand targets, open (or resume) the sweep in the store, run the sweep with
 // progress on a TTY, then build the whole sweep's result document from the store (fleet rules,
 // drift against a baseline), write outputs and compute the exit code.
+import { setMaxListeners } from "node:events";
 import { EXIT, UsageError } from "../errors.js";
 import { severityRank } from "../model/common.js";
 import type { ResultDocument } from "../model/result.js";
@@ -66,6 +67,8 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
   const protocols = selectPlugins(opts.protocols).map((p) => p.id);
   const store = new SweepStore(opts.db ?? ":memory:");
   const control = runControl(opts.deadline);
+  // every device in flight listens for the abort (discovery, pacing, probes): not a leak
+  setMaxListeners(Math.max(10, opts.concurrency * 8), control.signal);
   try {
     const baseline = opts.baseline ? store.getBaseline(opts.baseline) : undefined;
     if (opts.baseline && !baseline) throw new UsageError(`--baseline ${opts.baseline}: no such baseline in ${opts.db} (save one with 'otaudit baseline save')`);

@@ -9,6 +9,8 @@ import { defineFleetRule } from "./model.js";
 type Obj = Record<string, unknown>;
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === "object") as Obj[]) : []);
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+/** Host list for a message: the first ten, then a count (the finding's `devices` has them all). */
+const hostList = (hosts: string[]) => (hosts.length <= 10 ? hosts.join(", ") : `${hosts.slice(0, 10).join(", ")} and ${hosts.length - 10} more`);
 
 /** Group hosts by a key; keep only keys seen on two or more distinct devices. */
 function sharedGroups(items: { host: string; key: string; detail: Obj }[]): Map<string, { hosts: string[]; detail: Obj }> {
@@ -54,7 +56,7 @@ export const sharedSshHostKey = defineFleetRule({
     }
     return [...groups.values()].map((g): FleetOutcome => ({
       status: "fail",
-      message: `SSH host key ${g.detail.fingerprint} (${g.detail.keyType ?? "?"}) is used by ${g.hosts.length} devices: ${g.hosts.join(", ")}`,
+      message: `SSH host key ${g.detail.fingerprint} (${g.detail.keyType ?? "?"}) is used by ${g.hosts.length} devices: ${hostList(g.hosts)}`,
       evidence: { fingerprint: g.detail.fingerprint, keyType: g.detail.keyType, devices: g.hosts },
       devices: g.hosts,
     }));
@@ -102,7 +104,7 @@ export const sharedOpcuaCertificate = defineFleetRule({
     if (groups.size === 0) return [{ status: "pass", message: `${new Set(items.map((i) => i.key)).size} OPC UA certificates, none shared`, evidence: {}, devices: [] }];
     return [...groups.values()].map((g): FleetOutcome => ({
       status: "fail",
-      message: `OPC UA certificate sha256 ${g.detail.sha256}${g.detail.subject ? ` (${g.detail.subject})` : ""} is used by ${g.hosts.length} devices: ${g.hosts.join(", ")}`,
+      message: `OPC UA certificate sha256 ${g.detail.sha256}${g.detail.subject ? ` (${g.detail.subject})` : ""} is used by ${g.hosts.length} devices: ${hostList(g.hosts)}`,
       evidence: { sha256: g.detail.sha256, subject: g.detail.subject, devices: g.hosts },
       devices: g.hosts,
     }));
@@ -155,7 +157,7 @@ export const sharedDefaultCredential = defineFleetRule({
     return [...groups.values()].map((g): FleetOutcome => ({
       status: "fail",
       severity: g.hosts.length > 1 ? "critical" : "high",
-      message: `${g.detail.protocol} default ${g.detail.credential} accepted on ${g.hosts.length} device${g.hosts.length > 1 ? "s" : ""}: ${g.hosts.join(", ")}`,
+      message: `${g.detail.protocol} default ${g.detail.credential} accepted on ${g.hosts.length} device${g.hosts.length > 1 ? "s" : ""}: ${hostList(g.hosts)}`,
       evidence: { ...g.detail, devices: g.hosts },
       devices: g.hosts,
     }));
@@ -195,7 +197,7 @@ export const remoteAccessWithoutMfa = defineFleetRule({
     if (weak.length === 0) {
       return [{ status: unverified.length ? "skipped" : "pass", message: unverified.length ? `no single-factor access observed; MFA unverified on ${unverified.length} of ${remote.length} devices (no bench credentials)` : `all ${remote.length} remote-access devices demand more than one factor`, evidence: { remoteAccessDevices: remote.length, unverified }, devices: unverified }];
     }
-    return [{ status: "fail", message: `${weak.length} of ${remote.length} devices with remote access accept a single factor or anonymous access: ${weak.join(", ")}`, evidence: { remoteAccessDevices: remote.length, singleFactor: weak, mfaUnverified: unverified }, devices: weak }];
+    return [{ status: "fail", message: `${weak.length} of ${remote.length} devices with remote access accept a single factor or anonymous access: ${hostList(weak)}`, evidence: { remoteAccessDevices: remote.length, singleFactor: weak, mfaUnverified: unverified }, devices: weak }];
   },
   gaps: ({ devices }) => devices.flatMap((d) => singleFactor(d).map((s) => ({ host: d.host, gap: { kind: "remote-access-single-factor" as const, protocol: s.protocol, port: s.port, detail: s.detail } }))),
 });
