@@ -111,6 +111,8 @@ export class MbapClient {
   private buffer = Buffer.alloc(0);
   private pending: Pending | undefined;
   private nextTransactionId: number;
+  /** transaction ids of requests that timed out; a late reply to one of them is dropped */
+  private readonly stale = new Set<number>();
   /** set after a timeout or a framing violation: the stream cannot be trusted any more */
   broken: string | undefined;
   /** requests sent on this connection, by function code (for the facts) */
@@ -137,7 +139,14 @@ export class MbapClient {
       const timer = setTimeout(() => {
         const got = this.buffer.length;
         const detail = got === 0 ? "no bytes received" : `${got} bytes of an incomplete frame received (length field announces more than was sent)`;
-        this.failPending(new MbapError("timeout", `no complete response to function code ${pdu[0]} for unit ${unitId} within ${this.opts.timeoutMs} ms (${detail})`));
+        const err = new MbapError("timeout", `no complete response to function code ${pdu[0]} for unit ${unitId} within ${this.opts.timeoutMs} ms (${detail})`);
+        if (got === 0) {
+          // the stream is still in step: keep the connection, and drop a late reply to this request
+          this.stale.add(transactionId);
+          const p = this.pending!;
+          this.pending = undefined;
+          p.reject(err);
+        } else this.failPending(err);
       }, this.opts.timeoutMs);
       this.pending = { transactionId, unitId, functionCode: pdu[0]!, resolve, reject, timer };
       this.sent.push(pdu[0]!);
@@ -163,31 +172,33 @@ export class MbapClient {
 
   private onData(chunk: Buffer): void {
     this.buffer = Buffer.concat([this.buffer, chunk]);
-    const p = this.pending;
-    if (!p) {
-      this.broken ??= `${chunk.length} unsolicited bytes from the server`;
-      return;
-    }
-    const r = extractFrame(this.buffer);
-    if (r.kind === "need-more") return;
-    if (r.kind === "invalid") return this.failPending(new MbapError("protocol", `invalid MBAP header: ${r.reason}`));
-    this.buffer = this.buffer.subarray(r.consumed);
-    const { frame } = r;
-    if (this.buffer.length > 0) return this.failPending(new MbapError("protocol", `${this.buffer.length} extra bytes after the response`));
-    if (frame.transactionId !== p.transactionId) {
-      return this.failPending(new MbapError("protocol", `transaction id mismatch: sent ${p.transactionId}, received ${frame.transactionId}`));
-    }
-    if (frame.unitId !== p.unitId) return this.failPending(new MbapError("protocol", `unit id mismatch: sent ${p.unitId}, received ${frame.unitId}`));
-    const fc = frame.pdu[0]!;
-    if (isExceptionPdu(frame.pdu)) {
-      if ((fc & 0x7f) !== p.functionCode || frame.pdu.length !== 2) {
-        return this.failPending(new MbapError("protocol", `malformed exception response (function code ${fc}, ${frame.pdu.length} bytes) to function code ${p.functionCode}`));
+    for (;;) {
+      const r = extractFrame(this.buffer);
+      if (r.kind === "need-more") return;
+      if (r.kind === "invalid") return this.failPending(new MbapError("protocol", `invalid MBAP header: ${r.reason}`));
+      this.buffer = this.buffer.subarray(r.consumed);
+      const { frame } = r;
+      if (this.stale.delete(frame.transactionId)) continue; // late reply to a request that timed out
+      const p = this.pending;
+      if (!p) {
+        this.broken ??= `unsolicited frame (transaction id ${frame.transactionId}) from the server`;
+        return;
       }
-      this.settle({ kind: "exception", functionCode: p.functionCode, exceptionCode: frame.pdu[1]!, exceptionName: exceptionName(frame.pdu[1]!) });
-      return;
+      if (frame.transactionId !== p.transactionId) {
+        return this.failPending(new MbapError("protocol", `transaction id mismatch: sent ${p.transactionId}, received ${frame.transactionId}`));
+      }
+      if (frame.unitId !== p.unitId) return this.failPending(new MbapError("protocol", `unit id mismatch: sent ${p.unitId}, received ${frame.unitId}`));
+      const fc = frame.pdu[0]!;
+      if (isExceptionPdu(frame.pdu)) {
+        if ((fc & 0x7f) !== p.functionCode || frame.pdu.length !== 2) {
+          return this.failPending(new MbapError("protocol", `malformed exception response (function code ${fc}, ${frame.pdu.length} bytes) to function code ${p.functionCode}`));
+        }
+        this.settle({ kind: "exception", functionCode: p.functionCode, exceptionCode: frame.pdu[1]!, exceptionName: exceptionName(frame.pdu[1]!) });
+        continue;
+      }
+      if (fc !== p.functionCode) return this.failPending(new MbapError("protocol", `response function code ${fc} to a request with function code ${p.functionCode}`));
+      this.settle({ kind: "response", pdu: frame.pdu });
     }
-    if (fc !== p.functionCode) return this.failPending(new MbapError("protocol", `response function code ${fc} to a request with function code ${p.functionCode}`));
-    this.settle({ kind: "response", pdu: frame.pdu });
   }
 
   private settle(reply: ModbusReply): void {

@@ -187,7 +187,7 @@ async function probePlainEndpoint(ctx: ProbeContext, host: string, port: number,
         if (e instanceof MbapError && e.kind === "timeout") {
           // a unit that does not exist may simply stay silent; try the next on a fresh connection
           if (++silent >= MAX_SILENT_UNITS && !facts.units.some((u) => u.answered)) {
-            facts.error = { code: "timeout", message: `no reply from units ${facts.unitsTried.join(", ")} within ${ctx.timeoutMs} ms each` };
+            facts.error = { code: "timeout", message: `no reply from units ${facts.unitsTried.join(", ")} within ${ctx.timeoutMs} ms each (last: ${e.message})` };
             break;
           }
           continue;

@@ -39,7 +39,7 @@ export const ModbusSimProfile = z
         requireClientCert: z.boolean().default(true),
         minVersion: z.enum(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).default("TLSv1.2"),
         maxVersion: z.enum(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).default("TLSv1.3"),
-        /** OpenSSL cipher string for TLS <= 1.2 (e.g. "DEFAULT:eNULL@SECLEVEL=0" for a legacy device) */
+        /** OpenSSL cipher string for TLS <= 1.2 (e.g. "ALL:eNULL@SECLEVEL=0" for a legacy device) */
         ciphers: z.string().optional(),
         keyType: z.enum(["ec-p256", "ec-p384", "rsa-2048", "rsa-1024"]).default("ec-p256"),
         signHash: z.enum(["SHA-256", "SHA-1"]).default("SHA-256"),

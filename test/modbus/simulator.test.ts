@@ -1,0 +1,127 @@
+// Probe vs. our simulator: default mode sends only read-only function codes (counted on the
+// simulator's side); Modbus/TCP Security with TLS 1.3 + required client certificates passes, without
+// client authentication fails; legacy TLS and weak suites fail; the intrusive write-back writes the
+// value it read, only to the named address, and a write-protected device passes.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { finding, scan, startSim, type Sim } from "./helpers.js";
+
+const IDENTITY = { vendorName: "Example Automation", productCode: "LX-100", revision: "2.4.1", vendorUrl: "https://example.invalid", productName: "LX PLC", modelName: "LX-100-CPU", userApplicationName: "pump-station" };
+const READ_ONLY = ["1", "3", "17", "43"];
+
+describe("secure controller: TLS 1.3 only, client certificate required", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1], identity: IDENTITY, serverId: "LX-100 CPU", holding: { "40": 1234 }, tls: { requireClientCert: true, minVersion: "TLSv1.3", requireRole: true } });
+  });
+  afterAll(() => sim.stop());
+
+  test("default mode: identity read field for field, Modbus/TCP Security checks pass, no write code sent", async () => {
+    const before = sim.stats();
+    const { result, facts } = await scan([sim.plainUrl!, sim.tlsUrl!], { credentials: [{ protocol: "modbus-tls", certificate: before.pki!.clientCert, key: before.pki!.clientKey }] });
+    expect(result.facts.modbus!.status).toBe("ok");
+    expect(facts!.plain[0]!.units.find((u) => u.unitId === 1)!.deviceId!.identity).toEqual(IDENTITY);
+    expect(facts!.plain[0]!.units.find((u) => u.unitId === 1)!.serverId!.text).toBe("LX-100 CPU");
+    const statuses = Object.fromEntries(result.findings.map((f) => [f.ruleId, f.status]));
+    expect(statuses).toMatchObject({
+      "modbus.plain.exposed": "fail",
+      "modbus.security.absent": "pass",
+      "modbus.security.tls-weak": "pass",
+      "modbus.security.certificate": "pass",
+      "modbus.security.client-auth": "pass",
+      "modbus.write.unauthenticated": "skipped",
+      "modbus.identity.disclosed": "fail",
+    });
+    const tls = facts!.secure[0]!;
+    expect(tls.versions.filter((v) => v.result === "accepted").map((v) => v.version)).toEqual(["TLSv1.3"]);
+    expect(tls.withClientCertificate).toMatchObject({ status: "accepted", role: "operator", readAnswered: true });
+    expect(finding(result, "modbus.identity.disclosed")[0]!.evidence).toMatchObject({ unitId: 1, vendorName: "Example Automation", revision: "2.4.1" });
+    // from the device's side: only read-only function codes, no write, every close a clean FIN
+    const after = sim.stats();
+    expect(Object.keys(after.byFunctionCode).every((code) => READ_ONLY.includes(code))).toBe(true);
+    expect(after.writes).toBe(0);
+    expect(after.resets).toBe(0);
+  });
+
+  test("a client certificate without the role is answered with ILLEGAL FUNCTION (role honoured)", async () => {
+    const pki = sim.stats().pki!;
+    const { facts } = await scan([sim.tlsUrl!], { credentials: [{ protocol: "modbus-tls", certificate: pki.clientNoRoleCert, key: pki.clientNoRoleKey }] });
+    expect(facts!.secure[0]!.withClientCertificate).toMatchObject({ status: "accepted", readAnswered: false, exception: { code: 1 } });
+    expect(facts!.secure[0]!.withClientCertificate.role).toBeUndefined();
+  });
+});
+
+describe("Modbus/TCP Security without client authentication", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1], identity: { vendorName: "V", productCode: "P", revision: "1" }, plain: false, tls: { requireClientCert: false } });
+  });
+  afterAll(() => sim.stop());
+
+  test("the client-auth check fails and names what answered", async () => {
+    const { result, facts } = await scan([sim.tlsUrl!]);
+    expect(facts!.secure[0]!.clientCertificate.required).toBe("not_required");
+    const f = finding(result, "modbus.security.client-auth")[0]!;
+    expect(f.status).toBe("fail");
+    expect(f.message).toContain("function code 43");
+    expect(finding(result, "modbus.security.absent")[0]!.status).toBe("pass");
+  });
+});
+
+describe("legacy TLS endpoint: TLS 1.0, NULL suites, RSA-1024 with SHA-1, expired", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1], plain: false, tls: { requireClientCert: false, minVersion: "TLSv1", ciphers: "ALL:eNULL@SECLEVEL=0", keyType: "rsa-1024", signHash: "SHA-1", expired: true } });
+  });
+  afterAll(() => sim.stop());
+
+  test("weak versions, suites and certificate fail with their parameters in evidence", async () => {
+    const { result, facts } = await scan([sim.tlsUrl!]);
+    const t = facts!.secure[0]!;
+    expect(t.versions.find((v) => v.version === "TLSv1")!.result).toBe("accepted");
+    expect(t.weakSuites.find((s) => s.id === "null-encryption")!.result).toBe("accepted");
+    expect(t.weakSuites.find((s) => s.id === "static-rsa")!.result).toBe("accepted");
+    const weak = finding(result, "modbus.security.tls-weak")[0]!;
+    expect(weak.status).toBe("fail");
+    expect(weak.evidence.versionsAccepted).toContain("TLSv1");
+    const cert = finding(result, "modbus.security.certificate")[0]!;
+    expect(cert.status).toBe("fail");
+    expect(cert.message).toMatch(/not valid now/);
+    expect(cert.message).toMatch(/RSA key of 1024 bits/);
+    expect(cert.message).toMatch(/SHA-1/);
+  });
+});
+
+describe("intrusive write-back test", () => {
+  let open: Sim;
+  let locked: Sim;
+  beforeAll(async () => {
+    [open, locked] = await Promise.all([
+      startSim({ units: [1], holding: { "40": 777 }, coils: { "3": true } }),
+      startSim({ units: [1], holding: { "40": 777 }, writeProtected: true }),
+    ]);
+  });
+  afterAll(() => Promise.all([open.stop(), locked.stop()]));
+
+  test("writes back exactly the value read, once, to the named address; accepted write fails the rule", async () => {
+    const { result, facts } = await scan([open.plainUrl!], { intrusive: true, options: { "modbus.write": "1:holding:40" } });
+    expect(facts!.writeTest).toMatchObject({ status: "accepted", valueRead: 777, valueAfter: 777, functionCodes: [3, 6, 3] });
+    expect(finding(result, "modbus.write.unauthenticated")[0]!.status).toBe("fail");
+    expect(open.stats().writes).toBe(1);
+    const coil = await scan([open.plainUrl!], { intrusive: true, options: { "modbus.write": "1:coil:3" } });
+    expect(coil.facts!.writeTest).toMatchObject({ status: "accepted", valueRead: 1, valueAfter: 1, functionCodes: [1, 5, 1] });
+  });
+
+  test("a write-protected device refuses and passes", async () => {
+    const { result, facts } = await scan([locked.plainUrl!], { intrusive: true, options: { "modbus.write": "1:holding:40" } });
+    expect(facts!.writeTest).toMatchObject({ status: "refused", exception: { code: 1, functionCode: 6 } });
+    expect(finding(result, "modbus.write.unauthenticated")[0]!.status).toBe("pass");
+  });
+
+  test("without --intrusive nothing is written even when an address is named", async () => {
+    const before = open.stats().writes;
+    const { facts } = await scan([open.plainUrl!], { intrusive: false, options: { "modbus.write": "1:holding:40" } });
+    expect(facts!.writeTest.status).toBe("error");
+    expect(facts!.writeTest.functionCodes).toEqual([]);
+    expect(open.stats().writes).toBe(before);
+  });
+});
