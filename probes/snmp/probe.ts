@@ -181,7 +181,7 @@ function systemFromPdu(pdu: Pdu, via: string): SystemGroup {
 }
 
 /** Run one user's v3 check, in a child with the legacy OpenSSL provider when MD5/DES need it. */
-async function runV3Check(req: V3CheckRequest, legacy: boolean, levels: number): Promise<V3CheckResult> {
+async function runV3Check(req: V3CheckRequest, legacy: boolean, levels: number, signal: AbortSignal): Promise<V3CheckResult> {
   if (!legacy) return checkV3User(req);
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith(".ts");
@@ -195,6 +195,9 @@ async function runV3Check(req: V3CheckRequest, legacy: boolean, levels: number):
     let out = "";
     let err = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), budget);
+    const onAbort = () => child.kill("SIGKILL");
+    signal.addEventListener("abort", onAbort, { once: true });
+    child.on("exit", () => signal.removeEventListener("abort", onAbort));
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("error", (e) => {
@@ -360,7 +363,9 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
       const legacy = needsLegacyProvider(user);
       ctx.log.info({ action: "snmp.v3.levels", safety: checks.v3Users.safety, endpoint: ep.url, user: c.username, auth: c.authProtocol, priv: c.privProtocol, legacyProvider: legacy }, "SNMPv3 security levels for a supplied user");
       const levels = 1 + (user.authKey ? 1 : 0) + (user.privKey ? 1 : 0);
-      const r = await runV3Check({ host: ep.host, port: ep.port, family: isIP(ep.host) === 6 ? 6 : 4, user, timeoutMs: t }, legacy, levels);
+      const r: V3CheckResult = facts.engine.answered
+        ? await runV3Check({ host: ep.host, port: ep.port, family: isIP(ep.host) === 6 ? 6 : 4, user, timeoutMs: t }, legacy, levels, ctx.signal)
+        : { attempts: [], error: "SNMPv3 engine did not answer discovery: user not checked" };
       const uf: V3UserFacts = { user: c.username, legacyProvider: legacy, attempts: r.attempts, ...(c.authProtocol ? { authProtocol: c.authProtocol } : {}), ...(c.privProtocol ? { privProtocol: c.privProtocol } : {}) };
       if (r.error) uf.error = r.error;
       else if (r.attempts.every((a) => a.outcome === "error")) uf.error = r.attempts[0]?.reason ?? "no attempt could run";

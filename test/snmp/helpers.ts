@@ -7,6 +7,7 @@ import { runRules } from "../../src/engine/rules.js";
 import type { CredentialEntry } from "../../src/config/credentials.js";
 import type { ServiceEndpoint } from "../../src/model/facts.js";
 import type { DeviceSpec } from "../../src/engine/targets.js";
+import type { Finding } from "../../src/model/result.js";
 import snmpPlugin from "../../probes/snmp/index.js";
 import type { SnmpFacts } from "../../probes/snmp/facts.js";
 
@@ -44,6 +45,6 @@ export async function runSnmp(host: string, port: number, o: RunOptions = {}) {
   return { envelope, facts: envelope.data as SnmpFacts | undefined, findings, logs: lines.join(""), elapsedMs };
 }
 
-export function byRule(findings: { ruleId: string; status: string }[], ruleId: string) {
+export function byRule(findings: Finding[], ruleId: string): Finding[] {
   return findings.filter((f) => f.ruleId === ruleId);
 }
