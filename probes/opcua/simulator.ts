@@ -53,7 +53,6 @@ export async function startOpcuaSimulator(profile: OpcuaSimProfile, opts: Simula
         return ok;
       },
     },
-    disableDiscovery: true,
   } as never);
   srv.on("request", (request: { schema?: { name?: string }; constructor: { name: string } }) => {
     const name = request.schema?.name ?? request.constructor.name;
