@@ -20,6 +20,7 @@ import {
   SNMP_VERSION,
   decodeMessage,
   encodeCommunityMessage,
+  encodeOid,
   encodePdu,
   encodeV3NoAuthMessage,
   isException,
@@ -235,6 +236,14 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
     candidates.push({ label: `supplied #${suppliedIndex}`, source: "supplied", value: c.community });
   }
 
+  if (ctx.intrusive) {
+    const writeOid = ctx.options["snmp.writeOid"] ?? DEFAULT_WRITE_OID;
+    try {
+      encodeOid(writeOid);
+    } catch {
+      throw new ProbeFailure("internal", `snmp.writeOid: not a numeric OID: ${writeOid}`);
+    }
+  }
   const ex = await UdpExchange.open(ep.host, ep.port, t);
   const facts: SnmpFacts = {
     endpoint: ep.url,
@@ -379,6 +388,7 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
       ctx.assertAllowed(checks.write);
       const oid = ctx.options["snmp.writeOid"] ?? DEFAULT_WRITE_OID;
       facts.writeTests = [];
+
       const seen = new Set<string>();
       const ordered = [...accepted].sort((a, b) => b.version - a.version);
       for (const a of ordered) {
