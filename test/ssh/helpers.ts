@@ -74,3 +74,32 @@ export function hardenedProfile(publicKey: string, password: string) {
     auth: { chains: [["publickey", "password"]], accounts: [{ username: "operator", password, publicKey }] },
   });
 }
+
+import { auditDevices } from "../../src/engine/audit.js";
+import type { DeviceResult, Finding } from "../../src/model/result.js";
+import sshPlugin from "../../probes/ssh/index.js";
+
+/** Audit one SSH service through the engine (probe -> facts -> rules), as the CLI does. */
+export async function auditSsh(host: string, port: number, o: TestContextOptions = {}): Promise<DeviceResult> {
+  const lines = o.logLines ?? [];
+  const log = pino({ level: "debug" }, { write: (l: string) => void lines.push(l) });
+  const doc = await auditDevices([{ host, address: host, endpoints: [sshEndpoint(host, port)] }], {
+    plugins: [sshPlugin],
+    timeoutMs: o.timeoutMs ?? 3000,
+    concurrency: 1,
+    intrusive: o.intrusive ?? false,
+    credentials: o.credentials ?? [],
+    failOn: "high",
+    log,
+    pluginOptions: o.options ?? {},
+  });
+  return doc.devices[0]!;
+}
+
+export function finding(d: DeviceResult, ruleId: string): Finding {
+  const f = d.findings.find((x) => x.ruleId === ruleId);
+  if (!f) throw new Error(`no finding ${ruleId}: ${d.findings.map((x) => x.ruleId).join(", ")}`);
+  return f;
+}
+
+export const ALGORITHM_RULES = ["ssh.kex.weak", "ssh.cipher.weak", "ssh.mac.weak", "ssh.hostkey.algorithm", "ssh.hostkey.size", "ssh.terrapin", "ssh.compression.preauth", "ssh.protocol.ssh1"];
