@@ -158,3 +158,19 @@ describe("procurement policy", () => {
     expect(lines.some((l) => l.startsWith("p.yaml: weights"))).toBe(true);
   });
 });
+
+describe("examples under fixtures/evidence", () => {
+  const root = new URL("../../fixtures/evidence/", import.meta.url);
+  it("validate, name registered rules, and attest what they answer (a 'no' attests nothing)", async () => {
+    const { loadEvidence } = await import("../../src/evidence/evidence.js");
+    const { loadWaivers, checkWaiverRules } = await import("../../src/evidence/waivers.js");
+    const { loadPolicy } = await import("../../src/evidence/policy.js");
+    const { registryRuleIds } = await import("../../src/cli/outputs.js");
+    const ev = loadEvidence(new URL("hardened-controller.evidence.yaml", root).pathname);
+    expect([...attestationsFor(productFor(ev, { host: "127.0.0.12", name: "hardened-controller" })).keys()]).toEqual([4, 10, 11, 12]);
+    expect(productFor(ev, { host: "127.0.0.11", name: "legacy-plc" })).toBeUndefined();
+    const w = loadWaivers(new URL("waivers.yaml", root).pathname);
+    expect(() => checkWaiverRules(w, registryRuleIds())).not.toThrow();
+    expect(loadPolicy(new URL("policy.yaml", root).pathname).mustNotFail).toEqual([6, 9]);
+  });
+});
