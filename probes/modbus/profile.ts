@@ -71,7 +71,11 @@ export function profileFromFacts(facts: ModbusFacts): z.input<typeof ModbusSimPr
     deviceIdentification: units.length === 0 || units.some((u) => u.deviceId?.status === "ok"),
     plain: Boolean(plain),
   };
-  if (serverId?.hex) profile.serverId = Buffer.from(serverId.hex, "hex").toString("latin1");
+  if (serverId?.hex) {
+    const data = Buffer.from(serverId.hex, "hex");
+    // the last byte is usually the run indicator (§6.17: 0x00 OFF, 0xFF ON); the simulator adds its own
+    profile.serverId = (data.length > 1 && (data[data.length - 1] === 0xff || data[data.length - 1] === 0x00) ? data.subarray(0, -1) : data).toString("latin1");
+  }
   if (facts.writeTest.status === "refused") profile.writeProtected = true;
   if (secure) {
     const sorted = (["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const).filter((v) => accepted.includes(v));

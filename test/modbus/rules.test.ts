@@ -1,0 +1,134 @@
+// Modbus rules on hand-made facts (no network), the TLS knowledge file's invariants, and
+// profileFromFacts: recorded facts -> a simulator profile that the simulator accepts.
+import { describe, expect, test } from "vitest";
+import { runRules } from "../../src/engine/rules.js";
+import type { FactsEnvelope } from "../../src/model/facts.js";
+import modbus from "../../probes/modbus/index.js";
+import type { ModbusFacts, TlsEndpointFacts } from "../../probes/modbus/facts.js";
+import { tlsKnowledge } from "../../probes/modbus/knowledge.js";
+import { ModbusSimProfile } from "../../probes/modbus/profile.js";
+import { parseWriteTarget } from "../../probes/modbus/options.js";
+
+function envelope(data: ModbusFacts): FactsEnvelope<ModbusFacts> {
+  return { protocol: "modbus", status: "ok", endpoints: [], startedAt: new Date().toISOString(), durationMs: 1, probeVersion: modbus.version, data };
+}
+const noWrite = { status: "not_requested" as const, functionCodes: [] };
+const tlsBase: TlsEndpointFacts = {
+  port: 802,
+  url: "modbus+tls://10.0.0.5:802",
+  role: "target",
+  reachability: "open",
+  tlsOffered: true,
+  versions: [
+    { version: "TLSv1", result: "refused" },
+    { version: "TLSv1.1", result: "refused" },
+    { version: "TLSv1.2", result: "accepted" },
+    { version: "TLSv1.3", result: "accepted" },
+  ],
+  weakSuites: tlsKnowledge().weakSuites.map((w) => ({ id: w.id, result: "refused" as const })),
+  clientCertificate: { required: "required", detail: "alert 116" },
+  withClientCertificate: { status: "not_supplied" },
+};
+function statuses(facts: ModbusFacts, intrusive = false) {
+  const findings = runRules(modbus, envelope(facts), { host: "10.0.0.5", intrusive, credentialed: false });
+  return Object.fromEntries(findings.map((f) => [f.ruleId, f.status]));
+}
+
+describe("modbus rules", () => {
+  test("plain port closed and 802 closed: exposure passes, security absent fails", () => {
+    const s = statuses({
+      plain: [{ port: 502, url: "modbus://10.0.0.5:502", role: "target", reachability: "closed", answersUnauthenticated: false, unitsTried: [], fullSweep: false, units: [], exchanges: [], functionCodesSent: [] }],
+      secure: [{ ...tlsBase, reachability: "closed", tlsOffered: false, versions: [], weakSuites: [], clientCertificate: { required: "unknown", detail: "" } }],
+      writeTest: noWrite,
+    });
+    expect(s).toMatchObject({ "modbus.plain.exposed": "pass", "modbus.security.absent": "fail", "modbus.security.client-auth": "not_applicable", "modbus.write.unauthenticated": "skipped" });
+  });
+
+  test("a version the local OpenSSL could not test is never a pass", () => {
+    const t = { ...tlsBase, versions: tlsBase.versions.map((v) => (v.version === "TLSv1" ? { ...v, result: "untestable" as const } : v)) };
+    expect(statuses({ plain: [], secure: [t], writeTest: noWrite })["modbus.security.tls-weak"]).toBe("skipped");
+  });
+
+  test("client authentication unknown is an error; a missing certificate is skipped, not passed", () => {
+    const t = { ...tlsBase, clientCertificate: { required: "unknown" as const, detail: "timeout" } };
+    const s = statuses({ plain: [], secure: [t], writeTest: noWrite });
+    expect(s["modbus.security.client-auth"]).toBe("error");
+    expect(s["modbus.security.certificate"]).toBe("skipped");
+  });
+
+  test("write rule is skipped without --intrusive even when facts say accepted", () => {
+    const facts: ModbusFacts = { plain: [], secure: [], writeTest: { status: "accepted", target: "1:holding:40", functionCodes: [3, 6, 3] } };
+    expect(statuses(facts, false)["modbus.write.unauthenticated"]).toBe("skipped");
+    expect(statuses(facts, true)["modbus.write.unauthenticated"]).toBe("fail");
+  });
+
+  test("every rule declares elements, 62443 references and a remediation; intrusive only for the write test", () => {
+    for (const r of modbus.rules) {
+      expect(r.meta.elements.length).toBeGreaterThan(0);
+      expect(r.meta.iec62443.length).toBeGreaterThan(0);
+      expect(r.meta.remediation.length).toBeGreaterThan(20);
+      expect(r.meta.safety === "intrusive").toBe(r.meta.id === "modbus.write.unauthenticated");
+    }
+    expect(modbus.checks.filter((c) => c.safety === "intrusive").map((c) => c.id).sort()).toEqual(["modbus.unit-sweep", "modbus.write-back"]);
+  });
+
+  test("write target parsing refuses broadcasts and bad types", () => {
+    expect(parseWriteTarget("1:holding:40")).toEqual({ unitId: 1, type: "holding", address: 40 });
+    expect(typeof parseWriteTarget("0:coil:1")).toBe("string");
+    expect(typeof parseWriteTarget("1:input:1")).toBe("string");
+  });
+});
+
+describe("TLS knowledge file (probes/modbus/data/tls.yaml)", () => {
+  const k = tlsKnowledge();
+  test("covers every TLS version once; exactly 1.0 and 1.1 are weak", () => {
+    expect(k.versions.map((v) => v.version).sort()).toEqual(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]);
+    expect(k.versions.filter((v) => v.weak).map((v) => v.version).sort()).toEqual(["TLSv1", "TLSv1.1"]);
+  });
+  test("weak suite ids are unique; every OpenSSL string pins SECLEVEL=0 so the local library offers it", () => {
+    expect(new Set(k.weakSuites.map((w) => w.id)).size).toBe(k.weakSuites.length);
+    for (const w of k.weakSuites) expect(w.openssl).toMatch(/@SECLEVEL=0$/);
+  });
+  test("certificate limits follow NIST SP 800-131A (RSA >= 2048, EC >= 256) and name md5 and sha1", () => {
+    expect(k.certificate.minRsaBits).toBeGreaterThanOrEqual(2048);
+    expect(k.certificate.minEcBits).toBeGreaterThanOrEqual(256);
+    expect(k.certificate.weakSignatureHashes.map((h) => h.hash).sort()).toEqual(["md5", "sha1"]);
+  });
+});
+
+describe("profileFromFacts", () => {
+  test("recorded facts give a profile the simulator schema accepts, with the identity and TLS shape", () => {
+    const facts: ModbusFacts = {
+      plain: [
+        {
+          port: 502,
+          url: "modbus://10.0.0.5:502",
+          role: "target",
+          reachability: "open",
+          answersUnauthenticated: true,
+          unitsTried: [1, 0, 255],
+          fullSweep: false,
+          units: [{ unitId: 1, answered: true, deviceId: { status: "ok", identity: { vendorName: "V", productCode: "P", revision: "1.0" }, objects: [], requests: 2 }, serverId: { status: "ok", hex: "4142ff", text: "" } }],
+          exchanges: [],
+          functionCodesSent: [43, 43, 17],
+        },
+      ],
+      secure: [{ ...tlsBase, clientCertificate: { required: "not_required", detail: "" } }],
+      writeTest: noWrite,
+    };
+    const profile = ModbusSimProfile.parse(modbus.profileFromFacts!(facts));
+    expect(profile).toMatchObject({ units: [1], identity: { vendorName: "V", productCode: "P", revision: "1.0" }, plain: true, tls: { requireClientCert: false, minVersion: "TLSv1.2", maxVersion: "TLSv1.3" } });
+  });
+});
+
+describe("fixture profiles", () => {
+  test("the modbus sections of legacy-plc and hardened-controller validate against the simulator schema", async () => {
+    const { loadProfile } = await import("../../src/engine/profiles.js");
+    const { PLUGINS } = await import("../../probes/registry.js");
+    const legacy = loadProfile("fixtures/profiles/legacy-plc.yaml", PLUGINS).sections.get("modbus") as ModbusSimProfile;
+    const hardened = loadProfile("fixtures/profiles/hardened-controller.yaml", PLUGINS).sections.get("modbus") as ModbusSimProfile;
+    expect(legacy).toMatchObject({ plain: true, writeProtected: false });
+    expect(legacy.tls).toBeUndefined();
+    expect(hardened).toMatchObject({ plain: false, writeProtected: true, tls: { requireClientCert: true, requireRole: true } });
+  });
+});
