@@ -37,12 +37,13 @@ export function renderScorecards(doc: ResultDocument, opts: TerminalOptions): st
   const devices = doc.devices;
   if (devices.length === 0) return "No device was audited.\n";
   const nameWidth = Math.max(...ELEMENTS.map((e) => `${e.id}. ${e.name}`.length)) + 2;
-  const colWidth = Math.max(12, ...devices.map((d) => deviceLabel(d).length + 2));
-  // side by side, a few devices per block
-  const perBlock = Math.max(1, Math.floor((100 - nameWidth) / colWidth));
+  const column = (d: { host: string; name?: string }) => d.name ?? d.host;
+  const colWidth = Math.max(12, ...devices.map((d) => column(d).length + 2));
+  // side by side, as many devices per block as fit a 110-column terminal
+  const perBlock = Math.max(1, Math.floor((110 - nameWidth) / colWidth));
   for (let i = 0; i < devices.length; i += perBlock) {
     const block = devices.slice(i, i + perBlock);
-    out.push(pad("Element", nameWidth) + block.map((d) => pad(deviceLabel(d), colWidth)).join(""));
+    out.push(pad("Element", nameWidth) + block.map((d) => pad(column(d), colWidth)).join(""));
     out.push("-".repeat(nameWidth + colWidth * block.length));
     for (const el of ELEMENTS) {
       const cells = block.map((d) => {
