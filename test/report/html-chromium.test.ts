@@ -41,7 +41,7 @@ describeWithDaemon("HTML reports in headless Chromium", !!CHROMIUM, "Debian chro
     page.on("pageerror", (e) => consoleErrors.push(e.message));
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.locator("body").innerText();
     await page.emulateMedia({ media: "print" });
     const pdf = await page.pdf({ format: "A4" });
     await context.close();
