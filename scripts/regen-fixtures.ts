@@ -6,6 +6,7 @@
 // the replayed ones, or the script stops. A folder with only a recording.json (recorded from a real
 // device) keeps its recording; its expected.json is rebuilt from it. --expected-only rebuilds every
 // expected.json from the existing recordings without starting anything.
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,8 @@ import { isDeepStrictEqual } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { PLUGINS } from "../probes/registry.js";
-import { loadProfile, startProfile } from "../src/engine/profiles.js";
+import { loadProfile, type DeviceProfile } from "../src/engine/profiles.js";
+import type { RunningSimulator } from "../src/plugin.js";
 import { resolveTargets } from "../src/engine/targets.js";
 import { goldenOf, serializeGolden } from "../src/fixtures/golden.js";
 import { parseRecording } from "../src/fixtures/format.js";
@@ -31,12 +33,43 @@ function replayGolden(dir: string, text: string) {
   return goldenOf(replayRecording(rec, { plugins: PLUGINS, failOn: "high", file: "recording.json" }));
 }
 
+/**
+ * A loopback address of its own per fixture (stable across regenerations, derived from the name),
+ * so default-port checks of the recorded device (e.g. Modbus/TCP Security on 802 beside a plain
+ * service) never meet whatever else listens on 127.0.0.1 of the machine regenerating.
+ */
+function fixtureAddress(name: string): string {
+  const h = createHash("sha256").update(name).digest();
+  return `127.77.${(h[0]! % 250) + 1}.${(h[1]! % 250) + 1}`;
+}
+
+/**
+ * Like startProfile, but each simulator on its protocol's default port (22, 502, 161, 4840) when it
+ * can bind it, so regenerated golden files differ only where findings do; ephemeral otherwise.
+ */
+async function startOnDefaultPorts(profile: DeviceProfile, host: string, stateDir: string): Promise<{ urls: string[]; stop(): Promise<void> }> {
+  const running: RunningSimulator[] = [];
+  const stop = async () => void (await Promise.allSettled(running.map((r) => r.stop())));
+  try {
+    for (const plugin of PLUGINS) {
+      const section = profile.sections.get(plugin.id);
+      if (section === undefined || !plugin.simulator) continue;
+      const port = plugin.defaultPorts[0]?.port;
+      running.push(await plugin.simulator.start(section, { host, port, stateDir }).catch(() => plugin.simulator!.start(section, { host, stateDir })));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { urls: running.flatMap((r) => r.urls), stop };
+}
+
 async function recordProfile(name: string, dir: string): Promise<string> {
   const settingsFile = join(dir, "record.yaml");
   const settings = RecordSettings.parse(existsSync(settingsFile) ? parseYaml(readFileSync(settingsFile, "utf8")) : {});
   const profile = loadProfile(join(dir, "profile.yaml"), PLUGINS);
   const stateDir = mkdtempSync(join(tmpdir(), `otaudit-regen-${name}-`));
-  const device = await startProfile(profile, PLUGINS, "127.0.0.1", stateDir);
+  const device = await startOnDefaultPorts(profile, fixtureAddress(name), stateDir);
   try {
     const [spec] = await resolveTargets(device.urls, PLUGINS);
     const live = await recordDevices([{ ...spec!, name: profile.header.name }], {
