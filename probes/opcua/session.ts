@@ -7,18 +7,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { setDebugLogger, setErrorLogger, setWarningLogger } from "node-opcua-debug";
+import { importSkippingPkcs1Diagnostic, routeNodeOpcuaLogs } from "./load-node-opcua.js";
 import type { ClientSession, OPCUAClient as OPCUAClientType } from "node-opcua-client";
 import type { EndpointFacts, SecurityMode, VariableRef } from "./facts.js";
 
 // node-opcua writes its warnings to the console; route them to our (scrubbed) logger instead.
 let currentLog: Logger | undefined;
 const toLog = (level: "debug" | "warn" | "error") => (...args: unknown[]) => currentLog?.[level]({ source: "node-opcua" }, args.map(String).join(" ").slice(0, 500));
-setDebugLogger(toLog("debug"));
-setWarningLogger(toLog("debug"));
-setErrorLogger(toLog("debug"));
+routeNodeOpcuaLogs(toLog("debug"));
 
-const opcua = await import("node-opcua-client");
+const opcua = await importSkippingPkcs1Diagnostic(() => import("node-opcua-client"));
 const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
 const { OPCUAClient, MessageSecurityMode, AttributeIds, BrowseDirection, NodeClassMask, UserTokenType } = opcua;
 type Client = OPCUAClientType;

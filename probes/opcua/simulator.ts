@@ -9,12 +9,9 @@ import type { RunningSimulator, SimulatorOptions } from "../../src/plugin.js";
 import type { OpcuaSimProfile } from "./profile.js";
 
 export async function startOpcuaSimulator(profile: OpcuaSimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
-  const debug = await import("node-opcua-debug");
-  const quiet = () => undefined;
-  debug.setWarningLogger(quiet);
-  debug.setErrorLogger(quiet);
-  debug.setDebugLogger(quiet);
-  const server = await import("node-opcua-server");
+  const { importSkippingPkcs1Diagnostic, routeNodeOpcuaLogs } = await import("./load-node-opcua.js");
+  routeNodeOpcuaLogs(() => undefined);
+  const server = await importSkippingPkcs1Diagnostic(() => import("node-opcua-server"));
   const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
   const { SecurityPolicy, MessageSecurityMode } = await import("node-opcua-secure-channel");
   const { nodesets } = await import("node-opcua-nodesets");
