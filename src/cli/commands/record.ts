@@ -10,7 +10,7 @@ export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evi
 export function registerRecord(program: Command): void {
   const cmd = program
     .command("record")
-    .description("audit devices live and save their facts as a fixture (a recording) for `scan --from-facts`\nand `simulate`; secrets from the credentials file never enter it")
+    .description("audit devices live and save their facts as a recording for `scan --from-facts` and `simulate`\n(secrets from the credentials file never enter it)")
     .argument("<target...>", "hosts or service URLs, as for `scan`")
     .requiredOption("--out <file>", "write the recording (JSON) to FILE")
     .option("--transcripts <dir>", "also write each probe's raw request/response bytes as readable hex into DIR")
