@@ -162,8 +162,7 @@ async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, host: stri
         await session.safeDisconnect(c, ctx.timeoutMs);
         facts.trustTest = { status: "accepted", ...where, message: "secure channel opened with a fresh self-signed client certificate" };
       } catch (e) {
-        const timedOut = e instanceof session.TimeoutError;
-        facts.trustTest = { status: timedOut ? "error" : "rejected", ...where, message: session.errorText(e) };
+        facts.trustTest = { status: session.classifyFailure(e), ...where, message: session.errorText(e) };
       }
     }
     const channelOpens = (e: EndpointFacts) => e.securityMode === "None" || facts.trustTest.status === "accepted";
@@ -218,16 +217,15 @@ async function sessionRun(
   try {
     client = await app.connect(endpoint);
   } catch (e) {
-    const timedOut = e instanceof session.TimeoutError;
-    return { session: { status: timedOut ? "error" : "channel_rejected", ...where, message: `secure channel not opened: ${session.errorText(e)}` } };
+    const status = session.classifyFailure(e) === "rejected" ? "channel_rejected" : "error";
+    return { session: { status, ...where, message: `secure channel not opened: ${session.errorText(e)}` } };
   }
   try {
     let s;
     try {
       s = await session.openSession(client, identity, sopts);
     } catch (e) {
-      const timedOut = e instanceof session.TimeoutError;
-      return { session: { status: timedOut ? "error" : "rejected", ...where, message: session.errorText(e) } };
+      return { session: { status: session.classifyFailure(e), ...where, message: session.errorText(e) } };
     }
     const out: { session: SessionFacts; info?: OpcuaFacts["serverInfo"]; browse?: OpcuaFacts["anonymousBrowse"] } = { session: { status: "activated", ...where, message: "session activated" } };
     try {
@@ -287,7 +285,7 @@ async function tryDefaultCredentials(
         accepted.push({ username: cred.username, source: cred.source });
         await session.safeCloseSession(s, ctx.timeoutMs);
       } catch (e) {
-        if (e instanceof session.TimeoutError) return { status: "error", endpointUrl: endpoint.endpointUrl, tried, accepted, message: session.errorText(e) };
+        if (session.classifyFailure(e) === "error") return { status: "error", endpointUrl: endpoint.endpointUrl, tried, accepted, message: session.errorText(e) };
       }
     }
   } finally {

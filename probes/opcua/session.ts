@@ -232,7 +232,18 @@ export async function browseWritable(session: Session, limits: { maxDepth: numbe
   return { ...limits, nodesVisited: seen.size, variablesChecked: variables.length, truncated, writable };
 }
 
+/**
+ * Did the server refuse (a Bad status code: untrusted certificate, rejected identity token...) or
+ * did the attempt fail for another reason (timeout, reset, internal)? Only a refusal is a verdict.
+ */
+export function classifyFailure(e: unknown): "rejected" | "error" {
+  if (e instanceof TimeoutError) return "error";
+  const text = errorText(e);
+  if (/time(d)?\s*out|timeout/i.test(text)) return "error";
+  return /\bBad[A-Z][A-Za-z]+\b/.test(text) ? "rejected" : "error";
+}
+
 /** Error message without secrets (node-opcua messages never carry the password; be sure anyway). */
 export function errorText(e: unknown): string {
-  return String((e as Error)?.message ?? e).split("\n")[0]!.slice(0, 300);
+  return String((e as Error)?.message ?? e).replace(/\s+/g, " ").trim().slice(0, 400);
 }

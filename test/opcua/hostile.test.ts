@@ -177,3 +177,29 @@ describe("UACP decoder on arbitrary bytes", () => {
     );
   });
 });
+
+describe("opcua session checks vs a peer that goes silent after GetEndpoints", () => {
+  it("records an error for the anonymous session within the timeout, no hang", async () => {
+    const endpoints = [{ url: "opc.tcp://127.0.0.1:4840", policyUri: NONE, mode: 1 as const, tokens: [{ policyId: "anon", type: 0 as const }] }];
+    let connection = 0;
+    peer = await startFakePeer((t, s) => {
+      if (t === "HEL") connection++;
+      if (connection > 1) return; // every later connection (node-opcua's) gets silence
+      if (t === "HEL") s.write(ack());
+      if (t === "OPN") s.write(opnResponse());
+      if (t === "MSG") s.write(getEndpointsResponse(endpoints));
+    });
+    const started = Date.now();
+    const env = await probeDevice(device(peer.port), plugin, opts);
+    const elapsed = Date.now() - started;
+    expect(env.status).toBe("ok");
+    const facts = env.data as import("../../probes/opcua/facts.js").OpcuaFacts;
+    expect(facts.anonymousSession.status).toBe("error");
+    expect(facts.anonymousSession.message).toMatch(/time(d)? ?out/i);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS * 6 + 2000); // + node-opcua import and client PKI set-up
+    const findings = runRules(plugin, env, { host: "127.0.0.1", intrusive: false, credentialed: false });
+    expect(findings.find((f) => f.ruleId === "opcua.anonymous.writable-variables")?.status).toBe("error");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(peer.connections.every((c) => c.ended !== "open")).toBe(true);
+  }, 20_000);
+});
