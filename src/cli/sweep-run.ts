@@ -5,8 +5,7 @@ import { setMaxListeners } from "node:events";
 import { EXIT, UsageError } from "../errors.js";
 import { severityRank } from "../model/common.js";
 import type { ResultDocument } from "../model/result.js";
-import { scrubDeep } from "../secrets.js";
-import { writeJson } from "../report/write.js";
+import { writeResultJson } from "../sweep/write-json.js";
 import { SweepStore, buildSweepDocument, newSweepId, type SweepRow } from "../store/store.js";
 import { expandSweepTargets, type SweepTarget } from "../sweep/targets.js";
 import { parseZoneLimits, type PolitenessOptions } from "../sweep/politeness.js";
@@ -88,10 +87,11 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     progress.finish();
     store.finishSweep(sweep.id, outcome.interrupted ? "interrupted" : "done");
     const finished = store.getSweep(sweep.id)!;
-    let doc = buildSweepDocument(finished, store.devices(sweep.id));
+    // device results were scrubbed as they were stored; the fleet section and drift derive from them,
+    // and every chunk written out is scrubbed again (no whole-document copy: 1,000 devices are big)
+    const doc = buildSweepDocument(finished, store.devices(sweep.id));
     if (baseline) (doc.fleet as FleetSection).drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
-    doc = scrubDeep(doc);
-    if (opts.json) writeJson(opts.json, doc);
+    if (opts.json) writeResultJson(opts.json, doc);
     if (opts.format && opts.out) {
       const { writeReports } = await import("../report/index.js");
       await writeReports(doc, opts.format, opts.out);
