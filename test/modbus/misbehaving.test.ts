@@ -43,3 +43,14 @@ describe("misbehaving Modbus/TCP servers", () => {
     expect(ms).toBeLessThan(BOUND_MS);
   });
 });
+
+describe("nothing listening", () => {
+  test("a bare host with nothing on 502 and 802 is absent (not an error); a named URL is unreachable", async () => {
+    const bare = await scan(["127.0.0.3"], { timeoutMs: TIMEOUT, options: { "modbus.companions": "on" } });
+    expect(bare.result.facts.modbus!.status).toBe("absent");
+    expect(bare.result.findings).toEqual([]);
+    const named = await scan(["modbus://127.0.0.3:1502"], { timeoutMs: TIMEOUT });
+    expect(named.result.facts.modbus!.status).toBe("unreachable");
+    expect(named.result.findings.every((f) => f.status === "error")).toBe(true);
+  });
+});

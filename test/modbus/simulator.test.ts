@@ -125,3 +125,20 @@ describe("intrusive write-back test", () => {
     expect(open.stats().writes).toBe(before);
   });
 });
+
+describe("Read Device Identification across several responses", () => {
+  let sim: Sim;
+  const long = (c: string) => c.repeat(120);
+  const identity = { vendorName: long("v"), productCode: long("p"), revision: "9.9", vendorUrl: long("u"), productName: long("n"), modelName: long("m"), userApplicationName: long("a") };
+  beforeAll(async () => {
+    sim = await startSim({ units: [1], identity });
+  });
+  afterAll(() => sim.stop());
+
+  test("follows 'more follows' / next object id until every object is read", async () => {
+    const { facts } = await scan([sim.plainUrl!]);
+    const unit = facts!.plain[0]!.units.find((u) => u.unitId === 1)!;
+    expect(unit.deviceId!.identity).toEqual(identity);
+    expect(unit.deviceId!.requests).toBeGreaterThan(2);
+  });
+});
