@@ -16,9 +16,10 @@ let currentLog: Logger | undefined;
 const toLog = (level: "debug" | "warn" | "error") => (...args: unknown[]) => currentLog?.[level]({ source: "node-opcua" }, args.map(String).join(" ").slice(0, 500));
 routeNodeOpcuaLogs(toLog("debug"));
 
-const opcua = await importSkippingPkcs1Diagnostic(() => import("node-opcua-client"));
-const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
-const { OPCUAClient, MessageSecurityMode, AttributeIds, BrowseDirection, NodeClassMask, UserTokenType } = opcua;
+type NodeOpcuaClient = typeof import("node-opcua-client");
+type CertificateManager = import("node-opcua-certificate-manager").OPCUACertificateManager;
+/** node-opcua-client, loaded by ClientApp.create() (while the client PKI initialises) */
+let opcua: NodeOpcuaClient;
 type Client = OPCUAClientType;
 type Session = ClientSession;
 
@@ -49,27 +50,37 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?:
   });
 }
 
-const modeEnum: Record<SecurityMode, number> = { Invalid: 0, None: MessageSecurityMode.None, Sign: MessageSecurityMode.Sign, SignAndEncrypt: MessageSecurityMode.SignAndEncrypt };
+const modeEnum: Record<SecurityMode, number> = { Invalid: 0, None: 1, Sign: 2, SignAndEncrypt: 3 }; // MessageSecurityMode, Part 4 §7.20
 
 /**
  * The otaudit client application for one probe run: a fresh self-signed certificate in a temp
  * PKI (so the trust test uses a certificate the server has never seen), removed by dispose().
  */
 export class ClientApp {
-  private constructor(readonly folder: string, readonly certificateManager: InstanceType<typeof OPCUACertificateManager>, private readonly opts: SessionRunOptions) {}
+  private constructor(readonly folder: string, readonly certificateManager: CertificateManager, private readonly opts: SessionRunOptions) {}
 
   static async create(opts: SessionRunOptions): Promise<ClientApp> {
     currentLog = opts.log;
     const folder = await mkdtemp(join(tmpdir(), "otaudit-opcua-client-"));
+    const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
     // We audit, we do not trust: the client accepts whatever server certificate it is shown.
     const certificateManager = new OPCUACertificateManager({ rootFolder: join(folder, "pki"), automaticallyAcceptUnknownCertificate: true, disableFileWatchers: true, keySize: 2048 });
-    await withTimeout(certificateManager.initialize(), Math.max(opts.timeoutMs, 5000), "client PKI initialisation");
+    // the private key is generated off the main thread while node-opcua-client loads
+    const initialised = withTimeout(certificateManager.initialize(), Math.max(opts.timeoutMs, 5000), "client PKI initialisation");
+    initialised.catch(() => undefined);
+    opcua ??= await importSkippingPkcs1Diagnostic(() => import("node-opcua-client"));
+    try {
+      await initialised;
+    } catch (e) {
+      await rm(folder, { recursive: true, force: true });
+      throw e;
+    }
     return new ClientApp(folder, certificateManager, opts);
   }
 
   /** Open a secure channel to `endpoint` (one TCP connection at a time; no retries). */
   async connect(endpoint: EndpointFacts): Promise<Client> {
-    const client = OPCUAClient.create({
+    const client = opcua.OPCUAClient.create({
       applicationName: "otaudit",
       applicationUri: `urn:otaudit:client:${process.pid}:${Date.now()}`,
       clientName: "otaudit",
@@ -110,7 +121,7 @@ export type Identity = { kind: "anonymous" } | { kind: "username"; username: str
 
 /** CreateSession + ActivateSession (OPC 10000-4 §5.6.2, §5.6.3). Throws on rejection. */
 export async function openSession(client: Client, identity: Identity, opts: SessionRunOptions): Promise<Session> {
-  const info = identity.kind === "anonymous" ? { type: UserTokenType.Anonymous } : { type: UserTokenType.UserName, userName: identity.username, password: identity.password };
+  const info = identity.kind === "anonymous" ? { type: opcua.UserTokenType.Anonymous } : { type: opcua.UserTokenType.UserName, userName: identity.username, password: identity.password };
   return withTimeout<Session>(client.createSession(info as never), opts.timeoutMs * 2, "CreateSession/ActivateSession", opts.signal);
 }
 
@@ -130,7 +141,7 @@ export interface ServerInfoRead {
 /** Read ServerStatus (with BuildInfo), Server.Auditing and the NamespaceArray in one Read (Part 4 §5.10.2). */
 export async function readServerInfo(session: Session, opts: SessionRunOptions): Promise<ServerInfoRead> {
   const values = await withTimeout(
-    session.read([NODE.ServerStatus, NODE.Auditing, NODE.NamespaceArray].map((nodeId) => ({ nodeId, attributeId: AttributeIds.Value }))),
+    session.read([NODE.ServerStatus, NODE.Auditing, NODE.NamespaceArray].map((nodeId) => ({ nodeId, attributeId: opcua.AttributeIds.Value }))),
     opts.timeoutMs,
     "Read server information",
     opts.signal,
@@ -185,7 +196,7 @@ export async function browseWritable(session: Session, limits: { maxDepth: numbe
     for (let i = 0; i < frontier.length && !truncated; i += BROWSE_BATCH) {
       const batch = frontier.slice(i, i + BROWSE_BATCH);
       const results = await withTimeout(
-        session.browse(batch.map((nodeId) => ({ nodeId, browseDirection: BrowseDirection.Forward, referenceTypeId: "HierarchicalReferences", includeSubtypes: true, nodeClassMask: NodeClassMask.Object | NodeClassMask.Variable, resultMask: 0x3f }))),
+        session.browse(batch.map((nodeId) => ({ nodeId, browseDirection: opcua.BrowseDirection.Forward, referenceTypeId: "HierarchicalReferences", includeSubtypes: true, nodeClassMask: opcua.NodeClassMask.Object | opcua.NodeClassMask.Variable, resultMask: 0x3f }))),
         opts.timeoutMs,
         "Browse",
         opts.signal,
@@ -223,7 +234,7 @@ export async function browseWritable(session: Session, limits: { maxDepth: numbe
   const writable: VariableRef[] = [];
   for (let i = 0; i < variables.length; i += READ_BATCH) {
     const batch = variables.slice(i, i + READ_BATCH);
-    const values = await withTimeout(session.read(batch.map((v) => ({ nodeId: v.nodeId, attributeId: AttributeIds.UserAccessLevel }))), opts.timeoutMs, "Read UserAccessLevel", opts.signal);
+    const values = await withTimeout(session.read(batch.map((v) => ({ nodeId: v.nodeId, attributeId: opcua.AttributeIds.UserAccessLevel }))), opts.timeoutMs, "Read UserAccessLevel", opts.signal);
     values.forEach((dv, j) => {
       const level = dv.statusCode.isGood() ? Number(dv.value.value) : 0;
       if (level & CURRENT_WRITE) writable.push({ ...batch[j]!, userAccessLevel: level });
