@@ -13,7 +13,8 @@ import { consecutiveHosts, realFleetAvailable, startRealFleet } from "../sweep-b
 
 const BIN = join(PACKAGE_ROOT, "src", "bin", "otaudit.js");
 const NMAP_SCRIPTS = "ssh2-enum-algos,ssh-auth-methods,modbus-discover,snmp-info,snmp-brute";
-const CONCURRENCY = Number(process.env.SWEEP_BENCH_CONCURRENCY ?? 64);
+/** unset: the sweep's default (default mode = what an operator gets without flags) */
+const CONCURRENCY = process.env.SWEEP_BENCH_CONCURRENCY;
 
 interface Timed {
   wallS: number;
@@ -36,8 +37,8 @@ function line(label: string, devices: number, t: Timed): string {
 
 function compare(devices: number, hostsFile: string, csv: string, dir: string, nmapCapMs: number): void {
   const db = join(dir, `sweep-${devices}.db`);
-  const ours = timed(process.execPath, [BIN, "sweep", csv, "--db", db, "--json", join(dir, `sweep-${devices}.json`), "--concurrency", String(CONCURRENCY), "--no-progress", "--yes"], 600_000);
-  console.log(line(`otaudit sweep (default mode, c=${CONCURRENCY})`, devices, ours));
+  const ours = timed(process.execPath, [BIN, "sweep", csv, "--db", db, "--json", join(dir, `sweep-${devices}.json`), ...(CONCURRENCY ? ["--concurrency", CONCURRENCY] : []), "--no-progress", "--yes"], 600_000);
+  console.log(line(`otaudit sweep (default mode${CONCURRENCY ? `, c=${CONCURRENCY}` : ""})`, devices, ours));
   const hasNmap = spawnSync("sh", ["-c", "command -v nmap"]).status === 0;
   if (!hasNmap) {
     console.log("  nmap: not installed (apt-get install nmap)");
@@ -65,7 +66,7 @@ export default async function bench(): Promise<void> {
     console.log(`sweep bench skipped: ${avail.reason}`);
     return;
   }
-  console.log(`${cpus().length} cores; otaudit sweep --concurrency ${CONCURRENCY}; nmap ${NMAP_SCRIPTS}`);
+  console.log(`${cpus().length} cores; otaudit sweep --concurrency ${CONCURRENCY ?? "default"}; nmap ${NMAP_SCRIPTS}`);
   const dir = mkdtempSync(join(tmpdir(), "otaudit-bench-sweep-"));
   try {
     // (1) 60 real devices

@@ -33,10 +33,28 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
+/** Keys that identify an item in a list of objects (a service by port, a key by type, ...). */
+const IDENTITY_KEYS = ["url", "endpointUrl", "port", "unitId", "keyType", "sha256", "id", "user", "name", "label", "oid"];
+
+function identityKey(items: Record<string, unknown>[]): string | undefined {
+  return IDENTITY_KEYS.find((k) => {
+    const vals = items.map((i) => i[k]);
+    return vals.every((v) => typeof v === "string" || typeof v === "number") && new Set(vals).size === vals.length;
+  });
+}
+
 function flatten(value: unknown, path: string, out: Record<string, string | string[]>, depth = 0): void {
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
-    // lists compare as sets; objects in lists become their stable JSON (volatile keys dropped)
+    const objects = value.filter((v) => v && typeof v === "object" && !Array.isArray(v)) as Record<string, unknown>[];
+    const key = objects.length === value.length && objects.length > 0 && depth < 8 ? identityKey(objects) : undefined;
+    if (key) {
+      // a list of identifiable items: each item is followed by its identity (services[port=22].banner...)
+      out[`${path}[]`] = objects.map((o) => `${key}=${String(o[key])}`).sort();
+      for (const o of objects) flatten(o, `${path}[${key}=${String(o[key])}]`, out, depth + 1);
+      return;
+    }
+    // other lists compare as sets; objects in them become their stable JSON (volatile keys dropped)
     out[path] = [...new Set(value.map((v) => (v && typeof v === "object" ? stableJson(v) : String(v))))].sort();
     return;
   }

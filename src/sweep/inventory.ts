@@ -114,13 +114,14 @@ export function parseInventory(text: string, file: string, knownProtocols: reado
       throw new UsageError(`${file}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
     }
   }
-  const parsed = InventoryFile.safeParse(raw);
+  // a list of assets, or { devices: [...] }; CSV rows are [n] counted from the first data row
+  const schema = Array.isArray(raw) ? z.array(InventoryAsset) : z.object({ devices: z.array(InventoryAsset) }).strict();
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    // CSV rows are reported as [n] with n counted from the first data row (row n+2 of the file)
     const lines = zodIssueLines(file, parsed.error.issues);
     throw new UsageError(lines[0]!, lines);
   }
-  const assets = Array.isArray(parsed.data) ? parsed.data : parsed.data.devices;
+  const assets = Array.isArray(parsed.data) ? parsed.data : (parsed.data as { devices: InventoryAsset[] }).devices;
   const prefix = Array.isArray(parsed.data) ? "" : "devices";
   const lines: string[] = [];
   const seen = new Map<string, number>();

@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { positiveInt } from "../options.js";
 import { addAuditOptions, addOutputOptions, type ScanOptions } from "./scan.js";
 
+export const SWEEP_CONCURRENCY = 128;
+
 export interface SweepOptions extends ScanOptions {
   db?: string;
   resume: boolean;
@@ -38,6 +40,9 @@ export function registerSweep(program: Command): void {
     .option("--baseline <name>", "compare with a saved baseline (see `otaudit baseline save`) and report drift")
     .option("--no-progress", "no progress line on the terminal");
   addOutputOptions(addAuditOptions(cmd));
+  // a sweep waits on the network (bounded protocol waits, e.g. SNMP community answers), not on the
+  // CPU: more devices at once; each device still sees one connection at a time
+  cmd.options.find((o) => o.long === "--concurrency")?.default(SWEEP_CONCURRENCY);
   cmd.addHelpText(
     "after",
     "\nOne connection at a time per device; --concurrency devices at once.\n" +
