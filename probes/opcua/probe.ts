@@ -2,6 +2,7 @@
 // (Hello, OpenSecureChannel None, GetEndpoints, CloseSecureChannel), certificate parsing, then the
 // session-level checks with node-opcua-client, loaded only when one of them runs. Every step that
 // could not run is recorded as such in the facts; nothing is ever written to the server.
+import { resolve } from "node:path";
 import type { ProbeContext } from "../../src/plugin.js";
 import { ProbeFailure } from "../../src/errors.js";
 import type { CertificateFacts, EndpointFacts, OpcuaFacts, SessionFacts } from "./facts.js";
@@ -141,11 +142,22 @@ async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, host: stri
 
   const session = await import("./session.js");
   const sopts = { timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log };
+  let fresh: import("./session.js").ClientApp;
   let app: import("./session.js").ClientApp;
+  const persistentPki = ctx.options["opcua.clientPki"];
   try {
-    app = await session.ClientApp.create(sopts);
+    fresh = await session.ClientApp.create(sopts);
   } catch (e) {
     const msg = `client PKI could not be set up: ${session.errorText(e)}`;
+    facts.anonymousSession = { status: "error", message: msg };
+    facts.trustTest = { status: "error", message: msg };
+    return;
+  }
+  try {
+    app = persistentPki ? await session.ClientApp.create(sopts, resolve(persistentPki)) : fresh;
+  } catch (e) {
+    await fresh.dispose();
+    const msg = `client PKI ${persistentPki} could not be used: ${session.errorText(e)}`;
     facts.anonymousSession = { status: "error", message: msg };
     facts.trustTest = { status: "error", message: msg };
     return;
@@ -158,14 +170,16 @@ async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, host: stri
       ctx.log.info({ action: "OpenSecureChannel(unknown client certificate)", safety: "read", endpoint: trustEndpoint.endpointUrl, policy: policyInfo(trustEndpoint.securityPolicyUri).name }, "trust test");
       const where = { endpointUrl: trustEndpoint.endpointUrl, securityPolicyUri: trustEndpoint.securityPolicyUri, securityMode: trustEndpoint.securityMode };
       try {
-        const c = await app.connect(trustEndpoint);
+        const c = await fresh.connect(trustEndpoint);
         await session.safeDisconnect(c, ctx.timeoutMs);
         facts.trustTest = { status: "accepted", ...where, message: "secure channel opened with a fresh self-signed client certificate" };
       } catch (e) {
         facts.trustTest = { status: session.classifyFailure(e), ...where, message: session.errorText(e) };
       }
     }
-    const channelOpens = (e: EndpointFacts) => e.securityMode === "None" || facts.trustTest.status === "accepted";
+    // a secured channel opens for a fresh certificate only if the server trusts anyone; the
+    // operator's persistent client certificate may have been trusted explicitly: try it then
+    const channelOpens = (e: EndpointFacts) => e.securityMode === "None" || facts.trustTest.status === "accepted" || app !== fresh;
 
     // --- anonymous session, read-only reads and bounded browse
     const anonEndpoint = anonymousEndpoints.find(channelOpens) ?? anonymousEndpoints[0];
@@ -197,7 +211,8 @@ async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, host: stri
       facts.defaultCredentials = await tryDefaultCredentials(session, app, userNameEndpoints.filter(channelOpens), ctx, sopts);
     }
   } finally {
-    await app.dispose();
+    if (app !== fresh) await app.dispose();
+    await fresh.dispose();
   }
 }
 

@@ -53,18 +53,28 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?:
 const modeEnum: Record<SecurityMode, number> = { Invalid: 0, None: 1, Sign: 2, SignAndEncrypt: 3 }; // MessageSecurityMode, Part 4 §7.20
 
 /**
- * The otaudit client application for one probe run: a fresh self-signed certificate in a temp
- * PKI (so the trust test uses a certificate the server has never seen), removed by dispose().
+ * The otaudit client application: by default a fresh self-signed certificate in a temp PKI (so
+ * the trust test uses a certificate the server has never seen), removed by dispose(). With a
+ * persistent folder (--opcua-client-pki), a stable certificate the operator can trust on the
+ * server once, for session checks; that folder is kept.
  */
 export class ClientApp {
-  private constructor(readonly folder: string, readonly certificateManager: CertificateManager, private readonly opts: SessionRunOptions) {}
+  private constructor(
+    readonly folder: string,
+    readonly certificateManager: CertificateManager,
+    readonly applicationUri: string,
+    private readonly persistent: boolean,
+    private readonly opts: SessionRunOptions,
+  ) {}
 
-  static async create(opts: SessionRunOptions): Promise<ClientApp> {
+  static async create(opts: SessionRunOptions, persistentFolder?: string): Promise<ClientApp> {
     currentLog = opts.log;
-    const folder = await mkdtemp(join(tmpdir(), "otaudit-opcua-client-"));
+    const folder = persistentFolder ?? (await mkdtemp(join(tmpdir(), "otaudit-opcua-client-")));
+    const rootFolder = persistentFolder ?? join(folder, "pki");
+    const applicationUri = persistentFolder ? "urn:otaudit:client" : `urn:otaudit:client:${process.pid}:${Date.now()}`;
     const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
     // We audit, we do not trust: the client accepts whatever server certificate it is shown.
-    const certificateManager = new OPCUACertificateManager({ rootFolder: join(folder, "pki"), automaticallyAcceptUnknownCertificate: true, disableFileWatchers: true, keySize: 2048 });
+    const certificateManager = new OPCUACertificateManager({ rootFolder, automaticallyAcceptUnknownCertificate: true, disableFileWatchers: true, keySize: 2048 });
     // the private key is generated off the main thread while node-opcua-client loads
     const initialised = withTimeout(certificateManager.initialize(), Math.max(opts.timeoutMs, 5000), "client PKI initialisation");
     initialised.catch(() => undefined);
@@ -72,17 +82,17 @@ export class ClientApp {
     try {
       await initialised;
     } catch (e) {
-      await rm(folder, { recursive: true, force: true });
+      if (!persistentFolder) await rm(folder, { recursive: true, force: true });
       throw e;
     }
-    return new ClientApp(folder, certificateManager, opts);
+    return new ClientApp(folder, certificateManager, applicationUri, !!persistentFolder, opts);
   }
 
   /** Open a secure channel to `endpoint` (one TCP connection at a time; no retries). */
   async connect(endpoint: EndpointFacts): Promise<Client> {
     const client = opcua.OPCUAClient.create({
       applicationName: "otaudit",
-      applicationUri: `urn:otaudit:client:${process.pid}:${Date.now()}`,
+      applicationUri: this.applicationUri,
       clientName: "otaudit",
       securityMode: modeEnum[endpoint.securityMode],
       securityPolicy: endpoint.securityPolicyUri,
@@ -105,7 +115,7 @@ export class ClientApp {
 
   async dispose(): Promise<void> {
     await this.certificateManager.dispose().catch(() => undefined);
-    await rm(this.folder, { recursive: true, force: true });
+    if (!this.persistent) await rm(this.folder, { recursive: true, force: true });
   }
 }
 

@@ -30,6 +30,7 @@ export async function startOpcuaSimulator(profile: OpcuaSimProfile, opts: Simula
     port: opts.port ?? 0,
     host: opts.host,
     hostname: opts.host,
+    alternateHostname: [opts.host], // so the self-signed certificate names the address it serves
     resourcePath: profile.resourcePath,
     nodeset_filename: [nodesets.standard],
     securityPolicies: profile.securityPolicies.map(policyUri) as never,

@@ -23,7 +23,7 @@ export function validatePluginOptions(opts: ScanOptions): Record<string, string 
   }
   if (opts.modbusUnits && !/^\d{1,3}(,\d{1,3})*$/.test(opts.modbusUnits)) throw new UsageError("--modbus-units: expected unit ids such as 2,3,17");
   if (opts.snmpWriteOid && !/^\d+(\.\d+)+$/.test(opts.snmpWriteOid)) throw new UsageError("--snmp-write-oid: expected a numeric OID such as 1.3.6.1.2.1.1.6.0");
-  return { "modbus.units": opts.modbusUnits, "modbus.write": opts.modbusWrite, "snmp.writeOid": opts.snmpWriteOid };
+  return { "modbus.units": opts.modbusUnits, "modbus.write": opts.modbusWrite, "snmp.writeOid": opts.snmpWriteOid, "opcua.clientPki": opts.opcuaClientPki };
 }
 
 export interface RunControl {

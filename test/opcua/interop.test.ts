@@ -7,7 +7,7 @@
 // request ever arrives. Secrets: a canary password never reaches facts, findings or logs.
 // HOME points to an empty temp folder so any PKI written to the user's home would be caught.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -24,12 +24,15 @@ const realHome = process.env.HOME;
 process.env.HOME = fakeHome;
 process.env.XDG_CONFIG_HOME = join(fakeHome, ".config");
 const CANARY = "canary-Pw-7f3a9c51e2";
+const HARDENED_PASSWORD = "hx-ops-Pw-51c0";
 const work = mkdtempSync(join(tmpdir(), "otaudit-opcua-interop-"));
 
 interface TestServer {
   url: string;
   port: number;
   requests: Record<string, number>;
+  /** what an operator does on the server to trust a client certificate (DER) */
+  trust(der: Buffer): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +70,9 @@ async function startServer(name: string, config: Record<string, unknown>, autoAc
     url: `opc.tcp://127.0.0.1:${port}`,
     port,
     requests,
+    async trust(der: Buffer) {
+      await serverCertificateManager.trustCertificate(der);
+    },
     async stop() {
       await server.shutdown(0);
       await serverCertificateManager.dispose();
@@ -111,7 +117,7 @@ beforeAll(async () => {
         securityModes: [MessageSecurityMode.SignAndEncrypt],
         allowAnonymous: false,
         isAuditing: true,
-        userManager: { isValidUser: () => false },
+        userManager: { isValidUser: (u: string, p: string) => u === "ops" && p === HARDENED_PASSWORD },
       },
       false,
       false,
@@ -203,6 +209,26 @@ describe("opcua interop: hardened node-opcua server", () => {
     expect(result.findings.find((f) => f.ruleId === "opcua.trust.unknown-client-certificate")?.status).toBe("pass");
     expect(result.findings.find((f) => f.ruleId === "opcua.user-token.anonymous")?.status).toBe("pass");
   });
+});
+
+describe("opcua interop: credentialed session on the hardened server", () => {
+  it("needs the operator to trust otaudit's persistent client certificate once; then the username session activates", async () => {
+    const pki = join(work, "otaudit-client-pki");
+    const creds = parseCredentials(`- protocol: opcua\n  username: ops\n  password: ${HARDENED_PASSWORD}\n`, "test");
+    const run = () => auditDevice(device(hardened), options({ credentials: creds, pluginOptions: { "opcua.clientPki": pki } }));
+    const first = (await run()).facts.opcua!.data as OpcuaFacts;
+    expect(first.trustTest.status).toBe("rejected"); // the trust test still uses a fresh certificate
+    expect(first.credentialedSession).toMatchObject({ status: "channel_rejected", securityMode: "SignAndEncrypt" });
+    const pem = readFileSync(join(pki, "own", "certs", "client_certificate.pem"), "utf8");
+    await hardened.trust(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64"));
+    const second = await run();
+    const facts = second.facts.opcua!.data as OpcuaFacts;
+    expect(facts.trustTest.status).toBe("rejected");
+    expect(facts.credentialedSession).toMatchObject({ status: "activated", username: "ops" });
+    expect(facts.serverInfo).toMatchObject({ auditing: true });
+    expect(second.findings.find((f) => f.ruleId === "opcua.auditing.disabled")?.status).toBe("pass");
+    expect(JSON.stringify(second)).not.toContain(HARDENED_PASSWORD);
+  }, 30_000);
 });
 
 describe("opcua interop: device side", () => {

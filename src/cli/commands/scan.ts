@@ -21,6 +21,7 @@ export interface ScanOptions {
   modbusUnits?: string;
   modbusWrite?: string;
   snmpWriteOid?: string;
+  opcuaClientPki?: string;
   color: boolean;
 }
 
@@ -36,6 +37,7 @@ export function addAuditOptions(cmd: Command): Command {
     .option("--modbus-units <list>", "extra Modbus unit ids to try besides 0, 1 and 255")
     .option("--modbus-write <unit:type:address>", "intrusive write-back test address, e.g. 1:holding:40 (needs --intrusive)")
     .option("--snmp-write-oid <oid>", "intrusive SNMP write-back OID (default sysLocation.0; needs --intrusive)")
+    .option("--opcua-client-pki <dir>", "persistent OPC UA client PKI for sessions (trust its own/certs certificate on the server once); the trust test always uses a fresh certificate")
     .option("--log <file>", "write JSON log lines to this file instead of stderr")
     .addOption(new Option("--log-level <level>", "log level").argParser(logLevel))
     .option("--no-color", "no colour on the terminal (NO_COLOR is honoured too)");
