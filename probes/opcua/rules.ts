@@ -222,9 +222,15 @@ const certSha1 = defineRule<OpcuaFacts>({
   },
 });
 
+/** Canonical text of an IP address (IPv6 compressed, lower case) so "::1" equals "0:0:0:0:0:0:0:1". */
+function canonicalIp(ip: string): string {
+  const bare = ip.replace(/^\[|\]$/g, "");
+  return isIP(bare) === 6 ? new URL(`http://[${bare}]/`).hostname.toLowerCase() : bare;
+}
+
 function sanMatches(c: CertificateFacts, host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (isIP(h)) return c.sanIps.some((ip) => ip.toLowerCase() === h);
+  if (isIP(h)) return c.sanIps.some((ip) => canonicalIp(ip) === canonicalIp(h));
   return c.sanDns.some((d) => {
     const name = d.toLowerCase();
     if (name.startsWith("*.")) return h.endsWith(name.slice(1)) && h.split(".").length === name.split(".").length;
