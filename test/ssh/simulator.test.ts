@@ -162,3 +162,24 @@ describe("recorded facts replay (profileFromFacts)", () => {
     }
   });
 });
+
+describe("bundled demo profiles", () => {
+  it("legacy-plc and hardened-controller `ssh:` sections validate and audit as intended", async () => {
+    const { loadProfile } = await import("../../src/engine/profiles.js");
+    const { PLUGINS } = await import("../../probes/registry.js");
+    const { PACKAGE_ROOT } = await import("../../src/version.js");
+    const results: Record<string, string[]> = {};
+    for (const name of ["legacy-plc", "hardened-controller"]) {
+      const profile = loadProfile(join(PACKAGE_ROOT, "fixtures", "profiles", `${name}.yaml`), PLUGINS);
+      const sim = await startSshSimulator(profile.sections.get("ssh") as SshSimProfile, { host: HOST, stateDir });
+      try {
+        const d = await auditSsh(HOST, portOf(sim));
+        results[name] = d.findings.filter((f) => f.status === "fail").map((f) => f.ruleId);
+      } finally {
+        await sim.stop();
+      }
+    }
+    expect(new Set(results["legacy-plc"])).toEqual(new Set([...ALGORITHM_RULES.filter((r) => r !== "ssh.protocol.ssh1"), "ssh.auth.password-single-factor"]));
+    expect(results["hardened-controller"]).toEqual([]);
+  });
+});
