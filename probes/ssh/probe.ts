@@ -109,6 +109,7 @@ export function grabServerHello(host: string, port: number, timeoutMs: number, s
       if (phase === "connect") finish(new ServiceFailure(e.code === "ECONNREFUSED" ? "absent" : "unreachable", `TCP connect failed: ${e.code ?? e.message}`));
       else finish(new ServiceFailure("protocol", `connection ${e.code === "ECONNRESET" ? "reset by the server" : `failed (${e.code ?? e.message})`} ${reader.ident ? "during KEXINIT" : "before the identification string"}`));
     });
+    socket.setNoDelay(true);
     socket.connect({ host, port });
   });
 }
@@ -201,6 +202,7 @@ function runClient(cfg: ssh2.ConnectConfig, timeoutMs: number, signal: AbortSign
     });
     client.on("close", finish);
     client.connect({ ident: CLIENT_IDENT, readyTimeout: timeoutMs * 2, keepaliveInterval: 0, algorithms: CLIENT_ALGORITHMS, ...cfg });
+    client.setNoDelay(true); // small handshake packets: no Nagle delay between round trips
   });
 }
 

@@ -176,6 +176,7 @@ export async function startSshSimulator(profile: SshSimProfile, opts: SimulatorO
   const server = new ssh2.Server(serverConfig, (client) => {
     stats.connections++;
     clients.add(client);
+    (client as unknown as { setNoDelay(v: boolean): void }).setNoDelay(true);
     const proto = (client as unknown as { _protocol: { _offer: unknown; _strictMode: boolean | undefined } })._protocol;
     proto._offer = offer;
     // ssh2's server decides strict kex from the client's marker alone (it assumes it always offers
