@@ -74,13 +74,16 @@ export function grabServerHello(host: string, port: number, timeoutMs: number, s
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
-      // polite close: FIN, then destroy if the peer does not close within a moment
-      socket.end();
+      // polite close: FIN, then destroy if the peer does not close within a moment; settle only once
+      // the socket is closed, so the next connection to the device starts after this one is gone
+      const settle = () => (err ? reject(err) : resolve(hello!));
+      if (socket.closed) return settle();
       const hard = setTimeout(() => socket.destroy(), Math.min(timeoutMs, 1000));
-      hard.unref();
-      socket.once("close", () => clearTimeout(hard));
-      if (err) reject(err);
-      else resolve(hello!);
+      socket.once("close", () => {
+        clearTimeout(hard);
+        settle();
+      });
+      socket.end();
     };
     const timer = setTimeout(() => {
       const what = phase === "connect" ? "TCP connect" : reader.ident ? "KEXINIT" : "identification string";

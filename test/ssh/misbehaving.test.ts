@@ -148,3 +148,13 @@ describe("misbehaving SSH servers", () => {
     expect(d.facts.ssh).toMatchObject({ status: "unreachable" });
   });
 });
+
+describe("default port of a bare host target", () => {
+  it("nothing listening is `absent` (not an error) when the port was not named", async () => {
+    const { probeSsh } = await import("../../probes/ssh/probe.js");
+    const { sshEndpoint, testContext } = await import("./helpers.js");
+    const { freeTcpPort } = await import("../helpers/daemons.js");
+    const port = await freeTcpPort();
+    await expect(probeSsh(testContext([sshEndpoint(HOST, port, false)], { timeoutMs: TIMEOUT }))).rejects.toMatchObject({ name: "ProbeFailure", code: "absent" });
+  });
+});
