@@ -13,6 +13,11 @@ export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
   const policies = [...new Set(facts.endpoints.map((e) => policyInfo(e.securityPolicyUri).name))].filter((n): n is (typeof SIM_POLICIES)[number] => (SIM_POLICIES as readonly string[]).includes(n));
   const modes = [...new Set(facts.endpoints.map((e) => e.securityMode).filter((m) => m !== "Invalid" && m !== "None"))] as ("Sign" | "SignAndEncrypt")[];
   const writable = facts.anonymousBrowse?.writable ?? [];
+  // a certificate that did not name the address it was reached at keeps its names; one that did
+  // is re-issued by the simulator for the address it serves
+  const cert = facts.certificates?.[0];
+  const reachedAt = facts.endpoints.map((e) => /^opc\.tcp:\/\/\[?([^\]/]+?)\]?(:\d+)?(\/|$)/.exec(e.endpointUrl)?.[1]).filter((h): h is string => !!h);
+  const certNamesReached = !cert || reachedAt.some((h) => cert.sanDns.includes(h) || cert.sanIps.includes(h));
   return OpcuaSimProfile.parse({
     securityPolicies: policies.length ? policies : ["None"],
     securityModes: facts.endpoints.some((e) => e.securityMode === "None") ? ["None", ...modes] : modes.length ? modes : ["None"],
@@ -21,6 +26,7 @@ export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
     auditing: facts.serverInfo?.auditing ?? true,
     autoAcceptUnknownCertificates: facts.trustTest.status === "accepted",
     variables: writable.slice(0, 50).map((v, i) => ({ name: /^[A-Za-z][A-Za-z0-9_]*$/.test(v.browseName.replace(/^\d+:/, "")) ? v.browseName.replace(/^\d+:/, "") : `Variable${i + 1}`, writable: true })),
+    ...(certNamesReached || cert.sanDns.length + cert.sanIps.length === 0 ? {} : { certificateHosts: [...cert.sanDns, ...cert.sanIps] }),
     buildInfo: {
       manufacturerName: facts.serverInfo?.manufacturerName ?? "Example Automation",
       productName: facts.serverInfo?.productName ?? "otaudit simulated OPC UA server",

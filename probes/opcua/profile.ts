@@ -34,6 +34,8 @@ export const OpcuaSimProfile = z
       .strict()
       .default({ manufacturerName: "Example Automation", productName: "otaudit simulated OPC UA server", softwareVersion: "1.0.0", buildNumber: "1" }),
     resourcePath: z.string().regex(/^(\/[A-Za-z0-9_.-]+)*$/).default(""),
+    /** DNS names / IP addresses in the server certificate's subjectAltName; default: the address served */
+    certificateHosts: z.array(z.string().min(1)).min(1).optional(),
   })
   .strict();
 export type OpcuaSimProfile = z.infer<typeof OpcuaSimProfile>;

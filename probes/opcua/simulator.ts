@@ -4,6 +4,7 @@
 // fresh folder under the given stateDir (never the user's home). Counts requests by service so
 // tests can assert from the server's side what a probe sent (stats()).
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import type { RunningSimulator, SimulatorOptions } from "../../src/plugin.js";
 import type { OpcuaSimProfile } from "./profile.js";
@@ -26,6 +27,22 @@ export async function startOpcuaSimulator(profile: OpcuaSimProfile, opts: Simula
   const counts: Record<string, number> = {};
   const auth = { activateOk: 0, activateFailed: 0 };
 
+  // Issue the server certificate ourselves so its subjectAltName names exactly the profile's hosts
+  // (default: the address served); node-opcua's own default names the machine's hostname and IPs.
+  const certificateFile = join(folder, "pki", "own", "certs", "server_certificate.pem");
+  const applicationUri = `urn:otaudit:simulator:${opts.host}`;
+  const certHosts = profile.certificateHosts ?? [opts.host];
+  await serverCertificateManager.initialize();
+  await serverCertificateManager.createSelfSignedCertificate({
+    applicationUri,
+    dns: certHosts.filter((h) => !isIP(h)),
+    ip: certHosts.filter((h) => isIP(h)),
+    outputFile: certificateFile,
+    subject: "/CN=otaudit simulator/O=Example Automation",
+    startDate: new Date(Date.now() - 3_600_000),
+    validity: 3650,
+  });
+
   const srv = new server.OPCUAServer({
     port: opts.port ?? 0,
     host: opts.host,
@@ -39,10 +56,10 @@ export async function startOpcuaSimulator(profile: OpcuaSimProfile, opts: Simula
     isAuditing: profile.auditing,
     serverCertificateManager,
     userCertificateManager,
-    certificateFile: join(folder, "pki", "own", "certs", "server_certificate.pem"),
+    certificateFile,
     privateKeyFile: join(folder, "pki", "own", "private", "private_key.pem"),
     buildInfo: { ...profile.buildInfo, productUri: "urn:otaudit:simulator", buildDate: new Date(0) },
-    serverInfo: { applicationUri: `urn:otaudit:simulator:${opts.host}`, productUri: "urn:otaudit:simulator", applicationName: { text: "otaudit simulator" } },
+    serverInfo: { applicationUri, productUri: "urn:otaudit:simulator", applicationName: { text: "otaudit simulator" } },
     userManager: {
       isValidUser: (username: string, password: string) => {
         const ok = profile.users.some((u) => u.username === username && u.password === password);

@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { buildCompare } from "../../src/report/compare.js";
+import { VERDICT_RANK } from "../../src/report/common.js";
+import { DEFAULT_POLICY } from "../../src/evidence/policy.js";
 import { runOtaudit } from "../helpers/cli.js";
 
 describe("otaudit demo", () => {
@@ -27,5 +30,24 @@ describe("otaudit demo", () => {
     expect(fails(legacy)).toBeGreaterThan(fails(hardened));
     // every protocol the demo bench serves was audited (not just reached)
     for (const d of doc.devices) for (const f of Object.values(d.facts) as { status: string }[]) expect(f.status).toBe("ok");
+
+    // `otaudit compare` ranks the hardened device first, and ahead (or level at pass) on every
+    // element a probe verified on either device
+    const matrix = buildCompare([{ source: "demo", doc }], DEFAULT_POLICY);
+    expect(matrix.candidates[0]!.host).toBe(hardened.host);
+    const [h, l] = [matrix.candidates.find((c) => c.host === hardened.host)!, matrix.candidates.find((c) => c.host === legacy.host)!];
+    let verifiedElements = 0;
+    for (let i = 0; i < 12; i++) {
+      if (h.cells[i]!.basis !== "verified" && l.cells[i]!.basis !== "verified") continue;
+      verifiedElements++;
+      const [hv, lv] = [h.cells[i]!.verdict, l.cells[i]!.verdict];
+      if (lv === "pass") expect(hv, `element ${i + 1}`).toBe("pass");
+      else expect(VERDICT_RANK[hv], `element ${i + 1}: hardened ${hv} vs legacy ${lv}`).toBeGreaterThan(VERDICT_RANK[lv]);
+    }
+    expect(verifiedElements).toBeGreaterThanOrEqual(6);
+    const cmpDir = join(cwd, "compare");
+    const cmp = await runOtaudit(["compare", join(cwd, "otaudit-demo", "result.json"), "--out", cmpDir]);
+    expect(cmp.code).toBe(0);
+    expect(readFileSync(join(cmpDir, "compare.md"), "utf8")).toMatch(/\| 1 \| hardened-controller/);
   });
 });
