@@ -55,7 +55,8 @@ async function startOnDefaultPorts(profile: DeviceProfile, host: string, stateDi
       const section = profile.sections.get(plugin.id);
       if (section === undefined || !plugin.simulator) continue;
       const port = plugin.defaultPorts[0]?.port;
-      running.push(await plugin.simulator.start(section, { host, port, stateDir }).catch(() => plugin.simulator!.start(section, { host, stateDir })));
+      const ports = Object.fromEntries(plugin.defaultPorts.map((d) => [d.scheme, d.port]));
+      running.push(await plugin.simulator.start(section, { host, port, ports, stateDir }).catch(() => plugin.simulator!.start(section, { host, stateDir })));
     }
   } catch (e) {
     await stop();

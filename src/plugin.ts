@@ -94,6 +94,8 @@ export interface RunningSimulator {
 export interface SimulatorOptions {
   host: string; // 127.0.0.1 unless told otherwise
   port?: number; // 0 / undefined = ephemeral
+  /** per-scheme ports for plugins that serve several endpoints (e.g. { "modbus+tls": 802 }) */
+  ports?: Record<string, number>;
   /** folder for simulator state (keys, PKI); never the user's home */
   stateDir: string;
 }

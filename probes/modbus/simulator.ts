@@ -258,7 +258,7 @@ export async function startModbusSimulator(profile: ModbusSimProfile, opts: Simu
         serve(s, true);
       });
       servers.push(server);
-      urls.push(endpointUrl("modbus", opts.host, await listen(server, opts.port ?? 0)));
+      urls.push(endpointUrl("modbus", opts.host, await listen(server, opts.ports?.modbus ?? opts.port ?? 0)));
     }
     if (profile.tls?.enabled) {
       const t = profile.tls;
@@ -290,7 +290,7 @@ export async function startModbusSimulator(profile: ModbusSimProfile, opts: Simu
       );
       server.on("tlsClientError", () => stats.tlsHandshakeFailures++);
       servers.push(server);
-      urls.push(endpointUrl("modbus+tls", opts.host, await listen(server, 0)));
+      urls.push(endpointUrl("modbus+tls", opts.host, await listen(server, opts.ports?.["modbus+tls"] ?? 0)));
     }
   } catch (e) {
     for (const s of servers) s.close();
