@@ -5,7 +5,7 @@ import { EXIT, UsageError } from "../errors.js";
 import { DEFAULT_POLICY, loadPolicy } from "../evidence/policy.js";
 import { buildCompare, renderCompareCsv, renderCompareHtml, renderCompareMarkdown } from "../report/compare.js";
 import { writeFileAtomic } from "../report/write.js";
-import { loadResultDocument } from "./report-run.js";
+import { loadResult } from "./report-run.js";
 import type { CompareOptions } from "./commands/compare.js";
 
 const RENDER = { html: renderCompareHtml, csv: renderCompareCsv, md: renderCompareMarkdown } as const;
@@ -13,7 +13,7 @@ const RENDER = { html: renderCompareHtml, csv: renderCompareCsv, md: renderCompa
 export async function runCompare(files: string[], opts: CompareOptions): Promise<number> {
   for (const f of opts.format) if (!(f in RENDER)) throw new UsageError(`--format: unknown format '${f}' (known: html, csv, md)`);
   const policy = opts.weights ? loadPolicy(opts.weights) : DEFAULT_POLICY;
-  const inputs = files.map((file) => ({ source: basename(file), doc: loadResultDocument(file) }));
+  const inputs = await Promise.all(files.map(async (file) => ({ source: basename(file), doc: await loadResult(file) })));
   const matrix = buildCompare(inputs, policy);
   if (matrix.candidates.length === 0) throw new UsageError("RESULT: the given results contain no device to compare");
   const rendered = [...new Set(opts.format)].map((f) => [join(opts.out, `compare.${f}`), RENDER[f as keyof typeof RENDER](matrix)] as const);

@@ -49,6 +49,11 @@ export async function runCli(argv: string[]): Promise<number> {
 
 const isMain = process.argv[1] && /otaudit(\.js)?$|main\.js$/.test(process.argv[1]);
 if (isMain) {
+  // `otaudit ... | head`: a closed pipe ends the program quietly, not with a stack trace
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const code = await runCli(process.argv.slice(2));
   await flush();
   process.exit(code);

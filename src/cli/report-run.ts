@@ -1,6 +1,6 @@
 // `otaudit report`: load and validate a stored result document (zod ResultDocument; a broken file
 // exits 2 naming the field), apply --evidence / --waivers, render every format, then write.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { EXIT, UsageError, zodIssueLines } from "../errors.js";
 import { ResultDocument } from "../model/result.js";
 import { applyInputs } from "../evidence/apply.js";
@@ -8,7 +8,37 @@ import { REPORT_FORMATS, registryRules, writeReports } from "../report/index.js"
 import { failingAtOrAbove, loadOutputInputs, registryRuleIds, warnExpiredWaivers } from "./outputs.js";
 import type { ReportOptions } from "./commands/report.js";
 
-/** Read a result document; UsageError with `file: path.to.field: message` lines when invalid. */
+const SQLITE_MAGIC = "SQLite format 3\0";
+
+function isSqliteFile(file: string): boolean {
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const head = Buffer.alloc(SQLITE_MAGIC.length);
+      return readSync(fd, head, 0, head.length, 0) === head.length && head.toString("latin1") === SQLITE_MAGIC;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Read a result: a JSON result document, or a sweep store (SQLite, `otaudit sweep --db`), whose
+ * latest sweep (or `sweepId`) is assembled into a result document. UsageError with
+ * `file: path.to.field: message` lines when invalid.
+ */
+export async function loadResult(file: string, sweepId?: string): Promise<ResultDocument> {
+  if (isSqliteFile(file)) {
+    const { loadResultFromStore } = await import("../store/store.js");
+    return loadResultFromStore(file, sweepId);
+  }
+  if (sweepId) throw new UsageError(`--sweep: ${file} is not a sweep store (SQLite)`);
+  return loadResultDocument(file);
+}
+
+/** Read a JSON result document; UsageError with `file: path.to.field: message` lines when invalid. */
 export function loadResultDocument(file: string): ResultDocument {
   let text: string;
   try {
@@ -33,7 +63,7 @@ export function loadResultDocument(file: string): ResultDocument {
 export async function runReport(file: string, opts: ReportOptions): Promise<number> {
   for (const f of opts.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   if (opts.format.length === 0) throw new UsageError("--format: name at least one format");
-  const stored = loadResultDocument(file);
+  const stored = await loadResult(file, opts.sweep);
   const inputs = loadOutputInputs(opts);
   const doc = applyInputs(stored, { ...inputs, knownRuleIds: registryRuleIds() });
   const written = await writeReports(doc, opts.format, opts.out, { rules: await registryRules() });

@@ -120,6 +120,14 @@ describe("sweep killed with SIGKILL and resumed", () => {
     expect(doc.devices[4].name).toBe("rtu 4");
     const cleartext = doc.fleet.findings.filter((f: { ruleId: string; status: string }) => f.ruleId === "fleet.cleartext.per-zone" && f.status === "fail");
     expect(cleartext.map((f: { zone: string }) => f.zone)).toEqual(["substation-0", "substation-1", "substation-2"]);
+
+    // `otaudit report` reads the store as well as JSON: the same devices, once each
+    const out = join(dir, "from-store");
+    const rep = await runOtaudit(["report", db, "--sweep", "plant-1", "--format", "json,csv", "--out", out]);
+    expect(rep.stderr).toBe("");
+    expect(rep.code).toBe(0);
+    const fromStore = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
+    expect(fromStore.devices.map((d: { host: string }) => d.host).sort()).toEqual([...fleet.hosts].sort());
   }, 60_000);
 });
 

@@ -9,13 +9,15 @@ export interface ReportOptions {
   evidence?: string;
   waivers?: string;
   failOn?: "critical" | "high" | "medium" | "low" | "info";
+  sweep?: string;
 }
 
 export function registerReport(program: Command): void {
   program
     .command("report")
     .description("re-render a stored result document as reports: json, html, sarif, junit, csv, md")
-    .argument("<result>", "result document (JSON) written by scan --json or demo")
+    .argument("<result>", "result document (JSON) written by scan --json or demo, or a sweep store (--db FILE)")
+    .option("--sweep <id>", "with a sweep store: which sweep (default: the latest)")
     .requiredOption("--format <list>", "reports to write: json,html,sarif,junit,csv,md", csvList)
     .requiredOption("--out <dir>", "folder for the reports")
     .option("--evidence <file>", "vendor evidence file (YAML); replaces the attestations stored in the result")
