@@ -9,6 +9,25 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Gathers the UsageErrors of several input files so the operator sees every bad field at once;
+ * `throwIfAny()` then raises one UsageError carrying all the lines.
+ */
+export class UsageErrorCollector {
+  readonly lines: string[] = [];
+  collect(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      this.lines.push(...(e.lines.length ? e.lines : [e.message]));
+    }
+  }
+  throwIfAny(): void {
+    if (this.lines.length) throw new UsageError(this.lines[0]!, this.lines);
+  }
+}
+
 /** The audit could not run at all (nothing reachable, internal failure): exit 3. */
 export class CannotAuditError extends Error {
   override name = "CannotAuditError";

@@ -1,7 +1,7 @@
 // `otaudit evidence ...`: template, validation and JSON Schemas of the operator's input files.
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { EXIT, UsageError } from "../errors.js";
+import { EXIT, UsageError, UsageErrorCollector } from "../errors.js";
 import { EvidenceFile } from "../evidence/evidence.js";
 import { PolicyFile, loadPolicy } from "../evidence/policy.js";
 import { evidenceTemplate } from "../evidence/template.js";
@@ -23,21 +23,14 @@ export async function runEvidenceInit(opts: { out?: string; force: boolean }): P
 
 export async function runEvidenceCheck(opts: { evidence?: string; waivers?: string; weights?: string }): Promise<number> {
   if (!opts.evidence && !opts.waivers && !opts.weights) throw new UsageError("evidence check: give --evidence, --waivers or --weights");
-  const lines: string[] = [];
-  const collect = (fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      lines.push(...(e.lines.length ? e.lines : [e.message]));
-    }
-  };
+  const errors = new UsageErrorCollector();
+  const collect = (fn: () => void) => errors.collect(fn);
   collect(() => {
     const inputs = loadOutputInputs(opts);
     if (inputs.waivers) checkWaiverRules(inputs.waivers, registryRuleIds());
   });
   if (opts.weights) collect(() => loadPolicy(opts.weights!));
-  if (lines.length) throw new UsageError(lines[0]!, lines);
+  errors.throwIfAny();
   for (const f of [opts.evidence, opts.waivers, opts.weights]) if (f) process.stdout.write(`${f}: ok\n`);
   return EXIT.OK;
 }

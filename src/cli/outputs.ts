@@ -2,7 +2,7 @@
 // print the scorecard, and compute the exit code. Shared by scan, sweep and demo.
 // Evidence and waivers files are loaded and validated in validateOutputOptions, before any network
 // work, so a broken file exits 2 with `path.to.field` lines and nothing is written.
-import { EXIT, UsageError } from "../errors.js";
+import { EXIT, UsageError, UsageErrorCollector } from "../errors.js";
 import { severityRank, type Severity } from "../model/common.js";
 import type { ResultDocument } from "../model/result.js";
 import { scrubDeep } from "../secrets.js";
@@ -39,18 +39,11 @@ export function registryRuleIds(): Set<string> {
 /** Load and validate --evidence and --waivers (exit 2 with `file: path.to.field: message` lines). */
 export function loadOutputInputs(opts: { evidence?: string; waivers?: string }): LoadedInputs {
   const inputs: LoadedInputs = {};
-  const lines: string[] = [];
-  const collect = (fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      lines.push(...(e.lines.length ? e.lines : [e.message]));
-    }
-  };
+  const errors = new UsageErrorCollector();
+  const collect = (fn: () => void) => errors.collect(fn);
   if (opts.evidence) collect(() => (inputs.evidence = loadEvidence(opts.evidence!)));
   if (opts.waivers) collect(() => (inputs.waivers = loadWaivers(opts.waivers!)));
-  if (lines.length) throw new UsageError(lines[0]!, lines);
+  errors.throwIfAny();
   return inputs;
 }
 

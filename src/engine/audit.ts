@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { ProbeFailure } from "../errors.js";
 import type { FactsEnvelope } from "../model/facts.js";
 import type { DeviceResult, ResultDocument } from "../model/result.js";
-import { SCHEMA_VERSION } from "../model/result.js";
+import { newResultDocument } from "../model/result.js";
 import type { Severity } from "../model/common.js";
 import type { CheckDecl, ProbeContext, ProtocolPlugin } from "../plugin.js";
 import { credentialsFor, type CredentialEntry } from "../config/credentials.js";
@@ -140,22 +140,19 @@ export async function auditDevices(devices: DeviceSpec[], opts: AuditOptions): P
       }),
     ),
   );
-  const finished = new Date();
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: "otaudit", version: TOOL_VERSION },
-    run: {
-      startedAt: started.toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs: finished.getTime() - started.getTime(),
+  return newResultDocument(
+    {
+      startedAt: started,
+      finishedAt: new Date(),
       intrusive: opts.intrusive,
       protocols: opts.plugins.map((p) => p.id),
       failOn: opts.failOn,
       interrupted: opts.signal?.aborted ?? false,
       source: "live",
     },
-    devices: results.filter((r): r is DeviceResult => r !== undefined),
-  };
+    results.filter((r): r is DeviceResult => r !== undefined),
+    TOOL_VERSION,
+  );
 }
 
 /** True when no protocol on any device produced facts (nothing reachable). */

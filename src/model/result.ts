@@ -122,3 +122,24 @@ export function buildPublishedResultSchema(factsSchemas: Record<string, z.ZodTyp
     .catchall(AnyFactsEnvelope);
   return ResultDocument.extend({ devices: z.array(DeviceResult.extend({ facts })) });
 }
+
+export type RunInfo = ResultDocument["run"];
+
+/**
+ * The one place a result document is assembled (live scans, replays, sweeps): schema and tool
+ * version, run timing derived from start and finish.
+ */
+export function newResultDocument(
+  run: Omit<RunInfo, "startedAt" | "finishedAt" | "durationMs"> & { startedAt: Date | string; finishedAt: Date | string },
+  devices: DeviceResult[],
+  toolVersion: string,
+): ResultDocument {
+  const startedAt = new Date(run.startedAt).toISOString();
+  const finishedAt = new Date(run.finishedAt).toISOString();
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "otaudit", version: toolVersion },
+    run: { ...run, startedAt, finishedAt, durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) },
+    devices,
+  };
+}

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { DeviceResult, ResultDocument } from "../model/result.js";
-import { SCHEMA_VERSION } from "../model/result.js";
+import { newResultDocument } from "../model/result.js";
 import { scrubDeep } from "../secrets.js";
 import { TOOL_VERSION } from "../version.js";
 import type { Severity } from "../model/common.js";
@@ -157,19 +157,19 @@ export function buildSweepDocument(sweep: SweepRow, stored: StoredDevice[], opts
   const devices = stored.map((d) => d.result);
   const zones = new Map(stored.map((d) => [d.host, d.zone ?? undefined] as const));
   return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: "otaudit", version: TOOL_VERSION },
-    run: {
-      startedAt: sweep.createdAt,
-      finishedAt,
-      durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(sweep.createdAt)),
-      intrusive: sweep.settings.intrusive,
-      protocols: sweep.settings.protocols,
-      failOn: sweep.settings.failOn,
-      interrupted: opts.interrupted ?? sweep.status !== "done",
-      source: "live",
-    },
-    devices,
+    ...newResultDocument(
+      {
+        startedAt: sweep.createdAt,
+        finishedAt,
+        intrusive: sweep.settings.intrusive,
+        protocols: sweep.settings.protocols,
+        failOn: sweep.settings.failOn,
+        interrupted: opts.interrupted ?? sweep.status !== "done",
+        source: "live",
+      },
+      devices,
+      TOOL_VERSION,
+    ),
     fleet: evaluateFleet(devices, { zoneOf: (host) => zones.get(host), sweepId: sweep.id }) as unknown as Record<string, unknown>,
   };
 }
