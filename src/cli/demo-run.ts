@@ -9,6 +9,7 @@ import { loadProfile, startProfile, type RunningDevice } from "../engine/profile
 import { resolveTargets } from "../engine/targets.js";
 import { EXIT } from "../errors.js";
 import { createLogger } from "../log.js";
+import { loadCredentials } from "../config/credentials.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
 import { writeJson } from "../report/write.js";
@@ -41,7 +42,8 @@ export async function runDemo(opts: { out: string; color: boolean }): Promise<nu
         timeoutMs: 3000,
         concurrency: 2,
         intrusive: false,
-        credentials: [],
+        // bench credentials for the hardened controller, as an acceptance tester supplies them
+        credentials: loadCredentials(join(PACKAGE_ROOT, "fixtures", "profiles", "bench", "demo-credentials.yaml")),
         failOn: "high",
         log: createLogger({ level: "warn" }),
       }),

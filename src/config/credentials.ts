@@ -2,6 +2,7 @@
 // or from environment variables it names, never from argv, and are registered for scrubbing.
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { UsageError, zodIssueLines } from "../errors.js";
@@ -75,7 +76,17 @@ export function loadCredentials(file: string, env: NodeJS.ProcessEnv = process.e
   } catch (e) {
     throw new UsageError(`--credentials ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  return parseCredentials(text, `--credentials ${file}`, env);
+  return resolveKeyPaths(parseCredentials(text, `--credentials ${file}`, env), dirname(resolve(file)));
+}
+
+/** Key and certificate paths in a credentials file are relative to the file itself (like ssh_config). */
+function resolveKeyPaths(entries: CredentialEntry[], baseDir: string): CredentialEntry[] {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return entries.map((c) => {
+    if (c.protocol === "ssh" && c.privateKey) return { ...c, privateKey: abs(c.privateKey) };
+    if (c.protocol === "modbus-tls") return { ...c, certificate: abs(c.certificate), key: abs(c.key) };
+    return c;
+  });
 }
 
 export function parseCredentials(text: string, source: string, env: NodeJS.ProcessEnv = process.env): CredentialEntry[] {
