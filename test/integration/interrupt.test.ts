@@ -1,0 +1,45 @@
+// Ctrl-C: otaudit stops new work, aborts probes in flight, and still writes what it gathered,
+// marked interrupted, with no `pass` for what it could not finish.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN } from "../helpers/cli.js";
+
+describe("interrupting a scan", () => {
+  let silent: Server;
+  const sockets: Socket[] = [];
+  let port = 0;
+  beforeAll(async () => {
+    // a device that accepts connections and never says anything
+    silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    port = (silent.address() as { port: number }).port;
+  });
+  afterAll(() => {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  });
+
+  it("SIGINT writes the result gathered so far, marked interrupted, promptly", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "otaudit-int-")), "r.json");
+    // one device, two services; the SSH probe is stuck waiting for a banner when Ctrl-C comes
+    const targets = [`ssh://127.0.0.1:${port}`, `modbus://127.0.0.1:${port}`];
+    const child = spawn(process.execPath, [BIN, "scan", ...targets, "--timeout", "30000", "--concurrency", "1", "--json", out], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    const t0 = Date.now();
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(stderr).toMatch(/interrupted/);
+    expect(existsSync(out)).toBe(true);
+    const doc = JSON.parse(readFileSync(out, "utf8"));
+    expect(doc.run.interrupted).toBe(true);
+    expect(JSON.stringify(doc)).not.toMatch(/"(status|verdict)":\s*"pass"/);
+    expect(code).toBe(3);
+  });
+});
