@@ -10,6 +10,7 @@ import { parseCertificate, firstDerLength, sha256Hex } from "./certificate.js";
 import { UacpClient, UacpProtocolError, UacpRemoteError, UacpTimeoutError, type RawEndpoint } from "./uacp.js";
 import { OPCUA_CHECKS } from "./checks.js";
 import { defaultCredentials, policyInfo } from "./knowledge.js";
+import { effectiveTokenPolicy } from "./rules.js";
 
 const MODES = ["Invalid", "None", "Sign", "SignAndEncrypt"] as const;
 const TOKEN_TYPES = ["Anonymous", "UserName", "Certificate", "IssuedToken"] as const;
@@ -114,6 +115,20 @@ export async function probeOpcua(ctx: ProbeContext): Promise<OpcuaFacts> {
   return facts;
 }
 
+/**
+ * Would the operator's password travel protected on this endpoint? node-opcua-client encrypts a
+ * UserName token with the security policy of the endpoint's first UserName token policy (the
+ * endpoint's own policy when that is empty, OPC 10000-4 §7.41) and the server certificate; under
+ * policy None, or without a server certificate, it sends the password in clear text
+ * (createUserNameIdentityToken). A SignAndEncrypt channel protects it either way.
+ */
+export function passwordProtected(e: EndpointFacts): boolean {
+  const token = e.userTokens.find((t) => t.tokenType === "UserName");
+  if (!token) return false;
+  if (e.securityMode === "SignAndEncrypt" && policyInfo(e.securityPolicyUri).status !== "none") return true;
+  return e.certificateSha256 !== null && policyInfo(effectiveTokenPolicy(e, token.securityPolicyUri)).status !== "none";
+}
+
 function openable(e: EndpointFacts): boolean {
   const info = policyInfo(e.securityPolicyUri);
   return info.status === "none" || OPENABLE_POLICY_ORDER.includes(info.name);
@@ -195,9 +210,13 @@ async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, host: stri
     // --- credentialed: a username session on the most secure endpoint that offers UserName
     const cred = opcuaCreds.find((c) => c.password);
     if (cred && !ctx.signal.aborted) {
-      const best = [...userNameEndpoints].sort((a, b) => rank(a) - rank(b))[0];
-      if (!best) facts.credentialedSession = { status: "skipped", username: cred.username, message: "no endpoint offers the UserName token" };
-      else {
+      // never the operator's password in clear text: only endpoints that encrypt it
+      const best = userNameEndpoints.filter(passwordProtected).sort((a, b) => rank(a) - rank(b))[0];
+      if (userNameEndpoints.length === 0) facts.credentialedSession = { status: "skipped", username: cred.username, message: "no endpoint offers the UserName token" };
+      else if (!best) {
+        ctx.log.warn({ action: "ActivateSession(username)", safety: "read", endpoint: userNameEndpoints[0]!.endpointUrl, username: cred.username }, "credentialed session not attempted: the password would travel in clear text");
+        facts.credentialedSession = { status: "skipped", username: cred.username, message: "not attempted: every UserName token policy this client can use would send the password in clear text (SecurityPolicy None); otaudit never sends the operator's password unencrypted" };
+      } else {
         ctx.assertAllowed(OPCUA_CHECKS.credentialed);
         ctx.log.info({ action: "ActivateSession(username)", safety: "read", endpoint: best.endpointUrl, username: cred.username }, "credentialed session");
         const r = await sessionRun(session, app, best, { kind: "username", username: cred.username, password: cred.password! }, ctx, sopts, !facts.serverInfo);
@@ -270,6 +289,20 @@ async function sessionRun(
   }
 }
 
+/** Wait ms, or less when the run is aborted. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 async function tryDefaultCredentials(
   session: SessionModule,
   app: import("./session.js").ClientApp,
@@ -292,8 +325,9 @@ async function tryDefaultCredentials(
   }
   try {
     for (const cred of list) {
-      if (ctx.signal.aborted) break;
-      if (tried > 0) await new Promise((r) => setTimeout(r, DEFAULT_CREDENTIAL_PACE_MS));
+      if (tried > 0) await pause(DEFAULT_CREDENTIAL_PACE_MS, ctx.signal);
+      // a list cut short is not "none accepted": report it as an error (never a pass)
+      if (ctx.signal.aborted) return { status: "error", endpointUrl: endpoint.endpointUrl, tried, accepted, message: `aborted after ${tried} of ${list.length} default credential(s)` };
       tried++;
       try {
         const s = await session.openSession(client, { kind: "username", username: cred.username, password: cred.password }, sopts);

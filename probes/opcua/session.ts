@@ -261,8 +261,18 @@ export function classifyFailure(e: unknown): "rejected" | "error" {
   if (e instanceof TimeoutError) return "error";
   const text = errorText(e);
   if (/time(d)?\s*out|timeout/i.test(text)) return "error";
-  return /\bBad[A-Z][A-Za-z]+\b/.test(text) ? "rejected" : "error";
+  const codes = text.match(/\bBad[A-Z][A-Za-z]+\b/g) ?? [];
+  // a busy, halted or failing server (BadTooManySessions, BadTcpServerTooBusy, BadServerHalted...)
+  // has said nothing about our certificate or identity: that is "could not test", never a refusal
+  if (codes.length === 0 || codes.some((c) => !REFUSAL_CODES.test(c))) return "error";
+  return "rejected";
 }
+
+/**
+ * Status codes that refuse the client's certificate, security settings or identity token
+ * (OPC 10000-4 §7.38 / OPC 10000-6 Annex A StatusCodes.csv): only these are verdicts.
+ */
+const REFUSAL_CODES = /^Bad(UserAccessDenied|IdentityToken(Invalid|Rejected)|UserSignatureInvalid|ApplicationSignatureInvalid|SecurityChecksFailed|SecurityPolicyRejected|SecurityModeRejected|NoValidCertificates|RequestNotAllowed|Certificate[A-Za-z]+)$/;
 
 /** Error message without secrets (node-opcua messages never carry the password; be sure anyway). */
 export function errorText(e: unknown): string {
