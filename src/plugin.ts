@@ -110,6 +110,28 @@ export interface DefaultPort {
   port: number;
 }
 
+/**
+ * A product and version a probe observed on the device (banner, device identification, BuildInfo,
+ * sysDescr), for version-based advisory matching (src/advisories). Facts only: never a verdict.
+ */
+export interface ObservedProduct {
+  vendor?: string;
+  /** product name as the device states it, e.g. "OpenSSH", "LX-100 PLC" */
+  product?: string;
+  /** a second product designation, e.g. the Modbus ProductCode "LX-100" */
+  model?: string;
+  version?: string;
+  /** a distribution build, e.g. "Debian-2+deb12u3": distributions backport fixes without changing the upstream version */
+  distribution?: string;
+  /** free text that names the product (e.g. sysDescr), searched when vendor/product are not separate fields */
+  text?: string;
+  /** where the version was read, e.g. "ssh banner", "modbus device identification", "opcua BuildInfo", "snmp sysDescr" */
+  source: string;
+  /** the observed string(s) as received */
+  raw: string;
+  port?: number;
+}
+
 export interface ProtocolPlugin<F = any> {
   id: string; // "ssh"
   title: string;
@@ -129,6 +151,8 @@ export interface ProtocolPlugin<F = any> {
   redactFacts?(facts: F): F;
   /** derive a simulator profile section from recorded facts, for `otaudit simulate RECORDING` */
   profileFromFacts?(facts: F): unknown;
+  /** products and versions the facts show (pure; for version-based advisories, elements 11 and 12) */
+  identify?(facts: F): ObservedProduct[];
 }
 
 export function definePlugin<F>(p: ProtocolPlugin<F>): ProtocolPlugin<F> {

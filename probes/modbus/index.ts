@@ -5,6 +5,7 @@ import { ModbusFacts } from "./facts.js";
 import { CHECKS } from "./options.js";
 import { ModbusSimProfile, profileFromFacts } from "./profile.js";
 import { RULES } from "./rules.js";
+import type { ObservedProduct } from "../../src/plugin.js";
 
 export default definePlugin<ModbusFacts>({
   id: "modbus",
@@ -31,4 +32,17 @@ export default definePlugin<ModbusFacts>({
     },
   },
   profileFromFacts: (facts) => profileFromFacts(facts),
+  // Read Device Identification (Modbus Application Protocol 1.1b §6.21): VendorName (0x00),
+  // ProductCode (0x01), MajorMinorRevision (0x02), ProductName (0x04); one entry per distinct identity
+  identify: (facts) => {
+    const seen = new Map<string, ObservedProduct>();
+    for (const e of facts.plain)
+      for (const u of e.units) {
+        const id = u.deviceId?.status === "ok" ? u.deviceId.identity : undefined;
+        if (!id || !(id.productName || id.productCode)) continue;
+        const raw = [`VendorName=${id.vendorName ?? ""}`, `ProductCode=${id.productCode ?? ""}`, `MajorMinorRevision=${id.revision ?? ""}`, ...(id.productName ? [`ProductName=${id.productName}`] : [])].join(", ");
+        if (!seen.has(raw)) seen.set(raw, { vendor: id.vendorName, product: id.productName ?? id.productCode, model: id.productName ? id.productCode : undefined, version: id.revision, source: "modbus device identification", raw, port: e.port });
+      }
+    return [...seen.values()];
+  },
 });

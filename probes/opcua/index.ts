@@ -7,6 +7,7 @@ import { OPCUA_RULES } from "./rules.js";
 import { OPCUA_CHECKS } from "./checks.js";
 import { OpcuaSimProfile, SIM_POLICIES } from "./profile.js";
 import { policyInfo } from "./knowledge.js";
+import { portOfUrl } from "../../src/advisories/identify.js";
 
 /** Derive a simulator profile from recorded facts (for `otaudit simulate RECORDING`, issue 9). */
 export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
@@ -58,4 +59,11 @@ export default definePlugin<OpcuaFacts>({
     },
   },
   profileFromFacts: (facts) => profileFromFacts(facts),
+  // Server.ServerStatus.BuildInfo (OPC UA Part 5 §12.4): ManufacturerName, ProductName, SoftwareVersion
+  identify: (facts) => {
+    const s = facts.serverInfo;
+    if (s?.status !== "ok" || !(s.productName || s.productUri)) return [];
+    const raw = `ManufacturerName=${s.manufacturerName ?? ""}, ProductName=${s.productName ?? ""}, SoftwareVersion=${s.softwareVersion ?? ""}, BuildNumber=${s.buildNumber ?? ""}`;
+    return [{ vendor: s.manufacturerName || undefined, product: s.productName || s.productUri, version: s.softwareVersion || undefined, source: "opcua BuildInfo", raw, port: portOfUrl(facts.discoveryUrl) }];
+  },
 });

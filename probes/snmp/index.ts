@@ -5,6 +5,7 @@ import { definePlugin, type CheckDecl } from "../../src/plugin.js";
 import { SnmpFacts } from "./facts.js";
 import { SNMP_RULES } from "./rules.js";
 import { SnmpProfile, profileFromFacts } from "./profile.js";
+import { portOfUrl, versionInText } from "../../src/advisories/identify.js";
 
 export const SNMP_CHECKS = {
   engine: { id: "snmp.engine", safety: "passive", description: "SNMPv3 engine discovery (RFC 3414 §4): engine ID, enterprise, boots, uptime" },
@@ -43,4 +44,14 @@ export default definePlugin<SnmpFacts>({
     return { ...facts, engine, ...(system ? { system } : {}) };
   },
   profileFromFacts,
+  // sysDescr (RFC 3418 system group) is free text: vendor and product are searched in it; the
+  // version is the one after a keyword ("firmware 2.4.1") or none when ambiguous
+  identify: (facts) => {
+    const d = facts.system?.sysDescr?.trim();
+    if (!d) return [];
+    const oid = facts.system?.sysObjectID;
+    const enterprise = oid ? /^1\.3\.6\.1\.4\.1\.(\d+)/.exec(oid)?.[1] : undefined;
+    const raw = `sysDescr=${d}${oid ? `, sysObjectID=${oid}${enterprise ? ` (enterprise ${enterprise})` : ""}` : ""}`;
+    return [{ text: d, version: versionInText(d), source: "snmp sysDescr", raw, port: portOfUrl(facts.endpoint) }];
+  },
 });

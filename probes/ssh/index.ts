@@ -6,6 +6,7 @@ import { CHECKS } from "./checks.js";
 import { SshFacts } from "./facts.js";
 import { profileFromFacts, SshSimProfile } from "./profile.js";
 import { SSH_RULES } from "./rules.js";
+import { distributionBuild } from "../../src/advisories/identify.js";
 
 export default definePlugin<SshFacts>({
   id: "ssh",
@@ -29,4 +30,12 @@ export default definePlugin<SshFacts>({
     },
   },
   profileFromFacts,
+  // software and version from the identification string (RFC 4253 §4.2); a distribution build in
+  // the comments ("Debian-2+deb12u3") is kept: backported fixes keep the upstream version
+  identify: (facts) =>
+    facts.services.flatMap((s) =>
+      s.banner
+        ? [{ ...(s.banner.product ? { product: s.banner.product } : { text: s.banner.software }), version: s.banner.productVersion, distribution: distributionBuild(s.banner.comments), source: "ssh banner", raw: s.banner.raw, port: s.port }]
+        : [],
+    ),
 });

@@ -7,6 +7,7 @@ import { PLUGINS } from "../../probes/registry.js";
 import type { AuditOptions } from "../engine/audit.js";
 import type { ProtocolPlugin } from "../plugin.js";
 import type { ScanOptions } from "./commands/scan.js";
+import { loadAdvisoryFiles } from "../advisories/load.js";
 
 export function selectPlugins(ids: string[] | undefined): ProtocolPlugin[] {
   if (!ids || ids.length === 0) return [...PLUGINS];
@@ -68,6 +69,7 @@ export function buildAuditOptions(opts: ScanOptions, signal: AbortSignal): Audit
     log,
     signal,
     pluginOptions,
+    ...(opts.advisories?.length ? { advisories: loadAdvisoryFiles(opts.advisories) } : {}),
   };
 }
 

@@ -15,11 +15,15 @@ import { renderScorecards, useColor } from "../report/terminal.js";
 import { writeJson } from "../report/write.js";
 import { finalize } from "./outputs.js";
 import { nothingAudited } from "../engine/audit.js";
+import { loadAdvisoryFiles } from "../advisories/load.js";
 
 export const DEMO_DEVICES = [
   { profile: "legacy-plc.yaml", host: "127.0.0.11" },
   { profile: "hardened-controller.yaml", host: "127.0.0.12" },
 ];
+
+/** Advisories the demo matches observed versions against (fixtures/advisories; the CSAF one is fictitious). */
+export const DEMO_ADVISORIES = ["example-automation-lx100.csaf.json", "openssh.advisories.yaml"];
 
 export async function runDemo(opts: { out: string; color: boolean }): Promise<number> {
   const stateDir = mkdtempSync(join(tmpdir(), "otaudit-demo-"));
@@ -46,6 +50,7 @@ export async function runDemo(opts: { out: string; color: boolean }): Promise<nu
         credentials: loadCredentials(join(PACKAGE_ROOT, "fixtures", "profiles", "bench", "demo-credentials.yaml")),
         failOn: "high",
         log: createLogger({ level: "warn" }),
+        advisories: loadAdvisoryFiles(DEMO_ADVISORIES.map((f) => join(PACKAGE_ROOT, "fixtures", "advisories", f))),
       }),
     );
     const outFile = resolve(opts.out, "result.json");

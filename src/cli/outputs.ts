@@ -13,6 +13,8 @@ import { PLUGINS } from "../../probes/registry.js";
 import { loadEvidence, type LoadedEvidence } from "../evidence/evidence.js";
 import { checkWaiverRules, loadWaivers, type LoadedWaivers } from "../evidence/waivers.js";
 import { applyInputs } from "../evidence/apply.js";
+import { loadAdvisoryFiles } from "../advisories/load.js";
+import { ADVISORY_RULE_ID } from "../advisories/model.js";
 
 export interface OutputOptions {
   json?: string;
@@ -22,6 +24,7 @@ export interface OutputOptions {
   color: boolean;
   evidence?: string;
   waivers?: string;
+  advisories?: string[];
 }
 
 interface LoadedInputs {
@@ -33,16 +36,18 @@ interface LoadedInputs {
 const loadedInputs = new WeakMap<OutputOptions, LoadedInputs>();
 
 export function registryRuleIds(): Set<string> {
-  return new Set(PLUGINS.flatMap((p) => p.rules.map((r) => r.meta.id)));
+  return new Set([...PLUGINS.flatMap((p) => p.rules.map((r) => r.meta.id)), ADVISORY_RULE_ID]);
 }
 
 /** Load and validate --evidence and --waivers (exit 2 with `file: path.to.field: message` lines). */
-export function loadOutputInputs(opts: { evidence?: string; waivers?: string }): LoadedInputs {
+export function loadOutputInputs(opts: { evidence?: string; waivers?: string; advisories?: string[] }): LoadedInputs {
   const inputs: LoadedInputs = {};
   const errors = new UsageErrorCollector();
   const collect = (fn: () => void) => errors.collect(fn);
   if (opts.evidence) collect(() => (inputs.evidence = loadEvidence(opts.evidence!)));
   if (opts.waivers) collect(() => (inputs.waivers = loadWaivers(opts.waivers!)));
+  // advisories are applied by the engine (assessDevice); loaded here only to fail early (cached)
+  if (opts.advisories?.length) collect(() => loadAdvisoryFiles(opts.advisories!));
   errors.throwIfAny();
   return inputs;
 }

@@ -8,13 +8,15 @@ import { PLUGINS } from "../../probes/registry.js";
 import { selectPlugins } from "./audit-setup.js";
 import { exitCodeFor, finalize, writeOutputs } from "./outputs.js";
 import type { ScanOptions } from "./commands/scan.js";
+import { loadAdvisoryFiles } from "../advisories/load.js";
 
 export async function runReplay(file: string, opts: ScanOptions): Promise<number> {
   if (opts.intrusive) throw new UsageError("--intrusive: recorded facts keep the mode they were recorded in; record again with --intrusive");
   if (opts.credentials) throw new UsageError("--credentials: recorded facts need no credentials (the recording says which protocols had them)");
   const plugins = selectPlugins(opts.protocols);
   const recording = loadRecording(file, PLUGINS);
-  const doc = finalize(replayRecording(recording, { plugins, failOn: opts.failOn, file }));
+  const advisories = opts.advisories?.length ? loadAdvisoryFiles(opts.advisories) : undefined;
+  const doc = finalize(replayRecording(recording, { plugins, failOn: opts.failOn, file, advisories }));
   for (const s of doc.run.recording?.stale ?? []) process.stderr.write(`otaudit: warning: ${file}: ${describeStale(s)}\n`);
   await writeOutputs(doc, opts);
   return exitCodeFor(doc, opts.failOn);

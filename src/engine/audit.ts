@@ -15,6 +15,8 @@ import { runRules } from "./rules.js";
 import { deviceScore, scoreElements, type Attestations } from "./scoring.js";
 import type { DeviceSpec } from "./targets.js";
 import { TOOL_VERSION } from "../version.js";
+import type { AdvisorySet } from "../advisories/model.js";
+import { advisoryFindings, observeProducts } from "../advisories/match.js";
 
 export interface AuditOptions {
   plugins: ProtocolPlugin[];
@@ -28,6 +30,8 @@ export interface AuditOptions {
   signal?: AbortSignal;
   pluginOptions?: Record<string, string | undefined>;
   attestations?: (device: DeviceSpec) => Attestations;
+  /** advisories supplied offline (--advisories): version-based findings for elements 11 and 12 */
+  advisories?: AdvisorySet;
   onDeviceDone?: (d: DeviceResult) => void;
 }
 
@@ -98,6 +102,7 @@ export async function auditDevice(device: DeviceSpec, opts: AuditOptions): Promi
     intrusive: opts.intrusive,
     credentialed: (pluginId) => credentialsFor(opts.credentials, pluginId, device.host).length > 0,
     attestations: opts.attestations?.(device),
+    advisories: opts.advisories,
   });
 }
 
@@ -107,6 +112,8 @@ export interface AssessOptions {
   /** credentials were supplied for this protocol on this device */
   credentialed: (pluginId: string) => boolean;
   attestations?: Attestations;
+  /** supplied advisories; without them no advisory finding is made (elements 11/12 stay unverified) */
+  advisories?: AdvisorySet;
 }
 
 /**
@@ -119,6 +126,10 @@ export function assessDevice(device: Pick<DeviceSpec, "host" | "name" | "endpoin
     const envelope = facts[plugin.id];
     if (!envelope) continue;
     findings.push(...runRules(plugin, envelope, { host: device.host, intrusive: opts.intrusive, credentialed: opts.credentialed(plugin.id) }));
+  }
+  if (opts.advisories) {
+    const { observed, problems } = observeProducts(opts.plugins, facts);
+    findings.push(...advisoryFindings(observed, opts.advisories, problems));
   }
   const elements = scoreElements(findings, opts.attestations);
   const services = device.endpoints.filter((e) => facts[e.protocol]?.status !== "absent");

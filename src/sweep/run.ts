@@ -109,6 +109,7 @@ async function sweepOne(t: SweepTarget, opts: SweepRunOptions, credCache: Map<st
     plugins: audit.plugins,
     intrusive: audit.intrusive,
     credentialed: (pluginId) => credentialsFor(deviceAudit.credentials, pluginId, t.host).length > 0,
+    advisories: audit.advisories,
   });
   result.facts = { ...result.facts, discovery: discoveryEnvelope(t, address, startedAt, found) };
   return result;

@@ -15,6 +15,7 @@ export interface ScanOptions {
   logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   evidence?: string;
   waivers?: string;
+  advisories?: string[];
   format?: string[];
   out?: string;
   fromFacts?: string;
@@ -50,7 +51,8 @@ export function addOutputOptions(cmd: Command): Command {
     .option("--format <list>", "reports to write into --out: json,html,sarif,junit,csv,md", csvList)
     .option("--out <dir>", "folder for the reports named by --format")
     .option("--evidence <file>", "vendor evidence file (YAML) for attestation-only elements")
-    .option("--waivers <file>", "waivers file (YAML)");
+    .option("--waivers <file>", "waivers file (YAML)")
+    .option("--advisories <files>", "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list): observed versions are matched against them (version-based)", (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)]);
 }
 
 export function registerScan(program: Command): void {
