@@ -171,6 +171,11 @@ export class MbapClient {
   }
 
   private onData(chunk: Buffer): void {
+    // a broken stream is never read again: drop what a misbehaving peer keeps sending (bounded memory)
+    if (this.broken) {
+      this.buffer = Buffer.alloc(0);
+      return;
+    }
     this.buffer = Buffer.concat([this.buffer, chunk]);
     for (;;) {
       const r = extractFrame(this.buffer);

@@ -47,7 +47,8 @@ export const plainExposed = defineRule<ModbusFacts>({
       } else if (p.error) {
         outcomes.push({ status: "error", port: p.port, message: `could not tell whether ${p.url} answers: ${p.error.message}`, evidence: { endpoint: p.url, error: p.error } });
       } else {
-        outcomes.push({ status: "pass", port: p.port, message: `${p.url} accepted TCP but gave no Modbus reply to units ${p.unitsTried.join(", ")}`, evidence: { endpoint: p.url, unitsTried: p.unitsTried } });
+        // silence is not evidence of protection: could not tell
+        outcomes.push({ status: "error", port: p.port, message: `could not tell whether ${p.url} answers: it accepted TCP but gave no Modbus reply to units ${p.unitsTried.join(", ") || "(none tried)"}`, evidence: { endpoint: p.url, unitsTried: p.unitsTried } });
       }
     }
     return outcomes.length ? outcomes : null;
@@ -71,7 +72,7 @@ export const securityAbsent = defineRule<ModbusFacts>({
     if (ok.length) {
       return { status: "pass", port: ok[0]!.port, message: `Modbus/TCP Security offered on ${ok.map((t) => t.url).join(", ")}`, evidence: { endpoints: ok.map((t) => t.url), versions: ok[0]!.versions.filter((v) => v.result === "accepted").map((v) => v.version) } };
     }
-    const errored = facts.secure.filter((t) => t.reachability === "error" || (t.reachability === "open" && t.versions.some((v) => v.result === "error")));
+    const errored = facts.secure.filter((t) => t.reachability === "error" || (t.reachability === "open" && (t.error !== undefined || t.versions.some((v) => v.result === "error"))));
     if (errored.length) {
       return { status: "error", port: errored[0]!.port, message: `could not tell whether ${errored[0]!.url} offers TLS: ${errored[0]!.error?.message ?? "handshake timed out"}`, evidence: { endpoint: errored[0]!.url, error: errored[0]!.error } };
     }

@@ -197,7 +197,12 @@ export async function probeTlsEndpoint(t: TlsTarget, o: TlsProbeOptions): Promis
   // 1. TLS versions, one at a time (RFC 8996 deprecates 1.0 and 1.1); no client certificate is
   // presented: the ServerHello seen on the wire says whether the server chose the offered version
   for (const version of VERSIONS) {
-    if (o.signal.aborted) break;
+    if (o.signal.aborted) {
+      // versions not tried are "could not test", never "refused" (no silent gaps in the facts)
+      for (const v of VERSIONS.slice(VERSIONS.indexOf(version))) facts.versions.push({ version: v, result: "error", detail: "not tried: run aborted" });
+      facts.error = { code: "aborted", message: "stopped: run deadline or interrupt" };
+      break;
+    }
     o.log.info({ action: "tls-version", safety: "passive", endpoint: t.url, version }, "TLS handshake");
     const h = await handshake(t, { ...base, minVersion: version, maxVersion: version });
     if (h.kind === "failed" && h.stage === "tcp") {
@@ -213,7 +218,7 @@ export async function probeTlsEndpoint(t: TlsTarget, o: TlsProbeOptions): Promis
     }
     if (c.result === "error") {
       // a peer that does not speak TLS at all (or hangs) is not asked again for every version
-      facts.error = { code: "timeout", message: `${version}: ${c.detail}` };
+      facts.error = { code: h.kind === "failed" && h.code === "ABORTED" ? "aborted" : "timeout", message: `${version}: ${c.detail}` };
       break;
     }
   }
@@ -223,7 +228,10 @@ export async function probeTlsEndpoint(t: TlsTarget, o: TlsProbeOptions): Promis
   // 2. weak suite families with TLS <= 1.2, one handshake each
   const belowTls13 = facts.versions.some((v) => v.version !== "TLSv1.3" && v.result === "accepted");
   for (const family of knowledge.weakSuites) {
-    if (o.signal.aborted) break;
+    if (o.signal.aborted) {
+      facts.weakSuites.push({ id: family.id, result: "error", detail: "not tried: run aborted" });
+      continue;
+    }
     if (!belowTls13) {
       facts.weakSuites.push({ id: family.id, result: "refused", detail: "server accepts no TLS version below 1.3 (TLS 1.3 has no such suites)" });
       continue;
@@ -244,7 +252,10 @@ export async function probeTlsEndpoint(t: TlsTarget, o: TlsProbeOptions): Promis
   o.log.info({ action: "tls-no-client-cert", safety: "read", endpoint: t.url, unitId: o.unitId, functionCode: 43 }, "TLS handshake without a client certificate");
   const bare = await handshake(t, base);
   if (bare.kind === "failed") {
-    const pastHello = bare.hello !== undefined || bare.alert?.includes("certificate_required");
+    // "required" only when the server itself ended the handshake after its ServerHello (an alert,
+    // or closing the connection); a timeout, an abort or our own TLS library giving up says nothing
+    const serverEnded = /_ALERT_/.test(bare.code) || bare.code === "ECONNRESET";
+    const pastHello = (bare.hello !== undefined && serverEnded) || bare.alert?.includes("certificate_required");
     facts.clientCertificate = pastHello
       ? { required: "required", detail: `handshake without a client certificate refused after the ServerHello (${bare.alert ?? bare.code})` }
       : { required: "unknown", detail: `handshake failed before the server chose parameters (${bare.alert ?? bare.code}: ${bare.message})` };
