@@ -392,10 +392,17 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
       const seen = new Set<string>();
       const ordered = [...accepted].sort((a, b) => b.version - a.version);
       for (const a of ordered) {
-        if (seen.has(a.c.label) || ctx.signal.aborted) continue;
+        if (seen.has(a.c.label)) continue;
         seen.add(a.c.label);
         const test = { label: a.c.label, source: a.c.source, version: versionName(a.version), oid } as NonNullable<SnmpFacts["writeTests"]>[number];
         facts.writeTests.push(test);
+        if (ctx.signal.aborted) {
+          // an accepted community left untested is "not determined", never silently missing
+          test.outcome = "not-tested";
+          test.detail = "not tried: run aborted";
+          continue;
+        }
+        ctx.log.info({ action: "snmp.write.get", safety: checks.write.safety, endpoint: ep.url, community: a.c.label, oid }, "GET of the write-test OID before writing it back");
         const readId = ex.id();
         let read: SnmpMessage | undefined;
         ex.send(`r:${readId}`, communityGet(a.version, a.c.value, readId, [oid]), (m) => (read = m), sameCommunity(a.version, a.c.value));

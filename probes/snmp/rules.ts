@@ -97,8 +97,11 @@ export const writeCommunity = defineRule<SnmpFacts>({
     remediation: "Remove read-write communities; grant SET only to SNMPv3 authPriv users restricted to the objects that need it.",
     docs: "https://www.rfc-editor.org/rfc/rfc3416#section-4.2.5",
   },
-  check({ facts }) {
-    if (!facts.writeTests) return { status: "skipped", message: "write test not run (needs --intrusive)" };
+  check({ facts, intrusive }) {
+    if (!facts.writeTests) {
+      if (intrusive) return { status: "error", message: "write test did not run (the run was aborted before it)" };
+      return { status: "skipped", message: "write test not run (needs --intrusive)" };
+    }
     if (facts.writeTests.length === 0) return { status: "not_applicable", message: "no community was accepted: nothing to write with" };
     return facts.writeTests.map((w) => {
       const evidence = { community: w.label, source: w.source, version: w.version, oid: w.oid, outcome: w.outcome, detail: w.detail };
@@ -219,6 +222,8 @@ export const userEnumeration = defineRule<SnmpFacts>({
   check({ facts }) {
     const u = facts.userNames;
     if (!u.ran) return { status: "skipped", message: `user-name check did not run: ${u.error ?? "SNMPv3 not answering"}` };
+    // no answer for the random name: nothing to compare the others with (could not test)
+    if (!u.unknownNameReport && u.error) return { status: "error", message: `could not tell whether user names are revealed: ${u.error}`, evidence: { error: u.error } };
     if (!u.unknownNameReport) return { status: "pass", message: "an unknown user name gets no usmStatsUnknownUserNames report: names are not revealed this way", evidence: { error: u.error } };
     const revealed = u.names.filter((n) => n.answer === "other-report" || n.answer === "response");
     if (revealed.length === 0) return { status: "pass", message: `no tested name answered differently from an unknown one (${u.names.length} tested)`, evidence: { tested: u.names.map((n) => n.name) } };

@@ -52,6 +52,16 @@ function valueText(v: unknown): string {
   return String(v);
 }
 
+/**
+ * net-snmp's error text, fit for the facts: its digest-mismatch message carries the HMAC it
+ * computed with the user's key (key-derived material, RFC 3414 §6.3.2), so that one is replaced by
+ * a fixed sentence, and any other long hex run is elided.
+ */
+export function netSnmpReason(e: Error): string {
+  if (/^Authentication digest /i.test(e.message)) return "the response's authentication digest does not match ours (wrong authKey, or an altered response)";
+  return e.message.replace(/[0-9a-f]{16,}/gi, "<hex>").slice(0, 200);
+}
+
 function tryLevel(req: V3CheckRequest, level: SecurityLevel): Promise<{ attempt: LevelAttempt; system?: Record<string, string> }> {
   const u = req.user;
   const user: V3User = { name: u.name, level: snmp.SecurityLevel[level] };
@@ -75,13 +85,13 @@ function tryLevel(req: V3CheckRequest, level: SecurityLevel): Promise<{ attempt:
     const guard = setTimeout(() => done({ level, outcome: "no-answer", reason: `no answer within ${2 * req.timeoutMs} ms` }), 2 * req.timeoutMs + 50);
     try {
       session = snmp.createV3Session(req.host, user, { port: req.port, retries: 0, timeout: req.timeoutMs, transport: req.family === 6 ? "udp6" : "udp4" });
-      session.on("error", (e: Error) => done({ level, outcome: "error", reason: e.message }));
+      session.on("error", (e: Error) => done({ level, outcome: "error", reason: netSnmpReason(e) }));
       session.get(Object.values(SYSTEM_GROUP), (error, varbinds) => {
         if (error) {
           const name = error.name;
           if (name === "RequestTimedOutError") return done({ level, outcome: "no-answer", reason: "request timed out" });
-          if (name === "ResponseInvalidError" || name === "RequestFailedError") return done({ level, outcome: "rejected", reason: error.message.slice(0, 200) });
-          return done({ level, outcome: "error", reason: error.message.slice(0, 200) });
+          if (name === "ResponseInvalidError" || name === "RequestFailedError") return done({ level, outcome: "rejected", reason: netSnmpReason(error) });
+          return done({ level, outcome: "error", reason: netSnmpReason(error) });
         }
         const system: Record<string, string> = {};
         const names = Object.keys(SYSTEM_GROUP);
@@ -92,7 +102,7 @@ function tryLevel(req: V3CheckRequest, level: SecurityLevel): Promise<{ attempt:
         done({ level, outcome: "accepted" }, system);
       });
     } catch (e) {
-      done({ level, outcome: "error", reason: (e as Error).message.slice(0, 200) });
+      done({ level, outcome: "error", reason: netSnmpReason(e as Error) });
     }
   });
 }
