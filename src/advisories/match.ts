@@ -106,7 +106,7 @@ export function advisoryFindings(observed: DeviceObservation[], set: AdvisorySet
   const versioned = observed.filter((o) => o.version);
   const files = set.files;
   if (versioned.length === 0) {
-    const unversioned = observed.map(describeObservation);
+    const unversioned = observed.map((o) => `${[o.vendor, o.product ?? o.model].filter(Boolean).join(" ") || `'${o.text ?? ""}'`} (${o.source})`);
     const why = unversioned.length ? `identified ${unversioned.join("; ")} but read no version` : "no probe read a product version (banner, device identification, BuildInfo, sysDescr)";
     return [{ ...base({ protocol: "advisories" }), status: "skipped", severity: "info", message: `advisories not checked: ${why}${problems.length ? `; ${problems.join("; ")}` : ""}`, evidence: { files, observed: unversioned, problems } }];
   }
