@@ -28,6 +28,14 @@ describe("otaudit demo", () => {
     const fails = (d: { findings: { status: string }[] }) => d.findings.filter((f) => f.status === "fail").length;
     expect(legacy.name).toBe("legacy-plc");
     expect(fails(legacy)).toBeGreaterThan(fails(hardened));
+    // version-based advisories (fixtures/advisories): the legacy PLC's firmware is named by the
+    // fictitious CSAF advisory; the hardened controller's observed versions are checked and clean
+    type F = { ruleId: string; status: string; message: string };
+    const advisory = (d: { findings: F[] }) => d.findings.filter((f) => f.ruleId === "advisory.version-match");
+    expect(advisory(legacy).find((f) => f.status === "fail" && /EXA-SA-2025-001/.test(f.message))?.message).toMatch(/^version-based: /);
+    expect(advisory(hardened).map((f) => f.status)).toEqual(["pass"]);
+    const verdicts = (d: { elements: { id: number; verdict: string }[] }) => d.elements.filter((e) => e.id >= 11).map((e) => e.verdict);
+    expect([verdicts(legacy), verdicts(hardened)]).toEqual([["fail", "fail"], ["pass", "pass"]]);
     // every protocol the demo bench serves was audited (not just reached)
     for (const d of doc.devices) for (const f of Object.values(d.facts) as { status: string }[]) expect(f.status).toBe("ok");
 
