@@ -300,6 +300,10 @@ function loadPrivateKey(c: Extract<CredentialEntry, { protocol: "ssh" }>): { key
     const key = readFileSync(c.privateKey);
     const passphrase = c.passphraseEnv ? process.env[c.passphraseEnv] : undefined;
     registerSecret(passphrase);
+    // parse (and decrypt) it here: ssh2 would silently skip an unusable key, and the facts would
+    // then show a publickey "failure" the server never decided
+    const parsed = ssh2.utils.parseKey(key, passphrase);
+    if (parsed instanceof Error) return { error: `private key file could not be used (${parsed.message.slice(0, 120)})` };
     return passphrase ? { key, passphrase } : { key };
   } catch (e) {
     return { error: `cannot read private key file (${(e as NodeJS.ErrnoException).code ?? "error"})` };
@@ -337,7 +341,10 @@ async function credentialedLogin(host: string, port: number, cred: Extract<Crede
       tried.add((last = "publickey"));
       return next(passphrase ? { type: "publickey", username: cred.username, key, passphrase } : { type: "publickey", username: cred.username, key });
     }
-    if (password && methodsLeft.includes("keyboard-interactive") && !tried.has("keyboard-interactive")) {
+    // the password goes out once: never again as keyboard-interactive after the password method
+    // (a second failed attempt counts towards lockout; after a partial success the prompt is the
+    // second factor, which the password must not answer)
+    if (password && methodsLeft.includes("keyboard-interactive") && !tried.has("keyboard-interactive") && !tried.has("password")) {
       tried.add((last = "keyboard-interactive"));
       return next({
         type: "keyboard-interactive",
@@ -361,8 +368,8 @@ async function credentialedLogin(host: string, port: number, cred: Extract<Crede
     if (first?.method === "password") result.passwordAloneAccepted = first.result === "success";
     else if (firstMethods && !firstMethods.includes("password")) result.passwordAloneAccepted = false;
   }
-  if (!run.ready && steps.length === 0) result.error = errorFact(run.error, "login did not complete");
-  else if (keyError) result.error = { code: "config", message: keyError };
+  if (keyError) result.error = { code: "config", message: keyError };
+  else if (!run.ready && steps.length === 0) result.error = errorFact(run.error, "login did not complete");
   return result;
 }
 

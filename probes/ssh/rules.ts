@@ -352,6 +352,8 @@ export const defaultCredentialsRule = defineRule<SshFacts>({
       if (d.error && d.attempts.every((a) => a.result !== "rejected")) return { status: "error", message: `default-credential check failed: ${d.error.message}`, evidence };
       const rejected = d.attempts.filter((a) => a.result === "rejected").length;
       if (rejected === 0) return { status: "error", message: "no default-credential attempt completed", evidence };
+      // a budget cut short (device misbehaved, run aborted) is not "all rejected"
+      if (rejected < d.planned.length) return { status: "error", message: `default-credential check incomplete: ${rejected} of ${d.planned.length} planned attempts completed${d.error ? ` (${d.error.message})` : ""}`, evidence };
       return { status: "pass", message: `${rejected} known default credential${rejected > 1 ? "s" : ""} rejected (budget ${d.budget} of ${d.knownEntries} known)`, evidence };
     }),
 });
