@@ -6,8 +6,21 @@
 const COMPANY_FORMS = new Set(["inc", "incorporated", "ltd", "limited", "gmbh", "ag", "co", "corp", "corporation", "company", "llc", "sa", "se", "kg", "bv", "nv", "oy", "ab", "spa", "srl", "plc", "kk"]);
 const PRODUCT_NOISE = new Set(["firmware", "software", "fw"]);
 
+/** Names repeat across advisories and devices (a sweep matches thousands): tokens are memoised. */
+const memo = new Map<string, string[]>();
+const MEMO_LIMIT = 50_000;
+
 /** Word tokens of a name: lower case, accents removed, split at punctuation and letter/digit boundaries. */
 export function nameTokens(name: string): string[] {
+  const hit = memo.get(name);
+  if (hit) return [...hit];
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  const tokens = tokenize(name);
+  memo.set(name, tokens);
+  return [...tokens];
+}
+
+function tokenize(name: string): string[] {
   return name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
