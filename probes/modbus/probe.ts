@@ -45,6 +45,8 @@ interface Session {
 async function clientOf(s: Session): Promise<MbapClient> {
   if (s.client && !s.client.broken && !s.client.socket.destroyed) return s.client;
   if (s.client) await s.client.close();
+  // every connection is logged, reconnects after a timeout included (one at a time: the old one is closed)
+  s.ctx.log.info({ action: "tcp-connect", safety: "passive", endpoint: s.url }, s.client ? "reconnect" : "connect");
   const socket = await connectTcp({ host: s.host, port: s.port, timeoutMs: s.ctx.timeoutMs, signal: s.ctx.signal });
   s.client = new MbapClient(socket, { timeoutMs: s.ctx.timeoutMs, signal: s.ctx.signal, allowWriteBack: s.allowWriteBack ?? false });
   return s.client;
@@ -161,7 +163,6 @@ async function probePlainEndpoint(ctx: ProbeContext, host: string, port: number,
   const s: Session = { host, port, url, ctx, exchanges: [], sent: [] };
   const facts: PlainEndpointFacts = { port, url, role, reachability: "open", answersUnauthenticated: false, unitsTried: [], fullSweep, units: [], exchanges: s.exchanges, functionCodesSent: s.sent };
   try {
-    ctx.log.info({ action: "tcp-connect", safety: "passive", endpoint: url }, "connect");
     await clientOf(s);
   } catch (e) {
     const err = e as MbapError;

@@ -67,6 +67,9 @@ export class BinaryWriter {
   toBuffer() { return Buffer.concat(this.parts); }
 }
 
+/** Complete messages kept while no request waits for them (we never pipeline requests). */
+const MAX_QUEUED_MESSAGES = 64;
+
 /** Array length caps: a hostile peer must not make us loop or allocate without bound. */
 const MAX_ARRAY = 10_000;
 
@@ -344,6 +347,12 @@ export class UacpClient {
       const body = this.buffered.subarray(8, size);
       this.buffered = this.buffered.subarray(size);
       this.inbox.push({ type, chunk, body: Buffer.from(body) });
+      // one request is outstanding at a time: a peer that streams unrequested messages is hostile
+      if (this.inbox.length > MAX_QUEUED_MESSAGES) {
+        this.fail(new UacpProtocolError(`more than ${MAX_QUEUED_MESSAGES} unrequested messages queued`));
+        this.end();
+        return;
+      }
     }
     if (this.inbox.length && this.waiter) {
       const w = this.waiter;
@@ -480,6 +489,10 @@ export class UacpClient {
 
   /** Half-close (FIN); the peer's FIN or the close timer finishes it. */
   end() {
+    // from here on nothing the peer sends is read (bounded memory while the close completes)
+    this.failure ??= new UacpProtocolError("connection closed by the client");
+    this.inbox = [];
+    this.buffered = Buffer.alloc(0);
     if (!this.socket.destroyed) this.socket.end();
     const t = setTimeout(() => this.socket.destroy(), Math.min(this.opts.timeoutMs, 1000));
     t.unref();

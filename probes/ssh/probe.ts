@@ -97,6 +97,7 @@ export function grabServerHello(host: string, port: number, timeoutMs: number, s
       socket.write(`SSH-2.0-${CLIENT_IDENT}\r\n`); // RFC 4253 §4.2: both sides send their version
     });
     socket.on("data", (chunk: Buffer) => {
+      if (settled) return; // closing: the rest of the stream is not read (bounded memory)
       try {
         const hello = reader.push(chunk);
         if (hello) finish(null, hello);

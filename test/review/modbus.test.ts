@@ -12,6 +12,9 @@ import { encodeFrame, readDeviceIdRequest } from "../../probes/modbus/mbap.js";
 import { RULES } from "../../probes/modbus/rules.js";
 import type { ModbusFacts } from "../../probes/modbus/facts.js";
 import { finding, scan, startSim, type Sim } from "../modbus/helpers.js";
+import pino from "pino";
+import modbus from "../../probes/modbus/index.js";
+import { probeDevice } from "../../src/engine/audit.js";
 
 /** TCP proxy that forwards the server's first TLS record (ServerHello or alert), then stalls. */
 function stallAfterFirstRecord(upstreamPort: number): Promise<{ port: number; close(): Promise<void> }> {
@@ -120,5 +123,30 @@ describe("review: plain Modbus/TCP", () => {
     clearInterval(flood);
     await client.close();
     await new Promise<void>((r) => server.close(() => r()));
+  });
+});
+
+describe("review: Modbus connections are all logged", () => {
+  it("a reconnect after a broken stream is logged like the first connect (one per TCP connection seen by the device)", async () => {
+    let connections = 0;
+    const server = net.createServer((sock) => {
+      connections++;
+      sock.on("error", () => undefined);
+      // half a frame header, then silence: the stream breaks, the probe must reconnect for the next unit
+      sock.once("data", () => sock.write(Buffer.from([0, 1, 0, 0, 0])));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (l: string) => void lines.push(l) });
+    const url = `modbus://127.0.0.1:${port}`;
+    await probeDevice({ host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "modbus", scheme: "modbus", host: "127.0.0.1", port, transport: "tcp", url, explicit: true }] }, modbus, {
+      plugins: [modbus], timeoutMs: 200, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log, pluginOptions: { "modbus.companions": "off" },
+    });
+    await new Promise<void>((r) => server.close(() => r()));
+    const connectLogs = lines.map((l) => JSON.parse(l)).filter((l) => l.action === "tcp-connect");
+    expect(connections).toBeGreaterThan(1);
+    expect(connectLogs.length).toBe(connections);
+    for (const l of connectLogs) expect(l).toMatchObject({ safety: "passive", endpoint: url });
   });
 });
