@@ -9,12 +9,11 @@ import { scrubDeep } from "../secrets.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
 import { writeJson } from "../report/write.js";
 import { nothingAudited } from "../engine/audit.js";
-import { PLUGINS } from "../../probes/registry.js";
 import { loadEvidence, type LoadedEvidence } from "../evidence/evidence.js";
 import { checkWaiverRules, loadWaivers, type LoadedWaivers } from "../evidence/waivers.js";
 import { applyInputs } from "../evidence/apply.js";
 import { loadAdvisoryFiles } from "../advisories/load.js";
-import { ADVISORY_RULE_ID } from "../advisories/model.js";
+import { allRuleIds } from "../catalog/rules.js";
 
 export interface OutputOptions {
   json?: string;
@@ -36,7 +35,7 @@ interface LoadedInputs {
 const loadedInputs = new WeakMap<OutputOptions, LoadedInputs>();
 
 export function registryRuleIds(): Set<string> {
-  return new Set([...PLUGINS.flatMap((p) => p.rules.map((r) => r.meta.id)), ADVISORY_RULE_ID]);
+  return allRuleIds();
 }
 
 /** Load and validate --evidence and --waivers (exit 2 with `file: path.to.field: message` lines). */

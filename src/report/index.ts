@@ -43,8 +43,8 @@ export function renderReport(doc: ResultDocument, format: ReportFormat, ctx: Rep
 
 /** Rule meta of every registered plugin (help text for SARIF); loaded on demand. */
 export async function registryRules(): Promise<RuleInfo[]> {
-  const { PLUGINS } = await import("../../probes/registry.js");
-  return PLUGINS.flatMap((p) => p.rules.map((r) => ({ ...r.meta, elements: [...r.meta.elements], iec62443: [...r.meta.iec62443], protocol: p.id })));
+  const { allRules } = await import("../catalog/rules.js");
+  return allRules();
 }
 
 /** Render the formats into memory, then write them; returns the paths written. */

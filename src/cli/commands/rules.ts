@@ -10,12 +10,12 @@ export function registerRules(program: Command): void {
     .option("--protocol <id>", "only this protocol's rules")
     .option("--json", "print as JSON", false)
     .action(async (opts: { element?: number; protocol?: string; json: boolean }) => {
-      const { PLUGINS } = await import("../../../probes/registry.js");
+      const { allRules } = await import("../../catalog/rules.js");
       const { UsageError } = await import("../../errors.js");
-      if (opts.protocol && !PLUGINS.some((p) => p.id === opts.protocol)) throw new UsageError(`--protocol: unknown protocol '${opts.protocol}'`);
-      const rules = PLUGINS.filter((p) => !opts.protocol || p.id === opts.protocol)
-        .flatMap((p) => p.rules.map((r) => ({ protocol: p.id, ...r.meta })))
-        .filter((r) => !opts.element || r.elements.includes(opts.element));
+      const catalog = allRules();
+      const protocols = [...new Set(catalog.map((r) => r.protocol))];
+      if (opts.protocol && !protocols.includes(opts.protocol)) throw new UsageError(`--protocol: unknown protocol '${opts.protocol}' (known: ${protocols.join(", ")})`);
+      const rules = catalog.filter((r) => (!opts.protocol || r.protocol === opts.protocol) && (!opts.element || r.elements.includes(opts.element)));
       if (opts.json) {
         process.stdout.write(JSON.stringify(rules, null, 2) + "\n");
         return;
