@@ -37,6 +37,12 @@ export interface AuditOptions {
 
 /** A probe may take several operations; the core stops waiting after this many timeouts. */
 const PROBE_CAP_FACTOR = 12;
+/**
+ * After the cap fires (or the run is aborted) the probe is told to stop through its signal; the
+ * core then waits up to this long for it to close its connections, so the next protocol never
+ * opens a second connection to the device while the first is still closing.
+ */
+const SETTLE_GRACE_MS = 5000;
 
 export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, opts: AuditOptions): Promise<FactsEnvelope> {
   const endpoints = device.endpoints.filter((e) => e.protocol === plugin.id);
@@ -59,6 +65,7 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
   const base = { protocol: plugin.id, endpoints, startedAt: startedAt.toISOString(), probeVersion: plugin.version };
   const elapsed = () => Date.now() - startedAt.getTime();
   let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
   try {
     const capMs = opts.timeoutMs * PROBE_CAP_FACTOR;
     const capped = new Promise<never>((_, reject) => {
@@ -67,7 +74,9 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
         reject(new ProbeFailure("timeout", `probe did not finish within ${capMs} ms`));
       }, capMs);
     });
-    const data = await Promise.race([plugin.probe(ctx), capped]);
+    running = plugin.probe(ctx);
+    const data = await Promise.race([running, capped]);
+    running = undefined;
     const parsed = plugin.factsSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -87,7 +96,22 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
   } finally {
     clearTimeout(timer);
     cap.abort();
+    if (running) await settle(running, Math.min(SETTLE_GRACE_MS, opts.timeoutMs * 2), log);
   }
+}
+
+/** Wait (bounded) for an aborted probe to finish closing its connections. */
+async function settle(probe: Promise<unknown>, graceMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    probe.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs))),
+  ]);
+  clearTimeout(timer);
+  if (!settled) log.warn({ graceMs }, "probe did not settle after abort; moving on");
 }
 
 export async function auditDevice(device: DeviceSpec, opts: AuditOptions): Promise<DeviceResult> {

@@ -134,6 +134,28 @@ describe("audit pipeline", () => {
     expect(doc.devices[0]!.facts.fake).toMatchObject({ status: "error", error: { code: "timeout" } });
   });
 
+  it("waits for a capped probe to close before the next protocol connects (one connection per device)", async () => {
+    const events: string[] = [];
+    const slow = fakePlugin({
+      id: "slow",
+      probe: (ctx) =>
+        new Promise((_, reject) => {
+          events.push("slow:open");
+          ctx.signal.addEventListener("abort", () =>
+            setTimeout(() => {
+              events.push("slow:closed");
+              reject(new Error("aborted"));
+            }, 30),
+          );
+        }),
+    });
+    const next = fakePlugin({ id: "next", probe: async () => (events.push("next:open"), { weak: false, algorithms: [] }) });
+    const endpoints = [...device.endpoints, { ...device.endpoints[0]!, protocol: "slow" }, { ...device.endpoints[0]!, protocol: "next" }];
+    const doc = await auditDevices([{ ...device, endpoints }], { ...base, timeoutMs: 20, plugins: [slow, next] });
+    expect(events).toEqual(["slow:open", "slow:closed", "next:open"]);
+    expect(doc.devices[0]!.facts.slow).toMatchObject({ status: "error", error: { code: "timeout" } });
+  });
+
   it("rejects facts that fail the plugin's schema as an internal error", async () => {
     const plugin = fakePlugin({ probe: async () => ({ weak: "yes" }) as never });
     const doc = await auditDevices([device], { ...base, plugins: [plugin] });
