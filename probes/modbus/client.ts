@@ -126,8 +126,11 @@ export class MbapClient {
     socket.on("end", () => this.failPending(new MbapError("closed", "connection closed by the server")));
   }
 
-  /** Send one request and wait for its reply. Exception responses are replies, not errors. */
-  request(unitId: number, pdu: Buffer): Promise<ModbusReply> {
+  /**
+   * Send one request and wait for its reply (up to `timeoutMs`, default the connection's).
+   * Exception responses are replies, not errors.
+   */
+  request(unitId: number, pdu: Buffer, timeoutMs = this.opts.timeoutMs): Promise<ModbusReply> {
     assertSendable(unitId, pdu, this.opts.allowWriteBack ?? false);
     if (this.broken) return Promise.reject(new MbapError("protocol", `connection unusable: ${this.broken}`));
     if (this.pending) return Promise.reject(new MbapError("protocol", "a request is already in flight"));
@@ -139,7 +142,7 @@ export class MbapClient {
       const timer = setTimeout(() => {
         const got = this.buffer.length;
         const detail = got === 0 ? "no bytes received" : `${got} bytes of an incomplete frame received (length field announces more than was sent)`;
-        const err = new MbapError("timeout", `no complete response to function code ${pdu[0]} for unit ${unitId} within ${this.opts.timeoutMs} ms (${detail})`);
+        const err = new MbapError("timeout", `no complete response to function code ${pdu[0]} for unit ${unitId} within ${timeoutMs} ms (${detail})`);
         if (got === 0) {
           // the stream is still in step: keep the connection, and drop a late reply to this request
           this.stale.add(transactionId);
@@ -147,7 +150,7 @@ export class MbapClient {
           this.pending = undefined;
           p.reject(err);
         } else this.failPending(err);
-      }, this.opts.timeoutMs);
+      }, timeoutMs);
       this.pending = { transactionId, unitId, functionCode: pdu[0]!, resolve, reject, timer };
       this.sent.push(pdu[0]!);
       this.socket.write(encodeFrame({ transactionId, unitId, pdu }));

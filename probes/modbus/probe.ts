@@ -28,6 +28,13 @@ import { CHECKS, DEFAULT_UNITS, parseUnitList, parseWriteTarget } from "./option
 const MAX_DEVICE_ID_REQUESTS = 8;
 /** stop asking further unit ids after this many consecutive timeouts with no answer at all */
 const MAX_SILENT_UNITS = 3;
+/**
+ * Many servers and gateways stay silent for a unit id they do not serve, so each absent unit costs
+ * a wait. Once one unit has answered, the device's response time is known: further units get
+ * max(UNIT_WAIT_MIN_MS, UNIT_WAIT_RTT_FACTOR x the slowest reply seen), capped by --timeout.
+ */
+const UNIT_WAIT_MIN_MS = 400;
+const UNIT_WAIT_RTT_FACTOR = 10;
 /** Gateway exceptions (§7): the gateway answered, the unit behind it did not. */
 const GATEWAY_EXCEPTIONS = new Set([0x0a, 0x0b]);
 
@@ -40,6 +47,14 @@ interface Session {
   exchanges: Exchange[];
   sent: number[];
   allowWriteBack?: boolean;
+  /** slowest complete reply seen on this endpoint, ms */
+  slowestReplyMs?: number;
+}
+
+/** How long to wait for a unit's first reply (see UNIT_WAIT_MIN_MS). */
+function unitWaitMs(s: Session): number {
+  if (s.slowestReplyMs === undefined) return s.ctx.timeoutMs;
+  return Math.min(s.ctx.timeoutMs, Math.max(UNIT_WAIT_MIN_MS, UNIT_WAIT_RTT_FACTOR * s.slowestReplyMs));
 }
 
 async function clientOf(s: Session): Promise<MbapClient> {
@@ -53,7 +68,7 @@ async function clientOf(s: Session): Promise<MbapClient> {
 }
 
 /** One request with its exchange fact; MbapError propagates after being recorded. */
-async function exchange(s: Session, unitId: number, pdu: Buffer, detail?: string): Promise<ModbusReply> {
+async function exchange(s: Session, unitId: number, pdu: Buffer, detail?: string, timeoutMs?: number): Promise<ModbusReply> {
   const fc = pdu[0]!;
   const record: Exchange = { unitId, functionCode: fc, outcome: "error", ...(detail ? { detail } : {}) };
   s.exchanges.push(record);
@@ -62,7 +77,9 @@ async function exchange(s: Session, unitId: number, pdu: Buffer, detail?: string
   try {
     const client = await clientOf(s);
     s.sent.push(fc);
-    const reply = await client.request(unitId, pdu);
+    const t0 = performance.now();
+    const reply = await client.request(unitId, pdu, timeoutMs);
+    s.slowestReplyMs = Math.max(s.slowestReplyMs ?? 0, performance.now() - t0);
     if (reply.kind === "exception") Object.assign(record, { outcome: "exception", exceptionCode: reply.exceptionCode, exceptionName: reply.exceptionName });
     else record.outcome = "response";
     return reply;
@@ -79,13 +96,13 @@ function printable(b: Buffer): string {
 }
 
 /** Read Device Identification stream (§6.21), following "more follows" / next object id with a bound. */
-async function readDeviceIdStream(s: Session, unitId: number, readCode: number, firstObject: number, into: Map<number, string>): Promise<{ reply: ModbusReply; requests: number; conformity?: number }> {
+async function readDeviceIdStream(s: Session, unitId: number, readCode: number, firstObject: number, into: Map<number, string>, firstWaitMs?: number): Promise<{ reply: ModbusReply; requests: number; conformity?: number }> {
   let objectId = firstObject;
   let requests = 0;
   let conformity: number | undefined;
   for (;;) {
     requests++;
-    const reply = await exchange(s, unitId, readDeviceIdRequest(readCode, objectId), `MEI 14 read code ${readCode} object ${objectId}`);
+    const reply = await exchange(s, unitId, readDeviceIdRequest(readCode, objectId), `MEI 14 read code ${readCode} object ${objectId}`, requests === 1 ? firstWaitMs : undefined);
     if (reply.kind === "exception") return { reply, requests, ...(conformity !== undefined ? { conformity } : {}) };
     const r = decodeDeviceIdResponse(reply.pdu);
     conformity = r.conformityLevel;
@@ -115,7 +132,7 @@ async function probeUnit(s: Session, unitId: number): Promise<UnitFacts> {
   // Basic stream first: it is also the "does this unit answer" request (read-only, every server must
   // answer FC 43 with data or an exception).
   try {
-    const basic = await readDeviceIdStream(s, unitId, READ_DEVICE_ID_CODE.basic, 0, objects);
+    const basic = await readDeviceIdStream(s, unitId, READ_DEVICE_ID_CODE.basic, 0, objects, unitWaitMs(s));
     let requests = basic.requests;
     if (basic.reply.kind === "exception") {
       unit.answered = !GATEWAY_EXCEPTIONS.has(basic.reply.exceptionCode);

@@ -142,3 +142,24 @@ describe("Read Device Identification across several responses", () => {
     expect(unit.deviceId!.requests).toBeGreaterThan(2);
   });
 });
+
+describe("a server that stays silent for unit ids it does not serve", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1], missingUnit: "silent", identity: IDENTITY });
+  });
+  afterAll(() => sim.stop());
+
+  test("once unit 1 answered, absent units 0 and 255 get a wait scaled to the device's reply time, not the full timeout", async () => {
+    const { result, facts } = await scan([sim.plainUrl!], { timeoutMs: 5000 });
+    expect(result.facts.modbus!.status).toBe("ok");
+    const timeouts = facts!.plain[0]!.exchanges.filter((e) => e.outcome === "timeout");
+    expect(timeouts.map((e) => e.unitId).sort()).toEqual([0, 255]);
+    // the timed-out requests say how long they waited: well under the 5000 ms operation timeout
+    for (const t of timeouts) {
+      const waited = Number(/within (\d+) ms/.exec(t.message ?? "")?.[1]);
+      expect(waited).toBeGreaterThanOrEqual(400);
+      expect(waited).toBeLessThan(5000);
+    }
+  });
+});
