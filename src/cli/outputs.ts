@@ -64,13 +64,21 @@ export function validateOutputOptions(opts: OutputOptions): void {
 }
 
 /**
+ * Apply --evidence and --waivers (validated earlier by validateOutputOptions) to the document IN
+ * PLACE, so the exit code is computed from the same object; warn about expired waivers.
+ */
+export function applyOutputInputs(doc: ResultDocument, opts: OutputOptions): void {
+  const inputs = loadedInputs.get(opts) ?? loadOutputInputs(opts);
+  if (inputs.evidence || inputs.waivers) Object.assign(doc, scrubDeep(applyInputs(doc, { ...inputs, knownRuleIds: registryRuleIds() })));
+  warnExpiredWaivers(doc);
+}
+
+/**
  * Apply evidence and waivers to the document IN PLACE (callers then compute the exit code from
  * the same object), then write the outputs.
  */
 export async function writeOutputs(doc: ResultDocument, opts: OutputOptions): Promise<void> {
-  const inputs = loadedInputs.get(opts) ?? loadOutputInputs(opts);
-  if (inputs.evidence || inputs.waivers) Object.assign(doc, scrubDeep(applyInputs(doc, { ...inputs, knownRuleIds: registryRuleIds() })));
-  warnExpiredWaivers(doc);
+  applyOutputInputs(doc, opts);
   if (opts.json) writeJson(opts.json, doc);
   if (opts.format && opts.out) {
     const { writeReports } = await import("../report/index.js");

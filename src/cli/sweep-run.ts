@@ -15,7 +15,7 @@ import { renderSweepSummary } from "../sweep/summary.js";
 import { driftReport, type BaselineSnapshot } from "../fleet/drift.js";
 import type { FleetSection } from "../fleet/model.js";
 import { announceIntrusive, buildAuditOptions, runControl, selectPlugins } from "./audit-setup.js";
-import { exitCodeFor, validateOutputOptions } from "./outputs.js";
+import { applyOutputInputs, exitCodeFor, validateOutputOptions } from "./outputs.js";
 import type { SweepOptions } from "./commands/sweep.js";
 
 function sameTargets(a: SweepTarget[], b: SweepTarget[]): boolean {
@@ -91,6 +91,7 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     // and every chunk written out is scrubbed again (no whole-document copy: 1,000 devices are big)
     const doc = buildSweepDocument(finished, store.devices(sweep.id));
     if (baseline) (doc.fleet as FleetSection).drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
+    applyOutputInputs(doc, opts); // --evidence and --waivers, as for scan
     if (opts.json) writeResultJson(opts.json, doc);
     if (opts.format && opts.out) {
       const { writeReports } = await import("../report/index.js");

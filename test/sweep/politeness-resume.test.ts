@@ -128,6 +128,15 @@ describe("sweep killed with SIGKILL and resumed", () => {
     expect(rep.code).toBe(0);
     const fromStore = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
     expect(fromStore.devices.map((d: { host: string }) => d.host).sort()).toEqual([...fleet.hosts].sort());
+
+    // --evidence applies to sweeps as to scans: attestation-only elements become `attested`
+    const evidence = join(dir, "evidence.yaml");
+    writeFileSync(evidence, readFileSync("fixtures/evidence/hardened-controller.evidence.yaml", "utf8").replace(/devices: \[.*\]/, 'devices: ["*"]'));
+    const json2 = join(dir, "with-evidence.json");
+    const r2 = await runOtaudit(["sweep", inv, "--protocols", "snmp", "--device-rate", "50", "--evidence", evidence, "--json", json2, "--no-progress"], { timeoutMs: 60_000 });
+    expect(r2.stderr).toBe("");
+    const withEvidence = JSON.parse(readFileSync(json2, "utf8"));
+    for (const d of withEvidence.devices) expect(d.elements.find((e: { id: number }) => e.id === 10).verdict).toBe("attested");
   }, 60_000);
 });
 
