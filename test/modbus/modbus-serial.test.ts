@@ -1,13 +1,16 @@
 // Our Modbus simulator cross-checked with an independent, widely used client (modbus-serial):
 // register reads and Read Device Identification (Modbus Application Protocol 1.1b §6.3, §6.21)
 // decode the same on both sides, so the simulator the demo and CI rely on speaks real Modbus.
-import ModbusRTU from "modbus-serial";
+import modbusSerial from "modbus-serial";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startSim, type Sim } from "./helpers.js";
 
+// modbus-serial is CommonJS (`module.exports = ModbusRTU`); its typings describe an ES default export
+const ModbusRTU = ((modbusSerial as unknown as { default?: unknown }).default ?? modbusSerial) as typeof modbusSerial.default;
+
 describe("simulator vs modbus-serial client", () => {
   let sim: Sim;
-  let client: ModbusRTU;
+  let client: InstanceType<typeof ModbusRTU>;
   beforeAll(async () => {
     sim = await startSim({ units: [1], identity: { vendorName: "Example Automation", productCode: "LX-100", revision: "2.4.1" }, holding: { "40": 1234 } });
     const { port } = new URL(sim.plainUrl!.replace(/^modbus:/, "http:"));
