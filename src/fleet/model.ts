@@ -3,8 +3,7 @@
 // (CISA Secure by Demand OT, "immediate actions" for installed assets), and drift when a baseline
 // was given. Fleet rules have the device rules' shape: { meta, check } with a pure check.
 import { z } from "zod";
-import { ElementId, FindingStatus, Iec62443Ref, SafetyClass, Severity } from "../model/common.js";
-import type { DeviceResult } from "../model/result.js";
+import { Finding, type DeviceResult } from "../model/result.js";
 import type { RuleMeta, RuleOutcome } from "../plugin.js";
 
 export const GapKind = z.enum(["remote-access-single-factor", "default-credential", "shared-secret", "cleartext-management"]);
@@ -20,17 +19,8 @@ export const Gap = z.object({
 });
 export type Gap = z.infer<typeof Gap>;
 
-export const FleetFinding = z.object({
-  ruleId: z.string(),
-  title: z.string(),
-  status: FindingStatus,
-  severity: Severity,
-  elements: z.array(ElementId),
-  iec62443: z.array(Iec62443Ref),
-  safety: SafetyClass,
-  message: z.string(),
-  evidence: z.record(z.string(), z.unknown()),
-  remediation: z.string(),
+/** A device finding's fields (less protocol and port) plus the hosts it concerns and its zone. */
+export const FleetFinding = Finding.omit({ protocol: true, port: true, waiver: true }).extend({
   /** hosts this finding concerns */
   devices: z.array(z.string()),
   zone: z.string().optional(),
