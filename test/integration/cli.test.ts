@@ -101,3 +101,13 @@ describe("start-up and schema", () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe("command defaults", () => {
+  it("sweep audits 128 devices at once by default, scan 32 (the value used, not only the help text)", async () => {
+    const { buildProgram } = await import("../../src/cli/main.js");
+    const program = buildProgram();
+    const value = (name: string) => program.commands.find((c) => c.name() === name)!.getOptionValue("concurrency");
+    expect(value("sweep")).toBe(128);
+    expect(value("scan")).toBe(32);
+  });
+});

@@ -27,11 +27,11 @@ export interface ScanOptions {
 }
 
 /** Options shared by scan-like commands (scan, sweep, record). */
-export function addAuditOptions(cmd: Command): Command {
+export function addAuditOptions(cmd: Command, defaults: { concurrency?: number } = {}): Command {
   return cmd
     .option("--protocols <list>", "protocols to audit, comma separated (ssh,modbus,snmp,opcua); default all", csvList)
     .option("--timeout <ms>", "timeout of each network operation in milliseconds", positiveInt("--timeout", 600_000), 3000)
-    .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), 32)
+    .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), defaults.concurrency ?? 32)
     .option("--deadline <s>", "whole-run deadline in seconds; what was gathered is still written", positiveInt("--deadline", 864_000))
     .option("--credentials <file>", "YAML credentials file (bench credentials; secrets never on the command line)")
     .option("--intrusive", "also run intrusive checks: default-credential attempts, write-back tests", false)

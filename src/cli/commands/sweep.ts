@@ -39,10 +39,9 @@ export function registerSweep(program: Command): void {
     .option("--give-up-after <n>", "consecutive timeouts after which a device is left alone", positiveInt("--give-up-after", 100), 3)
     .option("--baseline <name>", "compare with a saved baseline (see `otaudit baseline save`) and report drift")
     .option("--no-progress", "no progress line on the terminal");
-  addOutputOptions(addAuditOptions(cmd));
   // a sweep waits on the network (bounded protocol waits, e.g. SNMP community answers), not on the
   // CPU: more devices at once; each device still sees one connection at a time
-  cmd.options.find((o) => o.long === "--concurrency")?.default(SWEEP_CONCURRENCY);
+  addOutputOptions(addAuditOptions(cmd, { concurrency: SWEEP_CONCURRENCY }));
   cmd.addHelpText(
     "after",
     "\nOne connection at a time per device; --concurrency devices at once.\n" +
