@@ -14,6 +14,22 @@ export interface CheckDecl {
   description: string;
 }
 
+/**
+ * Pacing of intrusive default-credential attempts, shared by every protocol: at most `budget`
+ * attempts per device and protocol (below common lockout thresholds), `delayMs` apart, stopping at
+ * the first accepted credential. From --login-budget / --login-delay; plugins keep their defaults
+ * when unset.
+ */
+export const LOGIN_BUDGET_DEFAULT = 3;
+export const LOGIN_BUDGET_MAX = 5;
+
+export function loginPacing(options: Record<string, string | undefined>, defaultDelayMs: number): { budget: number; delayMs: number } {
+  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+  const budget = Math.min(LOGIN_BUDGET_MAX, int(options["login.budget"]) ?? LOGIN_BUDGET_DEFAULT);
+  const delayMs = Math.min(60_000, int(options["login.delayMs"]) ?? defaultDelayMs);
+  return { budget, delayMs };
+}
+
 export interface ProbeContext {
   /** every endpoint of this protocol on this device (usually one) */
   endpoints: ServiceEndpoint[];

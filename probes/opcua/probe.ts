@@ -3,7 +3,7 @@
 // session-level checks with node-opcua-client, loaded only when one of them runs. Every step that
 // could not run is recorded as such in the facts; nothing is ever written to the server.
 import { resolve } from "node:path";
-import type { ProbeContext } from "../../src/plugin.js";
+import { loginPacing, type ProbeContext } from "../../src/plugin.js";
 import { ProbeFailure } from "../../src/errors.js";
 import type { CertificateFacts, EndpointFacts, OpcuaFacts, SessionFacts } from "./facts.js";
 import { parseCertificate, firstDerLength, sha256Hex } from "./certificate.js";
@@ -313,8 +313,11 @@ async function tryDefaultCredentials(
   if (endpoints.length === 0) return { status: "skipped", tried: 0, accepted: [], message: "UserName offered only on endpoints whose channel this client cannot open (client certificate not trusted)" };
   ctx.assertAllowed(OPCUA_CHECKS.defaultCredentials);
   const endpoint = [...endpoints].sort((a, b) => rank(a) - rank(b))[0]!;
-  const list = defaultCredentials().credentials;
-  ctx.log.info({ action: "ActivateSession(default credentials)", safety: "intrusive", endpoint: endpoint.endpointUrl, attempts: list.length, paceMs: DEFAULT_CREDENTIAL_PACE_MS }, "trying cited default credentials");
+  // lockout-aware: at most the login budget (default 3), paced, stopping at the first accepted
+  const { budget, delayMs } = loginPacing(ctx.options, DEFAULT_CREDENTIAL_PACE_MS);
+  const cited = defaultCredentials().credentials;
+  const list = cited.slice(0, budget);
+  ctx.log.info({ action: "ActivateSession(default credentials)", safety: "intrusive", endpoint: endpoint.endpointUrl, attempts: list.length, of: cited.length, paceMs: delayMs }, "trying cited default credentials");
   const accepted: { username: string; source: string }[] = [];
   let tried = 0;
   let client;
@@ -325,7 +328,7 @@ async function tryDefaultCredentials(
   }
   try {
     for (const cred of list) {
-      if (tried > 0) await pause(DEFAULT_CREDENTIAL_PACE_MS, ctx.signal);
+      if (tried > 0) await pause(delayMs, ctx.signal);
       // a list cut short is not "none accepted": report it as an error (never a pass)
       if (ctx.signal.aborted) return { status: "error", endpointUrl: endpoint.endpointUrl, tried, accepted, message: `aborted after ${tried} of ${list.length} default credential(s)` };
       tried++;
@@ -333,6 +336,7 @@ async function tryDefaultCredentials(
         const s = await session.openSession(client, { kind: "username", username: cred.username, password: cred.password }, sopts);
         accepted.push({ username: cred.username, source: cred.source });
         await session.safeCloseSession(s, ctx.timeoutMs);
+        break; // stop at the first success: one accepted default is the finding
       } catch (e) {
         if (session.classifyFailure(e) === "error") return { status: "error", endpointUrl: endpoint.endpointUrl, tried, accepted, message: session.errorText(e) };
       }
@@ -340,5 +344,5 @@ async function tryDefaultCredentials(
   } finally {
     await session.safeDisconnect(client, ctx.timeoutMs);
   }
-  return { status: "ok", endpointUrl: endpoint.endpointUrl, tried, accepted, message: `${tried} default credential(s) tried` };
+  return { status: "ok", endpointUrl: endpoint.endpointUrl, tried, accepted, message: `${tried} of ${cited.length} cited default credential(s) tried (login budget ${budget})` };
 }

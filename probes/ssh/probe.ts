@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Socket } from "node:net";
 import ssh2 from "ssh2";
-import type { ProbeContext } from "../../src/plugin.js";
+import { loginPacing, type ProbeContext } from "../../src/plugin.js";
 import type { ServiceEndpoint } from "../../src/model/facts.js";
 import { ProbeFailure, type ProbeFailureCode } from "../../src/errors.js";
 import { registerSecret } from "../../src/secrets.js";
@@ -396,8 +396,10 @@ function intOption(v: string | undefined, fallback: number, min: number, max: nu
 async function tryDefaultCredentials(host: string, port: number, methods: string[] | undefined, ctx: ProbeContext, endpoint: string): Promise<SshDefaultCredentials> {
   ctx.assertAllowed(CHECKS.defaultCredentials);
   const data = defaultCredentials();
-  const budget = intOption(ctx.options["ssh.defaultCredentialBudget"], DEFAULT_CREDENTIAL_BUDGET, 0, MAX_DEFAULT_CREDENTIAL_BUDGET);
-  const delayMs = intOption(ctx.options["ssh.defaultCredentialDelayMs"], DEFAULT_CREDENTIAL_DELAY_MS, 0, 60_000);
+  // --login-budget / --login-delay (shared by the protocols); ssh.* plugin options still win
+  const pacing = loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS);
+  const budget = intOption(ctx.options["ssh.defaultCredentialBudget"], pacing.budget, 0, MAX_DEFAULT_CREDENTIAL_BUDGET);
+  const delayMs = intOption(ctx.options["ssh.defaultCredentialDelayMs"], pacing.delayMs, 0, 60_000);
   const planned = data.entries.slice(0, budget);
   const facts: SshDefaultCredentials = { planned: planned.map((e) => e.id), budget, delayMs, knownEntries: data.entries.length, attempts: [] };
   const method = methods?.includes("password") ? "password" : methods?.includes("keyboard-interactive") ? "keyboard-interactive" : undefined;

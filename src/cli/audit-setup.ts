@@ -22,9 +22,21 @@ export function validatePluginOptions(opts: ScanOptions): Record<string, string 
   if (opts.modbusWrite && !/^\d{1,3}:(coil|holding):\d{1,5}$/.test(opts.modbusWrite)) {
     throw new UsageError("--modbus-write: expected unit:type:address with type coil or holding, e.g. 1:holding:40");
   }
-  if (opts.modbusUnits && !/^\d{1,3}(,\d{1,3})*$/.test(opts.modbusUnits)) throw new UsageError("--modbus-units: expected unit ids such as 2,3,17");
+  if (opts.modbusUnits === "all" && !opts.intrusive) throw new UsageError("--modbus-units all: a full 1-247 unit sweep is intrusive; add --intrusive to run it");
+  if (opts.modbusUnits && opts.modbusUnits !== "all" && !/^\d{1,3}(,\d{1,3})*$/.test(opts.modbusUnits)) throw new UsageError("--modbus-units: expected unit ids such as 2,3,17, or all");
+  for (const [flag, v] of [["--login-budget", opts.loginBudget], ["--login-delay", opts.loginDelay]] as const) {
+    if (v !== undefined && !opts.intrusive) throw new UsageError(`${flag}: paces intrusive default-credential attempts; add --intrusive to run them`);
+  }
   if (opts.snmpWriteOid && !/^\d+(\.\d+)+$/.test(opts.snmpWriteOid)) throw new UsageError("--snmp-write-oid: expected a numeric OID such as 1.3.6.1.2.1.1.6.0");
-  return { "modbus.units": opts.modbusUnits, "modbus.write": opts.modbusWrite, "snmp.writeOid": opts.snmpWriteOid, "opcua.clientPki": opts.opcuaClientPki };
+  return {
+    "modbus.units": opts.modbusUnits === "all" ? undefined : opts.modbusUnits,
+    "modbus.sweep": opts.modbusUnits === "all" ? "full" : undefined,
+    "login.budget": opts.loginBudget?.toString(),
+    "login.delayMs": opts.loginDelay?.toString(),
+    "modbus.write": opts.modbusWrite,
+    "snmp.writeOid": opts.snmpWriteOid,
+    "opcua.clientPki": opts.opcuaClientPki,
+  };
 }
 
 export interface RunControl {

@@ -23,6 +23,9 @@ describe("usage errors exit 2 naming the argument, nothing written", () => {
     ["unknown protocol", ["scan", "127.0.0.1", "--protocols", "telnet"], /--protocols: unknown protocol 'telnet'/],
     ["bad fail-on", ["scan", "127.0.0.1", "--fail-on", "severe"], /--fail-on/],
     ["write test without --intrusive", ["scan", "modbus://127.0.0.1", "--modbus-write", "1:holding:40"], /--modbus-write: .*--intrusive/],
+    ["full unit sweep without --intrusive", ["scan", "modbus://127.0.0.1", "--modbus-units", "all"], /--modbus-units all: .*intrusive/],
+    ["login pacing without --intrusive", ["scan", "ssh://127.0.0.1", "--login-budget", "2"], /--login-budget: .*--intrusive/],
+    ["login budget above the lockout-safe maximum", ["scan", "ssh://127.0.0.1", "--intrusive", "--login-budget", "9"], /--login-budget/],
   ];
   for (const [name, args, re] of cases) {
     it(name, async () => {
