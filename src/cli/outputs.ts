@@ -93,6 +93,21 @@ export function warnExpiredWaivers(doc: ResultDocument): void {
     if (w.state === "expired") process.stderr.write(`otaudit: waiver for ${w.rule} (${w.devices.join(", ")}) expired on ${w.expires}: no longer applied\n`);
 }
 
+/** One stderr line per device saying why nothing could be audited (exit 3 is never silent). */
+export function explainNothingAudited(doc: ResultDocument): void {
+  if (!nothingAudited(doc)) return;
+  if (doc.devices.length === 0) {
+    process.stderr.write("otaudit: nothing was audited (the run was interrupted before any device)\n");
+    return;
+  }
+  for (const d of doc.devices) {
+    const why = Object.values(d.facts)
+      .map((f) => `${f.protocol}:${f.endpoints.map((e) => e.port).join("/")} ${f.status === "absent" ? "nothing listening" : (f.error?.message ?? f.status)}`)
+      .join("; ");
+    process.stderr.write(`otaudit: could not audit ${d.host}: ${why || "no service to probe"}\n`);
+  }
+}
+
 export function exitCodeFor(doc: ResultDocument, failOn: Severity): number {
   if (nothingAudited(doc)) return EXIT.CANNOT_AUDIT;
   return failingAtOrAbove(doc, failOn) ? EXIT.FINDINGS : EXIT.OK;

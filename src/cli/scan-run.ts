@@ -3,7 +3,7 @@ import { UsageError } from "../errors.js";
 import { auditDevices } from "../engine/audit.js";
 import { resolveTargets } from "../engine/targets.js";
 import { announceIntrusive, buildAuditOptions, runControl } from "./audit-setup.js";
-import { exitCodeFor, finalize, validateOutputOptions, writeOutputs } from "./outputs.js";
+import { exitCodeFor, explainNothingAudited, finalize, validateOutputOptions, writeOutputs } from "./outputs.js";
 import type { ScanOptions } from "./commands/scan.js";
 
 export async function runScan(targets: string[], opts: ScanOptions): Promise<number> {
@@ -20,6 +20,7 @@ export async function runScan(targets: string[], opts: ScanOptions): Promise<num
     if (opts.intrusive) announceIntrusive(auditOpts.plugins);
     const doc = finalize(await auditDevices(devices, auditOpts));
     await writeOutputs(doc, opts);
+    explainNothingAudited(doc);
     return exitCodeFor(doc, opts.failOn);
   } finally {
     control.dispose();

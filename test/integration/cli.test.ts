@@ -62,6 +62,7 @@ describe("nothing reachable", () => {
     const out = join(dir, "unreachable.json");
     const r = await runOtaudit(["scan", "ssh://127.0.0.1:1", "--json", out, "--timeout", "1000"]);
     expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/could not audit 127\.0\.0\.1: ssh:1 .*ECONNREFUSED/);
     const doc = JSON.parse(readFileSync(out, "utf8"));
     expect(doc.devices[0].facts.ssh.status).not.toBe("ok");
     expect(JSON.stringify(doc)).not.toMatch(/"(status|verdict)":\s*"pass"/);
