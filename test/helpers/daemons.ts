@@ -1,7 +1,8 @@
 // Interop-test plumbing: find real daemons (Debian packages), skip with a visible reason when one
 // is missing locally, fail when CI=true (.ci/run installs them). Loopback only.
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { createSocket } from "node:dgram";
 import { describe } from "vitest";
 
@@ -63,4 +64,58 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | 
     await new Promise((r) => setTimeout(r, stepMs));
   }
   throw new Error(`waitFor timed out${last ? `: ${(last as Error).message}` : ""}`);
+}
+
+/** Is a TCP port on loopback accepting connections? (connect, then a clean close) */
+export function tcpPortOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    s.once("connect", () => {
+      s.end();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+export interface DaemonProcess {
+  child: ChildProcess;
+  /** what the daemon wrote to stdout/stderr (and to `logFile`, when given) */
+  log(): string;
+  exited(): boolean;
+  /** SIGTERM, SIGKILL after 3 s; then remove `dir` */
+  stop(): Promise<void>;
+}
+
+/** Start a real daemon in the foreground for an interop test (loopback only; the caller picks args). */
+export function spawnDaemon(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; dir?: string; logFile?: string } = {}): DaemonProcess {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  const log = () => {
+    if (!opts.logFile) return out;
+    try {
+      return readFileSync(opts.logFile, "utf8") + out;
+    } catch {
+      return out;
+    }
+  };
+  return {
+    child,
+    log,
+    exited: () => exited,
+    async stop() {
+      if (!exited) {
+        const gone = new Promise<void>((r) => child.once("exit", () => r()));
+        child.kill("SIGTERM");
+        const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+        await gone;
+        clearTimeout(t);
+      }
+      if (opts.dir) rmSync(opts.dir, { recursive: true, force: true });
+    },
+  };
 }

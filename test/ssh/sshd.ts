@@ -1,11 +1,10 @@
 // Interop plumbing: run Debian's OpenSSH sshd and Dropbear on a loopback port with a generated
 // configuration and host keys in a temp dir, read their logs, and manage a throw-away local user.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
-import { connect } from "node:net";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findBinary, freeTcpPort, waitFor } from "../helpers/daemons.js";
+import { findBinary, freeTcpPort, spawnDaemon, tcpPortOpen, waitFor } from "../helpers/daemons.js";
 
 export const SSHD = findBinary("/usr/sbin/sshd");
 export const SSH_KEYGEN = findBinary("/usr/bin/ssh-keygen");
@@ -20,53 +19,19 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port });
-    s.once("connect", () => {
-      s.end();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
-}
-
 async function startDaemon(bin: string, args: (port: number) => string[], dir: string, logFile: string): Promise<RunningDaemon> {
   const port = await freeTcpPort();
-  const child: ChildProcess = spawn(bin, args(port), { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += d));
-  let exited = false;
-  child.once("exit", () => (exited = true));
+  const daemon = spawnDaemon(bin, args(port), { dir, logFile });
   try {
     await waitFor(async () => {
-      if (exited) throw new Error(`${bin} exited: ${stderr.slice(0, 500)}`);
-      return portOpen(port);
+      if (daemon.exited()) throw new Error(`${bin} exited: ${daemon.log().slice(0, 500)}`);
+      return tcpPortOpen(port);
     }, 10_000);
   } catch (e) {
-    child.kill("SIGKILL");
+    await daemon.stop();
     throw e;
   }
-  const readLog = () => {
-    try {
-      return readFileSync(logFile, "utf8") + stderr;
-    } catch {
-      return stderr;
-    }
-  };
-  return {
-    port,
-    dir,
-    log: readLog,
-    async stop() {
-      if (exited) return;
-      const gone = new Promise<void>((r) => child.once("exit", () => r()));
-      child.kill("SIGTERM");
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
-      if (!exited) child.kill("SIGKILL");
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { port, dir, log: daemon.log, stop: daemon.stop };
 }
 
 export function keygen(dir: string, name: string, type: string, bits?: number): string {
