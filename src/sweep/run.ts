@@ -64,13 +64,18 @@ function discoveryEnvelope(t: SweepTarget, address: string | undefined, startedA
   };
 }
 
-/** Which plugin endpoints to audit: those discovery found, plus what the inventory expects. */
+/**
+ * Which plugin endpoints to audit: those discovery found, what the inventory expects, and every
+ * UDP endpoint. UDP discovery cannot prove absence: an SNMP agent that speaks only v1/v2c ignores
+ * the v3 engine discovery, and those are the agents an auditor most needs to find. The UDP probe
+ * itself reports `absent` when nothing answers on a default port (as `otaudit scan HOST` does).
+ */
 export function endpointsToAudit(t: SweepTarget, address: string, d: DiscoveryResult, opts: AuditOptions): ServiceEndpoint[] {
   const all = parseTargetStrings([address], opts.plugins)[0]!.endpoints;
   const open = (e: ServiceEndpoint) => d.ports.some((p) => p.port === e.port && p.transport === e.transport && p.state === "open");
   const expected = new Set(t.expectedProtocols ?? []);
   return all
-    .filter((e) => open(e) || expected.has(e.protocol))
+    .filter((e) => open(e) || expected.has(e.protocol) || e.transport === "udp")
     .map((e) => (expected.has(e.protocol) && !open(e) ? { ...e, explicit: true } : e));
 }
 
