@@ -156,6 +156,11 @@ export interface ProtocolPlugin<F = any> {
   transport: "tcp" | "udp";
   /** ports probed for a bare host target */
   defaultPorts: DefaultPort[];
+  /**
+   * How many endpoints of this protocol one probe run can audit on a device (absent = any). More
+   * named services than that is a usage error rather than a silently unaudited service.
+   */
+  maxEndpoints?: number;
   /** bumped when the facts the probe records change meaning; recorded fixtures carry it */
   version: string;
   factsSchema: z.ZodType<F>;

@@ -43,6 +43,7 @@ export default definePlugin<OpcuaFacts>({
   schemes: ["opc.tcp"],
   transport: "tcp",
   defaultPorts: [{ scheme: "opc.tcp", port: 4840 }],
+  maxEndpoints: 1, // one OPC UA server per device and run (probe.ts)
   version: "1.0.0",
   factsSchema: OpcuaFacts,
   checks: Object.values(OPCUA_CHECKS),

@@ -22,6 +22,7 @@ export default definePlugin<SnmpFacts>({
   schemes: ["snmp"],
   transport: "udp",
   defaultPorts: [{ scheme: "snmp", port: 161 }],
+  maxEndpoints: 1, // one SNMP agent per device and run (probe.ts)
   version: "1.0.0",
   factsSchema: SnmpFacts,
   checks: Object.values(SNMP_CHECKS),

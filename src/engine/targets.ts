@@ -83,7 +83,24 @@ export function parseTargetStrings(args: string[], plugins: readonly ProtocolPlu
       }
     }
   }
+  for (const d of devices.values()) limitEndpoints(d.endpoints, plugins);
   return [...devices.values()];
+}
+
+/**
+ * For a plugin that audits at most `maxEndpoints` services per device: services the operator
+ * named replace that protocol's default ports; naming more than it can audit is a usage error.
+ */
+function limitEndpoints(endpoints: ServiceEndpoint[], plugins: readonly ProtocolPlugin[]): void {
+  for (const p of plugins) {
+    if (p.maxEndpoints === undefined) continue;
+    const mine = endpoints.filter((e) => e.protocol === p.id);
+    const named = mine.filter((e) => e.explicit);
+    if (named.length > 0) for (const e of mine.filter((x) => !x.explicit)) endpoints.splice(endpoints.indexOf(e), 1);
+    if (named.length > p.maxEndpoints) {
+      throw new UsageError(`target '${named[p.maxEndpoints]!.url}': otaudit audits ${p.maxEndpoints} ${p.title} service per device in one run; audit ${named.map((e) => e.url).join(" and ")} in separate runs`);
+    }
+  }
 }
 
 /** Parse and resolve targets; an unresolvable host is a usage error (exit 2). */

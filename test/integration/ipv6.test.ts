@@ -11,6 +11,12 @@ import { PACKAGE_ROOT } from "../../src/version.js";
 import { runOtaudit } from "../helpers/cli.js";
 
 describe("IPv6 targets", () => {
+  it("a named service replaces a single-endpoint protocol's default port", () => {
+    const [d] = parseTargetStrings(["::1", "snmp://[::1]:1161"], PLUGINS);
+    expect(d!.endpoints.filter((e) => e.protocol === "snmp").map((e) => e.port)).toEqual([1161]);
+    expect(d!.endpoints.filter((e) => e.protocol === "ssh").map((e) => e.port)).toEqual([22]);
+  });
+
   it("parses bracketed URLs and bare addresses into one device", () => {
     const [d, ...rest] = parseTargetStrings(["ssh://[::1]:2222", "snmp://[::1]", "::1"], PLUGINS);
     expect(rest).toHaveLength(0);
