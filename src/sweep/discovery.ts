@@ -143,7 +143,9 @@ export async function discoverDevice(host: string, plan: DiscoveryPlan, timeoutM
     }
     await pacer.beforeConnection(signal);
     const t0 = performance.now();
-    const r = await discoverSnmpEngine(host, u.port, timeoutMs, signal);
+    // one attempt, no retry: the SNMP probe runs on every device anyway (v1/v2c-only agents ignore
+    // this discovery) and sends its own engine discovery with the community candidates
+    const r = await discoverSnmpEngine(host, u.port, timeoutMs, signal, 0);
     // silence on UDP is normal for a host without SNMP: it does not count towards backoff
     if (r.state === "answered") pacer.record("answered");
     const state: PortState = r.state === "answered" ? "open" : r.state;
