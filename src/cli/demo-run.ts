@@ -12,7 +12,7 @@ import { createLogger } from "../log.js";
 import { loadCredentials } from "../config/credentials.js";
 import { PACKAGE_ROOT } from "../version.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
-import { writeJson } from "../report/write.js";
+import { checkWritableDir, writeJson } from "../report/write.js";
 import { finalize } from "./outputs.js";
 import { nothingAudited } from "../engine/audit.js";
 import { loadAdvisoryFiles } from "../advisories/load.js";
@@ -26,6 +26,7 @@ export const DEMO_DEVICES = [
 export const DEMO_ADVISORIES = ["example-automation-lx100.csaf.json", "openssh.advisories.yaml"];
 
 export async function runDemo(opts: { out: string; color: boolean }): Promise<number> {
+  checkWritableDir(opts.out, `--out ${opts.out}`);
   const stateDir = mkdtempSync(join(tmpdir(), "otaudit-demo-"));
   const running: RunningDevice[] = [];
   try {

@@ -7,7 +7,7 @@ import { severityRank, type Severity } from "../model/common.js";
 import type { ResultDocument } from "../model/result.js";
 import { scrubDeep } from "../secrets.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
-import { writeJson } from "../report/write.js";
+import { checkWritableDir, checkWritableFile, writeJson } from "../report/write.js";
 import { nothingAudited } from "../engine/audit.js";
 import { loadEvidence, type LoadedEvidence } from "../evidence/evidence.js";
 import { checkWaiverRules, loadWaivers, type LoadedWaivers } from "../evidence/waivers.js";
@@ -53,6 +53,8 @@ export function loadOutputInputs(opts: { evidence?: string; waivers?: string; ad
 
 /** Validate output options before any network work (exit 2 early, nothing written). */
 export function validateOutputOptions(opts: OutputOptions): void {
+  if (opts.json) checkWritableFile(opts.json, `--json ${opts.json}`);
+  if (opts.out) checkWritableDir(opts.out, `--out ${opts.out}`);
   if (opts.format && !opts.out) throw new UsageError("--format: needs --out DIR to write the reports into");
   if (opts.out && !opts.format) throw new UsageError("--out: needs --format LIST (json,html,sarif,junit,csv,md)");
   const known = ["json", "html", "sarif", "junit", "csv", "md"];

@@ -2,7 +2,8 @@
 // of tens of megabytes: building it as one string would double the sweep's peak memory). Same
 // bytes as JSON.stringify(doc, null, 2); every chunk passes the secret scrubber; files are written
 // to a temporary sibling and renamed, so nothing is ever half-written.
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, writeSync } from "node:fs";
+import { ensureDir } from "../report/write.js";
 import { basename, dirname, join } from "node:path";
 import type { ResultDocument } from "../model/result.js";
 import { scrub } from "../secrets.js";
@@ -35,7 +36,7 @@ export function writeResultJson(target: string, doc: ResultDocument): void {
     for (const c of resultJsonChunks(doc)) process.stdout.write(scrub(c));
     return;
   }
-  mkdirSync(dirname(target), { recursive: true });
+  ensureDir(dirname(target), target);
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   const fd = openSync(tmp, "w");
   try {

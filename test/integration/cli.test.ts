@@ -48,6 +48,16 @@ describe("usage errors exit 2 naming the argument, nothing written", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("an output path that cannot be written: exit 2 naming it, no hang", async () => {
+    const underFile = await runOtaudit(["scan", "ssh://127.0.0.1:1", "--json", "/etc/passwd/x.json"], { timeoutMs: 20_000 });
+    expect(underFile.code).toBe(2);
+    expect(underFile.stderr).toMatch(/--json \/etc\/passwd\/x\.json: \/etc\/passwd is not a folder/);
+    // Node 20's recursive mkdir spins forever under /proc; ours must end with an error
+    const proc = await runOtaudit(["scan", "ssh://127.0.0.1:1", "--json", "/proc/otaudit-nope/x.json"], { timeoutMs: 20_000 });
+    expect(proc.code).toBe(2);
+    expect(proc.stderr).toMatch(/cannot create \/proc\/otaudit-nope/);
+  });
+
   it("a credentials file that does not parse", async () => {
     const creds = join(dir, "broken.yaml");
     writeFileSync(creds, "- protocol: ssh\n  username: [unclosed\n");
