@@ -14,6 +14,19 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  otaudit demo                                          audit two simulated devices on loopback
+  otaudit scan 10.0.5.20 --json result.json             every protocol on its default port
+  otaudit scan ssh://plc-7:22 --credentials bench.yaml  observe MFA with bench credentials
+  otaudit sweep plant.csv --db plant.db --json fleet.json
+  otaudit report result.json --format html,sarif --out reports/
+
+Default runs are passive and read-only; --intrusive adds login attempts and write-back tests.
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 could not audit.`,
+  );
   for (const c of program.commands) c.exitOverride();
   return program;
 }
