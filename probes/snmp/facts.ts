@@ -30,6 +30,8 @@ export const CommunityResult = z.object({
   source: z.enum(["default", "supplied"]),
   version: z.enum(["v1", "v2c"]),
   accepted: z.boolean(),
+  /** accepted, but the answer came after the community wait ended (ms after sending) */
+  lateMs: z.number().int().nonnegative().optional(),
 });
 
 export const CommunityFacts = z.object({

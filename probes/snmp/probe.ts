@@ -36,6 +36,8 @@ import { checkV3User, needsLegacyProvider, type V3CheckRequest, type V3CheckResu
 
 /** Longest single wait for answers that may never come (wrong communities are silently dropped). */
 export const COMMUNITY_WAIT_CAP_MS = 800;
+/** The community wait is at least this many times the agent's engine-discovery round trip. */
+export const SLOW_AGENT_FACTOR = 4;
 export const DEFAULT_WRITE_OID = SYSTEM_GROUP.sysLocation;
 
 /** RFC 3416 §3 error-status names. */
@@ -56,7 +58,10 @@ class UdpExchange {
   unmatched = 0;
   portUnreachable = false;
   private readonly waiters = new Map<string, { waiter: Waiter; check?: (m: SnmpMessage) => boolean }>();
+  /** waiters whose window ended but that still count an answer (slow agents: a late answer is still an answer) */
+  private readonly late = new Map<string, { waiter: Waiter; check?: (m: SnmpMessage) => boolean }>();
   private wake: (() => void) | undefined;
+  private extend: ((totalMs: number) => void) | undefined;
   private nextId = randomInt(1, 0x3fffffff);
 
   private constructor(private readonly socket: dgram.Socket) {
@@ -107,6 +112,12 @@ class UdpExchange {
       return;
     }
     const key = msg.version === SNMP_VERSION.v3 ? `m:${msg.v3!.msgId}` : `r:${msg.pdu?.requestId}`;
+    const lateEntry = this.late.get(key);
+    if (lateEntry && (!lateEntry.check || lateEntry.check(msg))) {
+      this.late.delete(key);
+      lateEntry.waiter(msg);
+      return;
+    }
     const entry = this.waiters.get(key);
     if (!entry || (entry.check && !entry.check(msg))) {
       this.unmatched++;
@@ -125,24 +136,43 @@ class UdpExchange {
     });
   }
 
-  /** Wait until every pending answer came, ms elapsed, the port was refused or the run aborted. */
-  async window(ms: number, signal: AbortSignal, untilAllAnswered: boolean): Promise<void> {
+  /**
+   * Wait until every pending answer came, ms elapsed (extendable while waiting, see extendWindow),
+   * the port was refused or the run aborted. With `keepLate`, unanswered waiters stay registered
+   * for the rest of the exchange, so an answer that arrives after the window is still counted.
+   */
+  async window(ms: number, signal: AbortSignal, untilAllAnswered: boolean, keepLate = false): Promise<void> {
     if (signal.aborted) return;
+    const started = Date.now();
     await new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout;
       const finish = () => {
         clearTimeout(timer);
         signal.removeEventListener("abort", finish);
         this.wake = undefined;
+        this.extend = undefined;
         resolve();
       };
-      const timer = setTimeout(finish, ms);
+      timer = setTimeout(finish, ms);
+      this.extend = (totalMs: number) => {
+        if (totalMs <= ms) return;
+        ms = totalMs;
+        clearTimeout(timer);
+        timer = setTimeout(finish, Math.max(0, started + ms - Date.now()));
+      };
       signal.addEventListener("abort", finish, { once: true });
       this.wake = () => {
         if (this.portUnreachable || (untilAllAnswered && this.waiters.size === 0)) finish();
       };
       this.wake();
     });
+    if (keepLate) for (const [k, v] of this.waiters) this.late.set(k, v);
     this.waiters.clear();
+  }
+
+  /** Lengthen the current window to `totalMs` from its start (never shortens it). */
+  extendWindow(totalMs: number): void {
+    this.extend?.(totalMs);
   }
 
   close(): Promise<void> {
@@ -261,10 +291,17 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
     ctx.log.info({ action: "snmp.community.get", safety: checks.communities.safety, endpoint: ep.url, candidates: candidates.map((c) => c.label) }, `GET sysDescr.0 with ${candidates.length} candidate communities (v1 and v2c), one ${communityWait} ms wait`);
     let discovery: SnmpMessage | undefined;
     const discoveryMsgId = ex.id();
+    const phaseStart = Date.now();
+    let phaseDone = false; // set when the community wait ends; later answers are marked late
     ex.send(
       `m:${discoveryMsgId}`,
       encodeV3NoAuthMessage({ msgId: discoveryMsgId, engineId: Buffer.alloc(0), engineBoots: 0, engineTime: 0, userName: "", pdu: encodePdu(PDU.GET, ex.id(), []) }),
-      (m) => (discovery = m),
+      (m) => {
+        discovery = m;
+        // a slow agent (e.g. an RTU on a cellular link) answers communities slowly too: wait at
+        // least SLOW_AGENT_FACTOR x its discovery round trip, up to the operation timeout
+        ex.extendWindow(Math.min(t, SLOW_AGENT_FACTOR * (Date.now() - phaseStart)));
+      },
     );
     const accepted: { c: Candidate; version: 0 | 1 }[] = [];
     for (const c of candidates) {
@@ -274,11 +311,14 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
         const result = facts.communities.results[facts.communities.results.length - 1]!;
         ex.send(`r:${rid}`, communityGet(version, c.value, rid, [SYSTEM_GROUP.sysDescr]), () => {
           result.accepted = true;
-          accepted.push({ c, version });
+          if (phaseDone) result.lateMs = Date.now() - phaseStart; // answered after the wait: still accepted
+          else accepted.push({ c, version });
         }, sameCommunity(version, c.value));
       }
     }
-    await ex.window(communityWait, ctx.signal, true);
+    await ex.window(communityWait, ctx.signal, true, true);
+    phaseDone = true;
+    facts.communities.waitMs = Math.min(t, Math.max(communityWait, Date.now() - phaseStart));
     facts.communities.ran = !ctx.signal.aborted && !ex.portUnreachable;
     if (ctx.signal.aborted) facts.communities.error = "aborted before the wait ended";
 
