@@ -1,4 +1,4 @@
-// A slow agent (an RTU behind a cellular link, say) answers discovery in 300 ms and communities in 1 s: the community
+// A slow agent (an RTU behind a cellular link, say) answers discovery in 400 ms and communities in 1 s: the community
 // wait stretches to SLOW_AGENT_FACTOR x the discovery round trip, and an answer that still comes
 // after the wait is counted as accepted (late), never turned into "no default community" (pass).
 import dgram from "node:dgram";
@@ -34,9 +34,9 @@ describe("slow SNMP agents", () => {
   let lagging: dgram.Socket;
   const ports = { uniform: 0, lagging: 0 };
   beforeAll(async () => {
-    // discovery in 300 ms, communities in 1000 ms: the 800 ms wait stretches to 4 x 300 ms and
+    // discovery in 400 ms, communities in 1000 ms: the 800 ms wait stretches to 4 x 400 ms and
     // catches 'public' inside the wait (before, it was missed and read as "no default community")
-    uniform = slowAgent((m) => (m.v3 ? 300 : 1000));
+    uniform = slowAgent((m) => (m.v3 ? 400 : 1000));
     // fast discovery, but community answers 1.2 s late: after the wait, still counted
     lagging = slowAgent((m) => (m.v3 ? 5 : 1200));
     await Promise.all([uniform, lagging].map((a) => new Promise<void>((r) => a.bind(0, "127.0.0.1", () => r()))));
