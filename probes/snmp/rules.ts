@@ -102,13 +102,21 @@ export const writeCommunity = defineRule<SnmpFacts>({
       if (intrusive) return { status: "error", message: "write test did not run (the run was aborted before it)" };
       return { status: "skipped", message: "write test not run (needs --intrusive)" };
     }
-    if (facts.writeTests.length === 0) return { status: "not_applicable", message: "no community was accepted: nothing to write with" };
-    return facts.writeTests.map((w) => {
+    // a community accepted but never write-tested (e.g. it answered only after the wait) is not a
+    // pass; one test per community covers its versions (the probe SETs once per community)
+    const untested = [...new Map(acceptedCommunities(facts).filter((a) => !facts.writeTests!.some((w) => w.label === a.label)).map((a) => [a.label, a])).values()];
+    const notDetermined = untested.map((a) => ({
+      status: "error" as const,
+      message: `community '${a.label}' (${a.version}) was accepted${a.lateMs !== undefined ? ` (late, after ${a.lateMs} ms)` : ""} but its write access was not tested`,
+      evidence: { community: a.label, source: a.source, version: a.version, lateMs: a.lateMs },
+    }));
+    if (facts.writeTests.length === 0 && notDetermined.length === 0) return { status: "not_applicable", message: "no community was accepted: nothing to write with" };
+    return [...notDetermined, ...facts.writeTests.map((w) => {
       const evidence = { community: w.label, source: w.source, version: w.version, oid: w.oid, outcome: w.outcome, detail: w.detail };
       if (w.outcome === "writable") return { status: "fail" as const, message: `community '${w.label}' (${w.version}) can SET ${w.oid} (the value read was written back unchanged)`, evidence };
       if (w.outcome === "refused") return { status: "pass" as const, message: `community '${w.label}' (${w.version}): SET refused (${w.detail ?? ""})`, evidence };
       return { status: "error" as const, message: `community '${w.label}' (${w.version}): write access not determined (${w.detail ?? w.outcome})`, evidence };
-    });
+    })];
   },
 });
 

@@ -1,9 +1,7 @@
 // The checks the SSH probe performs, each with its safety class (shown by `otaudit rules`; the probe
 // calls ctx.assertAllowed before the intrusive one). Light module, shared by index.ts and probe.ts.
-import type { CheckDecl } from "../../src/plugin.js";
+import { LOGIN_BUDGET_DEFAULT, type CheckDecl } from "../../src/plugin.js";
 
-export const DEFAULT_CREDENTIAL_BUDGET = 3;
-export const MAX_DEFAULT_CREDENTIAL_BUDGET = 5;
 export const DEFAULT_CREDENTIAL_DELAY_MS = 1000;
 /** the user name of the `none` request: an account name no device should have */
 export const PROBE_USERNAME = "otaudit";
@@ -34,6 +32,6 @@ export const CHECKS = {
   defaultCredentials: {
     id: "ssh.default-credentials",
     safety: "intrusive",
-    description: `try up to ${DEFAULT_CREDENTIAL_BUDGET} factory-default username/password pairs from probes/ssh/data/default-credentials.yaml, one connection per try, ${DEFAULT_CREDENTIAL_DELAY_MS} ms apart, stopping at the first success`,
+    description: `try up to ${LOGIN_BUDGET_DEFAULT} (--login-budget) factory-default username/password pairs from probes/ssh/data/default-credentials.yaml, one connection per try, ${DEFAULT_CREDENTIAL_DELAY_MS} ms apart, stopping at the first success`,
   },
 } as const satisfies Record<string, CheckDecl>;

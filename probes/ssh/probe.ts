@@ -17,7 +17,7 @@ import { ProbeFailure, type ProbeFailureCode } from "../../src/errors.js";
 import { registerSecret } from "../../src/secrets.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import type { CredentialEntry } from "../../src/config/credentials.js";
-import { CHECKS, DEFAULT_CREDENTIAL_BUDGET, DEFAULT_CREDENTIAL_DELAY_MS, MAX_DEFAULT_CREDENTIAL_BUDGET, MAX_HOST_KEY_FETCHES, PROBE_USERNAME } from "./checks.js";
+import { CHECKS, DEFAULT_CREDENTIAL_DELAY_MS, MAX_HOST_KEY_FETCHES, PROBE_USERNAME } from "./checks.js";
 import type { CheckError, SshAlgorithms, SshAuthMethods, SshBanner, SshCredentialed, SshDefaultCredentials, SshFacts, SshHostKey, SshService } from "./facts.js";
 import { identifyProduct, PayloadReader, ServerHelloReader, SshWireError, STRICT_KEX_SERVER, type ServerHello } from "./kexinit.js";
 import { defaultCredentials } from "./knowledge.js";
@@ -388,18 +388,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function intOption(v: string | undefined, fallback: number, min: number, max: number): number {
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
-}
-
 async function tryDefaultCredentials(host: string, port: number, methods: string[] | undefined, ctx: ProbeContext, endpoint: string): Promise<SshDefaultCredentials> {
   ctx.assertAllowed(CHECKS.defaultCredentials);
   const data = defaultCredentials();
-  // --login-budget / --login-delay (shared by the protocols); ssh.* plugin options still win
-  const pacing = loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS);
-  const budget = intOption(ctx.options["ssh.defaultCredentialBudget"], pacing.budget, 0, MAX_DEFAULT_CREDENTIAL_BUDGET);
-  const delayMs = intOption(ctx.options["ssh.defaultCredentialDelayMs"], pacing.delayMs, 0, 60_000);
+  // --login-budget / --login-delay, shared by the protocols (src/plugin.ts loginPacing)
+  const { budget, delayMs } = loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS);
   const planned = data.entries.slice(0, budget);
   const facts: SshDefaultCredentials = { planned: planned.map((e) => e.id), budget, delayMs, knownEntries: data.entries.length, attempts: [] };
   const method = methods?.includes("password") ? "password" : methods?.includes("keyboard-interactive") ? "keyboard-interactive" : undefined;

@@ -4,6 +4,7 @@
 // work, so a broken file exits 2 with `path.to.field` lines and nothing is written.
 import { EXIT, UsageError, UsageErrorCollector } from "../errors.js";
 import { severityRank, type Severity } from "../model/common.js";
+import { REPORT_FORMATS } from "../model/vocabulary.js";
 import type { ResultDocument } from "../model/result.js";
 import { scrubDeep } from "../secrets.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
@@ -57,8 +58,7 @@ export function validateOutputOptions(opts: OutputOptions): void {
   if (opts.out) checkWritableDir(opts.out, `--out ${opts.out}`);
   if (opts.format && !opts.out) throw new UsageError("--format: needs --out DIR to write the reports into");
   if (opts.out && !opts.format) throw new UsageError("--out: needs --format LIST (json,html,sarif,junit,csv,md)");
-  const known = ["json", "html", "sarif", "junit", "csv", "md"];
-  for (const f of opts.format ?? []) if (!known.includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${known.join(", ")})`);
+  for (const f of opts.format ?? []) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   const inputs = loadOutputInputs(opts);
   // a scan can only produce the registry's rules, so a waiver naming another rule is a typo
   if (inputs.waivers) checkWaiverRules(inputs.waivers, registryRuleIds());

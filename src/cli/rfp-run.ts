@@ -2,14 +2,14 @@
 import { join } from "node:path";
 import { EXIT } from "../errors.js";
 import { DEFAULT_POLICY, loadPolicy } from "../evidence/policy.js";
-import { registryRules } from "../report/index.js";
+import { allRules } from "../catalog/rules.js";
 import { renderAcceptancePlanCsv, renderRfpMarkdown, renderRfpRequirementsCsv } from "../report/rfp.js";
 import { writeFileAtomic } from "../report/write.js";
 import type { RfpOptions } from "./commands/rfp.js";
 
 export async function runRfp(opts: RfpOptions): Promise<number> {
   const policy = opts.weights ? loadPolicy(opts.weights) : DEFAULT_POLICY;
-  const rules = (await registryRules()).sort((a, b) => a.id.localeCompare(b.id));
+  const rules = allRules().sort((a, b) => a.id.localeCompare(b.id));
   const files: [string, string][] = [
     [join(opts.out, "rfp.md"), renderRfpMarkdown(rules, policy)],
     [join(opts.out, "requirements.csv"), renderRfpRequirementsCsv()],

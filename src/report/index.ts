@@ -12,7 +12,10 @@ import { renderCsv } from "./csv.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderHtml } from "./html.js";
 
-export const REPORT_FORMATS = ["json", "html", "sarif", "junit", "csv", "md"] as const;
+import { REPORT_FORMATS } from "../model/vocabulary.js";
+import { allRules } from "../catalog/rules.js";
+
+export { REPORT_FORMATS };
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const REPORT_FILES: Record<ReportFormat, string> = {
@@ -41,16 +44,10 @@ export function renderReport(doc: ResultDocument, format: ReportFormat, ctx: Rep
   }
 }
 
-/** Rule meta of every registered plugin (help text for SARIF); loaded on demand. */
-export async function registryRules(): Promise<RuleInfo[]> {
-  const { allRules } = await import("../catalog/rules.js");
-  return allRules();
-}
-
 /** Render the formats into memory, then write them; returns the paths written. */
 export async function writeReports(doc: ResultDocument, formats: string[], outDir: string, ctx?: ReportContext): Promise<string[]> {
   for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
-  const context = ctx ?? { rules: await registryRules() };
+  const context = ctx ?? { rules: allRules() };
   const rendered = [...new Set(formats as ReportFormat[])].map((f) => [join(outDir, REPORT_FILES[f]), renderReport(doc, f, context)] as const);
   for (const [path, text] of rendered) writeFileAtomic(path, text);
   return rendered.map(([p]) => p);

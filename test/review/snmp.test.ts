@@ -4,15 +4,13 @@
 //     accepted community untested) is an error, not "needs --intrusive"/not applicable;
 // (3) net-snmp's digest-mismatch message (an HMAC computed with the user's key) never reaches facts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import dgram from "node:dgram";
 import snmpPlugin from "../../probes/snmp/index.js";
 import { SnmpFacts } from "../../probes/snmp/facts.js";
-import { PDU, decodeMessage, encodePdu, encodeV3NoAuthMessage } from "../../probes/snmp/ber.js";
-import { USM_UNKNOWN_ENGINE } from "../../probes/snmp/oids.js";
 import { netSnmpReason } from "../../probes/snmp/v3.js";
 import { runRules } from "../../src/engine/rules.js";
 import type { FactsEnvelope } from "../../src/model/facts.js";
 import { byRule, runSnmp } from "../snmp/helpers.js";
+import { discoveryReport, isDiscovery, startFakeSnmpAgent, type FakeAgent } from "../snmp/fake-agent.js";
 
 function facts(over: Partial<SnmpFacts> = {}): SnmpFacts {
   return SnmpFacts.parse({
@@ -32,31 +30,22 @@ function rule(data: SnmpFacts, id: string, intrusive = false) {
 }
 
 describe("review: SNMPv3 user-name check without an answer for the random name", () => {
-  let agent: dgram.Socket;
+  let agent: FakeAgent;
   let port = 0;
   const seen = { discovery: 0, names: 0 };
   beforeAll(async () => {
-    agent = dgram.createSocket("udp4");
-    agent.on("message", (buf, rinfo) => {
-      let m;
-      try {
-        m = decodeMessage(buf);
-      } catch {
-        return;
-      }
-      if (!m.v3) return; // communities: silently dropped (all wrong)
-      if (m.v3.engineId.length > 0) {
+    agent = await startFakeSnmpAgent((m) => {
+      if (!m.v3) return undefined; // communities: silently dropped (all wrong)
+      if (!isDiscovery(m)) {
         seen.names++; // user-name probes: never answered
-        return;
+        return undefined;
       }
       seen.discovery++;
-      const reply = encodeV3NoAuthMessage({ msgId: m.v3.msgId, engineId: Buffer.from("80001f8803525400abcdef", "hex"), engineBoots: 3, engineTime: 1200, userName: "", pdu: encodePdu(PDU.REPORT, m.pdu?.requestId ?? 0, [{ oid: USM_UNKNOWN_ENGINE }]) });
-      agent.send(reply, rinfo.port, rinfo.address);
+      return discoveryReport(m, "80001f8803525400abcdef");
     });
-    await new Promise<void>((r) => agent.bind(0, "127.0.0.1", () => r()));
-    port = agent.address().port;
+    port = agent.port;
   });
-  afterAll(() => new Promise<void>((r) => agent.close(() => r())));
+  afterAll(() => agent.close());
 
   it("records the missing answer and the rule says error (could not tell), never pass", async () => {
     const r = await runSnmp("127.0.0.1", port, { timeoutMs: 400 });
@@ -72,6 +61,13 @@ describe("review: SNMPv3 user-name check without an answer for the random name",
 describe("review: SNMP write test honesty (intrusive runs)", () => {
   it("no write test in an intrusive run -> error, not 'needs --intrusive'", () => {
     expect(rule(facts(), "snmp.community.write", true)[0]).toMatchObject({ status: "error" });
+  });
+  it("a community accepted late (after the wait) and so never write-tested -> error, not pass", () => {
+    const f = facts({
+      communities: { ran: true, candidates: 7, waitMs: 800, results: [{ label: "public", source: "default", version: "v2c", accepted: true, lateMs: 1200 }] },
+      writeTests: [],
+    });
+    expect(rule(f, "snmp.community.write", true).map((x) => x.status)).toEqual(["error"]);
   });
   it("an accepted community left untested (run aborted) -> error for it", () => {
     const f = facts({ writeTests: [{ label: "public", source: "default", version: "v2c", oid: "1.3.6.1.2.1.1.6.0", outcome: "not-tested", detail: "not tried: run aborted" }] });

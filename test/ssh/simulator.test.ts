@@ -123,7 +123,7 @@ describe("secret hygiene", () => {
 describe("default credentials (--intrusive)", () => {
   it("stops at the first accepted default and names the account, never the password", async () => {
     const before = stats(legacy);
-    const d = await auditSsh(HOST, portOf(legacy), { intrusive: true, options: { "ssh.defaultCredentialDelayMs": "0" } });
+    const d = await auditSsh(HOST, portOf(legacy), { intrusive: true, options: { "login.delayMs": "0" } });
     const f = finding(d, "ssh.auth.default-credentials");
     expect(f).toMatchObject({ status: "fail", evidence: { account: "admin", entry: "siemens-scalance-admin" } });
     expect(f.evidence.source).toMatch(/^https:\/\/github.com\/danielmiessler\/SecLists/);
@@ -136,7 +136,7 @@ describe("default credentials (--intrusive)", () => {
     const sim = await startSshSimulator(prof, { host: HOST, stateDir });
     try {
       const t0 = Date.now();
-      const d = await auditSsh(HOST, portOf(sim), { intrusive: true, options: { "ssh.defaultCredentialDelayMs": "150" } });
+      const d = await auditSsh(HOST, portOf(sim), { intrusive: true, options: { "login.delayMs": "150" } });
       const f = finding(d, "ssh.auth.default-credentials");
       expect(f.status).toBe("pass");
       expect(f.message).toMatch(/3 known default credentials rejected/);
