@@ -3,7 +3,7 @@
 // simulator load their protocol libraries lazily (dynamic import) so `otaudit --help` stays fast.
 import type { z } from "zod";
 import type { Logger } from "pino";
-import type { ElementId, FindingStatus, SafetyClass, Severity } from "./model/common.js";
+import type { ElementId, FindingStatus, SafetyClass, Severity, UndeterminedReason } from "./model/common.js";
 import type { FactsEnvelope, ServiceEndpoint } from "./model/facts.js";
 import type { CredentialEntry } from "./config/credentials.js";
 
@@ -47,6 +47,13 @@ export interface ProbeContext {
   log: Logger;
   /** throws if the named check's safety class is not allowed in this run (defence in depth) */
   assertAllowed(check: CheckDecl): void;
+  /**
+   * Hand the core the facts gathered so far, at a consistent point (after each phase). When the
+   * probe is capped, aborted or crashes later, or its final facts fail validation, the core keeps
+   * this checkpoint (if it validates) marked `incomplete`: nothing learned is lost, and no pass is
+   * drawn from it (passes become `undetermined` / `incomplete`).
+   */
+  checkpoint(partial: unknown): void;
 }
 
 /**
@@ -67,15 +74,23 @@ export interface RuleMeta {
   docs: string;
 }
 
-export interface RuleOutcome {
-  status: FindingStatus;
+interface OutcomeBase {
   message: string;
-  evidence?: Record<string, unknown>;
   /** override the meta severity for this outcome (e.g. a near-expiry cert is lower than expired) */
   severity?: Severity;
   /** port the outcome concerns, when the facts cover several endpoints */
   port?: number;
 }
+
+/**
+ * A rule's outcome. A `pass` must carry positive evidence (what was observed that makes it good):
+ * the engine turns a pass with empty evidence into `undetermined` (reason `no-evidence`). An
+ * `undetermined` outcome names its reason. Build outcomes with the helpers in src/rule-kit.ts.
+ */
+export type RuleOutcome =
+  | (OutcomeBase & { status: "pass"; evidence: Record<string, unknown>; reason?: undefined })
+  | (OutcomeBase & { status: "undetermined"; reason: UndeterminedReason; evidence?: Record<string, unknown> })
+  | (OutcomeBase & { status: Exclude<FindingStatus, "pass" | "undetermined">; evidence?: Record<string, unknown>; reason?: UndeterminedReason });
 
 export interface RuleContext<F> {
   facts: F;
@@ -148,6 +163,84 @@ export interface ObservedProduct {
   port?: number;
 }
 
+// ---- Plugin contract v2: what a plugin declares so the core never names a protocol ----
+
+/**
+ * A command-line option of a plugin (ESLint's `meta.schema` is the model). The core builds the
+ * commander flag `--<plugin id>-<name>` (e.g. `--modbus-write`), its help line and its validation
+ * from this, and hands the validated string to the probe as `ctx.options["<plugin id>.<name>"]`.
+ */
+export interface PluginOptionDecl {
+  /** kebab-case name; the flag is `--<plugin id>-<name>` */
+  name: string;
+  /** placeholder shown in --help, e.g. "unit:type:address" */
+  valueName: string;
+  description: string;
+  /** validates the raw value; the first issue's message becomes `--flag: message` (exit 2) */
+  schema: z.ZodType<string>;
+  /** the option (or this value of it) only makes sense with --intrusive: without it, exit 2 */
+  requiresIntrusive?: boolean | ((value: string) => boolean);
+}
+
+/**
+ * The credentials-file entries a plugin takes. The core builds the file's schema from every
+ * plugin's declaration: `{ protocol: <kind>, host?: selector, ...fields }` (strict), accepts
+ * `<secret>Env` (an environment variable name) beside every secret field, registers secrets for
+ * scrubbing and resolves path fields relative to the credentials file.
+ */
+export interface PluginCredentialsDecl {
+  /** the `protocol:` values this plugin answers for (usually [id]; e.g. "modbus-tls") */
+  kinds: string[];
+  /** zod fields of one entry besides `protocol` and `host` */
+  fields: z.ZodRawShape;
+  /** fields that hold secrets (an empty string is a value, e.g. an empty password) */
+  secrets: string[];
+  /** fields that hold file paths (resolved against the credentials file; read before any network work) */
+  paths?: string[];
+  /** cross-field checks after env resolution; return messages `field: message` (path relative to the entry) */
+  validate?(entry: Record<string, unknown>): string[];
+}
+
+/** A credentials-file entry as the probe receives it (v2): env resolved, paths absolute. */
+export interface PluginCredentialEntry {
+  protocol: string;
+  host?: string;
+  [field: string]: unknown;
+}
+
+/** An answer to a plugin's UDP discovery (e.g. SNMP engine discovery). */
+export interface UdpDiscoveryAnswer {
+  state: "answered" | "timeout" | "error";
+  /** facts worth keeping for the device's discovery record (enterprise number, engine id) */
+  detail?: Record<string, unknown>;
+}
+
+/** How a sweep and `scan HOST` find this plugin's services. TCP: a clean connect to `defaultPorts`. */
+export interface PluginDiscoveryDecl {
+  /** UDP services answer nothing to a connect: the plugin sends one safe discovery request */
+  udp?(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<UdpDiscoveryAnswer>;
+  /** schemes whose wire protocol is cleartext (no TLS, no secure channel of its own) */
+  cleartextSchemes?: string[];
+}
+
+/** How strongly remote access to a service is authenticated, as the facts show it. */
+export type AuthFactors = "mfa-verified" | "single-factor" | "none" | "unknown";
+
+/**
+ * Typed data fleet rules, the surface view and the dashboard read (never rule ids or fact paths).
+ * Labels only, never secrets.
+ */
+export interface FleetSignals {
+  /** services that give remote (interactive or engineering) access, with their auth factors */
+  remoteAccess?: { scheme: string; port: number | null; factors: AuthFactors; detail: string }[];
+  /** default credentials or communities the device accepted; `key` groups the same one across devices */
+  defaultCredentials?: { scheme: string; port: number | null; key: string; label: string; source?: string }[];
+  /** cleartext channels in use: `credentials` when secrets would cross them */
+  cleartext?: { scheme: string; port: number | null; carries: "management" | "control" | "data" | "credentials"; detail: string }[];
+  /** keys and certificates that identify the device (shared ones are a fleet finding) */
+  keys?: { kind: "ssh-host-key" | "x509-certificate" | "other"; fingerprint: string; scheme: string; port: number | null; label: string }[];
+}
+
 export interface ProtocolPlugin<F = any> {
   id: string; // "ssh"
   title: string;
@@ -168,6 +261,14 @@ export interface ProtocolPlugin<F = any> {
   rules: Rule<F>[];
   probe: ProbeFn<F>;
   simulator?: SimulatorDef;
+  /** CLI options (v2): flags, help and validation are built by the core */
+  options?: PluginOptionDecl[];
+  /** credentials-file entries (v2) */
+  credentials?: PluginCredentialsDecl;
+  /** discovery (v2): UDP discovery, cleartext schemes */
+  discovery?: PluginDiscoveryDecl;
+  /** fleet signals derived from the facts (v2, pure) */
+  signals?(facts: F, endpoints: readonly ServiceEndpoint[]): FleetSignals;
   /** remove secrets and volatile data before a fixture is recorded (optional) */
   redactFacts?(facts: F): F;
   /** derive a simulator profile section from recorded facts, for `otaudit simulate RECORDING` */

@@ -2,7 +2,7 @@
 // exits 2 naming the field), apply --evidence / --waivers, render every format, then write.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { EXIT, UsageError, zodIssueLines } from "../errors.js";
-import { ResultDocument } from "../model/result.js";
+import { ResultDocument, upgradeResultDocument } from "../model/result.js";
 import { applyInputs } from "../evidence/apply.js";
 import { allRules } from "../catalog/rules.js";
 import { REPORT_FORMATS, writeReports } from "../report/index.js";
@@ -53,7 +53,7 @@ export function loadResultDocument(file: string): ResultDocument {
   } catch (e) {
     throw new UsageError(`${file}: (root): not valid JSON (${(e as Error).message})`);
   }
-  const parsed = ResultDocument.safeParse(raw);
+  const parsed = ResultDocument.safeParse(upgradeResultDocument(raw));
   if (!parsed.success) {
     const lines = zodIssueLines(file, parsed.error.issues);
     throw new UsageError(lines[0]!, lines);

@@ -50,6 +50,7 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
   const log = opts.log.child({ device: device.host, protocol: plugin.id });
   const cap = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, cap.signal]) : cap.signal;
+  let lastCheckpoint: unknown;
   const ctx: ProbeContext = {
     endpoints,
     timeoutMs: opts.timeoutMs,
@@ -61,9 +62,20 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
     assertAllowed(check: CheckDecl) {
       if (check.safety === "intrusive" && !opts.intrusive) throw new Error(`check ${check.id} is intrusive and was not enabled`);
     },
+    checkpoint(partial: unknown) {
+      lastCheckpoint = partial;
+    },
   };
   const base = { protocol: plugin.id, endpoints, startedAt: startedAt.toISOString(), probeVersion: plugin.version };
   const elapsed = () => Date.now() - startedAt.getTime();
+  /** The last checkpoint, if it validates: the facts gathered before the probe stopped. */
+  const salvage = (code: string, message: string): FactsEnvelope | undefined => {
+    if (lastCheckpoint === undefined) return undefined;
+    const parsed = plugin.factsSchema.safeParse(lastCheckpoint);
+    if (!parsed.success) return undefined;
+    log.info({ code }, "probe stopped early; keeping the facts of its last checkpoint");
+    return { ...base, status: "ok", durationMs: elapsed(), data: parsed.data, incomplete: { code, message } };
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   try {
@@ -81,7 +93,8 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       log.error({ issue }, "probe facts failed validation");
-      return { ...base, status: "error", durationMs: elapsed(), error: { code: "internal", message: `facts failed validation at ${issue.path.join(".")}: ${issue.message}` } };
+      const message = `facts failed validation at ${issue.path.join(".")}: ${issue.message}`;
+      return salvage("internal", message) ?? { ...base, status: "error", durationMs: elapsed(), error: { code: "internal", message } };
     }
     return { ...base, status: "ok", durationMs: elapsed(), data: parsed.data };
   } catch (e) {
@@ -89,10 +102,10 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
     if (err instanceof ProbeFailure) {
       const status = err.code === "absent" ? "absent" : err.code === "unreachable" ? "unreachable" : "error";
       log.info({ code: err.code }, err.message);
-      return { ...base, status, durationMs: elapsed(), error: { code: err.code, message: err.message } };
+      return (status === "error" ? salvage(err.code, err.message) : undefined) ?? { ...base, status, durationMs: elapsed(), error: { code: err.code, message: err.message } };
     }
     log.error({ err: err.message }, "probe crashed");
-    return { ...base, status: "error", durationMs: elapsed(), error: { code: "internal", message: err.message } };
+    return salvage("internal", err.message) ?? { ...base, status: "error", durationMs: elapsed(), error: { code: "internal", message: err.message } };
   } finally {
     clearTimeout(timer);
     cap.abort();

@@ -2,7 +2,7 @@
 // scores (src/engine/scoring.ts). Used by `scan --evidence/--waivers` (src/cli/outputs.ts) and by
 // `otaudit report`, so a stored result re-rendered with the same inputs gives the same verdicts.
 // Pure: returns a new document.
-import { deviceScore, scoreElements, type Attestations } from "../engine/scoring.js";
+import { deviceScore, scoreElements, unauditedOf, type Attestations } from "../engine/scoring.js";
 import type { DeviceResult, ResultDocument } from "../model/result.js";
 import { attestationsFor, evidenceSummary, productFor, type LoadedEvidence } from "./evidence.js";
 import { applyWaivers, checkWaiverRules, today, type LoadedWaivers } from "./waivers.js";
@@ -34,7 +34,7 @@ export function applyInputs(doc: ResultDocument, inputs: ApplyInputs): ResultDoc
   const evidence = inputs.evidence;
   const devices = out.devices.map((d) => {
     const attestations = evidence ? attestationsFor(productFor(evidence, d)) : storedAttestations(d);
-    const elements = scoreElements(d.findings, attestations);
+    const elements = scoreElements(d.findings, attestations, unauditedOf(d.elements));
     return { ...d, elements, score: deviceScore(elements) };
   });
   out = { ...out, devices };

@@ -36,7 +36,7 @@ export function evaluateFleet(devices: DeviceResult[], opts: FleetOptions = {}):
       const outcomes = rule.check(ctx) ?? [];
       if (outcomes.length === 0) findings.push({ ...base, status: "not_applicable", severity: rule.meta.severity, message: "no device had the facts this rule reads", evidence: {}, devices: [] });
       for (const o of outcomes) {
-        findings.push({ ...base, status: o.status, severity: o.severity ?? rule.meta.severity, message: o.message, evidence: o.evidence ?? {}, devices: o.devices, ...(o.zone ? { zone: o.zone } : {}) });
+        findings.push({ ...base, status: o.status, severity: o.severity ?? rule.meta.severity, message: o.message, evidence: o.evidence ?? {}, devices: o.devices, ...(o.reason ? { reason: o.reason } : {}), ...(o.zone ? { zone: o.zone } : {}) });
       }
       for (const { host, gap } of rule.gaps?.(ctx) ?? []) gapsByHost.get(host)?.push({ ...gap, ruleId: rule.meta.id });
     } catch (e) {

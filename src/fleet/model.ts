@@ -79,10 +79,10 @@ export interface FleetRuleContext {
   devices: FleetDevice[];
 }
 
-export interface FleetOutcome extends RuleOutcome {
+export type FleetOutcome = RuleOutcome & {
   devices: string[];
   zone?: string;
-}
+};
 
 export interface FleetRule {
   meta: RuleMeta;

@@ -32,6 +32,8 @@ export function factsEnvelope<T extends z.ZodType>(data: T) {
     status: ProbeStatus,
     endpoints: z.array(ServiceEndpoint),
     error: ProbeErrorFact.optional(),
+    /** the probe stopped early (cap, deadline, crash, a part that failed validation): `data` is its last checkpoint */
+    incomplete: ProbeErrorFact.optional(),
     startedAt: z.string(),
     durationMs: z.number().nonnegative(),
     probeVersion: z.string(),

@@ -1,9 +1,10 @@
 // The result document (contract for other tools): devices with facts, findings, element verdicts.
 import { z } from "zod";
-import { ElementId, FindingStatus, Iec62443Ref, SafetyClass, Severity, Verdict } from "./common.js";
+import { ElementId, FindingStatus, Iec62443Ref, SafetyClass, Severity, UndeterminedReason, Verdict } from "./common.js";
 import { AnyFactsEnvelope, ServiceEndpoint, factsEnvelope } from "./facts.js";
 
-export const SCHEMA_VERSION = "1.0.0";
+/** 2.0.0: `undetermined` status and verdict, finding `reason` and `occurrences`, element `unaudited`. */
+export const SCHEMA_VERSION = "2.0.0";
 
 export const Finding = z.object({
   ruleId: z.string(),
@@ -15,6 +16,10 @@ export const Finding = z.object({
   protocol: z.string(),
   port: z.number().int().nullable(),
   message: z.string(),
+  /** why the outcome is `undetermined` (always set then; optional on other statuses) */
+  reason: UndeterminedReason.optional(),
+  /** a rule that reported the same status many times is aggregated into one finding with this count */
+  occurrences: z.number().int().positive().optional(),
   evidence: z.record(z.string(), z.unknown()),
   remediation: z.string(),
   safety: SafetyClass,
@@ -35,7 +40,10 @@ export const ElementEntry = z.object({
     pass: z.number().int(),
     error: z.number().int(),
     skipped: z.number().int(),
+    undetermined: z.number().int().default(0),
   }),
+  /** services found on the device that bear on this element but that no plugin audited (e.g. "tcp/102 s7comm") */
+  unaudited: z.array(z.string()).optional(),
   attestation: z.string().optional(),
 });
 export type ElementEntry = z.infer<typeof ElementEntry>;
@@ -124,6 +132,16 @@ export function buildPublishedResultSchema(factsSchemas: Record<string, z.ZodTyp
 }
 
 export type RunInfo = ResultDocument["run"];
+
+/**
+ * Bring an older result document (parsed JSON, not yet validated) to the current schema version.
+ * 1.0.0 documents are valid 2.0.0 content (no `undetermined` yet; element counts gain
+ * `undetermined: 0` through the schema default), so only the version changes.
+ */
+export function upgradeResultDocument(raw: unknown): unknown {
+  if (raw && typeof raw === "object" && (raw as { schemaVersion?: unknown }).schemaVersion === "1.0.0") return { ...(raw as object), schemaVersion: SCHEMA_VERSION };
+  return raw;
+}
 
 /**
  * The one place a result document is assembled (live scans, replays, sweeps): schema and tool

@@ -28,19 +28,20 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   pass: "Pass",
   fail: "Fail",
   partial: "Partial",
+  undetermined: "Undetermined",
   attested: "Attested",
   unverified: "Unverified",
   error: "Error",
 };
 
 /** Ordering of verdicts from best to worst, for comparisons (attested: vendor word only). */
-export const VERDICT_RANK: Record<Verdict, number> = { pass: 5, partial: 4, attested: 3, unverified: 2, error: 1, fail: 0 };
+export const VERDICT_RANK: Record<Verdict, number> = { pass: 6, partial: 5, attested: 4, undetermined: 3, unverified: 2, error: 1, fail: 0 };
 
 export function deviceLabel(d: { host: string; name?: string }): string {
   return d.name ? `${d.name} (${d.host})` : d.host;
 }
 
-const STATUS_ORDER: Record<Finding["status"], number> = { fail: 0, error: 1, skipped: 2, not_applicable: 3, pass: 4 };
+const STATUS_ORDER: Record<Finding["status"], number> = { fail: 0, undetermined: 1, error: 2, skipped: 3, not_applicable: 4, pass: 5 };
 
 /** Findings in report order: status (fail first), severity (worst first), rule id, port. */
 export function sortedFindings(findings: Finding[]): Finding[] {

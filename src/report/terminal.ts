@@ -15,6 +15,7 @@ const VERDICT_STYLE: Record<Verdict, [string, number]> = {
   pass: ["PASS", 32],
   fail: ["FAIL", 31],
   partial: ["PARTIAL", 33],
+  undetermined: ["UNDETERMINED", 33],
   attested: ["ATTESTED", 36],
   unverified: ["unverified", 90],
   error: ["ERROR", 35],

@@ -19,7 +19,7 @@ export const weakRule = defineRule<FakeFacts>({
   check: ({ facts }) =>
     facts.weak
       ? { status: "fail", message: "weak offered", evidence: { algorithms: facts.algorithms } }
-      : { status: "pass", message: "nothing weak", evidence: {} },
+      : { status: "pass", message: "nothing weak", evidence: { algorithms: facts.algorithms } },
 });
 
 export function fakePlugin(opts: { probe?: ProtocolPlugin<FakeFacts>["probe"]; rules?: Rule<FakeFacts>[]; id?: string } = {}): ProtocolPlugin<FakeFacts> {

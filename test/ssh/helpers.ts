@@ -33,7 +33,8 @@ export function testContext(endpoints: ServiceEndpoint[], o: TestContextOptions 
     credentials: o.credentials ?? [],
     options: o.options ?? {},
     log,
-    assertAllowed(check: CheckDecl) {
+    checkpoint() {},
+  assertAllowed(check: CheckDecl) {
       if (check.safety === "intrusive" && !o.intrusive) throw new Error(`check ${check.id} is intrusive and was not enabled`);
     },
   };

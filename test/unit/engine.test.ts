@@ -49,7 +49,7 @@ describe("rule runner", () => {
 
   it("turns a throwing rule into an error finding, not a crash", () => {
     const throwing = defineRule<FakeFacts>({ meta: { ...weakRule.meta, id: "fake.throws" }, check: () => { throw new TypeError("boom"); } });
-    const findings = runRules(fakePlugin({ rules: [throwing, weakRule] }), envelope({ weak: false, algorithms: [] }), ctx);
+    const findings = runRules(fakePlugin({ rules: [throwing, weakRule] }), envelope({ weak: false, algorithms: ["aes128-ctr"] }), ctx);
     expect(findings.map((f) => [f.ruleId, f.status])).toEqual([["fake.throws", "error"], ["fake.weak", "pass"]]);
     expect(findings[0]!.message).toContain("boom");
   });
@@ -66,6 +66,39 @@ describe("rule runner", () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]!.status).toBe("error");
     expect(runRules(fakePlugin(), envelope(undefined, "absent"), ctx)).toEqual([]);
+  });
+
+  it("turns a pass without evidence into undetermined (no-evidence), whatever the rule says", () => {
+    const [f] = runRules(fakePlugin(), envelope({ weak: false, algorithms: [] }), ctx);
+    expect(f).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+    const bare = defineRule<FakeFacts>({ meta: { ...weakRule.meta, id: "fake.bare" }, check: () => ({ status: "pass", message: "fine", evidence: { seen: undefined, list: [] } }) });
+    expect(runRules(fakePlugin({ rules: [bare] }), envelope({ weak: false, algorithms: ["x"] }), ctx)[0]).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+  });
+
+  it("turns passes into undetermined (incomplete) when the probe stopped early; failures stay", () => {
+    const env = { ...envelope({ weak: false, algorithms: ["aes128-ctr"] }), incomplete: { code: "timeout", message: "capped" } };
+    expect(runRules(fakePlugin(), env, ctx)[0]).toMatchObject({ status: "undetermined", reason: "incomplete" });
+    const envWeak = { ...envelope({ weak: true, algorithms: ["md5"] }), incomplete: { code: "timeout", message: "capped" } };
+    expect(runRules(fakePlugin(), envWeak, ctx)[0]!.status).toBe("fail");
+  });
+
+  it("aggregates a flood of outcomes into one finding per status with a count and a sample", () => {
+    const flood = defineRule<FakeFacts>({
+      meta: { ...weakRule.meta, id: "fake.flood" },
+      check: ({ facts }) => facts.algorithms.map((a) => ({ status: "undetermined" as const, reason: "unknown-value" as const, message: `unknown ${a}`, evidence: { name: a } })),
+    });
+    const names = Array.from({ length: 50_000 }, (_, i) => `x${i}`);
+    const findings = runRules(fakePlugin({ rules: [flood] }), envelope({ weak: false, algorithms: names }), ctx);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ status: "undetermined", occurrences: 50_000 });
+    expect(JSON.stringify(findings).length).toBeLessThan(10_000);
+  });
+
+  it("caps evidence lists and strings", () => {
+    const big = defineRule<FakeFacts>({ meta: { ...weakRule.meta, id: "fake.big" }, check: ({ facts }) => ({ status: "fail", message: "x".repeat(10_000), evidence: { names: facts.algorithms } }) });
+    const [f] = runRules(fakePlugin({ rules: [big] }), envelope({ weak: true, algorithms: Array.from({ length: 1000 }, (_, i) => `a${i}`) }), ctx);
+    expect((f!.evidence.names as unknown[]).length).toBe(65);
+    expect(f!.message.length).toBeLessThan(2100);
   });
 
   it("reports not_applicable when a rule returns null", () => {
@@ -88,6 +121,16 @@ describe("scoring", () => {
     expect(verdict([finding({ status: "pass" })], 7).verdict).toBe("pass");
     expect(verdict([finding({ status: "pass" }), finding({ status: "error" })], 7).verdict).toBe("partial");
     expect(verdict([finding({ status: "pass" }), finding({ status: "skipped" })], 7).verdict).toBe("partial");
+  });
+
+  it("undetermined is never a pass: alone it is undetermined, beside a pass it makes the element partial", () => {
+    expect(verdict([finding({ status: "undetermined", reason: "unknown-value" })], 7).verdict).toBe("undetermined");
+    expect(verdict([finding({ status: "pass" }), finding({ status: "undetermined", reason: "no-answer" })], 7).verdict).toBe("partial");
+  });
+
+  it("a service that bears on an element but was not audited keeps it from pass, and is named", () => {
+    const e = scoreElements([finding({ status: "pass" })], new Map(), new Map([[7, ["tcp/102 s7comm"]]])).find((x) => x.id === 7)!;
+    expect(e).toMatchObject({ verdict: "partial", unaudited: ["tcp/102 s7comm"] });
   });
 
   it("a check that could not run is never a pass", () => {
@@ -154,6 +197,18 @@ describe("audit pipeline", () => {
     const doc = await auditDevices([{ ...device, endpoints }], { ...base, timeoutMs: 20, plugins: [slow, next] });
     expect(events).toEqual(["slow:open", "slow:closed", "next:open"]);
     expect(doc.devices[0]!.facts.slow).toMatchObject({ status: "error", error: { code: "timeout" } });
+  });
+
+  it("keeps the facts of the last checkpoint when a probe is capped later, marked incomplete, with no pass", async () => {
+    const plugin = fakePlugin({
+      probe: (ctx) => {
+        ctx.checkpoint({ weak: false, algorithms: ["aes128-ctr"] });
+        return new Promise(() => {});
+      },
+    });
+    const doc = await auditDevices([device], { ...base, timeoutMs: 20, plugins: [plugin] });
+    expect(doc.devices[0]!.facts.fake).toMatchObject({ status: "ok", incomplete: { code: "timeout" }, data: { algorithms: ["aes128-ctr"] } });
+    expect(doc.devices[0]!.findings.map((f) => f.status)).toEqual(["undetermined"]);
   });
 
   it("rejects facts that fail the plugin's schema as an internal error", async () => {
