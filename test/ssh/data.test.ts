@@ -4,6 +4,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { ALGORITHM_CATEGORIES, algorithmDatabase, defaultCredentials } from "../../probes/ssh/knowledge.js";
+import { checkDefaultCredentialsInvariants } from "../../src/knowledge/default-credentials.js";
+import { LOGIN_BUDGET_DEFAULT } from "../../src/plugin.js";
 
 const db = algorithmDatabase();
 const require = createRequire(import.meta.url);
@@ -80,18 +82,26 @@ describe("algorithm database (algorithms.yaml)", () => {
 describe("default credentials (default-credentials.yaml)", () => {
   const data = defaultCredentials();
 
-  it("every entry names a defined public source with a licence; ids are unique", () => {
-    const ids = data.entries.map((e) => e.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const e of data.entries) {
-      expect(data.sources, e.id).toHaveProperty(e.source);
-      expect(data.sources[e.source]!.url).toMatch(/^https:\/\//);
+  it("keeps the shared invariants (src/knowledge/default-credentials.ts): unique ids and pairs, sources defined and cited", () => {
+    expect(checkDefaultCredentialsInvariants(data)).toEqual([]);
+    for (const s of Object.values(data.sources)) {
+      expect(s.url).toMatch(/^https:\/\//);
+      expect(s.licence === "MIT" || s.licence === "fact cited, no text copied", s.title).toBe(true);
     }
-    for (const s of Object.values(data.sources)) expect(s.licence).toBe("MIT");
   });
 
-  it("every declared source is used", () => {
-    for (const id of Object.keys(data.sources)) expect(data.entries.some((e) => e.source === id), id).toBe(true);
+  it("every SSH entry names an account; vendor defaults say which vendor", () => {
+    for (const e of data.entries) {
+      expect(e.username, e.id).toMatch(/^[a-z0-9_.-]+$/i);
+      expect(e.vendor, e.id).toBeTruthy();
+    }
+  });
+
+  it("the default budget tries the empty password (and `none`) for the well-known accounts root and admin first", () => {
+    const first = data.entries.slice(0, LOGIN_BUDGET_DEFAULT);
+    const empty = first.filter((e) => e.password === "");
+    expect(new Set(empty.map((e) => e.username))).toEqual(new Set(["root", "admin"]));
+    for (const e of empty) expect(e.why, e.id).toBeTruthy();
   });
 
   it("more entries are known than the default budget tries (the budget is what limits attempts)", () => {

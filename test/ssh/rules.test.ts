@@ -57,14 +57,15 @@ describe("SSH rules", () => {
     expect(withCbc).toMatchObject({ status: "fail", severity: "low", evidence: { weak: ["hmac-sha2-256"] } });
   });
 
-  it("unknown algorithms are listed, never failed", () => {
+  // changed on purpose (issue 12): an unknown name is undetermined, never a pass "with a note"
+  it("unknown algorithms are undetermined (unknown-value), never passed and never failed", () => {
     const o = run(compressionRule, service({ algorithms: { ...ALGS, compressionServerToClient: ["none", "lz4@example.com"] } }))[0]!;
-    expect(o.status).toBe("pass");
+    expect(o).toMatchObject({ status: "undetermined", reason: "unknown-value", evidence: { unknown: ["lz4@example.com"] } });
   });
 
-  it("host keys: unsupported types are skipped, unread keys are errors, never passes", () => {
-    const out = run(hostKeySizeRule, service({ hostKeys: [{ keyType: "sk-ssh-ed25519@openssh.com", algorithms: ["sk-ssh-ed25519@openssh.com"], status: "unsupported" }, { keyType: "ssh-rsa", algorithms: ["rsa-sha2-512"], status: "error", error: { code: "timeout", message: "no answer" } }] }));
-    expect(out.map((o) => o.status)).toEqual(["skipped", "error"]);
+  it("host keys: keys not read are undetermined or errors, never passes", () => {
+    const out = run(hostKeySizeRule, service({ hostKeys: [{ keyType: "x-unknown@example.com", algorithms: ["x-unknown@example.com"], status: "unsupported" }, { keyType: "ssh-rsa", algorithms: ["rsa-sha2-512"], status: "error", error: { code: "timeout", message: "no answer" } }] }));
+    expect(out.map((o) => [o.status, o.reason])).toEqual([["undetermined", "not-attempted"], ["error", undefined]]);
     expect(run(hostKeySizeRule, service({ hostKeys: [{ keyType: "ssh-rsa", algorithms: ["rsa-sha2-256"], status: "collected", bits: 2047 }] }))[0]!.status).toBe("fail");
   });
 
@@ -86,10 +87,11 @@ describe("SSH rules", () => {
     expect(profile.auth.chains[0]).toEqual(["password", "keyboard-interactive"]);
   });
 
-  it("default credentials: no password method offered is a pass, unknown methods an error", () => {
+  // changed on purpose (issue 12): "nothing could be tried" was a pass; it is undetermined now
+  it("default credentials: nothing tried is undetermined (not-attempted), whatever the methods", () => {
     const base = { planned: [], budget: 3, delayMs: 1000, knownEntries: 9, attempts: [] };
-    expect(run(defaultCredentialsRule, service({ defaultCredentials: { ...base, notTried: "no password-based method offered (publickey)" } }))[0]!.status).toBe("pass");
-    expect(run(defaultCredentialsRule, service({ auth: { username: "otaudit", error: { code: "x", message: "y" } }, defaultCredentials: { ...base, notTried: "authentication methods unknown" } }))[0]!.status).toBe("error");
+    expect(run(defaultCredentialsRule, service({ defaultCredentials: { ...base, notTried: "no password-based method offered (publickey)" } }))[0]).toMatchObject({ status: "undetermined", reason: "not-attempted" });
+    expect(run(defaultCredentialsRule, service({ auth: { username: "otaudit", error: { code: "x", message: "y" } }, defaultCredentials: { ...base, notTried: "login budget is 0 (--login-budget)" } }))[0]).toMatchObject({ status: "undetermined", reason: "not-attempted" });
   });
 
   it("a service the probe could not audit is an error for every rule", () => {
