@@ -8,6 +8,8 @@ import type { SshDefaultCredentials, SshFacts } from "./facts.js";
 import { isSsh1Only, noAlgorithms, perService } from "./rules-common.js";
 
 const PASSWORD_LIKE = ["password", "keyboard-interactive"];
+/** Methods RFC 4252 §8/§9, RFC 4256 and RFC 4462 define: anything else could be a password by another name. */
+const KNOWN_METHODS = new Set(["publickey", "password", "keyboard-interactive", "hostbased", "gssapi-with-mic", "gssapi-keyex", "none"]);
 
 function tried(d: SshDefaultCredentials): string[] {
   return d.attempts.map((a) => `${a.id} (${a.username}${a.emptyPassword ? ", empty password" : ""}): ${a.result}${a.acceptedBy ? ` by ${a.acceptedBy}` : ""}${a.method ? ` via ${a.method}${a.unadvertised ? " (not listed)" : ""}` : ""}`);
@@ -58,6 +60,8 @@ export const singleFactorRule = defineRule<SshFacts>({
       const offered = auth.methods.filter((m) => PASSWORD_LIKE.includes(m));
       if (offered.length === 0) {
         if (auth.methods.length === 0) return undetermined("no-answer", "the server listed no authentication method at all", { methods: [] });
+        const unknown = auth.methods.filter((m) => !KNOWN_METHODS.has(m));
+        if (unknown.length) return undetermined("unknown-value", `authentication methods otaudit does not know (possibly a password by another name): ${unknown.join(", ")}`, { methods: auth.methods, unknown });
         return pass(`only ${auth.methods.join(", ")} offered as a first factor`, { methods: auth.methods });
       }
       return fail(`${offered.join(" and ")} offered as a first factor to unauthenticated clients${c ? "" : "; no bench credentials to show that a second factor follows"}`, { methods: auth.methods, passwordLike: offered }, { severity: "medium" });

@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { ALGORITHM_CATEGORIES, algorithmDatabase, defaultCredentials } from "../../probes/ssh/knowledge.js";
 import { checkDefaultCredentialsInvariants } from "../../src/knowledge/default-credentials.js";
 import { LOGIN_BUDGET_DEFAULT } from "../../src/plugin.js";
+import { hardening, hintFor, HINT_FAMILIES } from "../../probes/ssh/hints.js";
+import { SSH_RULES } from "../../probes/ssh/rules.js";
 
 const db = algorithmDatabase();
 const require = createRequire(import.meta.url);
@@ -108,3 +110,39 @@ describe("default credentials (default-credentials.yaml)", () => {
     expect(data.entries.length).toBeGreaterThan(3);
   });
 });
+
+describe("hardening hints (hardening.yaml)", () => {
+  const h = hardening();
+
+  it("every SSH rule has a hint, or a reason why none applies, for each family, and nothing else is listed", () => {
+    expect(Object.keys(h.rules).sort()).toEqual(SSH_RULES.map((r) => r.meta.id).sort());
+    for (const [id, fams] of Object.entries(h.rules)) for (const f of HINT_FAMILIES) expect(fams[f], `${id}.${f}`).toBeDefined();
+  });
+
+  it("{names} and {dropbear} appear only in rules whose findings name algorithms", () => {
+    const naming = new Set(["ssh.kex.weak", "ssh.hostkey.algorithm", "ssh.cipher.weak", "ssh.mac.weak"]);
+    for (const [id, fams] of Object.entries(h.rules)) {
+      for (const f of HINT_FAMILIES) {
+        const text = "hint" in fams[f] ? fams[f].hint : fams[f].none;
+        if (/\{names\}|\{dropbear\}/.test(text)) expect(naming.has(id), `${id}.${f}`).toBe(true);
+        expect(text).not.toMatch(/\{(?!names\}|dropbear\})[a-z]+\}/);
+      }
+    }
+  });
+
+  it("every Dropbear option removes an algorithm the database calls weak", () => {
+    for (const name of Object.keys(h.dropbear)) {
+      const cat = (["kex", "hostKey", "cipher", "mac", "compression"] as const).find((c) => db[c][name]);
+      expect(cat, name).toBeDefined();
+      expect(db[cat!][name]!.status, name).toBe("weak");
+    }
+  });
+
+  it("fills the names in: an OpenSSH removal list and Dropbear localoptions.h lines", () => {
+    expect(hintFor("ssh.kex.weak", "OpenSSH", ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1"])).toMatch(/KexAlgorithms -diffie-hellman-group1-sha1,diffie-hellman-group14-sha1/);
+    expect(hintFor("ssh.kex.weak", "Dropbear", ["diffie-hellman-group1-sha1"])).toMatch(/#define DROPBEAR_DH_GROUP1 0/);
+    expect(hintFor("ssh.kex.weak", "OpenSSH", [])).toBeUndefined();
+    expect(hintFor("ssh.kex.gex-modulus", "Dropbear")).toBeUndefined();
+  });
+});
+
