@@ -23,7 +23,8 @@ function isComplete(d: SshDefaultCredentials): boolean {
 
 function acceptedLabel(d: SshDefaultCredentials): string {
   const a = d.accepted!;
-  const how = a.method === "none" ? "with the `none` method (no secret at all)" : a.emptyPassword ? "with an empty password" : `with its factory-default password (${a.method ?? "password"})`;
+  const via = a.method === "keyboard-interactive" ? " (keyboard-interactive)" : "";
+  const how = a.method === "none" ? "with the `none` method (no secret at all)" : a.emptyPassword ? `with an empty password${via}` : `with its factory-default password${via}`;
   return `account '${a.username}' logged in ${how} (entry ${a.id}${a.vendor ? `, ${a.vendor}` : ""})`;
 }
 
@@ -45,7 +46,7 @@ export const singleFactorRule = defineRule<SshFacts>({
       if (!auth) return error(`${s.url}: authentication methods were not read`);
       if (auth.noneAccepted) return fail(`the server logged in user '${auth.username}' with the 'none' method: no authentication at all`, { method: "none", username: auth.username }, { severity: "critical" });
       const d = s.defaultCredentials;
-      if (d?.accepted) return fail(`a single secret is enough: ${acceptedLabel(d)}`, { method: d.accepted.method ?? "password", account: d.accepted.username, entry: d.accepted.id }, { severity: "critical" });
+      if (d?.accepted) return fail(`one factor is enough: ${acceptedLabel(d)}`, { method: d.accepted.method ?? "password", account: d.accepted.username, entry: d.accepted.id }, d.accepted.method === "none" ? { severity: "critical" } : {});
       const c = s.credentialed;
       if (c && !c.error) {
         const evidence = { username: c.username, steps: c.steps };

@@ -60,7 +60,7 @@ export const hostKeySizeRule = defineRule<SshFacts>({
         const strength = sshKeyStrength({ keyType: type, bits: k.bits, curve: k.curve, unknownType: k.unknownType });
         if (strength.status === "weak") return fail(`${k.keyType} host key: ${strength.detail}`, { ...evidence, weak: [k.keyType] });
         if (strength.status === "unknown") return undetermined("unknown-value", `${k.keyType} host key: ${strength.detail}`, evidence);
-        return pass(`${k.keyType} host key: ${strength.detail}`, evidence);
+        return pass(`${k.keyType} host key${k.bits ? ` of ${k.bits} bits` : ""} (${strength.detail}: acceptable)`, evidence);
       });
     }),
 });

@@ -150,6 +150,22 @@ describe("default credentials (--intrusive)", () => {
   });
 });
 
+describe("DH group exchange (simulated from a profile)", () => {
+  it("serves the recorded modulus per request; a request without a size is refused", async () => {
+    const prof = SshSimProfile.parse({ ...LEGACY_PROFILE, groupExchange: [{ min: 1024, n: 1024, max: 8192, bits: 1024 }, { min: 2048, n: 2048, max: 8192, bits: 2048 }, { min: 2048, n: 8192, max: 8192, bits: null }] });
+    const sim = await startSshSimulator(prof, { host: HOST, stateDir });
+    try {
+      const d = await auditSsh(HOST, portOf(sim));
+      const g = (d.facts.ssh!.data as SshFacts).services[0]!.groupExchange!;
+      expect(g.requests.map((r) => [r.label, r.bits ?? (r.refused ? "refused" : "error")])).toEqual([["small", 1024], ["default", 2048], ["large", "refused"]]);
+      expect(finding(d, "ssh.kex.gex-modulus")).toMatchObject({ status: "fail", severity: "high" });
+      expect(profileFromFacts(d.facts.ssh!.data as SshFacts).groupExchange).toEqual(prof.groupExchange);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
 describe("recorded facts replay (profileFromFacts)", () => {
   it("a recording served by the simulator gives the same SSH findings", async () => {
     const first = await auditSsh(HOST, portOf(legacy));
