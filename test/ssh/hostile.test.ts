@@ -9,7 +9,7 @@ import type { SshFacts } from "../../probes/ssh/facts.js";
 import { auditDevices } from "../../src/engine/audit.js";
 import { ResultDocument, type DeviceResult } from "../../src/model/result.js";
 import { sshEndpoint } from "./helpers.js";
-import { scriptedServer, type ScriptedServer } from "./peers.js";
+import { IDENT, kexInit, scriptedServer, type ScriptedServer } from "./peers.js";
 import { CORPUS_CASES } from "./hostile-cases.js";
 
 const HOST = "127.0.0.1";
@@ -20,17 +20,17 @@ beforeAll(async () => {
   await import("../../probes/ssh/probe.js"); // module loading is not what the caps are about
 });
 
-async function audit(port: number): Promise<{ doc: ResultDocument; device: DeviceResult; ms: number }> {
+async function audit(port: number, intrusive = false, timeoutMs = T): Promise<{ doc: ResultDocument; device: DeviceResult; ms: number }> {
   const t0 = Date.now();
   const doc = await auditDevices([{ host: HOST, address: HOST, endpoints: [sshEndpoint(HOST, port)] }], {
     plugins: [sshPlugin],
-    timeoutMs: T,
+    timeoutMs,
     concurrency: 1,
-    intrusive: false,
+    intrusive,
     credentials: [],
     failOn: "high",
     log: pino({ level: "silent" }),
-    pluginOptions: {},
+    pluginOptions: { "login.delayMs": "0" },
   });
   return { doc, device: doc.devices[0]!, ms: Date.now() - t0 };
 }
@@ -70,3 +70,27 @@ describe(`hostile SSH peers (${CORPUS_CASES.length} cases)`, () => {
     });
   }
 });
+
+describe("every phase at its time window", () => {
+  it("a peer that lets each step run to its deadline: the probe ends by its own budget, before the engine's cap, and says what was cut", async () => {
+    const hostKeys = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "ssh-dss"];
+    const hello = Buffer.concat([Buffer.from(IDENT), kexInit({ kexAlgorithms: ["curve25519-sha256", "diffie-hellman-group-exchange-sha256"], serverHostKeyAlgorithms: hostKeys })]);
+    const srv = await scriptedServer((s, i) => {
+      if (i === 0) return void s.write(hello); // then silence: the first key exchange waits for its deadline
+      let k = 0; // later connections: the hello drips, one byte per 60 ms, past every step's deadline
+      const t = setInterval(() => (s.writable && k < hello.length ? s.write(hello.subarray(k, ++k)) : clearInterval(t)), 60);
+      s.on("close", () => clearInterval(t));
+    });
+    servers.push(srv);
+    const slowT = 400; // more room for the machine's own overhead; the windows scale with it
+    const { device, ms } = await audit(srv.port, true, slowT);
+    expect(device.facts.ssh!.status).toBe("ok");
+    expect(device.facts.ssh!.incomplete).toBeUndefined(); // returned by the probe, not salvaged after the cap
+    expect(ms).toBeLessThan(12 * slowT);
+    const service = (device.facts.ssh!.data as SshFacts).services[0]!;
+    expect(service.phasesCut?.map((c) => c.phase)).toContain("host-keys");
+    expect(service.hostKeys.filter((k) => k.status === "not_collected").length).toBeGreaterThan(0);
+    expect(device.findings.filter((f) => f.status === "pass" && f.ruleId.startsWith("ssh.auth.")).map((f) => f.ruleId)).toEqual([]);
+  });
+});
+

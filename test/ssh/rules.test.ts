@@ -161,3 +161,16 @@ describe("SSH rules", () => {
   });
 });
 
+
+describe("auth factors for fleet signals (auth-summary.ts)", () => {
+  it("none, single-factor, mfa-verified and unknown from the facts", async () => {
+    const { sshAuthFactors } = await import("../../probes/ssh/auth-summary.js");
+    expect(sshAuthFactors(service({ auth: { username: "otaudit", methods: [], noneAccepted: true } })).factors).toBe("none");
+    expect(sshAuthFactors(service()).factors).toBe("unknown");
+    const dc = { planned: ["a"], budget: 3, delayMs: 0, knownEntries: 1, attempts: [], complete: true };
+    expect(sshAuthFactors(service({ defaultCredentials: { ...dc, accepted: { id: "a", username: "admin", source: "s", method: "password" } } })).factors).toBe("single-factor");
+    expect(sshAuthFactors(service({ defaultCredentials: { ...dc, accepted: { id: "a", username: "root", source: "s", method: "password", emptyPassword: true } } })).factors).toBe("none");
+    const mfa = { username: "ops", factorsGiven: ["password" as const], steps: [{ method: "password", result: "partial" as const, next: ["keyboard-interactive"] }], authenticated: false, mfaObserved: true };
+    expect(sshAuthFactors(service({ credentialed: mfa })).factors).toBe("mfa-verified");
+  });
+});
