@@ -13,7 +13,7 @@ import { IDENT, kexInit, scriptedServer, type ScriptedServer } from "./peers.js"
 import { CORPUS_CASES } from "./hostile-cases.js";
 
 const HOST = "127.0.0.1";
-const T = 200;
+const T = 300; // small, yet above what a loaded 2-core CI machine needs for a loopback hello
 const CAP = 12 * T;
 
 beforeAll(async () => {
