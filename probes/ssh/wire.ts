@@ -140,7 +140,8 @@ export function readBinaryPacket(buf: Buffer): { payload: Buffer; consumed: numb
  */
 export class ByteQueue {
   private chunks: Buffer[] = [];
-  private head = 0; // offset into chunks[0]
+  private first = 0; // index of the first unread chunk (no Array.shift: that is linear per call)
+  private head = 0; // offset into chunks[first]
   private len = 0;
   get length(): number {
     return this.len;
@@ -150,9 +151,9 @@ export class ByteQueue {
     this.chunks.push(chunk);
     this.len += chunk.length;
   }
-  /** Byte at position i (0 = next unread byte); i < length. */
+  /** Byte at position i (0 = next unread byte); i < length. Cost: chunks walked to reach it. */
   at(i: number): number {
-    let k = 0;
+    let k = this.first;
     let off = this.head + i;
     while (off >= this.chunks[k]!.length) {
       off -= this.chunks[k]!.length;
@@ -160,13 +161,13 @@ export class ByteQueue {
     }
     return this.chunks[k]![off]!;
   }
-  /** First index >= from of `byte` within the first `limit` bytes, or -1. Cost: bytes scanned. */
+  /** First index >= from of `byte` within the first `limit` bytes, or -1. Cost: chunks up to `limit`. */
   indexOf(byte: number, from: number, limit: number): number {
     const end = Math.min(limit, this.len);
     let pos = 0;
-    for (let k = 0; k < this.chunks.length && pos < end; k++) {
+    for (let k = this.first; k < this.chunks.length && pos < end; k++) {
       const c = this.chunks[k]!;
-      const start = k === 0 ? this.head : 0;
+      const start = k === this.first ? this.head : 0;
       const size = c.length - start;
       if (pos + size > from) {
         const rel = Math.max(0, from - pos);
@@ -183,18 +184,22 @@ export class ByteQueue {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
-      const c = this.chunks[0]!;
-      const avail = c.length - this.head;
-      const m = Math.min(avail, n - filled);
+      const c = this.chunks[this.first]!;
+      const m = Math.min(c.length - this.head, n - filled);
       c.copy(out, filled, this.head, this.head + m);
       filled += m;
       this.head += m;
       if (this.head === c.length) {
-        this.chunks.shift();
+        this.first++;
         this.head = 0;
       }
     }
     this.len -= n;
+    // drop consumed chunks now and then (amortised linear)
+    if (this.first > 64 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
     return out;
   }
 }

@@ -130,6 +130,18 @@ describe("KEXINIT (RFC 4253 §6, §7.1)", () => {
     expect(b.kexInit.irregularities).toEqual([expect.objectContaining({ list: "kex_algorithms", nonPrintable: 1 })]);
   });
 
+  it("stays linear when a 240 KB KEXINIT arrives one byte at a time (no rescans, no repeated copies)", () => {
+    const big = encodeBinaryPacket(encodeKexInitPayload({ ...SAMPLE, serverHostKeyAlgorithms: Array.from({ length: 120_000 }, () => "x") }));
+    const data = Buffer.concat([IDENT, big]);
+    const cpu0 = process.cpuUsage();
+    const r = new ServerHelloReader();
+    let out: unknown = null;
+    for (let i = 0; i < data.length && !out; i++) out = r.push(data.subarray(i, i + 1));
+    const cpuMs = process.cpuUsage(cpu0).user / 1000;
+    expect((out as { kexInit: KexInit }).kexInit.serverHostKeyAlgorithms).toEqual(["x"]);
+    expect(cpuMs).toBeLessThan(10_000); // a queue that copied or shifted per chunk took ~28 s here
+  });
+
   it("waits for more bytes on a truncated packet instead of reading past its end", () => {
     expect(readBinaryPacket(valid.subarray(0, valid.length - 1))).toBeNull();
     expect(feed(Buffer.concat([IDENT, valid.subarray(0, 40)]))).toBeNull();
