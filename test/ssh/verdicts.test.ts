@@ -13,6 +13,8 @@ import { encodeString } from "../../probes/ssh/kexinit.js";
 
 const HOST = "127.0.0.1";
 const FAST = { "login.delayMs": "0" };
+/** generous per-operation timeout: these tests are about verdicts, and CI machines can be loaded */
+const SLOW_OK = 10_000;
 const emptyBench = [{ protocol: "ssh", username: "admin", password: "" }] as unknown as CredentialEntry[];
 const services = (d: Awaited<ReturnType<typeof auditSsh>>) => (d.facts.ssh!.data as SshFacts).services[0]!;
 
@@ -26,14 +28,14 @@ describeWithDaemon("issue 12: OpenSSH with an empty-password account (PermitEmpt
   });
 
   it("default mode cannot know: the empty-password check is undetermined (unobservable), never a pass", async () => {
-    const d = await auditSsh(HOST, sshd.port);
+    const d = await auditSsh(HOST, sshd.port, { timeoutMs: SLOW_OK });
     expect(finding(d, "ssh.auth.empty-password")).toMatchObject({ status: "undetermined", reason: "unobservable" });
     expect(d.findings.filter((f) => f.ruleId.startsWith("ssh.auth.") && f.status === "pass")).toEqual([]);
     expect(sshd.log()).not.toMatch(/Accepted|method password/);
   });
 
   it("--intrusive: `none` logs the empty-password account in; reported as default credentials and as a login without a secret", async () => {
-    const d = await auditSsh(HOST, sshd.port, { intrusive: true, options: FAST });
+    const d = await auditSsh(HOST, sshd.port, { intrusive: true, options: FAST, timeoutMs: SLOW_OK });
     expect(finding(d, "ssh.auth.default-credentials")).toMatchObject({ status: "fail", evidence: { account: "admin", entry: "moxa-eds-admin-empty", method: "none" } });
     expect(finding(d, "ssh.auth.empty-password")).toMatchObject({ status: "fail", evidence: { account: "admin", method: "none" } });
     expect(finding(d, "ssh.auth.password-single-factor")).toMatchObject({ status: "fail", severity: "critical" });
@@ -46,7 +48,7 @@ describeWithDaemon("issue 12: OpenSSH with an empty-password account (PermitEmpt
   });
 
   it("bench credentials with an empty password (password: \"\") are a value, not an absence", async () => {
-    const d = await auditSsh(HOST, sshd.port, { credentials: emptyBench });
+    const d = await auditSsh(HOST, sshd.port, { credentials: emptyBench, timeoutMs: SLOW_OK });
     expect(services(d).credentialed).toMatchObject({ factorsGiven: ["password"], emptyPassword: true, authenticated: true });
     expect(finding(d, "ssh.auth.empty-password")).toMatchObject({ status: "fail", evidence: { username: "admin" } });
     expect(finding(d, "ssh.auth.mfa")).toMatchObject({ status: "fail" });
@@ -63,7 +65,7 @@ describeWithDaemon("issue 12: Dropbear accepting blank passwords (-B)", Boolean(
   });
 
   it("--intrusive: `none` logs the blank-password account in (svr-auth.c 'Auth succeeded with blank password'); not a pass", async () => {
-    const d = await auditSsh(HOST, dropbear.port, { intrusive: true, options: FAST });
+    const d = await auditSsh(HOST, dropbear.port, { intrusive: true, options: FAST, timeoutMs: SLOW_OK });
     expect(finding(d, "ssh.auth.default-credentials")).toMatchObject({ status: "fail", evidence: { account: "admin", method: "none" } });
     expect(dropbear.log()).toMatch(/Auth succeeded with blank password for 'admin'/);
     expect(finding(d, "ssh.auth.empty-password").status).toBe("fail");
@@ -75,7 +77,7 @@ describe("issue 12: servers that list only publickey", () => {
   it("takes any password: tried anyway (within the budget) and reported, not passed as 'no password method'", async () => {
     const srv = await quirkyAuthServer({ advertise: ["publickey"], acceptPassword: () => true });
     try {
-      const d = await auditSsh(HOST, srv.port, { intrusive: true, options: FAST });
+      const d = await auditSsh(HOST, srv.port, { intrusive: true, options: FAST, timeoutMs: SLOW_OK });
       expect(finding(d, "ssh.auth.default-credentials")).toMatchObject({ status: "fail", evidence: { account: "root", method: "password" } });
       const a = services(d).defaultCredentials!.attempts[0]!;
       expect(a).toMatchObject({ username: "root", methodsOffered: ["publickey"], method: "password", unadvertised: true, result: "accepted" });
@@ -88,9 +90,9 @@ describe("issue 12: servers that list only publickey", () => {
   it("lets a real account name in with `none`: unobservable by default, a critical failure with --intrusive", async () => {
     const srv = await quirkyAuthServer({ advertise: ["publickey"], acceptNone: (u) => u === "root" });
     try {
-      const quiet = await auditSsh(HOST, srv.port);
+      const quiet = await auditSsh(HOST, srv.port, { timeoutMs: SLOW_OK });
       expect(finding(quiet, "ssh.auth.empty-password")).toMatchObject({ status: "undetermined", reason: "unobservable" });
-      const d = await auditSsh(HOST, srv.port, { intrusive: true, options: FAST });
+      const d = await auditSsh(HOST, srv.port, { intrusive: true, options: FAST, timeoutMs: SLOW_OK });
       expect(finding(d, "ssh.auth.empty-password")).toMatchObject({ status: "fail", evidence: { account: "root", method: "none" } });
       expect(finding(d, "ssh.auth.default-credentials")).toMatchObject({ status: "fail", evidence: { method: "none" } });
     } finally {
@@ -101,7 +103,7 @@ describe("issue 12: servers that list only publickey", () => {
   it("a login budget of 0 tries nothing: undetermined (not-attempted), never a pass", async () => {
     const srv = await quirkyAuthServer({ advertise: ["publickey"] });
     try {
-      const d = await auditSsh(HOST, srv.port, { intrusive: true, options: { ...FAST, "login.budget": "0" } });
+      const d = await auditSsh(HOST, srv.port, { intrusive: true, options: { ...FAST, "login.budget": "0" }, timeoutMs: SLOW_OK });
       expect(finding(d, "ssh.auth.default-credentials")).toMatchObject({ status: "undetermined", reason: "not-attempted" });
       expect(srv.requests.filter((r) => r.method === "password")).toEqual([]);
     } finally {
