@@ -1,12 +1,28 @@
 // The checks the SSH probe performs, each with its safety class (shown by `otaudit rules`; the probe
-// calls ctx.assertAllowed before the intrusive one). Light module, shared by index.ts and probe.ts.
+// calls ctx.assertAllowed before each), and the probe's bounds. Light module, shared by index.ts
+// and the probe phases.
 import { LOGIN_BUDGET_DEFAULT, type CheckDecl } from "../../src/plugin.js";
 
 export const DEFAULT_CREDENTIAL_DELAY_MS = 1000;
 /** the user name of the `none` request: an account name no device should have */
 export const PROBE_USERNAME = "otaudit";
-/** at most this many host-key handshakes per service */
+/** at most this many host-key key exchanges per service (the first reuses the hello connection) */
 export const MAX_HOST_KEY_FETCHES = 6;
+/** at most this many host-key groups (key types) stored per service; the rest are counted */
+export const MAX_HOST_KEY_GROUPS = 32;
+/** DH group-exchange requests (RFC 4419 §3): small, default and large, one key exchange each */
+export const GEX_REQUESTS = [
+  { label: "small", min: 1024, n: 1024, max: 8192 },
+  { label: "default", min: 2048, n: 2048, max: 8192 },
+  { label: "large", min: 2048, n: 8192, max: 8192 },
+] as const;
+
+/**
+ * Time windows, in multiples of --timeout (T). Each phase ends by its window or by the probe's
+ * overall budget, whichever comes first; the overall budget stays below the engine's per-probe cap
+ * (12 x T), so the probe returns its own facts (with what was cut) instead of being cut off.
+ */
+export const WINDOWS = { hello: 2, hostKeys: 3, authMethods: 1, credentialed: 2, groupExchange: 2, overall: 11 } as const;
 
 export const CHECKS = {
   serverHello: {
@@ -17,7 +33,12 @@ export const CHECKS = {
   hostKeys: {
     id: "ssh.host-keys",
     safety: "passive",
-    description: `one key exchange per offered host-key type (at most ${MAX_HOST_KEY_FETCHES}) to read each host key; no authentication`,
+    description: `one unauthenticated key exchange per offered host-key type (at most ${MAX_HOST_KEY_FETCHES}, the first on the hello connection), stopped after the server's reply to read the host key or certificate; no NEWKEYS, no authentication`,
+  },
+  groupExchange: {
+    id: "ssh.dh-group-exchange",
+    safety: "passive",
+    description: `when diffie-hellman-group-exchange is offered: ${GEX_REQUESTS.length} group requests (small ${GEX_REQUESTS[0].n}, default ${GEX_REQUESTS[1].n}, large ${GEX_REQUESTS[2].n} bits), one unauthenticated key exchange each, one connection at a time, stopped after the server's group (like ssh-audit -g)`,
   },
   authMethods: {
     id: "ssh.auth-methods",
@@ -27,11 +48,11 @@ export const CHECKS = {
   credentialed: {
     id: "ssh.credentialed-login",
     safety: "read",
-    description: "log in with the bench credentials from --credentials (password and/or key) to observe whether a second factor is demanded; disconnects at once",
+    description: "log in with the bench credentials from --credentials (password, possibly empty, and/or key) to observe whether a second factor is demanded; disconnects at once",
   },
   defaultCredentials: {
     id: "ssh.default-credentials",
     safety: "intrusive",
-    description: `try up to ${LOGIN_BUDGET_DEFAULT} (--login-budget) factory-default username/password pairs from probes/ssh/data/default-credentials.yaml, one connection per try, ${DEFAULT_CREDENTIAL_DELAY_MS} ms apart, stopping at the first success`,
+    description: `try up to ${LOGIN_BUDGET_DEFAULT} (--login-budget) entries of probes/ssh/data/default-credentials.yaml (empty passwords for well-known accounts first, then factory defaults), one connection per try, ${DEFAULT_CREDENTIAL_DELAY_MS} ms apart, stopping at the first success; each try first sends 'none' for the account, then the password (also when the server does not list a password method)`,
   },
 } as const satisfies Record<string, CheckDecl>;

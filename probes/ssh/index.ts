@@ -14,7 +14,7 @@ export default definePlugin<SshFacts>({
   schemes: ["ssh"],
   transport: "tcp",
   defaultPorts: [{ scheme: "ssh", port: 22 }],
-  version: "1.0.0",
+  version: "2.0.0",
   factsSchema: SshFacts,
   checks: Object.values(CHECKS),
   rules: SSH_RULES,

@@ -1,35 +1,29 @@
-// Raw SSH transport parsing for the passive grab: the server's identification string and its
-// KEXINIT packet, read incrementally from a socket with every length bounded. Pure code (no I/O),
-// so hostile inputs are covered by property tests. ssh2 only exposes the *negotiated* algorithms;
-// this parser gives every algorithm the server *offers*.
+// The server's identification string and KEXINIT, parsed from raw bytes. Pure code (no I/O), so
+// hostile inputs are covered by property tests (test/ssh/kexinit.test.ts, scripts/fuzz/ssh.ts).
+// ssh2 only exposes the *negotiated* algorithms; this parser gives every algorithm the server
+// *offers*. Structure violations (lengths that lie, truncation) are SshWireError; irregular names
+// (control characters, empty or overlong names, duplicates, floods) are kept bounded and counted,
+// so one odd name never loses the rest of what the server offered.
 //
 // References: RFC 4253 §4.2 (protocol version exchange), §6 (binary packet protocol),
-// §7.1 (SSH_MSG_KEXINIT), RFC 4251 §5 (data types: uint32, string, name-list),
-// RFC 4251 §6 (algorithm naming), OpenSSH PROTOCOL "strict key exchange" (kex-strict-s-v00).
+// §7.1 (SSH_MSG_KEXINIT), RFC 4251 §5 (name-list), §6 (algorithm naming: printable US-ASCII,
+// no comma, at most 64 characters), OpenSSH PROTOCOL "strict key exchange" (kex-strict-s-v00).
+import { MAX_IDENT_LINE, MSG, PayloadReader, SshStreamReader, SshWireError, encodeBinaryPacket, encodeString } from "./wire.js";
 
-/** RFC 4253 §4.2: the identification string is at most 255 characters including CR LF. */
-export const MAX_IDENT_LINE = 255;
-/** RFC 4253 §4.2 allows other lines before the version string; we bound them (count and size). */
-export const MAX_PRE_BANNER_LINES = 50;
-export const MAX_PRE_BANNER_LINE = 1024;
-/** RFC 4253 §6.1: implementations must handle packets of 35000 bytes; we accept up to 256 KiB. */
-export const MAX_PACKET_LENGTH = 256 * 1024;
+export { encodeBinaryPacket, encodeString, MAX_IDENT_LINE, MSG, PayloadReader, readBinaryPacket, SshWireError } from "./wire.js";
+
 /** Packets skipped before KEXINIT (SSH_MSG_IGNORE / SSH_MSG_DEBUG) before we give up. */
 export const MAX_PACKETS_BEFORE_KEXINIT = 10;
-
-/** RFC 4253 §12 message numbers used here. */
-export const MSG = { DISCONNECT: 1, IGNORE: 2, UNIMPLEMENTED: 3, DEBUG: 4, KEXINIT: 20 } as const;
+/** Distinct names kept per name-list; the rest are counted, not stored (bounded facts). */
+export const MAX_NAMES_PER_LIST = 128;
+/** RFC 4251 §6: algorithm names are at most 64 characters; longer ones are kept cut, and counted. */
+export const MAX_NAME_LENGTH = 64;
 
 export const STRICT_KEX_SERVER = "kex-strict-s-v00@openssh.com";
 export const STRICT_KEX_CLIENT = "kex-strict-c-v00@openssh.com";
 
-/** A protocol violation by the peer (the probe turns it into an `error` fact, code "protocol"). */
-export class SshWireError extends Error {
-  override name = "SshWireError";
-}
-
 export interface Identification {
-  /** the version line as sent, without CR LF */
+  /** the version line as sent, without CR LF (exact bytes, latin1) */
   raw: string;
   /** "2.0", "1.99" (SSH-1 and SSH-2) or "1.5" (SSH-1 only) */
   protocolVersion: string;
@@ -37,17 +31,21 @@ export interface Identification {
   software: string;
   /** comments after the first space, e.g. "Debian-2+deb12u3" */
   comments?: string;
-  /** lines the server sent before the version line (RFC 4253 §4.2) */
+  /** lines the server sent before the version line (RFC 4253 §4.2), exact bytes */
   preBannerLines: string[];
+  /** departures from RFC 4253 §4.2 seen in the line (e.g. non-printable characters) */
+  violations: string[];
 }
 
 /** Parse the version line "SSH-protoversion-softwareversion SP comments" (RFC 4253 §4.2). */
 export function parseIdentificationLine(line: string, preBannerLines: string[] = []): Identification {
-  const m = /^SSH-([!-,.-~]+)-([!-~]+)(?: (.*))?$/.exec(line);
+  if (line.length > MAX_IDENT_LINE) throw new SshWireError(`identification line exceeds ${MAX_IDENT_LINE} bytes`);
+  const m = /^SSH-([^-\x20]+)-([^\x20]+)(?:\x20([^]*))?$/.exec(line);
   if (!m) throw new SshWireError(`malformed identification string: ${JSON.stringify(line.slice(0, 80))}`);
-  // printable US-ASCII only, no minus in protoversion (RFC 4253 §4.2)
-  if (/[^\x20-\x7e]/.test(line)) throw new SshWireError("identification string contains non-printable characters");
-  const id: Identification = { raw: line, protocolVersion: m[1]!, software: m[2]!, preBannerLines };
+  const violations: string[] = [];
+  // printable US-ASCII only (RFC 4253 §4.2); kept as sent, the output layer escapes
+  if (/[^\x20-\x7e]/.test(line)) violations.push("non-printable characters");
+  const id: Identification = { raw: line, protocolVersion: m[1]!, software: m[2]!, preBannerLines, violations };
   if (m[3] !== undefined && m[3] !== "") id.comments = m[3];
   return id;
 }
@@ -55,6 +53,21 @@ export function parseIdentificationLine(line: string, preBannerLines: string[] =
 /** Is this protocol version SSH-2 capable? "2.0" and "1.99" (RFC 4253 §5.1) are. */
 export function speaksSsh2(protocolVersion: string): boolean {
   return protocolVersion === "2.0" || protocolVersion === "1.99";
+}
+
+/** What was irregular in one name-list (only lists with something irregular are reported). */
+export interface NameListIrregularity {
+  list: string;
+  /** names in the list as sent (empty names excluded) */
+  total: number;
+  /** distinct names kept */
+  kept: number;
+  /** more distinct names than MAX_NAMES_PER_LIST, or names not examined after the cap */
+  truncated: boolean;
+  duplicates: number;
+  empty: number;
+  overlong: number;
+  nonPrintable: number;
 }
 
 export interface KexInit {
@@ -70,51 +83,47 @@ export interface KexInit {
   languagesClientToServer: string[];
   languagesServerToClient: string[];
   firstKexPacketFollows: boolean;
+  irregularities: NameListIrregularity[];
 }
 
-/** Bounds-checked reader over an SSH payload (RFC 4251 §5 data types). */
-export class PayloadReader {
-  private pos: number;
-  constructor(private readonly buf: Buffer, start = 0) {
-    this.pos = start;
+/**
+ * RFC 4251 §5 name-list, linear in its length: names kept as sent (latin1), deduplicated with a
+ * Set, at most MAX_NAMES_PER_LIST distinct names stored; the rest only counted.
+ */
+export function parseNameList(raw: Buffer, list: string, irregular: NameListIrregularity[]): string[] {
+  const seen = new Set<string>();
+  const st = { total: 0, duplicates: 0, empty: 0, overlong: 0, nonPrintable: 0, truncated: false };
+  let start = 0;
+  while (start <= raw.length && raw.length > 0) {
+    let end = raw.indexOf(0x2c, start);
+    if (end === -1) end = raw.length;
+    const len = end - start;
+    if (len === 0) st.empty++;
+    else {
+      st.total++;
+      if (seen.size >= MAX_NAMES_PER_LIST) st.truncated = true;
+      else {
+        const slice = raw.subarray(start, start + Math.min(len, MAX_NAME_LENGTH));
+        for (const b of slice) {
+          if (b < 0x21 || b > 0x7e) {
+            st.nonPrintable++;
+            break;
+          }
+        }
+        let name = slice.toString("latin1");
+        if (len > MAX_NAME_LENGTH) {
+          st.overlong++;
+          name += `…(${len} bytes)`;
+        }
+        if (seen.has(name)) st.duplicates++;
+        else seen.add(name);
+      }
+    }
+    start = end + 1;
   }
-  get offset(): number {
-    return this.pos;
-  }
-  get remaining(): number {
-    return this.buf.length - this.pos;
-  }
-  byte(what: string): number {
-    if (this.remaining < 1) throw new SshWireError(`truncated: ${what}`);
-    return this.buf[this.pos++]!;
-  }
-  bytes(n: number, what: string): Buffer {
-    if (n < 0 || this.remaining < n) throw new SshWireError(`truncated: ${what} needs ${n} bytes, ${this.remaining} left`);
-    const out = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-  uint32(what: string): number {
-    if (this.remaining < 4) throw new SshWireError(`truncated: ${what}`);
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-  /** RFC 4251 §5 string: uint32 length + bytes; the length is checked against what is left. */
-  string(what: string): Buffer {
-    const len = this.uint32(`${what} length`);
-    if (len > this.remaining) throw new SshWireError(`${what}: length field ${len} exceeds the ${this.remaining} bytes left`);
-    return this.bytes(len, what);
-  }
-  /** RFC 4251 §5 name-list: comma-separated US-ASCII names, none empty, no commas inside names. */
-  nameList(what: string): string[] {
-    const raw = this.string(what);
-    if (raw.length === 0) return [];
-    for (const b of raw) if (b < 0x21 || b > 0x7e) throw new SshWireError(`${what}: name-list has a non-printable byte 0x${b.toString(16)}`);
-    const names = raw.toString("ascii").split(",");
-    if (names.some((n) => n.length === 0)) throw new SshWireError(`${what}: name-list has an empty name`);
-    return names;
-  }
+  const names = [...seen];
+  if (st.truncated || st.duplicates || st.empty || st.overlong || st.nonPrintable) irregular.push({ list, ...st, kept: names.length });
+  return names;
 }
 
 /** Parse an SSH_MSG_KEXINIT payload (RFC 4253 §7.1), starting at the message-number byte. */
@@ -123,26 +132,29 @@ export function parseKexInitPayload(payload: Buffer): KexInit {
   const msg = r.byte("message number");
   if (msg !== MSG.KEXINIT) throw new SshWireError(`expected SSH_MSG_KEXINIT (20), got message ${msg}`);
   const cookie = r.bytes(16, "cookie").toString("hex");
+  const irregularities: NameListIrregularity[] = [];
+  const nl = (what: string) => parseNameList(r.string(what), what, irregularities);
   const k: KexInit = {
     cookie,
-    kexAlgorithms: r.nameList("kex_algorithms"),
-    serverHostKeyAlgorithms: r.nameList("server_host_key_algorithms"),
-    encryptionClientToServer: r.nameList("encryption_algorithms_client_to_server"),
-    encryptionServerToClient: r.nameList("encryption_algorithms_server_to_client"),
-    macClientToServer: r.nameList("mac_algorithms_client_to_server"),
-    macServerToClient: r.nameList("mac_algorithms_server_to_client"),
-    compressionClientToServer: r.nameList("compression_algorithms_client_to_server"),
-    compressionServerToClient: r.nameList("compression_algorithms_server_to_client"),
-    languagesClientToServer: r.nameList("languages_client_to_server"),
-    languagesServerToClient: r.nameList("languages_server_to_client"),
+    kexAlgorithms: nl("kex_algorithms"),
+    serverHostKeyAlgorithms: nl("server_host_key_algorithms"),
+    encryptionClientToServer: nl("encryption_algorithms_client_to_server"),
+    encryptionServerToClient: nl("encryption_algorithms_server_to_client"),
+    macClientToServer: nl("mac_algorithms_client_to_server"),
+    macServerToClient: nl("mac_algorithms_server_to_client"),
+    compressionClientToServer: nl("compression_algorithms_client_to_server"),
+    compressionServerToClient: nl("compression_algorithms_server_to_client"),
+    languagesClientToServer: nl("languages_client_to_server"),
+    languagesServerToClient: nl("languages_server_to_client"),
     firstKexPacketFollows: r.byte("first_kex_packet_follows") !== 0,
+    irregularities,
   };
   r.uint32("reserved");
   return k;
 }
 
-/** Serialise a KEXINIT payload (for tests and scripted servers). */
-export function encodeKexInitPayload(k: Omit<KexInit, "cookie"> & { cookie?: string }): Buffer {
+/** Serialise a KEXINIT payload (our own KEXINIT, tests and scripted servers). */
+export function encodeKexInitPayload(k: Omit<KexInit, "cookie" | "irregularities"> & { cookie?: string }): Buffer {
   const lists = [
     k.kexAlgorithms,
     k.serverHostKeyAlgorithms,
@@ -156,44 +168,23 @@ export function encodeKexInitPayload(k: Omit<KexInit, "cookie"> & { cookie?: str
     k.languagesServerToClient,
   ];
   const parts: Buffer[] = [Buffer.from([MSG.KEXINIT]), k.cookie ? Buffer.from(k.cookie, "hex") : Buffer.alloc(16, 0xab)];
-  for (const l of lists) parts.push(encodeString(Buffer.from(l.join(","), "ascii")));
+  for (const l of lists) parts.push(encodeString(Buffer.from(l.join(","), "latin1")));
   parts.push(Buffer.from([k.firstKexPacketFollows ? 1 : 0]), Buffer.alloc(4));
   return Buffer.concat(parts);
 }
 
-export function encodeString(b: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(b.length);
-  return Buffer.concat([len, b]);
-}
-
-/** Wrap a payload in an unencrypted binary packet (RFC 4253 §6): length, padding length, padding. */
-export function encodeBinaryPacket(payload: Buffer): Buffer {
-  let padding = 8 - ((5 + payload.length) % 8);
-  if (padding < 4) padding += 8;
-  const head = Buffer.alloc(5);
-  head.writeUInt32BE(1 + payload.length + padding);
-  head[4] = padding;
-  return Buffer.concat([head, payload, Buffer.alloc(padding)]);
-}
-
-export type PacketRead = { payload: Buffer; consumed: number } | null;
-
-/**
- * Read one unencrypted binary packet (RFC 4253 §6) from the start of `buf`; null when more bytes are
- * needed. Length fields are checked before anything is allocated or trusted.
- */
-export function readBinaryPacket(buf: Buffer): PacketRead {
-  if (buf.length < 5) return null;
-  const packetLength = buf.readUInt32BE(0);
-  const paddingLength = buf[4]!;
-  if (packetLength > MAX_PACKET_LENGTH) throw new SshWireError(`packet_length ${packetLength} exceeds the ${MAX_PACKET_LENGTH}-byte limit`);
-  // RFC 4253 §6: at least 4 bytes of padding, and a payload of at least one byte (message number)
-  if (paddingLength < 4) throw new SshWireError(`padding_length ${paddingLength} is below the minimum of 4`);
-  if (paddingLength + 1 >= packetLength) throw new SshWireError(`padding_length ${paddingLength} leaves no payload in a packet of length ${packetLength}`);
-  if (buf.length < 4 + packetLength) return null;
-  const payload = buf.subarray(5, 4 + packetLength - paddingLength);
-  return { payload, consumed: 4 + packetLength };
+/** Text of an SSH_MSG_DISCONNECT (RFC 4253 §11.1), for error messages: reason code and description. */
+export function describeDisconnect(payload: Buffer): string {
+  const r = new PayloadReader(payload, 1);
+  let reason: number | string = "?";
+  let description = "";
+  try {
+    reason = r.uint32("disconnect reason");
+    description = r.string("description").subarray(0, 200).toString("latin1");
+  } catch {
+    /* reason and description are optional for our purposes */
+  }
+  return `reason ${reason}${description ? `: ${description}` : ""}`;
 }
 
 export interface ServerHello {
@@ -203,74 +194,46 @@ export interface ServerHello {
 }
 
 /**
- * Incremental reader of what an SSH server sends first: optional pre-banner lines, the
- * identification line, then binary packets until SSH_MSG_KEXINIT. Feed it chunks; it returns the
- * result when complete, null when it needs more, and throws SshWireError on a violation.
+ * Identification line and first KEXINIT from an SshStreamReader: returns the next step's result or
+ * null when more bytes are needed. Pre-banner lines are collected; SSH_MSG_IGNORE / DEBUG before
+ * KEXINIT are skipped (at most MAX_PACKETS_BEFORE_KEXINIT); DISCONNECT or anything else is an error.
  */
-export class ServerHelloReader {
-  private buf: Buffer = Buffer.alloc(0);
-  private identification: Identification | undefined;
-  private readonly preBanner: string[] = [];
+export class HelloParser {
+  readonly preBanner: string[] = [];
+  identification: Identification | undefined;
   private packetsSeen = 0;
+  constructor(readonly stream: SshStreamReader = new SshStreamReader()) {}
 
-  /** The identification line, once read (useful for errors after the banner). */
-  get ident(): Identification | undefined {
-    return this.identification;
-  }
-
-  push(chunk: Buffer): ServerHello | null {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    if (!this.identification) {
-      const done = this.readLines();
-      if (!done) return null;
-      if (!speaksSsh2(this.identification!.protocolVersion)) return { identification: this.identification! };
+  /** Advance; returns the hello once complete. */
+  step(): ServerHello | null {
+    while (!this.identification) {
+      const l = this.stream.nextLine();
+      if (!l) return null;
+      if (l.kind === "ident") this.identification = parseIdentificationLine(l.line, this.preBanner);
+      else this.preBanner.push(l.line);
     }
+    if (!speaksSsh2(this.identification.protocolVersion)) return { identification: this.identification };
     for (;;) {
-      const pkt = readBinaryPacket(this.buf);
-      if (!pkt) return null;
-      this.buf = this.buf.subarray(pkt.consumed);
-      const type = pkt.payload[0]!;
-      if (type === MSG.KEXINIT) return { identification: this.identification!, kexInit: parseKexInitPayload(pkt.payload) };
-      if (type === MSG.DISCONNECT) {
-        const r = new PayloadReader(pkt.payload, 1);
-        const reason = r.uint32("disconnect reason");
-        let description = "";
-        try {
-          description = r.string("description").toString("utf8").replace(/[^\x20-\x7e]/g, "?").slice(0, 200);
-        } catch {
-          /* description is optional for our purposes */
-        }
-        throw new SshWireError(`server sent SSH_MSG_DISCONNECT (reason ${reason}) before KEXINIT${description ? `: ${description}` : ""}`);
-      }
+      const p = this.stream.nextPacket();
+      if (!p) return null;
+      const type = p[0]!;
+      if (type === MSG.KEXINIT) return { identification: this.identification, kexInit: parseKexInitPayload(p) };
+      if (type === MSG.DISCONNECT) throw new SshWireError(`server sent SSH_MSG_DISCONNECT (${describeDisconnect(p)}) before KEXINIT`);
       if (type !== MSG.IGNORE && type !== MSG.DEBUG) throw new SshWireError(`unexpected message ${type} before KEXINIT`);
       if (++this.packetsSeen > MAX_PACKETS_BEFORE_KEXINIT) throw new SshWireError(`more than ${MAX_PACKETS_BEFORE_KEXINIT} packets before KEXINIT`);
     }
   }
+}
 
-  /** RFC 4253 §4.2 lines; returns true once the identification line is read. */
-  private readLines(): boolean {
-    for (;;) {
-      const nl = this.buf.indexOf(0x0a);
-      const isIdent = this.buf.subarray(0, 4).toString("latin1") === "SSH-";
-      const limit = isIdent ? MAX_IDENT_LINE : MAX_PRE_BANNER_LINE;
-      if (nl === -1) {
-        if (this.buf.length >= limit) throw new SshWireError(`${isIdent ? "identification" : "pre-banner"} line exceeds ${limit} bytes without a line end`);
-        // an incomplete "SSH-" prefix still counts as a candidate ident line
-        return false;
-      }
-      if (nl + 1 > limit) throw new SshWireError(`${isIdent ? "identification" : "pre-banner"} line exceeds ${limit} bytes`);
-      let line = this.buf.subarray(0, nl).toString("latin1");
-      if (line.endsWith("\r")) line = line.slice(0, -1); // CR LF; a bare LF is tolerated as OpenSSH does
-      this.buf = this.buf.subarray(nl + 1);
-      if (line.startsWith("SSH-")) {
-        this.identification = parseIdentificationLine(line, this.preBanner);
-        return true;
-      }
-      if (this.preBanner.length >= MAX_PRE_BANNER_LINES) throw new SshWireError(`more than ${MAX_PRE_BANNER_LINES} lines before the identification string`);
-      // a binary or NUL-laden "line" is not a text banner: refuse early rather than keep reading
-      if (/[\x00-\x08\x0e-\x1f\x7f]/.test(line)) throw new SshWireError("received binary data where the SSH identification string was expected");
-      this.preBanner.push(line.replace(/[^\x20-\x7e]/g, "?"));
-    }
+/** Push-style convenience for tests and fuzzing: feed chunks, get the hello once complete. */
+export class ServerHelloReader {
+  private readonly parser = new HelloParser();
+  get ident(): Identification | undefined {
+    return this.parser.identification;
+  }
+  push(chunk: Buffer): ServerHello | null {
+    this.parser.stream.push(chunk);
+    return this.parser.step();
   }
 }
 

@@ -1,7 +1,9 @@
 // Loaders and zod schemas for the SSH plugin's security knowledge (probes/ssh/data/*.yaml):
-// the algorithm database (verdicts with named reasons) and the default-credential list.
+// the algorithm database (verdicts with named reasons), the default-credential list (shared
+// format) and the hardening hints per server family.
 import { z } from "zod";
 import { loadDataFile } from "../../src/data.js";
+import { loadDefaultCredentials, type DefaultCredentialsFile } from "../../src/knowledge/default-credentials.js";
 
 export const ALGORITHM_CATEGORIES = ["kex", "hostKey", "cipher", "mac", "compression"] as const;
 export type AlgorithmCategory = (typeof ALGORITHM_CATEGORIES)[number];
@@ -60,7 +62,7 @@ export interface AlgorithmVerdict {
   flags: string[];
 }
 
-/** Look an offered algorithm up; names we do not know are `unknown` (reported, never failed). */
+/** Look an offered algorithm up; names we do not know are `unknown` (undetermined, never passed). */
 export function classify(category: AlgorithmCategory, name: string, db = algorithmDatabase()): AlgorithmVerdict {
   const e = Object.hasOwn(db[category], name) ? db[category][name] : undefined;
   if (!e) return { name, status: "unknown", reasons: [], flags: [] };
@@ -73,26 +75,7 @@ export function reasonText(code: string, db = algorithmDatabase()): string {
   return db.reasons[code]?.text ?? code;
 }
 
-export const CredentialSource = z.object({ title: z.string().min(5), url: z.url(), licence: z.string().min(2) }).strict();
-
-export const DefaultCredentialEntry = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-    vendor: z.string().min(1),
-    product: z.string().min(1),
-    username: z.string().min(1),
-    password: z.string(),
-    source: z.string(),
-    vendorDoc: z.url().optional(),
-  })
-  .strict();
-export type DefaultCredentialEntry = z.infer<typeof DefaultCredentialEntry>;
-
-export const DefaultCredentialsFile = z
-  .object({ sources: z.record(z.string(), CredentialSource), entries: z.array(DefaultCredentialEntry).min(1) })
-  .strict();
-export type DefaultCredentialsFile = z.infer<typeof DefaultCredentialsFile>;
-
+/** The one default-credential data format (src/knowledge/default-credentials.ts); SSH entries carry a username. */
 export function defaultCredentials(): DefaultCredentialsFile {
-  return loadDataFile(DEFAULT_CREDENTIALS_FILE, DefaultCredentialsFile);
+  return loadDefaultCredentials(DEFAULT_CREDENTIALS_FILE);
 }

@@ -5,6 +5,9 @@ import { z } from "zod";
 import type { SshFacts } from "./facts.js";
 import { STRICT_KEX_SERVER } from "./kexinit.js";
 
+/** Modulus sizes of the MODP groups the simulator can serve for DH group exchange. */
+export const MODP_SIZES = [1024, 1536, 2048, 3072, 4096, 6144, 8192] as const;
+
 /** Key types the simulator can generate, and the host-key algorithms each one serves. */
 export const KEY_TYPE_ALGORITHMS = {
   rsa: ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
@@ -53,6 +56,14 @@ export const SshSimProfile = z
       .strict(),
     /** advertise kex-strict-s-v00@openssh.com (the Terrapin countermeasure) */
     strictKex: z.boolean().default(true),
+    /**
+     * DH group exchange (RFC 4419): the modulus size answered per request (min/n/max as the probe
+     * sends them; the nearest n for others); null = refuse. Sizes of the RFC 2409/3526 MODP groups
+     * only (1024, 1536, 2048, 3072, 4096, 6144, 8192). Absent: every request is refused.
+     */
+    groupExchange: z
+      .array(z.object({ min: z.number().int(), n: z.number().int(), max: z.number().int(), bits: z.union([z.literal(1024), z.literal(1536), z.literal(2048), z.literal(3072), z.literal(4096), z.literal(6144), z.literal(8192)]).nullable() }).strict())
+      .optional(),
     hostKeys: z.array(z.object({ type: z.enum(SIM_KEY_TYPES), bits: z.number().int().positive().optional() }).strict()).min(1),
     auth: z
       .object({
@@ -118,6 +129,7 @@ export function profileFromFacts(facts: SshFacts): z.input<typeof SshSimProfile>
     },
     strictKex: a.strictKex,
     hostKeys,
+    ...(s.groupExchange ? { groupExchange: s.groupExchange.requests.map((r) => ({ min: r.min, n: r.n, max: r.max, bits: MODP_SIZES.includes(r.bits as never) ? (r.bits as (typeof MODP_SIZES)[number]) : null })) } : {}),
     auth: { chains, accounts: [] },
   };
   if (s.banner.comments) profile.comments = s.banner.comments;

@@ -3,7 +3,7 @@
 // into stateDir and reused), and OpenSSH-style AuthenticationMethods chains with partial success
 // (RFC 4252 §5.1) for two-step MFA. stats() counts connections and auth requests by method, so
 // tests can prove from the device's side what a probe sent.
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, getDiffieHellman } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -152,6 +152,58 @@ function verifyPublicKeySignature(line: string, blob: Buffer, signature: Buffer,
   return key.verify(blob, signature, hashAlgo as never) === true;
 }
 
+// --- DH group exchange ------------------------------------------------------------------------
+
+// ssh2 1.17.0 refuses group exchange as a server ("Group exchange not implemented for server",
+// lib/protocol/kex.js). A recorded device that offered it is replayed up to the group: when the
+// connection's key exchange object is a DHGroupExchange, its first server step answers
+// SSH_MSG_KEX_DH_GEX_REQUEST with SSH_MSG_KEX_DH_GEX_GROUP (RFC 4419 §3) of the recorded size (an
+// RFC 2409/3526 MODP group); the key exchange itself is still refused at the next step, which the
+// probe's group requests never reach. Covered by test/fixtures/interop.test.ts and simulator tests.
+const MODP_BY_BITS: Record<number, string> = { 1024: "modp2", 1536: "modp5", 2048: "modp14", 3072: "modp15", 4096: "modp16", 6144: "modp17", 8192: "modp18" };
+
+interface Ssh2Proto {
+  _kex?: { type?: string; _step?: number; parse(p: Buffer): unknown };
+  _packetRW: { write: { allocStartKEX: number; alloc(n: number, kex: boolean): Buffer; finalize(p: Buffer, kex: boolean): Buffer } };
+  _cipher: { encrypt(p: Buffer): void };
+}
+
+function mpint(b: Buffer): Buffer {
+  const body = b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  return Buffer.concat([len, body]);
+}
+
+function serveGroupExchange(proto: Ssh2Proto, answers: NonNullable<SshSimProfile["groupExchange"]>): void {
+  let current: Ssh2Proto["_kex"];
+  Object.defineProperty(proto, "_kex", {
+    configurable: true,
+    get: () => current,
+    set: (kex: Ssh2Proto["_kex"]) => {
+      current = kex;
+      if (!kex || kex.type !== "groupex") return;
+      const parse = kex.parse.bind(kex);
+      kex.parse = (payload: Buffer) => {
+        if (kex._step !== 1 || payload[0] !== 34 || payload.length < 13) return parse(payload); // 34: KEX_DH_GEX_REQUEST
+        const [min, n, max] = [payload.readUInt32BE(1), payload.readUInt32BE(5), payload.readUInt32BE(9)];
+        const exact = answers.find((a) => a.min === min && a.n === n && a.max === max);
+        const nearest = exact ?? [...answers].sort((a, b) => Math.abs(a.n - n) - Math.abs(b.n - n))[0];
+        const group = nearest?.bits ? MODP_BY_BITS[nearest.bits] : undefined;
+        if (!group) return parse(payload); // ssh2's own answer: a DISCONNECT (refused)
+        const body = Buffer.concat([mpint(getDiffieHellman(group).getPrime()), mpint(Buffer.from([2]))]);
+        const w = proto._packetRW.write;
+        const at = w.allocStartKEX;
+        const packet = w.alloc(1 + body.length, true);
+        packet[at] = 31; // SSH_MSG_KEX_DH_GEX_GROUP
+        body.copy(packet, at + 1);
+        proto._cipher.encrypt(w.finalize(packet, true));
+        kex._step = 2;
+      };
+    },
+  });
+}
+
 // --- server ------------------------------------------------------------------------------------
 
 export async function startSshSimulator(profile: SshSimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
@@ -182,6 +234,7 @@ export async function startSshSimulator(profile: SshSimProfile, opts: SimulatorO
     // ssh2's server decides strict kex from the client's marker alone (it assumes it always offers
     // kex-strict-s); without the marker in our offer, strict mode must be off on both sides.
     if (!profile.strictKex) proto._strictMode = false;
+    if (profile.groupExchange) serveGroupExchange(proto as never, profile.groupExchange);
     const done: AuthMethod[] = [];
     client.on("error", () => {
       /* peers may drop at any time; the simulator never crashes on it */

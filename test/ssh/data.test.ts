@@ -4,6 +4,10 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { ALGORITHM_CATEGORIES, algorithmDatabase, defaultCredentials } from "../../probes/ssh/knowledge.js";
+import { checkDefaultCredentialsInvariants } from "../../src/knowledge/default-credentials.js";
+import { LOGIN_BUDGET_DEFAULT } from "../../src/plugin.js";
+import { hardening, hintFor, HINT_FAMILIES } from "../../probes/ssh/hints.js";
+import { SSH_RULES } from "../../probes/ssh/rules.js";
 
 const db = algorithmDatabase();
 const require = createRequire(import.meta.url);
@@ -80,21 +84,65 @@ describe("algorithm database (algorithms.yaml)", () => {
 describe("default credentials (default-credentials.yaml)", () => {
   const data = defaultCredentials();
 
-  it("every entry names a defined public source with a licence; ids are unique", () => {
-    const ids = data.entries.map((e) => e.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const e of data.entries) {
-      expect(data.sources, e.id).toHaveProperty(e.source);
-      expect(data.sources[e.source]!.url).toMatch(/^https:\/\//);
+  it("keeps the shared invariants (src/knowledge/default-credentials.ts): unique ids and pairs, sources defined and cited", () => {
+    expect(checkDefaultCredentialsInvariants(data)).toEqual([]);
+    for (const s of Object.values(data.sources)) {
+      expect(s.url).toMatch(/^https:\/\//);
+      expect(s.licence === "MIT" || s.licence === "fact cited, no text copied", s.title).toBe(true);
     }
-    for (const s of Object.values(data.sources)) expect(s.licence).toBe("MIT");
   });
 
-  it("every declared source is used", () => {
-    for (const id of Object.keys(data.sources)) expect(data.entries.some((e) => e.source === id), id).toBe(true);
+  it("every SSH entry names an account; vendor defaults say which vendor", () => {
+    for (const e of data.entries) {
+      expect(e.username, e.id).toMatch(/^[a-z0-9_.-]+$/i);
+      expect(e.vendor, e.id).toBeTruthy();
+    }
+  });
+
+  it("the default budget tries the empty password (and `none`) for the well-known accounts root and admin first", () => {
+    const first = data.entries.slice(0, LOGIN_BUDGET_DEFAULT);
+    const empty = first.filter((e) => e.password === "");
+    expect(new Set(empty.map((e) => e.username))).toEqual(new Set(["root", "admin"]));
+    for (const e of empty) expect(e.why, e.id).toBeTruthy();
   });
 
   it("more entries are known than the default budget tries (the budget is what limits attempts)", () => {
     expect(data.entries.length).toBeGreaterThan(3);
   });
 });
+
+describe("hardening hints (hardening.yaml)", () => {
+  const h = hardening();
+
+  it("every SSH rule has a hint, or a reason why none applies, for each family, and nothing else is listed", () => {
+    expect(Object.keys(h.rules).sort()).toEqual(SSH_RULES.map((r) => r.meta.id).sort());
+    for (const [id, fams] of Object.entries(h.rules)) for (const f of HINT_FAMILIES) expect(fams[f], `${id}.${f}`).toBeDefined();
+  });
+
+  it("{names} and {dropbear} appear only in rules whose findings name algorithms", () => {
+    const naming = new Set(["ssh.kex.weak", "ssh.hostkey.algorithm", "ssh.cipher.weak", "ssh.mac.weak"]);
+    for (const [id, fams] of Object.entries(h.rules)) {
+      for (const f of HINT_FAMILIES) {
+        const text = "hint" in fams[f] ? fams[f].hint : fams[f].none;
+        if (/\{names\}|\{dropbear\}/.test(text)) expect(naming.has(id), `${id}.${f}`).toBe(true);
+        expect(text).not.toMatch(/\{(?!names\}|dropbear\})[a-z]+\}/);
+      }
+    }
+  });
+
+  it("every Dropbear option removes an algorithm the database calls weak", () => {
+    for (const name of Object.keys(h.dropbear)) {
+      const cat = (["kex", "hostKey", "cipher", "mac", "compression"] as const).find((c) => db[c][name]);
+      expect(cat, name).toBeDefined();
+      expect(db[cat!][name]!.status, name).toBe("weak");
+    }
+  });
+
+  it("fills the names in: an OpenSSH removal list and Dropbear localoptions.h lines", () => {
+    expect(hintFor("ssh.kex.weak", "OpenSSH", ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1"])).toMatch(/KexAlgorithms -diffie-hellman-group1-sha1,diffie-hellman-group14-sha1/);
+    expect(hintFor("ssh.kex.weak", "Dropbear", ["diffie-hellman-group1-sha1"])).toMatch(/#define DROPBEAR_DH_GROUP1 0/);
+    expect(hintFor("ssh.kex.weak", "OpenSSH", [])).toBeUndefined();
+    expect(hintFor("ssh.kex.gex-modulus", "Dropbear")).toBeUndefined();
+  });
+});
+

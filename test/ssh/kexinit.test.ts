@@ -17,7 +17,7 @@ import {
 
 const IDENT = Buffer.from("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
 
-const SAMPLE: Omit<KexInit, "cookie"> = {
+const SAMPLE: Omit<KexInit, "cookie" | "irregularities"> = {
   kexAlgorithms: ["curve25519-sha256", "diffie-hellman-group1-sha1", "kex-strict-s-v00@openssh.com"],
   serverHostKeyAlgorithms: ["ssh-ed25519", "ssh-rsa"],
   encryptionClientToServer: ["aes128-ctr", "3des-cbc"],
@@ -106,8 +106,6 @@ describe("KEXINIT (RFC 4253 §6, §7.1)", () => {
     ["padding_length 255 > packet", (b) => (b[4] = 255), /padding_length/],
     ["first name-list length 0x7fffffff", (b) => b.writeUInt32BE(0x7fffffff, 5 + 1 + 16), /kex_algorithms: length field/],
     ["message number 21 instead of 20", (b) => (b[5] = 21), /unexpected message 21/],
-    ["a comma-comma empty name", (b) => b.write(",,", 5 + 1 + 16 + 4, "latin1"), /empty name/],
-    ["a NUL byte inside a name", (b) => (b[5 + 1 + 16 + 4 + 3] = 0), /non-printable/],
   ];
   for (const [what, mutate, message] of corrupt) {
     it(`rejects a KEXINIT with ${what}`, () => {
@@ -119,6 +117,31 @@ describe("KEXINIT (RFC 4253 §6, §7.1)", () => {
     });
   }
 
+  // Irregular names are kept (bounded) and counted instead of losing the whole KEXINIT (issue 13).
+  it("keeps a KEXINIT with an empty name or a NUL byte in a name, and counts the irregularity", () => {
+    const empty = Buffer.from(valid);
+    empty.write(",,", 5 + 1 + 16 + 4, "latin1");
+    const a = feed(Buffer.concat([IDENT, empty])) as { kexInit: KexInit };
+    expect(a.kexInit.irregularities).toEqual([expect.objectContaining({ list: "kex_algorithms", empty: 2 })]);
+    const nul = Buffer.from(valid);
+    nul[5 + 1 + 16 + 4 + 3] = 0;
+    const b = feed(Buffer.concat([IDENT, nul])) as { kexInit: KexInit };
+    expect(b.kexInit.kexAlgorithms[0]).toBe("cur\x00e25519-sha256");
+    expect(b.kexInit.irregularities).toEqual([expect.objectContaining({ list: "kex_algorithms", nonPrintable: 1 })]);
+  });
+
+  it("stays linear when a 240 KB KEXINIT arrives one byte at a time (no rescans, no repeated copies)", () => {
+    const big = encodeBinaryPacket(encodeKexInitPayload({ ...SAMPLE, serverHostKeyAlgorithms: Array.from({ length: 120_000 }, () => "x") }));
+    const data = Buffer.concat([IDENT, big]);
+    const cpu0 = process.cpuUsage();
+    const r = new ServerHelloReader();
+    let out: unknown = null;
+    for (let i = 0; i < data.length && !out; i++) out = r.push(data.subarray(i, i + 1));
+    const cpuMs = process.cpuUsage(cpu0).user / 1000;
+    expect((out as { kexInit: KexInit }).kexInit.serverHostKeyAlgorithms).toEqual(["x"]);
+    expect(cpuMs).toBeLessThan(10_000); // a queue that copied or shifted per chunk took ~28 s here
+  });
+
   it("waits for more bytes on a truncated packet instead of reading past its end", () => {
     expect(readBinaryPacket(valid.subarray(0, valid.length - 1))).toBeNull();
     expect(feed(Buffer.concat([IDENT, valid.subarray(0, 40)]))).toBeNull();
@@ -126,8 +149,8 @@ describe("KEXINIT (RFC 4253 §6, §7.1)", () => {
 });
 
 const name = fc.stringMatching(/^[a-z0-9@.+_-]{1,20}$/);
-const nameList = fc.array(name, { maxLength: 6 });
-const kexInitArb: fc.Arbitrary<Omit<KexInit, "cookie">> = fc.record({
+const nameList = fc.uniqueArray(name, { maxLength: 6 });
+const kexInitArb: fc.Arbitrary<Omit<KexInit, "cookie" | "irregularities">> = fc.record({
   kexAlgorithms: nameList,
   serverHostKeyAlgorithms: nameList,
   encryptionClientToServer: nameList,

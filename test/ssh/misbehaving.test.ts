@@ -1,7 +1,7 @@
 // Hostile or broken SSH peers (scripted TCP servers on loopback): each ends in an `error` fact
 // within the timeout, never a crash or a hang, and the probe closes its side cleanly (FIN).
 import { createServer, type Server, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { encodeBinaryPacket, encodeKexInitPayload } from "../../probes/ssh/kexinit.js";
 import { auditSsh, finding } from "./helpers.js";
 
@@ -23,6 +23,11 @@ const KEXINIT = encodeBinaryPacket(
     firstKexPacketFollows: false,
   }),
 );
+
+// load the probe once up front: the timing assertions are about the probe's deadlines, not module loading
+beforeAll(async () => {
+  await import("../../probes/ssh/probe.js");
+});
 
 let server: Server | undefined;
 const peers: { ended: boolean; reset: boolean }[] = [];

@@ -1,7 +1,10 @@
 // Interop plumbing: run Debian's OpenSSH sshd and Dropbear on a loopback port with a generated
 // configuration and host keys in a temp dir, read their logs, and manage a throw-away local user.
+// Accounts that must not exist on the machine (an `admin` with an EMPTY password) are given to the
+// daemon alone: it runs in its own mount namespace (unshare -m) where copies of /etc/passwd and
+// /etc/shadow with the extra accounts are bind-mounted; the host's files are never touched.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBinary, freeTcpPort, spawnDaemon, tcpPortOpen, waitFor } from "../helpers/daemons.js";
@@ -11,6 +14,38 @@ export const SSH_KEYGEN = findBinary("/usr/bin/ssh-keygen");
 export const DROPBEAR = findBinary("/usr/sbin/dropbear");
 export const DROPBEARKEY = findBinary("/usr/bin/dropbearkey");
 export const IS_ROOT = process.getuid?.() === 0;
+export const UNSHARE = findBinary("/usr/bin/unshare");
+
+/** An account visible only to one daemon (its own mount namespace); password "" = empty password. */
+export interface NamespaceAccount {
+  name: string;
+  password: "";
+}
+
+/**
+ * Wrap a daemon command so it runs in a private mount namespace whose /etc/passwd and /etc/shadow
+ * are copies of the host's plus `accounts` (unprivileged ids, shell nologin, which /etc/shells
+ * lists there).
+ */
+function inAccountsNamespace(dir: string, accounts: NamespaceAccount[], bin: string, args: string[]): { bin: string; args: string[] } {
+  if (accounts.length === 0) return { bin, args };
+  if (!UNSHARE) throw new Error("accounts need /usr/bin/unshare");
+  const passwd = readFileSync("/etc/passwd", "utf8").trimEnd().split("\n");
+  const shadow = readFileSync("/etc/shadow", "utf8").trimEnd().split("\n");
+  accounts.forEach((a, i) => {
+    if (passwd.some((l) => l.startsWith(`${a.name}:`))) throw new Error(`account ${a.name} exists on this machine; pick another name`);
+    passwd.push(`${a.name}:x:${42400 + i}:65534:otaudit test account:/nonexistent:/usr/sbin/nologin`);
+    shadow.push(`${a.name}:${a.password}:19000:0:99999:7:::`);
+  });
+  writeFileSync(join(dir, "passwd"), passwd.join("\n") + "\n", { mode: 0o644 });
+  writeFileSync(join(dir, "shadow"), shadow.join("\n") + "\n", { mode: 0o600 });
+  // Dropbear refuses accounts whose shell is not in /etc/shells: list nologin, so the test
+  // accounts can authenticate but never get a shell
+  writeFileSync(join(dir, "shells"), readFileSync("/etc/shells", "utf8").trimEnd() + "\n/usr/sbin/nologin\n", { mode: 0o644 });
+  const quote = (x: string) => `'${x.replace(/'/g, "'\\''")}'`;
+  const script = `mount --bind ${quote(join(dir, "passwd"))} /etc/passwd && mount --bind ${quote(join(dir, "shadow"))} /etc/shadow && mount --bind ${quote(join(dir, "shells"))} /etc/shells && exec ${[bin, ...args].map(quote).join(" ")}`;
+  return { bin: UNSHARE, args: ["-m", "--propagation", "private", "/bin/sh", "-c", script] };
+}
 
 export interface RunningDaemon {
   port: number;
@@ -19,9 +54,10 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-async function startDaemon(bin: string, args: (port: number) => string[], dir: string, logFile: string): Promise<RunningDaemon> {
+async function startDaemon(bin: string, args: (port: number) => string[], dir: string, logFile: string, accounts: NamespaceAccount[] = []): Promise<RunningDaemon> {
   const port = await freeTcpPort();
-  const daemon = spawnDaemon(bin, args(port), { dir, logFile });
+  const cmd = inAccountsNamespace(dir, accounts, bin, args(port));
+  const daemon = spawnDaemon(cmd.bin, cmd.args, { dir, logFile });
   try {
     await waitFor(async () => {
       if (daemon.exited()) throw new Error(`${bin} exited: ${daemon.log().slice(0, 500)}`);
@@ -44,7 +80,7 @@ export function keygen(dir: string, name: string, type: string, bits?: number): 
  * Start sshd with `options` (sshd_config lines) and the given host keys; LogLevel DEBUG1 to a file,
  * UsePAM no, authorized keys from dir/authorized_keys/%u, listening on 127.0.0.1 only.
  */
-export async function startSshd(hostKeys: { type: string; bits?: number }[], options: string[], authorizedKeys: Record<string, string> = {}): Promise<RunningDaemon> {
+export async function startSshd(hostKeys: { type: string; bits?: number }[], options: string[], authorizedKeys: Record<string, string> = {}, accounts: NamespaceAccount[] = [], setup?: (dir: string) => string[]): Promise<RunningDaemon> {
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 }); // privilege separation directory
   const dir = mkdtempSync(join(tmpdir(), "otaudit-sshd-"));
   chmodSync(dir, 0o755);
@@ -62,13 +98,14 @@ export async function startSshd(hostKeys: { type: string; bits?: number }[], opt
     "PermitRootLogin no",
     `AuthorizedKeysFile ${join(dir, "authorized_keys")}/%u`,
     ...options,
+    ...(setup ? setup(dir) : []),
   ].join("\n");
   writeFileSync(join(dir, "sshd_config"), config + "\n");
-  return startDaemon(SSHD!, (port) => ["-D", "-E", logFile, "-f", join(dir, "sshd_config"), "-p", String(port)], dir, logFile);
+  return startDaemon(SSHD!, (port) => ["-D", "-E", logFile, "-f", join(dir, "sshd_config"), "-p", String(port)], dir, logFile, accounts);
 }
 
 /** Start Dropbear in the foreground with one generated host key per type. */
-export async function startDropbear(hostKeys: { type: string; bits?: number }[], extraArgs: string[] = []): Promise<RunningDaemon> {
+export async function startDropbear(hostKeys: { type: string; bits?: number }[], extraArgs: string[] = [], accounts: NamespaceAccount[] = []): Promise<RunningDaemon> {
   const dir = mkdtempSync(join(tmpdir(), "otaudit-dropbear-"));
   const keyArgs = hostKeys.flatMap((k, i) => {
     const file = join(dir, `dropbear_${k.type}_${i}`);
@@ -76,7 +113,7 @@ export async function startDropbear(hostKeys: { type: string; bits?: number }[],
     return ["-r", file];
   });
   const logFile = join(dir, "none.log");
-  return startDaemon(DROPBEAR!, (port) => ["-F", "-E", "-p", `127.0.0.1:${port}`, "-P", join(dir, "dropbear.pid"), ...keyArgs, ...extraArgs], dir, logFile);
+  return startDaemon(DROPBEAR!, (port) => ["-F", "-E", "-p", `127.0.0.1:${port}`, "-P", join(dir, "dropbear.pid"), ...keyArgs, ...extraArgs], dir, logFile, accounts);
 }
 
 /** A throw-away local account with a password (for credentialed interop tests); removed by cleanup(). */

@@ -1,0 +1,35 @@
+// Phase 3, auth methods (read): one ssh2 connection that sends a single `none` request as user
+// 'otaudit' (RFC 4252 §5.2) and records the methods the server lists, or that it let us in with no
+// authentication at all. No password is ever sent here.
+import type { SshAuthMethods } from "./facts.js";
+import { CHECKS, PROBE_USERNAME, WINDOWS } from "./checks.js";
+import { clientAlgorithms, errorFact, runClient } from "./ssh2-client.js";
+import { phaseWindow, type PhaseEnv } from "./phase.js";
+
+export async function runAuthMethods(env: PhaseEnv, offeredHostKeys: readonly string[]): Promise<SshAuthMethods> {
+  const { ctx, ep } = env;
+  ctx.assertAllowed(CHECKS.authMethods);
+  const window = phaseWindow(env, WINDOWS.authMethods);
+  if (window.expired) return { username: PROBE_USERNAME, error: { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the probe's time budget was spent" } };
+  ctx.log.info({ action: CHECKS.authMethods.id, safety: CHECKS.authMethods.safety, endpoint: ep.url, username: PROBE_USERNAME }, "ssh 'none' request to list auth methods");
+  let methods: string[] | undefined;
+  const run = await runClient(
+    {
+      host: ep.host,
+      port: ep.port,
+      username: PROBE_USERNAME,
+      algorithms: clientAlgorithms(offeredHostKeys),
+      hostVerifier: (() => true) as never, // keys were read and recorded by the host-key phase
+      authHandler: ((methodsLeft: string[] | null, _partial: boolean | null, next: (m: unknown) => void) => {
+        if (methodsLeft === null) return next({ type: "none", username: PROBE_USERNAME });
+        methods = methodsLeft.slice(0, 32).map((m) => String(m).slice(0, 64));
+        return next(false); // nothing more: no password is ever sent here
+      }) as never,
+    },
+    window.remaining(),
+    ctx.signal,
+  );
+  if (run.ready) return { username: PROBE_USERNAME, methods: [], noneAccepted: true };
+  if (methods) return { username: PROBE_USERNAME, methods, noneAccepted: false };
+  return { username: PROBE_USERNAME, error: errorFact(run.error, "no answer to the none request") };
+}

@@ -1,0 +1,125 @@
+// Phase 2, host keys (passive): group the offered host-key algorithms by the key they use (linear,
+// a Map; at most MAX_HOST_KEY_GROUPS stored, the rest counted), then read each key with our own
+// unauthenticated key exchange, stopped at the server's reply (raw-session.ts): plain keys,
+// certificates and security-key types alike. The first exchange reuses the hello connection; at
+// most MAX_HOST_KEY_FETCHES exchanges, each by its own deadline inside the phase window. A blob
+// that does not parse keeps its fingerprint and the failing field (never a crash).
+import type { CheckError, SshHostKey } from "./facts.js";
+import { CHECKS, MAX_HOST_KEY_FETCHES, MAX_HOST_KEY_GROUPS, WINDOWS } from "./checks.js";
+import { describeHostKeyBlob } from "./host-key-blob.js";
+import { chooseKex, closeRawSession, fetchHostKeyBlob, openRawSession, stepError, type RawSession } from "./raw-session.js";
+import { phaseWindow, stepDeadline, type PhaseEnv } from "./phase.js";
+import { algorithmDatabase } from "./knowledge.js";
+
+/** The key a host-key algorithm signs with (RFC 8332: rsa-sha2-* use ssh-rsa keys; certificates alike). */
+export function keyTypeOfAlgorithm(alg: string): string {
+  switch (alg) {
+    case "rsa-sha2-256":
+    case "rsa-sha2-512":
+      return "ssh-rsa";
+    case "rsa-sha2-256-cert-v01@openssh.com":
+    case "rsa-sha2-512-cert-v01@openssh.com":
+      return "ssh-rsa-cert-v01@openssh.com";
+    case "webauthn-sk-ecdsa-sha2-nistp256@openssh.com":
+      return "sk-ecdsa-sha2-nistp256@openssh.com";
+    default:
+      return alg;
+  }
+}
+
+/** Preferred algorithm to fetch a key with (any offered one reads the same key). */
+const FETCH_PREFERENCE = ["rsa-sha2-512", "rsa-sha2-256", "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"];
+
+export interface HostKeyPlan {
+  keyType: string;
+  algorithms: string[];
+  fetchWith: string;
+  known: boolean;
+}
+
+/** Group offered algorithms by key, linear in the list; known types first, then server order. */
+export function planHostKeys(offered: readonly string[]): { plan: HostKeyPlan[]; overflow: number } {
+  const groups = new Map<string, string[]>();
+  let overflow = 0;
+  for (const alg of offered) {
+    const t = keyTypeOfAlgorithm(alg);
+    const g = groups.get(t);
+    if (g) g.push(alg);
+    else if (groups.size < MAX_HOST_KEY_GROUPS) groups.set(t, [alg]);
+    else overflow++;
+  }
+  const db = algorithmDatabase();
+  const plan = [...groups].map(([keyType, algorithms]): HostKeyPlan => {
+    const fetchWith = FETCH_PREFERENCE.find((a) => algorithms.includes(a)) ?? algorithms[0]!;
+    return { keyType, algorithms, fetchWith, known: Object.hasOwn(db.hostKey, fetchWith) };
+  });
+  // stable: known types first (they are worth the capped fetches), each part in server order
+  return { plan: [...plan.filter((p) => p.known), ...plan.filter((p) => !p.known)], overflow };
+}
+
+function keyFact(p: HostKeyPlan, kex: string, blob: Buffer): SshHostKey {
+  const d = describeHostKeyBlob(blob, p.keyType);
+  const k: SshHostKey = { keyType: p.keyType, algorithms: p.algorithms, status: "collected", fingerprintSha256: d.fingerprintSha256, fetchedWith: p.fetchWith, kex };
+  if (d.keyType !== p.keyType) {
+    k.blobKeyType = d.keyType;
+    k.parseError = `server sent a ${d.keyType || "(unnamed)"} key when asked for ${p.keyType}`;
+  }
+  if (d.bits !== undefined) k.bits = d.bits;
+  if (d.curve !== undefined) k.curve = d.curve;
+  if (d.application !== undefined) k.application = d.application;
+  if (d.unknownType) k.unknownType = true;
+  if (d.certificate) k.certificate = d.certificate;
+  if (d.parseError) k.parseError ??= d.parseError;
+  if (k.parseError) k.status = "unparsed";
+  return k;
+}
+
+/** Read every offered host key (bounded). Takes over the hello session and always closes it. */
+export async function runHostKeys(env: PhaseEnv, hello: RawSession, offered: readonly string[], serverKex: readonly string[]): Promise<{ hostKeys: SshHostKey[]; overflow: number; cut?: string }> {
+  const { ctx, ep } = env;
+  const { plan, overflow } = planHostKeys(offered);
+  const kex = chooseKex(serverKex);
+  const hostKeys: SshHostKey[] = [];
+  let session: RawSession | undefined = hello;
+  let cut: string | undefined;
+  try {
+    if (!kex) {
+      const error: CheckError = { code: "unsupported", message: `no key exchange otaudit implements was offered (${serverKex.slice(0, 8).join(", ") || "none"})` };
+      for (const p of plan) hostKeys.push({ keyType: p.keyType, algorithms: p.algorithms, status: "unsupported", error });
+      return { hostKeys, overflow };
+    }
+    const window = phaseWindow(env, WINDOWS.hostKeys);
+    let fetches = 0;
+    for (const p of plan) {
+      const base = { keyType: p.keyType, algorithms: p.algorithms };
+      if (fetches >= MAX_HOST_KEY_FETCHES) {
+        hostKeys.push({ ...base, status: "not_collected", error: { code: "budget", message: `host-key fetch cap of ${MAX_HOST_KEY_FETCHES} reached` } });
+        continue;
+      }
+      if (window.expired) {
+        cut ??= ctx.signal.aborted ? "aborted" : "the host-key phase's time window ran out";
+        hostKeys.push({ ...base, status: "not_collected", error: { code: ctx.signal.aborted ? "aborted" : "timeout", message: cut } });
+        continue;
+      }
+      fetches++;
+      ctx.assertAllowed(CHECKS.hostKeys);
+      ctx.log.info({ action: CHECKS.hostKeys.id, safety: CHECKS.hostKeys.safety, endpoint: ep.url, hostKeyAlgorithm: p.fetchWith, kex }, "ssh key exchange to read a host key");
+      const deadline = stepDeadline(env, window);
+      try {
+        session ??= await openRawSession(ep.host, ep.port, ctx.timeoutMs, deadline);
+        const blob = await fetchHostKeyBlob(session, kex, p.fetchWith, deadline);
+        hostKeys.push(keyFact(p, kex, blob));
+      } catch (e) {
+        const err = stepError(e, "the key exchange reply");
+        hostKeys.push({ ...base, status: "error", fetchedWith: p.fetchWith, kex, error: { code: err.code, message: err.message } });
+      } finally {
+        if (session) await closeRawSession(session, Math.min(500, ctx.timeoutMs));
+        session = undefined;
+      }
+    }
+    return cut ? { hostKeys, overflow, cut } : { hostKeys, overflow };
+  } finally {
+    if (session) await closeRawSession(session, Math.min(500, ctx.timeoutMs));
+  }
+}
+

@@ -1,0 +1,233 @@
+// Our own unauthenticated SSH client, up to the server's key exchange reply and no further: connect
+// (src/net Connection: bounded buffer, absolute deadlines, FIN close), exchange identification
+// strings, read the server's KEXINIT, then optionally run one key exchange far enough to read the
+// host key blob (ECDH RFC 5656 §4 / RFC 8731, DH RFC 4253 §8, group exchange RFC 4419) or the
+// group a DH group-exchange request gets (RFC 4419 §3). We never send NEWKEYS: each session ends
+// with SSH_MSG_DISCONNECT (RFC 4253 §11.1) and a FIN. ssh2 cannot do this for certificate,
+// security-key or unknown host-key types, and does not expose the moduli.
+import { createECDH, generateKeyPairSync, getDiffieHellman, createDiffieHellman } from "node:crypto";
+import { Connection, Deadline, NetError } from "../../src/net/index.js";
+import { TOOL_VERSION } from "../../src/version.js";
+import { describeDisconnect, encodeKexInitPayload, HelloParser, MAX_PACKETS_BEFORE_KEXINIT, type KexInit, type ServerHello } from "./kexinit.js";
+import { encodeBinaryPacket, encodeMpint, encodeString, encodeUint32, MAX_PACKET_LENGTH, MSG, PayloadReader, SshWireError } from "./wire.js";
+import type { ProbeFailureCode } from "../../src/errors.js";
+
+export const CLIENT_IDENT = `otaudit_${TOOL_VERSION}`;
+
+/** A failure of one SSH step, in the codes facts and ProbeFailure use. */
+export class SshStepError extends Error {
+  constructor(
+    readonly code: ProbeFailureCode | "refused",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Map transport and wire errors to step errors, naming what we were waiting for. */
+export function stepError(e: unknown, waitingFor: string): SshStepError {
+  if (e instanceof SshStepError) return e;
+  if (e instanceof SshWireError) return new SshStepError("protocol", e.message);
+  if (e instanceof NetError) {
+    switch (e.code) {
+      case "refused":
+        return new SshStepError("absent", `TCP connect failed: ECONNREFUSED`);
+      case "unreachable":
+        return new SshStepError("unreachable", e.message);
+      case "timeout":
+        return new SshStepError("timeout", `no ${waitingFor} within the deadline`);
+      case "aborted":
+        return new SshStepError("aborted", "aborted");
+      case "reset":
+        return new SshStepError("protocol", `connection reset by the server during ${waitingFor}`);
+      case "closed":
+        return new SshStepError("protocol", `server closed the connection before ${waitingFor} was complete`);
+      default:
+        return new SshStepError("protocol", `${e.message} (during ${waitingFor})`);
+    }
+  }
+  return new SshStepError("internal", (e as Error).message);
+}
+
+export interface RawSession {
+  conn: Connection;
+  parser: HelloParser;
+  hello: ServerHello;
+}
+
+/** Bytes a session buffers: one maximal packet plus a margin; a flood beyond is `too-large`. */
+const MAX_BUFFERED = MAX_PACKET_LENGTH + 64 * 1024;
+
+async function pump(s: { conn: Connection; parser: HelloParser }, deadline: Deadline, what: string): Promise<void> {
+  // take whatever is buffered (at least one byte): each byte is copied once, so a peer that
+  // drips one byte at a time costs linear work, and the deadline is absolute
+  const chunk = await s.conn.read((b) => (b.length > 0 ? b.length : undefined), deadline, what);
+  s.parser.stream.push(chunk);
+}
+
+/**
+ * Connect, send our identification string (RFC 4253 §4.2: both sides send theirs), read the
+ * server's identification string and KEXINIT. Connect within `stepMs`, then the whole hello within
+ * `stepMs` of the connect (one absolute deadline, however the bytes drip), never past `deadline`.
+ */
+export async function openRawSession(host: string, port: number, stepMs: number, deadline: Deadline): Promise<RawSession> {
+  const connectMs = stepMs;
+  let conn: Connection;
+  try {
+    conn = await Connection.open({ host, port, timeoutMs: Math.max(1, Math.min(connectMs, deadline.remaining())), signal: deadline.signal, maxBuffered: MAX_BUFFERED });
+  } catch (e) {
+    if (e instanceof NetError && e.code === "timeout") throw new SshStepError("unreachable", `no TCP connect within ${connectMs} ms`);
+    throw stepError(e, "TCP connect");
+  }
+  const parser = new HelloParser();
+  const helloBy = deadline.within(stepMs);
+  try {
+    conn.write(`SSH-2.0-${CLIENT_IDENT}\r\n`);
+    for (;;) {
+      const hello = parser.step();
+      if (hello) return { conn, parser, hello };
+      await pump({ conn, parser }, helloBy, parser.identification ? "KEXINIT" : "identification string");
+    }
+  } catch (e) {
+    await conn.close(500);
+    const what = parser.identification ? "KEXINIT" : "identification string";
+    const err = stepError(e, what);
+    if (err.code === "protocol" && /closed the connection/.test(err.message) && !parser.identification) throw new SshStepError("protocol", "server closed the connection before sending an identification string");
+    if (err.code === "protocol" && /reset/.test(err.message)) throw new SshStepError("protocol", `connection reset by the server ${parser.identification ? "during KEXINIT" : "before the identification string"}`);
+    throw err;
+  }
+}
+
+/** The next packet that is not IGNORE / DEBUG (at most a few skipped); DISCONNECT is an error. */
+export async function readPacket(s: RawSession, deadline: Deadline, what: string): Promise<Buffer> {
+  let skipped = 0;
+  for (;;) {
+    const p = s.parser.stream.nextPacket();
+    if (!p) {
+      await pump(s, deadline, what);
+      continue;
+    }
+    const type = p[0]!;
+    if (type === MSG.DISCONNECT) throw new SshStepError("refused", `server sent SSH_MSG_DISCONNECT (${describeDisconnect(p)}) instead of ${what}`);
+    if (type === MSG.IGNORE || type === MSG.DEBUG) {
+      if (++skipped > MAX_PACKETS_BEFORE_KEXINIT) throw new SshWireError(`more than ${MAX_PACKETS_BEFORE_KEXINIT} IGNORE/DEBUG packets while waiting for ${what}`);
+      continue;
+    }
+    return p;
+  }
+}
+
+/** End a session politely: SSH_MSG_DISCONNECT "by application" (RFC 4253 §11.1), then FIN. */
+export async function closeRawSession(s: RawSession, graceMs = 500): Promise<void> {
+  s.conn.write(encodeBinaryPacket(Buffer.concat([Buffer.from([MSG.DISCONNECT]), encodeUint32(11), encodeString("otaudit: done"), encodeString("")])));
+  await s.conn.close(graceMs);
+}
+
+// --- key exchanges we can start (only as far as the reply) ----------------------------------------
+
+type KexKind = { kind: "x25519" } | { kind: "ecdh"; curve: string } | { kind: "modp"; group: string } | { kind: "gex" };
+
+/** In our order of preference (cheap first); the server's order does not matter for reading a key. */
+const KEX_IMPLEMENTED: [string, KexKind][] = [
+  ["curve25519-sha256", { kind: "x25519" }],
+  ["curve25519-sha256@libssh.org", { kind: "x25519" }],
+  ["ecdh-sha2-nistp256", { kind: "ecdh", curve: "prime256v1" }],
+  ["ecdh-sha2-nistp384", { kind: "ecdh", curve: "secp384r1" }],
+  ["ecdh-sha2-nistp521", { kind: "ecdh", curve: "secp521r1" }],
+  ["diffie-hellman-group14-sha256", { kind: "modp", group: "modp14" }],
+  ["diffie-hellman-group14-sha1", { kind: "modp", group: "modp14" }],
+  ["diffie-hellman-group1-sha1", { kind: "modp", group: "modp2" }], // RFC 4253 §8.1: Oakley Group 2
+  ["diffie-hellman-group16-sha512", { kind: "modp", group: "modp16" }],
+  ["diffie-hellman-group-exchange-sha256", { kind: "gex" }],
+  ["diffie-hellman-group-exchange-sha1", { kind: "gex" }],
+  ["diffie-hellman-group18-sha512", { kind: "modp", group: "modp18" }],
+];
+
+export function chooseKex(serverKex: readonly string[]): string | undefined {
+  const offered = new Set(serverKex);
+  return KEX_IMPLEMENTED.find(([name]) => offered.has(name))?.[0];
+}
+
+/** Our KEXINIT: one kex, one host-key algorithm, and the server's own lists for the rest (they match). */
+function clientKexInit(server: KexInit, kex: string, hostKey: string): Buffer {
+  return encodeKexInitPayload({
+    kexAlgorithms: [kex],
+    serverHostKeyAlgorithms: [hostKey],
+    encryptionClientToServer: server.encryptionClientToServer,
+    encryptionServerToClient: server.encryptionServerToClient,
+    macClientToServer: server.macClientToServer,
+    macServerToClient: server.macServerToClient,
+    compressionClientToServer: server.compressionClientToServer,
+    compressionServerToClient: server.compressionServerToClient,
+    languagesClientToServer: [],
+    languagesServerToClient: [],
+    firstKexPacketFollows: false,
+    cookie: "6f74617564697420636f6f6b69652121",
+  });
+}
+
+function kexInitMessage(kind: KexKind): Buffer {
+  switch (kind.kind) {
+    case "x25519": {
+      const { publicKey } = generateKeyPairSync("x25519");
+      const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
+      return Buffer.concat([Buffer.from([MSG.KEXDH_INIT]), encodeString(raw)]); // RFC 8731 §3: Q_C
+    }
+    case "ecdh": {
+      const ecdh = createECDH(kind.curve);
+      return Buffer.concat([Buffer.from([MSG.KEXDH_INIT]), encodeString(ecdh.generateKeys())]); // RFC 5656 §4
+    }
+    case "modp": {
+      const dh = getDiffieHellman(kind.group);
+      return Buffer.concat([Buffer.from([MSG.KEXDH_INIT]), encodeMpint(dh.generateKeys())]); // RFC 4253 §8: e
+    }
+    case "gex":
+      throw new Error("group exchange starts with a request");
+  }
+}
+
+/** RFC 4419 §3: SSH_MSG_KEX_DH_GEX_REQUEST min || n || max. */
+function gexRequest(min: number, n: number, max: number): Buffer {
+  return Buffer.concat([Buffer.from([MSG.KEX_DH_GEX_REQUEST]), encodeUint32(min), encodeUint32(n), encodeUint32(max)]);
+}
+
+function expectMessage(p: Buffer, type: number, what: string): PayloadReader {
+  if (p[0] !== type) throw new SshWireError(`expected ${what} (message ${type}), got message ${p[0]}`);
+  return new PayloadReader(p, 1);
+}
+
+/** RFC 4419 §3 SSH_MSG_KEX_DH_GEX_GROUP: mpint p, mpint g. */
+export function parseGexGroup(p: Buffer): { p: Buffer; g: Buffer } {
+  const r = expectMessage(p, MSG.KEXDH_REPLY, "SSH_MSG_KEX_DH_GEX_GROUP");
+  return { p: Buffer.from(r.string("gex p")), g: Buffer.from(r.string("gex g")) };
+}
+
+/** Ask for a DH group on a fresh session (RFC 4419 §3); the server's group as sent. */
+export async function requestGexGroup(s: RawSession, gexAlg: string, hostKeyAlg: string, req: { min: number; n: number; max: number }, deadline: Deadline): Promise<{ p: Buffer; g: Buffer }> {
+  s.conn.write(Buffer.concat([encodeBinaryPacket(clientKexInit(s.hello.kexInit!, gexAlg, hostKeyAlg)), encodeBinaryPacket(gexRequest(req.min, req.n, req.max))]));
+  return parseGexGroup(await readPacket(s, deadline, "SSH_MSG_KEX_DH_GEX_GROUP"));
+}
+
+/**
+ * Run `kex` with `hostKeyAlg` on an open session until the server's reply, and return K_S, the
+ * host key blob (first field of SSH_MSG_KEX_ECDH_REPLY / KEXDH_REPLY / KEX_DH_GEX_REPLY).
+ */
+export async function fetchHostKeyBlob(s: RawSession, kex: string, hostKeyAlg: string, deadline: Deadline): Promise<Buffer> {
+  const kind = KEX_IMPLEMENTED.find(([n]) => n === kex)?.[1];
+  if (!kind) throw new Error(`key exchange ${kex} is not implemented`);
+  const init = clientKexInit(s.hello.kexInit!, kex, hostKeyAlg);
+  let replyType: number = MSG.KEXDH_REPLY;
+  if (kind.kind === "gex") {
+    // ask for the usual 2048..8192 range; any group the server sends will do for reading its key
+    s.conn.write(Buffer.concat([encodeBinaryPacket(init), encodeBinaryPacket(gexRequest(2048, 3072, 8192))]));
+    const group = parseGexGroup(await readPacket(s, deadline, "SSH_MSG_KEX_DH_GEX_GROUP"));
+    if (group.p.length > 1025 || group.p.length < 2) throw new SshWireError(`group-exchange modulus of ${group.p.length} bytes cannot be used`);
+    const dh = createDiffieHellman(group.p, group.g.length ? group.g : Buffer.from([2]));
+    s.conn.write(encodeBinaryPacket(Buffer.concat([Buffer.from([MSG.KEX_DH_GEX_INIT]), encodeMpint(dh.generateKeys())])));
+    replyType = MSG.KEX_DH_GEX_REPLY;
+  } else {
+    s.conn.write(Buffer.concat([encodeBinaryPacket(init), encodeBinaryPacket(kexInitMessage(kind))]));
+  }
+  const reply = expectMessage(await readPacket(s, deadline, "the key exchange reply"), replyType, "the key exchange reply");
+  return Buffer.from(reply.string("host key (K_S)"));
+}

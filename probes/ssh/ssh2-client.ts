@@ -1,0 +1,105 @@
+// ssh2 client connections for the steps that need a complete, encrypted SSH transport: the `none`
+// request that lists the auth methods (RFC 4252 §5.2), bench-credential logins and intrusive
+// default-credential attempts. One connection at a time; each resolves only after it has closed,
+// with a hard limit (the caller's deadline) whatever the server does.
+import ssh2 from "ssh2";
+import type { CheckError } from "./facts.js";
+import { CLIENT_IDENT } from "./raw-session.js";
+
+/** Host-key algorithms ssh2 1.17.0 can negotiate (lib/protocol/constants.js SUPPORTED_SERVER_HOST_KEY). */
+export const SSH2_HOST_KEY_ALGORITHMS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-dss"];
+/**
+ * ssh2 client lists: its defaults first, then (regex append) every other algorithm it supports. Key
+ * exchange is explicit: group exchange (RFC 4419) last, since it costs a round trip more and some
+ * embedded servers (and ssh2's own server) cannot serve it even when they list it.
+ */
+const CLIENT_KEX = [
+  "curve25519-sha256",
+  "curve25519-sha256@libssh.org",
+  "ecdh-sha2-nistp256",
+  "ecdh-sha2-nistp384",
+  "ecdh-sha2-nistp521",
+  "diffie-hellman-group14-sha256",
+  "diffie-hellman-group16-sha512",
+  "diffie-hellman-group18-sha512",
+  "diffie-hellman-group15-sha512",
+  "diffie-hellman-group17-sha512",
+  "diffie-hellman-group14-sha1",
+  "diffie-hellman-group1-sha1",
+  "diffie-hellman-group-exchange-sha256",
+  "diffie-hellman-group-exchange-sha1",
+];
+
+/** Client algorithms, host keys restricted to those the server offers (ssh2 negotiates from these). */
+export function clientAlgorithms(serverHostKeys?: readonly string[]): ssh2.Algorithms {
+  const offered = serverHostKeys ? new Set(serverHostKeys) : undefined;
+  const hostKeys = offered ? SSH2_HOST_KEY_ALGORITHMS.filter((a) => offered.has(a)) : SSH2_HOST_KEY_ALGORITHMS;
+  return {
+    kex: CLIENT_KEX,
+    serverHostKey: hostKeys.length ? hostKeys : SSH2_HOST_KEY_ALGORITHMS,
+    cipher: { append: [/./] },
+    hmac: { append: [/./] },
+    compress: ["none", "zlib@openssh.com", "zlib"],
+  } as unknown as ssh2.Algorithms;
+}
+
+export interface ClientRun {
+  ready: boolean;
+  error?: Error & { level?: string };
+}
+
+/** One ssh2 connection; resolves after it has closed, or at `timeoutMs` at the latest. */
+export function runClient(cfg: ssh2.ConnectConfig, timeoutMs: number, signal: AbortSignal): Promise<ClientRun> {
+  return new Promise((resolve) => {
+    const client = new ssh2.Client();
+    const result: ClientRun = { ready: false };
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(hard);
+      signal.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const limit = Math.max(1, timeoutMs);
+    const hard = setTimeout(() => {
+      result.error ??= Object.assign(new Error(`no answer within ${limit} ms`), { level: "client-timeout" });
+      client.destroy();
+      finish();
+    }, limit);
+    const onAbort = () => {
+      result.error ??= new Error("aborted");
+      client.destroy();
+      finish();
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    client.on("ready", () => {
+      result.ready = true;
+      client.end(); // SSH_MSG_DISCONNECT then FIN
+    });
+    client.on("error", (e) => {
+      result.error ??= e;
+    });
+    client.on("close", finish);
+    try {
+      client.connect({ ident: CLIENT_IDENT, readyTimeout: limit, keepaliveInterval: 0, algorithms: clientAlgorithms(), ...cfg });
+      client.setNoDelay(true); // small handshake packets: no Nagle delay between round trips
+    } catch (e) {
+      result.error ??= e as Error;
+      client.destroy();
+      finish();
+    }
+  });
+}
+
+export function errorFact(e: Error | undefined, fallback: string): CheckError {
+  const err = e as (Error & { level?: string }) | undefined;
+  const code = err?.level === "client-timeout" || /timed out/i.test(err?.message ?? "") ? "timeout" : err?.level === "client-socket" ? "network" : "protocol";
+  return { code, message: err?.message ?? fallback };
+}
+
+/** ssh2 reports a definite rejection of the credentials (RFC 4252 §5.1 SSH_MSG_USERAUTH_FAILURE). */
+export function wasRejected(run: ClientRun): boolean {
+  return !run.ready && (run.error?.level === "client-authentication" || /authentication methods failed/i.test(run.error?.message ?? ""));
+}
