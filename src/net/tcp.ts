@@ -84,8 +84,10 @@ export interface ConnectOptions {
  * reading (pause) and the next read fails with `too-large`.
  */
 export class Connection {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  /** receive buffer: bytes [start, end) of `store` are unread; grows by doubling (amortised linear) */
+  private store = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
   private ended = false;
   private failure: NetError | undefined;
   private waiter: (() => void) | undefined;
@@ -99,8 +101,7 @@ export class Connection {
     this.maxBuffered = maxBuffered;
     socket.on("data", (chunk: Buffer) => {
       if (this.closing) return; // closing: the rest of the stream is not kept (bounded memory)
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
+      this.append(chunk);
       if (this.buffered > this.maxBuffered) {
         this.failure ??= new NetError("too-large", `peer sent more than ${this.maxBuffered} bytes without being asked`);
         socket.pause();
@@ -175,19 +176,35 @@ export class Connection {
     return this.ended;
   }
 
+  private get buffered(): number {
+    return this.end - this.start;
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.end + chunk.length > this.store.length) {
+      const need = this.buffered + chunk.length;
+      // compact, and grow by doubling when the unread part does not fit: each byte is copied O(1) times amortised
+      const next = need > this.store.length / 2 ? Buffer.allocUnsafe(Math.max(need * 2, 4096)) : this.store;
+      this.store.copy(next, 0, this.start, this.end);
+      this.store = next;
+      this.end = this.buffered;
+      this.start = 0;
+    }
+    chunk.copy(this.store, this.end);
+    this.end += chunk.length;
+  }
+
+  /** the unread bytes, without copying */
   private peekAll(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0] ?? Buffer.alloc(0);
+    return this.store.subarray(this.start, this.end);
   }
 
   private consume(n: number): Buffer {
-    const all = this.peekAll();
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.chunks = rest.length ? [rest] : [];
-    this.buffered = rest.length;
+    const out = Buffer.from(this.store.subarray(this.start, this.start + n));
+    this.start += n;
+    if (this.start === this.end) this.start = this.end = 0;
     if (this.socket.isPaused() && this.buffered <= this.maxBuffered && !this.failure) this.socket.resume();
-    return Buffer.from(out);
+    return out;
   }
 
   /**
@@ -235,8 +252,8 @@ export class Connection {
   close(graceMs = 1000): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       const s = this.socket;
-      this.chunks = [];
-      this.buffered = 0;
+      this.store = Buffer.alloc(0);
+      this.start = this.end = 0;
       if (s.destroyed || s.closed) return resolve();
       s.resume();
       const hard = setTimeout(() => s.destroy(), graceMs);

@@ -93,3 +93,30 @@ describe("attemptLogins", () => {
     expect(run.notTried[0]!.why).toBe("aborted");
   });
 });
+
+describe("Connection buffering", () => {
+  it("a large frame dripped in small chunks is assembled with linear copying", async () => {
+    const total = 2 * 1024 * 1024;
+    const port = await listen((s) => {
+      s.on("error", () => {});
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(total);
+      s.write(header);
+      let sent = 0;
+      const step = () => {
+        while (sent < total) {
+          const n = Math.min(512, total - sent);
+          sent += n;
+          if (!s.write(Buffer.alloc(n, 0x61))) return void s.once("drain", step);
+        }
+      };
+      step();
+    });
+    const c = await Connection.open({ host: "127.0.0.1", port, timeoutMs: 1000, maxBuffered: 4 * 1024 * 1024 });
+    const frame = (b: Buffer) => (b.length >= 4 ? 4 + b.readUInt32BE(0) : undefined);
+    const msg = await c.read(frame, new Deadline(20_000));
+    expect(msg.length).toBe(total + 4);
+    expect(msg[msg.length - 1]).toBe(0x61);
+    await c.close(200);
+  });
+});
