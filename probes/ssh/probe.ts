@@ -16,7 +16,7 @@ import type { ServiceEndpoint } from "../../src/model/facts.js";
 import { ProbeFailure, type ProbeFailureCode } from "../../src/errors.js";
 import { registerSecret } from "../../src/secrets.js";
 import { TOOL_VERSION } from "../../src/version.js";
-import type { CredentialEntry } from "../../src/config/credentials.js";
+import { sshCredentials, type SshCredentialEntry } from "./declarations.js";
 import { CHECKS, DEFAULT_CREDENTIAL_DELAY_MS, MAX_HOST_KEY_FETCHES, PROBE_USERNAME } from "./checks.js";
 import type { CheckError, SshAlgorithms, SshAuthMethods, SshBanner, SshCredentialed, SshDefaultCredentials, SshFacts, SshHostKey, SshService } from "./facts.js";
 import { identifyProduct, PayloadReader, ServerHelloReader, SshWireError, STRICT_KEX_SERVER, type ServerHello } from "./kexinit.js";
@@ -295,11 +295,11 @@ async function collectHostKeysAndMethods(host: string, port: number, offered: st
 
 // --- 3. bench credentials -----------------------------------------------------------------------
 
-function loadPrivateKey(c: Extract<CredentialEntry, { protocol: "ssh" }>): { key?: Buffer; passphrase?: string; error?: string } {
+function loadPrivateKey(c: SshCredentialEntry): { key?: Buffer; passphrase?: string; error?: string } {
   if (!c.privateKey) return {};
   try {
     const key = readFileSync(c.privateKey);
-    const passphrase = c.passphraseEnv ? process.env[c.passphraseEnv] : undefined;
+    const passphrase = c.passphrase; // resolved by the core (passphrase or passphraseEnv)
     registerSecret(passphrase);
     // parse (and decrypt) it here: ssh2 would silently skip an unusable key, and the facts would
     // then show a publickey "failure" the server never decided
@@ -311,7 +311,7 @@ function loadPrivateKey(c: Extract<CredentialEntry, { protocol: "ssh" }>): { key
   }
 }
 
-async function credentialedLogin(host: string, port: number, cred: Extract<CredentialEntry, { protocol: "ssh" }>, ctx: ProbeContext, endpoint: string): Promise<SshCredentialed> {
+async function credentialedLogin(host: string, port: number, cred: SshCredentialEntry, ctx: ProbeContext, endpoint: string): Promise<SshCredentialed> {
   const password = cred.password;
   const { key, passphrase, error: keyError } = loadPrivateKey(cred);
   const factorsGiven: SshCredentialed["factorsGiven"] = [];
@@ -479,7 +479,7 @@ async function probeService(ep: ServiceEndpoint, ctx: ProbeContext): Promise<Ssh
   const { hostKeys, auth } = await collectHostKeysAndMethods(host, ep.port, algorithms.hostKey, ctx, ep.url);
   service.hostKeys = hostKeys;
   service.auth = auth;
-  const cred = ctx.credentials.find((c): c is Extract<CredentialEntry, { protocol: "ssh" }> => c.protocol === "ssh");
+  const cred = sshCredentials(ctx.credentials)[0];
   if (cred && !ctx.signal.aborted) service.credentialed = await credentialedLogin(host, ep.port, cred, ctx, ep.url);
   if (ctx.intrusive && !ctx.signal.aborted) service.defaultCredentials = await tryDefaultCredentials(host, ep.port, auth.methods, ctx, ep.url);
   return service;
