@@ -5,10 +5,14 @@ import { Command, CommanderError } from "commander";
 import { CannotAuditError, EXIT, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
+import { PLUGINS, PLUGIN_LOAD_ERRORS } from "../../probes/registry.js";
+
+/** "A, B and C" */
+const andList = (xs: string[]) => (xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`);
 
 export function buildProgram(): Command {
   const program = new Command("otaudit")
-    .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements\nover SSH, OPC UA, SNMP and Modbus/TCP. Default runs are passive and read-only.")
+    .description(`Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements\nover ${andList(PLUGINS.map((p) => p.title))}. Default runs are passive and read-only.`)
     .version(TOOL_VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
@@ -20,7 +24,7 @@ export function buildProgram(): Command {
 Examples:
   otaudit demo                                          audit two simulated devices on loopback
   otaudit scan 10.0.5.20 --json result.json             every protocol on its default port
-  otaudit scan ssh://plc-7:22 --credentials bench.yaml  observe MFA with bench credentials
+  otaudit scan plc-7 --credentials bench.yaml           observe MFA with bench credentials
   otaudit sweep plant.csv --db plant.db --json fleet.json
   otaudit report result.json --format html,sarif --out reports/
 
@@ -37,6 +41,10 @@ async function flush(): Promise<void> {
 
 /** Run the CLI; returns the exit code (also used by tests in-process). */
 export async function runCli(argv: string[]): Promise<number> {
+  if (PLUGIN_LOAD_ERRORS.length) {
+    for (const l of PLUGIN_LOAD_ERRORS) process.stderr.write(`otaudit: ${l}\n`);
+    return EXIT.USAGE;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,11 +1,7 @@
 // `otaudit record TARGET... --out FILE`: option declarations (cheap); the work is in ../record-run.ts.
 import type { Command } from "commander";
-import { addAuditOptions, type ScanOptions } from "./scan.js";
-
-export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts"> & {
-  out: string;
-  transcripts?: string;
-};
+import type { RecordOptions } from "../option-types.js";
+import { addAuditOptions } from "./scan.js";
 
 export function registerRecord(program: Command): void {
   const cmd = program
