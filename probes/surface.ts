@@ -22,6 +22,8 @@ export interface SurfacePort {
   elements: ElementId[];
   /** where the protocol is defined */
   spec: string;
+  /** what to use instead, for a cleartext management service */
+  secureAlternative?: string;
 }
 
 const MANAGEMENT_CLEAR: ElementId[] = [5, 6, 7, 9];
@@ -30,11 +32,11 @@ const CONTROL: ElementId[] = [3, 7, 8, 9];
 const DATA: ElementId[] = [5, 7, 9];
 
 export const SURFACE_PORTS: readonly SurfacePort[] = [
-  { port: 23, service: "telnet", title: "Telnet", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 854" },
-  { port: 21, service: "ftp", title: "FTP", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 959" },
-  { port: 80, service: "http", title: "HTTP", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 9112" },
-  { port: 8080, service: "http-alt", title: "HTTP (alternate port)", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 9112" },
-  { port: 5900, service: "vnc", title: "VNC (RFB)", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 6143 (no transport encryption)" },
+  { port: 23, service: "telnet", title: "Telnet", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 854", secureAlternative: "SSH" },
+  { port: 21, service: "ftp", title: "FTP", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 959", secureAlternative: "SFTP or FTPS" },
+  { port: 80, service: "http", title: "HTTP", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 9112", secureAlternative: "HTTPS only (HTTP answering with a redirect still sends the first request in clear)" },
+  { port: 8080, service: "http-alt", title: "HTTP (alternate port)", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 9112", secureAlternative: "HTTPS only" },
+  { port: 5900, service: "vnc", title: "VNC (RFB)", cleartext: true, role: "management", elements: MANAGEMENT_CLEAR, spec: "RFC 6143 (no transport encryption)", secureAlternative: "VNC tunnelled through SSH or TLS, or a remote-access gateway with MFA" },
   { port: 443, service: "https", title: "HTTPS", cleartext: false, role: "management", elements: MANAGEMENT_TLS, spec: "RFC 9110 over TLS (RFC 8446)" },
   { port: 3389, service: "ms-wbt-server", title: "RDP", cleartext: false, role: "management", elements: MANAGEMENT_TLS, spec: "MS-RDPBCGR" },
   { port: 102, service: "s7comm", title: "S7comm (ISO-TSAP)", cleartext: true, role: "control", elements: CONTROL, spec: "RFC 1006" },

@@ -19,8 +19,8 @@ export const CLEARTEXT_MANAGEMENT_META: RuleMeta = {
   iec62443: ["CR 4.1", "CR 3.1", "CR 1.2"],
   severity: "high",
   safety: "passive",
-  remediation: "Disable the cleartext management service (use its encrypted successor: SSH instead of Telnet, SFTP instead of FTP, HTTPS instead of HTTP) or, where it cannot be turned off, block it at the zone boundary and reach it only through an encrypted, authenticated tunnel.",
-  docs: `A full TCP connect (clean close) to the surface ports: ${SURFACE_PORTS.filter((s) => s.cleartext && s.role === "management").map((s) => `${s.title} ${s.port} (${s.spec})`).join(", ")}. Reported when no plugin audits the service.`,
+  remediation: "Disable the cleartext management service and use its encrypted successor (named in the finding's evidence), or, where it cannot be turned off, block it at the zone boundary and reach it only through an encrypted, authenticated tunnel.",
+  docs: `A full TCP connect (clean close) to the cleartext management ports of the surface data (probes/surface.ts, ${SURFACE_PORTS.filter((s) => s.cleartext && s.role === "management").length} ports). Reported when no plugin audits the service.`,
 };
 
 export const UNAUDITED_SERVICE_META: RuleMeta = {
@@ -31,7 +31,7 @@ export const UNAUDITED_SERVICE_META: RuleMeta = {
   severity: "medium",
   safety: "passive",
   remediation: "Find out what the service is and whether the device needs it (CR 7.7 least functionality); disable it or audit it with a tool that speaks its protocol. The elements it bears on stay at best partial until then.",
-  docs: `The surface ports (${SURFACE_PORTS.map((s) => `${s.title} ${s.port}`).join(", ")}) that answered a TCP connect and that no otaudit plugin audits.`,
+  docs: `The surface ports (probes/surface.ts, ${SURFACE_PORTS.length} ports) that answered a TCP connect and that no otaudit plugin audits.`,
 };
 
 export const SURFACE_RULE_METAS: readonly RuleMeta[] = [CLEARTEXT_MANAGEMENT_META, UNAUDITED_SERVICE_META];
@@ -46,7 +46,7 @@ export function surfaceFindings(facts: Readonly<Record<string, FactsEnvelope>>):
   for (const p of unauditedPorts(facts)) {
     const known = SURFACE_PORTS.find((s) => s.service === p.service);
     const name = known?.title ?? p.service;
-    const evidence = { port: p.port, transport: p.transport, service: p.service, state: p.state, cleartext: p.cleartext, role: p.role, ...(known ? { spec: known.spec } : {}) };
+    const evidence = { port: p.port, transport: p.transport, service: p.service, state: p.state, cleartext: p.cleartext, role: p.role, ...(known ? { spec: known.spec } : {}), ...(known?.secureAlternative ? { useInstead: known.secureAlternative } : {}) };
     if (p.cleartext && p.role === "management") {
       out.push({ ...base(CLEARTEXT_MANAGEMENT_META), status: "fail", port: p.port, message: `${name} (${portLabel(p)}) accepted a connection: a cleartext management service, audited by no plugin`, evidence });
     } else {

@@ -181,7 +181,7 @@ export const cleartextPerZone = defineFleetRule({
     iec62443: ["CR 4.1", "CR 3.1"],
     severity: "medium",
     safety: "passive",
-    remediation: "Turn off cleartext services (Telnet, FTP, HTTP, SNMP v1/v2c) or, where the protocol has no secure variant, segment the zone and reach it only through an encrypted, authenticated tunnel.",
+    remediation: "Turn off cleartext services (or switch them to their secure variants) or, where the protocol has no secure variant, segment the zone and reach it only through an encrypted, authenticated tunnel.",
     docs: SBD_DOCS,
   },
   check({ devices }) {
