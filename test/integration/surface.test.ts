@@ -122,6 +122,17 @@ describe("scan HOST looks at the surface ports", () => {
     expect(doc.fleet.findings.find((f: { ruleId: string }) => f.ruleId === "fleet.cleartext.per-zone")).toMatchObject({ status: "fail", evidence: { services: { telnet: [HOST] } } });
   });
 
+  it("record keeps the surface envelope; a replay gives the same surface findings", async () => {
+    const rec = join(dir, "rec.json");
+    const live = join(dir, "live.json");
+    expect((await runOtaudit(["record", HOST, "--protocols", ONLY, "--timeout", "2000", "--out", rec, "--json", live], { env })).code).toBe(0);
+    const replayed = join(dir, "replayed.json");
+    await runOtaudit(["scan", "--from-facts", rec, "--json", replayed]);
+    const pick = (f: string) => JSON.parse(readFileSync(f, "utf8")).devices[0].findings.filter((x: { protocol: string }) => x.protocol === "surface");
+    expect(pick(replayed)).toEqual(pick(live));
+    expect(pick(replayed).map((x: { ruleId: string }) => x.ruleId)).toContain("surface.cleartext-management");
+  });
+
   it("a plugin's default port wins over a surface port", () => {
     const p = PLUGINS.find((x) => x.transport === "tcp")!;
     const moved = surfacePorts(PLUGINS, { OTAUDIT_SURFACE_PORTS: `telnet=${p.defaultPorts[0]!.port}` });
