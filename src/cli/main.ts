@@ -12,7 +12,7 @@ const andList = (xs: string[]) => (xs.length <= 1 ? xs.join("") : `${xs.slice(0,
 
 export function buildProgram(): Command {
   const program = new Command("otaudit")
-    .description(`Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements\nover ${andList(PLUGINS.map((p) => p.title))}. Default runs are passive and read-only.`)
+    .description(`Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements over ${andList(PLUGINS.map((p) => p.title))}. Default runs are passive and read-only.`)
     .version(TOOL_VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()

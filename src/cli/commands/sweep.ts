@@ -10,8 +10,8 @@ export function registerSweep(program: Command): void {
   const cmd = program
     .command("sweep")
     .description(
-      "sweep a fleet: TARGET is an address, a CIDR range (10.0.0.0/24) or an inventory file (.csv, .yaml).\n" +
-        "Discovery (TCP connect with a clean close to every plugin's ports and the surface ports; each UDP\n" +
+      "sweep a fleet: TARGET is an address, a CIDR range (10.0.0.0/24) or an inventory file (.csv, .yaml). " +
+        "Discovery (TCP connect with a clean close to every plugin's ports and the surface ports; each UDP " +
         "plugin's own discovery request), then the plugins audit what was found; fleet rules look across devices.",
     )
     .argument("[target...]", "addresses, CIDR ranges, inventory files (not needed with --resume)")
