@@ -3,7 +3,7 @@
 // reads the key file before any network work; `validate` checks that the key can be used.
 import { createRequire } from "node:module";
 import { z } from "zod";
-import { credentialsOfKind, type PluginCredentialEntry, type PluginCredentialsDecl, type PluginDiscoveryDecl } from "../../src/plugin.js";
+import { credentialsOfKind, type PluginCredentialEntry, type PluginCredentialsDecl } from "../../src/plugin.js";
 
 export const SSH_CREDENTIAL_FIELDS = {
   username: z.string().min(1),
@@ -44,6 +44,3 @@ export const SSH_CREDENTIALS: PluginCredentialsDecl = {
     return problem ? [`privateKey: not a usable private key (${problem})`] : [];
   },
 };
-
-/** SSH has its own secure channel (RFC 4253): nothing cleartext to declare. */
-export const SSH_DISCOVERY: PluginDiscoveryDecl = {};

@@ -7,7 +7,7 @@ import { SshFacts } from "./facts.js";
 import { profileFromFacts, SshSimProfile } from "./profile.js";
 import { SSH_RULES } from "./rules.js";
 import { distributionBuild } from "../../src/advisories/identify.js";
-import { SSH_CREDENTIALS, SSH_DISCOVERY } from "./declarations.js";
+import { SSH_CREDENTIALS } from "./declarations.js";
 import { sshSignals } from "./signals.js";
 
 export default definePlugin<SshFacts>({
@@ -22,7 +22,6 @@ export default definePlugin<SshFacts>({
   rules: SSH_RULES,
   // plugin contract v2 (declarations.ts, signals.ts)
   credentials: SSH_CREDENTIALS,
-  discovery: SSH_DISCOVERY,
   signals: (facts) => sshSignals(facts),
   async probe(ctx) {
     const { probeSsh } = await import("./probe.js");
