@@ -1,6 +1,6 @@
 // `otaudit scan TARGET...`: option declarations (cheap); the work is in ../scan-run.ts.
 import { Command, Option } from "commander";
-import { PLUGINS } from "../../../probes/registry.js";
+import type { ProtocolPlugin } from "../../plugin.js";
 import { csvList, logLevel, positiveInt, severity } from "../options.js";
 import { addPluginOptions } from "../plugin-options.js";
 import type { ScanOptions } from "../option-types.js";
@@ -9,9 +9,9 @@ import type { ScanOptions } from "../option-types.js";
  * Options shared by scan-like commands (scan, sweep, record): the core's, then each plugin's
  * declared options (`--<plugin id>-<name>`, src/cli/plugin-options.ts).
  */
-export function addAuditOptions(cmd: Command, defaults: { concurrency?: number } = {}): Command {
+export function addAuditOptions(cmd: Command, plugins: readonly ProtocolPlugin[], defaults: { concurrency?: number } = {}): Command {
   cmd
-    .option("--protocols <list>", `protocols to audit, comma separated (${PLUGINS.map((p) => p.id).join(",")}); default all`, csvList)
+    .option("--protocols <list>", `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(",")})` : ""}; default all`, csvList)
     .option("--timeout <ms>", "timeout of each network operation in milliseconds", positiveInt("--timeout", 600_000), 3000)
     .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), defaults.concurrency ?? 32)
     .option("--deadline <s>", "whole-run deadline in seconds; what was gathered is still written", positiveInt("--deadline", 864_000))
@@ -20,7 +20,7 @@ export function addAuditOptions(cmd: Command, defaults: { concurrency?: number }
     .option("--login-budget <n>", "intrusive default-credential attempts per device and protocol, stopping at the first accepted (default 3)", positiveInt("--login-budget", 5))
     .option("--login-delay <ms>", "pause between those attempts in milliseconds (default: each protocol's own)", positiveInt("--login-delay", 60_000))
     .option("--no-surface", "bare host targets: no connects to the management and OT surface ports no plugin audits");
-  addPluginOptions(cmd, PLUGINS);
+  addPluginOptions(cmd, plugins);
   return cmd
     .option("--log <file>", "write JSON log lines to this file instead of stderr")
     .addOption(new Option("--log-level <level>", "log level").argParser(logLevel))
@@ -38,17 +38,22 @@ export function addOutputOptions(cmd: Command): Command {
     .option("--advisories <files>", "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list): observed versions are matched against them (version-based)", (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)]);
 }
 
-export function registerScan(program: Command): void {
+/** The URL forms of the plugins' default ports, for help texts. */
+export function urlExamples(plugins: readonly ProtocolPlugin[]): string {
+  return plugins.flatMap((p) => p.defaultPorts.map((d) => `${d.scheme}://h:${d.port}`)).join(", ") || "scheme://host:port/path";
+}
+
+export function registerScan(program: Command, plugins: readonly ProtocolPlugin[]): void {
   const cmd = program
     .command("scan")
     .description(
       "audit devices: a TARGET is a host (every default port and the surface ports),\n" +
         "host:port (the protocol whose default port it is) or a service URL:\n" +
-        PLUGINS.flatMap((p) => p.defaultPorts.map((d) => `${d.scheme}://h:${d.port}`)).join(", "),
+        urlExamples(plugins),
     )
     .argument("[target...]", "hosts, host:port or service URLs; targets with the same host form one device")
     .option("--from-facts <file>", "audit recorded facts instead of live devices (no network)");
-  addOutputOptions(addAuditOptions(cmd));
+  addOutputOptions(addAuditOptions(cmd, plugins));
   cmd.addHelpText(
     "after",
     "\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error,\n3 the audit could not run (nothing reachable, internal error).",

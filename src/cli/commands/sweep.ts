@@ -1,12 +1,13 @@
 // `otaudit sweep TARGET...`: option declarations (cheap); the work is in ../sweep-run.ts.
 import { Command } from "commander";
+import type { ProtocolPlugin } from "../../plugin.js";
 import { positiveInt } from "../options.js";
 import type { SweepOptions } from "../option-types.js";
 import { addAuditOptions, addOutputOptions } from "./scan.js";
 
 export const SWEEP_CONCURRENCY = 128;
 
-export function registerSweep(program: Command): void {
+export function registerSweep(program: Command, plugins: readonly ProtocolPlugin[]): void {
   const cmd = program
     .command("sweep")
     .description(
@@ -28,7 +29,7 @@ export function registerSweep(program: Command): void {
     .option("--no-progress", "no progress line on the terminal");
   // a sweep waits on the network (bounded protocol waits, e.g. answers over UDP), not on the
   // CPU: more devices at once; each device still sees one connection at a time
-  addOutputOptions(addAuditOptions(cmd, { concurrency: SWEEP_CONCURRENCY }));
+  addOutputOptions(addAuditOptions(cmd, plugins, { concurrency: SWEEP_CONCURRENCY }));
   cmd.addHelpText(
     "after",
     "\nOne connection at a time per device; --concurrency devices at once.\n" +
