@@ -1,13 +1,26 @@
 // The one sorted registry of protocol plugins. Adding a protocol = one folder + one line here.
-// The core never imports a protocol module by name; it iterates this list.
+// The core never imports a protocol module by name; it iterates this list. Plugins from outside the
+// tree are appended from OTAUDIT_PLUGINS (module paths) before any command is built; load problems
+// are kept in PLUGIN_LOAD_ERRORS and reported by the CLI as usage errors (exit 2).
 import type { ProtocolPlugin } from "../src/plugin.js";
+import { loadExternalPlugins, PLUGINS_ENV } from "../src/plugin-loader.js";
 import modbus from "./modbus/index.js";
 import opcua from "./opcua/index.js";
 import snmp from "./snmp/index.js";
 import ssh from "./ssh/index.js";
 
+export { SURFACE_PORTS, type SurfacePort } from "./surface.js";
+
 /** Probe order within a device: quick TCP handshakes first, OPC UA (heaviest) last. */
-export const PLUGINS: readonly ProtocolPlugin[] = [ssh, modbus, snmp, opcua];
+const BUILTIN: readonly ProtocolPlugin[] = [ssh, modbus, snmp, opcua];
+
+const external = await loadExternalPlugins(process.env[PLUGINS_ENV], BUILTIN);
+
+/** Built-in plugins, then external ones in the order OTAUDIT_PLUGINS names them. */
+export const PLUGINS: readonly ProtocolPlugin[] = [...BUILTIN, ...external.plugins];
+
+/** Problems loading OTAUDIT_PLUGINS (empty when all loaded). */
+export const PLUGIN_LOAD_ERRORS: readonly string[] = external.errors;
 
 export function pluginById(id: string): ProtocolPlugin | undefined {
   return PLUGINS.find((p) => p.id === id);

@@ -1,13 +1,18 @@
 // Security-knowledge data files (probes/<id>/data/*.yaml|json): read from the package tree at run
 // time, validated with zod, cached. Works from sources and from the compiled tree alike.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { zodIssueLines } from "./errors.js";
 import { PACKAGE_ROOT } from "./version.js";
 
 const cache = new Map<string, unknown>();
+
+/** The YAML parser, loaded on the first data file (plugins import this module on every start). */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)("yaml") as typeof import("yaml")).parse(text);
+}
 
 /** Load `relPath` (relative to the package root, e.g. "probes/ssh/data/algorithms.yaml"). */
 export function loadDataFile<T>(relPath: string, schema: z.ZodType<T>): T {

@@ -5,7 +5,6 @@ import type { z } from "zod";
 import type { Logger } from "pino";
 import type { ElementId, FindingStatus, SafetyClass, Severity, UndeterminedReason } from "./model/common.js";
 import type { FactsEnvelope, ServiceEndpoint } from "./model/facts.js";
-import type { CredentialEntry } from "./config/credentials.js";
 
 /** A check the probe performs, declared up front with its safety class (shown by `otaudit rules`). */
 export interface CheckDecl {
@@ -39,9 +38,13 @@ export interface ProbeContext {
   signal: AbortSignal;
   /** the operator opted into intrusive checks (--intrusive) */
   intrusive: boolean;
-  /** entries of the credentials file that match this protocol and host */
-  credentials: CredentialEntry[];
-  /** plugin options from the command line or inventory, e.g. modbus write-test address */
+  /**
+   * entries of the credentials file that match this plugin's kinds and this host, validated with
+   * the plugin's own `credentials` declaration (env resolved, paths absolute); the plugin narrows
+   * them to its typed entry (see probes/<id>/declarations.ts)
+   */
+  credentials: PluginCredentialEntry[];
+  /** plugin options (`<plugin id>.<key>`) from the flags its `options` declare, plus login.* pacing */
   options: Record<string, string | undefined>;
   /** child logger bound to device and protocol; log every network action with its safety class */
   log: Logger;
@@ -167,8 +170,8 @@ export interface ObservedProduct {
 
 /**
  * A command-line option of a plugin (ESLint's `meta.schema` is the model). The core builds the
- * commander flag `--<plugin id>-<name>` (e.g. `--modbus-write`), its help line and its validation
- * from this, and hands the validated string to the probe as `ctx.options["<plugin id>.<name>"]`.
+ * commander flag `--<plugin id>-<name>` (e.g. `--<id>-write`), its help line and its validation
+ * from this, and hands the validated string to the probe as `ctx.options["<plugin id>.<key>"]`.
  */
 export interface PluginOptionDecl {
   /** kebab-case name; the flag is `--<plugin id>-<name>` */
@@ -180,6 +183,15 @@ export interface PluginOptionDecl {
   schema: z.ZodType<string>;
   /** the option (or this value of it) only makes sense with --intrusive: without it, exit 2 */
   requiresIntrusive?: boolean | ((value: string) => boolean);
+  /** why it needs --intrusive, for the error line (e.g. "a write-back test is intrusive") */
+  intrusiveNote?: string;
+  /** the ctx.options key after `<plugin id>.` (default: the name in camelCase, `write-oid` -> `writeOid`) */
+  key?: string;
+  /**
+   * several ctx.options entries from one value (keys after `<plugin id>.`), e.g. `all` ->
+   * `{ sweep: "full" }`; without it the value goes to `key`
+   */
+  expand?(value: string): Record<string, string>;
 }
 
 /**
@@ -189,16 +201,23 @@ export interface PluginOptionDecl {
  * scrubbing and resolves path fields relative to the credentials file.
  */
 export interface PluginCredentialsDecl {
-  /** the `protocol:` values this plugin answers for (usually [id]; e.g. "modbus-tls") */
+  /** the `protocol:` values this plugin answers for (usually [id]; a variant such as "<id>-tls") */
   kinds: string[];
-  /** zod fields of one entry besides `protocol` and `host` */
+  /**
+   * zod fields of one entry besides `protocol` and `host`. A secret field may be given in the file
+   * as `<field>` or as `<field>Env` (an environment variable name); its schema here applies to the
+   * resolved value (`z.string()` accepts an empty password, `z.string().min(1)` does not).
+   */
   fields: z.ZodRawShape;
-  /** fields that hold secrets (an empty string is a value, e.g. an empty password) */
+  /** fields that hold secrets (an empty string is a value, e.g. an empty password); registered for scrubbing */
   secrets: string[];
   /** fields that hold file paths (resolved against the credentials file; read before any network work) */
   paths?: string[];
-  /** cross-field checks after env resolution; return messages `field: message` (path relative to the entry) */
-  validate?(entry: Record<string, unknown>): string[];
+  /**
+   * cross-field checks after env resolution; `files` holds the contents of the path fields that are
+   * set (read by the core). Return messages `field: message` (path relative to the entry).
+   */
+  validate?(entry: PluginCredentialEntry, files: Readonly<Record<string, Buffer>>): string[];
 }
 
 /** A credentials-file entry as the probe receives it (v2): env resolved, paths absolute. */
@@ -208,16 +227,32 @@ export interface PluginCredentialEntry {
   [field: string]: unknown;
 }
 
-/** An answer to a plugin's UDP discovery (e.g. SNMP engine discovery). */
+/** A plugin's typed view of its entries: the fields it declared, as the core validated them. */
+export type TypedCredentialEntry<Fields extends z.ZodRawShape> = z.infer<z.ZodObject<Fields>> & { protocol: string; host?: string };
+
+/**
+ * The entries of one kind, typed by the plugin's own `fields` declaration. The core validated every
+ * entry against those fields before any probe runs, so this is a narrowing, not a second parse.
+ */
+export function credentialsOfKind<Fields extends z.ZodRawShape>(entries: readonly PluginCredentialEntry[], kind: string, _fields: Fields): TypedCredentialEntry<Fields>[] {
+  return entries.filter((e) => e.protocol === kind) as unknown as TypedCredentialEntry<Fields>[];
+}
+
+/** An answer to a plugin's UDP discovery (e.g. an engine discovery request). */
 export interface UdpDiscoveryAnswer {
-  state: "answered" | "timeout" | "error";
+  /** closed: the host said the port is unreachable (ICMP) */
+  state: "answered" | "closed" | "timeout" | "error";
   /** facts worth keeping for the device's discovery record (enterprise number, engine id) */
   detail?: Record<string, unknown>;
 }
 
 /** How a sweep and `scan HOST` find this plugin's services. TCP: a clean connect to `defaultPorts`. */
 export interface PluginDiscoveryDecl {
-  /** UDP services answer nothing to a connect: the plugin sends one safe discovery request */
+  /**
+   * UDP services answer nothing to a connect: the plugin sends one safe discovery request (no
+   * secret, no state change). Without it a UDP plugin is always handed to its probe (silence on
+   * UDP proves nothing).
+   */
   udp?(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<UdpDiscoveryAnswer>;
   /** schemes whose wire protocol is cleartext (no TLS, no secure channel of its own) */
   cleartextSchemes?: string[];
@@ -235,10 +270,12 @@ export interface FleetSignals {
   remoteAccess?: { scheme: string; port: number | null; factors: AuthFactors; detail: string }[];
   /** default credentials or communities the device accepted; `key` groups the same one across devices */
   defaultCredentials?: { scheme: string; port: number | null; key: string; label: string; source?: string }[];
+  /** default-credential checks that ran and how many entries they tried (so "none accepted" has evidence) */
+  defaultCredentialChecks?: { scheme: string; port: number | null; tried: number }[];
   /** cleartext channels in use: `credentials` when secrets would cross them */
   cleartext?: { scheme: string; port: number | null; carries: "management" | "control" | "data" | "credentials"; detail: string }[];
   /** keys and certificates that identify the device (shared ones are a fleet finding) */
-  keys?: { kind: "ssh-host-key" | "x509-certificate" | "other"; fingerprint: string; scheme: string; port: number | null; label: string }[];
+  keys?: { kind: "host-key" | "x509-certificate" | "other"; fingerprint: string; scheme: string; port: number | null; label: string }[];
 }
 
 export interface ProtocolPlugin<F = any> {

@@ -6,6 +6,8 @@ import { CHECKS } from "./options.js";
 import { ModbusSimProfile, profileFromFacts } from "./profile.js";
 import { RULES } from "./rules.js";
 import type { ObservedProduct } from "../../src/plugin.js";
+import { MODBUS_CREDENTIALS, MODBUS_DISCOVERY, MODBUS_OPTIONS } from "./declarations.js";
+import { modbusSignals } from "./signals.js";
 
 export default definePlugin<ModbusFacts>({
   id: "modbus",
@@ -20,6 +22,11 @@ export default definePlugin<ModbusFacts>({
   factsSchema: ModbusFacts,
   checks: Object.values(CHECKS),
   rules: RULES,
+  // plugin contract v2 (declarations.ts, signals.ts)
+  options: MODBUS_OPTIONS,
+  credentials: MODBUS_CREDENTIALS,
+  discovery: MODBUS_DISCOVERY,
+  signals: (facts) => modbusSignals(facts),
   async probe(ctx) {
     const { probeModbus } = await import("./probe.js");
     return probeModbus(ctx);

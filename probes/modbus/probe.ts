@@ -23,6 +23,7 @@ import {
 } from "./mbap.js";
 import { probeTlsEndpoint } from "./tls-probe.js";
 import { CHECKS, DEFAULT_UNITS, parseUnitList, parseWriteTarget } from "./options.js";
+import { modbusTlsCredentials } from "./declarations.js";
 
 /** "more follows" is followed at most this many times per stream (a hostile server could loop). */
 const MAX_DEVICE_ID_REQUESTS = 8;
@@ -295,7 +296,7 @@ export async function probeModbus(ctx: ProbeContext): Promise<ModbusFacts> {
   for (const p of plainList) plain.push(await probePlainEndpoint(ctx, host, p.port, p.url, p.role, units, fullSweep));
 
   const answeringUnit = plain.flatMap((p) => p.units).find((u) => u.answered)?.unitId ?? 1;
-  const credential = ctx.credentials.find((c) => c.protocol === "modbus-tls");
+  const credential = modbusTlsCredentials(ctx.credentials)[0];
   const secure: TlsEndpointFacts[] = [];
   for (const t of tlsList) {
     if (ctx.signal.aborted) break;

@@ -8,6 +8,8 @@ import { OPCUA_CHECKS } from "./checks.js";
 import { OpcuaSimProfile, SIM_POLICIES } from "./profile.js";
 import { policyInfo } from "./knowledge.js";
 import { portOfUrl } from "../../src/advisories/identify.js";
+import { OPCUA_CREDENTIALS, OPCUA_OPTIONS } from "./declarations.js";
+import { opcuaSignals } from "./signals.js";
 
 /** Derive a simulator profile from recorded facts (for `otaudit simulate RECORDING`, issue 9). */
 export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
@@ -48,6 +50,10 @@ export default definePlugin<OpcuaFacts>({
   factsSchema: OpcuaFacts,
   checks: Object.values(OPCUA_CHECKS),
   rules: OPCUA_RULES,
+  // plugin contract v2 (declarations.ts, signals.ts)
+  options: OPCUA_OPTIONS,
+  credentials: OPCUA_CREDENTIALS,
+  signals: (facts) => opcuaSignals(facts),
   async probe(ctx) {
     const { probeOpcua } = await import("./probe.js");
     return probeOpcua(ctx);

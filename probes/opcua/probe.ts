@@ -11,6 +11,7 @@ import { UacpClient, UacpProtocolError, UacpRemoteError, UacpTimeoutError, type 
 import { OPCUA_CHECKS } from "./checks.js";
 import { defaultCredentials, policyInfo } from "./knowledge.js";
 import { effectiveTokenPolicy } from "./rules.js";
+import { opcuaCredentials } from "./declarations.js";
 
 const MODES = ["Invalid", "None", "Sign", "SignAndEncrypt"] as const;
 const TOKEN_TYPES = ["Anonymous", "UserName", "Certificate", "IssuedToken"] as const;
@@ -147,7 +148,7 @@ async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, host: stri
     .sort((a, b) => (a.securityMode === "None" ? -1 : 0) - (b.securityMode === "None" ? -1 : 0));
   const secured = usable.filter((e) => e.securityMode !== "None" && policyInfo(e.securityPolicyUri).status !== "none").sort((a, b) => rank(a) - rank(b));
   const userNameEndpoints = usable.filter((e) => e.userTokens.some((t) => t.tokenType === "UserName"));
-  const opcuaCreds = ctx.credentials.filter((c) => c.protocol === "opcua") as { username: string; password?: string }[];
+  const opcuaCreds = opcuaCredentials(ctx.credentials);
   const wantsDefaults = ctx.intrusive && userNameEndpoints.length > 0;
   if (facts.endpoints.some((e) => e.securityMode !== "None") && secured.length === 0) {
     facts.trustTest = { status: "not_applicable", message: "only policies this client cannot open (e.g. Basic128Rsa15 on Node 20) on signed endpoints" };

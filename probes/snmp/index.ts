@@ -6,6 +6,8 @@ import { SnmpFacts } from "./facts.js";
 import { SNMP_RULES } from "./rules.js";
 import { SnmpProfile, profileFromFacts } from "./profile.js";
 import { portOfUrl, versionInText } from "../../src/advisories/identify.js";
+import { SNMP_CREDENTIALS, SNMP_DISCOVERY, SNMP_OPTIONS } from "./declarations.js";
+import { snmpSignals } from "./signals.js";
 
 export const SNMP_CHECKS = {
   engine: { id: "snmp.engine", safety: "passive", description: "SNMPv3 engine discovery (RFC 3414 §4): engine ID, enterprise, boots, uptime" },
@@ -27,6 +29,11 @@ export default definePlugin<SnmpFacts>({
   factsSchema: SnmpFacts,
   checks: Object.values(SNMP_CHECKS),
   rules: SNMP_RULES,
+  // plugin contract v2 (declarations.ts, signals.ts)
+  options: SNMP_OPTIONS,
+  credentials: SNMP_CREDENTIALS,
+  discovery: SNMP_DISCOVERY,
+  signals: (facts) => snmpSignals(facts),
   async probe(ctx) {
     const { probeSnmp } = await import("./probe.js");
     return probeSnmp(ctx, SNMP_CHECKS);

@@ -33,6 +33,7 @@ import type { SnmpFacts, SystemGroup, V3UserFacts } from "./facts.js";
 import { loadAlgorithms, loadDefaults } from "./knowledge.js";
 import { SYSTEM_GROUP, USM_STATS_NAMES, USM_UNKNOWN_USER } from "./oids.js";
 import { checkV3User, needsLegacyProvider, type V3CheckRequest, type V3CheckResult, type V3UserSpec } from "./v3.js";
+import { snmpCredentials } from "./declarations.js";
 
 /** Longest single wait for answers that may never come (wrong communities are silently dropped). */
 export const COMMUNITY_WAIT_CAP_MS = 800;
@@ -259,7 +260,7 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
   // Candidates: well-known defaults by value, supplied communities labelled only by position.
   const candidates: Candidate[] = defaults.communities.map((c) => ({ label: c.community, source: "default" as const, value: c.community }));
   let suppliedIndex = 0;
-  for (const c of ctx.credentials) {
+  for (const c of snmpCredentials(ctx.credentials)) {
     if (c.protocol !== "snmp" || !c.community) continue;
     suppliedIndex++;
     if (candidates.some((k) => k.value === c.community)) continue;
@@ -370,7 +371,7 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
     const nameProbes: { name: string; source: "default" | "supplied"; random: boolean; answer?: SnmpMessage }[] = [];
     if (engine && engine.engineId.length > 0) {
       ctx.assertAllowed(checks.userNames);
-      const supplied = [...new Set(ctx.credentials.flatMap((c) => (c.protocol === "snmp" && c.username ? [c.username] : [])))];
+      const supplied = [...new Set(snmpCredentials(ctx.credentials).flatMap((c) => (c.protocol === "snmp" && c.username ? [c.username] : [])))];
       nameProbes.push({ name: `otaudit-${randomBytes(6).toString("hex")}`, source: "default", random: true });
       for (const n of supplied) nameProbes.push({ name: n, source: "supplied", random: false });
       for (const d of defaults.v3UserNames) if (!supplied.includes(d.name)) nameProbes.push({ name: d.name, source: "default", random: false });
@@ -405,7 +406,7 @@ export async function probeSnmp(ctx: ProbeContext, checks: Record<"engine" | "co
     }
 
     // ---- Phase C: v3 users from the credentials file, one at a time.
-    for (const c of ctx.credentials) {
+    for (const c of snmpCredentials(ctx.credentials)) {
       if (c.protocol !== "snmp" || !c.username || ctx.signal.aborted) continue;
       ctx.assertAllowed(checks.v3Users);
       const user: V3UserSpec = { name: c.username, authProtocol: c.authProtocol, authKey: c.authKey, privProtocol: c.privProtocol, privKey: c.privKey };

@@ -7,6 +7,8 @@ import { SshFacts } from "./facts.js";
 import { profileFromFacts, SshSimProfile } from "./profile.js";
 import { SSH_RULES } from "./rules.js";
 import { distributionBuild } from "../../src/advisories/identify.js";
+import { SSH_CREDENTIALS } from "./declarations.js";
+import { sshSignals } from "./signals.js";
 
 export default definePlugin<SshFacts>({
   id: "ssh",
@@ -18,6 +20,9 @@ export default definePlugin<SshFacts>({
   factsSchema: SshFacts,
   checks: Object.values(CHECKS),
   rules: SSH_RULES,
+  // plugin contract v2 (declarations.ts, signals.ts)
+  credentials: SSH_CREDENTIALS,
+  signals: (facts) => sshSignals(facts),
   async probe(ctx) {
     const { probeSsh } = await import("./probe.js");
     return probeSsh(ctx);

@@ -10,7 +10,7 @@ import { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { discoverSnmpEngine } from "../../src/sweep/snmp-engine.js";
+import { discoverEngine } from "../../probes/snmp/discovery.js";
 
 export const SSHD = "/usr/sbin/sshd";
 export const SNMPD = "/usr/sbin/snmpd";
@@ -140,7 +140,7 @@ export async function startRealFleet(opts: RealFleetOptions): Promise<RealFleet>
     children.push(spawn(PYTHON, [script, "502", ...hosts], { stdio: "ignore" }));
     await waitUntil("sshd", async () => (await Promise.all(hosts.map((h) => tcpOpen(h, 22)))).every(Boolean));
     await waitUntil("pymodbus", async () => (await Promise.all(hosts.map((h) => tcpOpen(h, 502)))).every(Boolean));
-    await waitUntil("snmpd", async () => (await Promise.all([hosts[0]!, hosts.at(-1)!].map((h) => discoverSnmpEngine(h, 161, 300, undefined, 0)))).every((r) => r.state === "answered"));
+    await waitUntil("snmpd", async () => (await Promise.all([hosts[0]!, hosts.at(-1)!].map((h) => discoverEngine(h, 161, 300, undefined, 0)))).every((r) => r.state === "answered"));
     return { hosts, sharedKeyHosts: [hosts[0]!, hosts[1]!], dir, stop };
   } catch (e) {
     await stop();

@@ -51,7 +51,7 @@ export const ADVISORY_RULE_META: RuleMeta = {
   safety: "passive",
   remediation:
     "Apply the vendor's fix named by the advisory, or its mitigations until the update can be scheduled. Version-based: confirm against the advisory, since a device (or a distribution build) can carry a fix under an unchanged version string.",
-  docs: "Matches the software and firmware versions the probes observed (SSH banner, Modbus device identification, OPC UA BuildInfo, SNMP sysDescr) against advisories supplied offline with --advisories (CSAF 2.0 or otaudit YAML). Never guesses CVEs from a banner without supplied advisory data.",
+  docs: "Matches the software and firmware versions the plugins observed (banners, device identification objects, server build information, system descriptions) against advisories supplied offline with --advisories (CSAF 2.0 or otaudit YAML). Never guesses CVEs from a banner without supplied advisory data.",
 };
 
 /** Distribution builds backport fixes: a match on the upstream version alone is capped here. */

@@ -1,13 +1,21 @@
-// Turns validated CLI options into the engine's AuditOptions (plugins, credentials, logger,
-// Ctrl-C and deadline handling). Shared by scan, sweep, record and demo.
+// Turns validated CLI options into the engine's AuditOptions (plugins, plugin options, credentials,
+// surface ports, logger, Ctrl-C and deadline handling). Shared by scan, sweep and record. Nothing
+// here knows a protocol: plugin flags and credentials come from the plugins' declarations.
 import { UsageError } from "../errors.js";
 import { loadCredentials, type CredentialEntry } from "../config/credentials.js";
 import { createLogger } from "../log.js";
-import { PLUGINS } from "../../probes/registry.js";
+import { PLUGINS, PLUGIN_LOAD_ERRORS } from "../../probes/registry.js";
 import type { AuditOptions } from "../engine/audit.js";
+import { surfacePorts } from "../engine/surface.js";
 import type { ProtocolPlugin } from "../plugin.js";
-import type { ScanOptions } from "./commands/scan.js";
+import type { AuditCliOptions, OutputCliOptions } from "./option-types.js";
+import { pluginOptionValues } from "./plugin-options.js";
 import { loadAdvisoryFiles } from "../advisories/load.js";
+
+/** OTAUDIT_PLUGINS problems are usage errors (exit 2), reported before anything else runs. */
+export function assertPluginsLoaded(): void {
+  if (PLUGIN_LOAD_ERRORS.length) throw new UsageError(PLUGIN_LOAD_ERRORS[0]!, [...PLUGIN_LOAD_ERRORS]);
+}
 
 export function selectPlugins(ids: string[] | undefined): ProtocolPlugin[] {
   if (!ids || ids.length === 0) return [...PLUGINS];
@@ -16,26 +24,15 @@ export function selectPlugins(ids: string[] | undefined): ProtocolPlugin[] {
   return PLUGINS.filter((p) => ids.includes(p.id));
 }
 
-export function validatePluginOptions(opts: ScanOptions): Record<string, string | undefined> {
-  if (opts.modbusWrite && !opts.intrusive) throw new UsageError("--modbus-write: a write-back test is intrusive; add --intrusive to run it");
-  if (opts.snmpWriteOid && !opts.intrusive) throw new UsageError("--snmp-write-oid: a write-back test is intrusive; add --intrusive to run it");
-  if (opts.modbusWrite && !/^\d{1,3}:(coil|holding):\d{1,5}$/.test(opts.modbusWrite)) {
-    throw new UsageError("--modbus-write: expected unit:type:address with type coil or holding, e.g. 1:holding:40");
-  }
-  if (opts.modbusUnits === "all" && !opts.intrusive) throw new UsageError("--modbus-units all: a full 1-247 unit sweep is intrusive; add --intrusive to run it");
-  if (opts.modbusUnits && opts.modbusUnits !== "all" && !/^\d{1,3}(,\d{1,3})*$/.test(opts.modbusUnits)) throw new UsageError("--modbus-units: expected unit ids such as 2,3,17, or all");
+/** ctx.options for the probes: the core's login pacing, then every plugin's declared flags. */
+export function validatePluginOptions(opts: AuditCliOptions): Record<string, string | undefined> {
   for (const [flag, v] of [["--login-budget", opts.loginBudget], ["--login-delay", opts.loginDelay]] as const) {
     if (v !== undefined && !opts.intrusive) throw new UsageError(`${flag}: paces intrusive default-credential attempts; add --intrusive to run them`);
   }
-  if (opts.snmpWriteOid && !/^\d+(\.\d+)+$/.test(opts.snmpWriteOid)) throw new UsageError("--snmp-write-oid: expected a numeric OID such as 1.3.6.1.2.1.1.6.0");
   return {
-    "modbus.units": opts.modbusUnits === "all" ? undefined : opts.modbusUnits,
-    "modbus.sweep": opts.modbusUnits === "all" ? "full" : undefined,
     "login.budget": opts.loginBudget?.toString(),
     "login.delayMs": opts.loginDelay?.toString(),
-    "modbus.write": opts.modbusWrite,
-    "snmp.writeOid": opts.snmpWriteOid,
-    "opcua.clientPki": opts.opcuaClientPki,
+    ...pluginOptionValues(opts as unknown as Readonly<Record<string, unknown>>, PLUGINS, opts.intrusive),
   };
 }
 
@@ -66,13 +63,16 @@ export function runControl(deadlineS?: number): RunControl {
   };
 }
 
-export function buildAuditOptions(opts: ScanOptions, signal: AbortSignal): AuditOptions {
+export function buildAuditOptions(opts: AuditCliOptions & Pick<OutputCliOptions, "failOn" | "advisories">, signal: AbortSignal): AuditOptions {
+  assertPluginsLoaded();
   const plugins = selectPlugins(opts.protocols);
   const pluginOptions = validatePluginOptions(opts);
   const credentials: CredentialEntry[] = opts.credentials ? loadCredentials(opts.credentials) : [];
+  const surface = opts.surface === false ? [] : surfacePorts(PLUGINS);
   const log = createLogger({ level: opts.logLevel, file: opts.log });
   return {
     plugins,
+    surface,
     timeoutMs: opts.timeout,
     concurrency: opts.concurrency,
     intrusive: opts.intrusive,

@@ -4,7 +4,7 @@ import { UsageError } from "../errors.js";
 import { SweepStore, buildSweepDocument } from "../store/store.js";
 import { driftReport, snapshotSweep, type BaselineSnapshot } from "../fleet/drift.js";
 import { writeJson } from "../report/write.js";
-import type { BaselineOptions } from "./commands/baseline.js";
+import type { BaselineOptions } from "./option-types.js";
 
 function pickSweep(store: SweepStore, opts: BaselineOptions) {
   const sweep = opts.sweep ? store.getSweep(opts.sweep) : store.latestSweep();

@@ -6,7 +6,7 @@ import { DEFAULT_POLICY, loadPolicy } from "../evidence/policy.js";
 import { buildCompare, renderCompareCsv, renderCompareHtml, renderCompareMarkdown } from "../report/compare.js";
 import { writeFileAtomic } from "../report/write.js";
 import { loadResult } from "./report-run.js";
-import type { CompareOptions } from "./commands/compare.js";
+import type { CompareOptions } from "./option-types.js";
 
 const RENDER = { html: renderCompareHtml, csv: renderCompareCsv, md: renderCompareMarkdown } as const;
 

@@ -1,26 +1,29 @@
 // otaudit command line: the one top-level error boundary that maps typed errors to exit codes.
-// Command modules register their options here cheaply; their work is loaded on demand, so
-// `otaudit --help` never loads a protocol library.
+// Command modules register their options here cheaply; their work is loaded on demand. The plugin
+// registry (which the audit commands need for their flags) is loaded only when a command is named,
+// so `otaudit --help` and `--version` load no plugin; OTAUDIT_PLUGINS problems are exit 2.
 import { Command, CommanderError } from "commander";
 import { CannotAuditError, EXIT, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
+import type { ProtocolPlugin } from "../plugin.js";
 
-export function buildProgram(): Command {
+/** The program; `plugins` give the audit commands their flags (none: top-level help and version). */
+export function buildProgram(plugins: readonly ProtocolPlugin[] = []): Command {
   const program = new Command("otaudit")
-    .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements\nover SSH, OPC UA, SNMP and Modbus/TCP. Default runs are passive and read-only.")
+    .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements over each protocol a plugin audits (listed by `otaudit scan --help`). Default runs are passive and read-only.")
     .version(TOOL_VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of COMMANDS) register(program);
+  for (const register of COMMANDS) register(program, plugins);
   program.addHelpText(
     "after",
     `
 Examples:
   otaudit demo                                          audit two simulated devices on loopback
   otaudit scan 10.0.5.20 --json result.json             every protocol on its default port
-  otaudit scan ssh://plc-7:22 --credentials bench.yaml  observe MFA with bench credentials
+  otaudit scan plc-7 --credentials bench.yaml           observe MFA with bench credentials
   otaudit sweep plant.csv --db plant.db --json fleet.json
   otaudit report result.json --format html,sarif --out reports/
 
@@ -37,7 +40,16 @@ async function flush(): Promise<void> {
 
 /** Run the CLI; returns the exit code (also used by tests in-process). */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let plugins: readonly ProtocolPlugin[] = [];
+  if (argv.some((a) => !a.startsWith("-"))) {
+    const registry = await import("../../probes/registry.js");
+    if (registry.PLUGIN_LOAD_ERRORS.length) {
+      for (const l of registry.PLUGIN_LOAD_ERRORS) process.stderr.write(`otaudit: ${l}\n`);
+      return EXIT.USAGE;
+    }
+    plugins = registry.PLUGINS;
+  }
+  const program = buildProgram(plugins);
   try {
     await program.parseAsync(argv, { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;

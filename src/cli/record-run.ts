@@ -9,7 +9,7 @@ import { recordDevices, serializeRecording } from "../fixtures/record.js";
 import { writeFileAtomic } from "../report/write.js";
 import { announceIntrusive, buildAuditOptions, runControl } from "./audit-setup.js";
 import { finalize, writeOutputs } from "./outputs.js";
-import type { RecordOptions } from "./commands/record.js";
+import type { RecordOptions } from "./option-types.js";
 
 export async function runRecord(targets: string[], opts: RecordOptions): Promise<number> {
   const out = resolve(opts.out);

@@ -7,7 +7,7 @@ import { loadRecording, replayRecording } from "../fixtures/replay.js";
 import { PLUGINS } from "../../probes/registry.js";
 import { selectPlugins } from "./audit-setup.js";
 import { exitCodeFor, finalize, writeOutputs } from "./outputs.js";
-import type { ScanOptions } from "./commands/scan.js";
+import type { ScanOptions } from "./option-types.js";
 import { loadAdvisoryFiles } from "../advisories/load.js";
 
 export async function runReplay(file: string, opts: ScanOptions): Promise<number> {

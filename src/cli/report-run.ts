@@ -7,7 +7,7 @@ import { applyInputs } from "../evidence/apply.js";
 import { allRules } from "../catalog/rules.js";
 import { REPORT_FORMATS, writeReports } from "../report/index.js";
 import { failingAtOrAbove, loadOutputInputs, registryRuleIds, warnExpiredWaivers } from "./outputs.js";
-import type { ReportOptions } from "./commands/report.js";
+import type { ReportOptions } from "./option-types.js";
 
 const SQLITE_MAGIC = "SQLite format 3\0";
 

@@ -5,7 +5,7 @@ import { DEFAULT_POLICY, loadPolicy } from "../evidence/policy.js";
 import { allRules } from "../catalog/rules.js";
 import { renderAcceptancePlanCsv, renderRfpMarkdown, renderRfpRequirementsCsv } from "../report/rfp.js";
 import { writeFileAtomic } from "../report/write.js";
-import type { RfpOptions } from "./commands/rfp.js";
+import type { RfpOptions } from "./option-types.js";
 
 export async function runRfp(opts: RfpOptions): Promise<number> {
   const policy = opts.weights ? loadPolicy(opts.weights) : DEFAULT_POLICY;

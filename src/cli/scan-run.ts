@@ -4,7 +4,7 @@ import { auditDevices } from "../engine/audit.js";
 import { resolveTargets } from "../engine/targets.js";
 import { announceIntrusive, buildAuditOptions, runControl } from "./audit-setup.js";
 import { exitCodeFor, explainNothingAudited, finalize, validateOutputOptions, writeOutputs } from "./outputs.js";
-import type { ScanOptions } from "./commands/scan.js";
+import type { ScanOptions } from "./option-types.js";
 
 export async function runScan(targets: string[], opts: ScanOptions): Promise<number> {
   validateOutputOptions(opts);

@@ -10,7 +10,7 @@ import { startProfile, type RunningDevice } from "../engine/profiles.js";
 import { loadSimulationSource } from "../fixtures/simulate.js";
 import { PLUGINS } from "../../probes/registry.js";
 import { selectPlugins } from "./audit-setup.js";
-import type { SimulateOptions } from "./commands/simulate.js";
+import type { SimulateOptions } from "./option-types.js";
 
 export function isLoopback(host: string): boolean {
   if (isIP(host) === 4) return host.startsWith("127.");

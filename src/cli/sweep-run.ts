@@ -2,7 +2,8 @@
 // progress on a TTY, then build the whole sweep's result document from the store (fleet rules,
 // drift against a baseline), write outputs and compute the exit code.
 import { setMaxListeners } from "node:events";
-import { EXIT, UsageError } from "../errors.js";
+import { EXIT, UsageError, UsageErrorCollector } from "../errors.js";
+import { loadCredentials, type CredentialEntry } from "../config/credentials.js";
 import { severityRank } from "../model/common.js";
 import type { ResultDocument } from "../model/result.js";
 import { writeResultJson } from "../sweep/write-json.js";
@@ -16,7 +17,7 @@ import { driftReport, type BaselineSnapshot } from "../fleet/drift.js";
 import type { FleetSection } from "../fleet/model.js";
 import { announceIntrusive, buildAuditOptions, runControl, selectPlugins } from "./audit-setup.js";
 import { applyOutputInputs, exitCodeFor, validateOutputOptions } from "./outputs.js";
-import type { SweepOptions } from "./commands/sweep.js";
+import type { SweepOptions } from "./option-types.js";
 
 function sameTargets(a: SweepTarget[], b: SweepTarget[]): boolean {
   return a.length === b.length && a.every((t, i) => t.host.toLowerCase() === b[i]!.host.toLowerCase());
@@ -40,6 +41,18 @@ function openSweep(store: SweepStore, targets: string[], opts: SweepOptions, pro
   const id = opts.sweepId ?? newSweepId();
   if (store.getSweep(id)) throw new UsageError(`--sweep-id ${id}: already in ${opts.db}; add --resume to continue it`);
   return { sweep: store.createSweep(id, expanded, settings), targets: expanded };
+}
+
+/** Every asset's credentials file, read and validated before any network work (all errors at once). */
+function loadAssetCredentials(targets: SweepTarget[]): Map<string, CredentialEntry[]> {
+  const out = new Map<string, CredentialEntry[]>();
+  const errors = new UsageErrorCollector();
+  for (const t of targets) {
+    if (!t.credentialsFile || out.has(t.credentialsFile)) continue;
+    errors.collect(() => out.set(t.credentialsFile!, loadCredentials(t.credentialsFile!)));
+  }
+  errors.throwIfAny();
+  return out;
 }
 
 /** Exit code over device findings and fleet findings. */
@@ -73,6 +86,7 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     if (opts.baseline && !baseline) throw new UsageError(`--baseline ${opts.baseline}: no such baseline in ${opts.db} (save one with 'otaudit baseline save')`);
     const { sweep, targets: sweepTargets } = openSweep(store, targets, opts, protocols);
     const audit = buildAuditOptions(opts, control.signal);
+    const assetCredentials = loadAssetCredentials(sweepTargets);
     if (opts.intrusive) announceIntrusive(audit.plugins);
     const progress = new SweepProgress(process.stderr, opts.progress !== false && Boolean(process.stderr.isTTY));
     const outcome = await runSweep({
@@ -82,6 +96,7 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
       store,
       sweepId: sweep.id,
       targets: sweepTargets,
+      assetCredentials,
       onDeviceDone: (_d, stats) => progress.update(stats),
     });
     progress.finish();

@@ -1,173 +1,177 @@
-// Credentials file (YAML): bench credentials per protocol and host. Secrets come from this file
-// or from environment variables it names, never from argv, and are registered for scrubbing.
-import { readFileSync } from "node:fs";
-import { isIP } from "node:net";
+// Credentials file (YAML): bench credentials per protocol and host. The file's schema is built from
+// every plugin's `credentials` declaration (kinds, fields, secrets, path fields, cross-field checks).
+// Secrets come from this file or from environment variables it names (`<field>Env`), never from
+// argv, and are registered for scrubbing. Path fields are resolved against the file (like
+// ssh_config) and read here, before any network work, so an unusable key file is exit 2 naming
+// `[i].field`. Errors are `source: [i].field: message` lines.
+import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { PLUGINS } from "../../probes/registry.js";
 import { UsageError, zodIssueLines } from "../errors.js";
+import type { PluginCredentialEntry, ProtocolPlugin } from "../plugin.js";
 import { registerSecret } from "../secrets.js";
+import { hostMatches, isValidHostSelector } from "./hosts.js";
+
+export { hostMatches } from "./hosts.js";
+
+/** A validated entry as probes receive it (see PluginCredentialEntry). */
+export type CredentialEntry = PluginCredentialEntry;
+
+/** Key and certificate files larger than this are not what the field names. */
+export const MAX_CREDENTIAL_FILE_BYTES = 1 << 20;
 
 const hostSelector = z.string().min(1).optional().describe("address, glob (10.0.*) or CIDR; absent = any host");
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
 
-const passwordFields = {
-  password: z.string().min(1).optional(),
-  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional(),
-};
+type Declared = Pick<ProtocolPlugin, "id" | "credentials">;
 
-export const SshCredential = z
-  .object({
-    protocol: z.literal("ssh"),
-    host: hostSelector,
-    username: z.string().min(1),
-    ...passwordFields,
-    privateKey: z.string().min(1).optional().describe("path to a private key file"),
-    passphraseEnv: z.string().optional(),
-  })
-  .strict();
-export const OpcuaCredential = z
-  .object({ protocol: z.literal("opcua"), host: hostSelector, username: z.string().min(1), ...passwordFields })
-  .strict();
-export const SnmpCredential = z
-  .object({
-    protocol: z.literal("snmp"),
-    host: hostSelector,
-    community: z.string().min(1).optional(),
-    communityEnv: z.string().optional(),
-    username: z.string().min(1).optional(),
-    authProtocol: z.enum(["md5", "sha", "sha224", "sha256", "sha384", "sha512"]).optional(),
-    authKey: z.string().min(1).optional(),
-    authKeyEnv: z.string().optional(),
-    privProtocol: z.enum(["des", "aes", "aes192", "aes256"]).optional(),
-    privKey: z.string().min(1).optional(),
-    privKeyEnv: z.string().optional(),
-  })
-  .strict();
-export const ModbusTlsCredential = z
-  .object({
-    protocol: z.literal("modbus-tls"),
-    host: hostSelector,
-    certificate: z.string().min(1),
-    key: z.string().min(1),
-  })
-  .strict();
-
-export const CredentialEntry = z.discriminatedUnion("protocol", [SshCredential, OpcuaCredential, SnmpCredential, ModbusTlsCredential]);
-export type CredentialEntry = z.infer<typeof CredentialEntry>;
-export const CredentialsFile = z.array(CredentialEntry);
-
-/** Plugin id a credential entry belongs to. */
-export function credentialPluginId(c: CredentialEntry): string {
-  return c.protocol === "modbus-tls" ? "modbus" : c.protocol;
+/** The credentials file schema for these plugins: one strict entry shape per declared kind. */
+export function credentialsFileSchema(plugins: readonly Declared[] = PLUGINS) {
+  const variants: z.ZodObject[] = [];
+  for (const p of plugins) {
+    const decl = p.credentials;
+    if (!decl) continue;
+    const shape: Record<string, z.ZodType> = { host: hostSelector };
+    for (const [field, schema] of Object.entries(decl.fields)) {
+      if (decl.secrets.includes(field)) {
+        // the value's own schema applies after env resolution (an empty password is a value)
+        shape[field] = z.string().optional();
+        shape[`${field}Env`] = envName.optional();
+      } else shape[field] = schema as z.ZodType;
+    }
+    for (const kind of decl.kinds) variants.push(z.object({ protocol: z.literal(kind), ...shape }).strict());
+  }
+  const entry = variants.length ? z.discriminatedUnion("protocol", variants as [z.ZodObject, ...z.ZodObject[]]) : z.never();
+  return z.array(entry);
 }
 
-function resolveEnv(name: string | undefined, path: string, env: NodeJS.ProcessEnv, errors: string[]): string | undefined {
-  if (!name) return undefined;
-  const v = env[name];
-  if (v === undefined || v === "") errors.push(`${path}: environment variable ${name} is not set`);
-  return v;
+/** Every `protocol:` kind the plugins declare, with the plugin that takes it. */
+function kindOwners(plugins: readonly Declared[]): Map<string, Declared> {
+  const out = new Map<string, Declared>();
+  for (const p of plugins) for (const k of p.credentials?.kinds ?? []) out.set(k, p);
+  return out;
+}
+
+export interface ParseCredentialsOptions {
+  /** relative path fields resolve against this folder (the credentials file's); default the working directory */
+  baseDir?: string;
+  plugins?: readonly Declared[];
 }
 
 /** Parse and validate a credentials file; throws UsageError with `path.to.field` lines. */
-export function loadCredentials(file: string, env: NodeJS.ProcessEnv = process.env): CredentialEntry[] {
+export function loadCredentials(file: string, env: NodeJS.ProcessEnv = process.env, plugins: readonly Declared[] = PLUGINS): CredentialEntry[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     throw new UsageError(`--credentials ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  return resolveKeyPaths(parseCredentials(text, `--credentials ${file}`, env), dirname(resolve(file)));
+  return parseCredentials(text, `--credentials ${file}`, env, { baseDir: dirname(resolve(file)), plugins });
 }
 
-/** Key and certificate paths in a credentials file are relative to the file itself (like ssh_config). */
-function resolveKeyPaths(entries: CredentialEntry[], baseDir: string): CredentialEntry[] {
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  return entries.map((c) => {
-    if (c.protocol === "ssh" && c.privateKey) return { ...c, privateKey: abs(c.privateKey) };
-    if (c.protocol === "modbus-tls") return { ...c, certificate: abs(c.certificate), key: abs(c.key) };
-    return c;
-  });
+function readPathField(path: string): Buffer | string {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return `${path} is not a regular file`;
+    if (st.size > MAX_CREDENTIAL_FILE_BYTES) return `${path} is larger than ${MAX_CREDENTIAL_FILE_BYTES} bytes`;
+    return readFileSync(path);
+  } catch (e) {
+    return `cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? "error"})`;
+  }
 }
 
-export function parseCredentials(text: string, source: string, env: NodeJS.ProcessEnv = process.env): CredentialEntry[] {
+/** Prefix a plugin's `field: message` (or plain message) with the entry index. */
+function entryLine(source: string, i: number, message: string): string {
+  return /^[A-Za-z_][\w.\[\]]*: /.test(message) ? `${source}: [${i}].${message}` : `${source}: [${i}]: ${message}`;
+}
+
+export function parseCredentials(text: string, source: string, env: NodeJS.ProcessEnv = process.env, opts: ParseCredentialsOptions = {}): CredentialEntry[] {
+  const plugins = opts.plugins ?? PLUGINS;
   let raw: unknown;
   try {
     raw = parseYaml(text) ?? [];
   } catch (e) {
     throw new UsageError(`${source}: not valid YAML (${(e as Error).message.split("\n")[0]})`);
   }
-  const parsed = CredentialsFile.safeParse(raw);
+  const owners = kindOwners(plugins);
+  const parsed = credentialsFileSchema(plugins).safeParse(raw);
   if (!parsed.success) {
-    const lines = zodIssueLines(source, parsed.error.issues);
+    const issues = parsed.error.issues.map((iss) => {
+      const last = iss.path.at(-1);
+      const entry = iss.path.length === 2 && typeof iss.path[0] === "number" ? (raw as Record<string, unknown>[])[iss.path[0]] : undefined;
+      if (last === "protocol" && entry && typeof entry === "object") {
+        const kind = (entry as Record<string, unknown>).protocol;
+        return { ...iss, message: `${kind === undefined ? "missing" : `unknown kind ${JSON.stringify(kind)}`} (known: ${[...owners.keys()].sort().join(", ")})` };
+      }
+      return iss;
+    });
+    const lines = zodIssueLines(source, issues);
     throw new UsageError(lines[0]!, lines);
   }
+  const baseDir = opts.baseDir ?? process.cwd();
   const errors: string[] = [];
-  const entries = parsed.data.map((c, i) => {
+  const entries = (parsed.data as Record<string, unknown>[]).map((rawEntry, i) => {
+    const entry: CredentialEntry = { ...(rawEntry as CredentialEntry) };
+    const decl = owners.get(entry.protocol)!.credentials!;
     const at = `${source}: [${i}]`;
-    if (c.protocol === "ssh" || c.protocol === "opcua") {
-      const password = c.password ?? resolveEnv(c.passwordEnv, `${at}.passwordEnv`, env, errors);
-      if (c.protocol === "ssh" && !password && !c.privateKey) errors.push(`${at}: an ssh entry needs password, passwordEnv or privateKey`);
-      if (c.protocol === "opcua" && !password) errors.push(`${at}: an opcua entry needs password or passwordEnv`);
-      return { ...c, password };
+    const fromEnv = new Set<string>();
+    for (const s of decl.secrets) {
+      const name = entry[`${s}Env`] as string | undefined;
+      if (name === undefined) continue;
+      if (entry[s] !== undefined) {
+        errors.push(`${at}.${s}Env: give ${s} or ${s}Env, not both`);
+        continue;
+      }
+      const v = env[name];
+      if (v === undefined) errors.push(`${at}.${s}Env: environment variable ${name} is not set`);
+      else {
+        entry[s] = v;
+        fromEnv.add(s);
+      }
     }
-    if (c.protocol === "snmp") {
-      const community = c.community ?? resolveEnv(c.communityEnv, `${at}.communityEnv`, env, errors);
-      const authKey = c.authKey ?? resolveEnv(c.authKeyEnv, `${at}.authKeyEnv`, env, errors);
-      const privKey = c.privKey ?? resolveEnv(c.privKeyEnv, `${at}.privKeyEnv`, env, errors);
-      if (!community && !c.username) errors.push(`${at}: an snmp entry needs community (v1/v2c) or username (v3)`);
-      if (c.authProtocol && !authKey) errors.push(`${at}.authKey: required with authProtocol`);
-      if (c.privProtocol && !c.authProtocol) errors.push(`${at}.privProtocol: privacy needs authProtocol too`);
-      if (c.privProtocol && !privKey) errors.push(`${at}.privKey: required with privProtocol`);
-      return { ...c, community, authKey, privKey };
+    // the resolved values against the plugin's own field schemas
+    const values = z.object(decl.fields).safeParse(Object.fromEntries(Object.keys(decl.fields).map((f) => [f, entry[f]])));
+    if (!values.success) {
+      for (const iss of values.error.issues) {
+        const field = String(iss.path[0] ?? "");
+        const shown = fromEnv.has(field) ? `${field}Env` : field;
+        const message = iss.code === "invalid_type" && entry[field] === undefined ? `required${decl.secrets.includes(field) ? ` (give ${field} or ${field}Env)` : ""}` : iss.message;
+        errors.push(`${at}.${[shown, ...iss.path.slice(1).map(String)].join(".")}: ${message}`);
+      }
+      return entry;
     }
-    return c;
+    const files: Record<string, Buffer> = {};
+    for (const f of decl.paths ?? []) {
+      const p = entry[f];
+      if (typeof p !== "string" || p === "") continue;
+      const abs = isAbsolute(p) ? p : resolve(baseDir, p);
+      entry[f] = abs;
+      const content = readPathField(abs);
+      if (typeof content === "string") errors.push(`${at}.${f}: ${content}`);
+      else files[f] = content;
+    }
+    if (Object.keys(files).length === (decl.paths ?? []).filter((f) => typeof entry[f] === "string").length) {
+      for (const m of decl.validate?.(entry, files) ?? []) errors.push(entryLine(source, i, m));
+    }
+    if (entry.host !== undefined && !isValidHostSelector(entry.host)) errors.push(`${at}.host: not an address, glob or CIDR: ${entry.host}`);
+    return entry;
   });
+  // secrets are registered before any error is raised: a message must never carry one
+  for (const c of entries) for (const s of owners.get(c.protocol)!.credentials!.secrets) if (typeof c[s] === "string") registerSecret(c[s] as string);
   if (errors.length) throw new UsageError(errors[0]!, errors);
-  for (const c of entries) {
-    if (c.protocol === "ssh" || c.protocol === "opcua") registerSecret(c.password);
-    if (c.protocol === "snmp") {
-      registerSecret(c.community);
-      registerSecret(c.authKey);
-      registerSecret(c.privKey);
-    }
-  }
-  for (const [i, c] of entries.entries()) {
-    if (c.host && !isValidHostSelector(c.host)) throw new UsageError(`${source}: [${i}].host: not an address, glob or CIDR: ${c.host}`);
-  }
   return entries;
 }
 
-function isValidHostSelector(sel: string): boolean {
-  if (sel.includes("/")) {
-    const [addr, bits] = sel.split("/");
-    const n = Number(bits);
-    const fam = isIP(addr!);
-    return fam !== 0 && Number.isInteger(n) && n >= 0 && n <= (fam === 4 ? 32 : 128);
-  }
-  return /^[A-Za-z0-9.:*?_\-\[\]]+$/.test(sel);
+/** The `protocol:` kinds a plugin takes: its declaration's, or its own id when it declares none. */
+export function credentialKinds(plugin: Declared): readonly string[] {
+  return plugin.credentials?.kinds ?? [plugin.id];
 }
 
-function ipv4ToInt(a: string): number {
-  return a.split(".").reduce((acc, o) => (acc << 8) + Number(o), 0) >>> 0;
-}
-
-/** Does a credential's host selector match this device host? */
-export function hostMatches(selector: string | undefined, host: string): boolean {
-  if (!selector) return true;
-  if (selector.includes("/")) {
-    const [addr, bitsStr] = selector.split("/");
-    if (isIP(addr!) !== 4 || isIP(host) !== 4) return addr === host;
-    const bits = Number(bitsStr);
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return (ipv4ToInt(addr!) & mask) === (ipv4ToInt(host) & mask);
-  }
-  if (/[*?]/.test(selector)) {
-    const re = new RegExp("^" + selector.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
-    return re.test(host);
-  }
-  return selector.toLowerCase() === host.toLowerCase();
-}
-
-export function credentialsFor(all: CredentialEntry[], pluginId: string, host: string): CredentialEntry[] {
-  return all.filter((c) => credentialPluginId(c) === pluginId && hostMatches(c.host, host));
+/** The entries for one plugin and device host (the plugin looked up in `plugins`, then the registry). */
+export function credentialsFor(all: readonly CredentialEntry[], pluginId: string, host: string, plugins: readonly Declared[] = PLUGINS): CredentialEntry[] {
+  const plugin = plugins.find((p) => p.id === pluginId) ?? PLUGINS.find((p) => p.id === pluginId) ?? { id: pluginId };
+  const kinds = credentialKinds(plugin);
+  return all.filter((c) => kinds.includes(c.protocol) && hostMatches(c.host, host));
 }

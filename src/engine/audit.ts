@@ -11,7 +11,12 @@ import { newResultDocument } from "../model/result.js";
 import type { Severity } from "../model/common.js";
 import type { CheckDecl, ProbeContext, ProtocolPlugin } from "../plugin.js";
 import { credentialsFor, type CredentialEntry } from "../config/credentials.js";
+import type { SurfacePort } from "../../probes/surface.js";
+import { DevicePacer } from "../sweep/politeness.js";
+import { discoverDevice, surfaceEntry } from "./discovery.js";
 import { runRules } from "./rules.js";
+import { surfaceFindings } from "./surface-rules.js";
+import { SURFACE_FACTS, surfaceEnvelope, unauditedByElement } from "./surface.js";
 import { deviceScore, scoreElements, type Attestations } from "./scoring.js";
 import type { DeviceSpec } from "./targets.js";
 import { TOOL_VERSION } from "../version.js";
@@ -29,6 +34,8 @@ export interface AuditOptions {
   /** aborts the whole run (deadline, Ctrl-C); devices not started are left out, gathered ones kept */
   signal?: AbortSignal;
   pluginOptions?: Record<string, string | undefined>;
+  /** bare host targets: the surface ports to connect to before the plugins run (none: no surface view) */
+  surface?: readonly SurfacePort[];
   attestations?: (device: DeviceSpec) => Attestations;
   /** advisories supplied offline (--advisories): version-based findings for elements 11 and 12 */
   advisories?: AdvisorySet;
@@ -56,7 +63,7 @@ export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, op
     timeoutMs: opts.timeoutMs,
     signal,
     intrusive: opts.intrusive,
-    credentials: credentialsFor(opts.credentials, plugin.id, device.host),
+    credentials: credentialsFor(opts.credentials, plugin.id, device.host, opts.plugins),
     options: opts.pluginOptions ?? {},
     log,
     assertAllowed(check: CheckDecl) {
@@ -127,8 +134,28 @@ async function settle(probe: Promise<unknown>, graceMs: number, log: Logger): Pr
   if (!settled) log.warn({ graceMs }, "probe did not settle after abort; moving on");
 }
 
+/** Consecutive unanswered surface connects after which the rest are skipped (a silent host). */
+const SURFACE_GIVE_UP_AFTER = 3;
+
+/**
+ * `scan HOST`: the same polite connects to the surface ports as a sweep's discovery (one at a time,
+ * clean close), except ports a plugin audits on this device. Each waits at most --timeout.
+ */
+async function surveySurface(device: DeviceSpec, opts: AuditOptions): Promise<FactsEnvelope | undefined> {
+  const taken = new Set(device.endpoints.filter((e) => e.transport === "tcp").map((e) => e.port));
+  const tcp = (opts.surface ?? []).filter((s) => !taken.has(s.port)).map(surfaceEntry);
+  if (!device.surface || tcp.length === 0 || opts.signal?.aborted) return undefined;
+  const startedAt = new Date();
+  const pacer = new DevicePacer({ giveUpAfter: SURFACE_GIVE_UP_AFTER, backoffBaseMs: 0 });
+  opts.log.child({ device: device.host }).info({ action: "surface", safety: "passive", ports: tcp.map((t) => t.port) }, "TCP connect with a clean close to the surface ports");
+  const found = await discoverDevice(device.address, { tcp, udp: [] }, opts.timeoutMs, pacer, opts.signal);
+  return surfaceEnvelope(startedAt, found);
+}
+
 export async function auditDevice(device: DeviceSpec, opts: AuditOptions): Promise<DeviceResult> {
   const facts: Record<string, FactsEnvelope> = {};
+  const surface = await surveySurface(device, opts);
+  if (surface) facts[SURFACE_FACTS] = surface;
   for (const plugin of opts.plugins) {
     if (!device.endpoints.some((e) => e.protocol === plugin.id)) continue;
     if (opts.signal?.aborted) break;
@@ -137,7 +164,7 @@ export async function auditDevice(device: DeviceSpec, opts: AuditOptions): Promi
   return assessDevice(device, facts, {
     plugins: opts.plugins,
     intrusive: opts.intrusive,
-    credentialed: (pluginId) => credentialsFor(opts.credentials, pluginId, device.host).length > 0,
+    credentialed: (pluginId) => credentialsFor(opts.credentials, pluginId, device.host, opts.plugins).length > 0,
     attestations: opts.attestations?.(device),
     advisories: opts.advisories,
   });
@@ -168,7 +195,9 @@ export function assessDevice(device: Pick<DeviceSpec, "host" | "name" | "endpoin
     const { observed, problems } = observeProducts(opts.plugins, facts);
     findings.push(...advisoryFindings(observed, opts.advisories, problems));
   }
-  const elements = scoreElements(findings, opts.attestations);
+  // services that answered but no plugin audited (scan's surface, a sweep's discovery)
+  findings.push(...surfaceFindings(facts));
+  const elements = scoreElements(findings, opts.attestations, unauditedByElement(facts));
   const services = device.endpoints.filter((e) => facts[e.protocol]?.status !== "absent");
   const result: DeviceResult = { host: device.host, services, facts, findings, elements, score: deviceScore(elements) };
   if (device.name) result.name = device.name;

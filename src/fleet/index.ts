@@ -2,7 +2,10 @@
 // section (findings naming their devices, the compensating-control gap list per device and per
 // zone). Like the device rule runner, a rule that throws becomes an `error` finding.
 import type { DeviceResult } from "../model/result.js";
+import type { ProtocolPlugin } from "../plugin.js";
+import { PLUGINS } from "../../probes/registry.js";
 import { DEFAULT_ZONE } from "../sweep/politeness.js";
+import { deviceSignals } from "./signals.js";
 import type { DriftReport, FleetDevice, FleetFinding, FleetRule, FleetSection, Gap } from "./model.js";
 import { FLEET_RULES } from "./rules.js";
 
@@ -11,13 +14,16 @@ export interface FleetOptions {
   sweepId?: string;
   drift?: DriftReport;
   rules?: readonly FleetRule[];
+  /** whose signals() derive the fleet signals (default: the registry) */
+  plugins?: readonly ProtocolPlugin[];
 }
 
-export function fleetDevices(devices: DeviceResult[], zoneOf: (host: string) => string | undefined = () => undefined): FleetDevice[] {
+export function fleetDevices(devices: DeviceResult[], zoneOf: (host: string) => string | undefined = () => undefined, plugins: readonly ProtocolPlugin[] = PLUGINS): FleetDevice[] {
   return devices.map((result) => ({
     host: result.host,
     zone: zoneOf(result.host) ?? (result.facts.discovery?.data as { inventory?: { zone?: string } } | undefined)?.inventory?.zone ?? DEFAULT_ZONE,
     result,
+    signals: deviceSignals(result, plugins),
     facts<T>(protocol: string): T | undefined {
       const f = result.facts[protocol];
       return f && f.status === "ok" ? (f.data as T) : undefined;
@@ -26,7 +32,7 @@ export function fleetDevices(devices: DeviceResult[], zoneOf: (host: string) => 
 }
 
 export function evaluateFleet(devices: DeviceResult[], opts: FleetOptions = {}): FleetSection {
-  const fleet = fleetDevices(devices, opts.zoneOf);
+  const fleet = fleetDevices(devices, opts.zoneOf, opts.plugins);
   const ctx = { devices: fleet };
   const findings: FleetFinding[] = [];
   const gapsByHost = new Map<string, Gap[]>(fleet.map((d) => [d.host, []]));

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { Finding, type DeviceResult } from "../model/result.js";
 import type { RuleMeta, RuleOutcome } from "../plugin.js";
+import type { DeviceSignals } from "./signals.js";
 
 export const GapKind = z.enum(["remote-access-single-factor", "default-credential", "shared-secret", "cleartext-management"]);
 export type GapKind = z.infer<typeof GapKind>;
@@ -71,6 +72,8 @@ export interface FleetDevice {
   host: string;
   zone: string;
   result: DeviceResult;
+  /** the typed signals every plugin derived from its facts (what fleet rules read) */
+  signals: DeviceSignals;
   /** a protocol's facts data when its probe completed (status ok), else undefined */
   facts<T = any>(protocol: string): T | undefined;
 }

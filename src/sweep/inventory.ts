@@ -18,7 +18,7 @@ export const InventoryAsset = z
     vendor: z.string().trim().min(1).optional(),
     model: z.string().trim().min(1).optional(),
     /** protocols expected on the asset: audited even when discovery did not see them (then reported unreachable) */
-    protocols: z.array(z.string().regex(PROTOCOL_NAME, "a protocol id such as ssh, snmp, modbus, opcua")).optional(),
+    protocols: z.array(z.string().regex(PROTOCOL_NAME, "a protocol id: lower-case letters, digits and - (see --protocols)")).optional(),
     /** path of a credentials file (YAML, see --credentials) that applies to this asset only */
     credentials: z.string().trim().min(1).optional(),
   })

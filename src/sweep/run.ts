@@ -10,12 +10,13 @@ import { credentialsFor, loadCredentials, type CredentialEntry } from "../config
 import type { FactsEnvelope, ServiceEndpoint } from "../model/facts.js";
 import type { DeviceResult } from "../model/result.js";
 import type { SweepStore } from "../store/store.js";
-import { discoverDevice, discoveryPlan, type DiscoveryResult } from "./discovery.js";
+import { discoverDevice, discoveryPlan, type DiscoveryResult } from "../engine/discovery.js";
+import { DISCOVERY_FACTS, SURFACE_VERSION } from "../engine/surface.js";
 import { DevicePacer, SweepLimiter, type PolitenessOptions } from "./politeness.js";
 import type { SweepTarget } from "./targets.js";
 
 /** Version of the discovery facts (facts.discovery.data) recorded with each device. */
-export const DISCOVERY_VERSION = "1.0.0";
+export const DISCOVERY_VERSION = SURFACE_VERSION;
 
 export interface SweepRunOptions {
   audit: AuditOptions;
@@ -24,6 +25,8 @@ export interface SweepRunOptions {
   store: SweepStore;
   sweepId: string;
   targets: SweepTarget[];
+  /** per-asset credentials files, loaded (and validated) before the sweep starts; else loaded on first use */
+  assetCredentials?: Map<string, CredentialEntry[]>;
   onDeviceDone?: (d: DeviceResult, stats: SweepStats) => void;
 }
 
@@ -53,14 +56,14 @@ function discoveryEnvelope(t: SweepTarget, address: string | undefined, startedA
   const inventory = { ...(t.zone ? { zone: t.zone } : {}), ...(t.vendor ? { vendor: t.vendor } : {}), ...(t.model ? { model: t.model } : {}), ...(t.expectedProtocols ? { expectedProtocols: t.expectedProtocols } : {}), source: t.source };
   const err = error ?? (answered ? undefined : d?.backedOff ? { code: "backoff", message: "the device stopped answering; remaining ports skipped" } : { code: "no-services", message: "no service answered discovery" });
   return {
-    protocol: "discovery",
+    protocol: DISCOVERY_FACTS,
     status: answered ? "ok" : "unreachable",
     endpoints: [],
     ...(err ? { error: err } : {}),
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     probeVersion: DISCOVERY_VERSION,
-    data: { address: address ?? null, ports: d?.ports ?? [], ...(d?.snmpEngine ? { snmpEngine: d.snmpEngine } : {}), backedOff: d?.backedOff ?? false, inventory },
+    data: { address: address ?? null, ports: d?.ports ?? [], backedOff: d?.backedOff ?? false, inventory },
   };
 }
 
@@ -87,16 +90,17 @@ async function sweepOne(t: SweepTarget, opts: SweepRunOptions, credCache: Map<st
     try {
       address = (await lookup(t.host)).address;
     } catch {
-      return { ...emptyResult(t), facts: { discovery: discoveryEnvelope(t, undefined, startedAt, undefined, { code: "dns", message: `cannot resolve ${t.host}` }) } };
+      return { ...emptyResult(t), facts: { [DISCOVERY_FACTS]: discoveryEnvelope(t, undefined, startedAt, undefined, { code: "dns", message: `cannot resolve ${t.host}` }) } };
     }
   }
   const pacer = new DevicePacer(opts.politeness);
-  const plan = discoveryPlan(audit.plugins);
+  const plan = discoveryPlan(audit.plugins, audit.surface ?? []);
   const found = await discoverDevice(address, plan, opts.discoveryTimeoutMs, pacer, audit.signal);
   const spec: DeviceSpec = { host: t.host, address, endpoints: endpointsToAudit(t, address, found, audit), ...(t.name ? { name: t.name } : {}) };
   const deviceCreds = credentialsForTarget(credCache, t);
   const deviceAudit: AuditOptions = deviceCreds.length ? { ...audit, credentials: [...audit.credentials, ...deviceCreds] } : audit;
-  const facts: Record<string, FactsEnvelope> = {};
+  // the discovery envelope first: the surface rules and scoring read its ports
+  const facts: Record<string, FactsEnvelope> = { [DISCOVERY_FACTS]: discoveryEnvelope(t, address, startedAt, found) };
   for (const plugin of audit.plugins) {
     const endpoints = spec.endpoints.filter((e) => e.protocol === plugin.id);
     if (endpoints.length === 0) continue;
@@ -113,10 +117,12 @@ async function sweepOne(t: SweepTarget, opts: SweepRunOptions, credCache: Map<st
   const result = assessDevice(spec, facts, {
     plugins: audit.plugins,
     intrusive: audit.intrusive,
-    credentialed: (pluginId) => credentialsFor(deviceAudit.credentials, pluginId, t.host).length > 0,
+    credentialed: (pluginId) => credentialsFor(deviceAudit.credentials, pluginId, t.host, audit.plugins).length > 0,
     advisories: audit.advisories,
   });
-  result.facts = { ...result.facts, discovery: discoveryEnvelope(t, address, startedAt, found) };
+  // the discovery envelope is the sweep's own record: it ends the device's facts, as it always did
+  const { [DISCOVERY_FACTS]: discovery, ...pluginFacts } = result.facts;
+  result.facts = { ...pluginFacts, [DISCOVERY_FACTS]: discovery! };
   return result;
 }
 
@@ -132,7 +138,7 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
   const todo = opts.targets.map((t, seq) => ({ t, seq })).filter(({ t }) => !done.has(t.host.toLowerCase()));
   const stats: SweepStats = { total: opts.targets.length, alreadyDone: opts.targets.length - todo.length, done: 0, failingFindings: 0, startedAt: Date.now() };
   const limiter = new SweepLimiter(opts.politeness);
-  const credCache = new Map<string, CredentialEntry[]>();
+  const credCache = opts.assetCredentials ?? new Map<string, CredentialEntry[]>();
   const signal = opts.audit.signal;
   await Promise.all(
     todo.map(({ t, seq }) =>

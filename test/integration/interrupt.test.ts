@@ -30,7 +30,9 @@ describe("interrupting a scan", () => {
     const child = spawn(process.execPath, [BIN, "scan", ...targets, "--timeout", "30000", "--concurrency", "1", "--json", out], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Ctrl-C once the SSH probe is connected (the handler is installed before any connection)
+    for (let i = 0; i < 300 && sockets.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(sockets.length).toBeGreaterThan(0);
     const t0 = Date.now();
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));

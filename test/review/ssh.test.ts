@@ -56,11 +56,11 @@ describe("review: SSH bench password sent once", () => {
 
 describe("review: SSH unusable private key", () => {
   it("wrong passphrase: config error, no invented publickey step, no secret in facts or logs", async () => {
-    process.env.OTAUDIT_REVIEW_PASSPHRASE = WRONG_PASSPHRASE;
+    // in-process, as the core hands entries to probes (passphraseEnv resolved into passphrase); the
+    // CLI refuses such a key before any network work (test/unit/credentials.test.ts)
     const before = stats(keyDevice);
     const lines: string[] = [];
-    const d = await auditSsh(HOST, portOf(keyDevice), { credentials: [{ protocol: "ssh", username: "operator", password: PASSWORD, privateKey: keyFile, passphraseEnv: "OTAUDIT_REVIEW_PASSPHRASE" }], logLines: lines });
-    delete process.env.OTAUDIT_REVIEW_PASSPHRASE;
+    const d = await auditSsh(HOST, portOf(keyDevice), { credentials: [{ protocol: "ssh", username: "operator", password: PASSWORD, privateKey: keyFile, passphrase: WRONG_PASSPHRASE }], logLines: lines });
     const c = (d.facts.ssh!.data as SshFacts).services[0]!.credentialed!;
     expect(c.error?.code).toBe("config");
     expect(c.factorsGiven).toEqual(["password"]);

@@ -1,7 +1,7 @@
 // Invariants of the SNMP security-knowledge data files (probes/snmp/data/).
 import { describe, expect, it } from "vitest";
 import { loadAlgorithms, loadDefaults } from "../../probes/snmp/knowledge.js";
-import { SnmpCredential } from "../../src/config/credentials.js";
+import { SNMP_CREDENTIAL_FIELDS } from "../../probes/snmp/declarations.js";
 
 describe("snmp data files", () => {
   it("default communities: unique, short list, each with a public https source and a licence", () => {
@@ -29,8 +29,8 @@ describe("snmp data files", () => {
     }
     const used = new Set([...Object.values(a.auth), ...Object.values(a.priv)].flatMap((x) => x!.reasons));
     for (const r of Object.keys(a.reasons)) expect(used.has(r)).toBe(true);
-    expect(Object.keys(a.auth).sort()).toEqual([...SnmpCredential.shape.authProtocol.unwrap().options].sort());
-    expect(Object.keys(a.priv).sort()).toEqual([...SnmpCredential.shape.privProtocol.unwrap().options].sort());
+    expect(Object.keys(a.auth).sort()).toEqual([...SNMP_CREDENTIAL_FIELDS.authProtocol.unwrap().options].sort());
+    expect(Object.keys(a.priv).sort()).toEqual([...SNMP_CREDENTIAL_FIELDS.privProtocol.unwrap().options].sort());
     expect(a.auth.md5!.weak && a.auth.sha!.weak && a.priv.des!.weak).toBe(true);
     expect(a.auth.sha256!.weak || a.priv.aes!.weak).toBe(false);
     expect(a.enterprises["8072"]).toBe("Net-SNMP");

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLUGINS } from "../../probes/registry.js";
 import { silentLogger } from "../../src/log.js";
 import { SweepStore } from "../../src/store/store.js";
+import { surfacePorts } from "../../src/engine/surface.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { parseInventory } from "../../src/sweep/inventory.js";
 import { expandSweepTargets } from "../../src/sweep/targets.js";
@@ -39,7 +40,7 @@ describe("sweep politeness (device side)", () => {
     const store = new SweepStore(":memory:");
     store.createSweep("s", targets, { intrusive: false, protocols: ["snmp"], failOn: "high" });
     await runSweep({
-      audit: { plugins: snmpOnly, timeoutMs: 2000, concurrency: 8, intrusive: false, credentials: [], failOn: "high", log: silentLogger() },
+      audit: { plugins: snmpOnly, surface: surfacePorts(PLUGINS), timeoutMs: 2000, concurrency: 8, intrusive: false, credentials: [], failOn: "high", log: silentLogger() },
       politeness: { concurrency: 8, zoneLimits: new Map([["cell-a", 1]]), giveUpAfter: 3, backoffBaseMs: 200 },
       discoveryTimeoutMs: 1000,
       store,

@@ -78,7 +78,7 @@ describeWithDaemon("sweep of 60 real devices (sshd, snmpd, pymodbus)", avail.ok,
     }
 
     const fleetSection = doc.fleet as FleetSection;
-    const shared = fleetSection.findings.filter((f) => f.ruleId === "fleet.ssh.shared-host-key" && f.status === "fail");
+    const shared = fleetSection.findings.filter((f) => f.ruleId === "fleet.host-key.shared" && f.status === "fail");
     expect(shared).toHaveLength(1);
     expect(shared[0]!.devices).toEqual(fleet.sharedKeyHosts);
     expect(String(shared[0]!.evidence.fingerprint)).toMatch(/^SHA256:/);

@@ -17,7 +17,8 @@ import { FleetSection } from "../../src/fleet/model.js";
 import { driftReport, snapshotSweep } from "../../src/fleet/drift.js";
 import { cidrSize, expandCidr, expandSweepTargets, intToIpv4, ipv4ToInt } from "../../src/sweep/targets.js";
 import { parseCsv, parseInventory } from "../../src/sweep/inventory.js";
-import { decodeDiscoveryResponse, encodeDiscoveryRequest } from "../../src/sweep/snmp-engine.js";
+import { decodeDiscoveryResponse, encodeDiscoveryRequest } from "../../probes/snmp/discovery.js";
+import { encodePdu, encodeV3NoAuthMessage, PDU } from "../../probes/snmp/ber.js";
 
 const dir = mkdtempSync(join(tmpdir(), "otaudit-sweep-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,21 +86,23 @@ const discovery = (ports: { port: number; service: string; cleartext: boolean }[
 
 describe("fleet rules", () => {
   it("names shared host keys, shared default communities and cleartext channels per zone; missing facts are not applicable", () => {
-    const snmp = (accepted: boolean) => env("snmp", { communities: { results: [{ label: "public", source: "default", version: "v2c", accepted }, { label: "supplied #1", source: "supplied", version: "v2c", accepted: true }] } });
+    const snmp = (accepted: boolean) => env("snmp", { endpoint: "snmp://h:161", communities: { ran: true, candidates: 2, waitMs: 1, results: [{ label: "public", source: "default", version: "v2c", accepted }, { label: "supplied #1", source: "supplied", version: "v2c", accepted }] } });
     const devices = [
       fakeDevice("10.0.0.1", { ssh: sshFacts("SHA256:aaa"), snmp: snmp(true), discovery: discovery([{ port: 23, service: "telnet", cleartext: true }], "cell-1") }),
       fakeDevice("10.0.0.2", { ssh: sshFacts("SHA256:aaa"), snmp: snmp(true), discovery: discovery([], "cell-1") }),
-      fakeDevice("10.0.0.3", { ssh: sshFacts("SHA256:bbb"), snmp: snmp(false), discovery: discovery([], "cell-2") }),
+      fakeDevice("10.0.0.3", { ssh: sshFacts("SHA256:bbb"), snmp: snmp(false), discovery: discovery([{ port: 443, service: "https", cleartext: false }], "cell-2") }),
       fakeDevice("10.0.0.4", { ssh: { ...sshFacts("SHA256:bbb"), status: "error", data: undefined } }),
     ];
     const fleet = FleetSection.parse(evaluateFleet(devices));
     const by = (id: string) => fleet.findings.filter((f) => f.ruleId === id);
-    expect(by("fleet.ssh.shared-host-key").map((f) => [f.status, f.devices])).toEqual([["fail", ["10.0.0.1", "10.0.0.2"]]]);
+    expect(by("fleet.host-key.shared").map((f) => [f.status, f.devices])).toEqual([["fail", ["10.0.0.1", "10.0.0.2"]]]);
     expect(by("fleet.credential.shared-default")).toMatchObject([{ status: "fail", severity: "critical", devices: ["10.0.0.1", "10.0.0.2"], evidence: { credential: "community 'public'" } }]);
     expect(JSON.stringify(fleet)).not.toContain("supplied #1");
-    expect(by("fleet.opcua.shared-certificate")).toMatchObject([{ status: "not_applicable" }]);
-    expect(by("fleet.cleartext.per-zone").map((f) => [f.zone, f.status, f.devices])).toEqual([["cell-1", "fail", ["10.0.0.1"]], ["cell-2", "pass", []]]);
-    expect(fleet.zones["cell-1"]).toEqual({ devices: 2, gaps: { "shared-secret": ["10.0.0.1", "10.0.0.2"], "default-credential": ["10.0.0.1", "10.0.0.2"], "cleartext-management": ["10.0.0.1"] } });
+    expect(by("fleet.certificate.shared")).toMatchObject([{ status: "not_applicable" }]);
+    // SNMP v2c (community in clear) on both cell-1 devices, Telnet on one; cell-2 only HTTPS
+    expect(by("fleet.cleartext.per-zone").map((f) => [f.zone, f.status, f.devices])).toEqual([["cell-1", "fail", ["10.0.0.1", "10.0.0.2"]], ["cell-2", "pass", []]]);
+    expect(by("fleet.cleartext.per-zone")[0]!.evidence).toEqual({ zone: "cell-1", services: { snmp: ["10.0.0.1", "10.0.0.2"], telnet: ["10.0.0.1"] } });
+    expect(fleet.zones["cell-1"]).toEqual({ devices: 2, gaps: { "shared-secret": ["10.0.0.1", "10.0.0.2"], "default-credential": ["10.0.0.1", "10.0.0.2"], "cleartext-management": ["10.0.0.1", "10.0.0.2"] } });
   });
 });
 
@@ -143,12 +146,9 @@ describe("SNMP engine discovery codec (RFC 3414 §4)", () => {
   it("encodes the discovery request and decodes a Report's USM parameters", () => {
     const req = encodeDiscoveryRequest(1234, 1234);
     expect(req[0]).toBe(0x30);
-    // a Report built with the same encoder shape: version 3, header with msgID, USM with engine id/boots/time
-    const tlv = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag, body.length]), body]);
-    const usm = tlv(0x30, Buffer.concat([tlv(0x04, Buffer.from("80001f8804abcd", "hex")), tlv(0x02, Buffer.from([7])), tlv(0x02, Buffer.from([0x01, 0x00])), tlv(0x04, Buffer.alloc(0)), tlv(0x04, Buffer.alloc(0)), tlv(0x04, Buffer.alloc(0))]));
-    const header = tlv(0x30, Buffer.concat([tlv(0x02, Buffer.from([0x04, 0xd2])), tlv(0x02, Buffer.from([0x05, 0xdc])), tlv(0x04, Buffer.from([0])), tlv(0x02, Buffer.from([3]))]));
-    const msg = tlv(0x30, Buffer.concat([tlv(0x02, Buffer.from([3])), header, tlv(0x04, usm)]));
-    expect(decodeDiscoveryResponse(msg)).toEqual({ msgId: 1234, engineId: "80001f8804abcd", boots: 7, timeSeconds: 256 });
+    // a Report as an agent sends it: msgID echoed, USM parameters with the engine id, boots and time
+    const report = encodeV3NoAuthMessage({ msgId: 1234, engineId: Buffer.from("80001f8804abcd", "hex"), engineBoots: 7, engineTime: 256, userName: "", pdu: encodePdu(PDU.REPORT, 1234, [{ oid: "1.3.6.1.6.3.15.1.1.4.0", raw: Buffer.from([0x41, 0x01, 0x01]) }]) });
+    expect(decodeDiscoveryResponse(report)).toEqual({ msgId: 1234, engineId: "80001f8804abcd", boots: 7, timeSeconds: 256 });
     expect(() => decodeDiscoveryResponse(Buffer.from([0x30, 0x05, 0x02]))).toThrow();
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
       try {

@@ -1,12 +1,6 @@
 // `otaudit baseline save|drift`: option declarations (cheap); the work is in ../baseline-run.ts.
 import { Command } from "commander";
-
-export interface BaselineOptions {
-  db: string;
-  sweep?: string;
-  name: string;
-  json?: string;
-}
+import type { BaselineOptions } from "../option-types.js";
 
 export function registerBaseline(program: Command): void {
   const baseline = program.command("baseline").description("save a sweep as a baseline, and report drift of later sweeps against it (element 1)");

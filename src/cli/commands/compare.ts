@@ -1,13 +1,8 @@
 // `otaudit compare RESULT... --out DIR [--weights FILE]`: every device of the given results side by
 // side over the 12 elements (the standardized scoring matrix). Work in ../compare-run.ts.
 import type { Command } from "commander";
+import type { CompareOptions } from "../option-types.js";
 import { csvList } from "../options.js";
-
-export interface CompareOptions {
-  out: string;
-  weights?: string;
-  format: string[];
-}
 
 export function registerCompare(program: Command): void {
   program

@@ -1,5 +1,7 @@
-// The list of CLI commands. Each module registers its options and loads its work lazily.
+// The list of CLI commands. Each module registers its options and loads its work lazily; the
+// audit commands also get the plugins' declared flags (main.ts loads the registry for them).
 import type { Command } from "commander";
+import type { ProtocolPlugin } from "../../plugin.js";
 import { registerBaseline } from "./baseline.js";
 import { registerCompare } from "./compare.js";
 import { registerDemo } from "./demo.js";
@@ -13,7 +15,7 @@ import { registerSchema } from "./schema.js";
 import { registerSimulate } from "./simulate.js";
 import { registerSweep } from "./sweep.js";
 
-export const COMMANDS: ((program: Command) => void)[] = [
+export const COMMANDS: ((program: Command, plugins: readonly ProtocolPlugin[]) => void)[] = [
   registerScan,
   registerSweep,
   registerDemo,

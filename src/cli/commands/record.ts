@@ -1,13 +1,10 @@
 // `otaudit record TARGET... --out FILE`: option declarations (cheap); the work is in ../record-run.ts.
 import type { Command } from "commander";
-import { addAuditOptions, type ScanOptions } from "./scan.js";
+import type { ProtocolPlugin } from "../../plugin.js";
+import type { RecordOptions } from "../option-types.js";
+import { addAuditOptions } from "./scan.js";
 
-export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts"> & {
-  out: string;
-  transcripts?: string;
-};
-
-export function registerRecord(program: Command): void {
+export function registerRecord(program: Command, plugins: readonly ProtocolPlugin[]): void {
   const cmd = program
     .command("record")
     .description("audit devices live and save their facts as a recording for `scan --from-facts` and `simulate`\n(secrets from the credentials file never enter it)")
@@ -15,7 +12,7 @@ export function registerRecord(program: Command): void {
     .requiredOption("--out <file>", "write the recording (JSON) to FILE")
     .option("--transcripts <dir>", "also write each probe's raw request/response bytes as readable hex into DIR")
     .option("--json <file>", "also write the live result document to FILE ('-' for stdout)");
-  addAuditOptions(cmd);
+  addAuditOptions(cmd, plugins);
   cmd.addHelpText("after", "\nExit codes: 0 recording written, 2 usage or input error, 3 nothing could be audited (nothing written).");
   cmd.action(async (targets: string[], opts: RecordOptions) => {
     const { runRecord } = await import("../record-run.js");

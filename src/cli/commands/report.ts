@@ -1,16 +1,8 @@
 // `otaudit report RESULT.json --format LIST --out DIR`: re-render a stored result document, with
 // vendor evidence and waivers applied afresh. Option declarations only; the work is in ../report-run.ts.
 import type { Command } from "commander";
+import type { ReportOptions } from "../option-types.js";
 import { csvList, severity } from "../options.js";
-
-export interface ReportOptions {
-  format: string[];
-  out: string;
-  evidence?: string;
-  waivers?: string;
-  failOn?: "critical" | "high" | "medium" | "low" | "info";
-  sweep?: string;
-}
 
 export function registerReport(program: Command): void {
   program

@@ -1,11 +1,7 @@
 // `otaudit rfp --out DIR`: procurement requirements and the acceptance test plan, generated from the
 // element catalog and the rules' metadata. Work in ../rfp-run.ts.
 import type { Command } from "commander";
-
-export interface RfpOptions {
-  out: string;
-  weights?: string;
-}
+import type { RfpOptions } from "../option-types.js";
 
 export function registerRfp(program: Command): void {
   program

@@ -1,48 +1,27 @@
 // `otaudit scan TARGET...`: option declarations (cheap); the work is in ../scan-run.ts.
 import { Command, Option } from "commander";
+import type { ProtocolPlugin } from "../../plugin.js";
 import { csvList, logLevel, positiveInt, severity } from "../options.js";
+import { addPluginOptions } from "../plugin-options.js";
+import type { ScanOptions } from "../option-types.js";
 
-export interface ScanOptions {
-  protocols?: string[];
-  timeout: number;
-  concurrency: number;
-  deadline?: number;
-  json?: string;
-  failOn: "critical" | "high" | "medium" | "low" | "info";
-  credentials?: string;
-  intrusive: boolean;
-  log?: string;
-  logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  evidence?: string;
-  waivers?: string;
-  advisories?: string[];
-  format?: string[];
-  out?: string;
-  fromFacts?: string;
-  modbusUnits?: string;
-  loginBudget?: number;
-  loginDelay?: number;
-  modbusWrite?: string;
-  snmpWriteOid?: string;
-  opcuaClientPki?: string;
-  color: boolean;
-}
-
-/** Options shared by scan-like commands (scan, sweep, record). */
-export function addAuditOptions(cmd: Command, defaults: { concurrency?: number } = {}): Command {
-  return cmd
-    .option("--protocols <list>", "protocols to audit, comma separated (ssh,modbus,snmp,opcua); default all", csvList)
+/**
+ * Options shared by scan-like commands (scan, sweep, record): the core's, then each plugin's
+ * declared options (`--<plugin id>-<name>`, src/cli/plugin-options.ts).
+ */
+export function addAuditOptions(cmd: Command, plugins: readonly ProtocolPlugin[], defaults: { concurrency?: number } = {}): Command {
+  cmd
+    .option("--protocols <list>", `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(",")})` : ""}; default all`, csvList)
     .option("--timeout <ms>", "timeout of each network operation in milliseconds", positiveInt("--timeout", 600_000), 3000)
     .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), defaults.concurrency ?? 32)
     .option("--deadline <s>", "whole-run deadline in seconds; what was gathered is still written", positiveInt("--deadline", 864_000))
     .option("--credentials <file>", "YAML credentials file (bench credentials; secrets never on the command line)")
     .option("--intrusive", "also run intrusive checks: default-credential attempts, write-back tests", false)
     .option("--login-budget <n>", "intrusive default-credential attempts per device and protocol, stopping at the first accepted (default 3)", positiveInt("--login-budget", 5))
-    .option("--login-delay <ms>", "pause between those attempts in milliseconds (default 1000 SSH, 300 OPC UA)", positiveInt("--login-delay", 60_000))
-    .option("--modbus-units <list>", "extra Modbus unit ids to try besides 0, 1 and 255; 'all' sweeps 1-247 (needs --intrusive)")
-    .option("--modbus-write <unit:type:address>", "intrusive write-back test address, e.g. 1:holding:40 (needs --intrusive)")
-    .option("--snmp-write-oid <oid>", "intrusive SNMP write-back OID (default sysLocation.0; needs --intrusive)")
-    .option("--opcua-client-pki <dir>", "persistent OPC UA client PKI for sessions (trust its own/certs certificate on the server once); the trust test always uses a fresh certificate")
+    .option("--login-delay <ms>", "pause between those attempts in milliseconds (default: each protocol's own)", positiveInt("--login-delay", 60_000))
+    .option("--no-surface", "bare host targets: no connects to the management and OT surface ports no plugin audits");
+  addPluginOptions(cmd, plugins);
+  return cmd
     .option("--log <file>", "write JSON log lines to this file instead of stderr")
     .addOption(new Option("--log-level <level>", "log level").argParser(logLevel))
     .option("--no-color", "no colour on the terminal (NO_COLOR is honoured too)");
@@ -59,13 +38,22 @@ export function addOutputOptions(cmd: Command): Command {
     .option("--advisories <files>", "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list): observed versions are matched against them (version-based)", (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)]);
 }
 
-export function registerScan(program: Command): void {
+/** The URL forms of the plugins' default ports, for help texts. */
+export function urlExamples(plugins: readonly ProtocolPlugin[]): string {
+  return plugins.flatMap((p) => p.defaultPorts.map((d) => `${d.scheme}://h:${d.port}`)).join(", ") || "scheme://host:port/path";
+}
+
+export function registerScan(program: Command, plugins: readonly ProtocolPlugin[]): void {
   const cmd = program
     .command("scan")
-    .description("audit devices: TARGET is a host (default ports of every protocol) or a URL such as\nssh://h:22, snmp://h:161, modbus://h:502, modbus+tls://h:802, opc.tcp://h:4840/path")
-    .argument("[target...]", "hosts or service URLs; URLs with the same host form one device")
+    .description(
+      "audit devices: a TARGET is a host (every default port and the surface ports),\n" +
+        "host:port (the protocol whose default port it is) or a service URL:\n" +
+        urlExamples(plugins),
+    )
+    .argument("[target...]", "hosts, host:port or service URLs; targets with the same host form one device")
     .option("--from-facts <file>", "audit recorded facts instead of live devices (no network)");
-  addOutputOptions(addAuditOptions(cmd));
+  addOutputOptions(addAuditOptions(cmd, plugins));
   cmd.addHelpText(
     "after",
     "\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error,\n3 the audit could not run (nothing reachable, internal error).",

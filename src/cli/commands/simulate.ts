@@ -1,12 +1,7 @@
 // `otaudit simulate FILE`: option declarations (cheap); the work is in ../simulate-run.ts.
 import type { Command } from "commander";
+import type { SimulateOptions } from "../option-types.js";
 import { csvList } from "../options.js";
-
-export interface SimulateOptions {
-  host: string;
-  device?: string;
-  protocols?: string[];
-}
 
 export function registerSimulate(program: Command): void {
   program

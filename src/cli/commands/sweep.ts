@@ -1,31 +1,19 @@
 // `otaudit sweep TARGET...`: option declarations (cheap); the work is in ../sweep-run.ts.
 import { Command } from "commander";
+import type { ProtocolPlugin } from "../../plugin.js";
 import { positiveInt } from "../options.js";
-import { addAuditOptions, addOutputOptions, type ScanOptions } from "./scan.js";
+import type { SweepOptions } from "../option-types.js";
+import { addAuditOptions, addOutputOptions } from "./scan.js";
 
 export const SWEEP_CONCURRENCY = 128;
 
-export interface SweepOptions extends ScanOptions {
-  db?: string;
-  resume: boolean;
-  sweepId?: string;
-  yes: boolean;
-  maxRange: number;
-  discoveryTimeout: number;
-  deviceRate?: number;
-  zoneLimit?: string;
-  giveUpAfter: number;
-  baseline?: string;
-  progress: boolean;
-}
-
-export function registerSweep(program: Command): void {
+export function registerSweep(program: Command, plugins: readonly ProtocolPlugin[]): void {
   const cmd = program
     .command("sweep")
     .description(
-      "sweep a fleet: TARGET is an address, a CIDR range (10.0.0.0/24) or an inventory file (.csv, .yaml).\n" +
-        "Discovery (TCP connect with a clean close to OT and management ports, SNMP engine discovery),\n" +
-        "then the protocol plugins audit what was found; fleet rules look across devices.",
+      "sweep a fleet: TARGET is an address, a CIDR range (10.0.0.0/24) or an inventory file (.csv, .yaml). " +
+        "Discovery (TCP connect with a clean close to every plugin's ports and the surface ports; each UDP " +
+        "plugin's own discovery request), then the plugins audit what was found; fleet rules look across devices.",
     )
     .argument("[target...]", "addresses, CIDR ranges, inventory files (not needed with --resume)")
     .option("--db <file>", "SQLite store: each device's result is committed as it completes")
@@ -39,9 +27,9 @@ export function registerSweep(program: Command): void {
     .option("--give-up-after <n>", "consecutive timeouts after which a device is left alone", positiveInt("--give-up-after", 100), 3)
     .option("--baseline <name>", "compare with a saved baseline (see `otaudit baseline save`) and report drift")
     .option("--no-progress", "no progress line on the terminal");
-  // a sweep waits on the network (bounded protocol waits, e.g. SNMP community answers), not on the
+  // a sweep waits on the network (bounded protocol waits, e.g. answers over UDP), not on the
   // CPU: more devices at once; each device still sees one connection at a time
-  addOutputOptions(addAuditOptions(cmd, { concurrency: SWEEP_CONCURRENCY }));
+  addOutputOptions(addAuditOptions(cmd, plugins, { concurrency: SWEEP_CONCURRENCY }));
   cmd.addHelpText(
     "after",
     "\nOne connection at a time per device; --concurrency devices at once.\n" +

@@ -1,0 +1,89 @@
+// The option types of every command, declared once: commands/*.ts declare the flags and import
+// these types; the *-run.ts modules that do the work import them from here too (no type circle
+// between a command module and the module it loads lazily).
+import type { LOG_LEVELS } from "./options.js";
+import type { SeverityName } from "../model/vocabulary.js";
+
+/** Flags of addAuditOptions (scan, sweep, record). Plugin flags (`--<id>-<name>`) come on top, by attribute name. */
+export interface AuditCliOptions {
+  protocols?: string[];
+  timeout: number;
+  concurrency: number;
+  deadline?: number;
+  credentials?: string;
+  intrusive: boolean;
+  loginBudget?: number;
+  loginDelay?: number;
+  /** false with --no-surface: no connects to the surface ports of a bare host */
+  surface?: boolean;
+  log?: string;
+  logLevel?: (typeof LOG_LEVELS)[number];
+  color: boolean;
+}
+
+/** Flags of addOutputOptions (scan, sweep). */
+export interface OutputCliOptions {
+  json?: string;
+  failOn: SeverityName;
+  format?: string[];
+  out?: string;
+  evidence?: string;
+  waivers?: string;
+  advisories?: string[];
+}
+
+export interface ScanOptions extends AuditCliOptions, OutputCliOptions {
+  fromFacts?: string;
+}
+
+export interface SweepOptions extends ScanOptions {
+  db?: string;
+  resume: boolean;
+  sweepId?: string;
+  yes: boolean;
+  maxRange: number;
+  discoveryTimeout: number;
+  deviceRate?: number;
+  zoneLimit?: string;
+  giveUpAfter: number;
+  baseline?: string;
+  progress: boolean;
+}
+
+export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts"> & {
+  out: string;
+  transcripts?: string;
+};
+
+export interface BaselineOptions {
+  db: string;
+  sweep?: string;
+  name: string;
+  json?: string;
+}
+
+export interface CompareOptions {
+  out: string;
+  weights?: string;
+  format: string[];
+}
+
+export interface ReportOptions {
+  format: string[];
+  out: string;
+  evidence?: string;
+  waivers?: string;
+  failOn?: SeverityName;
+  sweep?: string;
+}
+
+export interface RfpOptions {
+  out: string;
+  weights?: string;
+}
+
+export interface SimulateOptions {
+  host: string;
+  device?: string;
+  protocols?: string[];
+}
