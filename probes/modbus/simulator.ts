@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunningSimulator, SimulatorOptions } from "../../src/plugin.js";
 import { endpointUrl } from "../../src/engine/targets.js";
-import { certificateFacts, issueCertificate } from "./certs.js";
+import { issueCertificate, roleOf } from "./certs.js";
 import { DEVICE_ID_OBJECTS, FC, MAX_PDU_BYTES, MEI_READ_DEVICE_ID, extractFrame, encodeFrame, type MbapFrame } from "./mbap.js";
 import type { ModbusSimProfile } from "./profile.js";
 
@@ -281,7 +281,7 @@ export async function startModbusSimulator(profile: ModbusSimProfile, opts: Simu
           const peer = s.getPeerCertificate(true);
           let role: string | undefined;
           const check = async () => {
-            if (peer?.raw) role = (await certificateFacts(peer.raw).catch(() => undefined))?.role;
+            if (peer?.raw) role = roleOf(peer.raw);
             serve(s, !t.requireRole || role !== undefined);
           };
           s.pause();
