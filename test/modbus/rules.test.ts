@@ -69,6 +69,16 @@ describe("modbus rules", () => {
     expect(statuses({ plain: [], secure: [t], writeTest: noWrite })["modbus.security.client-auth"]).toBe("undetermined");
   });
 
+  test("certificate keys: every key type has its own minimum (DSA never; RSA-PSS like RSA; Ed25519 fixed; unknown types undetermined)", () => {
+    const cert = { subject: "CN=x", issuer: "CN=ca", selfSigned: false, notBefore: "2025-01-01T00:00:00.000Z", notAfter: "2099-01-01T00:00:00.000Z", validNow: true, signatureAlgorithm: "ecdsa-with-SHA256", signatureHash: "sha256", sha256: "ab" };
+    const status = (c: object) => statuses({ plain: [], secure: [{ ...tlsBase, certificate: { ...cert, ...c } as TlsEndpointFacts["certificate"] }], writeTest: noWrite })["modbus.security.certificate"];
+    expect(status({ keyAlgorithm: "dsa", keyBits: 3072 })).toBe("fail"); // passed before: only rsa and ec were checked
+    expect(status({ keyAlgorithm: "rsa-pss", keyBits: 1024 })).toBe("fail"); // passed before
+    expect(status({ keyAlgorithm: "ed25519" })).toBe("pass");
+    expect(status({ keyAlgorithm: "ec", keyBits: 256, namedCurve: "prime256v1" })).toBe("pass");
+    expect(status({ keyAlgorithm: "sm2", keyBits: 256 })).toBe("undetermined");
+  });
+
   test("unknown versions, suites and groups never pass (unknown-value)", () => {
     const cases: Partial<TlsEndpointFacts>[] = [
       { versions: tlsBase.versions.map((v) => (v.version === "TLSv1.2" ? { ...v, cipherCode: 0x0a0a, cipher: "unknown suite 0x0a0a" } : v)) },

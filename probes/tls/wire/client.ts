@@ -40,7 +40,8 @@ export async function exchangeHello(conn: Connection, hello: Buffer, deadline: D
   const parser = new FlightParser();
   const result = (outcome: HelloOutcome, detail: string): HelloResult => {
     const f = parser.flight;
-    const step = f.end && outcome !== "malformed" ? "flight-end" : f.serverHello ? "after-server-hello" : "before-server-hello";
+    const normalEnd = f.end === "server-hello-done" || f.end === "encrypted" || f.end === "hello-retry-request";
+    const step = !f.serverHello ? "before-server-hello" : normalEnd && outcome !== "malformed" ? "flight-end" : "after-server-hello";
     return { outcome, flight: f, step, detail: `${step === "after-server-hello" ? "after the ServerHello: " : step === "before-server-hello" ? "before any ServerHello: " : ""}${detail}` };
   };
   conn.write(hello);
