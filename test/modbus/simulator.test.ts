@@ -164,3 +164,28 @@ describe("a server that stays silent for unit ids it does not serve", () => {
     }
   });
 });
+
+describe("unit 0 (Modbus over Serial Line §2.2: the serial broadcast address) is opt-in only", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1, 0, 255, 7], identity: IDENTITY, serverId: "GW" });
+  });
+  afterAll(() => sim.stop());
+
+  test("default mode: units 1 and 255 only; the device never sees a request for unit 0", async () => {
+    const before = sim.stats().byUnit["0"] ?? 0;
+    const { facts } = await scan([sim.plainUrl!]);
+    expect(facts!.plain[0]!.unitsTried).toEqual([1, 255]);
+    expect(facts!.plain[0]!.unitZero).toBe("not-tried");
+    expect(sim.stats().byUnit["0"] ?? 0).toBe(before);
+  });
+
+  test("--modbus-units 7,0: named unit 0 is tried, and last (after 1, 255 and 7)", async () => {
+    const before = sim.stats().byUnit["0"] ?? 0;
+    const { facts } = await scan([sim.plainUrl!], { options: { "modbus.units": "7,0" } });
+    expect(facts!.plain[0]!.unitsTried).toEqual([1, 255, 7, 0]);
+    expect(facts!.plain[0]!.unitZero).toBe("tried-on-request");
+    expect(sim.stats().byUnit["0"]! - before).toBeGreaterThan(0);
+    expect(facts!.plain[0]!.exchanges.at(-1)!.unitId).toBe(0);
+  });
+});
