@@ -268,7 +268,7 @@ export const identityDisclosed = defineRule<ModbusFacts>({
     iec62443: ["CR 4.1"],
     severity: "info",
     safety: "read",
-    remediation: "Informational: vendor, product and revision are readable by anyone on the network (and feed advisory matching). Limit who can reach the device.",
+    remediation: "Informational: vendor, product, revision, extended identification objects and the run indicator are readable by anyone on the network (and feed advisory matching). Limit who can reach the device.",
     docs: "Modbus Application Protocol 1.1b §6.17, §6.21",
   },
   check({ facts }) {
@@ -277,12 +277,22 @@ export const identityDisclosed = defineRule<ModbusFacts>({
       for (const u of p.units) {
         const id = u.deviceId?.status === "ok" ? u.deviceId.identity : undefined;
         const serverIdText = u.serverId?.status === "ok" ? u.serverId.text : undefined;
-        if ((id && Object.keys(id).length) || serverIdText) {
+        const extended = (u.deviceId?.objects ?? []).filter((o) => o.id >= 0x80);
+        if ((id && Object.keys(id).length) || serverIdText || extended.length) {
           out.push({
             status: "fail",
             port: p.port,
             message: `unit ${u.unitId} on ${p.url} discloses ${[id?.vendorName, id?.productCode, id?.revision].filter(Boolean).join(" ") || serverIdText}`,
-            evidence: { endpoint: p.url, unitId: u.unitId, functionCodes: [43, 17], ...(id ?? {}), ...(u.serverId?.hex ? { serverIdHex: u.serverId.hex } : {}) },
+            evidence: {
+              endpoint: p.url,
+              unitId: u.unitId,
+              functionCodes: [43, 17],
+              ...(id ?? {}),
+              ...(extended.length ? { extendedObjects: Object.fromEntries(extended.map((o) => [`0x${o.id.toString(16)}`, o.value])) } : {}),
+              ...(u.deviceId?.conformityLevel !== undefined ? { conformityLevel: `0x${u.deviceId.conformityLevel.toString(16)}` } : {}),
+              ...(u.serverId?.hex ? { serverIdHex: u.serverId.hex } : {}),
+              ...(u.serverId?.runIndicator ? { runIndicator: u.serverId.runIndicator.status } : {}),
+            },
           });
         }
       }

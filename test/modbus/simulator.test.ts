@@ -189,3 +189,23 @@ describe("unit 0 (Modbus over Serial Line §2.2: the serial broadcast address) i
     expect(facts!.plain[0]!.exchanges.at(-1)!.unitId).toBe(0);
   });
 });
+
+describe("parity with nmap modbus-discover / modicon-info: every read-only identification object", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1], identity: { vendorName: "Example Automation", revision: "2.4.1", productName: "LX PLC" }, extendedObjects: { "128": "CPU LX-100-CPU", "200": "Memory card MC-8" }, serverId: "LX-100" });
+  });
+  afterAll(() => sim.stop());
+
+  test("basic, regular and extended streams (conformity 0x83); a missing mandatory object is asked for individually (read code 4)", async () => {
+    const { result, facts } = await scan([sim.plainUrl!]);
+    const unit = facts!.plain[0]!.units.find((u) => u.unitId === 1)!;
+    expect(unit.deviceId!.conformityLevel).toBe(0x83);
+    expect(unit.deviceId!.objects.map((o) => o.id)).toEqual([0x00, 0x02, 0x04, 0x80, 0xc8]);
+    // object 1 (ProductCode, mandatory) is missing from the basic stream: asked for once with read code 4
+    expect(unit.deviceId!.streams!.map((s) => [s.readCode, s.status])).toEqual([[1, "ok"], [2, "ok"], [3, "ok"], [4, "exception"]]);
+    expect(finding(result, "modbus.identity.disclosed")[0]!.evidence).toMatchObject({ extendedObjects: { "0x80": "CPU LX-100-CPU", "0xc8": "Memory card MC-8" } });
+    expect(unit.serverId).toMatchObject({ status: "ok", text: "LX-100", runIndicator: { status: "on", basis: "last-byte" } });
+    expect(Object.keys(sim.stats().byFunctionCode).sort()).toEqual(["17", "43"]);
+  });
+});
