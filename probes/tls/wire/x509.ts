@@ -126,14 +126,29 @@ export function describeCertificate(der: Buffer): CertificateDescription {
     throw new TlsWireError("invalid", `certificate does not parse: ${(e as Error).message.split("\n")[0]}`);
   }
   const sig = signatureAlgorithmOf(der);
-  const key = cert.publicKey;
-  const details = (key.asymmetricKeyDetails ?? {}) as { modulusLength?: number; namedCurve?: string };
+  let key: X509Certificate["publicKey"];
+  let details: { modulusLength?: number; namedCurve?: string };
+  let subject: string;
+  let issuer: string;
+  let notBefore: string;
+  let notAfter: string;
+  try {
+    // Node parses lazily: a malformed key or name only throws here (found by scripts/fuzz/tls.ts)
+    key = cert.publicKey;
+    details = (key.asymmetricKeyDetails ?? {}) as { modulusLength?: number; namedCurve?: string };
+    subject = cert.subject;
+    issuer = cert.issuer;
+    notBefore = new Date(cert.validFrom).toISOString();
+    notAfter = new Date(cert.validTo).toISOString();
+  } catch (e) {
+    throw new TlsWireError("invalid", `certificate field does not parse: ${(e as Error).message.split("\n")[0]}`);
+  }
   const out: CertificateDescription = {
-    subject: cert.subject,
-    issuer: cert.issuer,
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
-    selfSigned: cert.subject === cert.issuer && safeVerify(cert),
+    subject,
+    issuer,
+    notBefore,
+    notAfter,
+    selfSigned: subject === issuer && safeVerify(cert),
     keyType: key.asymmetricKeyType ?? "unknown",
     signatureOid: sig.oid,
     signatureAlgorithm: sig.name,
