@@ -39,7 +39,7 @@ export function addAuditOptions(cmd: Command, defaults: { concurrency?: number }
     .option("--intrusive", "also run intrusive checks: default-credential attempts, write-back tests", false)
     .option("--login-budget <n>", "intrusive default-credential attempts per device and protocol, stopping at the first accepted (default 3)", positiveInt("--login-budget", 5))
     .option("--login-delay <ms>", "pause between those attempts in milliseconds (default 1000 SSH, 300 OPC UA)", positiveInt("--login-delay", 60_000))
-    .option("--modbus-units <list>", "extra Modbus unit ids to try besides 0, 1 and 255; 'all' sweeps 1-247 (needs --intrusive)")
+    .option("--modbus-units <list>", "extra Modbus unit ids to try after 1 and 255 (unit 0, a serial broadcast on gateways, only when named); 'all' sweeps 1-247 (needs --intrusive)")
     .option("--modbus-write <unit:type:address>", "intrusive write-back test address, e.g. 1:holding:40 (needs --intrusive)")
     .option("--snmp-write-oid <oid>", "intrusive SNMP write-back OID (default sysLocation.0; needs --intrusive)")
     .option("--opcua-client-pki <dir>", "persistent OPC UA client PKI for sessions (trust its own/certs certificate on the server once); the trust test always uses a fresh certificate")
