@@ -1,52 +1,27 @@
-// `npm run fuzz [-- PROTO... ] [--runs N] [--seed S]`: property-based fuzzing of the wire parsers.
-// Each scripts/fuzz/<proto>.ts default-exports a FuzzSuite (named targets, each a fast-check
-// property that fails when anything but the parser's own typed error escapes). Runs every suite
-// (or the named ones) at --runs cases per target (default 10,000), prints one line per target and
-// exits 1 if any target found a counterexample (printed with its seed and path to replay it).
+// Fuzz runner: `npm run fuzz [-- NAME... --runs N --seed S]` runs scripts/fuzz/NAME.ts (all when none
+// named), each in its own process, and exits 1 if any reports an exception that escaped a parser.
+// Each script fuzzes one protocol's wire parsers at 10,000+ cases per target by default.
+import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import fc from "fast-check";
+import { fileURLToPath } from "node:url";
 
-export interface FuzzTarget {
-  name: string;
-  /** a fast-check property over hostile input; it must not throw except for the parser's typed error */
-  property: () => fc.IProperty<never> | fc.IAsyncProperty<never>;
+const dir = fileURLToPath(new URL("./fuzz/", import.meta.url));
+const available = readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "lib.ts").map((f) => f.replace(/\.ts$/, "")).sort();
+const args = process.argv.slice(2);
+const flags: string[] = [];
+const names: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i]!.startsWith("--")) flags.push(args[i]!, args[++i] ?? "");
+  else names.push(args[i]!);
 }
-
-export interface FuzzSuite {
-  protocol: string;
-  targets: FuzzTarget[];
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-async function main(): Promise<void> {
-  const runs = Number(arg("--runs") ?? 10_000);
-  const seed = arg("--seed") === undefined ? undefined : Number(arg("--seed"));
-  const flags = new Set(["--runs", "--seed"]);
-  const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !flags.has(all[i - 1] ?? ""));
-  const dir = join(dirname(fileURLToPath(import.meta.url)), "fuzz");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && (wanted.length === 0 || wanted.includes(f.slice(0, -3))));
-  if (wanted.length && files.length !== wanted.length) throw new Error(`unknown fuzz suite among: ${wanted.join(", ")} (have: ${readdirSync(dir).join(", ")})`);
-  let failed = 0;
-  for (const f of files.sort()) {
-    const suite = (await import(pathToFileURL(join(dir, f)).href)).default as FuzzSuite;
-    for (const t of suite.targets) {
-      const started = Date.now();
-      const out = await fc.check(t.property() as fc.IAsyncProperty<never>, { numRuns: runs, ...(seed === undefined ? {} : { seed }) });
-      const ms = Date.now() - started;
-      const line = `${suite.protocol.padEnd(8)} ${t.name.padEnd(58)} ${String(out.numRuns).padStart(7)} cases ${String(ms).padStart(6)} ms`;
-      if (out.failed) {
-        failed++;
-        process.stdout.write(`${line}  FAILED (seed ${out.seed}, path ${out.counterexamplePath}): ${String(out.errorInstance ?? "").split("\n")[0]}\n`);
-      } else process.stdout.write(`${line}  0 exceptions escaped\n`);
-    }
+let failed = false;
+for (const name of names.length ? names : available) {
+  if (!available.includes(name)) {
+    console.error(`fuzz: unknown target '${name}' (available: ${available.join(", ")})`);
+    process.exit(2);
   }
-  process.exitCode = failed ? 1 : 0;
+  console.log(`== fuzz ${name} ==`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", `${dir}${name}.ts`, ...flags], { stdio: "inherit" });
+  if (r.status !== 0) failed = true;
 }
-
-await main();
+process.exit(failed ? 1 : 0);

@@ -1,7 +1,9 @@
-// X.509 helpers for Modbus/TCP Security (Modbus/TCP Security Protocol Specification, 2018):
-// parse a peer certificate into facts (validity, key size, signature, role extension) and generate
-// certificates (the simulator's CA, server and client certificates with or without a role).
-import { webcrypto, X509Certificate as NodeX509, createPublicKey } from "node:crypto";
+// X.509 helpers for Modbus/TCP Security (Modbus/TCP Security Protocol Specification, 2018): peer
+// certificate -> facts (probes/tls/wire/x509.ts for key and signature, plus the role extension),
+// and certificates for the simulator (CA, server, client certificates with or without a role).
+import { webcrypto } from "node:crypto";
+import { curveBits } from "../../src/knowledge/key-strength.js";
+import { describeCertificate } from "../tls/wire/x509.js";
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -46,32 +48,43 @@ export function decodeRole(der: Uint8Array): string | undefined {
   return b.subarray(at, at + len).toString("utf8");
 }
 
-/** Certificate facts from DER bytes (validity at `now`, key, signature, role). */
-export async function certificateFacts(der: Buffer, now = new Date()): Promise<CertificateFacts> {
-  const cert = new x509.X509Certificate(der);
-  const details = createPublicKey(new NodeX509(der).publicKey.export({ type: "spki", format: "pem" })).asymmetricKeyDetails ?? {};
-  const keyType = new NodeX509(der).publicKey.asymmetricKeyType ?? "unknown";
-  const sig = cert.signatureAlgorithm as { name: string; hash?: { name: string } };
-  const roleExt = cert.getExtension(MODBUS_ROLE_OID);
-  const role = roleExt ? decodeRole(new Uint8Array(roleExt.value)) : undefined;
-  const thumb = Buffer.from(await cert.getThumbprint("SHA-256")).toString("hex");
-  const facts: CertificateFacts = {
-    subject: cert.subject,
-    issuer: cert.issuer,
-    selfSigned: await cert.isSelfSigned().catch(() => false),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    validNow: cert.notBefore.getTime() <= now.getTime() && now.getTime() <= cert.notAfter.getTime(),
-    keyAlgorithm: keyType,
-    signatureAlgorithm: sig.hash ? `${sig.name} with ${sig.hash.name}` : sig.name,
-    sha256: thumb,
-  };
-  if (details.modulusLength) facts.keyBits = details.modulusLength;
-  if (details.namedCurve) {
-    facts.namedCurve = details.namedCurve;
-    const bits = /(\d{3})/.exec(details.namedCurve)?.[1];
-    if (bits) facts.keyBits = Number(bits);
+/** The Modbus role carried by a DER certificate, if any (undefined when absent or unreadable). */
+export function roleOf(der: Buffer): string | undefined {
+  try {
+    const ext = new x509.X509Certificate(der).getExtension(MODBUS_ROLE_OID);
+    return ext ? decodeRole(new Uint8Array(ext.value)) : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Certificate facts from DER bytes (validity at `now`, key type and size for every key type,
+ * signature algorithm from its OID, role). Throws TlsWireError when the DER does not parse.
+ */
+export function certificateFacts(der: Buffer, now = new Date(), source?: "server-flight" | "handshake"): CertificateFacts {
+  const d = describeCertificate(der);
+  const facts: CertificateFacts = {
+    subject: d.subject,
+    issuer: d.issuer,
+    selfSigned: d.selfSigned,
+    notBefore: d.notBefore,
+    notAfter: d.notAfter,
+    validNow: Date.parse(d.notBefore) <= now.getTime() && now.getTime() <= Date.parse(d.notAfter),
+    keyAlgorithm: d.keyType,
+    signatureAlgorithm: d.signatureAlgorithm,
+    signatureOid: d.signatureOid,
+    sha256: d.sha256,
+    ...(d.signatureHash ? { signatureHash: d.signatureHash } : {}),
+    ...(source ? { source } : {}),
+  };
+  if (d.keyBits) facts.keyBits = d.keyBits;
+  if (d.namedCurve) {
+    facts.namedCurve = d.namedCurve;
+    const bits = curveBits(d.namedCurve);
+    if (bits) facts.keyBits = bits;
+  }
+  const role = roleOf(der);
   if (role !== undefined) facts.role = role;
   return facts;
 }

@@ -11,7 +11,7 @@ export const MODBUS_OPTIONS: PluginOptionDecl[] = [
   {
     name: "units",
     valueName: "list",
-    description: "extra Modbus unit ids to try besides 0, 1 and 255; 'all' sweeps 1-247 (needs --intrusive)",
+    description: "extra Modbus unit ids to try after 1 and 255 (unit 0, a serial broadcast on gateways, only when named); 'all' sweeps 1-247 (needs --intrusive)",
     schema: z
       .string()
       .regex(/^(all|\d{1,3}(,\d{1,3})*)$/, "expected unit ids such as 2,3,17, or all")

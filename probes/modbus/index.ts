@@ -18,7 +18,7 @@ export default definePlugin<ModbusFacts>({
     { scheme: "modbus", port: 502 },
     { scheme: "modbus+tls", port: 802 },
   ],
-  version: "1.0.0",
+  version: "2.0.0",
   factsSchema: ModbusFacts,
   checks: Object.values(CHECKS),
   rules: RULES,

@@ -1,25 +1,44 @@
-// Loader and schema for the Modbus/TCP Security knowledge file (probes/modbus/data/tls.yaml):
-// weak TLS versions, weak cipher-suite families and certificate limits, each with reason and source.
+// Loader and schema for the Modbus/TCP Security knowledge file (probes/modbus/data/tls.yaml): weak
+// TLS versions, weak cipher-suite families and suite parts, certificate signature hashes, each with
+// reason and source; and the matching of a family against the wire suite registry.
 import { z } from "zod";
 import { loadDataFile } from "../../src/data.js";
 import { Severity } from "../../src/model/common.js";
+import { suiteCodes, type SuiteInfo } from "../tls/wire/suites.js";
 import { TlsVersionName } from "./facts.js";
+
+const Weak = z.object({ name: z.string().min(1), severity: Severity, reason: z.string().min(10), source: z.string().min(3) });
+
+export const SuiteMatch = z
+  .object({
+    keyExchange: z.array(z.string()).optional(),
+    authentication: z.array(z.string()).optional(),
+    cipherPrefix: z.array(z.string()).optional(),
+    exceptCipherPrefix: z.array(z.string()).optional(),
+    export: z.boolean().optional(),
+  })
+  .strict();
+export type SuiteMatch = z.infer<typeof SuiteMatch>;
 
 export const TlsKnowledge = z.object({
   versions: z.array(z.object({ version: TlsVersionName, weak: z.boolean(), reason: z.string().min(10), source: z.string().min(3) })),
   weakSuites: z.array(
     z.object({
       id: z.string().regex(/^[a-z0-9-]+$/),
-      openssl: z.string().min(1),
+      match: SuiteMatch,
       severity: Severity,
       reason: z.string().min(10),
       source: z.string().min(3),
     }),
   ),
+  suiteParts: z.object({
+    keyExchange: z.object({ acceptable: z.array(z.string()), weak: z.array(Weak) }),
+    cipher: z.object({ acceptable: z.array(z.string()), weak: z.array(Weak) }),
+    mac: z.object({ weak: z.array(Weak) }),
+  }),
   certificate: z.object({
-    minRsaBits: z.number().int().min(1024),
-    minEcBits: z.number().int().min(160),
     weakSignatureHashes: z.array(z.object({ hash: z.string().regex(/^[a-z0-9-]+$/), reason: z.string().min(10), source: z.string().min(3) })),
+    acceptableSignatureHashes: z.array(z.string().regex(/^[a-z0-9-]+$/)),
   }),
 });
 export type TlsKnowledge = z.infer<typeof TlsKnowledge>;
@@ -28,4 +47,20 @@ export const TLS_KNOWLEDGE_FILE = "probes/modbus/data/tls.yaml";
 
 export function tlsKnowledge(): TlsKnowledge {
   return loadDataFile(TLS_KNOWLEDGE_FILE, TlsKnowledge);
+}
+
+/** Does a suite's parts match a family's `match` (all given fields must hold)? */
+export function matchesSuite(m: SuiteMatch, s: SuiteInfo): boolean {
+  if (s.kind !== "legacy") return false;
+  if (m.keyExchange && !m.keyExchange.includes(s.keyExchange)) return false;
+  if (m.authentication && !m.authentication.includes(s.authentication)) return false;
+  if (m.cipherPrefix && !m.cipherPrefix.some((p) => s.cipher.startsWith(p))) return false;
+  if (m.exceptCipherPrefix?.some((p) => s.cipher.startsWith(p))) return false;
+  if (m.export !== undefined && s.export !== m.export) return false;
+  return true;
+}
+
+/** The suite codes a family offers in its ClientHello. */
+export function familyCodes(m: SuiteMatch): number[] {
+  return suiteCodes((s) => matchesSuite(m, s));
 }

@@ -42,19 +42,36 @@ export function encodeFrame(frame: { transactionId: number; unitId: number; pdu:
  * be resynchronised, the caller closes the connection).
  */
 export function extractFrame(buf: Buffer): ExtractResult {
-  if (buf.length < 6) return { kind: "need-more", missing: 0 };
+  const h = extractFrameHeader(buf);
+  if (h.kind === "need-more") return { kind: "need-more", missing: 0 };
+  if (h.kind === "invalid") return h;
+  if (buf.length < h.total) return { kind: "need-more", missing: h.total - buf.length };
+  return {
+    kind: "frame",
+    consumed: h.total,
+    frame: { transactionId: buf.readUInt16BE(0), protocolId: 0, unitId: buf.readUInt8(6), pdu: Buffer.from(buf.subarray(7, h.total)) },
+  };
+}
+
+/**
+ * Frame function for a Modbus/TCP byte stream (src/net Connection.read): undefined until the
+ * 6-byte header prefix is in, then the whole ADU length; throws MbapDecodeError on a header that
+ * cannot be Modbus (the stream cannot be resynchronised).
+ */
+export function mbapFrameLength(buf: Buffer): number | undefined {
+  const r = extractFrameHeader(buf);
+  if (r.kind === "invalid") throw new MbapDecodeError(`invalid MBAP header: ${r.reason}`);
+  return r.kind === "need-more" ? undefined : r.total;
+}
+
+function extractFrameHeader(buf: Buffer): { kind: "need-more" } | { kind: "invalid"; reason: string } | { kind: "ok"; total: number } {
+  if (buf.length < 6) return { kind: "need-more" };
   const protocolId = buf.readUInt16BE(2);
   const length = buf.readUInt16BE(4);
   if (protocolId !== 0) return { kind: "invalid", reason: `protocol id ${protocolId} (expected 0)` };
   if (length > MAX_LENGTH_FIELD) return { kind: "invalid", reason: `length field ${length} exceeds ${MAX_LENGTH_FIELD} (PDU over ${MAX_PDU_BYTES} bytes)` };
   if (length < MIN_LENGTH_FIELD) return { kind: "invalid", reason: `length field ${length} below ${MIN_LENGTH_FIELD} (no function code)` };
-  const total = 6 + length;
-  if (buf.length < total) return { kind: "need-more", missing: total - buf.length };
-  return {
-    kind: "frame",
-    consumed: total,
-    frame: { transactionId: buf.readUInt16BE(0), protocolId, unitId: buf.readUInt8(6), pdu: Buffer.from(buf.subarray(7, total)) },
-  };
+  return { kind: "ok", total: 6 + length };
 }
 
 /** Function codes (Modbus Application Protocol 1.1b §5.1, §6). */
@@ -137,51 +154,76 @@ export function writeSingleRequest(fc: typeof FC.WRITE_SINGLE_COIL | typeof FC.W
   return b;
 }
 
-// ---- response decoding ----
+// ---- response decoding (throws MbapDecodeError only; bounded by the 253-byte PDU) ----
+
+/** The one error the decoders throw: the device's answer does not have the shape the spec gives. */
+export class MbapDecodeError extends Error {
+  override name = "MbapDecodeError";
+}
 
 export interface DeviceIdResponse {
   readCode: number;
   conformityLevel: number;
   moreFollows: boolean;
+  /** the raw More Follows byte (§6.21: 0x00 or 0xFF; anything else is reported and read as "no more") */
+  moreFollowsByte: number;
   nextObjectId: number;
   objects: { id: number; value: string }[];
+  /** bytes after the last object (a length that lies) */
+  trailing: number;
 }
 
-/** Decode a Read Device Identification response PDU (§6.21); throws on a malformed one. */
+/** Decode a Read Device Identification response PDU (§6.21); throws MbapDecodeError on a malformed one. */
 export function decodeDeviceIdResponse(pdu: Buffer): DeviceIdResponse {
-  if (pdu.length < 7 || pdu[0] !== FC.ENCAPSULATED_INTERFACE || pdu[1] !== MEI_READ_DEVICE_ID) throw new Error("not a Read Device Identification response");
+  if (pdu.length < 7 || pdu[0] !== FC.ENCAPSULATED_INTERFACE || pdu[1] !== MEI_READ_DEVICE_ID) throw new MbapDecodeError("not a Read Device Identification response");
   const count = pdu[6]!;
   const objects: { id: number; value: string }[] = [];
   let at = 7;
   for (let i = 0; i < count; i++) {
-    if (at + 2 > pdu.length) throw new Error(`object list truncated at object ${i} of ${count}`);
+    if (at + 2 > pdu.length) throw new MbapDecodeError(`object list truncated at object ${i} of ${count}`);
     const id = pdu[at]!;
     const len = pdu[at + 1]!;
-    if (at + 2 + len > pdu.length) throw new Error(`object 0x${id.toString(16)} length ${len} runs past the PDU`);
+    if (at + 2 + len > pdu.length) throw new MbapDecodeError(`object 0x${id.toString(16)} length ${len} runs past the PDU`);
     objects.push({ id, value: pdu.subarray(at + 2, at + 2 + len).toString("latin1") });
     at += 2 + len;
   }
-  return { readCode: pdu[2]!, conformityLevel: pdu[3]!, moreFollows: pdu[4] === 0xff, nextObjectId: pdu[5]!, objects };
+  return { readCode: pdu[2]!, conformityLevel: pdu[3]!, moreFollows: pdu[4] === 0xff, moreFollowsByte: pdu[4]!, nextObjectId: pdu[5]!, objects, trailing: pdu.length - at };
 }
 
-/** FC 17 response (§6.17): byte count, server id + run indicator + device-specific data. */
-export function decodeReportServerIdResponse(pdu: Buffer): { data: Buffer } {
-  if (pdu.length < 2 || pdu[0] !== FC.REPORT_SERVER_ID) throw new Error("not a Report Server ID response");
+export interface ServerIdResponse {
+  data: Buffer;
+  runIndicator?: { status: "on" | "off"; offset: number; basis: "after-1-byte-server-id" | "last-byte" };
+}
+
+/**
+ * FC 17 response (§6.17): byte count, then Server ID (device specific length), Run Indicator Status
+ * (0x00 OFF, 0xFF ON), additional data. The run indicator is read where a layout shows it: after a
+ * one-byte server id (Modicon-style, e.g. "\xFA\xFFPM710PowerMeter"), else as the last byte.
+ */
+export function decodeReportServerIdResponse(pdu: Buffer): ServerIdResponse {
+  if (pdu.length < 2 || pdu[0] !== FC.REPORT_SERVER_ID) throw new MbapDecodeError("not a Report Server ID response");
   const count = pdu[1]!;
-  if (pdu.length < 2 + count) throw new Error(`byte count ${count} runs past the PDU`);
-  return { data: Buffer.from(pdu.subarray(2, 2 + count)) };
+  if (pdu.length < 2 + count) throw new MbapDecodeError(`byte count ${count} runs past the PDU`);
+  const data = Buffer.from(pdu.subarray(2, 2 + count));
+  const out: ServerIdResponse = { data };
+  const flag = (b: number | undefined) => (b === 0xff ? "on" : b === 0x00 ? "off" : undefined);
+  const second = flag(data[1]);
+  const last = flag(data[data.length - 1]);
+  if (data.length >= 2 && second) out.runIndicator = { status: second, offset: 1, basis: "after-1-byte-server-id" };
+  else if (data.length >= 2 && last) out.runIndicator = { status: last, offset: data.length - 1, basis: "last-byte" };
+  return out;
 }
 
 /** FC 1/2 response: byte count + packed bits; FC 3/4: byte count + 16-bit registers (§6.1-6.4). */
 export function decodeReadResponse(pdu: Buffer, quantity: number): number[] {
   const fc = pdu[0]!;
   const count = pdu[1] ?? 0;
-  if (pdu.length < 2 + count) throw new Error(`byte count ${count} runs past the PDU`);
+  if (pdu.length < 2 + count) throw new MbapDecodeError(`byte count ${count} runs past the PDU`);
   const data = pdu.subarray(2, 2 + count);
   if (fc === FC.READ_COILS || fc === FC.READ_DISCRETE_INPUTS) {
-    if (count * 8 < quantity) throw new Error(`bit response too short for ${quantity} bits`);
+    if (count * 8 < quantity) throw new MbapDecodeError(`bit response too short for ${quantity} bits`);
     return Array.from({ length: quantity }, (_, i) => (data[i >> 3]! >> (i & 7)) & 1);
   }
-  if (count < quantity * 2) throw new Error(`register response too short for ${quantity} registers`);
+  if (count < quantity * 2) throw new MbapDecodeError(`register response too short for ${quantity} registers`);
   return Array.from({ length: quantity }, (_, i) => data.readUInt16BE(i * 2));
 }

@@ -22,6 +22,8 @@ export const ModbusSimProfile = z
     units: z.array(z.number().int().min(0).max(255)).min(1).default([1]),
     missingUnit: z.enum(["gateway-exception", "silent"]).default("gateway-exception"),
     identity: Identity.default({}),
+    /** extended (vendor-specific) identification objects 0x80-0xFF by decimal id (§6.21, read code 3) */
+    extendedObjects: z.record(z.string().regex(/^(12[89]|1[3-9]\d|2[0-4]\d|25[0-5])$/, "an object id 128..255"), z.string().max(240)).default({}),
     /** Report Server ID data (FC 17) as text; absent = FC 17 answered with ILLEGAL FUNCTION */
     serverId: z.string().max(240).optional(),
     /** FC 43 / MEI 14 supported */
@@ -65,9 +67,11 @@ export function profileFromFacts(facts: ModbusFacts): z.input<typeof ModbusSimPr
   const serverId = units.find((u) => u.serverId?.status === "ok")?.serverId;
   const secure = facts.secure.find((t) => t.tlsOffered);
   const accepted = secure?.versions.filter((v) => v.result === "accepted").map((v) => v.version) ?? [];
+  const extended = Object.fromEntries((first?.deviceId?.objects ?? []).filter((o) => o.id >= 0x80).map((o) => [String(o.id), o.value.slice(0, 240)]));
   const profile: z.input<typeof ModbusSimProfile> = {
     units: units.length ? units.map((u) => u.unitId) : [1],
     identity: first?.deviceId?.identity ?? {},
+    ...(Object.keys(extended).length ? { extendedObjects: extended } : {}),
     deviceIdentification: units.length === 0 || units.some((u) => u.deviceId?.status === "ok"),
     plain: Boolean(plain),
   };

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunningSimulator, SimulatorOptions } from "../../src/plugin.js";
 import { endpointUrl } from "../../src/engine/targets.js";
-import { certificateFacts, issueCertificate } from "./certs.js";
+import { issueCertificate, roleOf } from "./certs.js";
 import { DEVICE_ID_OBJECTS, FC, MAX_PDU_BYTES, MEI_READ_DEVICE_ID, extractFrame, encodeFrame, type MbapFrame } from "./mbap.js";
 import type { ModbusSimProfile } from "./profile.js";
 
@@ -51,6 +51,7 @@ class DeviceState {
       const v = this.profile.identity[d.key];
       if (v !== undefined && v !== "") m.set(d.id, v);
     }
+    for (const [id, v] of Object.entries(this.profile.extendedObjects)) m.set(Number(id), v);
     return m;
   }
 
@@ -60,15 +61,16 @@ class DeviceState {
     const readCode = pdu[2]!;
     let objectId = pdu[3]!;
     const objects = this.objects();
-    const regular = [...objects.keys()].some((id) => id >= 3);
-    const conformity = regular ? 0x82 : 0x81;
+    const regular = [...objects.keys()].some((id) => id >= 3 && id <= 6);
+    const extended = [...objects.keys()].some((id) => id >= 0x80);
+    const conformity = extended ? 0x83 : regular ? 0x82 : 0x81;
     if (readCode < 1 || readCode > 4) return exception(pdu[0]!, EXC.ILLEGAL_DATA_VALUE);
     let ids: number[];
     if (readCode === 4) {
       if (!objects.has(objectId)) return exception(pdu[0]!, EXC.ILLEGAL_DATA_ADDRESS);
       ids = [objectId];
     } else {
-      const last = readCode === 1 ? 2 : 6;
+      const last = readCode === 1 ? 2 : readCode === 2 ? 6 : 0xff;
       if (!objects.has(objectId) || objectId > last) objectId = 0; // §6.21: unknown object id -> restart at 0
       ids = [...objects.keys()].filter((id) => id >= objectId && id <= last).sort((a, b) => a - b);
     }
@@ -281,7 +283,7 @@ export async function startModbusSimulator(profile: ModbusSimProfile, opts: Simu
           const peer = s.getPeerCertificate(true);
           let role: string | undefined;
           const check = async () => {
-            if (peer?.raw) role = (await certificateFacts(peer.raw).catch(() => undefined))?.role;
+            if (peer?.raw) role = roleOf(peer.raw);
             serve(s, !t.requireRole || role !== undefined);
           };
           s.pause();

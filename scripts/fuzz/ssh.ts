@@ -5,7 +5,8 @@
 // DH group-exchange groups. Only SshWireError may escape the stream parsers; the host-key blob
 // parser must never throw at all.
 import fc from "fast-check";
-import type { FuzzSuite } from "../fuzz.js";
+import { pathToFileURL } from "node:url";
+import { runSuite, type FuzzSuite } from "./lib.js";
 import { encodeKexInitPayload, parseKexInitPayload, ServerHelloReader, type KexInit } from "../../probes/ssh/kexinit.js";
 import { describeHostKeyBlob } from "../../probes/ssh/host-key-blob.js";
 import { parseGexGroup } from "../../probes/ssh/raw-session.js";
@@ -125,3 +126,5 @@ const suite: FuzzSuite = {
 };
 
 export default suite;
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runSuite(suite);

@@ -128,6 +128,14 @@ export class Connection {
     w?.();
   }
 
+  /**
+   * Wrap a socket the caller connected itself (e.g. a TLSSocket after a handshake the caller had to
+   * observe), to read it with the same bounded, deadline-driven reads and close it politely.
+   */
+  static adopt(socket: Socket | TLSSocket, maxBuffered = 1 << 20): Connection {
+    return new Connection(socket, maxBuffered);
+  }
+
   /** Open a connection; rejects with NetError (refused, timeout, unreachable, aborted, tls). */
   static open(o: ConnectOptions): Promise<Connection> {
     return new Promise((resolve, reject) => {

@@ -1,11 +1,10 @@
-// Property tests of the pure Modbus/TCP framing (probes/modbus/mbap.ts) and the TLS first-record
-// parser (probes/modbus/tls-hello.ts): round trips, arbitrary splits of a byte stream, and
-// arbitrary bytes never throwing.
+// Property tests of the pure Modbus/TCP framing and PDU decoders (probes/modbus/mbap.ts): round
+// trips, arbitrary splits of a byte stream, arbitrary bytes throwing only the typed decode error.
+// (The TLS wire parsers have their own tests under test/tls/wire.)
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { MAX_LENGTH_FIELD, MAX_PDU_BYTES, decodeDeviceIdResponse, decodeReportServerIdResponse, encodeFrame, extractFrame, type MbapFrame } from "../../probes/modbus/mbap.js";
+import { MAX_LENGTH_FIELD, MAX_PDU_BYTES, MbapDecodeError, decodeDeviceIdResponse, decodeReportServerIdResponse, encodeFrame, extractFrame, mbapFrameLength, type MbapFrame } from "../../probes/modbus/mbap.js";
 import { assertSendable } from "../../probes/modbus/client.js";
-import { parseFirstRecord } from "../../probes/modbus/tls-hello.js";
 
 const frameArb = fc.record({
   transactionId: fc.integer({ min: 0, max: 0xffff }),
@@ -96,23 +95,51 @@ describe("MBAP framing (Implementation Guide v1.0b §3.1.3)", () => {
     );
   });
 
-  test("PDU decoders throw Errors (never crash otherwise) on arbitrary PDUs", () => {
+  test("PDU decoders throw only MbapDecodeError on arbitrary PDUs; objects never run past the PDU", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 260 }), (bytes) => {
         const pdu = Buffer.from([0x2b, 0x0e, ...bytes]);
         try {
           const r = decodeDeviceIdResponse(pdu);
-          for (const o of r.objects) expect(o.value.length).toBeLessThanOrEqual(255);
+          const used = r.objects.reduce((n, o) => n + 2 + o.value.length, 7);
+          expect(used + r.trailing).toBe(pdu.length);
+          expect(r.objects.length).toBe(pdu[6]);
+          expect(r.moreFollows).toBe(pdu[4] === 0xff);
         } catch (e) {
-          expect(e).toBeInstanceOf(Error);
+          expect(e).toBeInstanceOf(MbapDecodeError);
         }
         try {
-          decodeReportServerIdResponse(Buffer.from([0x11, ...bytes]));
+          const r = decodeReportServerIdResponse(Buffer.from([0x11, ...bytes]));
+          if (r.runIndicator) expect([0x00, 0xff]).toContain(r.data[r.runIndicator.offset]);
         } catch (e) {
-          expect(e).toBeInstanceOf(Error);
+          expect(e).toBeInstanceOf(MbapDecodeError);
         }
       }),
     );
+  });
+
+  test("the stream frame function agrees with extractFrame and throws only MbapDecodeError", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const buf = Buffer.from(bytes);
+        const r = extractFrame(buf);
+        try {
+          const n = mbapFrameLength(buf);
+          if (r.kind === "frame") expect(n).toBe(r.consumed);
+          if (r.kind === "invalid") expect.unreachable("an invalid header must throw");
+          if (n === undefined) expect(buf.length).toBeLessThan(6);
+        } catch (e) {
+          expect(e).toBeInstanceOf(MbapDecodeError);
+          expect(r.kind).toBe("invalid");
+        }
+      }),
+    );
+  });
+
+  test("FC 17 run indicator: after a one-byte server id (\\xFA\\xFF...), else the last byte", () => {
+    expect(decodeReportServerIdResponse(Buffer.from([0x11, 5, 0xfa, 0xff, 0x50, 0x4d, 0x37])).runIndicator).toEqual({ status: "on", offset: 1, basis: "after-1-byte-server-id" });
+    expect(decodeReportServerIdResponse(Buffer.from([0x11, 4, 0x41, 0x42, 0x43, 0x00])).runIndicator).toEqual({ status: "off", offset: 3, basis: "last-byte" });
+    expect(decodeReportServerIdResponse(Buffer.from([0x11, 3, 0x41, 0x42, 0x43])).runIndicator).toBeUndefined();
   });
 });
 
@@ -132,29 +159,5 @@ describe("the client never sends a state-changing function code unless the write
         expect(sent).toBe(readOnly || writeBack);
       }),
     );
-  });
-});
-
-describe("TLS first-record parser", () => {
-  test("arbitrary bytes never throw", () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        const r = parseFirstRecord(Buffer.from(bytes));
-        expect(["need-more", "server-hello", "alert", "other"]).toContain(r.kind);
-      }),
-    );
-  });
-
-  test("reads version and suite of a TLS 1.2 ServerHello, and supported_versions of TLS 1.3", () => {
-    const hello = (version: number, suite: number, ext?: number) => {
-      const exts = ext ? Buffer.from([0x00, 0x2b, 0x00, 0x02, ext >> 8, ext & 0xff]) : Buffer.alloc(0);
-      const body = Buffer.concat([Buffer.from([version >> 8, version & 0xff]), Buffer.alloc(32, 7), Buffer.from([0, suite >> 8, suite & 0xff, 0]), Buffer.from([0, exts.length]), exts]);
-      const hs = Buffer.concat([Buffer.from([0x02, 0, body.length >> 8, body.length & 0xff]), body]);
-      return Buffer.concat([Buffer.from([0x16, 0x03, 0x03, hs.length >> 8, hs.length & 0xff]), hs]);
-    };
-    expect(parseFirstRecord(hello(0x0303, 0xc02b))).toEqual({ kind: "server-hello", version: 0x0303, cipherSuite: 0xc02b });
-    expect(parseFirstRecord(hello(0x0303, 0x1302, 0x0304))).toEqual({ kind: "server-hello", version: 0x0304, cipherSuite: 0x1302 });
-    expect(parseFirstRecord(hello(0x0303, 0xc02b).subarray(0, 20)).kind).toBe("need-more");
-    expect(parseFirstRecord(Buffer.from([0x15, 3, 3, 0, 2, 2, 70]))).toEqual({ kind: "alert", level: 2, description: 70 });
   });
 });

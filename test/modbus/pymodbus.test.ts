@@ -21,6 +21,8 @@ const IDENTITY = {
   UserApplicationName: "otaudit test",
 };
 const WRITE_CODES = [5, 6, 8, 15, 16, 21, 22, 23];
+/** extended (vendor-specific) objects, read with read device id code 3 (nmap modbus-discover reads only basic) */
+const EXTENDED = { "128": "Serial 0815", "129": "Firmware build 42" };
 
 describeWithDaemon("Modbus/TCP interop: pymodbus 3.0 server", Boolean(PYTHON && HAS_PYMODBUS), "needs /usr/bin/python3 with python3-pymodbus", () => {
   let child: ChildProcess;
@@ -28,7 +30,7 @@ describeWithDaemon("Modbus/TCP interop: pymodbus 3.0 server", Boolean(PYTHON && 
   const log: string[] = [];
 
   beforeAll(async () => {
-    child = spawn(PYTHON!, [SCRIPT, "0", JSON.stringify(IDENTITY)], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(PYTHON!, [SCRIPT, "0", JSON.stringify(IDENTITY), JSON.stringify(EXTENDED)], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.setEncoding("utf8").on("data", (d: string) => log.push(...d.split("\n").filter(Boolean)));
     child.stderr!.resume();
     const ready = await waitFor(() => log.find((l) => l.startsWith("READY ")), 15_000);
@@ -53,11 +55,20 @@ describeWithDaemon("Modbus/TCP interop: pymodbus 3.0 server", Boolean(PYTHON && 
       modelName: IDENTITY.ModelName,
       userApplicationName: IDENTITY.UserApplicationName,
     });
+    expect(unit1.deviceId!.conformityLevel).toBe(0x83);
+    expect(unit1.deviceId!.objects.filter((o) => o.id >= 0x80)).toEqual([
+      { id: 0x80, value: "Serial 0815" },
+      { id: 0x81, value: "Firmware build 42" },
+    ]);
+    expect(unit1.deviceId!.streams!.map((s) => s.readCode)).toEqual([1, 2, 3]);
     expect(unit1.serverId!.status).toBe("ok");
     expect(unit1.serverId!.text).toContain(IDENTITY.VendorName);
-    // units 0 and 255 do not exist: pymodbus's framer drops their requests silently (timeouts)
-    expect(plain.unitsTried).toEqual([1, 0, 255]);
-    expect(plain.exchanges.filter((x) => x.unitId !== 1).map((x) => x.outcome)).toEqual(["timeout", "timeout"]);
+    // pymodbus: identifier bytes, then the run indicator status 0xFF (ON) as the last byte (§6.17)
+    expect(unit1.serverId!.runIndicator).toEqual({ status: "on", offset: Buffer.from(unit1.serverId!.hex!, "hex").length - 1, basis: "last-byte" });
+    // unit 255 does not exist: pymodbus's framer drops its request silently (timeout); unit 0, the
+    // serial broadcast address, is not tried by default (Modbus over Serial Line §2.2)
+    expect(plain.unitsTried).toEqual([1, 255]);
+    expect(plain.exchanges.filter((x) => x.unitId !== 1).map((x) => x.outcome)).toEqual(["timeout"]);
     const exposed = finding(result, "modbus.plain.exposed")[0]!;
     expect(exposed.status).toBe("fail");
     expect(exposed.evidence).toMatchObject({ unitsAnswering: [1] });

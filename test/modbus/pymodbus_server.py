@@ -5,7 +5,8 @@ Modbus/TCP server on 127.0.0.1 with a device identity, unit 1 only (other units 
 frames before pymodbus decodes them), so the test can assert from the server's side that no write
 function code arrived. Prints 'READY <port>' once listening. Run with /usr/bin/python3.
 
-usage: pymodbus_server.py PORT IDENTITY_JSON   (PORT 0 = ephemeral)
+usage: pymodbus_server.py PORT IDENTITY_JSON [EXTENDED_JSON]   (PORT 0 = ephemeral; EXTENDED_JSON
+maps extended object ids 128..255 to values, read with read device id code 3)
 """
 import asyncio
 import json
@@ -38,6 +39,9 @@ class LoggingHandler(ModbusConnectedRequestHandler):
 async def main():
     port = int(sys.argv[1])
     identity = ModbusDeviceIdentification(info_name=json.loads(sys.argv[2]))
+    if len(sys.argv) > 3:
+        for key, value in json.loads(sys.argv[3]).items():
+            identity[int(key)] = value
     unit = ModbusSlaveContext(hr=ModbusSequentialDataBlock(0, [17] * 100), co=ModbusSequentialDataBlock(0, [False] * 100))
     context = ModbusServerContext(slaves={1: unit}, single=False)
     server = ModbusTcpServer(context, identity=identity, address=("127.0.0.1", port), handler=LoggingHandler)

@@ -1,5 +1,5 @@
-// Modbus rules on hand-made facts (no network), the TLS knowledge file's invariants, and
-// profileFromFacts: recorded facts -> a simulator profile that the simulator accepts.
+// Modbus rules on hand-made facts (no network) and profileFromFacts: recorded facts -> a simulator
+// profile that the simulator accepts. (The TLS knowledge file's invariants: knowledge.test.ts.)
 import { describe, expect, test } from "vitest";
 import { runRules } from "../../src/engine/rules.js";
 import type { FactsEnvelope } from "../../src/model/facts.js";
@@ -19,14 +19,17 @@ const tlsBase: TlsEndpointFacts = {
   role: "target",
   reachability: "open",
   tlsOffered: true,
+  service: { proof: "handshake-completed", detail: "a TLSv1.3 handshake completed" },
   versions: [
+    { version: "SSLv3", result: "refused" },
     { version: "TLSv1", result: "refused" },
     { version: "TLSv1.1", result: "refused" },
-    { version: "TLSv1.2", result: "accepted" },
-    { version: "TLSv1.3", result: "accepted" },
+    { version: "TLSv1.2", result: "accepted", serverVersion: 0x0303, cipherCode: 0xc02b, cipher: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", group: 29 },
+    { version: "TLSv1.3", result: "accepted", serverVersion: 0x0304, cipherCode: 0x1301, cipher: "TLS_AES_128_GCM_SHA256", group: 29 },
   ],
   weakSuites: tlsKnowledge().weakSuites.map((w) => ({ id: w.id, result: "refused" as const })),
-  clientCertificate: { required: "required", detail: "alert 116" },
+  negotiated: { protocol: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256", group: "X25519" },
+  clientCertificate: { required: "required", evidence: "alert", alert: { code: 116, name: "certificate_required" }, detail: "alert 116" },
   withClientCertificate: { status: "not_supplied" },
 };
 function statuses(facts: ModbusFacts, intrusive = false) {
@@ -44,16 +47,51 @@ describe("modbus rules", () => {
     expect(s).toMatchObject({ "modbus.plain.exposed": "pass", "modbus.security.absent": "fail", "modbus.security.client-auth": "not_applicable", "modbus.write.unauthenticated": "skipped" });
   });
 
-  test("a version the local OpenSSL could not test is never a pass", () => {
-    const t = { ...tlsBase, versions: tlsBase.versions.map((v) => (v.version === "TLSv1" ? { ...v, result: "untestable" as const } : v)) };
-    expect(statuses({ plain: [], secure: [t], writeTest: noWrite })["modbus.security.tls-weak"]).toBe("skipped");
+  test("the known-good endpoint passes TLS parameters and client authentication", () => {
+    const s = statuses({ plain: [], secure: [tlsBase], writeTest: noWrite });
+    expect(s).toMatchObject({ "modbus.security.absent": "pass", "modbus.security.tls-weak": "pass", "modbus.security.client-auth": "pass" });
   });
 
-  test("client authentication unknown is an error; a missing certificate is skipped, not passed", () => {
+  test("a weak version that could not be tested is never a pass (undetermined, not skipped: changed on purpose)", () => {
+    const t = { ...tlsBase, versions: tlsBase.versions.map((v) => (v.version === "TLSv1" ? { ...v, result: "untestable" as const } : v)) };
+    expect(statuses({ plain: [], secure: [t], writeTest: noWrite })["modbus.security.tls-weak"]).toBe("undetermined");
+  });
+
+  test("client authentication unknown is undetermined; a missing certificate is skipped, not passed", () => {
     const t = { ...tlsBase, clientCertificate: { required: "unknown" as const, detail: "timeout" } };
     const s = statuses({ plain: [], secure: [t], writeTest: noWrite });
-    expect(s["modbus.security.client-auth"]).toBe("error");
+    expect(s["modbus.security.client-auth"]).toBe("undetermined");
     expect(s["modbus.security.certificate"]).toBe("skipped");
+  });
+
+  test("'required' without a CertificateRequest or an alert (e.g. an old recording drawn from a hang-up) never passes", () => {
+    const t = { ...tlsBase, clientCertificate: { required: "required" as const, detail: "connection closed after the handshake" } };
+    expect(statuses({ plain: [], secure: [t], writeTest: noWrite })["modbus.security.client-auth"]).toBe("undetermined");
+  });
+
+  test("certificate keys: every key type has its own minimum (DSA never; RSA-PSS like RSA; Ed25519 fixed; unknown types undetermined)", () => {
+    const cert = { subject: "CN=x", issuer: "CN=ca", selfSigned: false, notBefore: "2025-01-01T00:00:00.000Z", notAfter: "2099-01-01T00:00:00.000Z", validNow: true, signatureAlgorithm: "ecdsa-with-SHA256", signatureHash: "sha256", sha256: "ab" };
+    const status = (c: object) => statuses({ plain: [], secure: [{ ...tlsBase, certificate: { ...cert, ...c } as TlsEndpointFacts["certificate"] }], writeTest: noWrite })["modbus.security.certificate"];
+    expect(status({ keyAlgorithm: "dsa", keyBits: 3072 })).toBe("fail"); // passed before: only rsa and ec were checked
+    expect(status({ keyAlgorithm: "rsa-pss", keyBits: 1024 })).toBe("fail"); // passed before
+    expect(status({ keyAlgorithm: "ed25519" })).toBe("pass");
+    expect(status({ keyAlgorithm: "ec", keyBits: 256, namedCurve: "prime256v1" })).toBe("pass");
+    expect(status({ keyAlgorithm: "sm2", keyBits: 256 })).toBe("undetermined");
+  });
+
+  test("unknown versions, suites and groups never pass (unknown-value)", () => {
+    const cases: Partial<TlsEndpointFacts>[] = [
+      { versions: tlsBase.versions.map((v) => (v.version === "TLSv1.2" ? { ...v, cipherCode: 0x0a0a, cipher: "unknown suite 0x0a0a" } : v)) },
+      { versions: tlsBase.versions.map((v) => (v.version === "TLSv1.2" ? { ...v, group: 0x7777 } : v)) },
+      { negotiated: { protocol: "TLSv1.4", cipher: "TLS_AES_128_GCM_SHA256" } },
+      { negotiated: { protocol: "TLSv1.3", cipher: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC" } },
+    ];
+    for (const c of cases) {
+      const findings = runRules(modbus, envelope({ plain: [], secure: [{ ...tlsBase, ...c }], writeTest: noWrite }), { host: "10.0.0.5", intrusive: false, credentialed: false });
+      const f = findings.find((x) => x.ruleId === "modbus.security.tls-weak")!;
+      expect(f.status).toBe("undetermined");
+      expect(f.reason).toBe("unknown-value");
+    }
   });
 
   test("write rule is skipped without --intrusive even when facts say accepted", () => {
@@ -79,23 +117,6 @@ describe("modbus rules", () => {
   });
 });
 
-describe("TLS knowledge file (probes/modbus/data/tls.yaml)", () => {
-  const k = tlsKnowledge();
-  test("covers every TLS version once; exactly 1.0 and 1.1 are weak", () => {
-    expect(k.versions.map((v) => v.version).sort()).toEqual(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]);
-    expect(k.versions.filter((v) => v.weak).map((v) => v.version).sort()).toEqual(["TLSv1", "TLSv1.1"]);
-  });
-  test("weak suite ids are unique; every OpenSSL string pins SECLEVEL=0 so the local library offers it", () => {
-    expect(new Set(k.weakSuites.map((w) => w.id)).size).toBe(k.weakSuites.length);
-    for (const w of k.weakSuites) expect(w.openssl).toMatch(/@SECLEVEL=0$/);
-  });
-  test("certificate limits follow NIST SP 800-131A (RSA >= 2048, EC >= 256) and name md5 and sha1", () => {
-    expect(k.certificate.minRsaBits).toBeGreaterThanOrEqual(2048);
-    expect(k.certificate.minEcBits).toBeGreaterThanOrEqual(256);
-    expect(k.certificate.weakSignatureHashes.map((h) => h.hash).sort()).toEqual(["md5", "sha1"]);
-  });
-});
-
 describe("profileFromFacts", () => {
   test("recorded facts give a profile the simulator schema accepts, with the identity and TLS shape", () => {
     const facts: ModbusFacts = {
@@ -106,7 +127,7 @@ describe("profileFromFacts", () => {
           role: "target",
           reachability: "open",
           answersUnauthenticated: true,
-          unitsTried: [1, 0, 255],
+          unitsTried: [1, 255],
           fullSweep: false,
           units: [{ unitId: 1, answered: true, deviceId: { status: "ok", identity: { vendorName: "V", productCode: "P", revision: "1.0" }, objects: [], requests: 2 }, serverId: { status: "ok", hex: "4142ff", text: "" } }],
           exchanges: [],

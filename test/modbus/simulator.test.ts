@@ -82,12 +82,13 @@ describe("legacy TLS endpoint: TLS 1.0, NULL suites, RSA-1024 with SHA-1, expire
     expect(t.weakSuites.find((s) => s.id === "static-rsa")!.result).toBe("accepted");
     const weak = finding(result, "modbus.security.tls-weak")[0]!;
     expect(weak.status).toBe("fail");
-    expect(weak.evidence.versionsAccepted).toContain("TLSv1");
+    expect(weak.evidence.versions).toContainEqual(expect.objectContaining({ version: "TLSv1", result: "accepted" }));
+    expect(weak.message).toMatch(/TLSv1 \(/);
     const cert = finding(result, "modbus.security.certificate")[0]!;
     expect(cert.status).toBe("fail");
     expect(cert.message).toMatch(/not valid now/);
-    expect(cert.message).toMatch(/RSA key of 1024 bits/);
-    expect(cert.message).toMatch(/SHA-1/);
+    expect(cert.message).toMatch(/key rsa 1024 bits \(RSA 1024 bits \(below 2048\)\)/);
+    expect(cert.message).toMatch(/ecdsa-with-SHA1/); // the simulator's CA key is EC
   });
 });
 
@@ -150,16 +151,61 @@ describe("a server that stays silent for unit ids it does not serve", () => {
   });
   afterAll(() => sim.stop());
 
-  test("once unit 1 answered, absent units 0 and 255 get a wait scaled to the device's reply time, not the full timeout", async () => {
+  test("once unit 1 answered, absent unit 255 gets a wait scaled to the device's reply time, not the full timeout", async () => {
     const { result, facts } = await scan([sim.plainUrl!], { timeoutMs: 5000 });
     expect(result.facts.modbus!.status).toBe("ok");
     const timeouts = facts!.plain[0]!.exchanges.filter((e) => e.outcome === "timeout");
-    expect(timeouts.map((e) => e.unitId).sort()).toEqual([0, 255]);
+    expect(timeouts.map((e) => e.unitId).sort()).toEqual([255]);
     // the timed-out requests say how long they waited: well under the 5000 ms operation timeout
     for (const t of timeouts) {
       const waited = Number(/within (\d+) ms/.exec(t.message ?? "")?.[1]);
       expect(waited).toBeGreaterThanOrEqual(400);
       expect(waited).toBeLessThan(5000);
     }
+  });
+});
+
+describe("unit 0 (Modbus over Serial Line §2.2: the serial broadcast address) is opt-in only", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1, 0, 255, 7], identity: IDENTITY, serverId: "GW" });
+  });
+  afterAll(() => sim.stop());
+
+  test("default mode: units 1 and 255 only; the device never sees a request for unit 0", async () => {
+    const before = sim.stats().byUnit["0"] ?? 0;
+    const { facts } = await scan([sim.plainUrl!]);
+    expect(facts!.plain[0]!.unitsTried).toEqual([1, 255]);
+    expect(facts!.plain[0]!.unitZero).toBe("not-tried");
+    expect(sim.stats().byUnit["0"] ?? 0).toBe(before);
+  });
+
+  test("--modbus-units 7,0: named unit 0 is tried, and last (after 1, 255 and 7)", async () => {
+    const before = sim.stats().byUnit["0"] ?? 0;
+    const { facts } = await scan([sim.plainUrl!], { options: { "modbus.units": "7,0" } });
+    expect(facts!.plain[0]!.unitsTried).toEqual([1, 255, 7, 0]);
+    expect(facts!.plain[0]!.unitZero).toBe("tried-on-request");
+    expect(sim.stats().byUnit["0"]! - before).toBeGreaterThan(0);
+    expect(facts!.plain[0]!.exchanges.at(-1)!.unitId).toBe(0);
+  });
+});
+
+describe("parity with nmap modbus-discover / modicon-info: every read-only identification object", () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startSim({ units: [1], identity: { vendorName: "Example Automation", revision: "2.4.1", productName: "LX PLC" }, extendedObjects: { "128": "CPU LX-100-CPU", "200": "Memory card MC-8" }, serverId: "LX-100" });
+  });
+  afterAll(() => sim.stop());
+
+  test("basic, regular and extended streams (conformity 0x83); a missing mandatory object is asked for individually (read code 4)", async () => {
+    const { result, facts } = await scan([sim.plainUrl!]);
+    const unit = facts!.plain[0]!.units.find((u) => u.unitId === 1)!;
+    expect(unit.deviceId!.conformityLevel).toBe(0x83);
+    expect(unit.deviceId!.objects.map((o) => o.id)).toEqual([0x00, 0x02, 0x04, 0x80, 0xc8]);
+    // object 1 (ProductCode, mandatory) is missing from the basic stream: asked for once with read code 4
+    expect(unit.deviceId!.streams!.map((s) => [s.readCode, s.status])).toEqual([[1, "ok"], [2, "ok"], [3, "ok"], [4, "exception"]]);
+    expect(finding(result, "modbus.identity.disclosed")[0]!.evidence).toMatchObject({ extendedObjects: { "0x80": "CPU LX-100-CPU", "0xc8": "Memory card MC-8" } });
+    expect(unit.serverId).toMatchObject({ status: "ok", text: "LX-100", runIndicator: { status: "on", basis: "last-byte" } });
+    expect(Object.keys(sim.stats().byFunctionCode).sort()).toEqual(["17", "43"]);
   });
 });

@@ -1,13 +1,14 @@
 // Review regressions for the Modbus/TCP probe (honesty, robustness):
-// (1) a TLS server that sends its ServerHello and then goes silent has not shown that it requires a
-//     client certificate: "unknown" -> error, never a pass; (2) a run aborted before the TLS checks
+// (1) a TLS server that sends its ServerHello and then goes silent has shown neither a TLS service
+//     nor that it requires a client certificate: undetermined, never a pass; (2) a run aborted before the TLS checks
 //     is "could not test", not "no Modbus/TCP Security"; (3) a plain endpoint that stays silent is
 //     an error, not a pass; (4) a broken stream stops buffering what the peer keeps sending.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import net from "node:net";
 import { silentLogger } from "../../src/log.js";
 import { probeTlsEndpoint } from "../../probes/modbus/tls-probe.js";
-import { MbapClient, connectTcp } from "../../probes/modbus/client.js";
+import { MAX_BUFFERED, MbapChannel } from "../../probes/modbus/client.js";
+import { Deadline } from "../../src/net/index.js";
 import { encodeFrame, readDeviceIdRequest } from "../../probes/modbus/mbap.js";
 import { RULES } from "../../probes/modbus/rules.js";
 import type { ModbusFacts } from "../../probes/modbus/facts.js";
@@ -67,12 +68,15 @@ describe("review: Modbus/TCP Security honesty", () => {
     await sim?.stop();
   });
 
-  it("ServerHello then silence: client-certificate requirement unknown -> error, never pass", async () => {
+  it("ServerHello then silence: no TLS service is proven; client auth undetermined, never pass", async () => {
     const { result, facts } = await scan([`modbus+tls://127.0.0.1:${proxy.port}`], { timeoutMs: 400 });
     const tls = facts!.secure[0]!;
-    expect(tls.versions.find((v) => v.version === "TLSv1.3")?.result).toBe("accepted"); // its ServerHello chose 1.3
+    // its ServerHello chose 1.3, then nothing: that is not a completed handshake (issue 12 §2)
+    expect(tls.versions.find((v) => v.version === "TLSv1.3")?.result).toBe("incomplete");
+    expect(tls.tlsOffered).toBe(false);
     expect(tls.clientCertificate.required).toBe("unknown");
-    expect(finding(result, "modbus.security.client-auth")[0]!.status).toBe("error");
+    expect(finding(result, "modbus.security.client-auth")[0]!.status).toBe("undetermined");
+    expect(finding(result, "modbus.security.absent")[0]!.status).toBe("undetermined");
   });
 
   it("the simulator's real refusal (no proxy) is still recognised as 'client certificate required'", async () => {
@@ -105,23 +109,27 @@ describe("review: plain Modbus/TCP", () => {
     expect((Array.isArray(out) ? out[0] : out)!.status).toBe("error");
   });
 
-  it("after an unsolicited frame the client stops buffering the peer's flood", async () => {
+  it("after an unsolicited frame the client holds a bounded buffer of the peer's flood and stops talking", async () => {
     let flood: NodeJS.Timeout | undefined;
+    const peers: net.Socket[] = [];
     const server = net.createServer((s) => {
+      peers.push(s);
       s.on("error", () => undefined);
       s.write(encodeFrame({ transactionId: 7, unitId: 1, pdu: Buffer.from([0x2b, 0x0e]) })); // unsolicited
       flood = setInterval(() => s.write(Buffer.alloc(4096, 0x41)), 5);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as net.AddressInfo).port;
-    const socket = await connectTcp({ host: "127.0.0.1", port, timeoutMs: 1000 });
-    const client = new MbapClient(socket, { timeoutMs: 500 });
+    const channel = await MbapChannel.open({ host: "127.0.0.1", port, timeoutMs: 1000 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(client.broken).toMatch(/unsolicited/);
-    expect((client as unknown as { buffer: Buffer }).buffer.length).toBe(0);
-    await expect(client.request(1, readDeviceIdRequest(1, 0))).rejects.toThrow(/unusable/);
+    // the connection pauses once more than MAX_BUFFERED bytes wait unread (one socket read more at most)
+    expect(channel.conn.pending).toBeLessThanOrEqual(MAX_BUFFERED + 65536);
+    await expect(channel.request(1, readDeviceIdRequest(1, 0), new Deadline(500))).rejects.toThrow(/transaction id mismatch/);
+    expect(channel.broken).toMatch(/unsolicited/);
+    await expect(channel.request(1, readDeviceIdRequest(1, 0), new Deadline(500))).rejects.toThrow(/unusable/);
     clearInterval(flood);
-    await client.close();
+    await channel.close(200);
+    for (const p of peers) p.destroy(); // this peer never reads, so it never sees our FIN
     await new Promise<void>((r) => server.close(() => r()));
   });
 });
