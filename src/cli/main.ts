@@ -5,6 +5,15 @@ import { Command, CommanderError } from "commander";
 import { CannotAuditError, EXIT, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
+import { safeExcerpt, safeMultiline } from "../report/safe-text.js";
+
+/** A broken input file can have thousands of problems: the first ones say enough. */
+const MAX_ERROR_LINES = 30;
+
+/** One error line on stderr: escaped (src/report/safe-text.ts) and capped, whatever input it quotes. */
+function errorLine(s: string): void {
+  process.stderr.write(`otaudit: ${safeExcerpt(s, 400)}\n`);
+}
 
 export function buildProgram(): Command {
   const program = new Command("otaudit")
@@ -12,7 +21,7 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(safeMultiline(s)) });
   for (const register of COMMANDS) register(program);
   program.addHelpText(
     "after",
@@ -47,15 +56,17 @@ export async function runCli(argv: string[]): Promise<number> {
       return EXIT.USAGE; // commander already printed the message
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`otaudit: ${e.message}\n`);
-      for (const l of e.lines.slice(1)) process.stderr.write(`otaudit: ${l}\n`);
+      errorLine(e.message);
+      const more = e.lines.slice(1);
+      for (const l of more.slice(0, MAX_ERROR_LINES)) errorLine(l);
+      if (more.length > MAX_ERROR_LINES) errorLine(`... and ${more.length - MAX_ERROR_LINES} more problems`);
       return EXIT.USAGE;
     }
     if (e instanceof CannotAuditError) {
-      process.stderr.write(`otaudit: ${e.message}\n`);
+      errorLine(e.message);
       return EXIT.CANNOT_AUDIT;
     }
-    process.stderr.write(`otaudit: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`otaudit: internal error: ${safeMultiline((e as Error).stack ?? String(e))}\n`);
     return EXIT.CANNOT_AUDIT;
   }
 }

@@ -7,6 +7,7 @@ import { severityRank, type Severity } from "../model/common.js";
 import { REPORT_FORMATS } from "../model/vocabulary.js";
 import type { ResultDocument } from "../model/result.js";
 import { scrubDeep } from "../secrets.js";
+import { safeText } from "../report/safe-text.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
 import { checkWritableDir, checkWritableFile, writeJson } from "../report/write.js";
 import { nothingAudited } from "../engine/audit.js";
@@ -92,7 +93,7 @@ export async function writeOutputs(doc: ResultDocument, opts: OutputOptions): Pr
 /** Expired waivers no longer apply; say so on stderr (they are listed in every report too). */
 export function warnExpiredWaivers(doc: ResultDocument): void {
   for (const w of doc.waivers?.entries ?? [])
-    if (w.state === "expired") process.stderr.write(`otaudit: waiver for ${w.rule} (${w.devices.join(", ")}) expired on ${w.expires}: no longer applied\n`);
+    if (w.state === "expired") process.stderr.write(safeText(`otaudit: waiver for ${w.rule} (${w.devices.join(", ")}) expired on ${w.expires}: no longer applied`) + "\n");
 }
 
 /** One stderr line per device saying why nothing could be audited (exit 3 is never silent). */
@@ -106,7 +107,7 @@ export function explainNothingAudited(doc: ResultDocument): void {
     const why = Object.values(d.facts)
       .map((f) => `${f.protocol}:${f.endpoints.map((e) => e.port).join("/")} ${f.status === "absent" ? "nothing listening" : (f.error?.message ?? f.status)}`)
       .join("; ");
-    process.stderr.write(`otaudit: could not audit ${d.host}: ${why || "no service to probe"}\n`);
+    process.stderr.write(safeText(`otaudit: could not audit ${d.host}: ${why || "no service to probe"}`) + "\n");
   }
 }
 

@@ -9,6 +9,7 @@ import type { DeviceResult, ResultDocument } from "../model/result.js";
 import type { Policy } from "../evidence/policy.js";
 import { VERDICT_LABEL, VERDICT_RANK, csvRow, deviceLabel, escapeHtml as h, escapeMd, sortedFindings, verdictOf } from "./common.js";
 import { REPORT_CSS } from "./html.js";
+import { humanView, safeText } from "./safe-text.js";
 
 export interface CompareInput {
   source: string;
@@ -55,7 +56,10 @@ function keyEvidence(d: DeviceResult, elementId: number): string {
   return parts.join("; ");
 }
 
-export function buildCompare(inputs: CompareInput[], policy: Policy): CompareMatrix {
+export function buildCompare(given: CompareInput[], rawPolicy: Policy): CompareMatrix {
+  // the matrix holds only display-safe text (src/report/safe-text.ts)
+  const inputs = given.map(({ source, doc }) => ({ source: safeText(source), doc: humanView(doc) }));
+  const policy = { ...rawPolicy, name: safeText(rawPolicy.name), source: safeText(rawPolicy.source) };
   const raw = inputs.flatMap(({ source, doc }) => doc.devices.map((d) => ({ source, d })));
   const labels = raw.map(({ d }) => deviceLabel(d));
   const candidates: Candidate[] = raw.map(({ source, d }, i) => {

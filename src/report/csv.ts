@@ -2,13 +2,15 @@
 // spreadsheet would evaluate as formulas (device banners are attacker-controlled) are neutralised.
 import type { ResultDocument } from "../model/result.js";
 import { csvRow, evidenceText, sortedFindings } from "./common.js";
+import { humanView } from "./safe-text.js";
 
 export const CSV_COLUMNS = [
   "device", "host", "protocol", "port", "rule", "title", "status", "severity", "waived", "waiver_approver", "waiver_expires",
   "elements", "iec62443", "message", "evidence", "remediation", "safety",
 ] as const;
 
-export function renderCsv(doc: ResultDocument): string {
+export function renderCsv(result: ResultDocument): string {
+  const doc = humanView(result);
   let out = csvRow([...CSV_COLUMNS]);
   for (const d of doc.devices)
     for (const f of sortedFindings(d.findings))

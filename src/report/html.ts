@@ -7,6 +7,7 @@ import { ELEMENTS } from "../catalog/elements.js";
 import type { Verdict } from "../model/common.js";
 import type { DeviceResult, Finding, ResultDocument } from "../model/result.js";
 import { VERDICT_LABEL, counts, deviceLabel, escapeHtml as h, evidenceText, iecAnchors, sortedFindings, verdictOf } from "./common.js";
+import { humanView } from "./safe-text.js";
 
 export const REPORT_CSS = `
 :root{--pass:#1a7f37;--fail:#c62828;--partial:#b26a00;--attested:#0b6e99;--unverified:#6b7280;--error:#7b1fa2}
@@ -72,7 +73,8 @@ ${attested.length ? `<h4>Vendor attestations (not verified by otaudit)</h4><ul>$
 </section>`;
 }
 
-export function renderHtml(doc: ResultDocument): string {
+export function renderHtml(result: ResultDocument): string {
+  const doc = humanView(result);
   const summary = doc.devices.map((d) => {
     const c = counts(d);
     const v = (x: Verdict) => d.elements.filter((e) => e.verdict === x).length;

@@ -4,6 +4,7 @@
 // says which). Device strings are escaped, and characters XML 1.0 forbids (§2.2 Char) are dropped.
 import type { DeviceResult, Finding, ResultDocument } from "../model/result.js";
 import { deviceLabel, evidenceText } from "./common.js";
+import { humanView } from "./safe-text.js";
 
 /** XML 1.0 §2.2: only #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. */
 export function xmlText(s: string): string {
@@ -66,7 +67,8 @@ function casesFor(d: DeviceResult): Case[] {
   return cases;
 }
 
-export function renderJunit(doc: ResultDocument): string {
+export function renderJunit(result: ResultDocument): string {
+  const doc = humanView(result);
   const suites = doc.devices.map((d) => ({ d, cases: casesFor(d) }));
   const total = (o: Case["outcome"]) => suites.reduce((n, s) => n + s.cases.filter((c) => c.outcome === o).length, 0);
   const all = suites.reduce((n, s) => n + s.cases.length, 0);

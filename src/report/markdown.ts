@@ -4,6 +4,7 @@
 import { ELEMENTS } from "../catalog/elements.js";
 import type { DeviceResult, Finding, ResultDocument } from "../model/result.js";
 import { VERDICT_LABEL, counts, deviceLabel, escapeMd, evidenceText, iecAnchors, sortedFindings, verdictOf } from "./common.js";
+import { humanView } from "./safe-text.js";
 
 function findingBlock(f: Finding): string[] {
   const where = `${f.protocol}${f.port ? `/${f.port}` : ""}`;
@@ -45,7 +46,8 @@ function deviceSection(d: DeviceResult): string[] {
   return out;
 }
 
-export function renderMarkdown(doc: ResultDocument): string {
+export function renderMarkdown(result: ResultDocument): string {
+  const doc = humanView(result);
   const out: string[] = ["# otaudit report", ""];
   out.push(
     `otaudit ${doc.tool.version}, result schema ${doc.schemaVersion}. Run ${doc.run.startedAt} (${(doc.run.durationMs / 1000).toFixed(1)} s), ${doc.run.intrusive ? "intrusive checks enabled" : "passive and read-only checks"}, ${doc.run.source} facts${doc.run.interrupted ? ", **interrupted (partial result)**" : ""}.`,

@@ -5,6 +5,7 @@
 import { ELEMENTS } from "../catalog/elements.js";
 import { questionsFor } from "../evidence/questions.js";
 import type { Policy } from "../evidence/policy.js";
+import { safeText } from "./safe-text.js";
 import { csvRow, escapeMd, iecAnchors, type RuleInfo } from "./common.js";
 
 function acceptance(verifiedBy: string): string {
@@ -23,7 +24,7 @@ export function renderRfpMarkdown(rules: RuleInfo[], policy: Policy): string {
     "",
     "Each candidate is audited with `otaudit scan` in default mode (passive and read-only checks) on a test bench, with the vendor evidence file (`otaudit evidence init`) supplied by the bidder, and candidates are compared with `otaudit compare`.",
     "Verdict points: pass 1, partial 0.5, attested 0.5 (vendor word, not verified), fail / error / unverified 0.",
-    `Element weights (${escapeMd(policy.name)}): ${ELEMENTS.map((e) => `${e.id}: ${policy.weights[e.id] ?? 1}`).join(", ")}.`,
+    `Element weights (${escapeMd(safeText(policy.name))}): ${ELEMENTS.map((e) => `${e.id}: ${policy.weights[e.id] ?? 1}`).join(", ")}.`,
     policy.mustNotFail.length ? `A bid is rejected when any of these elements fails: ${policy.mustNotFail.join(", ")}.` : "No element is a knock-out criterion under this policy.",
     "",
     "## Requirements",

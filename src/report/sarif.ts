@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { elementById } from "../catalog/elements.js";
 import type { Finding, ResultDocument } from "../model/result.js";
 import { rulesOf, serviceUrl, type ReportContext, type RuleInfo } from "./common.js";
+import { humanView } from "./safe-text.js";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -53,7 +54,8 @@ function fingerprint(key: string, occurrence: number): string {
   return createHash("sha256").update(`${key}#${occurrence}`).digest("hex").slice(0, 32);
 }
 
-export function renderSarif(doc: ResultDocument, ctx: ReportContext = {}): string {
+export function renderSarif(result: ResultDocument, ctx: ReportContext = {}): string {
+  const doc = humanView(result);
   const rules = rulesOf(doc, ctx);
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results: unknown[] = [];

@@ -4,6 +4,7 @@ import type { ResultDocument, Finding } from "../model/result.js";
 import type { Verdict } from "../model/common.js";
 import { severityRank } from "../model/common.js";
 import { ELEMENTS } from "../catalog/elements.js";
+import { humanView } from "./safe-text.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -33,7 +34,8 @@ export function deviceLabel(d: { host: string; name?: string }): string {
   return d.name ? `${d.name} (${d.host})` : d.host;
 }
 
-export function renderScorecards(doc: ResultDocument, opts: TerminalOptions): string {
+export function renderScorecards(result: ResultDocument, opts: TerminalOptions): string {
+  const doc = humanView(result);
   const out: string[] = [];
   const devices = doc.devices;
   if (devices.length === 0) return "No device was audited.\n";

@@ -103,13 +103,13 @@ describe("JUnit XML", () => {
     expect(Number(parsed.testsuites["@failures"])).toBe(6);
   });
 
-  it("drops characters XML 1.0 forbids and escapes markup from device strings", () => {
+  it("shows control characters escaped, drops other characters XML 1.0 forbids, escapes markup from device strings", () => {
     const hostile = structuredClone(doc);
     hostile.devices[0]!.findings[0]!.message = "bad\u0000\u0007 <x> & \"q\" \uFFFF";
     const out = renderJunit(hostile);
     expect(out).not.toMatch(/[\u0000\u0007\uFFFF]/);
     expect(() => new XMLParser({ ignoreAttributes: false }).parse(out)).not.toThrow();
-    expect(out).toContain("bad &lt;x&gt; &amp; &quot;q&quot;");
+    expect(out).toContain("bad\\x00\\x07 &lt;x&gt; &amp; &quot;q&quot;");
   });
 });
 
