@@ -6,6 +6,8 @@ import { CannotAuditError, EXIT, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import { safeExcerpt, safeMultiline } from "../report/safe-text.js";
+import { logWriteFailure } from "../log-status.js";
+import { setUi } from "./ui.js";
 
 /** A broken input file can have thousands of problems: the first ones say enough. */
 const MAX_ERROR_LINES = 30;
@@ -17,12 +19,19 @@ function errorLine(s: string): void {
 
 export function buildProgram(): Command {
   const program = new Command("otaudit")
-    .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements\nover SSH, OPC UA, SNMP and Modbus/TCP. Default runs are passive and read-only.")
+    .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements over SSH, OPC UA, SNMP and Modbus/TCP. Default runs are passive and read-only.")
     .version(TOOL_VERSION, "-V, --version")
+    .option("-q, --quiet", "no scorecard and no progress: the exit code and the files only (errors and warnings still on stderr)")
+    .option("-v, --verbose", "progress per device and protocol on stderr")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(safeMultiline(s)) });
   for (const register of COMMANDS) register(program);
+  program.hook("preAction", (_program, action) => {
+    const g = action.optsWithGlobals() as { quiet?: boolean; verbose?: boolean };
+    if (g.quiet && g.verbose) throw new UsageError("--quiet and --verbose: choose one");
+    setUi(g);
+  });
   program.addHelpText(
     "after",
     `
@@ -34,7 +43,9 @@ Examples:
   otaudit report result.json --format html,sarif --out reports/
 
 Default runs are passive and read-only; --intrusive adds login attempts and write-back tests.
-Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 could not audit.`,
+Exit codes: 0 ok; 1 findings at or above --fail-on (with --fail-on-error: also checks that
+could not run or could not decide); 2 usage or input error, or an output that could not be
+written; 3 could not audit, or a report could not be rendered; 130 interrupted (Ctrl-C).`,
   );
   for (const c of program.commands) c.exitOverride();
   return program;
@@ -49,7 +60,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });
-    return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
+    const code = typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
+    // a --log that failed during the run (ENOSPC, EPIPE) said so once on stderr: exit 2
+    return logWriteFailure() && code !== EXIT.INTERRUPTED ? EXIT.USAGE : code;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;

@@ -9,6 +9,7 @@ export interface ScanOptions {
   deadline?: number;
   json?: string;
   failOn: "critical" | "high" | "medium" | "low" | "info";
+  failOnError?: boolean;
   credentials?: string;
   intrusive: boolean;
   log?: string;
@@ -52,6 +53,7 @@ export function addOutputOptions(cmd: Command): Command {
   return cmd
     .option("--json <file>", "write the result document as JSON to FILE ('-' for stdout)")
     .option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity", severity, "high")
+    .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
     .option("--format <list>", "reports to write into --out: json,html,sarif,junit,csv,md", csvList)
     .option("--out <dir>", "folder for the reports named by --format")
     .option("--evidence <file>", "vendor evidence file (YAML) for attestation-only elements")
