@@ -4,8 +4,9 @@
 //   renamed over it, so nothing is ever half-written (a symlink to a regular file replaces the
 //   file it points to and keeps the link);
 // - anything else is WRITTEN THROUGH, never renamed over: a FIFO, a character device (/dev/stdout,
-//   /dev/null, a terminal), a path under /proc or /dev (/proc/self/fd/1), a symlink to one of those,
-//   a dangling symlink; a block device or a socket is refused;
+//   /dev/null, a terminal), a path under /proc or /dev, a symlink to one of those, a dangling
+//   symlink; our own descriptors (/dev/stdout, /proc/self/fd/1, /dev/fd/N) are written directly,
+//   whatever they are (a pipe, a socket, a terminal); a block device or a socket file is refused;
 // - a write error (ENOSPC from /dev/full, EPIPE from a closed FIFO) is a UsageError: exit 2, one line.
 // Outputs never name an input of the same run (refuseSameFile: same inode). Folders are created one
 // level at a time: Node 20's recursive mkdir spins forever under /proc, and a bad --out must be an
@@ -76,8 +77,20 @@ function linkChain(path: string): string[] {
   return chain;
 }
 
-/** How an output path is written: replaced atomically (which path), or written through. */
-export type OutputMode = { mode: "replace"; path: string } | { mode: "through"; path: string; what: string };
+/** How an output path is written: replaced atomically (which path), written through, or to one of our own descriptors. */
+export type OutputMode = { mode: "replace"; path: string } | { mode: "through"; path: string; what: string } | { mode: "fd"; fd: number };
+
+/** /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N, /proc/<our pid>/fd/N: one of our open descriptors. */
+function ownDescriptor(chain: string[]): number | undefined {
+  const own = new RegExp(`^/(?:proc/(?:self|thread-self|${process.pid})/fd|dev/fd)/(\\d+)$`);
+  for (const p of chain) {
+    if (p === "/dev/stdout") return 1;
+    if (p === "/dev/stderr") return 2;
+    const m = own.exec(p);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
 
 /** Decide how to write `path` (see the file header). Throws UsageError for folders, block devices, sockets. */
 export function outputMode(path: string, label: string): OutputMode {
@@ -90,6 +103,9 @@ export function outputMode(path: string, label: string): OutputMode {
     throw new UsageError(`${label}: cannot use ${path} (${code(e)})`);
   }
   const final = chain[chain.length - 1]!;
+  // our own stdout/stderr (a pipe, a socket, a terminal, a file): write to the descriptor itself
+  const fd = ownDescriptor(chain);
+  if (fd !== undefined && target) return { mode: "fd", fd };
   if (target?.isDirectory()) throw new UsageError(`${label}: ${path} is a folder`);
   if (target?.isBlockDevice()) throw new UsageError(`${label}: ${path} is a block device; refusing to write to it`);
   if (target?.isSocket()) throw new UsageError(`${label}: ${path} is a socket; refusing to write to it`);
@@ -112,6 +128,7 @@ export function outputMode(path: string, label: string): OutputMode {
 export function checkWritableFile(path: string, label: string): void {
   if (path === "-") return;
   const m = outputMode(path, label);
+  if (m.mode === "fd") return;
   if (m.mode === "replace") {
     checkWritableDir(dirname(m.path), label);
     return;
@@ -146,6 +163,8 @@ export function ensureDir(dir: string, label = dir): void {
   }
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text, "utf8");
   let off = 0;
@@ -153,8 +172,9 @@ function writeAll(fd: number, text: string): void {
     try {
       off += writeSync(fd, buf, off, buf.length - off);
     } catch (e) {
-      if (code(e) === "EAGAIN") continue;
-      throw e;
+      // a non-blocking descriptor (our own stdout on a pipe) that is full: wait for the reader
+      if (code(e) !== "EAGAIN") throw e;
+      Atomics.wait(pause, 0, 0, 5);
     }
   }
 }
@@ -170,6 +190,14 @@ function describeWriteError(e: unknown): string {
  */
 export function writeOutputChunks(path: string, chunks: Iterable<string>, label = path): void {
   const m = outputMode(path, label);
+  if (m.mode === "fd") {
+    try {
+      for (const c of chunks) writeAll(m.fd, scrub(c));
+    } catch (e) {
+      throw new UsageError(`${label}: cannot write ${path} (${describeWriteError(e)})`);
+    }
+    return;
+  }
   if (m.mode === "through") {
     let fd: number;
     try {
