@@ -52,7 +52,7 @@ export interface ReportsWritten {
  * Render each requested format and write it. One failing renderer or write does not keep the
  * others from being written: failures are returned, one line each, for the caller's exit code.
  */
-export async function writeReports(doc: ResultDocument, formats: string[], outDir: string, ctx?: ReportContext): Promise<ReportsWritten> {
+export async function writeReports(doc: ResultDocument, formats: string[], outDir: string, ctx?: ReportContext, render: typeof renderReport = renderReport): Promise<ReportsWritten> {
   for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   const context = ctx ?? { rules: allRules() };
   const out: ReportsWritten = { written: [], renderFailures: [], writeFailures: [] };
@@ -60,7 +60,7 @@ export async function writeReports(doc: ResultDocument, formats: string[], outDi
     const path = join(outDir, REPORT_FILES[f]);
     let text: string;
     try {
-      text = renderReport(doc, f, context);
+      text = render(doc, f, context);
     } catch (e) {
       out.renderFailures.push(`--format ${f}: could not render ${path} (internal error: ${(e as Error).name}: ${(e as Error).message})`);
       continue;
