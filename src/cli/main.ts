@@ -79,6 +79,11 @@ export async function runCli(argv: string[]): Promise<number> {
       errorLine(e.message);
       return EXIT.CANNOT_AUDIT;
     }
+    if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message)) {
+      // a reader that recursed over deeply nested input: the input's fault, said in one line
+      errorLine("an input is nested too deeply to read (stack overflow); check the files given");
+      return EXIT.USAGE;
+    }
     process.stderr.write(`otaudit: internal error: ${safeMultiline((e as Error).stack ?? String(e))}\n`);
     return EXIT.CANNOT_AUDIT;
   }

@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { EXIT, UsageError, zodIssueLines } from "../errors.js";
 import { ResultDocument, upgradeResultDocument } from "../model/result.js";
 import { applyInputs } from "../evidence/apply.js";
+import { parseJsonInput } from "../evidence/load.js";
 import { allRules } from "../catalog/rules.js";
 import { REPORT_FORMATS, writeReports } from "../report/index.js";
 import { failingAtOrAbove, finalExitCode, inputPaths, loadOutputInputs, registryRuleIds, undecided, warnExpiredWaivers } from "./outputs.js";
@@ -52,12 +53,7 @@ export function loadResultDocument(file: string): ResultDocument {
   } catch (e) {
     throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: (root): not valid JSON (${(e as Error).message})`);
-  }
+  const raw = parseJsonInput(text, file);
   const parsed = ResultDocument.safeParse(upgradeResultDocument(raw));
   if (!parsed.success) {
     const lines = zodIssueLines(file, parsed.error.issues);
