@@ -8,6 +8,7 @@ import { COMMANDS } from "./commands/index.js";
 import { safeExcerpt, safeMultiline } from "../report/safe-text.js";
 import { logWriteFailure } from "../log-status.js";
 import { setUi } from "./ui.js";
+import { exitCodesHelp } from "./help-text.js";
 
 /** A broken input file can have thousands of problems: the first ones say enough. */
 const MAX_ERROR_LINES = 30;
@@ -36,16 +37,16 @@ export function buildProgram(): Command {
     "after",
     `
 Examples:
-  otaudit demo                                          audit two simulated devices on loopback
-  otaudit scan 10.0.5.20 --json result.json             every protocol on its default port
-  otaudit scan ssh://plc-7:22 --credentials bench.yaml  observe MFA with bench credentials
+  otaudit demo                          audit two simulated devices on loopback
+  otaudit scan 10.0.5.20 --json r.json  every protocol on its default port
+  otaudit scan ssh://plc-7:22 --credentials bench.yaml
+                                        observe MFA with bench credentials
   otaudit sweep plant.csv --db plant.db --json fleet.json
-  otaudit report result.json --format html,sarif --out reports/
+  otaudit report r.json --format html,sarif --out reports/
 
-Default runs are passive and read-only; --intrusive adds login attempts and write-back tests.
-Exit codes: 0 ok; 1 findings at or above --fail-on (with --fail-on-error: also checks that
-could not run or could not decide); 2 usage or input error, or an output that could not be
-written; 3 could not audit, or a report could not be rendered; 130 interrupted (Ctrl-C).`,
+Default runs are passive and read-only; --intrusive adds login attempts and
+write-back tests.
+${exitCodesHelp("audit")}`,
   );
   for (const c of program.commands) c.exitOverride();
   return program;

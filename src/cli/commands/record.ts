@@ -1,6 +1,7 @@
 // `otaudit record TARGET... --out FILE`: option declarations (cheap); the work is in ../record-run.ts.
 import type { Command } from "commander";
 import { addAuditOptions, type ScanOptions } from "./scan.js";
+import { exitCodesHelp } from "../help-text.js";
 
 export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts"> & {
   out: string;
@@ -10,13 +11,13 @@ export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evi
 export function registerRecord(program: Command): void {
   const cmd = program
     .command("record")
-    .description("audit devices live and save their facts as a recording for `scan --from-facts` and `simulate`\n(secrets from the credentials file never enter it)")
+    .description("audit devices live and save their facts as a recording for `scan --from-facts` and `simulate` (secrets from the credentials file never enter it)")
     .argument("<target...>", "hosts or service URLs, as for `scan`")
     .requiredOption("--out <file>", "write the recording (JSON) to FILE")
     .option("--transcripts <dir>", "also write each probe's raw request/response bytes as readable hex into DIR")
     .option("--json <file>", "also write the live result document to FILE ('-' for stdout)");
   addAuditOptions(cmd);
-  cmd.addHelpText("after", "\nExit codes: 0 recording written, 2 usage or input error, 3 nothing could be audited (nothing written).");
+  cmd.addHelpText("after", exitCodesHelp("record"));
   cmd.action(async (targets: string[], opts: RecordOptions) => {
     const { runRecord } = await import("../record-run.js");
     process.exitCode = await runRecord(targets, opts);

@@ -2,6 +2,7 @@
 // vendor evidence and waivers applied afresh. Option declarations only; the work is in ../report-run.ts.
 import type { Command } from "commander";
 import { csvList, severity } from "../options.js";
+import { exitCodesHelp } from "../help-text.js";
 
 export interface ReportOptions {
   format: string[];
@@ -27,7 +28,7 @@ export function registerReport(program: Command): void {
     .option("--waivers <file>", "waivers file (YAML); replaces the waivers stored in the result")
     .option("--fail-on <severity>", "exit 1 when an unwaived failing finding is at or above this severity (CI gate)", severity)
     .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
-    .addHelpText("after", "\nFiles: result.json, report.html, report.sarif, junit.xml, findings.csv, report.md.\nExit codes: 0 written; 1 findings at or above --fail-on (when given); 2 bad input (nothing written) or a report that could not be written; 3 a report that could not be rendered (the others are written).")
+    .addHelpText("after", `\nFiles: result.json, report.html, report.sarif, junit.xml, findings.csv,\nreport.md.\n${exitCodesHelp("report")}`)
     .action(async (result: string | undefined, opts: ReportOptions) => {
       const { runReport } = await import("../report-run.js");
       process.exitCode = await runReport(result, opts);

@@ -1,6 +1,7 @@
 // `otaudit scan TARGET...`: option declarations (cheap); the work is in ../scan-run.ts.
 import { Command, Option } from "commander";
 import { csvList, logLevel, positiveInt, severity } from "../options.js";
+import { exitCodesHelp } from "../help-text.js";
 
 export interface ScanOptions {
   protocols?: string[];
@@ -64,13 +65,13 @@ export function addOutputOptions(cmd: Command): Command {
 export function registerScan(program: Command): void {
   const cmd = program
     .command("scan")
-    .description("audit devices: TARGET is a host (default ports of every protocol) or a URL such as\nssh://h:22, snmp://h:161, modbus://h:502, modbus+tls://h:802, opc.tcp://h:4840/path")
+    .description("audit devices: TARGET is a host (default ports of every protocol) or a URL such as ssh://h:22, snmp://h:161, modbus://h:502, modbus+tls://h:802, opc.tcp://h:4840/path")
     .argument("[target...]", "hosts or service URLs; URLs with the same host form one device")
     .option("--from-facts <file>", "audit recorded facts instead of live devices (no network)");
   addOutputOptions(addAuditOptions(cmd));
   cmd.addHelpText(
     "after",
-    "\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error,\n3 the audit could not run (nothing reachable, internal error).",
+    exitCodesHelp("audit"),
   );
   cmd.action(async (targets: string[], opts: ScanOptions) => {
     const { runScan } = await import("../scan-run.js");

@@ -1,6 +1,7 @@
 // `otaudit sweep TARGET...`: option declarations (cheap); the work is in ../sweep-run.ts.
 import { Command } from "commander";
 import { positiveInt } from "../options.js";
+import { exitCodesHelp } from "../help-text.js";
 import { addAuditOptions, addOutputOptions, type ScanOptions } from "./scan.js";
 
 export const SWEEP_CONCURRENCY = 128;
@@ -23,8 +24,8 @@ export function registerSweep(program: Command): void {
   const cmd = program
     .command("sweep")
     .description(
-      "sweep a fleet: TARGET is an address, a CIDR range (10.0.0.0/24) or an inventory file (.csv, .yaml).\n" +
-        "Discovery (TCP connect with a clean close to OT and management ports, SNMP engine discovery),\n" +
+      "sweep a fleet: TARGET is an address, a CIDR range (10.0.0.0/24) or an inventory file (.csv, .yaml). " +
+        "Discovery (TCP connect with a clean close to OT and management ports, SNMP engine discovery), " +
         "then the protocol plugins audit what was found; fleet rules look across devices.",
     )
     .argument("[target...]", "addresses, CIDR ranges, inventory files (not needed with --resume)")
@@ -44,8 +45,7 @@ export function registerSweep(program: Command): void {
   addOutputOptions(addAuditOptions(cmd, { concurrency: SWEEP_CONCURRENCY }));
   cmd.addHelpText(
     "after",
-    "\nOne connection at a time per device; --concurrency devices at once.\n" +
-      "Exit codes: 0 nothing at or above --fail-on (device or fleet findings), 1 findings at or above it,\n2 usage or input error, 3 nothing reachable or internal error.",
+    "\nOne connection at a time per device; --concurrency devices at once.\n" + exitCodesHelp("sweep"),
   );
   cmd.action(async (targets: string[], opts: SweepOptions) => {
     const { runSweepCommand } = await import("../sweep-run.js");
