@@ -23,7 +23,7 @@ async function shoot(page: Page, file: string, name: string, prepare?: (page: Pa
   await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
   const box = await prepare?.(page);
   // boundingBox() is relative to the viewport; a full-page clip wants page coordinates
-  const scrollY = box ? await page.evaluate(() => window.scrollY) : 0;
+  const scrollY = box ? ((await page.evaluate("window.scrollY")) as number) : 0;
   const clip = box ? { ...box, y: box.y + scrollY } : undefined;
   const path = join(OUT, name);
   await page.screenshot({ path, ...(clip ? { clip, fullPage: true } : {}) });
