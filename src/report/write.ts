@@ -268,7 +268,7 @@ export interface NamedPath {
 /**
  * Refuse an output that is one of the run's inputs (the same regular file, by inode): `scan
  * --from-facts r.json --json r.json` would destroy the recording. Outputs that do not exist yet
- * cannot be an input. Also refuses two outputs that are the same existing file.
+ * cannot be an input. Also refuses --log naming the same file as another output.
  */
 export function refuseSameFile(outputs: NamedPath[], inputs: NamedPath[]): void {
   const id = (p: string) => {
@@ -279,12 +279,15 @@ export function refuseSameFile(outputs: NamedPath[], inputs: NamedPath[]): void 
   const ins = inputs.map((i) => ({ ...i, id: id(i.path) })).filter((i) => i.id);
   const seen = new Map<string, NamedPath>();
   for (const o of outputs) {
+    if (o.path === "-") continue;
     const oid = id(o.path);
-    if (!oid) continue;
-    const input = ins.find((i) => i.id === oid);
+    const input = oid ? ins.find((i) => i.id === oid) : undefined;
     if (input) throw new UsageError(`${o.label}: ${o.path} is the ${input.label} input of this run; writing it would destroy it (choose another file)`);
-    const other = seen.get(oid);
-    if (other) throw new UsageError(`${o.label}: ${o.path} is also ${other.label}; give each output its own file`);
-    seen.set(oid, o);
+    // the log and another output as the same file (by inode, or by path when new): lines appended
+    // into a report corrupt it (two reports naming one file get the same document: allowed)
+    const key = oid ?? `path:${resolve(o.path)}`;
+    const other = seen.get(key);
+    if (other && (other.label === "--log" || o.label === "--log")) throw new UsageError(`${o.label}: ${o.path} is also ${other.label}; give each output its own file`);
+    seen.set(key, o);
   }
 }

@@ -38,7 +38,7 @@ describe("output = input is refused on every command", () => {
     }
   });
 
-  it("report, compare, scan --evidence, --log: the same refusal", async () => {
+  it("report, compare, --log: the same refusal; --log naming another output is refused too", async () => {
     const input = syntheticPath();
     const before = sha(input);
     mkdirSync(at("same"), { recursive: true });
@@ -49,10 +49,11 @@ describe("output = input is refused on every command", () => {
       ["scan", "--from-facts", RECORDING, "--log", RECORDING],
     ];
     writeFileSync(at("same", "compare.md"), readFileSync(input));
+    cases.push(["scan", "--from-facts", RECORDING, "--json", at("same", "new.json"), "--log", at("same", "new.json")]);
     for (const args of cases) {
       const r = await runOtaudit(args);
       expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr, args.join(" ")).toMatch(/input of this run/);
+      expect(r.stderr, args.join(" ")).toMatch(/input of this run|--log: .* is also --json; give each output its own file/);
     }
     expect(sha(input)).toBe(before);
   });
