@@ -1,5 +1,6 @@
 // Typed errors and their exit codes; src/cli/main.ts is the one boundary that maps them.
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, CANNOT_AUDIT: 3 } as const;
+/** 130 = 128 + SIGINT: Ctrl-C (what was gathered is still written, marked interrupted). */
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, CANNOT_AUDIT: 3, INTERRUPTED: 130 } as const;
 
 /** Bad argument or input file: exit 2 with one line naming the argument or path.to.field. */
 export class UsageError extends Error {

@@ -3,7 +3,10 @@
 import { UsageError } from "../errors.js";
 import { SweepStore, buildSweepDocument } from "../store/store.js";
 import { driftReport, snapshotSweep, type BaselineSnapshot } from "../fleet/drift.js";
-import { writeJson } from "../report/write.js";
+import { checkWritableFile, refuseSameFile, writeJson } from "../report/write.js";
+import { safeText } from "../report/safe-text.js";
+import { plural } from "../report/common.js";
+import { say } from "./ui.js";
 import type { BaselineOptions } from "./option-types.js";
 
 function pickSweep(store: SweepStore, opts: BaselineOptions) {
@@ -18,7 +21,7 @@ export async function runBaselineSave(opts: BaselineOptions): Promise<number> {
     const sweep = pickSweep(store, opts);
     const doc = buildSweepDocument(sweep, store.devices(sweep.id));
     store.saveBaseline(opts.name, sweep.id, snapshotSweep(doc, sweep.id));
-    process.stdout.write(`otaudit: baseline '${opts.name}' saved from sweep ${sweep.id} (${doc.devices.length} devices)\n`);
+    say(`otaudit: baseline '${safeText(opts.name)}' saved from sweep ${safeText(sweep.id)} (${plural(doc.devices.length, "device")})\n`);
     return 0;
   } finally {
     store.close();
@@ -26,6 +29,10 @@ export async function runBaselineSave(opts: BaselineOptions): Promise<number> {
 }
 
 export async function runBaselineDrift(opts: BaselineOptions): Promise<number> {
+  if (opts.json) {
+    checkWritableFile(opts.json, `--json ${opts.json}`);
+    refuseSameFile([{ label: "--json", path: opts.json }], [{ label: "--db", path: opts.db }]);
+  }
   const store = new SweepStore(opts.db, { mustExist: true });
   try {
     const baseline = store.getBaseline(opts.name);
@@ -43,7 +50,7 @@ export async function runBaselineDrift(opts: BaselineOptions): Promise<number> {
           lines.push(`    [${c.category}] ${c.protocol} ${c.path}: ${what.trim()}`);
         }
       }
-      process.stdout.write(lines.join("\n") + "\n");
+      say(lines.map(safeText).join("\n") + "\n");
     }
     return report.summary.changed + report.summary.new + report.summary.missing > 0 ? 1 : 0;
   } finally {

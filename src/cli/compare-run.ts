@@ -1,24 +1,62 @@
 // `otaudit compare`: validate every input first (results, policy), build the matrix, render all
-// formats in memory, then write them atomically; print the ranking.
+// formats in memory, then write them (one failing write does not keep the others from being
+// written); print the ranking. The same result given twice is compared, with a warning.
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { EXIT, UsageError } from "../errors.js";
 import { DEFAULT_POLICY, loadPolicy } from "../evidence/policy.js";
 import { buildCompare, renderCompareCsv, renderCompareHtml, renderCompareMarkdown } from "../report/compare.js";
-import { writeFileAtomic } from "../report/write.js";
+import { checkWritableDir, refuseSameFile, writeFileAtomic } from "../report/write.js";
 import { loadResult } from "./report-run.js";
+import { finalExitCode } from "./outputs.js";
+import { say, warn } from "./ui.js";
 import type { CompareOptions } from "./option-types.js";
 
 const RENDER = { html: renderCompareHtml, csv: renderCompareCsv, md: renderCompareMarkdown } as const;
 
+/** Same file (inode) or same content: the identity of a result file, for the duplicate warning. */
+function identity(file: string): string[] {
+  const ids: string[] = [];
+  try {
+    const st = statSync(file);
+    ids.push(`inode:${st.dev}:${st.ino}`);
+    if (st.isFile()) ids.push(`sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}`);
+  } catch {
+    // unreadable: loadResult reports it
+  }
+  return ids;
+}
+
 export async function runCompare(files: string[], opts: CompareOptions): Promise<number> {
   for (const f of opts.format) if (!(f in RENDER)) throw new UsageError(`--format: unknown format '${f}' (known: html, csv, md)`);
+  checkWritableDir(opts.out, `--out ${opts.out}`);
+  const outputs = [...new Set(opts.format)].map((f) => ({ label: `--format ${f}`, path: join(opts.out, `compare.${f}`) }));
+  refuseSameFile(outputs, [...files.map((path) => ({ label: "RESULT", path })), ...(opts.weights ? [{ label: "--weights", path: opts.weights }] : [])]);
   const policy = opts.weights ? loadPolicy(opts.weights) : DEFAULT_POLICY;
   const inputs = await Promise.all(files.map(async (file) => ({ source: basename(file), doc: await loadResult(file) })));
+  const seen = new Map<string, string>(); // identity -> first file with it
+  for (const file of files) {
+    const ids = identity(file);
+    const first = ids.map((id) => seen.get(id)).find((x) => x !== undefined);
+    if (first === undefined) for (const id of ids) seen.set(id, file);
+    else warn(`warning: ${file} ${first === file ? "is given more than once" : `is the same result as ${first}`}; its devices appear twice in the comparison`);
+  }
   const matrix = buildCompare(inputs, policy);
   if (matrix.candidates.length === 0) throw new UsageError("RESULT: the given results contain no device to compare");
-  const rendered = [...new Set(opts.format)].map((f) => [join(opts.out, `compare.${f}`), RENDER[f as keyof typeof RENDER](matrix)] as const);
-  for (const [path, text] of rendered) writeFileAtomic(path, text);
-  for (const c of matrix.candidates) process.stdout.write(`${c.rank}. ${c.label}: ${c.score}${c.knockOuts.length ? ` (knock-out: element ${c.knockOuts.join(", ")} failed)` : ""}\n`);
-  for (const [p] of rendered) process.stdout.write(`wrote ${p}\n`);
-  return EXIT.OK;
+  const write: string[] = [];
+  const written: string[] = [];
+  for (const o of outputs) {
+    try {
+      writeFileAtomic(o.path, RENDER[o.label.slice("--format ".length) as keyof typeof RENDER](matrix), o.label);
+      written.push(o.path);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      write.push(e.message);
+      warn(e.message);
+    }
+  }
+  for (const c of matrix.candidates) say(`${c.rank}${c.tied ? "=" : ""}. ${c.label}: ${c.score}${c.knockOuts.length ? ` (knock-out: element ${c.knockOuts.join(", ")} failed)` : ""}\n`);
+  for (const p of written) say(`wrote ${p}\n`);
+  return finalExitCode({ write, render: [] }, false, EXIT.OK);
 }

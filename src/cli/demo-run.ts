@@ -14,6 +14,8 @@ import { PACKAGE_ROOT } from "../version.js";
 import { renderScorecards, useColor } from "../report/terminal.js";
 import { checkWritableDir, writeJson } from "../report/write.js";
 import { finalize } from "./outputs.js";
+import { note, say } from "./ui.js";
+import type { ResultDocument } from "../model/result.js";
 import { nothingAudited } from "../engine/audit.js";
 import { loadAdvisoryFiles } from "../advisories/load.js";
 
@@ -25,6 +27,24 @@ export const DEMO_DEVICES = [
 /** Advisories the demo matches observed versions against (fixtures/advisories; the CSAF one is fictitious). */
 export const DEMO_ADVISORIES = ["example-automation-lx100.csaf.json", "openssh.advisories.yaml"];
 
+/**
+ * What fills the unverified elements: only the vendor can show them (threat model, ownership,
+ * vulnerability management...), through an evidence file applied with --evidence.
+ */
+export function evidenceHint(doc: ResultDocument, resultFile: string): string {
+  const ids = [...new Set(doc.devices.flatMap((d) => d.elements.filter((e) => e.verdict === "unverified").map((e) => e.id)))].sort((a, b) => a - b);
+  if (ids.length === 0) return "";
+  return [
+    "",
+    `Unverified elements (${ids.join(", ")}): no probe can see them; only the vendor can show them. To fill them in:`,
+    "  otaudit evidence init --out vendor-evidence.yaml        # the questions for every element; the vendor answers",
+    "  otaudit evidence check --evidence vendor-evidence.yaml  # says what is not filled in yet",
+    `  otaudit report ${resultFile} --evidence vendor-evidence.yaml --format html --out report/`,
+    "Answered elements become attested (the vendor's word, never pass); a failure otaudit observed always wins.",
+    "",
+  ].join("\n");
+}
+
 export async function runDemo(opts: { out: string; color: boolean }): Promise<number> {
   checkWritableDir(opts.out, `--out ${opts.out}`);
   const stateDir = mkdtempSync(join(tmpdir(), "otaudit-demo-"));
@@ -34,7 +54,7 @@ export async function runDemo(opts: { out: string; color: boolean }): Promise<nu
       const profile = loadProfile(join(PACKAGE_ROOT, "fixtures", "profiles", d.profile), PLUGINS);
       running.push(await startProfile(profile, PLUGINS, d.host, stateDir));
     }
-    for (const r of running) process.stderr.write(`otaudit demo: ${r.profile.header.name} listening: ${r.urls.join(" ") || "(no simulator available)"}\n`);
+    for (const r of running) note(`demo: ${r.profile.header.name} listening: ${r.urls.join(" ") || "(no simulator available)"}`);
     const devices = [];
     for (const r of running) {
       if (r.urls.length === 0) continue;
@@ -55,9 +75,10 @@ export async function runDemo(opts: { out: string; color: boolean }): Promise<nu
       }),
     );
     const outFile = resolve(opts.out, "result.json");
-    writeJson(outFile, doc);
-    process.stdout.write(renderScorecards(doc, { color: useColor(opts.color), maxFindings: 15 }));
-    process.stdout.write(`Result document: ${outFile}\n`);
+    writeJson(outFile, doc, "--out");
+    say(renderScorecards(doc, { color: useColor(opts.color), maxFindings: 15 }));
+    say(`Result document: ${outFile}\n`);
+    say(evidenceHint(doc, join(opts.out, "result.json")));
     return nothingAudited(doc) ? EXIT.CANNOT_AUDIT : EXIT.OK;
   } finally {
     await Promise.allSettled(running.map((r) => r.stop()));

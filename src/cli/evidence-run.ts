@@ -8,6 +8,8 @@ import { evidenceTemplate } from "../evidence/template.js";
 import { WaiversFile, checkWaiverRules } from "../evidence/waivers.js";
 import { writeFileAtomic } from "../report/write.js";
 import { loadOutputInputs, registryRuleIds } from "./outputs.js";
+import { say } from "./ui.js";
+import { safeText } from "../report/safe-text.js";
 
 export async function runEvidenceInit(opts: { out?: string; force: boolean }): Promise<number> {
   const text = evidenceTemplate();
@@ -16,8 +18,8 @@ export async function runEvidenceInit(opts: { out?: string; force: boolean }): P
     return EXIT.OK;
   }
   if (existsSync(opts.out) && !opts.force) throw new UsageError(`--out: ${opts.out} exists (use --force to overwrite)`);
-  writeFileAtomic(opts.out, text);
-  process.stdout.write(`wrote ${opts.out}\n`);
+  writeFileAtomic(opts.out, text, "--out");
+  say(`wrote ${opts.out}\n`);
   return EXIT.OK;
 }
 
@@ -31,7 +33,7 @@ export async function runEvidenceCheck(opts: { evidence?: string; waivers?: stri
   });
   if (opts.weights) collect(() => loadPolicy(opts.weights!));
   errors.throwIfAny();
-  for (const f of [opts.evidence, opts.waivers, opts.weights]) if (f) process.stdout.write(`${f}: ok\n`);
+  for (const f of [opts.evidence, opts.waivers, opts.weights]) if (f) say(`${safeText(f)}: ok\n`);
   return EXIT.OK;
 }
 

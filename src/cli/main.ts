@@ -7,28 +7,49 @@ import { CannotAuditError, EXIT, UsageError } from "../errors.js";
 import { TOOL_VERSION } from "../version.js";
 import { COMMANDS } from "./commands/index.js";
 import type { ProtocolPlugin } from "../plugin.js";
+import { safeExcerpt, safeMultiline } from "../report/safe-text.js";
+import { logWriteFailure } from "../log-status.js";
+import { setUi } from "./ui.js";
+import { exitCodesHelp } from "./help-text.js";
+
+/** A broken input file can have thousands of problems: the first ones say enough. */
+const MAX_ERROR_LINES = 30;
+
+/** One error line on stderr: escaped (src/report/safe-text.ts) and capped, whatever input it quotes. */
+function errorLine(s: string): void {
+  process.stderr.write(`otaudit: ${safeExcerpt(s, 400)}\n`);
+}
 
 /** The program; `plugins` give the audit commands their flags (none: top-level help and version). */
 export function buildProgram(plugins: readonly ProtocolPlugin[] = []): Command {
   const program = new Command("otaudit")
     .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements over each protocol a plugin audits (listed by `otaudit scan --help`). Default runs are passive and read-only.")
     .version(TOOL_VERSION, "-V, --version")
+    .option("-q, --quiet", "no scorecard and no progress: the exit code and the files only (errors and warnings still on stderr)")
+    .option("-v, --verbose", "progress per device and protocol on stderr")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(safeMultiline(s)) });
   for (const register of COMMANDS) register(program, plugins);
+  program.hook("preAction", (_program, action) => {
+    const g = action.optsWithGlobals() as { quiet?: boolean; verbose?: boolean };
+    if (g.quiet && g.verbose) throw new UsageError("--quiet and --verbose: choose one");
+    setUi(g);
+  });
   program.addHelpText(
     "after",
     `
 Examples:
-  otaudit demo                                          audit two simulated devices on loopback
-  otaudit scan 10.0.5.20 --json result.json             every protocol on its default port
-  otaudit scan plc-7 --credentials bench.yaml           observe MFA with bench credentials
+  otaudit demo                          audit two simulated devices on loopback
+  otaudit scan 10.0.5.20 --json r.json  every protocol on its default port
+  otaudit scan ssh://plc-7:22 --credentials bench.yaml
+                                        observe MFA with bench credentials
   otaudit sweep plant.csv --db plant.db --json fleet.json
-  otaudit report result.json --format html,sarif --out reports/
+  otaudit report r.json --format html,sarif --out reports/
 
-Default runs are passive and read-only; --intrusive adds login attempts and write-back tests.
-Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 could not audit.`,
+Default runs are passive and read-only; --intrusive adds login attempts and
+write-back tests.
+${exitCodesHelp("audit")}`,
   );
   for (const c of program.commands) c.exitOverride();
   return program;
@@ -52,22 +73,31 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram(plugins);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
+    const code = typeof process.exitCode === "number" ? process.exitCode : EXIT.OK;
+    // a --log that failed during the run (ENOSPC, EPIPE) said so once on stderr: exit 2
+    return logWriteFailure() && code !== EXIT.INTERRUPTED ? EXIT.USAGE : code;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
       return EXIT.USAGE; // commander already printed the message
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`otaudit: ${e.message}\n`);
-      for (const l of e.lines.slice(1)) process.stderr.write(`otaudit: ${l}\n`);
+      errorLine(e.message);
+      const more = e.lines.slice(1);
+      for (const l of more.slice(0, MAX_ERROR_LINES)) errorLine(l);
+      if (more.length > MAX_ERROR_LINES) errorLine(`... and ${more.length - MAX_ERROR_LINES} more problems`);
       return EXIT.USAGE;
     }
     if (e instanceof CannotAuditError) {
-      process.stderr.write(`otaudit: ${e.message}\n`);
+      errorLine(e.message);
       return EXIT.CANNOT_AUDIT;
     }
-    process.stderr.write(`otaudit: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    if (e instanceof RangeError && /Maximum call stack size exceeded/.test(e.message)) {
+      // a reader that recursed over deeply nested input: the input's fault, said in one line
+      errorLine("an input is nested too deeply to read (stack overflow); check the files given");
+      return EXIT.USAGE;
+    }
+    process.stderr.write(`otaudit: internal error: ${safeMultiline((e as Error).stack ?? String(e))}\n`);
     return EXIT.CANNOT_AUDIT;
   }
 }

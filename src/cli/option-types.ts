@@ -25,6 +25,8 @@ export interface AuditCliOptions {
 export interface OutputCliOptions {
   json?: string;
   failOn: SeverityName;
+  /** also exit 1 on error and undetermined findings */
+  failOnError?: boolean;
   format?: string[];
   out?: string;
   evidence?: string;
@@ -74,7 +76,10 @@ export interface ReportOptions {
   evidence?: string;
   waivers?: string;
   failOn?: SeverityName;
+  failOnError?: boolean;
   sweep?: string;
+  /** read the sweep from this sweep store */
+  db?: string;
 }
 
 export interface RfpOptions {
@@ -86,4 +91,7 @@ export interface SimulateOptions {
   host: string;
   device?: string;
   protocols?: string[];
+  /** scheme=port pairs, e.g. ["ssh=2222", "modbus=5020"] */
+  port?: string[];
+  defaultPorts: boolean;
 }

@@ -6,7 +6,8 @@ import { describeStale } from "../fixtures/format.js";
 import { loadRecording, replayRecording } from "../fixtures/replay.js";
 import { PLUGINS } from "../../probes/registry.js";
 import { selectPlugins } from "./audit-setup.js";
-import { exitCodeFor, finalize, writeOutputs } from "./outputs.js";
+import { exitCodeFor, finalExitCode, finalize, writeOutputs } from "./outputs.js";
+import { warn } from "./ui.js";
 import type { ScanOptions } from "./option-types.js";
 import { loadAdvisoryFiles } from "../advisories/load.js";
 
@@ -17,7 +18,7 @@ export async function runReplay(file: string, opts: ScanOptions): Promise<number
   const recording = loadRecording(file, PLUGINS);
   const advisories = opts.advisories?.length ? loadAdvisoryFiles(opts.advisories) : undefined;
   const doc = finalize(replayRecording(recording, { plugins, failOn: opts.failOn, file, advisories }));
-  for (const s of doc.run.recording?.stale ?? []) process.stderr.write(`otaudit: warning: ${file}: ${describeStale(s)}\n`);
-  await writeOutputs(doc, opts);
-  return exitCodeFor(doc, opts.failOn);
+  for (const s of doc.run.recording?.stale ?? []) warn(`warning: ${file}: ${describeStale(s)}`);
+  const problems = await writeOutputs(doc, opts);
+  return finalExitCode(problems, false, exitCodeFor(doc, opts.failOn, opts.failOnError));
 }

@@ -1,12 +1,18 @@
 // `otaudit report`: load and validate a stored result document (zod ResultDocument; a broken file
-// exits 2 naming the field), apply --evidence / --waivers, render every format, then write.
+// exits 2 naming the field) or a sweep store (--db), apply --evidence / --waivers, render every
+// format, then write (one failing report does not keep the others from being written).
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { EXIT, UsageError, zodIssueLines } from "../errors.js";
 import { ResultDocument, upgradeResultDocument } from "../model/result.js";
 import { applyInputs } from "../evidence/apply.js";
+import { parseJsonInput } from "../evidence/load.js";
 import { allRules } from "../catalog/rules.js";
 import { REPORT_FORMATS, writeReports } from "../report/index.js";
-import { failingAtOrAbove, loadOutputInputs, registryRuleIds, warnExpiredWaivers } from "./outputs.js";
+import { failingAtOrAbove, finalExitCode, inputPaths, loadOutputInputs, registryRuleIds, undecided, warnExpiredWaivers } from "./outputs.js";
+import { REPORT_FILES } from "../report/files.js";
+import { checkWritableDir, refuseSameFile } from "../report/write.js";
+import { say, warn } from "./ui.js";
+import { join } from "node:path";
 import type { ReportOptions } from "./option-types.js";
 
 const SQLITE_MAGIC = "SQLite format 3\0";
@@ -47,12 +53,7 @@ export function loadResultDocument(file: string): ResultDocument {
   } catch (e) {
     throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: (root): not valid JSON (${(e as Error).message})`);
-  }
+  const raw = parseJsonInput(text, file);
   const parsed = ResultDocument.safeParse(upgradeResultDocument(raw));
   if (!parsed.success) {
     const lines = zodIssueLines(file, parsed.error.issues);
@@ -61,14 +62,30 @@ export function loadResultDocument(file: string): ResultDocument {
   return parsed.data;
 }
 
-export async function runReport(file: string, opts: ReportOptions): Promise<number> {
+export async function runReport(file: string | undefined, opts: ReportOptions): Promise<number> {
   for (const f of opts.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   if (opts.format.length === 0) throw new UsageError("--format: name at least one format");
-  const stored = await loadResult(file, opts.sweep);
+  if (file && opts.db) throw new UsageError("--db: give either a result document or --db FILE, not both");
+  const source = opts.db ?? file;
+  if (!source) throw new UsageError("RESULT: give a result document (JSON) or a sweep store with --db FILE");
+  const input = { label: opts.db ? "--db" : "RESULT", path: source };
+  checkWritableDir(opts.out, `--out ${opts.out}`);
+  refuseSameFile(
+    opts.format.map((f) => ({ label: `--format ${f}`, path: join(opts.out, REPORT_FILES[f as keyof typeof REPORT_FILES]) })),
+    [input, ...inputPaths(opts)],
+  );
+  const stored = opts.db ? await loadStoreResult(opts.db, opts.sweep) : await loadResult(source, opts.sweep);
   const inputs = loadOutputInputs(opts);
   const doc = applyInputs(stored, { ...inputs, knownRuleIds: registryRuleIds() });
-  const written = await writeReports(doc, opts.format, opts.out, { rules: allRules() });
+  const r = await writeReports(doc, opts.format, opts.out, { rules: allRules() });
   warnExpiredWaivers(doc);
-  for (const p of written) process.stdout.write(`wrote ${p}\n`);
-  return opts.failOn && failingAtOrAbove(doc, opts.failOn) ? EXIT.FINDINGS : EXIT.OK;
+  for (const p of r.written) say(`wrote ${p}\n`);
+  for (const line of [...r.writeFailures, ...r.renderFailures]) warn(line);
+  const code = opts.failOn && failingAtOrAbove(doc, opts.failOn) ? EXIT.FINDINGS : opts.failOnError && undecided(doc) ? EXIT.FINDINGS : EXIT.OK;
+  return finalExitCode({ write: r.writeFailures, render: r.renderFailures }, false, code);
+}
+
+async function loadStoreResult(db: string, sweepId?: string): Promise<ResultDocument> {
+  const { loadResultFromStore } = await import("../store/store.js");
+  return loadResultFromStore(db, sweepId);
 }

@@ -7,7 +7,7 @@ import { loadCredentials, type CredentialEntry } from "../config/credentials.js"
 import { severityRank } from "../model/common.js";
 import type { ResultDocument } from "../model/result.js";
 import { writeResultJson } from "../sweep/write-json.js";
-import { SweepStore, buildSweepDocument, newSweepId, type SweepRow } from "../store/store.js";
+import { SweepStore, buildSweepDocument, checkStoreFile, newSweepId, type SweepRow } from "../store/store.js";
 import { expandSweepTargets, type SweepTarget } from "../sweep/targets.js";
 import { parseZoneLimits, type PolitenessOptions } from "../sweep/politeness.js";
 import { runSweep } from "../sweep/run.js";
@@ -16,7 +16,13 @@ import { renderSweepSummary } from "../sweep/summary.js";
 import { driftReport, type BaselineSnapshot } from "../fleet/drift.js";
 import type { FleetSection } from "../fleet/model.js";
 import { announceIntrusive, buildAuditOptions, runControl, selectPlugins } from "./audit-setup.js";
-import { applyOutputInputs, exitCodeFor, validateOutputOptions } from "./outputs.js";
+import { applyOutputInputs, exitCodeFor, finalExitCode, validateOutputOptions, type OutputProblems } from "./outputs.js";
+import { existsSync, statSync } from "node:fs";
+import type { NamedPath } from "../report/write.js";
+import { humanView } from "../report/safe-text.js";
+import { plural } from "../report/common.js";
+import { say, status, verbose, warn } from "./ui.js";
+import { interruptedByUser } from "./scan-run.js";
 import type { SweepOptions } from "./option-types.js";
 
 function sameTargets(a: SweepTarget[], b: SweepTarget[]): boolean {
@@ -56,16 +62,23 @@ function loadAssetCredentials(targets: SweepTarget[]): Map<string, CredentialEnt
 }
 
 /** Exit code over device findings and fleet findings. */
-export function sweepExitCode(doc: ResultDocument, failOn: SweepOptions["failOn"]): number {
-  const code = exitCodeFor(doc, failOn);
+export function sweepExitCode(doc: ResultDocument, failOn: SweepOptions["failOn"], failOnError = false): number {
+  const code = exitCodeFor(doc, failOn, failOnError);
   if (code !== EXIT.OK) return code;
   const fleet = doc.fleet as FleetSection | undefined;
   const threshold = severityRank(failOn);
   return fleet?.findings.some((f) => f.status === "fail" && severityRank(f.severity) >= threshold) ? EXIT.FINDINGS : EXIT.OK;
 }
 
+/** Inventory files among the targets (inputs a --json or --log must never overwrite). */
+function inventoryFiles(targets: string[]): NamedPath[] {
+  return targets.filter((t) => existsSync(t) && statSync(t).isFile()).map((path) => ({ label: "inventory", path }));
+}
+
 export async function runSweepCommand(targets: string[], opts: SweepOptions): Promise<number> {
-  validateOutputOptions(opts);
+  // the store is read and written: no other output may be it; a foreign file is refused unchanged
+  validateOutputOptions(opts, { inputs: [...inventoryFiles(targets), ...(opts.db ? [{ label: "--db", path: opts.db }] : [])] });
+  if (opts.db) checkStoreFile(opts.db);
   if (opts.resume && !opts.db) throw new UsageError("--resume: needs --db FILE (the store of the interrupted sweep)");
   if (opts.baseline && !opts.db) throw new UsageError("--baseline: needs --db FILE (baselines live in the store)");
   if (!opts.resume && targets.length === 0) throw new UsageError("TARGET: give at least one address, CIDR range or inventory file (.csv, .yaml)");
@@ -88,18 +101,27 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     const audit = buildAuditOptions(opts, control.signal);
     const assetCredentials = loadAssetCredentials(sweepTargets);
     if (opts.intrusive) announceIntrusive(audit.plugins);
-    const progress = new SweepProgress(process.stderr, opts.progress !== false && Boolean(process.stderr.isTTY));
-    const outcome = await runSweep({
-      audit,
-      politeness,
-      discoveryTimeoutMs: Math.min(opts.discoveryTimeout, opts.timeout),
-      store,
-      sweepId: sweep.id,
-      targets: sweepTargets,
-      assetCredentials,
-      onDeviceDone: (_d, stats) => progress.update(stats),
-    });
-    progress.finish();
+    // progress: the status line on a terminal (not with --no-progress or --quiet), --verbose lines
+    const showProgress = opts.progress !== false;
+    audit.onProbe = (e) => e.envelope && verbose(`${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""} in ${e.envelope.durationMs} ms`);
+    let outcome;
+    try {
+      outcome = await runSweep({
+        audit,
+        politeness,
+        discoveryTimeoutMs: Math.min(opts.discoveryTimeout, opts.timeout),
+        store,
+        sweepId: sweep.id,
+        targets: sweepTargets,
+        assetCredentials,
+        onDeviceDone: (d, stats) => {
+          verbose(`${d.host}: done, ${plural(d.findings.filter((f) => f.status === "fail" && !f.waiver).length, "failing finding")}`);
+          if (showProgress) status.set(SweepProgress.line(stats), stats.done + stats.alreadyDone >= stats.total);
+        },
+      });
+    } finally {
+      status.clear();
+    }
     store.finishSweep(sweep.id, outcome.interrupted ? "interrupted" : "done");
     const finished = store.getSweep(sweep.id)!;
     // device results were scrubbed as they were stored; the fleet section and drift derive from them,
@@ -107,13 +129,24 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     const doc = buildSweepDocument(finished, store.devices(sweep.id));
     if (baseline) (doc.fleet as FleetSection).drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
     applyOutputInputs(doc, opts); // --evidence and --waivers, as for scan
-    if (opts.json) writeResultJson(opts.json, doc);
+    const problems: OutputProblems = { write: [], render: [] };
+    if (opts.json) {
+      try {
+        writeResultJson(opts.json, doc);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        problems.write.push(e.message);
+      }
+    }
     if (opts.format && opts.out) {
       const { writeReports } = await import("../report/index.js");
-      await writeReports(doc, opts.format, opts.out);
+      const r = await writeReports(doc, opts.format, opts.out);
+      problems.write.push(...r.writeFailures);
+      problems.render.push(...r.renderFailures);
     }
-    if (opts.json !== "-") process.stdout.write(renderSweepSummary(doc, { sweepId: sweep.id, ...(opts.db ? { db: opts.db } : {}) }));
-    return sweepExitCode(doc, opts.failOn);
+    if (opts.json !== "-") say(renderSweepSummary(humanView(doc), { sweepId: sweep.id, ...(opts.db ? { db: opts.db } : {}) }));
+    for (const line of [...problems.write, ...problems.render]) warn(line);
+    return finalExitCode(problems, interruptedByUser(control.signal), sweepExitCode(doc, opts.failOn, opts.failOnError));
   } finally {
     control.dispose();
     store.close();

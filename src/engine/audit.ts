@@ -40,6 +40,8 @@ export interface AuditOptions {
   /** advisories supplied offline (--advisories): version-based findings for elements 11 and 12 */
   advisories?: AdvisorySet;
   onDeviceDone?: (d: DeviceResult) => void;
+  /** a probe starts, or ends with its envelope (for --verbose progress; src/cli/ui.ts) */
+  onProbe?: (e: { host: string; protocol: string; envelope?: FactsEnvelope }) => void;
 }
 
 /** A probe may take several operations; the core stops waiting after this many timeouts. */
@@ -52,6 +54,13 @@ const PROBE_CAP_FACTOR = 12;
 const SETTLE_GRACE_MS = 5000;
 
 export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, opts: AuditOptions): Promise<FactsEnvelope> {
+  opts.onProbe?.({ host: device.host, protocol: plugin.id });
+  const envelope = await probeDeviceInner(device, plugin, opts);
+  opts.onProbe?.({ host: device.host, protocol: plugin.id, envelope });
+  return envelope;
+}
+
+async function probeDeviceInner(device: DeviceSpec, plugin: ProtocolPlugin, opts: AuditOptions): Promise<FactsEnvelope> {
   const endpoints = device.endpoints.filter((e) => e.protocol === plugin.id);
   const startedAt = new Date();
   const log = opts.log.child({ device: device.host, protocol: plugin.id });

@@ -65,8 +65,11 @@ export interface RunningDevice {
   stop(): Promise<void>;
 }
 
-/** Start every simulator of a profile on `host` (ephemeral ports). Stops what started on failure. */
-export async function startProfile(profile: DeviceProfile, plugins: readonly ProtocolPlugin[], host: string, stateDir: string): Promise<RunningDevice> {
+/**
+ * Start every simulator of a profile on `host`: ephemeral ports, or the per-scheme `ports` asked
+ * for (e.g. { ssh: 22, "modbus+tls": 802 }). Stops what started on failure.
+ */
+export async function startProfile(profile: DeviceProfile, plugins: readonly ProtocolPlugin[], host: string, stateDir: string, ports: Record<string, number> = {}): Promise<RunningDevice> {
   const simulators = new Map<string, RunningSimulator>();
   const stopAll = async () => {
     await Promise.allSettled([...simulators.values()].map((s) => s.stop()));
@@ -75,7 +78,9 @@ export async function startProfile(profile: DeviceProfile, plugins: readonly Pro
     for (const plugin of plugins) {
       const section = profile.sections.get(plugin.id);
       if (section === undefined || !plugin.simulator) continue;
-      simulators.set(plugin.id, await plugin.simulator.start(section, { host, stateDir }));
+      const mine = Object.fromEntries(Object.entries(ports).filter(([scheme]) => plugin.schemes.includes(scheme)));
+      const port = mine[plugin.schemes[0]!];
+      simulators.set(plugin.id, await plugin.simulator.start(section, { host, stateDir, ...(port !== undefined ? { port } : {}), ...(Object.keys(mine).length ? { ports: mine } : {}) }));
     }
   } catch (e) {
     await stopAll();

@@ -13,11 +13,19 @@ import { ELEMENTS } from "../catalog/elements.js";
 import type { Attestations } from "../engine/scoring.js";
 import type { EvidenceApplied } from "../model/result.js";
 import { EVIDENCE_QUESTIONS, questionsFor } from "./questions.js";
-import { deviceMatches, isIsoDate, parseYamlInput, readInputFile } from "./load.js";
+import { deviceMatches, isIsoDate, parseYamlText, readInputFile, usageErrorFromLines } from "./load.js";
+import { zodIssueLines } from "../errors.js";
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
 
 const isoDate = z.string().refine(isIsoDate, "a date as YYYY-MM-DD");
+/** The message of an identity field the template leaves empty; parseEvidence folds these into one line. */
+export const NOT_FILLED = "not filled in";
+const filled = z.string().min(1, NOT_FILLED);
+const filledDate = z.string().superRefine((v, ctx) => {
+  if (v === "") ctx.addIssue({ code: "custom", message: NOT_FILLED });
+  else if (!isIsoDate(v)) ctx.addIssue({ code: "custom", message: "a date as YYYY-MM-DD" });
+});
 const webUrl = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
 const elementKey = z.string().regex(/^(1[0-2]|[1-9])$/, "an element number 1..12");
 
@@ -52,13 +60,13 @@ export const Artifacts = z
 
 export const Product = z
   .object({
-    vendor: z.string().min(1),
-    product: z.string().min(1),
+    vendor: filled,
+    product: filled,
     version: z.string().optional(),
     /** which audited devices are this product: host address, glob, CIDR, or device-name glob */
     devices: z.array(z.string().min(1)).min(1),
-    attestedBy: z.object({ name: z.string().min(1), role: z.string().min(1), organisation: z.string().min(1), email: z.email().optional() }).strict(),
-    attestedOn: isoDate,
+    attestedBy: z.object({ name: filled, role: filled, organisation: filled, email: z.email().optional() }).strict(),
+    attestedOn: filledDate,
     artifacts: Artifacts.default({}),
     elements: z.record(elementKey, z.object({ answers: z.record(z.string(), AnswerEntry).default({}) }).strict()).default({}),
   })
@@ -85,8 +93,24 @@ export interface LoadedEvidence {
   file: EvidenceFile;
 }
 
+/**
+ * Parse and validate an evidence file. The identity fields a template leaves empty are reported in
+ * one line per product (`source: products[0]: not filled in: vendor, product, ...`), not one
+ * "too small" line each; every other problem keeps its own `path.to.field: message` line.
+ */
 export function parseEvidence(text: string, source: string): LoadedEvidence {
-  return { source, file: parseYamlInput(text, source, EvidenceFile) };
+  const raw = parseYamlText(text, source);
+  const parsed = EvidenceFile.safeParse(raw ?? {});
+  if (parsed.success) return { source, file: parsed.data };
+  const unfilled = new Map<string, string[]>();
+  const others = parsed.error.issues.filter((i) => {
+    if (i.message !== NOT_FILLED || i.path[0] !== "products" || typeof i.path[1] !== "number") return true;
+    const key = `products[${i.path[1]}]`;
+    unfilled.set(key, [...(unfilled.get(key) ?? []), i.path.slice(2).join(".")]);
+    return false;
+  });
+  const lines = [...[...unfilled].map(([p, fields]) => `${source}: ${p}: ${NOT_FILLED}: ${fields.join(", ")}`), ...zodIssueLines(source, others)];
+  throw usageErrorFromLines(lines);
 }
 
 export function loadEvidence(path: string): LoadedEvidence {

@@ -1,7 +1,9 @@
 // Shared pieces of the report formats: verdict labels, device labels, finding ordering, rule
 // metadata gathered from a result (optionally enriched with the registry's rule meta), escaping.
 // Everything here is pure; reporters are pure functions of the result document.
+import { isAbsolute, relative, sep } from "node:path";
 import { ELEMENTS } from "../catalog/elements.js";
+import { PACKAGE_ROOT } from "../version.js";
 import type { Verdict } from "../model/common.js";
 import { severityRank } from "../model/common.js";
 import type { DeviceResult, Finding, ResultDocument } from "../model/result.js";
@@ -86,10 +88,23 @@ export function serviceUrl(d: DeviceResult, f: Finding): string {
   return f.port ? `${f.protocol}://${host}:${f.port}` : `${f.protocol}://${host}`;
 }
 
-export function counts(d: DeviceResult): { fail: number; waived: number; error: number; skipped: number; pass: number; notApplicable: number } {
-  const c = { fail: 0, waived: 0, error: 0, skipped: 0, pass: 0, notApplicable: 0 };
+export interface FindingCounts {
+  /** unwaived failing findings, every severity: the "failing" number every report shows */
+  fail: number;
+  waived: number;
+  undetermined: number;
+  error: number;
+  skipped: number;
+  pass: number;
+  notApplicable: number;
+}
+
+/** The one way findings are counted, so terminal, HTML, Markdown, JUnit, CSV and SARIF agree. */
+export function counts(d: DeviceResult): FindingCounts {
+  const c: FindingCounts = { fail: 0, waived: 0, undetermined: 0, error: 0, skipped: 0, pass: 0, notApplicable: 0 };
   for (const f of d.findings) {
     if (f.status === "fail") f.waiver ? c.waived++ : c.fail++;
+    else if (f.status === "undetermined") c.undetermined++;
     else if (f.status === "error") c.error++;
     else if (f.status === "skipped") c.skipped++;
     else if (f.status === "pass") c.pass++;
@@ -97,6 +112,43 @@ export function counts(d: DeviceResult): { fail: number; waived: number; error: 
   }
   return c;
 }
+
+/** Counts over every device of a result. */
+export function totalCounts(doc: ResultDocument): FindingCounts {
+  const t: FindingCounts = { fail: 0, waived: 0, undetermined: 0, error: 0, skipped: 0, pass: 0, notApplicable: 0 };
+  for (const d of doc.devices) {
+    const c = counts(d);
+    for (const k of Object.keys(t) as (keyof FindingCounts)[]) t[k] += c[k];
+  }
+  return t;
+}
+
+/** The one count style of every human output: "1 finding", "2 findings", "0 findings". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** "6 failing, 1 waived, 2 undetermined, 1 error, 3 skipped, 20 passed, 4 not applicable" (zero counts after "failing" left out). */
+export function countsLine(c: FindingCounts): string {
+  const parts = [`${c.fail} failing`];
+  if (c.waived) parts.push(`${c.waived} waived`);
+  if (c.undetermined) parts.push(`${c.undetermined} undetermined`);
+  if (c.error) parts.push(plural(c.error, "error"));
+  if (c.skipped) parts.push(`${c.skipped} skipped`);
+  if (c.pass) parts.push(`${c.pass} passed`);
+  if (c.notApplicable) parts.push(`${c.notApplicable} not applicable`);
+  return parts.join(", ");
+}
+
+/** Status words shown first in every human report. */
+export const STATUS_LABEL: Record<Finding["status"], string> = {
+  fail: "FAIL",
+  undetermined: "UNDETERMINED",
+  error: "ERROR",
+  skipped: "SKIPPED",
+  not_applicable: "N/A",
+  pass: "PASS",
+};
 
 export function verdictOf(d: DeviceResult, elementId: number): Verdict {
   return d.elements.find((e) => e.id === elementId)?.verdict ?? "unverified";
@@ -108,11 +160,42 @@ export function iecAnchors(elementId: number): string[] {
   return [...e.iec62443_4_2.map((r) => `62443-4-2 ${r}`), ...e.iec62443_4_1.map((r) => `62443-4-1 ${r}`)];
 }
 
-/** Compact one-line JSON of evidence for tables. */
+/** Compact one-line text of evidence (CSV cells, JUnit bodies): `key=value; key=value`. */
 export function evidenceText(evidence: Record<string, unknown>): string {
-  const keys = Object.keys(evidence);
-  if (keys.length === 0) return "";
-  return keys.map((k) => `${k}=${typeof evidence[k] === "string" ? evidence[k] : JSON.stringify(evidence[k])}`).join("; ");
+  return evidenceRows(evidence)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("; ");
+}
+
+const MAX_LIST = 20;
+
+function valueText(v: unknown, depth: number): string {
+  if (v === null || v === undefined) return "none";
+  if (typeof v === "string") return displayPath(v);
+  if (typeof v !== "object") return String(v);
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, MAX_LIST).map((x) => valueText(x, depth + 1));
+    return shown.join(", ") + (v.length > MAX_LIST ? `, ... (${v.length - MAX_LIST} more)` : "") || "(none)";
+  }
+  if (depth >= 2) return JSON.stringify(v);
+  const entries = Object.entries(v as Record<string, unknown>);
+  return `{${entries.map(([k, x]) => `${k}: ${valueText(x, depth + 1)}`).join("; ")}}`;
+}
+
+/** Evidence as key/value rows for small tables: lists joined, nested objects one line each. */
+export function evidenceRows(evidence: Record<string, unknown>): [string, string][] {
+  return Object.entries(evidence).map(([k, v]) => [k, valueText(v, 0)]);
+}
+
+/**
+ * Paths in reports read relative to the run: an absolute path under the folder the report is made
+ * in shows relative to it, one inside otaudit's own package (bundled fixtures) as `<otaudit>/...`.
+ */
+export function displayPath(s: string, base = process.cwd()): string {
+  if (!isAbsolute(s) || /\s/.test(s)) return s;
+  if (s.startsWith(base + sep)) return `.${sep}${relative(base, s)}`;
+  if (s.startsWith(PACKAGE_ROOT + sep)) return `<otaudit>${sep}${relative(PACKAGE_ROOT, s)}`;
+  return s;
 }
 
 export function escapeHtml(s: string): string {

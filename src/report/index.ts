@@ -1,5 +1,6 @@
-// Report writers by format. Every requested report is rendered in memory first, then written
-// atomically (src/report/write.ts), so a failure leaves nothing half-written.
+// Report writers by format. Each requested report is rendered in memory, then written
+// (src/report/write.ts: atomic replace of a regular file, write-through otherwise), so a failure
+// leaves nothing half-written, and one failing report does not keep the others from being written.
 // Files: result.json, report.html, report.sarif, junit.xml, findings.csv, report.md.
 import { join } from "node:path";
 import type { ResultDocument } from "../model/result.js";
@@ -13,19 +14,13 @@ import { renderMarkdown } from "./markdown.js";
 import { renderHtml } from "./html.js";
 
 import { REPORT_FORMATS } from "../model/vocabulary.js";
+import { REPORT_FILES } from "./files.js";
 import { allRules } from "../catalog/rules.js";
 
 export { REPORT_FORMATS };
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export const REPORT_FILES: Record<ReportFormat, string> = {
-  json: "result.json",
-  html: "report.html",
-  sarif: "report.sarif",
-  junit: "junit.xml",
-  csv: "findings.csv",
-  md: "report.md",
-};
+export { REPORT_FILES };
 
 export function renderReport(doc: ResultDocument, format: ReportFormat, ctx: ReportContext = {}): string {
   switch (format) {
@@ -44,11 +39,39 @@ export function renderReport(doc: ResultDocument, format: ReportFormat, ctx: Rep
   }
 }
 
-/** Render the formats into memory, then write them; returns the paths written. */
-export async function writeReports(doc: ResultDocument, formats: string[], outDir: string, ctx?: ReportContext): Promise<string[]> {
+export interface ReportsWritten {
+  /** paths written */
+  written: string[];
+  /** one line per report that could not be rendered (an internal error: exit 3) */
+  renderFailures: string[];
+  /** one line per report that could not be written (ENOSPC, EPIPE...: exit 2) */
+  writeFailures: string[];
+}
+
+/**
+ * Render each requested format and write it. One failing renderer or write does not keep the
+ * others from being written: failures are returned, one line each, for the caller's exit code.
+ */
+export async function writeReports(doc: ResultDocument, formats: string[], outDir: string, ctx?: ReportContext, render: typeof renderReport = renderReport): Promise<ReportsWritten> {
   for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   const context = ctx ?? { rules: allRules() };
-  const rendered = [...new Set(formats as ReportFormat[])].map((f) => [join(outDir, REPORT_FILES[f]), renderReport(doc, f, context)] as const);
-  for (const [path, text] of rendered) writeFileAtomic(path, text);
-  return rendered.map(([p]) => p);
+  const out: ReportsWritten = { written: [], renderFailures: [], writeFailures: [] };
+  for (const f of new Set(formats as ReportFormat[])) {
+    const path = join(outDir, REPORT_FILES[f]);
+    let text: string;
+    try {
+      text = render(doc, f, context);
+    } catch (e) {
+      out.renderFailures.push(`--format ${f}: could not render ${path} (internal error: ${(e as Error).name}: ${(e as Error).message})`);
+      continue;
+    }
+    try {
+      writeFileAtomic(path, text, `--format ${f}`);
+      out.written.push(path);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      out.writeFailures.push(e.message);
+    }
+  }
+  return out;
 }

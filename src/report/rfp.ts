@@ -5,12 +5,13 @@
 import { ELEMENTS } from "../catalog/elements.js";
 import { questionsFor } from "../evidence/questions.js";
 import type { Policy } from "../evidence/policy.js";
+import { safeText } from "./safe-text.js";
 import { csvRow, escapeMd, iecAnchors, type RuleInfo } from "./common.js";
 
 function acceptance(verifiedBy: string): string {
-  if (verifiedBy === "probe") return "otaudit verdict `pass` on the delivered configuration; no `fail`.";
+  if (verifiedBy === "probe") return "otaudit verdict `pass` on the delivered configuration; no `fail`, no `undetermined`.";
   if (verifiedBy === "attest") return "vendor evidence answers every question (none `no`), verdict `attested`; documents delivered.";
-  return "no `fail` in otaudit; probe-verified parts `pass`; vendor evidence answers every question (none `no`).";
+  return "no `fail` or `undetermined` in otaudit; probe-verified parts `pass`; vendor evidence answers every question (none `no`).";
 }
 
 export function renderRfpMarkdown(rules: RuleInfo[], policy: Policy): string {
@@ -22,8 +23,8 @@ export function renderRfpMarkdown(rules: RuleInfo[], policy: Policy): string {
     "## How bids are evaluated",
     "",
     "Each candidate is audited with `otaudit scan` in default mode (passive and read-only checks) on a test bench, with the vendor evidence file (`otaudit evidence init`) supplied by the bidder, and candidates are compared with `otaudit compare`.",
-    "Verdict points: pass 1, partial 0.5, attested 0.5 (vendor word, not verified), fail / error / unverified 0.",
-    `Element weights (${escapeMd(policy.name)}): ${ELEMENTS.map((e) => `${e.id}: ${policy.weights[e.id] ?? 1}`).join(", ")}.`,
+    "Verdict points: pass 1, partial 0.5, attested 0.5 (vendor word, not verified), fail / undetermined (the checks ran but could not decide) / error / unverified 0.",
+    `Element weights (${escapeMd(safeText(policy.name))}): ${ELEMENTS.map((e) => `${e.id}: ${policy.weights[e.id] ?? 1}`).join(", ")}.`,
     policy.mustNotFail.length ? `A bid is rejected when any of these elements fails: ${policy.mustNotFail.join(", ")}.` : "No element is a knock-out criterion under this policy.",
     "",
     "## Requirements",
@@ -66,7 +67,7 @@ export function renderAcceptancePlanCsv(rules: RuleInfo[]): string {
   for (const el of ELEMENTS) {
     let n = 0;
     for (const r of rules.filter((x) => x.elements.includes(el.id)))
-      out += csvRow([`T${el.id}.${++n}`, el.id, el.name, "otaudit rule", r.id, r.protocol, r.safety, r.severity, r.title, "rule passes or does not apply; never fail", r.iec62443.join("; ")]);
+      out += csvRow([`T${el.id}.${++n}`, el.id, el.name, "otaudit rule", r.id, r.protocol, r.safety, r.severity, r.title, "rule passes or does not apply; never fail, never undetermined", r.iec62443.join("; ")]);
     for (const x of questionsFor(el.id))
       out += csvRow([`T${el.id}.${++n}`, el.id, el.name, "vendor evidence", x.id, "", "", "", `${x.question} Evidence: ${x.evidenceHint}`, "answered yes/partial/not_applicable with evidence", iecAnchors(el.id).join("; ")]);
   }

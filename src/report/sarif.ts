@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { elementById } from "../catalog/elements.js";
 import type { Finding, ResultDocument } from "../model/result.js";
 import { rulesOf, serviceUrl, type ReportContext, type RuleInfo } from "./common.js";
+import { humanView } from "./safe-text.js";
 
 export const SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -20,9 +21,19 @@ function levelOf(severity: Finding["severity"]): Level {
 /** GitHub code scanning reads `security-severity` (0.0-10.0) from rule properties. */
 const SECURITY_SEVERITY: Record<Finding["severity"], string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "0.0" };
 
-/** §3.27.9 kind: error and skipped are "open" (the tool could not decide), never "pass". */
+/**
+ * §3.27.9 kind: undetermined, error and skipped are "open" (evaluated, or meant to be, without
+ * enough information to decide), never "pass"; the status and the undetermined reason are in the
+ * result's properties and message.
+ */
 function kindOf(status: Finding["status"]): Kind {
   return status === "fail" ? "fail" : status === "pass" ? "pass" : status === "not_applicable" ? "notApplicable" : "open";
+}
+
+function messageText(d: { host: string; name?: string }, f: Finding): string {
+  const times = f.occurrences && f.occurrences > 1 ? ` (${f.occurrences} occurrences)` : "";
+  const status = f.status === "undetermined" ? `undetermined (${f.reason ?? "no reason given"}): ` : f.status === "error" ? "could not run: " : f.status === "skipped" ? "skipped: " : "";
+  return `${d.name ?? d.host}: ${status}${f.message}${times}`;
 }
 
 function ruleDescriptor(r: RuleInfo) {
@@ -53,7 +64,8 @@ function fingerprint(key: string, occurrence: number): string {
   return createHash("sha256").update(`${key}#${occurrence}`).digest("hex").slice(0, 32);
 }
 
-export function renderSarif(doc: ResultDocument, ctx: ReportContext = {}): string {
+export function renderSarif(result: ResultDocument, ctx: ReportContext = {}): string {
+  const doc = humanView(result);
   const rules = rulesOf(doc, ctx);
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results: unknown[] = [];
@@ -70,7 +82,7 @@ export function renderSarif(doc: ResultDocument, ctx: ReportContext = {}): strin
         ruleIndex: ruleIndex.get(f.ruleId),
         kind,
         level: kind === "fail" ? levelOf(f.severity) : "none",
-        message: { text: `${d.name ?? d.host}: ${f.message}` },
+        message: { text: messageText(d, f) },
         locations: [
           {
             physicalLocation: { artifactLocation: { uri: url } },
@@ -81,7 +93,17 @@ export function renderSarif(doc: ResultDocument, ctx: ReportContext = {}): strin
           },
         ],
         partialFingerprints: { "otauditFinding/v1": fingerprint(key, occurrence) },
-        properties: { status: f.status, severity: f.severity, host: d.host, elements: f.elements, iec62443: f.iec62443, evidence: f.evidence, safety: f.safety },
+        properties: {
+          status: f.status,
+          ...(f.reason ? { reason: f.reason } : {}),
+          ...(f.occurrences ? { occurrences: f.occurrences } : {}),
+          severity: f.severity,
+          host: d.host,
+          elements: f.elements,
+          iec62443: f.iec62443,
+          evidence: f.evidence,
+          safety: f.safety,
+        },
       };
       if (f.waiver)
         result.suppressions = [{ kind: "external", status: "accepted", justification: `${f.waiver.justification} (approved by ${f.waiver.approver}, expires ${f.waiver.expires})` }];

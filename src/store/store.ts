@@ -1,10 +1,11 @@
 // The sweep store: an embedded SQLite database (better-sqlite3, WAL mode). Each device's result is
 // committed in its own transaction as it completes, so a crash or SIGKILL loses only the devices in
 // flight; UNIQUE(sweep_id, host) means a device is never stored twice (a resumed sweep skips it).
-// `otaudit report` reads a whole sweep back with loadResultFromStore().
+// `otaudit report` reads a whole sweep back with loadResultFromStore(). A file that is not an
+// otaudit store is refused (exit 2) before it is opened for writing (checkStoreFile).
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { DeviceResult, ResultDocument } from "../model/result.js";
 import { newResultDocument } from "../model/result.js";
@@ -42,6 +43,56 @@ CREATE TABLE IF NOT EXISTS baselines (
 );
 `;
 
+const SQLITE_MAGIC = "SQLite format 3\0";
+const TABLES = ["baselines", "devices", "sweeps"];
+
+/**
+ * Is `file` an otaudit store (or nothing yet: a new path, an empty file, an empty SQLite
+ * database)? Anything else exits 2 with one line and is never modified: the file is read, then
+ * opened read-only, before any read-write open (which would add tables to a foreign database).
+ */
+export function checkStoreFile(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new UsageError(`--db ${file}: cannot use (${(e as NodeJS.ErrnoException).code})`);
+  }
+  if (!st.isFile()) throw new UsageError(`--db ${file}: not a regular file`);
+  if (st.size === 0) return;
+  const head = Buffer.alloc(SQLITE_MAGIC.length);
+  let read = 0;
+  try {
+    const fd = openSync(file, "r");
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new UsageError(`--db ${file}: cannot read (${(e as NodeJS.ErrnoException).code})`);
+  }
+  if (read < head.length || head.toString("latin1") !== SQLITE_MAGIC) throw new UsageError(`--db ${file}: not an otaudit store (not a SQLite database); nothing was changed`);
+  let tables: string[];
+  let version: number;
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((t) => !t.startsWith("sqlite_"));
+      version = db.pragma("user_version", { simple: true }) as number;
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    throw new UsageError(`--db ${file}: not an otaudit store (${(e as Error).message}); nothing was changed`);
+  }
+  if (tables.length === 0 && version === 0) return; // an empty database: ours to initialise
+  if (version > STORE_VERSION && TABLES.every((t) => tables.includes(t))) throw new UsageError(`--db ${file}: written by a newer otaudit (store version ${version}); nothing was changed`);
+  if (version !== STORE_VERSION || !TABLES.every((t) => tables.includes(t)))
+    throw new UsageError(`--db ${file}: not an otaudit store (SQLite database with tables ${tables.slice(0, 8).join(", ") || "(none)"}${tables.length > 8 ? ", ..." : ""}, user_version ${version}); nothing was changed`);
+}
+
 export interface SweepSettings {
   intrusive: boolean;
   protocols: string[];
@@ -74,6 +125,7 @@ export class SweepStore {
 
   constructor(readonly file: string, opts: { mustExist?: boolean; readonly?: boolean } = {}) {
     if (opts.mustExist && file !== ":memory:" && !existsSync(file)) throw new UsageError(`--db ${file}: no such store`);
+    if (file !== ":memory:") checkStoreFile(file);
     try {
       this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.mustExist ?? false });
     } catch (e) {

@@ -1,10 +1,8 @@
 // Write a sweep's result document as JSON one device at a time (a thousand devices make a document
 // of tens of megabytes: building it as one string would double the sweep's peak memory). Same
-// bytes as JSON.stringify(doc, null, 2); every chunk passes the secret scrubber; files are written
-// to a temporary sibling and renamed, so nothing is ever half-written.
-import { closeSync, openSync, renameSync, writeSync } from "node:fs";
-import { ensureDir } from "../report/write.js";
-import { basename, dirname, join } from "node:path";
+// bytes as JSON.stringify(doc, null, 2); every chunk passes the secret scrubber; a regular file is written
+// to a temporary sibling and renamed, so nothing is ever half-written (src/report/write.ts).
+import { writeOutputChunks } from "../report/write.js";
 import type { ResultDocument } from "../model/result.js";
 import { scrub } from "../secrets.js";
 
@@ -31,26 +29,11 @@ export function* resultJsonChunks(doc: ResultDocument): Generator<string> {
   yield "\n}\n";
 }
 
-export function writeResultJson(target: string, doc: ResultDocument): void {
+export function writeResultJson(target: string, doc: ResultDocument, label = `--json ${target}`): void {
   if (target === "-") {
     for (const c of resultJsonChunks(doc)) process.stdout.write(scrub(c));
     return;
   }
-  ensureDir(dirname(target), target);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, "w");
-  try {
-    let buffered = "";
-    for (const c of resultJsonChunks(doc)) {
-      buffered += c;
-      if (buffered.length > 1 << 20) {
-        writeSync(fd, scrub(buffered));
-        buffered = "";
-      }
-    }
-    writeSync(fd, scrub(buffered));
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, target);
+  // replaced atomically when a regular file, written through when a FIFO or device (src/report/write.ts)
+  writeOutputChunks(target, resultJsonChunks(doc), label);
 }

@@ -1,5 +1,6 @@
 // `otaudit demo` end to end, as a newcomer runs it: two scorecards, a schema-valid result with a
-// verdict for all 12 elements per device, more failures on the legacy device than the hardened one.
+// verdict for all 12 elements per device, more failures on the legacy device than the hardened one,
+// the same failing count in every report format, and the hint how --evidence fills the rest.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,27 @@ import { buildCompare } from "../../src/report/compare.js";
 import { VERDICT_RANK } from "../../src/report/common.js";
 import { DEFAULT_POLICY } from "../../src/evidence/policy.js";
 import { runOtaudit } from "../helpers/cli.js";
+import { renderReport } from "../../src/report/index.js";
+import { renderScorecards } from "../../src/report/terminal.js";
+import { CSV_COLUMNS } from "../../src/report/csv.js";
+import type { ResultDocument } from "../../src/model/result.js";
+
+/** The failing count as each human or CI format states it. */
+function failingCounts(doc: ResultDocument): Record<string, number> {
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const terminal = sum([...renderScorecards(doc, { color: false }).matchAll(/^\S.*: (\d+) failing/gm)].map((m) => Number(m[1])));
+  const html = sum([...renderReport(doc, "html").matchAll(/<p class="meta">(\d+) failing/g)].map((m) => Number(m[1])));
+  const md = sum([...renderReport(doc, "md").matchAll(/^Score [\d.-]+ \/ 100\. (\d+) failing/gm)].map((m) => Number(m[1])));
+  const junit = Number(/<testsuites [^>]*failures="(\d+)"/.exec(renderReport(doc, "junit"))![1]);
+  const rows = renderReport(doc, "csv").split("\r\n").slice(1).filter(Boolean);
+  const header = CSV_COLUMNS as readonly string[];
+  const csv = rows.filter((r) => {
+    const cells = r.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ""));
+    return cells[header.indexOf("status")] === "fail" && cells[header.indexOf("waived")] === "no";
+  }).length;
+  const sarif = JSON.parse(renderReport(doc, "sarif")).runs[0].results.filter((x: { kind: string; suppressions?: unknown[] }) => x.kind === "fail" && !x.suppressions?.length).length;
+  return { terminal, html, md, junit, csv, sarif };
+}
 
 describe("otaudit demo", () => {
   it("audits the legacy and hardened simulated devices and writes a valid result", async () => {
@@ -53,9 +75,18 @@ describe("otaudit demo", () => {
       else expect(VERDICT_RANK[hv], `element ${i + 1}: hardened ${hv} vs legacy ${lv}`).toBeGreaterThan(VERDICT_RANK[lv]);
     }
     expect(verifiedElements).toBeGreaterThanOrEqual(6);
+    // the demo says how --evidence fills the elements no probe can see
+    expect(r.stdout).toMatch(/Unverified elements \([\d, ]+\): .*only the vendor can show them/);
+    expect(r.stdout).toContain("--evidence vendor-evidence.yaml");
+
+    // every report format gives the same failing count for the demo result
+    const failing = doc.devices.reduce((n: number, d: { findings: { status: string; waiver?: unknown }[] }) => n + d.findings.filter((f) => f.status === "fail" && !f.waiver).length, 0);
+    expect(failing).toBeGreaterThan(5);
+    expect(failingCounts(doc)).toEqual({ terminal: failing, html: failing, md: failing, junit: failing, csv: failing, sarif: failing });
+
     const cmpDir = join(cwd, "compare");
     const cmp = await runOtaudit(["compare", join(cwd, "otaudit-demo", "result.json"), "--out", cmpDir]);
     expect(cmp.code).toBe(0);
     expect(readFileSync(join(cmpDir, "compare.md"), "utf8")).toMatch(/\| 1 \| hardened-controller/);
-  });
+  }, 180_000); // the demo, the schema and compare as CLI runs: bounded, not timed (the machine may be busy)
 });

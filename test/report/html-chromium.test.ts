@@ -32,7 +32,7 @@ describeWithDaemon("HTML reports in headless Chromium", !!CHROMIUM, "Debian chro
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(file: string): Promise<{ text: string; consoleErrors: string[]; requests: string[]; printable: boolean }> {
+  async function open(file: string): Promise<{ text: string; unfolded: string; consoleErrors: string[]; requests: string[]; printable: boolean }> {
     const context = await browser.newContext({ offline: true });
     const page = await context.newPage();
     const consoleErrors: string[] = [];
@@ -42,10 +42,13 @@ describeWithDaemon("HTML reports in headless Chromium", !!CHROMIUM, "Debian chro
     page.on("request", (r) => requests.push(r.url()));
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
     const text = await page.locator("body").innerText();
+    // a reader unfolds the folded groups (passed, skipped, not applicable) by clicking them
+    for (const summary of await page.locator("details > summary").all()) await summary.click();
+    const unfolded = await page.locator("body").innerText();
     await page.emulateMedia({ media: "print" });
     const pdf = await page.pdf({ format: "A4" });
     await context.close();
-    return { text, consoleErrors, requests, printable: pdf.length > 1000 };
+    return { text, unfolded, consoleErrors, requests, printable: pdf.length > 1000 };
   }
 
   it("report.html: 12 element names, no console errors, no network requests, prints", async () => {
@@ -54,7 +57,13 @@ describeWithDaemon("HTML reports in headless Chromium", !!CHROMIUM, "Debian chro
     const r = await open(file);
     for (const el of ELEMENTS) expect(r.text).toContain(el.name);
     expect(r.text).toContain("Executive summary");
-    expect(r.text).toContain("<script>alert('x')</script>"); // shown as text, not run
+    // status first; passed checks folded until the reader opens them, then shown as text, not run
+    expect(r.text).toMatch(/FAIL\s+Weak SSH key exchange offered/);
+    expect(r.text).toMatch(/Passed \(\d+\)/);
+    expect(r.text).not.toContain("<script>alert('x')</script>");
+    expect(r.unfolded).toContain("<script>alert('x')</script>");
+    // a passed check reads as what was verified, the rule title as the check's name
+    expect(r.unfolded).toMatch(/PASS\s+Anonymous users have no write access[\s\S]{0,80}check: Anonymous OPC UA write access/);
     expect(r.consoleErrors).toEqual([]);
     expect(r.requests).toEqual([pathToFileURL(file).href]);
     expect(r.printable).toBe(true);

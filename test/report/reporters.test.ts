@@ -86,10 +86,10 @@ describe("JUnit XML", () => {
     expect(suites).toHaveLength(2);
     const legacy = suites.find((s: Record<string, string>) => s["@hostname"] === "127.0.0.11");
     const failures = legacy.testcase.filter((c: Record<string, unknown>) => c.failure);
-    // 6 unwaived failing findings, each its own rule on this device
+    // one testcase per finding: the 6 unwaived failing findings
     expect(failures).toHaveLength(6);
     expect(Number(legacy["@failures"])).toBe(6);
-    const weak = failures.find((c: Record<string, string>) => c["@name"].startsWith("ssh.kex.weak"));
+    const weak = failures.find((c: Record<string, string>) => c["@name"].startsWith("ssh.kex.weak (ssh/22): "));
     expect(weak.failure["@message"]).toContain("diffie-hellman-group1-sha1");
     expect(weak.failure["@type"]).toBe("high");
     expect(weak.failure["#text"]).toContain("remediation:");
@@ -97,19 +97,20 @@ describe("JUnit XML", () => {
     expect(errors).toHaveLength(2);
     const skipped = legacy.testcase.filter((c: Record<string, unknown>) => c.skipped !== undefined);
     // skipped intrusive check, not-applicable rule and the waived failure
-    expect(skipped.map((c: Record<string, string>) => c["@name"].split(":")[0]).sort()).toEqual(["modbus.write.test", "snmp.v1v2c.enabled", "ssh.hostkey.shared"]);
+    expect(skipped.map((c: Record<string, string>) => c["@name"].split(" ")[0]).sort()).toEqual(["modbus.write.test", "snmp.v1v2c.enabled", "ssh.hostkey.shared"]);
+    expect(legacy.testcase).toHaveLength(doc.devices[0]!.findings.length);
     const hardened = suites.find((s: Record<string, string>) => s["@hostname"] === "127.0.0.12");
     expect(Number(hardened["@failures"]) + Number(hardened["@errors"])).toBe(0);
     expect(Number(parsed.testsuites["@failures"])).toBe(6);
   });
 
-  it("drops characters XML 1.0 forbids and escapes markup from device strings", () => {
+  it("shows control characters escaped, drops other characters XML 1.0 forbids, escapes markup from device strings", () => {
     const hostile = structuredClone(doc);
     hostile.devices[0]!.findings[0]!.message = "bad\u0000\u0007 <x> & \"q\" \uFFFF";
     const out = renderJunit(hostile);
     expect(out).not.toMatch(/[\u0000\u0007\uFFFF]/);
     expect(() => new XMLParser({ ignoreAttributes: false }).parse(out)).not.toThrow();
-    expect(out).toContain("bad &lt;x&gt; &amp; &quot;q&quot;");
+    expect(out).toContain("bad\\x00\\x07 &lt;x&gt; &amp; &quot;q&quot;");
   });
 });
 
@@ -142,7 +143,7 @@ describe("HTML and Markdown", () => {
   it("Markdown shows scorecard, waiver and escapes device strings", () => {
     const md = renderMarkdown(doc);
     for (const el of ELEMENTS) expect(md).toContain(`| ${el.id}. ${el.name} |`);
-    expect(md).toContain("**waived**");
+    expect(md).toContain("**WAIVED**");
     expect(md).not.toContain("<script>");
   });
 });

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("audit the bundled simulated devices (a legacy PLC and a hardened controller) on loopback\nand write ./otaudit-demo/result.json")
+    .description("audit the bundled simulated devices (a legacy PLC and a hardened controller) on loopback and write ./otaudit-demo/result.json")
     .option("--out <dir>", "folder for the demo's result", "otaudit-demo")
     .option("--no-color", "no colour on the terminal")
     .action(async (opts: { out: string; color: boolean }) => {

@@ -3,20 +3,23 @@
 import type { Command } from "commander";
 import type { ReportOptions } from "../option-types.js";
 import { csvList, severity } from "../options.js";
+import { exitCodesHelp } from "../help-text.js";
 
 export function registerReport(program: Command): void {
   program
     .command("report")
-    .description("re-render a stored result document as reports: json, html, sarif, junit, csv, md")
-    .argument("<result>", "result document (JSON) written by scan --json or demo, or a sweep store (--db FILE)")
+    .description("re-render a stored result document, or a sweep from a sweep store, as reports: json, html, sarif, junit, csv, md")
+    .argument("[result]", "result document (JSON) written by scan --json or demo (or a sweep store file)")
+    .option("--db <file>", "read the sweep from this sweep store (SQLite, written by `otaudit sweep --db`) instead of a result document")
     .option("--sweep <id>", "with a sweep store: which sweep (default: the latest)")
     .requiredOption("--format <list>", "reports to write: json,html,sarif,junit,csv,md", csvList)
     .requiredOption("--out <dir>", "folder for the reports")
     .option("--evidence <file>", "vendor evidence file (YAML); replaces the attestations stored in the result")
     .option("--waivers <file>", "waivers file (YAML); replaces the waivers stored in the result")
     .option("--fail-on <severity>", "exit 1 when an unwaived failing finding is at or above this severity (CI gate)", severity)
-    .addHelpText("after", "\nFiles: result.json, report.html, report.sarif, junit.xml, findings.csv, report.md.\nExit codes: 0 written, 1 findings at or above --fail-on (when given), 2 bad input (nothing written).")
-    .action(async (result: string, opts: ReportOptions) => {
+    .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
+    .addHelpText("after", `\nFiles: result.json, report.html, report.sarif, junit.xml, findings.csv,\nreport.md.\n${exitCodesHelp("report")}`)
+    .action(async (result: string | undefined, opts: ReportOptions) => {
       const { runReport } = await import("../report-run.js");
       process.exitCode = await runReport(result, opts);
     });

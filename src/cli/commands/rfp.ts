@@ -6,7 +6,7 @@ import type { RfpOptions } from "../option-types.js";
 export function registerRfp(program: Command): void {
   program
     .command("rfp")
-    .description("write procurement requirements for the 12 elements and the acceptance test plan\n(rfp.md, requirements.csv, acceptance-tests.csv)")
+    .description("write procurement requirements for the 12 elements and the acceptance test plan (rfp.md, requirements.csv, acceptance-tests.csv)")
     .requiredOption("--out <dir>", "folder for the documents")
     .option("--weights <file>", "procurement policy (YAML) whose weights and must-not-fail elements the RFP states")
     .action(async (opts: RfpOptions) => {

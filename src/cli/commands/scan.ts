@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import type { ProtocolPlugin } from "../../plugin.js";
 import { csvList, logLevel, positiveInt, severity } from "../options.js";
 import { addPluginOptions } from "../plugin-options.js";
+import { exitCodesHelp } from "../help-text.js";
 import type { ScanOptions } from "../option-types.js";
 
 /**
@@ -31,6 +32,7 @@ export function addOutputOptions(cmd: Command): Command {
   return cmd
     .option("--json <file>", "write the result document as JSON to FILE ('-' for stdout)")
     .option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity", severity, "high")
+    .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
     .option("--format <list>", "reports to write into --out: json,html,sarif,junit,csv,md", csvList)
     .option("--out <dir>", "folder for the reports named by --format")
     .option("--evidence <file>", "vendor evidence file (YAML) for attestation-only elements")
@@ -56,7 +58,7 @@ export function registerScan(program: Command, plugins: readonly ProtocolPlugin[
   addOutputOptions(addAuditOptions(cmd, plugins));
   cmd.addHelpText(
     "after",
-    "\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error,\n3 the audit could not run (nothing reachable, internal error).",
+    exitCodesHelp("audit"),
   );
   cmd.action(async (targets: string[], opts: ScanOptions) => {
     const { runScan } = await import("../scan-run.js");

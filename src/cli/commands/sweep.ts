@@ -4,6 +4,7 @@ import type { ProtocolPlugin } from "../../plugin.js";
 import { positiveInt } from "../options.js";
 import type { SweepOptions } from "../option-types.js";
 import { addAuditOptions, addOutputOptions } from "./scan.js";
+import { exitCodesHelp } from "../help-text.js";
 
 export const SWEEP_CONCURRENCY = 128;
 
@@ -32,8 +33,7 @@ export function registerSweep(program: Command, plugins: readonly ProtocolPlugin
   addOutputOptions(addAuditOptions(cmd, plugins, { concurrency: SWEEP_CONCURRENCY }));
   cmd.addHelpText(
     "after",
-    "\nOne connection at a time per device; --concurrency devices at once.\n" +
-      "Exit codes: 0 nothing at or above --fail-on (device or fleet findings), 1 findings at or above it,\n2 usage or input error, 3 nothing reachable or internal error.",
+    "\nOne connection at a time per device; --concurrency devices at once.\n" + exitCodesHelp("sweep"),
   );
   cmd.action(async (targets: string[], opts: SweepOptions) => {
     const { runSweepCommand } = await import("../sweep-run.js");
