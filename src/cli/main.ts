@@ -42,7 +42,7 @@ export function buildProgram(plugins: readonly ProtocolPlugin[] = []): Command {
 Examples:
   otaudit demo                          audit two simulated devices on loopback
   otaudit scan 10.0.5.20 --json r.json  every protocol on its default port
-  otaudit scan ssh://plc-7:22 --credentials bench.yaml
+  otaudit scan plc-7 --credentials bench.yaml
                                         observe MFA with bench credentials
   otaudit sweep plant.csv --db plant.db --json fleet.json
   otaudit report r.json --format html,sarif --out reports/

@@ -29,7 +29,7 @@ export function simulatorPorts(opts: Pick<SimulateOptions, "port" | "defaultPort
   const schemes = plugins.flatMap((p) => p.schemes);
   for (const pair of opts.port ?? []) {
     const m = /^([a-z][a-z0-9.+-]*)=(\d{1,5})$/.exec(pair);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`--port: expected scheme=port with a port from 1 to 65535, e.g. ssh=2222 (got '${pair}')`);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`--port: expected scheme=port with a port from 1 to 65535, e.g. ${schemes[0] ?? "scheme"}=2222 (got '${pair}')`);
     const scheme = plugins.find((p) => p.id === m[1])?.schemes[0] ?? m[1]!;
     if (!schemes.includes(scheme)) throw new UsageError(`--port: unknown scheme '${m[1]}' (known: ${schemes.join(", ")})`);
     ports[scheme] = Number(m[2]);

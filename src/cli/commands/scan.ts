@@ -49,8 +49,8 @@ export function registerScan(program: Command, plugins: readonly ProtocolPlugin[
   const cmd = program
     .command("scan")
     .description(
-      "audit devices: a TARGET is a host (every default port and the surface ports),\n" +
-        "host:port (the protocol whose default port it is) or a service URL:\n" +
+      "audit devices: a TARGET is a host (every default port and the surface ports), " +
+        "host:port (the protocol whose default port it is) or a service URL: " +
         urlExamples(plugins),
     )
     .argument("[target...]", "hosts, host:port or service URLs; targets with the same host form one device")
