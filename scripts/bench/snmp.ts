@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import snmpPlugin from "../../probes/snmp/index.js";
-import { loadDefaults } from "../../probes/snmp/knowledge.js";
+import { loadCommunities } from "../../probes/snmp/knowledge.js";
 import { SnmpProfile } from "../../probes/snmp/profile.js";
 import { startSnmpSimulator } from "../../probes/snmp/simulator.js";
 import { probeDevice } from "../../src/engine/audit.js";
@@ -51,10 +51,10 @@ function onesixtyone(label: string, port: number): void {
   }
   const dir = mkdtempSync(join(tmpdir(), "otaudit-bench-161-"));
   const list = join(dir, "communities.txt");
-  writeFileSync(list, loadDefaults().communities.map((c) => c.community).join("\n") + "\n");
+  writeFileSync(list, loadCommunities().entries.map((c) => c.password).join("\n") + "\n");
   const started = Date.now();
   const r = spawnSync(bin, ["-c", list, "-p", String(port), HOST], { encoding: "utf8", timeout: 30_000 });
-  console.log(`${label.padEnd(34)} onesixtyone ${String(Date.now() - started).padStart(5)} ms  (same ${loadDefaults().communities.length} communities, v1 only; exit ${r.status})`);
+  console.log(`${label.padEnd(34)} onesixtyone ${String(Date.now() - started).padStart(5)} ms  (same ${loadCommunities().entries.length} communities, v1 only; exit ${r.status})`);
 }
 
 async function withSnmpd(fn: (port: number) => Promise<void>): Promise<void> {

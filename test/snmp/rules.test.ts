@@ -38,9 +38,11 @@ describe("snmp rules", () => {
     }
   });
 
-  it("a community check that did not complete is an error, never a pass", () => {
-    const f = run(facts({ communities: { ran: false, candidates: 7, waitMs: 800, results: [], error: "aborted before the wait ended" } }));
-    for (const id of ["snmp.v1v2c.enabled", "snmp.community.default"]) expect(f.find((x) => x.ruleId === id)!.status).toBe("error");
+  it("a community check that did not complete is never a pass (undetermined: incomplete, or error when nothing default was sent)", () => {
+    const f = run(facts({ communities: { ran: false, candidates: 7, waitMs: 800, results: [{ label: "public", source: "default", version: "v1", accepted: false }], error: "aborted before the wait ended" } }));
+    for (const id of ["snmp.v1v2c.enabled", "snmp.community.default"]) expect(f.find((x) => x.ruleId === id)).toMatchObject({ status: "undetermined", reason: "incomplete" });
+    const none = run(facts({ communities: { ran: false, candidates: 7, waitMs: 800, results: [], error: "aborted before the wait ended" } }));
+    expect(none.find((x) => x.ruleId === "snmp.community.default")!.status).toBe("error");
   });
 
   it("a v3 user whose check failed (e.g. the legacy-provider child) is an error in every v3 rule", () => {
