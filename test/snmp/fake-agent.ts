@@ -11,6 +11,8 @@ export interface ReplyOptions {
   delayMs?: number;
   /** send from a second socket (another source port), as a broken multi-homed agent does */
   fromOtherPort?: boolean;
+  /** send from another loopback address (127.0.0.2) */
+  fromOtherHost?: boolean;
   /** send this many copies (duplicates, floods) */
   times?: number;
 }
@@ -27,6 +29,7 @@ export interface FakeAgent {
 export async function startFakeSnmpAgent(answer: (m: SnmpMessage, raw: Buffer) => FakeAnswer, bind: { host?: string; port?: number } = {}): Promise<FakeAgent> {
   const socket = dgram.createSocket("udp4");
   const other = dgram.createSocket("udp4");
+  const otherHost = dgram.createSocket("udp4");
   const received: SnmpMessage[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -41,10 +44,11 @@ export async function startFakeSnmpAgent(answer: (m: SnmpMessage, raw: Buffer) =
     const a = answer(m, buf);
     if (!a) return;
     for (const one of Array.isArray(a) ? a : [a]) {
-      const { reply, delayMs = 0, fromOtherPort = false, times = 1 } = Buffer.isBuffer(one) ? { reply: one } : one;
+      const { reply, delayMs = 0, fromOtherPort = false, fromOtherHost = false, times = 1 } = Buffer.isBuffer(one) ? { reply: one } : one;
+      const from = fromOtherHost ? otherHost : fromOtherPort ? other : socket;
       const send = () => {
         if (closed) return;
-        for (let i = 0; i < times; i++) (fromOtherPort ? other : socket).send(reply, rinfo.port, rinfo.address);
+        for (let i = 0; i < times; i++) from.send(reply, rinfo.port, rinfo.address);
       };
       if (delayMs > 0) {
         const t = setTimeout(() => {
@@ -55,14 +59,15 @@ export async function startFakeSnmpAgent(answer: (m: SnmpMessage, raw: Buffer) =
       } else send();
     }
   });
-  await Promise.all([new Promise<void>((r) => socket.bind(bind.port ?? 0, bind.host ?? "127.0.0.1", () => r())), new Promise<void>((r) => other.bind(0, bind.host ?? "127.0.0.1", () => r()))]);
+  const bindTo = (s: dgram.Socket, port: number, host: string) => new Promise<void>((r) => s.bind(port, host, () => r()));
+  await Promise.all([bindTo(socket, bind.port ?? 0, bind.host ?? "127.0.0.1"), bindTo(other, 0, bind.host ?? "127.0.0.1"), bindTo(otherHost, 0, "127.0.0.2")]);
   return {
     port: socket.address().port,
     received,
     close: async () => {
       closed = true;
       for (const t of timers) clearTimeout(t);
-      await Promise.all([new Promise<void>((r) => socket.close(() => r())), new Promise<void>((r) => other.close(() => r()))]);
+      await Promise.all([socket, other, otherHost].map((s) => new Promise<void>((r) => s.close(() => r()))));
     },
   };
 }
