@@ -92,7 +92,7 @@ const CASES: [string, (m: SnmpMessage) => FakeAnswer][] = [
   ["an OID value that does not decode in the system group", publicAnswers((oid) => (oid.endsWith("1.2.0") ? tlv(TAG.OID, Buffer.from([0xff])) : tlv(TAG.INTEGER, Buffer.alloc(20, 0xff))))],
 ];
 
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 function strings(v: unknown, out: string[] = []): string[] {
   if (typeof v === "string") out.push(v);
   else if (Array.isArray(v)) for (const x of v) strings(x, out);
