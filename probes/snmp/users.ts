@@ -15,8 +15,8 @@ import type { SnmpFacts, V3UserFacts } from "./facts.js";
 import { loadV3UserNames } from "./knowledge.js";
 import { SYSTEM_GROUP, USM_STATS_NAMES, USM_UNKNOWN_USER } from "./oids.js";
 import type { Reader } from "./reads.js";
-import { openV3Service } from "./v3-child.js";
-import { readableLevel, type V3Service, type V3UserSpec } from "./v3.js";
+import type { LevelAttempt, SecurityLevel } from "./facts.js";
+import type { V3Service, V3UserSpec } from "./v3.js";
 
 export interface NameProbe {
   name: string;
@@ -72,7 +72,15 @@ export interface V3Outcome {
   services: V3Service[];
 }
 
-/** Level checks for each credentials-file user, one after another; services stay open for reads. */
+/** The strongest accepted level that returned values (for reads), if any. */
+export function readableLevel(attempts: LevelAttempt[]): SecurityLevel | undefined {
+  return (["authPriv", "authNoPriv", "noAuthNoPriv"] as const).find((l) => attempts.some((a) => a.level === l && a.outcome === "accepted" && !a.emptyView));
+}
+
+/**
+ * Level checks for each credentials-file user, one after another; services stay open for reads.
+ * net-snmp (v3.ts) is loaded only when there is a user to check.
+ */
 export async function checkV3Users(ctx: ProbeContext, ep: ServiceEndpoint, facts: SnmpFacts, checks: SnmpChecks): Promise<V3Outcome> {
   const out: V3Outcome = { services: [] };
   for (const c of ctx.credentials) {
@@ -84,6 +92,7 @@ export async function checkV3Users(ctx: ProbeContext, ep: ServiceEndpoint, facts
       facts.v3Users.push({ ...base, legacyProvider: false, attempts: [], error: "SNMPv3 engine did not answer discovery: user not checked" });
       continue;
     }
+    const { openV3Service } = await import("./v3-child.js");
     const { service, legacy } = openV3Service({ host: ep.host, port: ep.port, family: isIP(ep.host) === 6 ? 6 : 4, user, timeoutMs: ctx.timeoutMs }, ctx.signal);
     out.services.push(service);
     ctx.log.info({ action: "snmp.v3.levels", safety: checks.v3Users.safety, endpoint: ep.url, user: c.username, auth: c.authProtocol, priv: c.privProtocol, legacyProvider: legacy }, "SNMPv3 security levels for a supplied user");

@@ -42,7 +42,6 @@ export interface V3Service {
 
 /** credentials-file names -> net-snmp constants (aes192 has no net-snmp implementation). */
 const PRIV_MAP: Record<string, string | undefined> = { des: "des", aes: "aes", aes256: "aes256b" };
-const LEVEL_ORDER: SecurityLevel[] = ["authPriv", "authNoPriv", "noAuthNoPriv"];
 
 export function needsLegacyProvider(user: V3UserSpec): boolean {
   return user.authProtocol === "md5" || user.privProtocol === "des";
@@ -202,9 +201,4 @@ export class NetSnmpV3Service implements V3Service {
   async close(): Promise<void> {
     for (const level of [...this.sessions.keys()]) this.drop(level);
   }
-}
-
-/** The strongest accepted level that returned values (for reads), if any. */
-export function readableLevel(attempts: LevelAttempt[]): SecurityLevel | undefined {
-  return LEVEL_ORDER.find((l) => attempts.some((a) => a.level === l && a.outcome === "accepted" && !a.emptyView));
 }
