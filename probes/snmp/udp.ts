@@ -9,7 +9,7 @@
 // B shares A's local port (SO_REUSEADDR) unconnected and only counts datagrams from any other
 // address or port, which the kernel would otherwise hide from a connected socket.
 import dgram from "node:dgram";
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { isIP } from "node:net";
 import { ProbeFailure } from "../../src/errors.js";
 import { BerParseError, SNMP_VERSION, decodeMessage, type SnmpMessage } from "./ber.js";
@@ -46,7 +46,8 @@ export class UdpExchange {
   internalError: string | undefined;
   private decoded = 0;
   private readonly pending = new Map<string, Pending>();
-  private readonly answered = new Map<string, Buffer>();
+  /** digest of each answer taken, by key (bounded): tells an exact duplicate from a conflicting one */
+  private readonly answered = new Map<string, string>();
   private wake: (() => void) | undefined;
   private nextId = randomInt(1, 0x3fffffff);
 
@@ -84,13 +85,15 @@ export class UdpExchange {
           resolve(v);
         });
       });
+    let others: dgram.Socket | undefined;
     try {
       await step<void>((done) => socket.bind(0, () => done()));
-      const others = await bindOthers(type, socket.address().port);
+      others = await bindOthers(type, socket.address().port);
       await step<void>((done) => socket.connect(port, host, () => done()));
       return new UdpExchange(socket, others, timeoutMs);
     } catch (e) {
       socket.close();
+      others?.close();
       throw e;
     }
   }
@@ -125,13 +128,13 @@ export class UdpExchange {
     const entry = this.pending.get(key);
     if (!entry || (entry.check && !entry.check(msg))) {
       const before = this.answered.get(key);
-      if (before && before.equals(buf)) this.duplicates++;
+      if (before && before === digest(buf)) this.duplicates++;
       else this.unmatched++;
       return;
     }
     this.pending.delete(key);
     if (this.answered.size >= MAX_REMEMBERED) this.answered.delete(this.answered.keys().next().value!);
-    this.answered.set(key, Buffer.from(buf));
+    this.answered.set(key, digest(buf));
     const now = Date.now();
     try {
       entry.handler(msg, { late: now > entry.deadline, ms: now - entry.sentAt });
@@ -208,6 +211,8 @@ export class UdpExchange {
     return Promise.all([closeOne(this.socket), closeOne(this.others)]).then(() => undefined);
   }
 }
+
+const digest = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
 /** The second, unconnected socket on the same local port; none where the platform refuses it. */
 async function bindOthers(type: "udp4" | "udp6", port: number): Promise<dgram.Socket | undefined> {
