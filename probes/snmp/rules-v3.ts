@@ -56,8 +56,12 @@ export const noAuthAccepted = defineRule<SnmpFacts>({
       }
       const noauth = attempt(u, "noAuthNoPriv");
       const ev = levelsEvidence(u);
+      // a refusal counts only for a user the agent knows: a denial (the access table refused the
+      // level), usmStatsUnsupportedSecLevels, or keys that verified at another level
+      const known = noauth?.outcome === "denied" || /unsupported security level/i.test(noauth?.reason ?? "") || keysVerified(u);
       if (works(noauth)) out.push(fail(`user '${u.user}' is accepted at noAuthNoPriv${noauth!.emptyView ? " (its view shows nothing of the system group)" : ""}`, { ...ev, level: "noAuthNoPriv" }));
-      else if (refused(noauth)) out.push(pass(`user '${u.user}': noAuthNoPriv refused (${noauth!.outcome}: ${noauth!.reason ?? ""})`, { ...ev, level: "noAuthNoPriv" }));
+      else if (refused(noauth) && known) out.push(pass(`user '${u.user}': noAuthNoPriv refused (${noauth!.outcome}: ${noauth!.reason ?? ""})`, { ...ev, level: "noAuthNoPriv" }));
+      else if (refused(noauth)) out.push(error(`user '${u.user}': every level refused (${noauth!.reason ?? noauth!.outcome}): the user or its keys are not known to the agent`, ev));
       else if (noauth?.outcome === "no-answer") out.push(undetermined("no-answer", `user '${u.user}': no answer at noAuthNoPriv`, ev));
       else out.push(error(`user '${u.user}': noAuthNoPriv outcome unknown (${noauth?.reason ?? "not tried"})`, ev));
     }
