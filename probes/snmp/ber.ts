@@ -1,8 +1,11 @@
-// Minimal BER codec for the raw SNMP datagrams the probe builds itself: v1/v2c GET and SET
-// (RFC 1157 §4, RFC 3416 §3), the SNMPv3 discovery probe and noAuthNoPriv GETs (RFC 3412 §6,
+// Minimal BER codec for the raw SNMP datagrams the probe builds itself: v1/v2c GET, GETNEXT and
+// SET (RFC 1157 §4, RFC 3416 §3), the SNMPv3 discovery probe and noAuthNoPriv GETs (RFC 3412 §6,
 // RFC 3414 §2.4 and §4), and decoding of whatever comes back. Definite-length, single-byte tags
 // only (X.690 §8.1.2, §8.1.3): anything else, truncated data or a length that runs past its
 // container is a BerParseError, the one error type decode functions throw.
+// Bounded by construction (hostile agents): decoding walks a fixed depth (message, PDU, varbind
+// list, varbind) with no recursion, every container has a count limit (BER_LIMITS), OID
+// sub-identifiers stop at 32 bits and 128 arcs (RFC 2578 §3.5), so work is linear in the datagram.
 export class BerParseError extends Error {
   override name = "BerParseError";
 }
@@ -39,6 +42,16 @@ export const PDU = {
 } as const;
 
 export const SNMP_VERSION = { v1: 0, v2c: 1, v3: 3 } as const;
+
+/** Count limits of the decoder: more is a BerParseError, never more work. */
+export const BER_LIMITS = {
+  /** fields of one constructed TLV other than the varbind list (a message has 3-4, a PDU 4) */
+  children: 16,
+  /** varbinds in one PDU; the probe never asks for more than a dozen */
+  varbinds: 256,
+  /** sub-identifiers of one OID (RFC 2578 §3.5: at most 128) */
+  oidArcs: 128,
+} as const;
 
 // ---------------------------------------------------------------- decoding
 
@@ -102,6 +115,7 @@ function int32(buf: Uint8Array, t: Tlv, what: string): number {
 /** OBJECT IDENTIFIER (X.690 §8.19) to dotted text. */
 export function decodeOid(buf: Uint8Array, t: Tlv): string {
   if (t.end === t.start) throw new BerParseError("empty OBJECT IDENTIFIER");
+  if (t.end - t.start > 5 * BER_LIMITS.oidArcs) throw new BerParseError(`OBJECT IDENTIFIER of ${t.end - t.start} octets is too long`);
   const arcs: number[] = [];
   let value = 0;
   let octets = 0;
@@ -116,6 +130,7 @@ export function decodeOid(buf: Uint8Array, t: Tlv): string {
         const x = value < 80 ? Math.floor(value / 40) : 2;
         arcs.push(x, value - 40 * x);
       } else arcs.push(value);
+      if (arcs.length > BER_LIMITS.oidArcs) throw new BerParseError(`OID has more than ${BER_LIMITS.oidArcs} sub-identifiers (RFC 2578 §3.5)`);
       value = 0;
       octets = 0;
     }
@@ -124,11 +139,12 @@ export function decodeOid(buf: Uint8Array, t: Tlv): string {
   return arcs.join(".");
 }
 
-/** Children of a constructed TLV. */
-export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
+/** Children of a constructed TLV, at most `max` of them (BerParseError beyond). */
+export function children(buf: Uint8Array, parent: Tlv, max: number = BER_LIMITS.children): Tlv[] {
   const out: Tlv[] = [];
   let off = parent.start;
   while (off < parent.end) {
+    if (out.length >= max) throw new BerParseError(`more than ${max} elements in one container at offset ${parent.start}`);
     const c = readTlv(buf, off, parent.end);
     out.push(c);
     off = c.end;
@@ -180,7 +196,7 @@ function decodePdu(buf: Uint8Array, t: Tlv): Pdu {
   const f = children(buf, t);
   if (f.length !== 4) throw new BerParseError(`PDU has ${f.length} fields, expected 4`);
   const vbl = expectTag(f[3]!, TAG.SEQUENCE, "variable-bindings");
-  const varbinds = children(buf, vbl).map((vb) => {
+  const varbinds = children(buf, vbl, BER_LIMITS.varbinds).map((vb) => {
     const parts = children(buf, expectTag(vb, TAG.SEQUENCE, "varbind"));
     if (parts.length !== 2) throw new BerParseError(`varbind has ${parts.length} fields, expected 2`);
     const oid = decodeOid(buf, expectTag(parts[0]!, TAG.OID, "varbind name"));
@@ -292,9 +308,10 @@ export interface OutVarbind {
   raw?: Buffer;
 }
 
-export function encodePdu(type: number, requestId: number, varbinds: OutVarbind[]): Buffer {
+/** A PDU (RFC 3416 §3); error-status and error-index stay 0 in requests (test agents set them). */
+export function encodePdu(type: number, requestId: number, varbinds: OutVarbind[], errorStatus = 0, errorIndex = 0): Buffer {
   const vbs = varbinds.map((vb) => tlv(TAG.SEQUENCE, Buffer.concat([encodeOid(vb.oid), vb.raw ?? NULL_VALUE])));
-  return tlv(type, Buffer.concat([encodeInteger(requestId), encodeInteger(0), encodeInteger(0), tlv(TAG.SEQUENCE, Buffer.concat(vbs))]));
+  return tlv(type, Buffer.concat([encodeInteger(requestId), encodeInteger(errorStatus), encodeInteger(errorIndex), tlv(TAG.SEQUENCE, Buffer.concat(vbs))]));
 }
 
 /** A v1 or v2c message (RFC 1157 §4; RFC 1901 §3). */
@@ -327,13 +344,30 @@ export function encodeV3NoAuthMessage(m: V3Out): Buffer {
 
 // ---------------------------------------------------------------- values
 
+/** Longest octet string rendered into facts; longer values are cut (the length is kept). */
+export const MAX_TEXT_OCTETS = 1024;
+
+/**
+ * Device text is kept as text only when it is valid UTF-8 without terminal or layout controls: no
+ * C0 controls except TAB and LF (CR only before LF), no DEL, no C1 controls, no bidi overrides or
+ * isolates (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C). Anything else is kept exactly, as hex.
+ */
+const SAFE_TEXT = /^(?:[\x09\x0a\x20-\x7e\u00a0-\u061b\u061d-\u200d\u2010-\u2029\u202f-\u2065\u206a-\ufffc\ufffe\uffff\u{10000}-\u{10ffff}]|\r\n)*$/u;
+
+/** Octets as facts text: safe text verbatim, anything else `0x<hex>`; cut after `max` octets. */
+export function octetsToText(octets: Uint8Array, max: number = MAX_TEXT_OCTETS): string {
+  const buf = Buffer.from(octets.buffer, octets.byteOffset, Math.min(octets.length, max));
+  const cut = octets.length > max ? ` [cut: ${octets.length} octets]` : "";
+  const s = buf.toString("utf8");
+  if (SAFE_TEXT.test(s) && !s.includes("\ufffd")) return s + cut;
+  return `0x${buf.toString("hex")}${cut}`;
+}
+
 /** Text of a decoded value for facts (printable strings as text, others as hex or numbers). */
 export function valueToText(vb: Varbind): string {
   switch (vb.type) {
-    case TAG.OCTET_STRING: {
-      const s = vb.value.toString("utf8");
-      return /^[\x09\x0a\x0d\x20-\x7e\u00a0-\uffff]*$/.test(s) && !s.includes("\ufffd") ? s : `0x${vb.value.toString("hex")}`;
-    }
+    case TAG.OCTET_STRING:
+      return octetsToText(vb.value);
     case TAG.OID:
       return decodeOid(vb.value, { tag: TAG.OID, start: 0, end: vb.value.length });
     case TAG.INTEGER:
@@ -343,11 +377,11 @@ export function valueToText(vb: Varbind): string {
     case TAG.COUNTER64:
       return decodeInteger(vb.value, { tag: vb.type, start: 0, end: vb.value.length }).toString();
     case TAG.IP_ADDRESS:
-      return [...vb.value].join(".");
+      return vb.value.length === 4 ? [...vb.value].join(".") : `0x${vb.value.subarray(0, MAX_TEXT_OCTETS).toString("hex")}`;
     case TAG.NULL:
       return "";
     default:
-      return `0x${vb.value.toString("hex")}`;
+      return `0x${vb.value.subarray(0, MAX_TEXT_OCTETS).toString("hex")}`;
   }
 }
 

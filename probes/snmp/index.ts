@@ -1,7 +1,9 @@
 // The SNMP plugin (UDP): v3 engine discovery, default communities over v1/v2c, the system group,
-// v3 security levels and algorithms per supplied user, and (intrusive) a write-back SET.
+// v3 security levels and algorithms per supplied user, notification targets and access tables
+// with a credential that reads, and (intrusive) community guesses and a write-back SET.
 // Light on purpose: net-snmp and the network code load lazily in probe() / simulator.start().
-import { definePlugin, type CheckDecl } from "../../src/plugin.js";
+import { definePlugin } from "../../src/plugin.js";
+import { SNMP_CHECKS } from "./checks.js";
 import { SnmpFacts } from "./facts.js";
 import { SNMP_RULES } from "./rules.js";
 import { SnmpProfile, profileFromFacts } from "./profile.js";
@@ -9,14 +11,7 @@ import { portOfUrl, versionInText } from "../../src/advisories/identify.js";
 import { SNMP_CREDENTIALS, SNMP_DISCOVERY, SNMP_OPTIONS } from "./declarations.js";
 import { snmpSignals } from "./signals.js";
 
-export const SNMP_CHECKS = {
-  engine: { id: "snmp.engine", safety: "passive", description: "SNMPv3 engine discovery (RFC 3414 §4): engine ID, enterprise, boots, uptime" },
-  communities: { id: "snmp.communities", safety: "read", description: "v1 and v2c GET of sysDescr.0 with a short list of well-known default communities (and supplied ones), one bounded wait" },
-  system: { id: "snmp.system", safety: "read", description: "GET of the system group with a community or v3 user that worked" },
-  userNames: { id: "snmp.v3.usernames", safety: "read", description: "one noAuthNoPriv GET per user name (random, supplied, RFC 3414 defaults; no keys) to see whether reports reveal valid names" },
-  v3Users: { id: "snmp.v3.levels", safety: "read", description: "supplied SNMPv3 users: which of authPriv, authNoPriv, noAuthNoPriv the agent accepts (GET only)" },
-  write: { id: "snmp.write", safety: "intrusive", description: "SET writing back the exact value just read, to the operator-named OID (snmp.writeOid, default sysLocation.0), per accepted community" },
-} satisfies Record<string, CheckDecl>;
+export { SNMP_CHECKS };
 
 export default definePlugin<SnmpFacts>({
   id: "snmp",
@@ -25,7 +20,7 @@ export default definePlugin<SnmpFacts>({
   transport: "udp",
   defaultPorts: [{ scheme: "snmp", port: 161 }],
   maxEndpoints: 1, // one SNMP agent per device and run (probe.ts)
-  version: "1.0.0",
+  version: "2.0.0", // 2.0.0: answers awaited up to --timeout, rejection proofs, denied/emptyView levels, notifications, access
   factsSchema: SnmpFacts,
   checks: Object.values(SNMP_CHECKS),
   rules: SNMP_RULES,
@@ -46,8 +41,10 @@ export default definePlugin<SnmpFacts>({
     },
   },
   redactFacts(facts) {
-    // engine time and system uptime change between runs: keep them out of recorded fixtures
-    const { timeSeconds: _t, ...engine } = facts.engine;
+    // engine time and system uptime change between runs: system uptime stays out of recorded
+    // fixtures, engine time is kept in whole days (what the restart-cadence rule reads)
+    const { timeSeconds, ...rest } = facts.engine;
+    const engine = timeSeconds === undefined ? rest : { ...rest, timeSeconds: Math.floor(timeSeconds / 86400) * 86400 };
     const system = facts.system ? { ...facts.system, sysUpTime: undefined } : undefined;
     return { ...facts, engine, ...(system ? { system } : {}) };
   },

@@ -1,5 +1,5 @@
 // Ambient types for the parts of net-snmp 3.29.2 (a CommonJS package without typings) this plugin
-// uses: v3 sessions in the probe, the Agent in the simulator.
+// uses: v3 sessions (get, getNext) in the probe, the Agent in the simulator.
 declare module "net-snmp" {
   import type { EventEmitter } from "node:events";
   export interface Varbind {
@@ -9,6 +9,7 @@ declare module "net-snmp" {
   }
   export interface Session extends EventEmitter {
     get(oids: string[], cb: (error: Error | null, varbinds?: Varbind[]) => void): void;
+    getNext(oids: string[], cb: (error: Error | null, varbinds?: Varbind[]) => void): void;
     close(): void;
   }
   export interface V3User {

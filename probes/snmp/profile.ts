@@ -40,6 +40,8 @@ export const SnmpProfile = z
       .array(z.object({ community: z.string().min(1), versions: z.array(z.enum(["v1", "v2c"])).min(1).default(["v1", "v2c"]), access: Access.default("read-only") }).strict())
       .default([]),
     users: z.array(SnmpProfileUser).default([]),
+    /** SNMP versions the agent processes; a message of another version is dropped and counted in snmpInBadVersions */
+    versions: z.array(z.enum(["v1", "v2c", "v3"])).min(1).default(["v1", "v2c", "v3"]),
   })
   .strict();
 export type SnmpProfile = z.infer<typeof SnmpProfile>;

@@ -1,7 +1,9 @@
 // Profile-driven SNMP agent simulator (net-snmp Agent) on loopback: communities per version and
 // access level, v3 users with their levels and algorithms, system group values. Every datagram is
 // seen first by a filter (through net-snmp's dgramModule option) that counts requests by version
-// and PDU type, records every SET, and drops a community's requests in a version it does not have.
+// and PDU type, records every SET, drops a community's requests in a version it does not have and
+// a disabled version's messages, and keeps the SNMPv2-MIB counters snmpInBadVersions and
+// snmpInBadCommunityNames (RFC 3418 §2) as an agent does.
 import dgram from "node:dgram";
 import { createCipheriv } from "node:crypto";
 import snmp from "net-snmp";
@@ -23,6 +25,8 @@ export interface SnmpSimulatorStats {
   sets: { version: string; oids: string[] }[];
   /** v1/v2c requests dropped because the community is not configured for that version */
   droppedWrongVersion: number;
+  /** v1/v2c community values received, in order (test agents only: the simulator's own state) */
+  communities: string[];
 }
 
 function desAvailable(): boolean {
@@ -38,10 +42,13 @@ export async function startSnmpSimulator(profile: SnmpProfile, opts: SimulatorOp
   if (profile.users.some((u) => u.privProtocol === "des") && !desAvailable()) {
     throw new Error("snmp simulator: a DES user needs Node's legacy OpenSSL provider (start node with --openssl-legacy-provider)");
   }
-  const stats: SnmpSimulatorStats = { datagrams: 0, malformed: 0, byVersion: { v1: 0, v2c: 0, v3: 0 }, byPdu: {}, sets: [], droppedWrongVersion: 0 };
+  const stats: SnmpSimulatorStats = { datagrams: 0, malformed: 0, byVersion: { v1: 0, v2c: 0, v3: 0 }, byPdu: {}, sets: [], droppedWrongVersion: 0, communities: [] };
+  const counters = { badVersions: 0, badCommunityNames: 0 };
+  const enabled = new Set(profile.versions);
   const started = Date.now();
   const versionsOf = new Map(profile.communities.map((c) => [c.community, new Set(c.versions)]));
   let setUpTime: (() => void) | undefined;
+  let syncCounters: (() => void) | undefined;
 
   /** Runs before net-snmp sees a datagram; false drops it. */
   const filter = (buf: Buffer): boolean => {
@@ -61,13 +68,21 @@ export async function startSnmpSimulator(profile: SnmpProfile, opts: SimulatorOp
       stats.byPdu[name] = (stats.byPdu[name] ?? 0) + 1;
       if (msg.pdu.type === PDU.SET) stats.sets.push({ version, oids: msg.pdu.varbinds.map((v) => v.oid) });
     }
+    if (!enabled.has(version)) {
+      counters.badVersions++; // RFC 3418 §2 snmpInBadVersions
+      return false;
+    }
     if (version !== "v3") {
-      const allowed = versionsOf.get(msg.community!.toString("utf8"));
+      const community = msg.community!.toString("utf8");
+      if (stats.communities.length < 1000) stats.communities.push(community);
+      const allowed = versionsOf.get(community);
+      if (!allowed) counters.badCommunityNames++; // RFC 3418 §2 snmpInBadCommunityNames
       if (allowed && !allowed.has(version)) {
         stats.droppedWrongVersion++;
         return false;
       }
     }
+    syncCounters?.();
     return true;
   };
 
@@ -125,6 +140,12 @@ export async function startSnmpSimulator(profile: SnmpProfile, opts: SimulatorOp
   scalar("sysName", SYSTEM_GROUP.sysName, "OctetString", "read-write", s.sysName);
   scalar("sysLocation", SYSTEM_GROUP.sysLocation, "OctetString", "read-write", s.sysLocation);
   setUpTime = () => mib.setScalarValue("sysUpTime", Math.floor((Date.now() - started) / 10) % 2 ** 32);
+  scalar("snmpInBadVersions", "1.3.6.1.2.1.11.3.0", "Counter", "read-only", 0);
+  scalar("snmpInBadCommunityNames", "1.3.6.1.2.1.11.4.0", "Counter", "read-only", 0);
+  syncCounters = () => {
+    mib.setScalarValue("snmpInBadVersions", counters.badVersions);
+    mib.setScalarValue("snmpInBadCommunityNames", counters.badCommunityNames);
+  };
 
   const auth = agent.getAuthorizer();
   const acm = auth.getAccessControlModel();

@@ -1,99 +1,135 @@
-// SNMP benchmark: one device's SNMP check time when every community is wrong (goal <= 1.5 s; the
-// candidates go out together and the probe waits one bounded interval), against the simulator and
-// against Net-SNMP snmpd, side by side with onesixtyone (which waits 5 s per host) when installed.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// SNMP benchmark (`npm run bench -- snmp`): the whole otaudit CLI process (`otaudit scan
+// snmp://...`, default mode) against the whole peer process on the same Net-SNMP snmpd, paired
+// runs, medians and ratio: nmap -sU --script snmp-info,snmp-sysdescr (engine data and sysDescr
+// with 'public', what a default otaudit run sends) and onesixtyone with 'public'. Two agents:
+// "public" (rocommunity public, trap destinations) and "v3-only" (no community: every request is
+// awaited its whole --timeout). Then the peak RSS of one CLI scan against each hostile agent of
+// test/snmp/hostile-cases.ts (/usr/bin/time -f %M), the worst named.
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pino from "pino";
-import snmpPlugin from "../../probes/snmp/index.js";
-import { loadDefaults } from "../../probes/snmp/knowledge.js";
-import { SnmpProfile } from "../../probes/snmp/profile.js";
-import { startSnmpSimulator } from "../../probes/snmp/simulator.js";
-import { probeDevice } from "../../src/engine/audit.js";
-import { freeUdpPort, waitFor } from "../../test/helpers/daemons.js";
+import { PACKAGE_ROOT } from "../../src/version.js";
+import { findBinary, freeUdpPort, spawnDaemon, waitFor, type DaemonProcess } from "../../test/helpers/daemons.js";
+import { startFakeSnmpAgent } from "../../test/snmp/fake-agent.js";
+import { HOSTILE_CASES } from "../../test/snmp/hostile-cases.js";
 
 const HOST = "127.0.0.1";
 const RUNS = 5;
-const GOAL_MS = 1500;
-const TIMEOUT_MS = 3000; // the operator's per-operation timeout; the community wait is capped below it
+const TIMEOUT_MS = 3000; // --timeout (the CLI default)
+const OTAUDIT = join(PACKAGE_ROOT, "src", "bin", "otaudit.js");
+const TIME = findBinary("/usr/bin/time");
+const NMAP = findBinary("/usr/bin/nmap");
+const ONESIXTYONE = findBinary("/usr/bin/onesixtyone", "/usr/local/bin/onesixtyone");
 
-async function probeOnce(port: number): Promise<{ ms: number; status: string; accepted: number }> {
-  const started = Date.now();
-  const env = await probeDevice(
-    { host: HOST, address: HOST, endpoints: [{ protocol: "snmp", scheme: "snmp", host: HOST, port, transport: "udp", url: `snmp://${HOST}:${port}`, explicit: true }] },
-    snmpPlugin,
-    { plugins: [snmpPlugin], timeoutMs: TIMEOUT_MS, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: pino({ level: "silent" }) },
-  );
-  const data = env.data as { communities: { results: { accepted: boolean }[] } } | undefined;
-  return { ms: Date.now() - started, status: env.status, accepted: data?.communities.results.filter((r) => r.accepted).length ?? -1 };
+function timed(cmd: string, args: string[]): { ms: number; status: number | null; out: string } {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 120_000 });
+  return { ms: Number((process.hrtime.bigint() - started) / 1_000_000n), status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-async function series(label: string, port: number): Promise<void> {
-  const times: number[] = [];
-  let last = { status: "", accepted: 0 };
-  for (let i = 0; i < RUNS; i++) {
-    const r = await probeOnce(port);
-    times.push(r.ms);
-    last = r;
-  }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)]!;
-  const max = times[times.length - 1]!;
-  console.log(`${label.padEnd(34)} otaudit  median ${String(median).padStart(5)} ms  max ${String(max).padStart(5)} ms  (${RUNS} runs, status ${last.status}, accepted communities ${last.accepted}) ${max <= GOAL_MS ? "OK" : "OVER GOAL"} (goal <= ${GOAL_MS} ms)`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function otauditScan(port: number, timeoutMs = TIMEOUT_MS): string[] {
+  return [OTAUDIT, "scan", `snmp://${HOST}:${port}`, "--timeout", String(timeoutMs), "--json", "/dev/null", "--fail-on", "critical"];
 }
 
-function onesixtyone(label: string, port: number): void {
-  const bin = ["/usr/bin/onesixtyone", "/usr/local/bin/onesixtyone"].find((p) => existsSync(p));
-  if (!bin) {
-    console.log(`${label.padEnd(34)} onesixtyone not installed (apt-get install onesixtyone) - no side-by-side figure`);
+/** Paired runs: otaudit, peer, otaudit, peer, ... ; medians and the ratio. */
+function paired(label: string, port: number, peerName: string, peer: [string, string[]] | undefined): void {
+  if (!peer) {
+    console.log(`${label.padEnd(28)} ${peerName} not installed: no side-by-side figure`);
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), "otaudit-bench-161-"));
-  const list = join(dir, "communities.txt");
-  writeFileSync(list, loadDefaults().communities.map((c) => c.community).join("\n") + "\n");
-  const started = Date.now();
-  const r = spawnSync(bin, ["-c", list, "-p", String(port), HOST], { encoding: "utf8", timeout: 30_000 });
-  console.log(`${label.padEnd(34)} onesixtyone ${String(Date.now() - started).padStart(5)} ms  (same ${loadDefaults().communities.length} communities, v1 only; exit ${r.status})`);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let lastStatus: number | null = null;
+  for (let i = 0; i < RUNS; i++) {
+    const o = timed(process.execPath, otauditScan(port));
+    lastStatus = o.status;
+    ours.push(o.ms);
+    theirs.push(timed(peer[0], peer[1]).ms);
+  }
+  const a = median(ours);
+  const b = median(theirs);
+  console.log(`${label.padEnd(28)} otaudit ${String(a).padStart(5)} ms (exit ${lastStatus})  ${peerName.padEnd(34)} ${String(b).padStart(5)} ms  ratio ${(a / b).toFixed(2)}  (medians of ${RUNS} paired runs)`);
 }
 
-async function withSnmpd(fn: (port: number) => Promise<void>): Promise<void> {
+async function startSnmpd(conf: string): Promise<{ port: number; d: DaemonProcess }> {
+  const dir = mkdtempSync(join(tmpdir(), "otaudit-bench-snmpd-"));
+  const port = await freeUdpPort(HOST);
+  writeFileSync(join(dir, "snmpd.conf"), conf);
+  const logFile = join(dir, "snmpd.log");
+  writeFileSync(logFile, "");
+  const d = spawnDaemon("/usr/sbin/snmpd", ["-f", "-Lf", logFile, "-C", "-c", join(dir, "snmpd.conf"), "-p", join(dir, "pid"), `udp:${HOST}:${port}`], {
+    env: { SNMP_PERSISTENT_DIR: join(dir, "persist"), MIBS: "", MIBDIRS: join(dir, "none") },
+    dir,
+    logFile,
+  });
+  await waitFor(() => d.log().includes("NET-SNMP version"), 10_000);
+  return { port, d };
+}
+
+function peers(port: number, dir: string): { nmap?: [string, string[]]; onesixtyone?: [string, string[]] } {
+  const list = join(dir, "communities.txt");
+  writeFileSync(list, "public\n");
+  return {
+    ...(NMAP ? { nmap: [NMAP, ["-sU", "-Pn", "-n", "-p", String(port), "--script", "snmp-info,snmp-sysdescr", HOST]] as [string, string[]] } : {}),
+    ...(ONESIXTYONE ? { onesixtyone: [ONESIXTYONE, ["-c", list, "-p", String(port), HOST]] as [string, string[]] } : {}),
+  };
+}
+
+async function speed(): Promise<void> {
   if (!existsSync("/usr/sbin/snmpd")) {
     console.log("snmpd not installed: skipping the Net-SNMP figures");
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), "otaudit-bench-snmpd-"));
-  const port = await freeUdpPort(HOST);
-  writeFileSync(join(dir, "snmpd.conf"), "createUser ops SHA-256 bench-auth-pass AES bench-priv-pass\nrouser ops priv\n");
-  const log = join(dir, "snmpd.log");
-  writeFileSync(log, "");
-  const proc = spawn("/usr/sbin/snmpd", ["-f", "-Lf", log, "-C", "-c", join(dir, "snmpd.conf"), "-p", join(dir, "pid"), `udp:${HOST}:${port}`], {
-    env: { PATH: process.env.PATH, SNMP_PERSISTENT_DIR: join(dir, "persist"), MIBS: "", MIBDIRS: join(dir, "none") },
-    stdio: "ignore",
-  });
-  try {
-    await waitFor(() => readFileSync(log, "utf8").includes("NET-SNMP version"), 10_000);
-    await fn(port);
-  } finally {
-    const exited = new Promise((r) => proc.once("exit", r));
-    proc.kill("SIGTERM");
-    await exited;
+  const dir = mkdtempSync(join(tmpdir(), "otaudit-bench-snmp-"));
+  const agents = [
+    { label: "snmpd, 'public' readable", conf: `rocommunity public ${HOST}\ntrap2sink ${HOST}:9 trapcomm\nauthtrapenable 1\n` },
+    { label: "snmpd, v3 only (silence)", conf: "createUser ops SHA-256 bench-auth-pass AES bench-priv-pass\nrouser ops priv\n" },
+  ];
+  console.log(`otaudit CLI (default mode, --timeout ${TIMEOUT_MS}) vs peers, same agent, loopback:`);
+  for (const a of agents) {
+    const { port, d } = await startSnmpd(a.conf);
+    try {
+      const p = peers(port, dir);
+      paired(a.label, port, "nmap snmp-info,snmp-sysdescr", p.nmap);
+      paired(a.label, port, "onesixtyone ('public')", p.onesixtyone);
+    } finally {
+      await d.stop();
+    }
   }
 }
 
-export default async function benchSnmp(): Promise<void> {
-  console.log(`every community wrong; per-operation timeout ${TIMEOUT_MS} ms`);
-  const stateDir = mkdtempSync(join(tmpdir(), "otaudit-bench-snmp-"));
-  const sim = await startSnmpSimulator(SnmpProfile.parse({ users: [{ name: "ops", level: "authPriv", authProtocol: "sha256", authKey: "bench-auth-key", privProtocol: "aes", privKey: "bench-priv-key" }] }), { host: HOST, stateDir });
-  try {
-    const port = Number(new URL(sim.urls[0]!).port);
-    await series("simulator (v3 only)", port);
-    onesixtyone("simulator (v3 only)", port);
-  } finally {
-    await sim.stop();
+async function peakRss(): Promise<void> {
+  if (!TIME) {
+    console.log("/usr/bin/time not installed: no peak-RSS figure");
+    return;
   }
-  await withSnmpd(async (port) => {
-    await series("Net-SNMP snmpd 5.9 (v3 only)", port);
-    onesixtyone("Net-SNMP snmpd 5.9 (v3 only)", port);
-  });
+  console.log(`\npeak RSS of one 'otaudit scan snmp://...' (CLI process, --timeout 1000) per hostile agent (test/snmp/hostile-cases.ts):`);
+  const rows: { name: string; kb: number }[] = [];
+  for (const [name, script] of HOSTILE_CASES) {
+    const agent = await startFakeSnmpAgent(script);
+    try {
+      // the agent lives in this process: run the CLI asynchronously so it can answer
+      const kb = await new Promise<number>((resolve) => {
+        execFile(TIME, ["-f", "%M", process.execPath, ...otauditScan(agent.port, 1000)], { encoding: "utf8", timeout: 60_000 }, (_err, _stdout, stderr) => {
+          const lines = String(stderr).trim().split("\n");
+          resolve(Number(lines[lines.length - 1]) || -1);
+        });
+      });
+      rows.push({ name, kb });
+    } finally {
+      await agent.close();
+    }
+  }
+  rows.sort((a, b) => b.kb - a.kb);
+  for (const r of rows.slice(0, 6)) console.log(`  ${String(Math.round(r.kb / 1024)).padStart(4)} MB  ${r.name}`);
+  console.log(`  worst: ${rows[0]!.name}, ${Math.round(rows[0]!.kb / 1024)} MB; median over ${rows.length} cases ${Math.round(median(rows.map((r) => r.kb)) / 1024)} MB`);
+}
+
+export default async function benchSnmp(): Promise<void> {
+  if (!existsSync(join(PACKAGE_ROOT, "dist", "src", "cli", "main.js"))) console.log("(dist/ missing: run `npx tsc -p tsconfig.build.json` first)");
+  await speed();
+  await peakRss();
 }

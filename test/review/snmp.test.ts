@@ -1,6 +1,6 @@
 // Review regressions for the SNMP probe (honesty, secrets):
 // (1) an agent that answers discovery but never the random user name cannot show whether names are
-//     revealed: error, not pass; (2) an intrusive run whose write test did not run (or left an
+//     revealed: undetermined (no-answer; second wave: silence is undetermined, not error), not pass; (2) an intrusive run whose write test did not run (or left an
 //     accepted community untested) is an error, not "needs --intrusive"/not applicable;
 // (3) net-snmp's digest-mismatch message (an HMAC computed with the user's key) never reaches facts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,14 +47,14 @@ describe("review: SNMPv3 user-name check without an answer for the random name",
   });
   afterAll(() => agent.close());
 
-  it("records the missing answer and the rule says error (could not tell), never pass", async () => {
+  it("records the missing answer and the rule says undetermined (could not tell), never pass", async () => {
     const r = await runSnmp("127.0.0.1", port, { timeoutMs: 400 });
     expect(r.envelope.status).toBe("ok");
     expect(seen.discovery).toBe(1);
     expect(seen.names).toBeGreaterThan(1); // the random name and the default names were asked
     expect(r.facts!.userNames.unknownNameReport).toBe(false);
     expect(r.facts!.userNames.error).toMatch(/no answer for a random user name/);
-    expect(byRule(r.findings, "snmp.v3.user-enumeration")[0]!.status).toBe("error");
+    expect(byRule(r.findings, "snmp.v3.user-enumeration")[0]).toMatchObject({ status: "undetermined", reason: "no-answer" });
   });
 });
 

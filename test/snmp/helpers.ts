@@ -21,6 +21,8 @@ export interface RunOptions {
   intrusive?: boolean;
   credentials?: CredentialEntry[];
   pluginOptions?: Record<string, string | undefined>;
+  /** the run's abort signal (deadline, Ctrl-C) */
+  signal?: AbortSignal;
 }
 
 export async function runSnmp(host: string, port: number, o: RunOptions = {}) {
@@ -37,6 +39,7 @@ export async function runSnmp(host: string, port: number, o: RunOptions = {}) {
     failOn: "high",
     log,
     pluginOptions: o.pluginOptions ?? {},
+    ...(o.signal ? { signal: o.signal } : {}),
   };
   const started = Date.now();
   const envelope = await probeDevice(device, snmpPlugin, opts);
