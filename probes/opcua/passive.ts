@@ -123,7 +123,13 @@ export async function passivePhase(ctx: ProbeContext, target: Target, budget: De
     discovery.declared = main.servers.declared;
     if (main.servers.error) discovery.error = main.servers.error;
     discovery.servers = main.servers.items.map(({ discoveryUrlsDropped, ...s }) => ({ ...s, ...(discoveryUrlsDropped ? { discoveryUrlsDropped } : {}) }));
-    await contactListed(ctx, target, main.servers.items, discovery, raw, opts);
+    // a server lists itself too (often under a host name): skip the target's own ApplicationUri
+    const own = new Set(main.endpoints.items.map((e) => e.applicationUri));
+    const others = main.servers.items.filter((s) => !own.has(s.applicationUri));
+    for (const s of main.servers.items.filter((x) => own.has(x.applicationUri))) {
+      for (const url of s.discoveryUrls) discovery.contacted.push({ url, status: "skipped", reason: "the target itself (same ApplicationUri)" });
+    }
+    await contactListed(ctx, target, others, discovery, raw, opts);
   }
   const { endpoints, certificates, certificateErrors } = await endpointFacts(raw);
   return {
