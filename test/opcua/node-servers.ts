@@ -25,6 +25,8 @@ export interface NodeServerOptions {
   applicationUri?: string;
   /** accept X.509 user certificates nobody configured (OpalOPC 10016) */
   autoAcceptUserCertificates?: boolean;
+  /** change the address space after the defaults are added (before the server starts) */
+  tweak?: (addressSpace: import("node-opcua").AddressSpace) => void;
 }
 
 export interface NodeServer {
@@ -100,6 +102,7 @@ export async function startNodeServer(o: NodeServerOptions): Promise<NodeServer>
     const stop = ns.addMethod(plant, { browseName: "StopLine", nodeId: "s=Plant.StopLine", executable: true, userExecutable: true });
     stop.bindMethod((_args, _ctx, cb) => cb(null, { statusCode: opcua.StatusCodes.Good }));
   }
+  o.tweak?.(as);
   await srv.start();
   const port = srv.endpoints[0]!.port;
   const h = host.includes(":") ? `[${host}]` : host;
