@@ -50,6 +50,8 @@ export interface PassiveResult {
   certificates: CertificateFacts[];
   certificateErrors: { sha256: string; error: string }[];
   discovery: NonNullable<OpcuaFacts["discovery"]>;
+  /** the certificates' bytes as listed (not facts: for the session layer), by sha256 */
+  certificateBytes: Map<string, Buffer>;
 }
 
 interface Target {
@@ -131,7 +133,7 @@ export async function passivePhase(ctx: ProbeContext, target: Target, budget: De
     }
     await contactListed(ctx, target, others, discovery, raw, opts);
   }
-  const { endpoints, certificates, certificateErrors } = await endpointFacts(raw);
+  const { endpoints, certificates, certificateErrors, certificateBytes } = await endpointFacts(raw);
   return {
     transport: main.ack,
     endpoints: annotateEndpoints(endpoints, certificates),
@@ -139,6 +141,7 @@ export async function passivePhase(ctx: ProbeContext, target: Target, budget: De
     certificates,
     certificateErrors,
     discovery,
+    certificateBytes,
   };
 }
 
@@ -189,6 +192,7 @@ async function endpointFacts(raw: { list: RawEndpoint[]; by: string }[]) {
   const certificates: CertificateFacts[] = [];
   const certificateErrors: { sha256: string; error: string }[] = [];
   const endpoints: EndpointFacts[] = [];
+  const certificateBytes = new Map<string, Buffer>();
   for (const { list, by } of raw) {
     for (const r of list) {
       let sha: string | null = null;
@@ -198,6 +202,7 @@ async function endpointFacts(raw: { list: RawEndpoint[]; by: string }[]) {
         } catch {
           sha = sha256Hex(r.serverCertificate);
         }
+        if (!certificateBytes.has(sha) && certificateBytes.size < DISCOVERY_LIMITS.certificates) certificateBytes.set(sha, r.serverCertificate);
         if (!certificates.some((c) => c.sha256 === sha) && !certificateErrors.some((c) => c.sha256 === sha)) {
           if (certificates.length + certificateErrors.length >= DISCOVERY_LIMITS.certificates) certificateErrors.push({ sha256: sha, error: "not parsed: too many distinct certificates" });
           else {
@@ -212,5 +217,5 @@ async function endpointFacts(raw: { list: RawEndpoint[]; by: string }[]) {
       endpoints.push(toEndpointFacts(r, sha, by));
     }
   }
-  return { endpoints, certificates, certificateErrors };
+  return { endpoints, certificates, certificateErrors, certificateBytes };
 }

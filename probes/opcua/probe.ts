@@ -53,6 +53,6 @@ export async function probeOpcua(ctx: ProbeContext): Promise<OpcuaFacts> {
   const checkpoint = () => ctx.checkpoint(structuredClone(facts));
   checkpoint();
   const { runSessionChecks } = await import("./session-checks.js");
-  await runSessionChecks(ctx, facts, { host: target.host, port: target.port, path, url: discoveryUrl }, checkpoint);
+  await runSessionChecks(ctx, facts, { host: target.host, port: target.port, path, url: discoveryUrl }, checkpoint, passive.certificateBytes);
   return facts;
 }

@@ -32,7 +32,7 @@ export interface TargetAddress {
   url: string;
 }
 
-export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, target: TargetAddress, checkpoint: () => void): Promise<void> {
+export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, target: TargetAddress, checkpoint: () => void, certificateBytes: Map<string, Buffer> = new Map()): Promise<void> {
   const own = facts.endpoints.filter((e) => !e.listedBy || e.listedBy === target.url);
   const usable = own.filter(openable).map((e) => reachable(e, target.host, target.port, target.path));
   const has = (e: EndpointFacts, type: string) => e.userTokens.some((t) => t.tokenType === type);
@@ -75,6 +75,7 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
     facts.trustTest = { status: "error", message: msg };
     return;
   }
+  fresh.serverCertificates = app.serverCertificates = certificateBytes;
   try {
     // --- trust test: a never-seen self-signed certificate on a Sign/SignAndEncrypt endpoint
     const trustEndpoint = secured[0];

@@ -5,6 +5,7 @@
 // through openSession() with a PasswordPlan, and the last check on the token node-opcua built
 // (security.ts refusePassword) runs before the ActivateSession request is sent.
 import { mkdtemp, rm } from "node:fs/promises";
+import { connect as tcpConnect, isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -65,6 +66,9 @@ const channelMode = (n: number) => ["Invalid", "None", "Sign", "SignAndEncrypt"]
  * server once, for session checks; that folder is kept.
  */
 export class ClientApp {
+  /** server certificates as listed by GetEndpoints (DER, chain included), by sha256 of the first */
+  serverCertificates = new Map<string, Buffer>();
+
   private constructor(
     readonly folder: string,
     readonly certificateManager: CertificateManager,
@@ -94,9 +98,17 @@ export class ClientApp {
     return new ClientApp(folder, certificateManager, applicationUri, !!persistentFolder, opts);
   }
 
-  /** Open a secure channel to `endpoint` (one TCP connection at a time; no retries). */
+  /**
+   * Open a secure channel to `endpoint` (one TCP connection at a time; no retries). The TCP
+   * connection is ours (dialTransport): node-opcua would hand the bracketed IPv6 host of the URL to
+   * the resolver. The server certificate the probe listed is given up front, so node-opcua opens no
+   * extra connection to fetch it and encrypts with the very certificate the probe judged.
+   */
   async connect(endpoint: EndpointFacts): Promise<Client> {
+    const serverCertificate = endpoint.certificateSha256 ? this.serverCertificates.get(endpoint.certificateSha256) : undefined;
     const client = opcua.OPCUAClient.create({
+      transportFactory: await dialTransport(endpoint.endpointUrl, this.opts),
+      ...(serverCertificate ? { serverCertificate } : {}),
       applicationName: "otaudit",
       applicationUri: this.applicationUri,
       clientName: "otaudit",
@@ -124,6 +136,47 @@ export class ClientApp {
     await this.certificateManager.dispose().catch(() => undefined);
     if (!this.persistent) await rm(this.folder, { recursive: true, force: true });
   }
+}
+
+/** host (bare, no brackets) and port of an opc.tcp URL */
+export function urlAddress(url: string): { host: string; port: number } {
+  const m = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/\[\]]+)(?::(\d{1,5}))?/i.exec(url);
+  if (!m) throw new Error(`not an opc.tcp URL: ${url}`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port: m[2] ? Number(m[2]) : 4840 };
+}
+
+/**
+ * A node-opcua transport factory whose connections we dial ourselves (bare host, the address family
+ * of an IP literal, our timeout and abort), then hand over for Hello/Acknowledge: node-opcua's
+ * adopt-a-connected-socket transport (its reverse-connect one, OPC 10000-6 §7.1.3) does the rest.
+ */
+async function dialTransport(endpointUrl: string, opts: SessionRunOptions) {
+  const { makeReverseClientTransportFactory } = await import("node-opcua-transport");
+  const { host, port } = urlAddress(endpointUrl);
+  return makeReverseClientTransportFactory(
+    () =>
+      new Promise((resolve, reject) => {
+        const family = isIP(host);
+        const socket = tcpConnect({ host, port, ...(family ? { family } : {}) });
+        const done = (err?: Error) => {
+          clearTimeout(timer);
+          opts.signal.removeEventListener("abort", onAbort);
+          socket.removeListener("error", done);
+          if (err) {
+            socket.destroy();
+            reject(err);
+          } else {
+            socket.on("error", () => undefined); // node-opcua installs its own handlers on adoption
+            resolve({ socket: socket as never, serverUri: "", endpointUrl });
+          }
+        };
+        const onAbort = () => done(new TimeoutError(`connect to ${endpointUrl} aborted`));
+        const timer = setTimeout(() => done(new TimeoutError(`TCP connect to ${endpointUrl} timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+        opts.signal.addEventListener("abort", onAbort, { once: true });
+        socket.once("error", done);
+        socket.once("connect", () => done());
+      }),
+  );
 }
 
 export async function safeDisconnect(client: Client, timeoutMs: number): Promise<void> {

@@ -154,10 +154,14 @@ describe("review: OPC UA default credentials", () => {
   it("cut short by an abort yield an error (never 'none accepted'); the server saw only the attempts made", async () => {
     const before = encrypting.passwordsSeen.length;
     const abort = new AbortController();
-    const r = await run({ intrusive: true, signal: abort.signal }, (line) => {
-      // abort during the pause after the first attempt
-      if (line.includes('"ActivateSession(default credentials)"')) setTimeout(() => abort.abort(), 150);
-    }, encrypting);
+    // abort during the pause after the first attempt: as soon as the server has seen one password
+    const watch = setInterval(() => {
+      if (encrypting.passwordsSeen.length > before) {
+        clearInterval(watch);
+        abort.abort();
+      }
+    }, 5);
+    const r = await run({ intrusive: true, signal: abort.signal, pluginOptions: { "login.delayMs": "2000" } }, undefined, encrypting).finally(() => clearInterval(watch));
     const d = r.facts.defaultCredentials!;
     expect(d.status).toBe("error");
     expect(d.message).toMatch(/aborted after \d of \d/);
