@@ -8,6 +8,7 @@ import { defineRule, type RuleOutcome } from "../../src/plugin.js";
 import { error, fail, pass, skipped, undetermined } from "../../src/rule-kit.js";
 import type { OpcuaFacts } from "./facts.js";
 import { serverNodes } from "./knowledge.js";
+import { endpointListGap } from "./rules-transport.js";
 
 /** Largest clock difference (seconds) still usable for correlating logs (beyond: element 2 fails). */
 export const MAX_CLOCK_SKEW_S = 60;
@@ -69,7 +70,10 @@ function anonymousWalk(facts: OpcuaFacts): { browse: Browse } | { outcome: RuleO
   if (s.status === "rejected") return { outcome: pass("anonymous session refused by the server: anonymous users hold no rights", { anonymousSession: s.status, detail: s.message }) };
   const offered = facts.endpoints.some((e) => e.userTokens.some((t) => t.tokenType === "Anonymous" || t.tokenType === "Unknown"));
   if (s.status === "skipped" && !offered) {
-    if (facts.endpointList?.error || (facts.endpointList && facts.endpointList.declared > facts.endpointList.kept)) return { outcome: undetermined("incomplete", "the endpoint list was not read whole: an anonymous token may be offered on an endpoint not seen", { endpointList: facts.endpointList }) };
+    // "no anonymous token" holds only for a list read whole (an empty or cut list proves nothing)
+    const gap = endpointListGap(facts);
+    if (gap) return { outcome: gap };
+    if (facts.endpoints.some((e) => e.userTokensDropped)) return { outcome: undetermined("incomplete", "user token policies beyond the kept ones were not seen", {}) };
     return { outcome: pass("no endpoint offers the Anonymous token: anonymous users hold no rights", { anonymousSession: s.status, tokenTypes: [...new Set(facts.endpoints.flatMap((e) => e.userTokens.map((t) => t.tokenType)))] }) };
   }
   if (s.status !== "activated") return { outcome: s.status === "skipped" ? skipped(`anonymous access rights not checked: ${s.message}`, { anonymousSession: s.status }) : error(`anonymous access rights not checked: ${s.message}`, { anonymousSession: s.status }) };
