@@ -8,30 +8,24 @@
 import { Socket, connect, isIP } from "node:net";
 import { Deadline } from "../../src/net/index.js";
 import { UacpProtocolError } from "./binary.js";
+import { ChunkFramer, ResponseAssembler, decodeAck, decodeError, encodeHello, type AckFacts, type Chunk } from "./uacp-codec.js";
 import {
-  ChunkFramer,
-  ResponseAssembler,
-  UacpRemoteError,
-  decodeAck,
-  decodeError,
   decodeFindServersResponse,
   decodeGetEndpointsResponse,
   decodeOpenSecureChannelResponse,
   encodeCloseSecureChannel,
   encodeFindServers,
   encodeGetEndpoints,
-  encodeHello,
   encodeOpenSecureChannel,
-  type AckFacts,
   type BoundedList,
   type ChannelToken,
-  type Chunk,
   type RawApplication,
   type RawEndpoint,
-} from "./uacp-codec.js";
+} from "./uacp-services.js";
 
 export { BinaryReader, BinaryWriter, UacpProtocolError } from "./binary.js";
-export { CLIENT_LIMITS, ENCODING_IDS, POLICY_NONE, UacpRemoteError, frame, readEndpointDescription, type AckFacts, type RawEndpoint, type RawApplication, type BoundedList } from "./uacp-codec.js";
+export { CLIENT_LIMITS, ENCODING_IDS, POLICY_NONE, UacpRemoteError, frame, type AckFacts } from "./uacp-codec.js";
+export { readEndpointDescription, type RawEndpoint, type RawApplication, type BoundedList } from "./uacp-services.js";
 
 export class UacpTimeoutError extends Error {
   override name = "UacpTimeoutError";

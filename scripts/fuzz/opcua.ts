@@ -9,22 +9,8 @@
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { BinaryReader, BinaryWriter, UacpProtocolError } from "../../probes/opcua/binary.js";
-import {
-  ChunkFramer,
-  ENCODING_IDS,
-  KEEP_LIMITS,
-  POLICY_NONE,
-  ResponseAssembler,
-  UacpRemoteError,
-  decodeAck,
-  decodeError,
-  decodeFindServersResponse,
-  decodeGetEndpointsResponse,
-  decodeOpenSecureChannelResponse,
-  frame,
-  readEndpointDescription,
-  type Chunk,
-} from "../../probes/opcua/uacp-codec.js";
+import { ChunkFramer, ENCODING_IDS, KEEP_LIMITS, POLICY_NONE, ResponseAssembler, UacpRemoteError, decodeAck, decodeError, frame, type Chunk } from "../../probes/opcua/uacp-codec.js";
+import { decodeFindServersResponse, decodeGetEndpointsResponse, decodeOpenSecureChannelResponse, readEndpointDescription } from "../../probes/opcua/uacp-services.js";
 
 export interface OpcuaFuzzTarget<T = Buffer> {
   name: string;
