@@ -115,7 +115,7 @@ const CASES: Case[] = [
   { name: "GetEndpoints aborted (abort chunk)", peer: onGetEndpoints((s) => s.write(chunked(endpointsResponse(3), 100, "A"))) },
   { name: "ERR in the middle of a chunked GetEndpoints", peer: onGetEndpoints((s) => s.write(Buffer.concat([chunked(endpointsResponse(3), 100).subarray(0, 150), errMessage(0x80010000, "x")]))) },
   { name: "65 chunks (above our MaxChunkCount)", peer: onGetEndpoints((s) => s.write(chunked(endpointsResponse(65), 130))) },
-  { name: "GetEndpoints in 200-byte chunks", peer: onGetEndpoints((s) => s.write(chunked(list([plain(), plain({ policyUri: B256, mode: 2 })]), 200))), check: (r) => expect((r.facts.opcua?.data as OpcuaFacts).endpoints).toHaveLength(2), allowPass: KNOWN },
+  { name: "GetEndpoints in 200-byte chunks", peer: onGetEndpoints((s) => s.write(chunked(list([plain(), plain({ url: "opc.tcp://plc:4841", tokens: [{ policyId: "c", type: 2 }] })]), 200))), check: (r) => expect((r.facts.opcua?.data as OpcuaFacts).endpoints).toHaveLength(2), allowPass: KNOWN },
   { name: "GetEndpoints chunked and sent in 1-byte TCP segments", peer: onGetEndpoints((s) => trickle(s, chunked(list([plain()]), 64))), check: (r) => expect((r.facts.opcua?.data as OpcuaFacts).endpoints).toHaveLength(1), allowPass: KNOWN },
   { name: "drip: one byte every 40 ms (an absolute deadline ends it)", peer: (t, s) => (t === "HEL" ? trickle(s, ack(), 1, 40) : undefined) },
   { name: "drip: chunks just inside the timeout, forever", peer: onGetEndpoints((s) => trickle(s, chunked(endpointsResponse(60), 40), 80, TIMEOUT_MS - 100)) },
