@@ -144,7 +144,7 @@ const anonymousAttributes = defineRule<OpcuaFacts>({
   meta: {
     id: "opcua.anonymous.writable-attributes",
     title: "OPC UA node attributes writable by anonymous users (UserWriteMask)",
-    elements: [8, 1],
+    elements: [8],
     iec62443: ["CR 2.1"],
     severity: "high",
     safety: "read",
