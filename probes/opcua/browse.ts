@@ -6,10 +6,13 @@
 // the session's user holds: UserAccessLevel of Variables (OPC 10000-3 §5.6.2, §8.57), UserExecutable
 // of Methods (§5.7; read, never Call) and UserWriteMask of every node (§5.2.8, §8.60). A Bad status is
 // recorded as unreadable (neither writable nor not), never as "not writable".
+import { Deadline } from "../../src/net/index.js";
 import type { NodeRef, VariableRef } from "./facts.js";
 import { opcua, withTimeout, type Session, type SessionRunOptions } from "./session.js";
 
 export const BROWSE_LIMITS = { maxDepth: 10, maxNodes: 2000 };
+/** The whole walk (browse and reads) ends within this many timeouts, however slowly the server answers. */
+export const WALK_BUDGET_TIMEOUTS = 4;
 /** Entries kept per list (the rest are counted in `dropped`). */
 const KEEP = 200;
 const KEEP_UNREADABLE = 20;
@@ -55,7 +58,8 @@ export function writeMaskNames(mask: number): string[] {
 }
 
 /** Breadth-first from `root`, sharing `seen` and the node budget; returns whether limits cut it short. */
-async function walk(session: Session, root: string, seen: Set<string>, found: Found[], limits: typeof BROWSE_LIMITS, opts: SessionRunOptions, skip: string | undefined): Promise<boolean> {
+async function walk(session: Session, root: string, seen: Set<string>, found: Found[], limits: typeof BROWSE_LIMITS, opts: SessionRunOptions, skip: string | undefined, budget: Deadline): Promise<boolean> {
+  const ms = () => Math.max(1, Math.min(opts.timeoutMs, budget.remaining()));
   let frontier = [root];
   let truncated = false;
   const classes = opcua.NodeClassMask.Object | opcua.NodeClassMask.Variable | opcua.NodeClassMask.Method;
@@ -63,10 +67,11 @@ async function walk(session: Session, root: string, seen: Set<string>, found: Fo
     const next: string[] = [];
     for (let i = 0; i < frontier.length; i += BROWSE_BATCH) {
       if (opts.signal.aborted) throw new Error("browse aborted");
+      if (budget.expired) return true; // out of time: what was not seen is not judged
       const batch = frontier.slice(i, i + BROWSE_BATCH);
       const results = await withTimeout(
         session.browse(batch.map((nodeId) => ({ nodeId, browseDirection: opcua.BrowseDirection.Forward, referenceTypeId: "HierarchicalReferences", includeSubtypes: true, nodeClassMask: classes, resultMask: 0x3f }))),
-        opts.timeoutMs,
+        ms(),
         "Browse",
         opts.signal,
       );
@@ -75,13 +80,13 @@ async function walk(session: Session, root: string, seen: Set<string>, found: Fo
         let cp = r.continuationPoint;
         let rounds = 0;
         while (cp && cp.length > 0 && seen.size + refs.length < limits.maxNodes && rounds++ < 20) {
-          const more = await withTimeout(session.browseNext([cp], false), opts.timeoutMs, "BrowseNext", opts.signal);
+          const more = await withTimeout(session.browseNext([cp], false), ms(), "BrowseNext", opts.signal);
           refs = refs.concat(more[0]?.references ?? []);
           cp = more[0]?.continuationPoint;
         }
         if (cp && cp.length > 0) {
           truncated = true;
-          await withTimeout(session.browseNext([cp], true), opts.timeoutMs, "BrowseNext(release)", opts.signal).catch(() => undefined);
+          await withTimeout(session.browseNext([cp], true), ms(), "BrowseNext(release)", opts.signal).catch(() => undefined);
         }
         for (const ref of refs) {
           if (ref.nodeId.serverIndex) continue; // on another server: out of scope
@@ -107,14 +112,15 @@ async function walk(session: Session, root: string, seen: Set<string>, found: Fo
 
 /** Walk and read access rights. Read-only: nothing is written, no method is called. */
 export async function browseAccess(session: Session, limits: typeof BROWSE_LIMITS, opts: SessionRunOptions): Promise<AccessWalk> {
+  const budget = new Deadline(opts.timeoutMs * WALK_BUDGET_TIMEOUTS, opts.signal);
   const seen = new Set<string>([OBJECTS_FOLDER]);
   const found: Found[] = [];
-  let truncated = await walk(session, OBJECTS_FOLDER, seen, found, limits, opts, SERVER_OBJECT);
+  let truncated = await walk(session, OBJECTS_FOLDER, seen, found, limits, opts, SERVER_OBJECT, budget);
   // the Server object's standard subtree last, with the nodes left
   if (seen.size < limits.maxNodes) {
     seen.add(SERVER_OBJECT);
     found.push({ nodeId: SERVER_OBJECT, browseName: "Server", nodeClass: "Object", parent: OBJECTS_FOLDER });
-    truncated = (await walk(session, SERVER_OBJECT, seen, found, limits, opts, undefined)) || truncated;
+    truncated = (await walk(session, SERVER_OBJECT, seen, found, limits, opts, undefined, budget)) || truncated;
   } else truncated = true;
 
   const parentOf = new Map(found.map((f) => [f.nodeId, f.parent]));
@@ -137,8 +143,12 @@ export async function browseAccess(session: Session, limits: typeof BROWSE_LIMIT
   });
   for (let i = 0; i < reads.length; i += READ_BATCH) {
     if (opts.signal.aborted) throw new Error("browse aborted");
+    if (budget.expired) {
+      out.truncated = true; // rights not read for the rest: they are not judged
+      break;
+    }
     const batch = reads.slice(i, i + READ_BATCH);
-    const values = await withTimeout(session.read(batch.map(({ n, attr }) => ({ nodeId: n.nodeId, attributeId: attr }))), opts.timeoutMs, "Read access rights", opts.signal);
+    const values = await withTimeout(session.read(batch.map(({ n, attr }) => ({ nodeId: n.nodeId, attributeId: attr }))), Math.max(1, Math.min(opts.timeoutMs, budget.remaining())), "Read access rights", opts.signal);
     batch.forEach(({ n, attr }, j) => {
       const dv = values[j];
       const good = dv?.statusCode.isGood() ?? false;
