@@ -8,6 +8,10 @@ import pino from "pino";
 import fc from "fast-check";
 import { webcrypto } from "node:crypto";
 import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import plugin from "../../probes/opcua/index.js";
 import { probeDevice, type AuditOptions } from "../../src/engine/audit.js";
 import { runRules } from "../../src/engine/rules.js";
@@ -157,6 +161,26 @@ describe("opcua probe vs a well-formed scripted server", () => {
     expect(byId("opcua.auditing.disabled")[0]?.status).toBe("skipped");
     const loaded = Object.keys(createRequire(import.meta.url).cache);
     expect(loaded.some((k) => k.includes("node-opcua-client"))).toBe(false);
+  });
+});
+
+describe("opcua certificate key strength per key type", () => {
+  it("a DSA server certificate fails whatever its size (the old 256-bit minimum passed a 1024-bit DSA key)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "otaudit-opcua-dsa-"));
+    try {
+      execFileSync("openssl", ["dsaparam", "-out", join(dir, "p.pem"), "1024"], { stdio: "ignore" });
+      execFileSync("openssl", ["req", "-x509", "-newkey", `dsa:${join(dir, "p.pem")}`, "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.der"), "-outform", "DER", "-subj", "/CN=dsa-plc", "-days", "30"], { stdio: "ignore" });
+      const der = readFileSync(join(dir, "c.der"));
+      const { env } = await probeAgainst(conversation([{ url: "opc.tcp://plc:4840", policyUri: NONE, mode: 1, tokens: [{ policyId: "u", type: 1 }], certificate: der }]));
+      expect(env.status).toBe("ok");
+      const facts = env.data as import("../../probes/opcua/facts.js").OpcuaFacts;
+      expect(facts.certificates[0]).toMatchObject({ keyAlgorithm: "dsa", keySize: 1024 });
+      const f = runRules(plugin, env, { host: "127.0.0.1", intrusive: false, credentialed: false }).find((x) => x.ruleId === "opcua.certificate.key-size")!;
+      expect(f.status).toBe("fail");
+      expect(f.message).toMatch(/DSA/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
