@@ -46,7 +46,7 @@ export default definePlugin<OpcuaFacts>({
   transport: "tcp",
   defaultPorts: [{ scheme: "opc.tcp", port: 4840 }],
   maxEndpoints: 1, // one OPC UA server per device and run (probe.ts)
-  version: "1.0.0",
+  version: "2.0.0", // 2.0.0: password exposure and auth factors per user token, discovery, access walk into Variables and Methods
   factsSchema: OpcuaFacts,
   checks: Object.values(OPCUA_CHECKS),
   rules: OPCUA_RULES,

@@ -1,15 +1,18 @@
-// Session-level OPC UA checks with node-opcua-client (imported lazily by probe.ts, only when a
-// session check runs): anonymous session, read-only reads (ServerStatus/BuildInfo, Server.Auditing,
-// NamespaceArray), a bounded browse reading UserAccessLevel, the unknown-client-certificate trust
-// test, credentialed and default-credential sessions. Never Write, Call or any state-changing
-// service. The client PKI lives in a fresh temp folder (never ~/.config) and is deleted after.
+// Session-level OPC UA with node-opcua-client (imported lazily, only when a session check runs):
+// the client application and its PKI (a fresh temp folder, or the operator's persistent one; never
+// ~/.config), secure channels with bounded transport settings, sessions (anonymous, user name,
+// X.509 user certificate) and the classification of failures. A password leaves this process only
+// through openSession() with a PasswordPlan, and the last check on the token node-opcua built
+// (security.ts refusePassword) runs before the ActivateSession request is sent.
 import { mkdtemp, rm } from "node:fs/promises";
+import { connect as tcpConnect, isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { importSkippingPkcs1Diagnostic, routeNodeOpcuaLogs } from "./load-node-opcua.js";
 import type { ClientSession, OPCUAClient as OPCUAClientType } from "node-opcua-client";
-import type { EndpointFacts, SecurityMode, VariableRef } from "./facts.js";
+import type { EndpointFacts, SecurityMode } from "./facts.js";
+import { refusePassword, type PasswordPlan } from "./security.js";
 
 // node-opcua writes its warnings to the console; route them to our (scrubbed) logger instead.
 let currentLog: Logger | undefined;
@@ -19,14 +22,12 @@ routeNodeOpcuaLogs(toLog("debug"));
 type NodeOpcuaClient = typeof import("node-opcua-client");
 type CertificateManager = import("node-opcua-certificate-manager").OPCUACertificateManager;
 /** node-opcua-client, loaded by ClientApp.create() (while the client PKI initialises) */
-let opcua: NodeOpcuaClient;
-type Client = OPCUAClientType;
-type Session = ClientSession;
+export let opcua: NodeOpcuaClient;
+export type Client = OPCUAClientType;
+export type Session = ClientSession;
 
-/** Bits of AccessLevelType (OPC 10000-3 §8.57): CurrentWrite = 0x02. */
-const CURRENT_WRITE = 0x02;
-/** Well-known NodeIds (OPC 10000-5 / NodeIds.csv, namespace 0). */
-const NODE = { ObjectsFolder: "i=85", NamespaceArray: "i=2255", ServerStatus: "i=2256", Auditing: "i=2994" } as const;
+/** What node-opcua may receive per message on our sessions (bounded memory against a hostile server). */
+const TRANSPORT = { maxMessageSize: 4 * 1024 * 1024, maxChunkCount: 64, receiveBufferSize: 65_536, sendBufferSize: 65_536 } as const;
 
 export interface SessionRunOptions {
   timeoutMs: number;
@@ -36,6 +37,11 @@ export interface SessionRunOptions {
 
 export class TimeoutError extends Error {
   override name = "TimeoutError";
+}
+
+/** The password was not sent: the guard found it would not be protected. Never a refusal by the server. */
+export class PasswordNotSentError extends Error {
+  override name = "PasswordNotSentError";
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
@@ -51,6 +57,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?:
 }
 
 const modeEnum: Record<SecurityMode, number> = { Invalid: 0, None: 1, Sign: 2, SignAndEncrypt: 3 }; // MessageSecurityMode, Part 4 §7.20
+const channelMode = (n: number) => ["Invalid", "None", "Sign", "SignAndEncrypt"][n] ?? `mode ${n}`;
 
 /**
  * The otaudit client application: by default a fresh self-signed certificate in a temp PKI (so
@@ -59,6 +66,9 @@ const modeEnum: Record<SecurityMode, number> = { Invalid: 0, None: 1, Sign: 2, S
  * server once, for session checks; that folder is kept.
  */
 export class ClientApp {
+  /** server certificates as listed by GetEndpoints (DER, chain included), by sha256 of the first */
+  serverCertificates = new Map<string, Buffer>();
+
   private constructor(
     readonly folder: string,
     readonly certificateManager: CertificateManager,
@@ -88,9 +98,17 @@ export class ClientApp {
     return new ClientApp(folder, certificateManager, applicationUri, !!persistentFolder, opts);
   }
 
-  /** Open a secure channel to `endpoint` (one TCP connection at a time; no retries). */
+  /**
+   * Open a secure channel to `endpoint` (one TCP connection at a time; no retries). The TCP
+   * connection is ours (dialTransport): node-opcua would hand the bracketed IPv6 host of the URL to
+   * the resolver. The server certificate the probe listed is given up front, so node-opcua opens no
+   * extra connection to fetch it and encrypts with the very certificate the probe judged.
+   */
   async connect(endpoint: EndpointFacts): Promise<Client> {
+    const serverCertificate = endpoint.certificateSha256 ? this.serverCertificates.get(endpoint.certificateSha256) : undefined;
     const client = opcua.OPCUAClient.create({
+      transportFactory: await dialTransport(endpoint.endpointUrl, this.opts),
+      ...(serverCertificate ? { serverCertificate } : {}),
       applicationName: "otaudit",
       applicationUri: this.applicationUri,
       clientName: "otaudit",
@@ -102,6 +120,7 @@ export class ClientApp {
       transportTimeout: this.opts.timeoutMs,
       defaultTransactionTimeout: this.opts.timeoutMs,
       requestedSessionTimeout: Math.max(10_000, this.opts.timeoutMs * 4),
+      transportSettings: { ...TRANSPORT },
       clientCertificateManager: this.certificateManager,
     });
     try {
@@ -119,6 +138,47 @@ export class ClientApp {
   }
 }
 
+/** host (bare, no brackets) and port of an opc.tcp URL */
+export function urlAddress(url: string): { host: string; port: number } {
+  const m = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/\[\]]+)(?::(\d{1,5}))?/i.exec(url);
+  if (!m) throw new Error(`not an opc.tcp URL: ${url}`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port: m[2] ? Number(m[2]) : 4840 };
+}
+
+/**
+ * A node-opcua transport factory whose connections we dial ourselves (bare host, the address family
+ * of an IP literal, our timeout and abort), then hand over for Hello/Acknowledge: node-opcua's
+ * adopt-a-connected-socket transport (its reverse-connect one, OPC 10000-6 §7.1.3) does the rest.
+ */
+async function dialTransport(endpointUrl: string, opts: SessionRunOptions) {
+  const { makeReverseClientTransportFactory } = await import("node-opcua-transport");
+  const { host, port } = urlAddress(endpointUrl);
+  return makeReverseClientTransportFactory(
+    () =>
+      new Promise((resolve, reject) => {
+        const family = isIP(host);
+        const socket = tcpConnect({ host, port, ...(family ? { family } : {}) });
+        const done = (err?: Error) => {
+          clearTimeout(timer);
+          opts.signal.removeEventListener("abort", onAbort);
+          socket.removeListener("error", done);
+          if (err) {
+            socket.destroy();
+            reject(err);
+          } else {
+            socket.on("error", () => undefined); // node-opcua installs its own handlers on adoption
+            resolve({ socket: socket as never, serverUri: "", endpointUrl });
+          }
+        };
+        const onAbort = () => done(new TimeoutError(`connect to ${endpointUrl} aborted`));
+        const timer = setTimeout(() => done(new TimeoutError(`TCP connect to ${endpointUrl} timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+        opts.signal.addEventListener("abort", onAbort, { once: true });
+        socket.once("error", done);
+        socket.once("connect", () => done());
+      }),
+  );
+}
+
 export async function safeDisconnect(client: Client, timeoutMs: number): Promise<void> {
   await withTimeout(client.disconnect(), timeoutMs, "disconnect").catch(() => undefined);
 }
@@ -127,130 +187,53 @@ export async function safeCloseSession(session: Session, timeoutMs: number): Pro
   await withTimeout(session.close(true), timeoutMs, "CloseSession").catch(() => undefined);
 }
 
-export type Identity = { kind: "anonymous" } | { kind: "username"; username: string; password: string };
+export type Identity =
+  | { kind: "anonymous" }
+  | { kind: "username"; username: string; password: string; plan: PasswordPlan }
+  | { kind: "certificate"; certificate: Buffer; privateKeyPem: string };
+
+type TokenCallback = (err: Error | null, data?: { userIdentityToken?: unknown }) => void;
+type TokenBuilder = (context: { endpoint: object; securityPolicy: string; serverCertificate: Buffer | null }, info: unknown, cb: TokenCallback) => void;
+
+/**
+ * Route node-opcua's identity-token construction through the password guard: node-opcua sees only
+ * the planned token policy, and the token it built is checked (refusePassword) before it can be
+ * put into the ActivateSession request (OPC 10000-4 §5.6.3, §7.36.3).
+ */
+function guardPasswords(client: Client, identity: Extract<Identity, { kind: "username" }>): void {
+  const inner = client as unknown as { createUserIdentityToken: TokenBuilder; securityMode: number; _secureChannel?: { securityMode?: number } };
+  const original = inner.createUserIdentityToken.bind(client);
+  inner.createUserIdentityToken = (context, info, cb) => {
+    const ep = context.endpoint as { userIdentityTokens?: { policyId?: string | null; tokenType: number }[] };
+    const only = (ep.userIdentityTokens ?? []).filter((t) => t.tokenType === opcua.UserTokenType.UserName && t.policyId === identity.plan.policyId);
+    if (only.length !== 1) return cb(new PasswordNotSentError(`password not sent: the endpoint the client resolved does not offer user token policy ${JSON.stringify(identity.plan.policyId)} exactly once`));
+    const endpoint = Object.assign(Object.create(Object.getPrototypeOf(ep)), ep, { userIdentityTokens: only });
+    original({ ...context, endpoint }, info, (err, data) => {
+      if (err || !data) return cb(err, data);
+      const t = data.userIdentityToken as { policyId?: string; encryptionAlgorithm?: string | null; password?: Buffer | null } | undefined;
+      const why = refusePassword(
+        identity.plan,
+        { policyId: t?.policyId ?? "", encryptionAlgorithm: t?.encryptionAlgorithm ?? null, password: t?.password ?? null },
+        { mode: channelMode(inner._secureChannel?.securityMode ?? inner.securityMode), policyUri: String(context.securityPolicy) },
+        context.serverCertificate,
+        Buffer.byteLength(identity.password, "utf8"),
+      );
+      if (why) return cb(new PasswordNotSentError(`password not sent: ${why}`));
+      cb(null, data);
+    });
+  };
+}
 
 /** CreateSession + ActivateSession (OPC 10000-4 §5.6.2, §5.6.3). Throws on rejection. */
 export async function openSession(client: Client, identity: Identity, opts: SessionRunOptions): Promise<Session> {
-  const info = identity.kind === "anonymous" ? { type: opcua.UserTokenType.Anonymous } : { type: opcua.UserTokenType.UserName, userName: identity.username, password: identity.password };
+  let info: unknown;
+  if (identity.kind === "anonymous") info = { type: opcua.UserTokenType.Anonymous };
+  else if (identity.kind === "certificate") info = { type: opcua.UserTokenType.Certificate, certificateData: identity.certificate, privateKey: identity.privateKeyPem };
+  else {
+    guardPasswords(client, identity);
+    info = { type: opcua.UserTokenType.UserName, userName: identity.username, password: identity.password };
+  }
   return withTimeout<Session>(client.createSession(info as never), opts.timeoutMs * 2, "CreateSession/ActivateSession", opts.signal);
-}
-
-export interface ServerInfoRead {
-  manufacturerName?: string;
-  productName?: string;
-  productUri?: string;
-  softwareVersion?: string;
-  buildNumber?: string;
-  serverState?: string;
-  auditing?: boolean;
-  auditingOk: boolean;
-  namespaces?: string[];
-  errors: string[];
-}
-
-/** Read ServerStatus (with BuildInfo), Server.Auditing and the NamespaceArray in one Read (Part 4 §5.10.2). */
-export async function readServerInfo(session: Session, opts: SessionRunOptions): Promise<ServerInfoRead> {
-  const values = await withTimeout(
-    session.read([NODE.ServerStatus, NODE.Auditing, NODE.NamespaceArray].map((nodeId) => ({ nodeId, attributeId: opcua.AttributeIds.Value }))),
-    opts.timeoutMs,
-    "Read server information",
-    opts.signal,
-  );
-  const out: ServerInfoRead = { auditingOk: false, errors: [] };
-  const [status, auditing, namespaces] = values;
-  if (status?.statusCode.isGood()) {
-    const v = status.value.value as { state?: number; buildInfo?: Record<string, unknown> } | null;
-    const b = v?.buildInfo ?? {};
-    const str = (x: unknown) => (typeof x === "string" && x.length ? x : undefined);
-    Object.assign(out, {
-      manufacturerName: str(b.manufacturerName),
-      productName: str(b.productName),
-      productUri: str(b.productUri),
-      softwareVersion: str(b.softwareVersion),
-      buildNumber: str(b.buildNumber),
-      serverState: v?.state !== undefined ? (opcua.ServerState[v.state] ?? String(v.state)) : undefined,
-    });
-  } else out.errors.push(`ServerStatus: ${status?.statusCode.name ?? "no value"}`);
-  if (auditing?.statusCode.isGood() && typeof auditing.value.value === "boolean") {
-    out.auditing = auditing.value.value;
-    out.auditingOk = true;
-  } else out.errors.push(`Server.Auditing: ${auditing?.statusCode.name ?? "no value"}`);
-  if (namespaces?.statusCode.isGood() && Array.isArray(namespaces.value.value)) out.namespaces = (namespaces.value.value as string[]).slice(0, 100).map(String);
-  return out;
-}
-
-export interface BrowseResultFacts {
-  maxDepth: number;
-  maxNodes: number;
-  nodesVisited: number;
-  variablesChecked: number;
-  truncated: boolean;
-  writable: VariableRef[];
-}
-
-const BROWSE_BATCH = 50;
-const READ_BATCH = 200;
-
-/**
- * Breadth-first Browse from the Objects folder over hierarchical references (Part 4 §5.8.2),
- * descending into Objects only, within depth and node limits, then Read of the *user* access level
- * of every Variable found (AttributeId 18, Part 3 §5.6.2). Read-only: nothing is written.
- */
-export async function browseWritable(session: Session, limits: { maxDepth: number; maxNodes: number }, opts: SessionRunOptions): Promise<BrowseResultFacts> {
-  const seen = new Set<string>([NODE.ObjectsFolder]);
-  const variables: { nodeId: string; browseName: string }[] = [];
-  let frontier: string[] = [NODE.ObjectsFolder];
-  let truncated = false;
-  for (let depth = 1; depth <= limits.maxDepth && frontier.length > 0 && !truncated; depth++) {
-    const next: string[] = [];
-    for (let i = 0; i < frontier.length && !truncated; i += BROWSE_BATCH) {
-      const batch = frontier.slice(i, i + BROWSE_BATCH);
-      const results = await withTimeout(
-        session.browse(batch.map((nodeId) => ({ nodeId, browseDirection: opcua.BrowseDirection.Forward, referenceTypeId: "HierarchicalReferences", includeSubtypes: true, nodeClassMask: opcua.NodeClassMask.Object | opcua.NodeClassMask.Variable, resultMask: 0x3f }))),
-        opts.timeoutMs,
-        "Browse",
-        opts.signal,
-      );
-      for (const r of results) {
-        let refs = [...(r.references ?? [])];
-        let cp = r.continuationPoint;
-        let rounds = 0;
-        while (cp && cp.length > 0 && seen.size + refs.length < limits.maxNodes && rounds++ < 20) {
-          const more = await withTimeout(session.browseNext([cp], false), opts.timeoutMs, "BrowseNext", opts.signal);
-          refs = refs.concat(more[0]?.references ?? []);
-          cp = more[0]?.continuationPoint;
-        }
-        if (cp && cp.length > 0) {
-          truncated = true;
-          await withTimeout(session.browseNext([cp], true), opts.timeoutMs, "BrowseNext(release)", opts.signal).catch(() => undefined);
-        }
-        for (const ref of refs) {
-          if (ref.nodeId.serverIndex) continue; // on another server: out of scope
-          const id = ref.nodeId.toString();
-          if (seen.has(id)) continue;
-          if (seen.size >= limits.maxNodes) {
-            truncated = true;
-            break;
-          }
-          seen.add(id);
-          if (ref.nodeClass === opcua.NodeClass.Variable) variables.push({ nodeId: id, browseName: ref.browseName.toString() });
-          else next.push(id);
-        }
-      }
-    }
-    if (depth === limits.maxDepth && next.length > 0) truncated = true;
-    frontier = next;
-  }
-  const writable: VariableRef[] = [];
-  for (let i = 0; i < variables.length; i += READ_BATCH) {
-    const batch = variables.slice(i, i + READ_BATCH);
-    const values = await withTimeout(session.read(batch.map((v) => ({ nodeId: v.nodeId, attributeId: opcua.AttributeIds.UserAccessLevel }))), opts.timeoutMs, "Read UserAccessLevel", opts.signal);
-    values.forEach((dv, j) => {
-      const level = dv.statusCode.isGood() ? Number(dv.value.value) : 0;
-      if (level & CURRENT_WRITE) writable.push({ ...batch[j]!, userAccessLevel: level });
-    });
-  }
-  return { ...limits, nodesVisited: seen.size, variablesChecked: variables.length, truncated, writable };
 }
 
 /**
@@ -258,7 +241,7 @@ export async function browseWritable(session: Session, limits: { maxDepth: numbe
  * did the attempt fail for another reason (timeout, reset, internal)? Only a refusal is a verdict.
  */
 export function classifyFailure(e: unknown): "rejected" | "error" {
-  if (e instanceof TimeoutError) return "error";
+  if (e instanceof TimeoutError || e instanceof PasswordNotSentError) return "error";
   const text = errorText(e);
   if (/time(d)?\s*out|timeout/i.test(text)) return "error";
   const codes = text.match(/\bBad[A-Z][A-Za-z]+\b/g) ?? [];

@@ -1,32 +1,38 @@
 // Fleet signals of the OPC UA plugin (plugin contract v2). Remote access: an Anonymous user token is
 // `none`; a UserName token (password only) or a user certificate alone is `single-factor` (an OPC
 // UA session carries one user identity token, OPC 10000-4 §7.41: there is no second factor to
-// observe); only other token types are `unknown`. Cleartext: endpoints with security mode None, and
-// UserName tokens whose password would travel unencrypted. Keys: application instance certificates.
+// observe); only other token types are `unknown` — all as the probe recorded per token
+// (authFactors). Cleartext: endpoints with security mode None, and UserName tokens whose password
+// the probe found would travel unencrypted (passwordExposure). Keys: application instance certificates.
 import { portOfUrl } from "../../src/advisories/identify.js";
 import type { AuthFactors, FleetSignals } from "../../src/plugin.js";
 import type { EndpointFacts, OpcuaFacts } from "./facts.js";
-import { policyInfo } from "./knowledge.js";
-import { effectiveTokenPolicy } from "./rules.js";
 
-/**
- * A password sent with this endpoint's first UserName token policy is encrypted: a SignAndEncrypt
- * channel under a real policy, or a server certificate and a token policy other than None. The same
- * decision the probe makes before it sends a bench password (probe.ts passwordProtected).
- */
-function passwordProtected(e: EndpointFacts): boolean {
-  const token = e.userTokens.find((t) => t.tokenType === "UserName");
-  if (!token) return false;
-  if (e.securityMode === "SignAndEncrypt" && policyInfo(e.securityPolicyUri).status !== "none") return true;
-  return e.certificateSha256 !== null && policyInfo(effectiveTokenPolicy(e, token.securityPolicyUri)).status !== "none";
+/** The target's own endpoints (a discovery server may list other servers' endpoints too). */
+function ownEndpoints(facts: OpcuaFacts): EndpointFacts[] {
+  const own = facts.endpoints.filter((e) => e.listedBy === undefined || e.listedBy === facts.discoveryUrl);
+  return own.length ? own : facts.endpoints;
 }
 
+const FACTOR_ORDER: AuthFactors[] = ["none", "single-factor", "unknown", "mfa-verified"];
+
+/**
+ * Remote access: the weakest user token over the target's own endpoints, as the probe judged each
+ * token (`authFactors`: none / single / unknown). An OPC UA session carries one user identity
+ * token (OPC 10000-4 §7.41), so nothing here can prove a second factor.
+ */
 function remoteFactors(facts: OpcuaFacts): { factors: AuthFactors; detail: string } {
-  const tokens = new Set(facts.endpoints.flatMap((e) => e.userTokens.map((t) => t.tokenType)));
-  if (tokens.has("Anonymous")) return { factors: "none", detail: `Anonymous user token offered (anonymous session ${facts.anonymousSession.status})` };
-  if (tokens.has("UserName")) return { factors: "single-factor", detail: "UserName token: a password alone opens a session" };
-  if (tokens.has("Certificate")) return { factors: "single-factor", detail: "X.509 user certificate alone opens a session" };
-  return { factors: "unknown", detail: tokens.size ? `user tokens ${[...tokens].join(", ")}` : "no user token policy read" };
+  const tokens = ownEndpoints(facts).flatMap((e) => e.userTokens);
+  if (tokens.length === 0) return { factors: "unknown", detail: "no user token policy read" };
+  const judged = tokens.map((t) => ({ t, f: t.authFactors === "none" ? "none" : t.authFactors === "single" ? "single-factor" : "unknown" }) as const);
+  const worst = judged.reduce((a, b) => (FACTOR_ORDER.indexOf(b.f) < FACTOR_ORDER.indexOf(a.f) ? b : a));
+  const detail =
+    worst.f === "none"
+      ? `Anonymous user token offered (anonymous session ${facts.anonymousSession.status})`
+      : worst.f === "single-factor"
+        ? `${worst.t.tokenType} token: one credential alone opens a session`
+        : `user tokens ${[...new Set(tokens.map((t) => t.tokenType))].join(", ")}: factors not known`;
+  return { factors: worst.f, detail };
 }
 
 export function opcuaSignals(facts: OpcuaFacts): FleetSignals {
@@ -40,7 +46,8 @@ export function opcuaSignals(facts: OpcuaFacts): FleetSignals {
   }
   const none = [...new Set(facts.endpoints.filter((e) => e.securityMode === "None").map((e) => e.endpointUrl))];
   if (none.length) out.cleartext!.push({ scheme, port, carries: "data", detail: `security mode None on ${none.join(", ")}` });
-  const clearPasswords = [...new Set(facts.endpoints.filter((e) => e.userTokens.some((t) => t.tokenType === "UserName") && !passwordProtected(e)).map((e) => e.endpointUrl))];
+  // the probe's own decision per UserName token (passwordExposure): one source of truth
+  const clearPasswords = [...new Set(facts.endpoints.filter((e) => e.userTokens.some((t) => t.passwordExposure?.status === "cleartext")).map((e) => e.endpointUrl))];
   if (clearPasswords.length) out.cleartext!.push({ scheme, port, carries: "credentials", detail: `UserName passwords would travel unencrypted on ${clearPasswords.join(", ")}` });
   const seen = new Set<string>();
   for (const c of facts.certificates) {

@@ -1,6 +1,7 @@
 // Invariants of the OPC UA security-knowledge data files and of the plugin's rule metadata.
 import { describe, expect, it } from "vitest";
-import { defaultCredentials, policyInfo, securityPolicies } from "../../probes/opcua/knowledge.js";
+import { defaultCredentials, policyInfo, securityPolicies, serverNodes, serverProfiles } from "../../probes/opcua/knowledge.js";
+import { checkDefaultCredentialsInvariants } from "../../src/knowledge/default-credentials.js";
 import plugin, { profileFromFacts } from "../../probes/opcua/index.js";
 import { Iec62443Ref } from "../../src/model/common.js";
 
@@ -30,19 +31,38 @@ describe("probes/opcua/data/security-policies.yaml", () => {
     expect(policyInfo("http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256").status).toBe("secure");
     expect(policyInfo("http://opcfoundation.org/UA/SecurityPolicy#Aes256_Sha256_RsaPss").status).toBe("secure");
     expect(policyInfo("http://example.com/UA/SecurityPolicy#Vendor").status).toBe("unknown");
+    // exact comparison (OPC 10000-7): case variants and other prefixes are not known policies
+    for (const variant of ["http://opcfoundation.org/UA/SecurityPolicy#none", "http://opcfoundation.org/UA/SecurityPolicy#NONE", "HTTP://opcfoundation.org/UA/SecurityPolicy#None", "http://opcfoundation.org/UA/SecurityPolicy#None ", "http://evil.example/x#Basic256Sha256"]) {
+      expect(policyInfo(variant).status, variant).toBe("unknown");
+      expect(policyInfo(variant).name, variant).toBe(variant);
+    }
   });
 });
 
 describe("probes/opcua/data/default-credentials.yaml", () => {
-  it("each entry is unique and names its public source and licence", () => {
-    const list = defaultCredentials().credentials;
-    const keys = list.map((c) => `${c.username}\u0000${c.password}`);
-    expect(new Set(keys).size).toBe(keys.length);
-    for (const c of list) {
-      expect(c.sourceUrl).toMatch(/^https:\/\//);
-      expect(c.licence.length).toBeGreaterThan(1);
-    }
-    expect(list.length).toBeLessThanOrEqual(20); // paced attempts: keep the list short
+  it("keeps the shared format's invariants; every entry has a user name; the list stays short", () => {
+    const file = defaultCredentials();
+    expect(checkDefaultCredentialsInvariants(file)).toEqual([]);
+    for (const e of file.entries) expect(e.username, e.id).toBeTruthy();
+    expect(file.entries.length).toBeLessThanOrEqual(20); // paced attempts: keep the list short
+  });
+});
+
+describe("probes/opcua/data/server-profiles.yaml and server-nodes.yaml", () => {
+  it("profiles are unique, cite OPC specs, and the user access control profiles are marked", () => {
+    const p = serverProfiles().profiles;
+    expect(new Set(p.map((x) => x.uri)).size).toBe(p.length);
+    for (const x of p) expect(x.spec).toMatch(/OPC 1000\d-\d+/);
+    expect(p.find((x) => x.uri.endsWith("/Security/UserAccessFull"))?.rbac).toBe(true);
+    expect(p.find((x) => x.uri.endsWith("/Security/UserAccessBase"))?.rbac).toBe(false);
+  });
+  it("benign server nodes are unique, each with a reason and an OPC 10000-5 clause; state-changing methods are never listed", () => {
+    const n = serverNodes().nodes;
+    expect(new Set(n.map((x) => x.nodeId)).size).toBe(n.length);
+    for (const x of n) expect(x.spec).toMatch(/^OPC 10000-5 §/);
+    // RequestServerStateChange (i=12886) and the diagnostics EnabledFlag (i=2294) change server state
+    expect(n.map((x) => x.nodeId)).not.toContain("i=12886");
+    expect(n.map((x) => x.nodeId)).not.toContain("i=2294");
   });
 });
 
@@ -55,7 +75,8 @@ describe("opcua plugin metadata", () => {
       for (const ref of r.meta.iec62443) expect(Iec62443Ref.safeParse(ref).success, ref).toBe(true);
     }
     expect(plugin.rules.find((r) => r.meta.id === "opcua.credentials.default")?.meta.safety).toBe("intrusive");
-    expect(plugin.checks.filter((c) => c.safety === "intrusive").map((c) => c.id)).toEqual(["opcua.default-credentials"]);
+    expect(plugin.checks.filter((c) => c.safety === "intrusive").map((c) => c.id)).toEqual(["opcua.default-credentials", "opcua.self-signed-user-certificate"]);
+    expect(plugin.rules.filter((r) => r.meta.safety === "intrusive").map((r) => r.meta.id).sort()).toEqual(["opcua.credentials.default", "opcua.trust.self-signed-user-certificate"]);
   });
   it("profileFromFacts yields a valid simulator profile without secrets", () => {
     const profile = profileFromFacts({

@@ -8,11 +8,15 @@ import pino from "pino";
 import fc from "fast-check";
 import { webcrypto } from "node:crypto";
 import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import plugin from "../../probes/opcua/index.js";
 import { probeDevice, type AuditOptions } from "../../src/engine/audit.js";
 import { runRules } from "../../src/engine/rules.js";
 import { BinaryReader, UacpProtocolError, readEndpointDescription } from "../../probes/opcua/uacp.js";
-import { ack, errMessage, getEndpointsBody, getEndpointsResponse, opnResponse, startFakePeer, type FakePeer } from "./fake-server.js";
+import { ack, conversation, errMessage, getEndpointsBody, getEndpointsResponse, opnResponse, startFakePeer, type FakePeer } from "./fake-server.js";
 import { frame } from "../../probes/opcua/uacp.js";
 
 const TIMEOUT_MS = 400;
@@ -137,13 +141,10 @@ describe("opcua probe vs a well-formed scripted server", () => {
       { url: "opc.tcp://plc.example:4840", policyUri: NONE, mode: 1 as const, tokens: [{ policyId: "user", type: 1 as const }], certificate: der },
       { url: "opc.tcp://plc.example:4840", policyUri: "http://opcfoundation.org/UA/SecurityPolicy#Basic128Rsa15", mode: 2 as const, tokens: [{ policyId: "user", type: 1 as const, policyUri: NONE }], certificate: der },
     ];
-    const { env } = await probeAgainst((t, s) => {
-      if (t === "HEL") s.write(ack());
-      if (t === "OPN") s.write(opnResponse());
-      if (t === "MSG") s.write(getEndpointsResponse(endpoints));
-    });
+    const { env } = await probeAgainst(conversation(endpoints));
     expect(env.status).toBe("ok");
-    expect(peer!.messages).toEqual(["HEL", "OPN", "MSG", "CLO"]);
+    // GetEndpoints, then FindServers (answered with a ServiceFault here), then CloseSecureChannel
+    expect(peer!.messages).toEqual(["HEL", "OPN", "MSG", "MSG", "CLO"]);
     const facts = env.data as import("../../probes/opcua/facts.js").OpcuaFacts;
     expect(facts.certificates[0]).toMatchObject({ keySize: 1024, signatureHash: "SHA-1", sanDns: ["plc.example"], sanUris: ["urn:legacy:plc"], selfSigned: true });
     // only Basic128Rsa15 is signed: not opened (Node 20), detected from the list alone
@@ -160,6 +161,26 @@ describe("opcua probe vs a well-formed scripted server", () => {
     expect(byId("opcua.auditing.disabled")[0]?.status).toBe("skipped");
     const loaded = Object.keys(createRequire(import.meta.url).cache);
     expect(loaded.some((k) => k.includes("node-opcua-client"))).toBe(false);
+  });
+});
+
+describe("opcua certificate key strength per key type", () => {
+  it("a DSA server certificate fails whatever its size (the old 256-bit minimum passed a 1024-bit DSA key)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "otaudit-opcua-dsa-"));
+    try {
+      execFileSync("openssl", ["dsaparam", "-out", join(dir, "p.pem"), "1024"], { stdio: "ignore" });
+      execFileSync("openssl", ["req", "-x509", "-newkey", `dsa:${join(dir, "p.pem")}`, "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.der"), "-outform", "DER", "-subj", "/CN=dsa-plc", "-days", "30"], { stdio: "ignore" });
+      const der = readFileSync(join(dir, "c.der"));
+      const { env } = await probeAgainst(conversation([{ url: "opc.tcp://plc:4840", policyUri: NONE, mode: 1, tokens: [{ policyId: "u", type: 1 }], certificate: der }]));
+      expect(env.status).toBe("ok");
+      const facts = env.data as import("../../probes/opcua/facts.js").OpcuaFacts;
+      expect(facts.certificates[0]).toMatchObject({ keyAlgorithm: "dsa", keySize: 1024 });
+      const f = runRules(plugin, env, { host: "127.0.0.1", intrusive: false, credentialed: false }).find((x) => x.ruleId === "opcua.certificate.key-size")!;
+      expect(f.status).toBe("fail");
+      expect(f.message).toMatch(/DSA/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -181,25 +202,25 @@ describe("UACP decoder on arbitrary bytes", () => {
 describe("opcua session checks vs a peer that goes silent after GetEndpoints", () => {
   it("records an error for the anonymous session within the timeout, no hang", async () => {
     const endpoints = [{ url: "opc.tcp://127.0.0.1:4840", policyUri: NONE, mode: 1 as const, tokens: [{ policyId: "anon", type: 0 as const }] }];
-    let connection = 0;
-    peer = await startFakePeer((t, s) => {
-      if (t === "HEL") connection++;
+    const talk = conversation(endpoints);
+    peer = await startFakePeer((t, s, body, connection) => {
       if (connection > 1) return; // every later connection (node-opcua's) gets silence
-      if (t === "HEL") s.write(ack());
-      if (t === "OPN") s.write(opnResponse());
-      if (t === "MSG") s.write(getEndpointsResponse(endpoints));
+      talk(t, s, body, connection);
     });
+    // a wider timeout here: the client PKI (an RSA key) is generated inside the probe's cap
+    const timeoutMs = 1500;
     const started = Date.now();
-    const env = await probeDevice(device(peer.port), plugin, opts);
+    const env = await probeDevice(device(peer.port), plugin, { ...opts, timeoutMs });
     const elapsed = Date.now() - started;
     expect(env.status).toBe("ok");
     const facts = env.data as import("../../probes/opcua/facts.js").OpcuaFacts;
     expect(facts.anonymousSession.status).toBe("error");
     expect(facts.anonymousSession.message).toMatch(/time(d)? ?out/i);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS * 6 + 2000); // + node-opcua import and client PKI set-up
+    expect(env.incomplete).toBeUndefined();
+    expect(elapsed).toBeLessThan(timeoutMs * 12); // within the probe cap, not capped by it
     const findings = runRules(plugin, env, { host: "127.0.0.1", intrusive: false, credentialed: false });
     expect(findings.find((f) => f.ruleId === "opcua.anonymous.writable-variables")?.status).toBe("error");
     await new Promise((r) => setTimeout(r, 100));
     expect(peer.connections.every((c) => c.ended !== "open")).toBe(true);
-  }, 20_000);
+  }, 30_000);
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import plugin from "../../probes/opcua/index.js";
 import { runRules } from "../../src/engine/rules.js";
 import type { CertificateFacts, EndpointFacts, OpcuaFacts } from "../../probes/opcua/facts.js";
+import { annotateEndpoints } from "../../probes/opcua/security.js";
 
 const P = (name: string) => `http://opcfoundation.org/UA/SecurityPolicy#${name}`;
 const cert = (over: Partial<CertificateFacts> = {}): CertificateFacts => ({
@@ -14,7 +15,12 @@ const ep = (policy: string, mode: EndpointFacts["securityMode"], tokens: Endpoin
   endpointUrl: "opc.tcp://plc.example:4840", securityPolicyUri: P(policy), securityMode: mode, securityLevel: 1, transportProfileUri: "",
   userTokens: tokens, certificateSha256: "aa", applicationUri: "urn:plc", productUri: "", applicationName: "",
 });
+/** Facts as the probe records them: endpoints annotated with its password-exposure decision. */
 function facts(over: Partial<OpcuaFacts>): OpcuaFacts {
+  const f = rawFacts(over);
+  return { ...f, endpoints: annotateEndpoints(f.endpoints, f.certificates) };
+}
+function rawFacts(over: Partial<OpcuaFacts>): OpcuaFacts {
   return {
     discoveryUrl: "opc.tcp://plc.example:4840",
     transport: { protocolVersion: 0, receiveBufferSize: 65536, sendBufferSize: 65536, maxMessageSize: 0, maxChunkCount: 0 },
@@ -57,16 +63,17 @@ describe("opcua rules", () => {
     const get = run(facts({ trustTest: { status: "error", message: "timed out" }, anonymousSession: { status: "error", message: "timed out" }, endpoints: [ep("None", "None", [{ policyId: "a", tokenType: "Anonymous", securityPolicyUri: null }])], certificates: [], certificateErrors: [{ sha256: "bb", error: "not a DER SEQUENCE" }] }));
     expect(get("opcua.trust.unknown-client-certificate")[0]?.status).toBe("error");
     expect(get("opcua.anonymous.writable-variables")[0]?.status).toBe("error");
-    expect(get("opcua.certificate.key-size")[0]?.status).toBe("error");
+    // an unparsed certificate is undetermined (unparsed), never a pass
+    expect(get("opcua.certificate.key-size")[0]).toMatchObject({ status: "undetermined", reason: "unparsed" });
     expect(get("opcua.auditing.disabled")[0]?.status).toBe("skipped");
   });
 
-  it("a truncated browse with nothing writable is skipped, not passed", () => {
+  it("a truncated browse with nothing writable is undetermined (incomplete), not passed", () => {
     const get = run(facts({
       endpoints: [ep("None", "None", [{ policyId: "a", tokenType: "Anonymous", securityPolicyUri: null }])],
       anonymousSession: { status: "activated", message: "ok" },
-      anonymousBrowse: { status: "ok", maxDepth: 6, maxNodes: 10, nodesVisited: 10, variablesChecked: 4, truncated: true, writable: [] },
+      anonymousBrowse: { status: "ok", maxDepth: 6, maxNodes: 10, nodesVisited: 10, variablesChecked: 4, truncated: true, writable: [], unreadable: { count: 0, sample: [] }, executable: [], writableAttributes: [] },
     }));
-    expect(get("opcua.anonymous.writable-variables")[0]?.status).toBe("skipped");
+    expect(get("opcua.anonymous.writable-variables")[0]).toMatchObject({ status: "undetermined", reason: "incomplete" });
   });
 });

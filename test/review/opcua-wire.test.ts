@@ -24,12 +24,12 @@ describe("review: UACP client vs a flooding peer", () => {
     const client = await UacpClient.connect("127.0.0.1", peer.port, `opc.tcp://127.0.0.1:${peer.port}`, { timeoutMs: 1000 });
     await expect(client.openSecureChannel()).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 100));
-    const inside = client as unknown as { inbox: unknown[]; buffered: Buffer };
+    const inside = client as unknown as { inbox: unknown[]; framer: { pending: number } };
     expect(inside.inbox.length).toBeLessThanOrEqual(64);
     client.end();
     await new Promise((r) => setTimeout(r, 100));
     expect(inside.inbox.length).toBe(0);
-    expect(inside.buffered.length).toBe(0);
+    expect(inside.framer.pending).toBe(0);
     clearInterval(flood);
   });
 });

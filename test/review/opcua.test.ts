@@ -11,7 +11,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import plugin from "../../probes/opcua/index.js";
 import { classifyFailure, TimeoutError } from "../../probes/opcua/session.js";
-import { passwordProtected } from "../../probes/opcua/probe.js";
+import { passwordExposure } from "../../probes/opcua/security.js";
 import { probeDevice, type AuditOptions } from "../../src/engine/audit.js";
 import { runRules } from "../../src/engine/rules.js";
 import type { OpcuaFacts } from "../../probes/opcua/facts.js";
@@ -23,24 +23,27 @@ process.env.XDG_CONFIG_HOME = join(fakeHome, ".config");
 const work = mkdtempSync(join(tmpdir(), "otaudit-review-opcua-"));
 const CANARY = "canary-review-opcua-Pw-4b8e21";
 
-let server: { port: number; url: string; passwordsSeen: string[]; stop(): Promise<void> };
+type TestServer = { port: number; url: string; passwordsSeen: string[]; stop(): Promise<void> };
+let server: TestServer;
+/** the same legacy server, but its UserName token policy encrypts (default credentials are tried there) */
+let encrypting: TestServer;
 
-beforeAll(async () => {
-  const { OPCUAServer, OPCUACertificateManager, SecurityPolicy, MessageSecurityMode, setWarningLogger, setErrorLogger } = await import("node-opcua");
+async function startServer(name: string, cleartextToken: boolean): Promise<TestServer> {
+  const { OPCUAServer, OPCUACertificateManager, SecurityPolicy, MessageSecurityMode, UserTokenPolicy, UserTokenType, setWarningLogger, setErrorLogger } = await import("node-opcua");
   setWarningLogger(() => undefined);
   setErrorLogger(() => undefined);
-  const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, "pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
-  const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, "user-pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+  const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, name, "pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+  const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, name, "user-pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
   const passwordsSeen: string[] = [];
-  // a legacy server: SecurityPolicy None only, UserName token without a policy (password in clear)
+  // a legacy server: SecurityPolicy None only
   const srv = new OPCUAServer({
     port: 0,
     host: "127.0.0.1",
     hostname: "127.0.0.1",
     serverCertificateManager,
     userCertificateManager,
-    certificateFile: join(work, "pki", "own", "certs", "server_certificate.pem"),
-    privateKeyFile: join(work, "pki", "own", "private", "private_key.pem"),
+    certificateFile: join(work, name, "pki", "own", "certs", "server_certificate.pem"),
+    privateKeyFile: join(work, name, "pki", "own", "private", "private_key.pem"),
     securityPolicies: [SecurityPolicy.None],
     securityModes: [MessageSecurityMode.None],
     allowAnonymous: false,
@@ -54,13 +57,12 @@ beforeAll(async () => {
   await srv.initialize();
   await srv.start();
   // OPCUAServer does not pass allowUnsecurePassword through (node-opcua 2.182.2): advertise the
-  // legacy UserName token policy without a security policy ourselves
-  const { UserTokenPolicy, UserTokenType } = await import("node-opcua");
+  // legacy UserName token policy without a security policy ourselves (password in clear)
   for (const e of srv.endpoints[0]!.endpointDescriptions()) {
-    e.userIdentityTokens = [new UserTokenPolicy({ policyId: "username_unsecure", tokenType: UserTokenType.UserName, securityPolicyUri: null })];
+    e.userIdentityTokens = [new UserTokenPolicy({ policyId: cleartextToken ? "username_unsecure" : "username_basic256Sha256", tokenType: UserTokenType.UserName, securityPolicyUri: cleartextToken ? null : SecurityPolicy.Basic256Sha256 })];
   }
   const port = srv.endpoints[0]!.port;
-  server = {
+  return {
     port,
     url: `opc.tcp://127.0.0.1:${port}`,
     passwordsSeen,
@@ -70,17 +72,21 @@ beforeAll(async () => {
       await userCertificateManager.dispose();
     },
   };
+}
+
+beforeAll(async () => {
+  [server, encrypting] = await Promise.all([startServer("cleartext", true), startServer("encrypting", false)]);
 }, 60_000);
 
 afterAll(async () => {
-  await server?.stop();
+  await Promise.allSettled([server?.stop(), encrypting?.stop()]);
   process.env.HOME = realHome;
   delete process.env.XDG_CONFIG_HOME;
   rmSync(work, { recursive: true, force: true });
   rmSync(fakeHome, { recursive: true, force: true });
 });
 
-function run(extra: Partial<AuditOptions>, onLine?: (line: string) => void) {
+function run(extra: Partial<AuditOptions>, onLine?: (line: string) => void, target: TestServer = server) {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -90,7 +96,7 @@ function run(extra: Partial<AuditOptions>, onLine?: (line: string) => void) {
     },
   });
   const opts: AuditOptions = { plugins: [plugin], timeoutMs: 3000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: pino({ level: "debug" }, sink), ...extra };
-  const device = { host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: server.port, transport: "tcp" as const, url: server.url, explicit: true }] };
+  const device = { host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: target.port, transport: "tcp" as const, url: target.url, explicit: true }] };
   return probeDevice(device, plugin, opts).then((envelope) => ({ envelope, facts: envelope.data as OpcuaFacts, lines, findings: runRules(plugin, envelope, { host: "127.0.0.1", intrusive: opts.intrusive, credentialed: opts.credentials.length > 0 }) }));
 }
 
@@ -107,17 +113,19 @@ describe("review: OPC UA credentialed session never sends the password in clear 
     expect(r.findings.find((f) => f.ruleId === "opcua.user-token.cleartext-password")?.status).toBe("fail");
   });
 
-  it("passwordProtected: None channel with a None token policy is exposed; an encrypting token policy or SignAndEncrypt protects it", () => {
+  it("passwordExposure: None channel with a None token policy is clear text; an encrypting token policy with a parsed certificate, or SignAndEncrypt, protects it", () => {
     const base = { endpointUrl: "opc.tcp://h:4840", securityLevel: 0, transportProfileUri: "", certificateSha256: "ab", applicationUri: "", productUri: "", applicationName: "" };
     const none = "http://opcfoundation.org/UA/SecurityPolicy#None";
     const b256 = "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256";
-    const tok = (uri: string | null) => [{ policyId: "u", tokenType: "UserName" as const, securityPolicyUri: uri }];
-    expect(passwordProtected({ ...base, securityPolicyUri: none, securityMode: "None", userTokens: tok(null) })).toBe(false);
-    expect(passwordProtected({ ...base, securityPolicyUri: none, securityMode: "None", userTokens: tok(none) })).toBe(false);
-    expect(passwordProtected({ ...base, securityPolicyUri: none, securityMode: "None", userTokens: tok(b256) })).toBe(true);
-    expect(passwordProtected({ ...base, certificateSha256: null, securityPolicyUri: none, securityMode: "None", userTokens: tok(b256) })).toBe(false);
-    expect(passwordProtected({ ...base, securityPolicyUri: b256, securityMode: "Sign", userTokens: tok(null) })).toBe(true);
-    expect(passwordProtected({ ...base, securityPolicyUri: b256, securityMode: "SignAndEncrypt", userTokens: tok(none) })).toBe(true);
+    const tok = (uri: string | null) => ({ policyId: "u", tokenType: "UserName" as const, securityPolicyUri: uri });
+    const parsed = new Set(["ab"]);
+    const x = (e: Parameters<typeof passwordExposure>[0], t: ReturnType<typeof tok>) => passwordExposure(e, t, parsed).status;
+    expect(x({ ...base, securityPolicyUri: none, securityMode: "None", userTokens: [] }, tok(null))).toBe("cleartext");
+    expect(x({ ...base, securityPolicyUri: none, securityMode: "None", userTokens: [] }, tok(none))).toBe("cleartext");
+    expect(x({ ...base, securityPolicyUri: none, securityMode: "None", userTokens: [] }, tok(b256))).toBe("protected");
+    expect(x({ ...base, certificateSha256: null, securityPolicyUri: none, securityMode: "None", userTokens: [] }, tok(b256))).toBe("cleartext");
+    expect(x({ ...base, securityPolicyUri: b256, securityMode: "Sign", userTokens: [] }, tok(null))).toBe("protected");
+    expect(x({ ...base, securityPolicyUri: b256, securityMode: "SignAndEncrypt", userTokens: [] }, tok(none))).toBe("protected");
   });
 });
 
@@ -134,18 +142,31 @@ describe("review: OPC UA refusals vs failures", () => {
   });
 });
 
-describe("review: OPC UA default credentials cut short", () => {
-  it("an abort between attempts yields an error (never 'none accepted'); the server saw only the attempts made", async () => {
+describe("review: OPC UA default credentials", () => {
+  it("are never tried where the password would travel in clear: undetermined (not attempted), the server saw no password", async () => {
     const before = server.passwordsSeen.length;
+    const r = await run({ intrusive: true });
+    expect(r.facts.defaultCredentials).toMatchObject({ status: "skipped", tried: 0 });
+    expect(server.passwordsSeen.length).toBe(before);
+    expect(r.findings.find((f) => f.ruleId === "opcua.credentials.default")).toMatchObject({ status: "undetermined", reason: "not-attempted" });
+  });
+
+  it("cut short by an abort yield an error (never 'none accepted'); the server saw only the attempts made", async () => {
+    const before = encrypting.passwordsSeen.length;
     const abort = new AbortController();
-    const r = await run({ intrusive: true, signal: abort.signal }, (line) => {
-      // abort during the pause after the first attempt
-      if (line.includes('"ActivateSession(default credentials)"')) setTimeout(() => abort.abort(), 150);
-    });
+    // abort during the pause after the first attempt: as soon as the server has seen one password
+    const watch = setInterval(() => {
+      if (encrypting.passwordsSeen.length > before) {
+        clearInterval(watch);
+        abort.abort();
+      }
+    }, 5);
+    const r = await run({ intrusive: true, signal: abort.signal, pluginOptions: { "login.delayMs": "2000" } }, undefined, encrypting).finally(() => clearInterval(watch));
     const d = r.facts.defaultCredentials!;
     expect(d.status).toBe("error");
     expect(d.message).toMatch(/aborted after \d of \d/);
-    expect(server.passwordsSeen.length - before).toBe(d.tried);
+    expect(d.tried).toBeGreaterThan(0);
+    expect(encrypting.passwordsSeen.length - before).toBe(d.tried);
     const finding = r.findings.find((f) => f.ruleId === "opcua.credentials.default")!;
     expect(finding.status).toBe("error");
   });
