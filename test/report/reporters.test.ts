@@ -16,7 +16,7 @@ import { renderJunit } from "../../src/report/junit.js";
 import { CSV_COLUMNS, renderCsv } from "../../src/report/csv.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
-import { expectGolden, syntheticResult } from "./helpers.js";
+import { expectGolden, REPORT_GOLDENS, syntheticResult } from "./helpers.js";
 
 const require = createRequire(import.meta.url);
 const MULTITOOL_DIR = dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json"));
@@ -25,8 +25,7 @@ const tmp = mkdtempSync(join(tmpdir(), "otaudit-report-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("golden files", () => {
-  const names: Record<(typeof REPORT_FORMATS)[number], string> = { json: "result.json", html: "report.html", sarif: "report.sarif", junit: "junit.xml", csv: "findings.csv", md: "report.md" };
-  for (const f of REPORT_FORMATS) it(`${f} matches golden/${names[f]}`, () => expectGolden(names[f], renderReport(doc, f), doc.tool.version));
+  for (const f of REPORT_FORMATS) it(`${f} matches golden/${REPORT_GOLDENS[f]}`, () => expectGolden(REPORT_GOLDENS[f], renderReport(doc, f), doc.tool.version));
 });
 
 describe("SARIF 2.1.0", () => {
