@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { ALGORITHM_CATEGORIES, algorithmDatabase, defaultCredentials } from "../../probes/ssh/knowledge.js";
+import { itWithDaemon } from "../helpers/daemons.js";
 
 const db = algorithmDatabase();
 const require = createRequire(import.meta.url);
@@ -67,7 +68,7 @@ describe("algorithm database (algorithms.yaml)", () => {
     for (const [cat, names] of lists) for (const n of names) expect(db[cat as "kex"], `${cat}: ${n}`).toHaveProperty([n]);
   });
 
-  it.skipIf(!existsSync("/usr/bin/ssh"))("classifies every algorithm the installed OpenSSH knows (ssh -Q)", () => {
+  itWithDaemon("classifies every algorithm the installed OpenSSH knows (ssh -Q)", existsSync("/usr/bin/ssh"), "needs /usr/bin/ssh (openssh-client)", () => {
     const q = (what: string) => execFileSync("/usr/bin/ssh", ["-Q", what], { encoding: "utf8" }).split("\n").filter(Boolean);
     for (const n of q("kex")) expect(db.kex, n).toHaveProperty([n]);
     for (const n of q("key-sig")) expect(db.hostKey, n).toHaveProperty([n]);
