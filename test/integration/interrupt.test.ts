@@ -23,7 +23,7 @@ describe("interrupting a scan", () => {
     silent.close();
   });
 
-  it("SIGINT writes the result gathered so far, marked interrupted, promptly", async () => {
+  it("SIGINT writes the result gathered so far, marked interrupted; the wait in flight ends for it", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "otaudit-int-")), "r.json");
     // one device, two services; the SSH probe is stuck waiting for a banner when Ctrl-C comes
     const targets = [`ssh://127.0.0.1:${port}`, `modbus://127.0.0.1:${port}`];
@@ -31,14 +31,15 @@ describe("interrupting a scan", () => {
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     await new Promise((r) => setTimeout(r, 1500));
-    const t0 = Date.now();
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(stderr).toMatch(/interrupted/);
     expect(existsSync(out)).toBe(true);
     const doc = JSON.parse(readFileSync(out, "utf8"));
     expect(doc.run.interrupted).toBe(true);
+    // the SSH wait (30 s timeout) ended because of Ctrl-C, not its timeout; Modbus never started
+    expect(doc.devices[0].facts.ssh.error.code).not.toBe("timeout");
+    expect(doc.devices[0].facts.modbus).toBeUndefined();
     expect(JSON.stringify(doc)).not.toMatch(/"(status|verdict)":\s*"pass"/);
     expect(code).toBe(3);
   });

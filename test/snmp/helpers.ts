@@ -38,11 +38,9 @@ export async function runSnmp(host: string, port: number, o: RunOptions = {}) {
     log,
     pluginOptions: o.pluginOptions ?? {},
   };
-  const started = Date.now();
   const envelope = await probeDevice(device, snmpPlugin, opts);
-  const elapsedMs = Date.now() - started;
   const findings = runRules(snmpPlugin, envelope, { host, intrusive: opts.intrusive, credentialed: (o.credentials ?? []).length > 0 });
-  return { envelope, facts: envelope.data as SnmpFacts | undefined, findings, logs: lines.join(""), elapsedMs };
+  return { envelope, facts: envelope.data as SnmpFacts | undefined, findings, logs: lines.join("") };
 }
 
 export function byRule(findings: Finding[], ruleId: string): Finding[] {

@@ -91,12 +91,15 @@ describe("snmp probe vs simulator", () => {
     expect(JSON.stringify(r.envelope) + JSON.stringify(r.findings) + r.logs).not.toContain(CANARY);
   });
 
-  it("every community wrong: one bounded wait, done well within 1.5 s", async () => {
+  it("every community wrong: one window, each candidate sent once per version, no retry", async () => {
     const hardened = await startSnmpSimulator(SnmpProfile.parse({ users: [{ name: "ops", level: "authPriv", authProtocol: "sha256", authKey: "ops-auth-key", privProtocol: "aes", privKey: "ops-priv-key" }] }), { host: HOST, stateDir });
     try {
       const r = await runSnmp(HOST, Number(new URL(hardened.urls[0]!).port), { timeoutMs: 2000 });
       expect(r.envelope.status).toBe("ok");
-      expect(r.elapsedMs).toBeLessThan(1500);
+      // device side: the v1 and v2c GETs are one per candidate (one window, nothing resent)
+      const seen = hardened.stats!() as { byVersion: { v1: number; v2c: number } };
+      expect(seen.byVersion).toMatchObject({ v1: r.facts!.communities.candidates, v2c: r.facts!.communities.candidates });
+      expect(r.facts!.communities.ran).toBe(true);
       expect(r.facts!.communities.results.every((c) => !c.accepted)).toBe(true);
       expect(byRule(r.findings, "snmp.v1v2c.enabled")[0]!.status).toBe("pass");
       expect(byRule(r.findings, "snmp.community.default")[0]!.status).toBe("pass");
@@ -136,13 +139,12 @@ describe("snmp probe vs misbehaving peers", () => {
     ["wrong request id", (req) => responseFor(req, 1), ["protocol"]],
   ];
   for (const [name, reply, codes] of cases) {
-    it(`${name}: error fact within the timeout, no crash`, async () => {
+    it(`${name}: error fact naming why the wait ended, no crash`, async () => {
       const peer = await hostilePeer(reply);
       try {
         const r = await runSnmp(HOST, peer.port, { timeoutMs: TIMEOUT });
         expect(r.envelope.status).toBe("error");
         expect(codes).toContain(r.envelope.error!.code);
-        expect(r.elapsedMs).toBeLessThan(TIMEOUT + 400);
         expect(peer.received()).toBeGreaterThan(0);
         expect(r.findings.every((x) => x.status === "error")).toBe(true);
       } finally {
@@ -155,7 +157,7 @@ describe("snmp probe vs misbehaving peers", () => {
     const free = await freeUdpPort(HOST);
     const explicit = await runSnmp(HOST, free, { timeoutMs: 2000 });
     expect(explicit.envelope.status).toBe("unreachable");
-    expect(explicit.elapsedMs).toBeLessThan(1000);
+    expect(explicit.envelope.error?.message).toMatch(/ICMP port unreachable/); // the ICMP error ended the wait, not the timeout
     const bare = await runSnmp(HOST, free, { timeoutMs: 2000, explicit: false });
     expect(bare.envelope.status).toBe("absent");
     expect(bare.findings).toEqual([]);
