@@ -47,7 +47,7 @@ export interface ScanOptions {
 }
 
 /** Probe `urls` as one device through the engine; companions (502/802) off unless asked for. */
-export async function scan(urls: string[], o: ScanOptions = {}): Promise<{ result: DeviceResult; facts?: ModbusFacts; ms: number }> {
+export async function scan(urls: string[], o: ScanOptions = {}): Promise<{ result: DeviceResult; facts?: ModbusFacts }> {
   const [device] = parseTargetStrings(urls, [modbus]);
   const opts: AuditOptions = {
     plugins: [modbus],
