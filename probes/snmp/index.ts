@@ -6,12 +6,13 @@ import { SnmpFacts } from "./facts.js";
 import { SNMP_RULES } from "./rules.js";
 import { SnmpProfile, profileFromFacts } from "./profile.js";
 import { portOfUrl, versionInText } from "../../src/advisories/identify.js";
+import { loadDefaults } from "./knowledge.js";
 
 export const SNMP_CHECKS = {
   engine: { id: "snmp.engine", safety: "passive", description: "SNMPv3 engine discovery (RFC 3414 §4): engine ID, enterprise, boots, uptime" },
-  communities: { id: "snmp.communities", safety: "read", description: "v1 and v2c GET of sysDescr.0 with a short list of well-known default communities (and supplied ones), one bounded wait" },
+  communities: { id: "snmp.communities", safety: "read", description: "v1 and v2c GET of sysDescr.0 with a short list of well-known default communities (and supplied ones), one bounded wait", sends: () => loadDefaults().communities.map((c) => c.community) },
   system: { id: "snmp.system", safety: "read", description: "GET of the system group with a community or v3 user that worked" },
-  userNames: { id: "snmp.v3.usernames", safety: "read", description: "one noAuthNoPriv GET per user name (random, supplied, RFC 3414 defaults; no keys) to see whether reports reveal valid names" },
+  userNames: { id: "snmp.v3.usernames", safety: "read", description: "one noAuthNoPriv GET per user name (random, supplied, RFC 3414 defaults; no keys) to see whether reports reveal valid names", sends: () => ["otaudit-<12 random hex digits>", ...loadDefaults().v3UserNames.map((u) => u.name)] },
   v3Users: { id: "snmp.v3.levels", safety: "read", description: "supplied SNMPv3 users: which of authPriv, authNoPriv, noAuthNoPriv the agent accepts (GET only)" },
   write: { id: "snmp.write", safety: "intrusive", description: "SET writing back the exact value just read, to the operator-named OID (snmp.writeOid, default sysLocation.0), per accepted community" },
 } satisfies Record<string, CheckDecl>;
