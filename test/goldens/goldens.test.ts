@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { renderReport } from "../../src/report/index.js";
 import { PACKAGE_ROOT } from "../../src/version.js";
 import { checkLibraryFixture } from "../fixtures/golden-check.js";
+import { checkRealFixture } from "../fixtures/real-check.js";
 import { checkSyntheticFixture, expectGolden, REPORT_GOLDENS, syntheticResult } from "../report/helpers.js";
 
 const MANIFEST = join(PACKAGE_ROOT, "test", "goldens", "manifest.txt");
@@ -66,6 +67,14 @@ const KINDS: GoldenKind[] = [
     check(root, entry) {
       const dir = join(root, dirname(entry));
       checkLibraryFixture(dir, dir.split("/").pop()!, false);
+    },
+  },
+  {
+    name: "recordings of real daemons (fixtures/real/<name>, reviewed reasons)",
+    covers: (e) => e.startsWith("fixtures/real/"),
+    check(root, entry) {
+      const dir = join(root, dirname(entry));
+      checkRealFixture(dir, dir.split("/").pop()!);
     },
   },
 ];
