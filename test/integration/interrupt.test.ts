@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../helpers/cli.js";
+import { waitFor } from "../helpers/daemons.js";
 
 describe("interrupting a scan", () => {
   let silent: Server;
@@ -30,7 +31,9 @@ describe("interrupting a scan", () => {
     const child = spawn(process.execPath, [BIN, "scan", ...targets, "--timeout", "30000", "--concurrency", "1", "--json", out], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Ctrl-C once the SSH probe is connected and waiting (seen from the device's side, not after a
+    // fixed delay: a loaded machine may take longer to start the CLI)
+    await waitFor(() => sockets.length > 0, 30_000);
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(stderr).toMatch(/interrupted/);
