@@ -19,8 +19,12 @@ export interface DefaultPortDevice {
   stop(): Promise<void>;
 }
 
-/** Serve fixtures/profiles/<name>.yaml on `host` with every simulator on its default port(s). */
-export async function startOnDefaultPorts(profileName: string, host: string): Promise<DefaultPortDevice> {
+/**
+ * Serve fixtures/profiles/<name>.yaml on `host` with every simulator on its default port(s);
+ * `without` leaves protocols out (OPC UA is the slow one: suites whose commands do not name it
+ * leave it out, and the commands then find nothing on 4840, as on a device without OPC UA).
+ */
+export async function startOnDefaultPorts(profileName: string, host: string, without: string[] = []): Promise<DefaultPortDevice> {
   const profile = loadProfile(join(PACKAGE_ROOT, "fixtures", "profiles", `${profileName}.yaml`), PLUGINS);
   const stateDir = mkdtempSync(join(tmpdir(), `otaudit-readme-${profileName}-`));
   const running: RunningSimulator[] = [];
@@ -31,7 +35,7 @@ export async function startOnDefaultPorts(profileName: string, host: string): Pr
   try {
     for (const plugin of PLUGINS) {
       const section = profile.sections.get(plugin.id);
-      if (section === undefined || !plugin.simulator) continue;
+      if (section === undefined || !plugin.simulator || without.includes(plugin.id)) continue;
       const ports = Object.fromEntries(plugin.defaultPorts.map((d) => [d.scheme, d.port]));
       running.push(await plugin.simulator.start(section, { host, port: plugin.defaultPorts[0]!.port, ports, stateDir }));
     }

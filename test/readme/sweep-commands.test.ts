@@ -40,7 +40,8 @@ describeWithDaemon("README fleet-sweep commands", IS_ROOT, "needs root: the simu
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), "otaudit-readme-sweep-"));
-    devices.push(await startOnDefaultPorts("legacy-plc", LEGACY), await startOnDefaultPorts("hardened-controller", HARDENED));
+    // without OPC UA (slow to serve and audit, and noisy for drift): no command of this suite names it
+    devices.push(await startOnDefaultPorts("legacy-plc", LEGACY, ["opcua"]), await startOnDefaultPorts("hardened-controller", HARDENED, ["opcua"]));
     // silent until the resume step is done; then it hangs up at once (a quick SSH error, no long wait)
     silent = createServer((s) => (silentHangsUp ? s.destroy() : void sockets.push(s)));
     await new Promise<void>((r) => silent.listen(22, SILENT, () => r()));
@@ -89,11 +90,12 @@ describeWithDaemon("README fleet-sweep commands", IS_ROOT, "needs root: the simu
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/baseline '2026-q4' saved from sweep cut-short \(3 devices\)/);
       // the README's "then: otaudit sweep ... --baseline 2026-q4": drift against a baseline, as fleet
-      // findings. Baseline and comparison are made here with a generous --timeout, so that a probe
-      // step timing out on a loaded machine does not show up as drift (drift.ts counts it as one),
-      // and without OPC UA: node-opcua numbers its per-session diagnostics nodes anew each session
-      // and the legacy simulator lists them as anonymously writable, so they drift every sweep.
-      const steadyArgs = ["--timeout", "15000", "--protocols", "ssh,modbus,snmp", "--no-progress"];
+      // findings. Baseline and comparison are made here over TCP protocols with a generous
+      // --timeout: drift.ts counts a step or service that did not answer in time as a change, and
+      // on a loaded machine the SNMP simulator can miss the probe's 800 ms community window (the
+      // devices serve no OPC UA either: node-opcua numbers its per-session diagnostics nodes anew
+      // each session and the legacy simulator lists them as writable, which drifts every sweep).
+      const steadyArgs = ["--timeout", "15000", "--protocols", "ssh,modbus", "--no-progress"];
       const steady = await run(["sweep", RANGE, "--db", "plant.db", "--sweep-id", "steady", ...steadyArgs]);
       ran(steady, "sweep for the baseline");
       const save = await run(["baseline", "save", "--db", "plant.db", "--name", "steady"]);

@@ -27,7 +27,8 @@ describeWithDaemon("README workflow commands (acceptance test, CI with recording
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), "otaudit-readme-scan-"));
-    devices.push(await startOnDefaultPorts("legacy-plc", LEGACY), await startOnDefaultPorts("hardened-controller", HARDENED));
+    // without OPC UA (slow to serve and audit): no command of this suite names it
+    devices.push(await startOnDefaultPorts("legacy-plc", LEGACY, ["opcua"]), await startOnDefaultPorts("hardened-controller", HARDENED, ["opcua"]));
     // the README's file names, from the repository's examples
     copyFileSync(at("fixtures/profiles/bench/demo-credentials.yaml"), join(cwd, "bench.yaml"));
     copyFileSync(at("fixtures/profiles/bench/hx900-ops_ed25519"), join(cwd, "hx900-ops_ed25519"));
