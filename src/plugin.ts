@@ -11,6 +11,12 @@ export interface CheckDecl {
   id: string;
   safety: SafetyClass;
   description: string;
+  /**
+   * The exact values this check puts on the wire (community strings, user names, unit ids), read
+   * from the plugin's data when called: `otaudit rules --sends` and the README show them, and a
+   * device-side test compares them with what the probe really sends.
+   */
+  sends?(): string[];
 }
 
 /**

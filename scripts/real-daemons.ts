@@ -1,0 +1,146 @@
+// The real implementations scripts/real-fixtures.ts records (fixtures/real/<name>/): how each is
+// configured and started on loopback, with throwaway host keys, certificates and passwords made in
+// a temp folder for the recording. The daemon starters are the interop tests' own (test/ssh/sshd.ts,
+// test/helpers/daemons.ts), so a recording shows the daemon the tests talk to.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { CredentialEntry } from "../src/config/credentials.js";
+import { findBinary, freeUdpPort, spawnDaemon, waitFor } from "../test/helpers/daemons.js";
+import { startDropbear, startSshd } from "../test/ssh/sshd.js";
+
+export interface RunningRealDaemon {
+  urls: string[];
+  /** credentials the recording uses (throwaway values, never recorded) */
+  credentials?: CredentialEntry[];
+  /** values that must never appear in the recording */
+  secrets?: string[];
+  stop(): Promise<void>;
+}
+
+export interface RealDaemon {
+  description: string;
+  start(work: string): Promise<RunningRealDaemon>;
+}
+
+const HOST = "127.0.0.1";
+const secret = () => `throwaway-${randomBytes(9).toString("hex")}`;
+
+export const REAL_DAEMONS: Record<string, RealDaemon> = {
+  openssh: {
+    description: "Debian OpenSSH sshd (openssh-server, bookworm) with Ed25519, ECDSA P-256 and RSA 3072 host keys, PasswordAuthentication yes, KbdInteractiveAuthentication no, UsePAM no, otherwise Debian's compiled-in defaults; default-mode audit",
+    async start() {
+      const d = await startSshd([{ type: "ed25519" }, { type: "ecdsa", bits: 256 }, { type: "rsa", bits: 3072 }], ["PasswordAuthentication yes", "KbdInteractiveAuthentication no"]);
+      return { urls: [`ssh://${HOST}:${d.port}`], stop: d.stop };
+    },
+  },
+  dropbear: {
+    description: "Debian Dropbear (dropbear-bin, bookworm) with Ed25519, ECDSA P-256 and RSA 2048 host keys, compiled-in defaults (password and public-key login); default-mode audit",
+    async start() {
+      const d = await startDropbear([{ type: "ed25519" }, { type: "ecdsa", bits: 256 }, { type: "rsa", bits: 2048 }]);
+      return { urls: [`ssh://${HOST}:${d.port}`], stop: d.stop };
+    },
+  },
+  snmpd: {
+    description: "Debian Net-SNMP snmpd (snmpd, bookworm): rocommunity public; SNMPv3 users opsuser (SHA-256/AES, authPriv required) and md5user (MD5/DES, authNoPriv allowed); audited with both users as bench credentials",
+    async start(work) {
+      const snmpd = findBinary("/usr/sbin/snmpd");
+      if (!snmpd) throw new Error("needs /usr/sbin/snmpd (apt-get install snmpd)");
+      const [opsAuth, opsPriv, md5Auth, md5Priv] = [secret(), secret(), secret(), secret()];
+      const port = await freeUdpPort(HOST);
+      const conf = [
+        `rocommunity public ${HOST}`,
+        `createUser opsuser SHA-256 ${opsAuth} AES ${opsPriv}`,
+        `createUser md5user MD5 ${md5Auth} DES ${md5Priv}`,
+        "rouser opsuser priv",
+        "rouser md5user auth",
+        "sysDescr Net-SNMP agent on the otaudit bench (real daemon)",
+        "sysName real-snmpd",
+        "sysLocation bench",
+        "sysContact bench@example.invalid",
+      ].join("\n");
+      writeFileSync(join(work, "snmpd.conf"), conf + "\n");
+      const logFile = join(work, "snmpd.log");
+      writeFileSync(logFile, "");
+      const d = spawnDaemon(snmpd, ["-f", "-Lf", logFile, "-C", "-c", join(work, "snmpd.conf"), "-p", join(work, "snmpd.pid"), `udp:${HOST}:${port}`], { env: { SNMP_PERSISTENT_DIR: join(work, "persist"), MIBS: "", MIBDIRS: join(work, "no-mibs") }, logFile });
+      await waitFor(() => d.log().includes("NET-SNMP version") || undefined, 10_000);
+      return {
+        urls: [`snmp://${HOST}:${port}`],
+        credentials: [
+          { protocol: "snmp", username: "opsuser", authProtocol: "sha256", authKey: opsAuth, privProtocol: "aes", privKey: opsPriv },
+          { protocol: "snmp", username: "md5user", authProtocol: "md5", authKey: md5Auth, privProtocol: "des", privKey: md5Priv },
+        ] as CredentialEntry[],
+        secrets: [opsAuth, opsPriv, md5Auth, md5Priv],
+        stop: d.stop,
+      };
+    },
+  },
+  pymodbus: {
+    description: "Debian pymodbus 3.0.0rc1 (python3-pymodbus) Modbus/TCP server (test/modbus/pymodbus_server.py): unit 1 only, a full device identity, no Modbus/TCP Security; default-mode audit",
+    async start() {
+      const python = findBinary("/usr/bin/python3");
+      if (!python) throw new Error("needs /usr/bin/python3 with python3-pymodbus");
+      const script = fileURLToPath(new URL("../test/modbus/pymodbus_server.py", import.meta.url));
+      const identity = { VendorName: "Pymodbus Interop GmbH", ProductCode: "PM-3000", MajorMinorRevision: "3.0.0rc1", VendorUrl: "https://pymodbus.invalid", ProductName: "Pymodbus Server", ModelName: "Interop Model", UserApplicationName: "otaudit bench" };
+      const child = spawn(python, [script, "0", JSON.stringify(identity)], { stdio: ["ignore", "pipe", "ignore"] });
+      let out = "";
+      child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+      const port = Number((await waitFor(() => /READY (\d+)/.exec(out)?.[1], 15_000)) as string);
+      return {
+        urls: [`modbus://${HOST}:${port}`],
+        async stop() {
+          const gone = new Promise((r) => child.once("exit", r));
+          child.kill("SIGTERM");
+          await gone;
+        },
+      };
+    },
+  },
+  "node-opcua": {
+    description:
+      "node-opcua 2.182 server configured here (unlike our simulator profiles): SecurityPolicy None for discovery plus Basic256Sha256 and Aes128_Sha256_RsaOaep with Sign and SignAndEncrypt, anonymous allowed (read-only variables), one user account, Server.Auditing on, unknown client certificates rejected; default-mode audit",
+    async start(work) {
+      process.env.HOME = work; // nothing of node-opcua's may land in the real home
+      process.env.XDG_CONFIG_HOME = join(work, ".config");
+      const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, setWarningLogger, setErrorLogger } = await import("node-opcua");
+      setWarningLogger(() => undefined);
+      setErrorLogger(() => undefined);
+      const password = secret();
+      const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, "pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+      const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, "user-pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+      const server = new OPCUAServer({
+        port: 0,
+        host: HOST,
+        hostname: HOST,
+        serverCertificateManager,
+        userCertificateManager,
+        certificateFile: join(work, "pki", "own", "certs", "server_certificate.pem"),
+        privateKeyFile: join(work, "pki", "own", "private", "private_key.pem"),
+        securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep],
+        securityModes: [MessageSecurityMode.None, MessageSecurityMode.Sign, MessageSecurityMode.SignAndEncrypt],
+        allowAnonymous: true,
+        isAuditing: true,
+        userManager: { isValidUser: (u: string, p: string) => u === "engineer" && p === password },
+        buildInfo: { manufacturerName: "Real Bench Automation", productName: "node-opcua bench server", softwareVersion: "2.182.2", buildNumber: "bench" },
+      } as never);
+      await server.initialize();
+      const as = server.engine.addressSpace!;
+      const ns = as.getOwnNamespace();
+      const line = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: "Line1" });
+      ns.addVariable({ componentOf: line, browseName: "Speed", nodeId: "s=Line1.Speed", dataType: "Double", accessLevel: "CurrentRead", userAccessLevel: "CurrentRead", value: { dataType: DataType.Double, value: 1.5 } });
+      ns.addVariable({ componentOf: line, browseName: "Count", nodeId: "s=Line1.Count", dataType: "UInt32", accessLevel: "CurrentRead", userAccessLevel: "CurrentRead", value: { dataType: DataType.UInt32, value: 42 } });
+      await server.start();
+      return {
+        urls: [`opc.tcp://${HOST}:${server.endpoints[0]!.port}`],
+        secrets: [password],
+        async stop() {
+          await server.shutdown(0);
+          await serverCertificateManager.dispose();
+          await userCertificateManager.dispose();
+        },
+      };
+    },
+  },
+};
