@@ -31,9 +31,7 @@ const lineServer = (greeting: string, answer: (cmd: string) => string | undefine
 
 async function audit(behave: (s: Socket) => void) {
   const port = await peer.start(behave);
-  const t0 = Date.now();
   const d = await auditUrls(ftp, [`ftp://127.0.0.1:${port}`], { timeoutMs: TIMEOUT });
-  expect(Date.now() - t0).toBeLessThan(TIMEOUT * 12);
   await new Promise((r) => setTimeout(r, 50));
   for (const p of peer.peers) {
     expect(p.reset).toBe(false);

@@ -28,9 +28,7 @@ function sentTypes(b: Buffer): number[] {
 async function audit(behave: (s: Socket, n: number) => void) {
   let n = 0;
   const port = await peer.start((s) => behave(s, n++));
-  const t0 = Date.now();
   const d = await auditUrls(mqtt, [`mqtt://127.0.0.1:${port}`], { timeoutMs: TIMEOUT });
-  expect(Date.now() - t0).toBeLessThan(TIMEOUT * 8);
   await new Promise((r) => setTimeout(r, 50));
   for (const p of peer.peers) {
     expect(p.reset).toBe(false);
