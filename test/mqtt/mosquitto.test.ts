@@ -3,58 +3,23 @@
 // is found), and a TLS listener with an openssl-generated certificate and authentication (the
 // hardened configuration: no failure). Mosquitto's own log shows a default run sends no user name
 // or password and never SUBSCRIBE or PUBLISH, and every accepted session ends with DISCONNECT.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import mqtt from "../../probes/mqtt/index.js";
 import type { MqttFacts } from "../../probes/mqtt/facts.js";
-import { describeWithDaemon, findBinary, freeTcpPort, spawnDaemon, tcpPortOpen, waitFor, type DaemonProcess } from "../helpers/daemons.js";
+import { describeWithDaemon, waitFor } from "../helpers/daemons.js";
 import { auditUrls, finding } from "../vnc/kit.js";
-
-const MOSQUITTO = findBinary("/usr/sbin/mosquitto");
-const PASSWD = findBinary("/usr/bin/mosquitto_passwd");
-const OPENSSL = findBinary("/usr/bin/openssl");
+import { MOSQUITTO, OPENSSL, PASSWD, startMosquitto, type Mosquitto } from "./mosquitto.js";
 
 describeWithDaemon("Mosquitto interop", Boolean(MOSQUITTO && PASSWD && OPENSSL), "needs mosquitto, mosquitto_passwd (mosquitto) and openssl", () => {
-  const dir = mkdtempSync(join(tmpdir(), "otaudit-mosquitto-"));
-  const log = join(dir, "mosquitto.log");
-  let daemon: DaemonProcess;
+  let m: Mosquitto;
   let open: number, locked: number, tls: number;
-  const read = () => readFileSync(log, "utf8");
+  const read = () => m.log();
 
   beforeAll(async () => {
-    [open, locked, tls] = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort()];
-    execFileSync(PASSWD!, ["-c", "-b", join(dir, "passwd"), "guest", "guest"]);
-    execFileSync(PASSWD!, ["-b", join(dir, "passwd"), "bench", "Bench-pw-1"]);
-    execFileSync(OPENSSL!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=otaudit-mosquitto", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-    const conf = [
-      ...(process.getuid?.() === 0 ? ["user root"] : []),
-      "per_listener_settings true",
-      `log_dest file ${log}`,
-      "log_type all",
-      "connection_messages true",
-      `listener ${open} 127.0.0.1`,
-      "allow_anonymous true",
-      `listener ${locked} 127.0.0.1`,
-      "allow_anonymous false",
-      `password_file ${join(dir, "passwd")}`,
-      `listener ${tls} 127.0.0.1`,
-      "allow_anonymous false",
-      `password_file ${join(dir, "passwd")}`,
-      `certfile ${join(dir, "cert.pem")}`,
-      `keyfile ${join(dir, "key.pem")}`,
-      "tls_version tlsv1.2",
-    ];
-    writeFileSync(join(dir, "mosquitto.conf"), conf.join("\n") + "\n");
-    daemon = spawnDaemon(MOSQUITTO!, ["-c", join(dir, "mosquitto.conf")], { dir, logFile: log });
-    await waitFor(async () => {
-      if (daemon.exited()) throw new Error(`mosquitto exited: ${daemon.log().slice(-400)}`);
-      return (await tcpPortOpen(open)) && (await tcpPortOpen(locked)) && (await tcpPortOpen(tls));
-    }, 10_000);
+    m = await startMosquitto();
+    ({ open, locked, tls } = m);
   });
-  afterAll(() => daemon?.stop());
+  afterAll(() => m?.stop());
 
   it("allow_anonymous true: failing finding naming anonymous access, and cleartext", async () => {
     const d = await auditUrls(mqtt, [`mqtt://127.0.0.1:${open}`]);

@@ -2,52 +2,16 @@
 // type None (critical fail), VNC Authentication with a password file (fail naming DES), and X509Plain
 // (VeNCrypt with a certificate: no failure). Xvnc's own log shows a clean disconnection and no
 // authentication attempt for every connection of a default run. No real display is needed.
-import { createCipheriv } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import vnc from "../../probes/vnc/index.js";
 import type { VncFacts } from "../../probes/vnc/facts.js";
-import { describeWithDaemon, findBinary, freeTcpPort, spawnDaemon, tcpPortOpen, waitFor, type DaemonProcess } from "../helpers/daemons.js";
+import { describeWithDaemon, waitFor } from "../helpers/daemons.js";
 import { auditUrls, finding } from "./kit.js";
-
-const XVNC = findBinary("/usr/bin/Xtigervnc");
-const OPENSSL = findBinary("/usr/bin/openssl");
-
-/** A VNC password file: the password (8 bytes, NUL padded) DES-encrypted with VNC's fixed key (single DES as 3DES with K1=K2=K3). */
-function vncPasswordFile(file: string, password: string): void {
-  const k = Buffer.from("e84ad660c4721ae0", "hex"); // {23,82,107,6,35,78,88,7} with each byte's bits reversed, as VNC uses it
-  const c = createCipheriv("des-ede3", Buffer.concat([k, k, k]), null).setAutoPadding(false);
-  const pw = Buffer.alloc(8);
-  pw.write(password.slice(0, 8), "latin1");
-  writeFileSync(file, Buffer.concat([c.update(pw), c.final()]), { mode: 0o600 });
-}
-
-interface Xvnc {
-  port: number;
-  daemon: DaemonProcess;
-}
-
-async function startXvnc(dir: string, args: string[]): Promise<Xvnc> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const display = 300 + Math.floor(Math.random() * 600);
-    if (existsSync(`/tmp/.X${display}-lock`)) continue;
-    const port = await freeTcpPort();
-    const daemon = spawnDaemon(XVNC!, [`:${display}`, "-rfbport", String(port), "-interface", "127.0.0.1", "-nolisten", "tcp", "-geometry", "64x64", "-depth", "16", ...args]);
-    try {
-      await waitFor(async () => {
-        if (daemon.exited()) throw new Error(`Xtigervnc exited: ${daemon.log().slice(-400)}`);
-        return tcpPortOpen(port);
-      }, 10_000);
-      return { port, daemon };
-    } catch {
-      await daemon.stop();
-    }
-  }
-  throw new Error(`Xtigervnc did not start in ${dir}`);
-}
+import { OPENSSL, startXvnc, vncPasswordFile, XVNC, type Xvnc } from "./xvnc.js";
 
 describeWithDaemon("TigerVNC Xtigervnc interop", Boolean(XVNC && OPENSSL), "needs /usr/bin/Xtigervnc (tigervnc-standalone-server) and openssl", () => {
   const dir = mkdtempSync(join(tmpdir(), "otaudit-xvnc-"));
