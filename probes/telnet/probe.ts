@@ -1,7 +1,8 @@
 // Telnet probe: network I/O only, returns TelnetFacts. Per service, one connection at a time, each
 // closed with FIN:
 //   1. connect, refuse every option (RFC 854/1143), read until the server is quiet after its prompt
-//      (deadline ctx.timeoutMs); if nothing at all came by half of it, one CR LF; never a user name;
+//      (deadline ctx.timeoutMs, once more when only negotiation came); if nothing at all came by half
+//      of it, one CR LF; never a user name;
 //   2. --intrusive only, and only at a login or password prompt: default accounts through the shared
 //      pacing loop; the answer is read from the server's own words (failure text or a new login
 //      prompt = rejected; a command prompt or a last-login line = accepted; anything else stops the
@@ -31,6 +32,9 @@ async function readBanner(session: TelnetSession, ctx: ProbeContext): Promise<{ 
     }
     end = await session.collect(ctx.timeoutMs - half);
   }
+  // options negotiated but no text yet: the server answers our refusals in its own time (inetutils
+  // telnetd starts login(1) only then); one more window, so at most twice ctx.timeoutMs in all
+  if (end === "deadline" && session.received > 0 && session.text === "") end = await session.collect(ctx.timeoutMs);
   return { end, nudged };
 }
 
