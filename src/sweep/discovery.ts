@@ -59,7 +59,7 @@ export function discoveryPlan(plugins: readonly ProtocolPlugin[], extraPorts: In
   for (const p of plugins) {
     for (const d of p.defaultPorts) {
       if (p.transport === "udp") udp.push({ port: d.port, service: d.scheme, plugin: p.id, scheme: d.scheme });
-      else if (!tcp.some((t) => t.port === d.port)) tcp.push({ port: d.port, service: d.scheme, cleartext: CLEARTEXT_SCHEMES.has(d.scheme), plugin: p.id, scheme: d.scheme });
+      else if (!tcp.some((t) => t.port === d.port)) tcp.push({ port: d.port, service: d.scheme, cleartext: CLEARTEXT_SCHEMES.has(d.scheme) || (p.discovery?.cleartextSchemes ?? []).includes(d.scheme), plugin: p.id, scheme: d.scheme });
     }
   }
   for (const x of extraPorts) if (!tcp.some((t) => t.port === x.port)) tcp.push({ ...x });
