@@ -7,7 +7,7 @@ import { CHECKS } from "./checks.js";
 import { FtpFacts } from "./facts.js";
 import { recogniseProduct } from "./knowledge.js";
 import { FtpSimProfile, profileFromFacts } from "./profile.js";
-import { replyText } from "./reply.js";
+import { printable, replyText } from "./reply.js";
 import { FTP_RULES } from "./rules.js";
 
 function signals(facts: FtpFacts): FleetSignals {
@@ -31,7 +31,7 @@ function identify(facts: FtpFacts): ObservedProduct[] {
     if (!s.greeting) return [];
     const raw = s.greeting.lines.join("\n");
     const known = recogniseProduct(raw);
-    return [known ? { ...known, source: "ftp greeting", raw, port: s.port } : { text: replyText(s.greeting), source: "ftp greeting", raw, port: s.port }];
+    return [known ? { ...known, source: "ftp greeting", raw, port: s.port } : { text: printable(replyText(s.greeting)), source: "ftp greeting", raw, port: s.port }];
   });
 }
 

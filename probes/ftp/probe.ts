@@ -14,7 +14,7 @@ import { loginRunFacts, notTriedFacts } from "../../src/knowledge/login-run.js";
 import { ANONYMOUS_PASSWORD, CHECKS, DEFAULT_CREDENTIAL_DELAY_MS, PROBE_USERNAME } from "./checks.js";
 import type { CheckError, FtpFacts, FtpService } from "./facts.js";
 import { defaultCredentials } from "./knowledge.js";
-import { featureList, FtpWireError, replyText } from "./reply.js";
+import { featureList, FtpWireError, printable, replyText } from "./reply.js";
 import { FtpSession } from "./session.js";
 
 function errorFact(e: unknown, ep: ServiceEndpoint): CheckError {
@@ -126,7 +126,7 @@ async function tryOne(ep: ServiceEndpoint, ctx: ProbeContext, overTls: boolean, 
       await session.startTls(ep.host);
     }
     const user = await session.command("USER", username);
-    const detail = (r: { code: number; lines: string[] }) => `${r.code} ${replyText(r)}`.slice(0, 200);
+    const detail = (r: { code: number; lines: string[] }) => `${r.code} ${printable(replyText(r))}`.slice(0, 200);
     if (user.code === 230) return { result: { outcome: "accepted" }, detail: `USER alone: ${detail(user)}` };
     if (user.code === 530) return { result: { outcome: "rejected" }, detail: `USER: ${detail(user)}` };
     if (user.code !== 331) return { result: { outcome: "error", error: `USER answered ${detail(user)}` }, detail: "" };

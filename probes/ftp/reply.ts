@@ -71,8 +71,13 @@ export function parseReply(bytes: Buffer): FtpReply {
   const text = bytes.toString("latin1");
   const lines = text.split("\n").slice(0, -1).map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
   const code = Number(text.slice(0, 3));
-  if (!Number.isInteger(code) || code < 100 || code > 599) throw new FtpWireError(`reply code ${text.slice(0, 3)} is outside 100-599`);
+  if (!Number.isInteger(code) || code < 100 || code > 599) throw new FtpWireError(`reply code ${JSON.stringify(text.slice(0, 3))} is outside 100-599`);
   return { code, lines };
+}
+
+/** Device text for a human-readable message: control characters (C0, DEL, C1) shown as \xNN. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** The reply's text without codes ("Please specify the password."), first line first. */

@@ -9,9 +9,10 @@ import { judgeSession } from "../../src/net/tls-session.js";
 import { error, fail, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
 import { ANONYMOUS_PASSWORD } from "./checks.js";
 import type { FtpFacts, FtpReplyFacts, FtpService } from "./facts.js";
-import { replyText } from "./reply.js";
+import { printable, replyText } from "./reply.js";
 
-const said = (r: FtpReplyFacts) => `${r.code} ${replyText(r)}`.trim();
+/** a reply for a message: code and text, control characters escaped (the evidence keeps the bytes) */
+const said = (r: FtpReplyFacts) => `${r.code} ${printable(replyText(r))}`.trim();
 
 function perService(facts: FtpFacts, fn: (s: FtpService) => RuleOutcome | null): RuleOutcome[] {
   const out: RuleOutcome[] = [];

@@ -6,6 +6,7 @@ import { definePlugin, type FleetSignals, type ObservedProduct } from "../../src
 import { CHECKS } from "./checks.js";
 import { TelnetFacts } from "./facts.js";
 import { profileFromFacts, TelnetSimProfile } from "./profile.js";
+import { printable } from "./knowledge.js";
 import { TELNET_RULES } from "./rules.js";
 
 function signals(facts: TelnetFacts): FleetSignals {
@@ -26,7 +27,7 @@ function identify(facts: TelnetFacts): ObservedProduct[] {
   return facts.services.flatMap((s): ObservedProduct[] => {
     const text = s.banner?.text ?? "";
     const body = text.slice(0, text.lastIndexOf("\n") + 1).replace(/[\r\0]/g, "").trim();
-    return body ? [{ text: body.slice(0, 512), source: "telnet banner", raw: text, port: s.port }] : [];
+    return body ? [{ text: printable(body.slice(0, 512)).replace(/\\x0a/g, "\n"), source: "telnet banner", raw: text, port: s.port }] : [];
   });
 }
 

@@ -49,3 +49,8 @@ export function classifyPrompt(text: string, file = prompts()): PromptKind {
   if (matchesKind("command", line, file)) return "command";
   return "none";
 }
+
+/** Device text for a human-readable field: control characters (C0, DEL, C1) shown as \xNN. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}

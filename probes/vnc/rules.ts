@@ -23,7 +23,7 @@ function perService(facts: VncFacts, fn: (s: VncService, types: number[]) => Rul
     }
     if (s.security.failureReason !== undefined || s.security.types.length === 0) {
       const reason = s.security.failureReason ?? "";
-      out.push(undetermined("no-answer", `${s.url} refused the connection before offering security types${reason ? `: "${reason}"` : ""}`, { url: s.url, failureReason: reason, serverVersion: s.serverVersion?.raw }, { port: s.port }));
+      out.push(undetermined("no-answer", `${s.url} refused the connection before offering security types${reason ? `: ${JSON.stringify(reason)}` : ""}`, { url: s.url, failureReason: reason, serverVersion: s.serverVersion?.raw }, { port: s.port }));
       continue;
     }
     const o = fn(s, s.security.types);

@@ -30,6 +30,7 @@ async function audit(behave: (s: Socket, n: number) => void) {
   const port = await peer.start((s) => behave(s, n++));
   const d = await auditUrls(mqtt, [`mqtt://127.0.0.1:${port}`], { timeoutMs: TIMEOUT });
   await new Promise((r) => setTimeout(r, 50));
+  for (const f of d.findings) expect(f.message, f.ruleId).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/); // device bytes are escaped in messages
   for (const p of peer.peers) {
     expect(p.reset).toBe(false);
     for (const t of sentTypes(p.received)) expect([1, 14]).toContain(t); // CONNECT, DISCONNECT

@@ -30,6 +30,7 @@ async function audit(behave: (s: Socket) => void) {
   const port = await peer.start(behave);
   const d = await auditUrls(telnet, [`telnet://127.0.0.1:${port}`], { timeoutMs: TIMEOUT });
   await new Promise((r) => setTimeout(r, 50));
+  for (const f of d.findings) expect(f.message, f.ruleId).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/); // device bytes are escaped in messages
   for (const p of peer.peers) {
     expect(p.reset).toBe(false);
     const other = sent(p.received).other.toString("latin1");

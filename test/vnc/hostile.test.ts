@@ -17,6 +17,7 @@ async function audit(behave: (s: Socket) => void) {
   const d = await auditUrls(vnc, [`vnc://127.0.0.1:${port}`], { timeoutMs: TIMEOUT });
   if (d.facts.vnc!.status !== "ok") expect(d.findings.filter((f) => f.status === "pass")).toEqual([]);
   await new Promise((r) => setTimeout(r, 50));
+  for (const f of d.findings) expect(f.message, f.ruleId).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/); // device bytes are escaped in messages
   for (const p of peer.peers) {
     expect(p.reset).toBe(false);
     expect(p.received.length).toBeLessThanOrEqual(12); // only our ProtocolVersion, ever
