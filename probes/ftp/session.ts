@@ -5,7 +5,8 @@ import type { TLSSocket } from "node:tls";
 import type { ServiceEndpoint } from "../../src/model/facts.js";
 import { Connection, Deadline } from "../../src/net/index.js";
 import { failureOf } from "../../src/net/services.js";
-import { observingTlsOptions, tlsSessionFacts, type TlsSessionFacts } from "../../src/net/tls-session.js";
+import { tlsSessionFacts } from "../../src/net/tls-observe.js";
+import { observingTlsOptions, type TlsSessionFacts } from "../../src/net/tls-session.js";
 import { parseReply, ReplyFramer, type FtpReply } from "./reply.js";
 
 const MAX_BUFFERED = 64 * 1024;

@@ -12,7 +12,8 @@ import { loginPacing, type PluginCredentialEntry, type ProbeContext } from "../.
 import type { ServiceEndpoint } from "../../src/model/facts.js";
 import { attemptLogins, Connection, Deadline, NetError, type LoginResult } from "../../src/net/index.js";
 import { failureOf, probeServices, ServiceFailure } from "../../src/net/services.js";
-import { observingTlsOptions, tlsSessionFacts, type TlsSessionFacts } from "../../src/net/tls-session.js";
+import { tlsSessionFacts } from "../../src/net/tls-observe.js";
+import { observingTlsOptions, type TlsSessionFacts } from "../../src/net/tls-session.js";
 import { loginRunFacts, notTriedFacts } from "../../src/knowledge/login-run.js";
 import { registerSecret } from "../../src/secrets.js";
 import { CHECKS, DEFAULT_CREDENTIAL_DELAY_MS } from "./checks.js";

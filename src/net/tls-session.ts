@@ -3,19 +3,13 @@
 // facts any plugin with a TLS variant records (MQTT on 8883, FTPS after AUTH TLS). Observation
 // only: deep grading (every version and suite offered, chain building, name match) belongs to a
 // TLS plugin; `judgeSession` gives the two verdicts one handshake can prove (a negotiated version
-// below TLS 1.2, a weak certificate key per src/knowledge/key-strength.ts).
-import { X509Certificate as NodeX509, webcrypto } from "node:crypto";
-import type { TLSSocket } from "node:tls";
+// below TLS 1.2, a weak certificate key per src/knowledge/key-strength.ts). Light module (zod only):
+// plugin index modules import it; the handshake reading (@peculiar/x509) is in tls-observe.ts.
 import { z } from "zod";
-// @peculiar/x509 2.x resolves its services through tsyringe, which needs a Reflect polyfill first
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
 import { judgeKey, type KeyStrength } from "../knowledge/key-strength.js";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const MAX_NAMES = 32;
-const MAX_TEXT = 512;
+export const MAX_NAMES = 32;
+export const MAX_TEXT = 512;
 
 export const TlsCertificateFacts = z.object({
   subject: z.string(),
@@ -57,58 +51,6 @@ export function observingTlsOptions(host: string): { rejectUnauthorized: false; 
   const o: { rejectUnauthorized: false; servername?: string; minVersion: "TLSv1"; ciphers: string } = { rejectUnauthorized: false, minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" };
   if (!/^[\d.]+$/.test(host) && !host.includes(":")) o.servername = host; // SNI only for names (RFC 6066 §3)
   return o;
-}
-
-const cut = (s: string) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s);
-
-/** Certificate facts from DER bytes. Throws on bytes that are not a certificate. */
-export async function certificateFacts(der: Buffer): Promise<TlsCertificateFacts> {
-  const node = new NodeX509(der);
-  const cert = new x509.X509Certificate(der);
-  const details = node.publicKey.asymmetricKeyDetails ?? {};
-  const sig = cert.signatureAlgorithm as { name: string; hash?: { name: string } };
-  const sans = (node.subjectAltName ?? "").split(/,\s*/).filter(Boolean).slice(0, MAX_NAMES).map(cut);
-  const facts: TlsCertificateFacts = {
-    subject: cut(cert.subject),
-    issuer: cut(cert.issuer),
-    serialNumber: cut(node.serialNumber),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    selfSigned: await cert.isSelfSigned().catch(() => false),
-    keyType: node.publicKey.asymmetricKeyType ?? "unknown",
-    signatureAlgorithm: sig.hash ? `${sig.name} with ${sig.hash.name}` : sig.name,
-    sha256: node.fingerprint256.replace(/:/g, "").toLowerCase(),
-    subjectAltNames: sans,
-  };
-  if (details.modulusLength) facts.keyBits = details.modulusLength;
-  if (details.namedCurve) facts.curve = details.namedCurve;
-  return facts;
-}
-
-/** Facts of a completed handshake (the socket stays open; the caller closes it). */
-export async function tlsSessionFacts(socket: TLSSocket): Promise<TlsSessionFacts> {
-  const cipher = socket.getCipher();
-  const facts: TlsSessionFacts = {
-    protocol: socket.getProtocol() ?? "unknown",
-    cipher: cipher?.standardName ?? cipher?.name ?? "unknown",
-    chainLength: 0,
-    verified: socket.authorized,
-  };
-  const eph = socket.getEphemeralKeyInfo();
-  if (eph && "type" in eph && eph.type) facts.ephemeralKey = `${eph.type}${eph.name ? ` ${eph.name}` : ""}${eph.size ? ` ${eph.size}` : ""}`;
-  if (!socket.authorized && socket.authorizationError) facts.verifyError = cut(String(socket.authorizationError));
-  // the chain as sent: walk issuerCertificate links, bounded (a self-signed leaf points at itself)
-  let peer = socket.getPeerCertificate(true) as { raw?: Buffer; issuerCertificate?: unknown; fingerprint256?: string } | undefined;
-  const seen = new Set<string>();
-  while (peer?.raw && seen.size < 10 && !seen.has(peer.fingerprint256 ?? "")) {
-    seen.add(peer.fingerprint256 ?? String(seen.size));
-    peer = peer.issuerCertificate as typeof peer;
-  }
-  facts.chainLength = seen.size;
-  const leaf = socket.getPeerCertificate(false) as { raw?: Buffer } | undefined;
-  if (leaf?.raw) facts.certificate = await certificateFacts(leaf.raw).catch(() => undefined);
-  if (!facts.certificate) delete facts.certificate;
-  return facts;
 }
 
 /** The verdicts one handshake can prove. Anything else (suites offered, chain) is the TLS plugin's. */
