@@ -5,7 +5,6 @@ import type { TLSSocket } from "node:tls";
 import type { ServiceEndpoint } from "../../src/model/facts.js";
 import { Connection, Deadline } from "../../src/net/index.js";
 import { failureOf } from "../../src/net/services.js";
-import { tlsSessionFacts } from "../../src/net/tls-observe.js";
 import { observingTlsOptions, type TlsSessionFacts } from "../../src/net/tls-session.js";
 import { parseReply, ReplyFramer, type FtpReply } from "./reply.js";
 
@@ -66,6 +65,7 @@ export class FtpSession {
   /** After "234": the TLS handshake on this connection; returns its facts. */
   async startTls(host: string): Promise<TlsSessionFacts> {
     this.conn = await this.conn.startTls(observingTlsOptions(host), new Deadline(this.timeoutMs, this.signal));
+    const { tlsSessionFacts } = await import("../../src/net/tls-observe.js"); // x509 parsing: loaded only when TLS is met
     return tlsSessionFacts(this.conn.socket as TLSSocket);
   }
 

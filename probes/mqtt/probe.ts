@@ -12,7 +12,6 @@ import { loginPacing, type PluginCredentialEntry, type ProbeContext } from "../.
 import type { ServiceEndpoint } from "../../src/model/facts.js";
 import { attemptLogins, Connection, Deadline, NetError, type LoginResult } from "../../src/net/index.js";
 import { failureOf, probeServices, ServiceFailure } from "../../src/net/services.js";
-import { tlsSessionFacts } from "../../src/net/tls-observe.js";
 import { observingTlsOptions, type TlsSessionFacts } from "../../src/net/tls-session.js";
 import { loginRunFacts, notTriedFacts } from "../../src/knowledge/login-run.js";
 import { registerSecret } from "../../src/secrets.js";
@@ -48,7 +47,10 @@ async function connectOnce(ep: ServiceEndpoint, ctx: ProbeContext, level: Protoc
   const conn = await open(ep, ctx);
   const out: ConnectResult = { attempt: { protocolLevel: level, result: "error" } };
   try {
-    if (wantTls && ep.scheme === "mqtts") out.tls = await tlsSessionFacts(conn.socket as TLSSocket);
+    if (wantTls && ep.scheme === "mqtts") {
+      const { tlsSessionFacts } = await import("../../src/net/tls-observe.js"); // x509 parsing: loaded only when TLS is met
+      out.tls = await tlsSessionFacts(conn.socket as TLSSocket);
+    }
     conn.write(encodeConnect({ level, clientId, ...(cred ? { username: cred.username, password: cred.password } : {}) }));
     const packet = await conn.read(packetFrame, new Deadline(ctx.timeoutMs, ctx.signal), "a CONNACK");
     const connack = parseConnack(packet, level);
