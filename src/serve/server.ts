@@ -146,13 +146,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const started = performance.now();
     try {
       const out = await handler(url.searchParams);
+      // the one escaping boundary of every JSON answer; "<" escaped too, so no answer reads as markup
+      const body = "json" in out ? JSON.stringify(safeDeep(out.json)).replace(/</g, "\\u003c") : out.csv;
       const timing = { "Server-Timing": `app;dur=${(performance.now() - started).toFixed(1)}`, "Cache-Control": "no-store" };
-      if ("json" in out) {
-        // the one escaping boundary of every JSON answer; "<" escaped too, so no answer reads as markup
-        const body = JSON.stringify(safeDeep(out.json)).replace(/</g, "\\u003c");
-        return send(res, 200, "application/json; charset=utf-8", body, head, timing);
-      }
-      return send(res, 200, "text/csv; charset=utf-8", out.csv, head, { ...timing, "Content-Disposition": `attachment; filename="${out.filename}"` });
+      if ("json" in out) return send(res, 200, "application/json; charset=utf-8", body, head, timing);
+      return send(res, 200, "text/csv; charset=utf-8", body, head, { ...timing, "Content-Disposition": `attachment; filename="${out.filename}"` });
     } catch (e) {
       if (e instanceof BadRequest) return sendError(res, 400, e.message, head);
       if (e instanceof NotFound) return sendError(res, 404, e.message, head);
