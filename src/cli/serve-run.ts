@@ -9,6 +9,7 @@ import { PLUGINS } from "../../probes/registry.js";
 import { registerSecret } from "../secrets.js";
 import { isLoopback, startServer } from "../serve/server.js";
 import type { StoreReader } from "../serve/reader.js";
+import type { FleetIndex } from "../serve/fleet-index.js";
 import { note, say, warn } from "./ui.js";
 import type { ServeCliOptions } from "./option-types.js";
 
@@ -47,6 +48,26 @@ export async function openReader(results: string[], db: string | undefined): Pro
   return new DocumentReader(results);
 }
 
+/**
+ * Index in the background what the first views need: the latest sweep (overview, device list), then
+ * the one before it and the baselines (drift), so a large store is warm by the time they are asked
+ * for. A request that comes first simply waits for the same build.
+ */
+async function prewarm(index: FleetIndex, sweepIds: string[]): Promise<void> {
+  const t0 = performance.now();
+  const secs = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  try {
+    const latest = await index.index();
+    if (!latest) return;
+    note(`serve: indexed the latest sweep (${latest.rows.length} devices) in ${secs()}`);
+    if (sweepIds[1]) await index.index(sweepIds[1]);
+    for (const b of await index.reader.baselines()) await index.baselineHashes(b.name);
+    if (sweepIds[1]) note(`serve: drift ready (the sweep before and the baselines indexed) after ${secs()}`);
+  } catch (e) {
+    warn(`serve: indexing failed: ${(e as Error).message}`);
+  }
+}
+
 export async function runServe(results: string[], opts: ServeCliOptions): Promise<number> {
   if (!!opts.tlsCert !== !!opts.tlsKey) throw new UsageError(opts.tlsCert ? "--tls-key: needed with --tls-cert" : "--tls-cert: needed with --tls-key");
   if (opts.tlsClientCa && !opts.tlsCert) throw new UsageError("--tls-client-ca: needs --tls-cert and --tls-key");
@@ -79,11 +100,7 @@ export async function runServe(results: string[], opts: ServeCliOptions): Promis
     const sweeps = await server.index.sweeps();
     say(`otaudit serve: ${reader.label} (${sweeps.length === 1 ? "1 sweep" : `${sweeps.length} sweeps`}) on ${server.url}${token ? " (API token required)" : ""}\n`);
     note("read-only dashboard; stop with Ctrl-C");
-    const t0 = performance.now();
-    server.index
-      .index()
-      .then((idx) => idx && note(`serve: indexed the latest sweep (${idx.rows.length} devices) in ${((performance.now() - t0) / 1000).toFixed(1)} s`))
-      .catch((e: unknown) => warn(`serve: indexing failed: ${(e as Error).message}`));
+    void prewarm(server.index, sweeps.map((s) => s.id));
     await stopped;
     return EXIT.OK;
   } finally {

@@ -133,6 +133,7 @@ export async function deviceDriftView(fi: FleetIndex, sp: URLSearchParams): Prom
     prev = { sweep: info.id, snap };
   }
   const current = await fi.reader.device(target.sweep.id, host);
+  if (!current && timeline.every((t) => t.state === "absent")) throw new NotFound(`host '${host.slice(0, 80)}': in no sweep of this store`);
   const baselines = [];
   for (const b of await fi.reader.baselines()) {
     const h = await fi.baselineHashes(b.name);
@@ -141,6 +142,5 @@ export async function deviceDriftView(fi: FleetIndex, sp: URLSearchParams): Prom
     const drift = diffDevice(host, before, current && snapshotDevice(current.result));
     baselines.push({ name: b.name, sweepId: b.sweepId, createdAt: b.createdAt, against: target.sweep.id, ...changeSummary(drift) });
   }
-  if (!current && timeline.every((t) => t.state === "absent")) throw new NotFound(`host '${host.slice(0, 80)}': in no sweep of this store`);
   return { host, target: target.sweep.id, timeline, baselines };
 }

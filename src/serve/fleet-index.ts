@@ -14,7 +14,8 @@ import type { FindingCounts } from "../report/common.js";
 import type { BaselineInfo, StoreReader, SweepInfo } from "./reader.js";
 import { GAP_KINDS, badness, lightFleetDevice, snapshotHash, summarize, zoneOfDevice, type DeviceSummary, type GapKindName } from "./summary.js";
 
-const CHUNK = 200;
+/** devices per page read from the store: ~3 ms each to summarise, so the event loop is never held long */
+const CHUNK = 50;
 /** how long the list of sweeps (and their device counts) is trusted before the store is asked again */
 const SWEEPS_TTL_MS = 2000;
 /** most values listed per facet (vendors, models, firmware): the rest are reachable by typing */
@@ -84,12 +85,16 @@ export class FleetIndex {
   private readonly baselineCache = new Map<string, Promise<{ info: BaselineInfo; hashes: Map<string, string> } | undefined>>();
   private readonly driftCache = new Map<string, DriftBetween>();
 
-  constructor(readonly reader: StoreReader, private readonly plugins: readonly ProtocolPlugin[]) {}
+  constructor(
+    readonly reader: StoreReader,
+    private readonly plugins: readonly ProtocolPlugin[],
+    private readonly sweepsTtlMs = SWEEPS_TTL_MS,
+  ) {}
 
   /** Every sweep, newest first (asked again after SWEEPS_TTL_MS, so a running sweep shows up). */
   async sweeps(): Promise<SweepInfo[]> {
     const now = Date.now();
-    if (!this.sweepList || now - this.sweepList.at > SWEEPS_TTL_MS) {
+    if (!this.sweepList || now - this.sweepList.at > this.sweepsTtlMs) {
       const list = this.reader.sweeps();
       this.sweepList = { at: now, list };
       list.catch(() => (this.sweepList = undefined));
