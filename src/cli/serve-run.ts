@@ -77,7 +77,7 @@ export async function runServe(results: string[], opts: ServeCliOptions): Promis
     : undefined;
   if (!isLoopback(opts.host) && !token && !tls?.clientCa)
     throw new UsageError(`--host ${opts.host}: not a loopback address; the dashboard then needs a token (--token-file FILE or ${TOKEN_ENV}) or TLS client certificates (--tls-cert, --tls-key, --tls-client-ca)`);
-  if (!isLoopback(opts.host) && token && !tls) warn(`serve: the token travels in clear over plain HTTP on ${opts.host}; add --tls-cert and --tls-key`);
+  if (!isLoopback(opts.host) && token && !tls) warn(`serve: without TLS the token travels in clear on ${opts.host}; add --tls-cert and --tls-key`);
   const reader = await openReader(results, opts.db);
   let running;
   try {

@@ -6,8 +6,8 @@
 // certificate (the CLI refuses to start otherwise). Every JSON and CSV answer passes the escaping
 // boundary (safeDeep / safeText) here, once; the browser renders it as text. Static files come from
 // a fixed table (static.ts). Each API answer says its server time (Server-Timing).
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import { createServer as createPlainServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 import type { AddressInfo } from "node:net";
@@ -169,8 +169,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   };
   const server: Server = opts.tls
-    ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.clientCa ? { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}), minVersion: "TLSv1.2" }, listener) as unknown as Server)
-    : createHttpServer(listener);
+    ? (createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.clientCa ? { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}), minVersion: "TLSv1.2" }, listener) as unknown as Server)
+    : createPlainServer(listener);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -183,7 +183,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   port = (server.address() as AddressInfo).port;
   const hostPart = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   return {
-    url: `${opts.tls ? "https" : "http"}://${hostPart}:${port}/`,
+    url: `${opts.tls ? "https://" : "http://"}${hostPart}:${port}/`,
     port,
     index,
     server,

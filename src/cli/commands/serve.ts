@@ -17,7 +17,7 @@ export function registerServe(program: Command): void {
     .option("--host <address>", "address to listen on; anything but loopback needs --token-file (or OTAUDIT_SERVE_TOKEN) or --tls-client-ca", "127.0.0.1")
     .option("--port <n>", "port to listen on (0: any free port)", port, 8080)
     .option("--token-file <file>", "file holding the bearer token the API asks for (at least 16 characters; or set OTAUDIT_SERVE_TOKEN); never printed")
-    .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM; with --tls-key)")
+    .option("--tls-cert <file>", "serve over TLS with this certificate (PEM; with --tls-key)")
     .option("--tls-key <file>", "the certificate's private key (PEM)")
     .option("--tls-client-ca <file>", "with TLS: only clients with a certificate signed by this CA (PEM) get in")
     .addHelpText(
