@@ -6,7 +6,7 @@
 // then the legacy PLC gets a firmware update (its profile's 2.4.1 -> 2.4.7) and the fleet is swept
 // again, so the drift view has two sweeps. Needs root (ports 22, 161, 502, 4840 on 127.0.0.x).
 // Debian's /usr/bin/chromium, headless; nothing is downloaded. Look at the pictures before committing.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,8 +25,10 @@ const DEVICES = [
   { host: "127.0.0.14", name: "scada-opcua", zone: "scada", profile: join(ROOT, "fixtures", "library", "opcua-legacy-server", "profile.yaml") },
 ];
 
+/** Run the CLI; exit 1 (findings at or above --fail-on) is a finished sweep, anything else is not. */
 function otaudit(args: string[], cwd: string): void {
-  execFileSync(process.execPath, [BIN, "-q", ...args], { cwd, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [BIN, "-q", ...args], { cwd, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`otaudit ${args.join(" ")}: exit ${r.status}`);
 }
 
 /** `otaudit simulate PROFILE --host H --default-ports`, resolved once it prints its service URLs. */
@@ -100,8 +102,8 @@ async function main(): Promise<void> {
       });
       // 3. a device: identity, services, the 12 elements, findings with evidence
       await shoot(page, `${base}/device?host=127.0.0.11`, "dashboard-device.png", async (p) => {
-        const box = await p.locator("h2", { hasText: "Findings" }).boundingBox();
-        return box ? { x: 0, y: box.y - 8, width: 1360, height: 1000 } : undefined;
+        const box = await p.getByRole("heading", { name: "The 12 elements", exact: true }).boundingBox();
+        return box ? { x: 0, y: box.y - 8, width: 1360, height: 1150 } : undefined;
       });
       // 4. drift: the two sweeps, the baseline, what changed
       await shoot(page, `${base}/drift`, "dashboard-drift.png");

@@ -28,7 +28,7 @@ export function verdictChart(el, perElement) {
     title: "Devices per verdict, by element",
     scales: { x: { time: false, range: [0.4, 12.6] } },
     axes: [{ splits: () => xs, values: (_u, s) => s.map(String), label: "element" }, { label: "devices" }],
-    legend: { live: true },
+    legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     series: [
       { label: "element" },
@@ -50,6 +50,7 @@ export function timelineChart(el, sweeps) {
     height: 240,
     title: "Fleet across sweeps",
     scales: { x: { time: true }, n: { auto: true }, f: { auto: true } },
+    legend: { live: false },
     axes: [{}, { scale: "n", label: "devices" }, { scale: "f", side: 1, label: "failing findings", grid: { show: false } }],
     series: [
       {},

@@ -52,13 +52,14 @@ describeWithDaemon("otaudit serve in headless Chromium", !!CHROMIUM, "Debian chr
       requests.push(route.request().url());
       return route.request().url().startsWith(origin() + "/") ? route.continue() : route.abort();
     });
-    await page.goto(origin() + path, { waitUntil: "networkidle" });
+    await page.goto(origin() + path, { waitUntil: "load" });
     return { page, context, consoleErrors, requests };
   }
 
   it("overview: loads with no console error, asks nothing off this server, one heatmap row per device on the page", async () => {
     const o = await open("/");
     await o.page.locator("table.heatmap tbody tr").first().waitFor();
+    await o.page.locator("#verdict-chart canvas").first().waitFor();
     const text = await o.page.locator("main").innerText();
     expect(text).toContain("Fleet overview");
     expect(text).toContain("Compensating-control gaps per zone");
@@ -120,7 +121,7 @@ describeWithDaemon("otaudit serve in headless Chromium", !!CHROMIUM, "Debian chr
     expect(text).toContain("sweep-02");
     expect(text).toMatch(/What changed from sweep-01 to sweep-02/);
     expect(await o.page.locator("table.changed tbody tr").count()).toBeGreaterThan(0);
-    expect(await o.page.locator("#timeline-chart canvas").count()).toBeGreaterThan(0);
+    await o.page.locator("#timeline-chart canvas").first().waitFor();
     expect(o.consoleErrors).toEqual([]);
     await o.context.close();
   });
@@ -133,6 +134,23 @@ describeWithDaemon("otaudit serve in headless Chromium", !!CHROMIUM, "Debian chr
     expect(h1).not.toMatch(/[\u001b\u0007\u202e]/);
     expect(await o.page.locator("main img").count()).toBe(0);
     expect(o.consoleErrors).toEqual([]);
+    await o.context.close();
+  });
+
+  it("control: Trusted Types refuses an HTML string, and a request off this server is refused and seen", async () => {
+    const o = await open("/");
+    await o.page.locator("table.heatmap tbody tr").first().waitFor();
+    const sink = await o.page.evaluate(() => {
+      try {
+        document.body.innerHTML = "<b>x</b>";
+        return "assigned";
+      } catch (e) {
+        return (e as Error).name;
+      }
+    });
+    expect(sink).toBe("TypeError");
+    await o.page.evaluate(() => fetch("http://192.0.2.1/x").catch(() => undefined));
+    await expect.poll(() => o.consoleErrors.length).toBeGreaterThan(0);
     await o.context.close();
   });
 });
