@@ -3,6 +3,7 @@
 // machine, the heatmap has one row per device on the page, a filter narrows the list, a device page
 // shows a finding's evidence, the drift view shows both sweeps, hostile device strings stay text.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { describeWithDaemon, findBinary } from "../helpers/daemons.js";
 import type { RunningServer } from "../../src/serve/server.js";
@@ -41,7 +42,7 @@ describeWithDaemon("otaudit serve in headless Chromium", !!CHROMIUM, "Debian chr
   }
 
   async function open(path: string): Promise<Opened> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     const requests: string[] = [];
@@ -90,6 +91,12 @@ describeWithDaemon("otaudit serve in headless Chromium", !!CHROMIUM, "Debian chr
     const zones = await o.page.locator("table.heatmap tbody tr td:nth-of-type(1)").allInnerTexts();
     expect(zones.length).toBeGreaterThan(0);
     expect(new Set(zones)).toEqual(new Set(["dmz"]));
+    // CSV export of this view: every row in the filtered zone, formulas neutralised by the server
+    const [download] = await Promise.all([o.page.waitForEvent("download"), o.page.locator("button.csv").click()]);
+    const csv = readFileSync((await download.path())!, "utf8").trim().split("\r\n");
+    expect(csv[0]).toMatch(/^host,name,zone,/);
+    expect(csv.length - 1).toBe(Number(/· (\d+) of/.exec(await o.page.locator("nav.pager").first().innerText())![1]));
+    expect(csv.slice(1).every((l) => l.split(",")[2] === "dmz")).toBe(true);
     // the same URL opened afresh shows the same view
     const shared = await open(new URL(o.page.url()).pathname + new URL(o.page.url()).search);
     await shared.page.locator("table.heatmap tbody tr").first().waitFor();
