@@ -6,6 +6,7 @@
 // then the legacy PLC gets a firmware update (its profile's 2.4.1 -> 2.4.7) and the fleet is swept
 // again, so the drift view has two sweeps. Needs root (ports 22, 161, 502, 4840 on 127.0.0.x).
 // Debian's /usr/bin/chromium, headless; nothing is downloaded. Look at the pictures before committing.
+// SCREENSHOTS_KEEP=1 keeps the store and the two results.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -114,7 +115,8 @@ async function main(): Promise<void> {
   } finally {
     for (const s of sims) await stop(s).catch(() => {});
     if (server) await stop(server);
-    rmSync(work, { recursive: true, force: true });
+    if (process.env.SCREENSHOTS_KEEP) process.stdout.write(`kept ${work} (plant.db, first.json, second.json)\n`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 
