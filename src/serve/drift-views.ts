@@ -6,7 +6,7 @@
 import { csvRow } from "../report/common.js";
 import { diffDevice, snapshotDevice, type DeviceSnapshot } from "../fleet/drift.js";
 import type { DeviceDrift } from "../fleet/model.js";
-import type { FleetIndex, SweepIndex } from "./fleet-index.js";
+import type { FleetIndex, SweepDigest } from "./fleet-index.js";
 import type { SweepInfo } from "./reader.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Params, paginate } from "./query.js";
 import { snapshotHash } from "./summary.js";
@@ -15,6 +15,12 @@ import { NotFound, sweepIndex } from "./views.js";
 export const TIMELINE_SWEEPS = 24;
 /** changes shown per device (the rest are counted) */
 const MAX_CHANGES = 200;
+
+/** The sweep named by `sweep` (default: the newest) as a digest; 404 when the store has no such sweep. */
+async function sweepDigest(fi: FleetIndex, p: Params): Promise<SweepDigest> {
+  const idx = await sweepIndex(fi, p);
+  return (await fi.digest(idx.sweep.id))!;
+}
 
 async function timelineSweeps(fi: FleetIndex): Promise<SweepInfo[]> {
   return (await fi.sweeps()).slice(0, TIMELINE_SWEEPS).reverse();
@@ -29,24 +35,23 @@ function changeSummary(d: DeviceDrift) {
 export async function driftView(fi: FleetIndex, sp: URLSearchParams): Promise<unknown> {
   const p = new Params(sp, ["sweep"]);
   const list = await timelineSweeps(fi);
-  const target = await sweepIndex(fi, p);
+  const target = await sweepDigest(fi, p);
   const sweeps = [];
-  let prev: SweepIndex | undefined;
+  let prev: SweepDigest | undefined;
   for (const info of list) {
-    const idx = (await fi.index(info.id))!;
-    const e1 = idx.elementVerdicts[0]!;
-    const vs = prev ? await fi.driftBetween(prev.sweep.id, idx.sweep.id) : undefined;
+    const dg = (await fi.digest(info.id))!;
+    const vs = prev ? await fi.driftBetween(prev.sweep.id, dg.sweep.id) : undefined;
     sweeps.push({
-      id: idx.sweep.id,
-      createdAt: idx.sweep.createdAt,
-      status: idx.sweep.status,
-      devices: idx.rows.length,
-      failingFindings: idx.totals.fail,
-      failVerdicts: idx.elementVerdicts.reduce((n, e) => n + e.fail, 0),
-      element1: e1,
+      id: dg.sweep.id,
+      createdAt: dg.sweep.createdAt,
+      status: dg.sweep.status,
+      devices: dg.devices,
+      failingFindings: dg.failingFindings,
+      failVerdicts: dg.failVerdicts,
+      element1: dg.element1,
       vsPrevious: vs ? { from: vs.from, changed: vs.changed.length, added: vs.added.length, missing: vs.missing.length, unchanged: vs.unchanged } : null,
     });
-    prev = idx;
+    prev = dg;
   }
   const baselines = [];
   for (const b of await fi.reader.baselines()) {
@@ -55,13 +60,13 @@ export async function driftView(fi: FleetIndex, sp: URLSearchParams): Promise<un
     let changed = 0;
     let unchanged = 0;
     let added = 0;
-    for (const s of target.rows) {
-      const was = h.hashes.get(s.host);
+    for (const [host, now] of target.hosts) {
+      const was = h.hashes.get(host);
       if (was === undefined) added++;
-      else if (was === s.driftHash) unchanged++;
+      else if (was === now.hash) unchanged++;
       else changed++;
     }
-    const missing = [...h.hashes.keys()].filter((host) => !target.byHost.has(host)).length;
+    const missing = [...h.hashes.keys()].filter((host) => !target.hosts.has(host)).length;
     baselines.push({ ...b, against: target.sweep.id, changed, unchanged, added, missing });
   }
   return { sweeps, baselines, limit: TIMELINE_SWEEPS, target: target.sweep.id };
@@ -85,11 +90,11 @@ export async function driftChangesView(fi: FleetIndex, sp: URLSearchParams): Pro
   const p = new Params(sp, ["from", "to", "page", "size"]);
   const { d, hosts } = await changedBetween(fi, p);
   const pg = paginate(hosts, p.int("page", 1, 1e9) ?? 1, p.int("size", 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE);
-  const to = (await fi.index(d.to))!;
-  const from = (await fi.index(d.from))!;
+  const to = (await fi.digest(d.to))!;
+  const from = (await fi.digest(d.from))!;
   const rows = [];
   for (const h of pg.rows) {
-    const s = to.byHost.get(h.host) ?? from.byHost.get(h.host);
+    const s = to.hosts.get(h.host) ?? from.hosts.get(h.host);
     const changes = h.state === "changed" ? changeSummary(await deviceChanges(fi, d.from, d.to, h.host)) : { state: h.state, categories: {}, changes: [], more: 0 };
     rows.push({ host: h.host, name: s?.name ?? null, zone: s?.zone ?? null, ...changes });
   }
@@ -99,9 +104,9 @@ export async function driftChangesView(fi: FleetIndex, sp: URLSearchParams): Pro
 export async function driftCsv(fi: FleetIndex, sp: URLSearchParams, text: (s: string) => string): Promise<string> {
   const p = new Params(sp, ["from", "to"]);
   const { d, hosts } = await changedBetween(fi, p);
-  const to = (await fi.index(d.to))!;
+  const [to, from] = [(await fi.digest(d.to))!, (await fi.digest(d.from))!];
   const out = [csvRow(["host", "zone", "state", "from_sweep", "to_sweep"])];
-  for (const h of hosts) out.push(csvRow([text(h.host), text(to.byHost.get(h.host)?.zone ?? ""), h.state, text(d.from), text(d.to)]));
+  for (const h of hosts) out.push(csvRow([text(h.host), text((to.hosts.get(h.host) ?? from.hosts.get(h.host))?.zone ?? ""), h.state, text(d.from), text(d.to)]));
   return out.join("");
 }
 

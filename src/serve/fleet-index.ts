@@ -20,6 +20,11 @@ const CHUNK = 50;
 const SWEEPS_TTL_MS = 2000;
 /** most values listed per facet (vendors, models, firmware): the rest are reachable by typing */
 const FACET_MAX = 200;
+/**
+ * Full sweep indexes kept at once (about 80 MB of heap per 10,000 devices); older ones are dropped
+ * and rebuilt when asked for again. A drift timeline over many sweeps reads their digests instead.
+ */
+const MAX_FULL_INDEXES = 4;
 
 export interface Count {
   value: string;
@@ -59,6 +64,16 @@ export interface SweepIndex {
   ruleMeta: Map<string, Omit<RuleRow, "failing" | "id">>;
 }
 
+/** What the drift views need of a sweep, kept for every sweep looked at (a few MB per 10,000 devices). */
+export interface SweepDigest {
+  sweep: SweepInfo;
+  devices: number;
+  failingFindings: number;
+  failVerdicts: number;
+  element1: Record<Verdict, number>;
+  hosts: Map<string, { hash: string; zone: string; name: string | null }>;
+}
+
 export interface DriftBetween {
   from: string;
   to: string;
@@ -81,15 +96,27 @@ const emptyCounts = (): FindingCounts => ({ fail: 0, waived: 0, undetermined: 0,
 
 export class FleetIndex {
   private sweepList: { at: number; list: Promise<SweepInfo[]> } | undefined;
-  private readonly cache = new Map<string, { index?: SweepIndex; pending?: Promise<SweepIndex> }>();
+  private readonly cache = new Map<string, { index?: SweepIndex; pending?: Promise<SweepIndex>; used: number }>();
+  private readonly digests = new Map<string, SweepDigest>();
   private readonly baselineCache = new Map<string, Promise<{ info: BaselineInfo; hashes: Map<string, string> } | undefined>>();
   private readonly driftCache = new Map<string, DriftBetween>();
+
+  private readonly sweepsTtlMs: number;
+  private readonly maxFull: number;
 
   constructor(
     readonly reader: StoreReader,
     private readonly plugins: readonly ProtocolPlugin[],
-    private readonly sweepsTtlMs = SWEEPS_TTL_MS,
-  ) {}
+    opts: { sweepsTtlMs?: number; maxFullIndexes?: number } = {},
+  ) {
+    this.sweepsTtlMs = opts.sweepsTtlMs ?? SWEEPS_TTL_MS;
+    this.maxFull = Math.max(1, opts.maxFullIndexes ?? MAX_FULL_INDEXES);
+  }
+
+  /** Sweeps whose full index is held now (the rest keep only their digest). */
+  get fullIndexes(): string[] {
+    return [...this.cache.entries()].filter(([, e]) => e.index).map(([id]) => id);
+  }
 
   /** Every sweep, newest first (asked again after SWEEPS_TTL_MS, so a running sweep shows up). */
   async sweeps(): Promise<SweepInfo[]> {
@@ -108,7 +135,8 @@ export class FleetIndex {
     const info = sweepId ? list.find((s) => s.id === sweepId) : list[0];
     if (!info) return undefined;
     let entry = this.cache.get(info.id);
-    if (!entry) this.cache.set(info.id, (entry = {}));
+    if (!entry) this.cache.set(info.id, (entry = { used: 0 }));
+    entry.used = performance.now();
     if (entry.pending) return entry.pending;
     const idx = entry.index;
     if (idx && idx.rows.length >= info.devices && idx.sweep.status === info.status) return idx;
@@ -117,6 +145,7 @@ export class FleetIndex {
       (built) => {
         e.index = built;
         e.pending = undefined;
+        this.evict(info.id);
         return built;
       },
       (err: unknown) => {
@@ -125,6 +154,32 @@ export class FleetIndex {
       },
     );
     return e.pending;
+  }
+
+  /** Keep at most maxFull full indexes: drop the least recently used ones (never `keep`). */
+  private evict(keep: string): void {
+    const full = [...this.cache.entries()].filter(([id, e]) => e.index && !e.pending && id !== keep).sort((a, b) => a[1].used - b[1].used);
+    while (full.length > this.maxFull - 1) this.cache.delete(full.shift()![0]);
+  }
+
+  /** A sweep's digest (from its index, built if needed), kept after the full index is dropped. */
+  async digest(sweepId: string): Promise<SweepDigest | undefined> {
+    const info = (await this.sweeps()).find((s) => s.id === sweepId);
+    if (!info) return undefined;
+    const known = this.digests.get(info.id);
+    if (known && known.devices >= info.devices && known.sweep.status === info.status) return known;
+    const idx = await this.index(info.id);
+    if (!idx) return undefined;
+    const d: SweepDigest = {
+      sweep: idx.sweep,
+      devices: idx.rows.length,
+      failingFindings: idx.totals.fail,
+      failVerdicts: idx.elementVerdicts.reduce((n, e) => n + e.fail, 0),
+      element1: { ...idx.elementVerdicts[0]! },
+      hosts: new Map(idx.rows.map((r) => [r.host, { hash: r.driftHash, zone: r.zone, name: r.name }])),
+    };
+    this.digests.set(info.id, d);
+    return d;
   }
 
   private async build(info: SweepInfo): Promise<SweepIndex> {
@@ -212,18 +267,18 @@ export class FleetIndex {
   /** What changed between two indexed sweeps (device snapshots compared by hash). */
   async driftBetween(fromId: string, toId: string): Promise<DriftBetween | undefined> {
     const key = `${fromId}\u0000${toId}`;
-    const [a, b] = [await this.index(fromId), await this.index(toId)];
+    const [a, b] = [await this.digest(fromId), await this.digest(toId)];
     if (!a || !b) return undefined;
     const cached = this.driftCache.get(key);
-    if (cached && a.rows.length + b.rows.length === (cached as DriftBetween & { n?: number }).n) return cached;
-    const out: DriftBetween & { n: number } = { from: fromId, to: toId, changed: [], added: [], missing: [], unchanged: 0, n: a.rows.length + b.rows.length };
-    for (const s of b.rows) {
-      const before = a.byHost.get(s.host);
-      if (!before) out.added.push(s.host);
-      else if (before.driftHash !== s.driftHash) out.changed.push(s.host);
+    if (cached && a.devices + b.devices === (cached as DriftBetween & { n?: number }).n) return cached;
+    const out: DriftBetween & { n: number } = { from: fromId, to: toId, changed: [], added: [], missing: [], unchanged: 0, n: a.devices + b.devices };
+    for (const [host, now] of b.hosts) {
+      const before = a.hosts.get(host);
+      if (!before) out.added.push(host);
+      else if (before.hash !== now.hash) out.changed.push(host);
       else out.unchanged++;
     }
-    for (const s of a.rows) if (!b.byHost.has(s.host)) out.missing.push(s.host);
+    for (const host of a.hosts.keys()) if (!b.hosts.has(host)) out.missing.push(host);
     this.driftCache.set(key, out);
     return out;
   }

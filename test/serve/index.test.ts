@@ -50,7 +50,7 @@ describe("dashboard sweep index", () => {
     const db = new Database(store.file);
     db.prepare("UPDATE sweeps SET status = 'running' WHERE id = 'sweep-02'").run();
     const reader = new SqliteReader(store.file);
-    const fi = new FleetIndex(reader, PLUGINS, 0);
+    const fi = new FleetIndex(reader, PLUGINS, { sweepsTtlMs: 0 });
     const first = (await fi.index("sweep-02"))!.rows.length;
     db.prepare("INSERT INTO devices (sweep_id, host, seq, zone, completed_at, result) SELECT sweep_id, '10.99.0.1', 999, 'late', completed_at, json_set(result, '$.host', '10.99.0.1') FROM devices WHERE sweep_id = 'sweep-02' AND host = ?").run(hostOf(1));
     const idx = (await fi.index("sweep-02"))!;
@@ -60,6 +60,21 @@ describe("dashboard sweep index", () => {
     db.prepare("DELETE FROM devices WHERE host = '10.99.0.1'").run();
     db.prepare("UPDATE sweeps SET status = 'done' WHERE id = 'sweep-02'").run();
     db.close();
+    await reader.close();
+  });
+
+  it("full indexes are bounded (least recently used dropped); drift reads the digests kept", async () => {
+    const reader = new SqliteReader(store.file);
+    const fi = new FleetIndex(reader, PLUGINS, { maxFullIndexes: 1 });
+    const full = new FleetIndex(reader, PLUGINS);
+    await fi.index("sweep-01");
+    await fi.index("sweep-02");
+    expect(fi.fullIndexes).toEqual(["sweep-02"]);
+    const drift = await fi.driftBetween("sweep-01", "sweep-02");
+    expect(drift).toEqual(await full.driftBetween("sweep-01", "sweep-02"));
+    expect(fi.fullIndexes).toHaveLength(1);
+    // a dropped index is built again when asked for
+    expect((await fi.index("sweep-01"))!.rows.length).toBe((await full.index("sweep-01"))!.rows.length);
     await reader.close();
   });
 });
