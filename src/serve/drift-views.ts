@@ -8,13 +8,15 @@ import { diffDevice, snapshotDevice, type DeviceSnapshot } from "../fleet/drift.
 import type { DeviceDrift } from "../fleet/model.js";
 import type { FleetIndex, SweepDigest } from "./fleet-index.js";
 import type { SweepInfo } from "./reader.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Params, paginate } from "./query.js";
+import { MAX_PAGE_SIZE, Params, paginate } from "./query.js";
 import { snapshotHash } from "./summary.js";
 import { NotFound, sweepIndex } from "./views.js";
 
 export const TIMELINE_SWEEPS = 24;
 /** changes shown per device (the rest are counted) */
 const MAX_CHANGES = 200;
+/** changed devices per page: each is two stored results read, snapshotted and compared */
+const CHANGES_PAGE = 20;
 
 /** The sweep named by `sweep` (default: the newest) as a digest; 404 when the store has no such sweep. */
 async function sweepDigest(fi: FleetIndex, p: Params): Promise<SweepDigest> {
@@ -89,7 +91,7 @@ async function deviceChanges(fi: FleetIndex, from: string, to: string, host: str
 export async function driftChangesView(fi: FleetIndex, sp: URLSearchParams): Promise<unknown> {
   const p = new Params(sp, ["from", "to", "page", "size"]);
   const { d, hosts } = await changedBetween(fi, p);
-  const pg = paginate(hosts, p.int("page", 1, 1e9) ?? 1, p.int("size", 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE);
+  const pg = paginate(hosts, p.int("page", 1, 1e9) ?? 1, p.int("size", 1, MAX_PAGE_SIZE) ?? CHANGES_PAGE);
   const to = (await fi.digest(d.to))!;
   const from = (await fi.digest(d.from))!;
   const rows = [];
