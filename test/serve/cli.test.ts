@@ -40,6 +40,13 @@ describe("otaudit serve (CLI)", () => {
     }
   }, 60_000);
 
+  it("help fits 80 columns", async () => {
+    const r = await runOtaudit(["serve", "--help"], { env: { COLUMNS: "80" } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--token-file");
+    expect(r.stdout.split("\n").filter((l) => l.length > 80)).toEqual([]);
+  });
+
   it("serves the store on the printed address, wants the token, never prints it, stops on SIGTERM", async () => {
     const child = spawn(process.execPath, [BIN, "serve", "--db", store.file, "--port", "0"], { env: { ...process.env, NO_COLOR: "1", OTAUDIT_SERVE_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

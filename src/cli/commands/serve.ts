@@ -22,7 +22,7 @@ export function registerServe(program: Command): void {
     .option("--tls-client-ca <file>", "with TLS: only clients with a certificate signed by this CA (PEM) get in")
     .addHelpText(
       "after",
-      "\nThe dashboard only reads: GET and HEAD, nothing in the store is changed. Open the\nprinted address in a browser; the view (sweep, filters, page) is in the URL.\n\nExamples:\n  otaudit serve --db plant.db\n  otaudit serve before.json after.json --port 9000\n  OTAUDIT_SERVE_TOKEN=... otaudit serve --db plant.db --host 0.0.0.0 --tls-cert c.pem --tls-key k.pem\n\nExit codes:\n  0    stopped with Ctrl-C or SIGTERM\n  2    usage or input error\n  3    the server could not start (e.g. the port is in use)",
+      "\nThe dashboard only reads: GET and HEAD, nothing in the store is changed. Open\nthe printed address in a browser; the view (sweep, filters, page) is in the URL.\n\nExamples:\n  otaudit serve --db plant.db\n  otaudit serve before.json after.json --port 9000\n  OTAUDIT_SERVE_TOKEN=... otaudit serve --db plant.db --host 0.0.0.0 \\\n      --tls-cert c.pem --tls-key k.pem\n\nExit codes:\n  0    stopped with Ctrl-C or SIGTERM\n  2    usage or input error\n  3    the server could not start (e.g. the port is in use)",
     )
     .action(async (results: string[], opts: ServeCliOptions) => {
       const { runServe } = await import("../serve-run.js");
