@@ -54,13 +54,14 @@ function filterForm(ctx, overview) {
   return form;
 }
 
-function counters(o) {
+function counters(ctx, o) {
   const t = o.verdictTotals;
   return h(
     "div",
     { class: "cards" },
     h("div", { class: "card" }, h("div", { class: "big" }, String(o.devices)), "devices"),
     h("div", { class: "card" }, h("div", { class: "big" }, String(o.zones.length)), "zones"),
+    h("div", { class: "card" }, h("div", { class: "big" }, String(ctx.meta.sweeps.length)), h("a", { href: link("/drift", { sweep: ctx.sp.get("sweep") }), "data-nav": true }, ctx.meta.sweeps.length === 1 ? "sweep" : "sweeps")),
     h("div", { class: "card wide" }, h("div", null, "Element verdicts over all devices"), h("div", { class: "chips" }, Object.keys(t).map((v) => h("span", { class: `v v-${v}`, title: `${VERDICT_LABEL[v]}: device-elements` }, `${VERDICT_LABEL[v]} ${t[v]}`)))),
     h("div", { class: "card wide" }, h("div", null, "Findings"), h("div", null, o.findingsLine)),
   );
@@ -128,7 +129,7 @@ export async function renderOverview(ctx) {
     ctx.view,
     h("h1", null, "Fleet overview"),
     h("p", { class: "meta" }, `Sweep ${o.sweep.id} · ${o.sweep.createdAt} · ${o.sweep.status}`),
-    counters(o),
+    counters(ctx, o),
     h("section", { class: "two" }, h("div", null, chart), zoneGaps(ctx, o)),
     h("section", null, h("h2", { id: "devices" }, "Devices × the 12 elements"), h("p", { class: "meta" }, "Worst first: failing elements, then failing findings by severity, then gaps. Letters: P pass, F fail, ~ partial, ? undetermined, A attested, U unverified, E error."), filterForm(ctx, o), h("div", { class: "toolbar" }, pager(ctx, list), csv), list.rows.length ? heatmap(ctx, list) : h("p", { class: "empty" }, "No device matches these filters."), pager(ctx, list)),
     fleetFindings(ctx, o),
