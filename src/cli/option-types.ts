@@ -95,3 +95,14 @@ export interface SimulateOptions {
   port?: string[];
   defaultPorts: boolean;
 }
+
+export interface ServeCliOptions {
+  db?: string;
+  host: string;
+  port: number;
+  /** file holding the API token (or OTAUDIT_SERVE_TOKEN); the token itself is never an argument */
+  tokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
+}

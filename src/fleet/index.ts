@@ -33,7 +33,14 @@ export function fleetDevices(devices: DeviceResult[], zoneOf: (host: string) => 
 }
 
 export function evaluateFleet(devices: DeviceResult[], opts: FleetOptions = {}): FleetSection {
-  const fleet = fleetDevices(devices, opts.zoneOf, opts.plugins);
+  return evaluateFleetDevices(fleetDevices(devices, opts.zoneOf, opts.plugins), opts);
+}
+
+/**
+ * The fleet section from devices already turned into FleetDevices (the dashboard derives each
+ * device's signals as it streams a large store, then keeps only what fleet rules read).
+ */
+export function evaluateFleetDevices(fleet: FleetDevice[], opts: Pick<FleetOptions, "sweepId" | "drift" | "rules"> = {}): FleetSection {
   const ctx = { devices: fleet };
   const findings: FleetFinding[] = [];
   const gapsByHost = new Map<string, Gap[]>(fleet.map((d) => [d.host, []]));

@@ -156,8 +156,9 @@ export function tokens(src: string): Token[] {
 /** Words of a token: identifiers split at camelCase and `_`; strings at anything not a letter or digit. */
 export function words(t: Token): string[] {
   if (t.kind === "identifier") return t.text.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_$]+/).filter(Boolean).map((w) => w.toLowerCase());
-  // documentation links, URL scheme checks (/^https?$/, "an http(s) URL") and HTML's http-equiv
-  const text = t.text.replace(/https?:\/\/\S+/g, " ").replace(/\bhttps?(?=[:?$(])|\bhttp-equiv\b/gi, " ");
+  // documentation links, URL scheme checks (/^https?$/, "an http(s) URL"), HTML's http-equiv and
+  // Node's own web server modules (the dashboard, src/serve/, is served over them: no device protocol)
+  const text = t.text.replace(/https?:\/\/\S+/g, " ").replace(/\bhttps?(?=[:?$(])|\bhttp-equiv\b|^node:https?$/gi, " ");
   return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 }
 

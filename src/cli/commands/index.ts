@@ -12,6 +12,7 @@ import { registerRfp } from "./rfp.js";
 import { registerRules } from "./rules.js";
 import { registerScan } from "./scan.js";
 import { registerSchema } from "./schema.js";
+import { registerServe } from "./serve.js";
 import { registerSimulate } from "./simulate.js";
 import { registerSweep } from "./sweep.js";
 
@@ -28,4 +29,5 @@ export const COMMANDS: ((program: Command, plugins: readonly ProtocolPlugin[]) =
   registerBaseline,
   registerRules,
   registerSchema,
+  registerServe,
 ];
