@@ -48,12 +48,14 @@ export const cipSecurityAbsent = defineRule<EnipFacts>({
   },
   check({ facts }) {
     const cs = facts.cipSecurity;
-    const secure = [facts.tls, facts.dtls].filter((t) => t.status === "offered");
+    // a pass rests on raw observations: the state byte as received, or a (D)TLS version the server chose
+    const stateByte = cs.reads.find((r) => r.target.endsWith("attribute 1") && r.outcome === "success")?.dataHex;
+    if (cs.status === "present" && cs.state === 2 && stateByte === "02") return pass(`${facts.url}: the CIP Security object reports state 2 (configured)`, { endpoint: facts.url, state: cs.state, stateByte, target: "class 0x5d instance 1 attribute 1" }, { port: facts.port });
+    const secure = cs.status === "present" ? [] : [facts.tls, facts.dtls].filter((t) => t.status === "offered" && /^(TLSv1(\.[0-3])?|SSLv3|DTLS(v1\.[02])?)$/.test(t.version ?? ""));
+    if (secure.length) return pass(`${facts.url}: ${secure.map((t) => `${t.transport === "tcp" ? "TLS" : "DTLS"} (${t.version}) answers on ${t.transport}/${t.port}`).join("; ")}`, { endpoint: facts.url, secure: secure.map((t) => ({ port: t.port, transport: t.transport, version: t.version })) }, { port: facts.port });
     const ev = { endpoint: facts.url, cipSecurityObject: cs.status, state: cs.stateName, profilesConfigured: cs.profilesConfigured, tls: facts.tls.status, dtls: facts.dtls.status, reads: cs.reads.map((r) => ({ target: r.target, outcome: r.outcome, generalStatus: r.generalStatusName })) };
-    if (cs.status === "present" && cs.state === 2) return pass(`${facts.url}: the CIP Security object reports state 'configured'${cs.profilesConfigured?.length ? ` (${cs.profilesConfigured.join(", ")})` : ""}`, ev, { port: facts.port });
-    if (secure.length && cs.status !== "present") return pass(`${facts.url}: ${secure.map((t) => `${t.transport === "tcp" ? "TLS" : "DTLS"} answers on ${t.transport}/${t.port} (${t.detail ?? t.version ?? "handshake"})`).join("; ")}`, { ...ev, secure: secure.map((t) => ({ port: t.port, transport: t.transport, version: t.version, detail: t.detail })) }, { port: facts.port });
     if (cs.status === "present") {
-      if (cs.state === undefined) return undetermined("unparsed", `${facts.url}: the CIP Security object answered but its state was not read`, ev, { port: facts.port });
+      if (cs.state === undefined || (cs.state === 2 && stateByte !== "02")) return undetermined("unparsed", `${facts.url}: the CIP Security object answered but its state was not read`, ev, { port: facts.port });
       return fail(`${facts.url}: CIP Security is supported but not in use (state '${cs.stateName}')`, ev, { port: facts.port });
     }
     const noTls = (facts.tls.status === "refused" || facts.tls.status === "not_tls") && facts.dtls.status !== "offered";

@@ -49,6 +49,15 @@ export const plainExposed = defineRule<S7Facts>({
   },
 });
 
+/**
+ * The raw protection record as received (SZL 0x0232 index 4 payload, hex): a pass rests on it, not
+ * on the decoded numbers alone (the decoded levels and this record come from the same read).
+ */
+function protectionRecord(facts: S7Facts): string | undefined {
+  const r = szlOf(facts, 0x0232);
+  return r?.status === "ok" && r.hex && /^[0-9a-f]{16,}$/.test(r.hex) ? r.hex : undefined;
+}
+
 export const protectionNone = defineRule<S7Facts>({
   meta: {
     id: "s7.protection.none",
@@ -63,9 +72,13 @@ export const protectionNone = defineRule<S7Facts>({
   check({ facts }) {
     const p = facts.protection;
     if (!p) return unread(facts, 0x0232, "the protection level (SZL 0x0232 index 4)");
-    const ev = { endpoint: facts.url, effectiveLevel: p.effectiveLevel, keySwitchLevel: p.keySwitchLevel, parameterizedLevel: p.parameterizedLevel, modeSelector: p.modeSelectorName };
-    if (p.effectiveLevel === 1) return fail(`${facts.url}: the CPU's valid protection level is 1 (no protection): anyone on the network may write, download and stop it (mode selector ${p.modeSelectorName})`, ev, { port: facts.port });
-    if (p.effectiveLevel === 2 || p.effectiveLevel === 3) return pass(`${facts.url}: the CPU's valid protection level is ${p.effectiveLevel} (${p.effectiveLevel === 2 ? "write protection" : "read/write protection"})`, ev, { port: facts.port });
+    const ev = { endpoint: facts.url, effectiveLevel: p.effectiveLevel, keySwitchLevel: p.keySwitchLevel, parameterizedLevel: p.parameterizedLevel, modeSelector: p.modeSelector };
+    if (p.effectiveLevel === 1) return fail(`${facts.url}: the CPU's valid protection level is 1 (no protection): anyone on the network may write, download and stop it (mode selector ${p.modeSelectorName})`, { ...ev, modeSelectorName: p.modeSelectorName }, { port: facts.port });
+    if (p.effectiveLevel === 2 || p.effectiveLevel === 3) {
+      const record = protectionRecord(facts);
+      if (!record) return undetermined("no-evidence", `${facts.url}: protection level ${p.effectiveLevel} is stated, but the record it was read from is not in the facts`, ev, { port: facts.port });
+      return pass(`${facts.url}: the CPU's valid protection level is ${p.effectiveLevel} (${p.effectiveLevel === 2 ? "write protection" : "read/write protection"})`, { ...ev, record }, { port: facts.port });
+    }
     return undetermined("unknown-value", `${facts.url}: protection level ${p.effectiveLevel} is not one of 1, 2, 3`, ev, { port: facts.port });
   },
 });
@@ -86,7 +99,11 @@ export const passwordNone = defineRule<S7Facts>({
     if (!p) return unread(facts, 0x0232, "the password setting (SZL 0x0232 index 4)");
     const ev = { endpoint: facts.url, parameterizedLevel: p.parameterizedLevel, effectiveLevel: p.effectiveLevel };
     if (p.parameterizedLevel === 0) return fail(`${facts.url}: no password is parameterised on the CPU (sch_par 0): engineering access needs no authentication`, ev, { port: facts.port });
-    if (p.parameterizedLevel >= 1 && p.parameterizedLevel <= 3) return pass(`${facts.url}: a password protects the CPU (parameterised protection level ${p.parameterizedLevel})`, ev, { port: facts.port });
+    if (p.parameterizedLevel >= 1 && p.parameterizedLevel <= 3) {
+      const record = protectionRecord(facts);
+      if (!record) return undetermined("no-evidence", `${facts.url}: a parameterised level ${p.parameterizedLevel} is stated, but the record it was read from is not in the facts`, ev, { port: facts.port });
+      return pass(`${facts.url}: a password protects the CPU (parameterised protection level ${p.parameterizedLevel})`, { ...ev, record }, { port: facts.port });
+    }
     return undetermined("unknown-value", `${facts.url}: parameterised protection level ${p.parameterizedLevel} is not one of 0-3`, ev, { port: facts.port });
   },
 });
@@ -105,7 +122,7 @@ export const identityDisclosed = defineRule<S7Facts>({
   check({ facts }) {
     const id = facts.identity;
     if (!id || Object.keys(id).length === 0) return notApplicable(`${facts.url}: no identification was read`);
-    const shown = [id.orderNumber, id.firmwareVersion, id.moduleTypeName, id.serialNumber].filter((x): x is string => Boolean(x)).map(printable);
+    const shown = [id.orderNumber, id.firmwareVersion, id.moduleTypeName, id.serialNumber].filter((x): x is string => Boolean(x)).map((x) => printable(x));
     return fail(`${facts.url} discloses its identity to anyone: ${shown.join(", ") || "component names"}`, { endpoint: facts.url, ...id }, { port: facts.port });
   },
 });
