@@ -31,6 +31,8 @@ export const S7SimProfile = z
     cpuMode: z.enum(["run", "stop"]).default("run"),
     /** SZL ids answered with "object does not exist" (0x0A), e.g. [0x0232] */
     deniedSzl: z.array(z.number().int()).default([]),
+    /** most SZL payload bytes per userdata fragment (a CPU splits lists at its PDU size; smaller forces more fragments) */
+    fragmentBytes: z.number().int().min(16).max(900).optional(),
     /** s7plus: COTP accepted, the classic Setup communication answered with an S7comm-plus frame */
     variant: z.enum(["classic", "s7plus"]).default("classic"),
   })

@@ -108,7 +108,7 @@ export async function startS7Simulator(profile: S7SimProfile, opts: SimulatorOpt
     });
     s.on("close", () => sockets.delete(s));
     const answerUserdata = (ref: number, seq: number, chunkOf: Buffer, returnCode = 0xff) => {
-      const room = pduLength - 12 - 12 - 4;
+      const room = Math.min(pduLength - 12 - 12 - 4, profile.fragmentBytes ?? Infinity);
       const chunk = chunkOf.subarray(0, room);
       const rest = chunkOf.subarray(room);
       const more = rest.length > 0;
