@@ -73,7 +73,7 @@ export function decodeModuleIdentification(list: SzlList): ModuleIdentification 
   for (const r of list.records) {
     const e = { index: r.readUInt16BE(0), mlfb: fieldText(r.subarray(2, 22)), bgTyp: r.readUInt16BE(22), ausbg: r.readUInt16BE(24), ausbe: r.readUInt16BE(26) };
     out.entries.push(e);
-    if (e.index === 0x0001 && e.mlfb.trim()) out.orderNumber = e.mlfb.trimEnd();
+    if (e.index === 0x0001 && e.mlfb.trim()) out.orderNumber = e.mlfb.replace(/ +$/, ""); // blank padding only
     // index 6: hardware release as Ausbe (Ausbg 0 on most CPUs): kept as the plain number
     if (e.index === 0x0006) out.hardwareVersion = String(e.ausbe);
     if (e.index === 0x0007) {
