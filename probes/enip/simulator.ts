@@ -1,6 +1,6 @@
 // Profile-driven EtherNet/IP simulator (our own encapsulation server, CIP Vol. 2 §2-4): ListIdentity
 // (TCP and UDP), ListServices, RegisterSession / UnRegisterSession, SendRRData with a tiny message
-// router: Identity object (class 1) Get_Attributes_All / Get_Attribute_Single and the CIP Security
+// router (Unconnected_Send unwrapped): Identity object (class 1) Get_Attributes_All / Get_Attribute_Single and the CIP Security
 // object (class 0x5D) when the profile has it; every other service is refused (0x08) and counted.
 // Optionally TLS on tcp/2221 and a DTLS HelloVerifyRequest on udp/2222 of the same host. stats()
 // counts commands, CIP services and writes, so tests prove from the device's side what was sent.
@@ -74,6 +74,14 @@ function route(p: EnipSimProfile, cip: Buffer, stats: EnipSimStats): Buffer {
   const key = `0x${service.toString(16)}/${cls ?? "-"}/${inst ?? "-"}/${attr ?? "-"}`;
   stats.cipRequests[key] = (stats.cipRequests[key] ?? 0) + 1;
   const answer = (status: number, data: Buffer = Buffer.alloc(0)) => Buffer.concat([Buffer.from([service | 0x80, 0, status, 0]), data]);
+  // Unconnected_Send (0x52) to the Connection Manager (class 6): routing, not an action; the embedded
+  // request is routed here (CIP Vol. 1 §3-5.6: a successful reply is the embedded request's reply)
+  if (service === 0x52 && cls === 0x06) {
+    const body = cip.subarray(2 + words * 2);
+    if (body.length < 4) return answer(0x13);
+    const size = body.readUInt16LE(2);
+    return route(p, body.subarray(4, 4 + size), stats);
+  }
   if (service !== 0x01 && service !== 0x0e) {
     stats.nonReadServices++;
     return answer(0x08);
