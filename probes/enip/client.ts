@@ -64,7 +64,9 @@ export class EnipChannel {
   /** Send one encapsulation message and read the reply with the same command and sender context. */
   async request(command: number, data: Buffer, label: string, deadline: Deadline): Promise<{ header: EncapHeader; body: Buffer }> {
     if (this.broken) throw new EnipError("protocol", `connection unusable: ${this.broken}`);
-    const context = randomBytes(8);
+    // sender context: echoed by the target (§2-3.1); its first two bytes are read as the ListIdentity
+    // reply delay in ms by devices answering a broadcast (§2-4.2.1): zero, the other six random
+    const context = Buffer.concat([Buffer.alloc(2), randomBytes(6)]);
     const msg = encode(command, data, this.session, context);
     assertSendable(msg);
     this.sent.push(label);

@@ -100,7 +100,10 @@ export function securityStateName(s: number): string {
 
 /** CIP Security object attributes 2/3, security profiles bitmap. */
 export function securityProfileNames(w: number): string[] {
-  const names = ["reserved (bit 0)", "EtherNet/IP Confidentiality Profile", "CIP Authorization Profile", "CIP User Authentication Profile", "Resource-Constrained CIP Security Profile", "EtherNet/IP Pull Model Profile"];
+  // bit 0 was the EtherNet/IP Integrity Profile (later withdrawn); names as Wireshark's
+  // packet-enip.c decodes them (eip_integrity, eip_confidentiality, cip_authorization,
+  // cip_user_authentication, resource_constrained; the rest reserved)
+  const names = ["EtherNet/IP Integrity Profile (withdrawn)", "EtherNet/IP Confidentiality Profile", "CIP Authorization Profile", "CIP User Authentication Profile", "Resource-Constrained CIP Security Profile"];
   const out: string[] = [];
   for (let b = 0; b < 16; b++) if (w & (1 << b)) out.push(names[b] ?? `reserved (bit ${b})`);
   return out;

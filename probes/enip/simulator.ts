@@ -216,7 +216,7 @@ export async function startEnipSimulator(profile: EnipSimProfile, opts: Simulato
     stats: () => structuredClone(stats) as unknown as Record<string, unknown>,
     async stop() {
       for (const s of sockets) s.destroy();
-      await Promise.all(closers.map((c) => c()));
+      await Promise.allSettled(closers.splice(0).map((c) => c()));
     },
   };
 }
