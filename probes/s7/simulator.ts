@@ -215,6 +215,7 @@ export async function startS7Simulator(profile: S7SimProfile, opts: SimulatorOpt
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       }),
   };
