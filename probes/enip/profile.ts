@@ -30,6 +30,8 @@ export const EnipSimProfile = z
       .default({ present: false, state: 2, profiles: 2, configured: 2 }),
     /** serve EtherNet/IP over TLS on tcp/2221 of the simulator's host (a throwaway certificate) */
     tls: z.boolean().default(false),
+    /** highest TLS version the 2221 service offers (TLS 1.2 sends its certificate in clear) */
+    tlsMaxVersion: z.enum(["TLSv1.2", "TLSv1.3"]).default("TLSv1.3"),
     /** answer a DTLS ClientHello on udp/2222 with a HelloVerifyRequest */
     dtls: z.boolean().default(false),
   })
@@ -47,6 +49,7 @@ export function profileFromFacts(facts: EnipFacts): z.input<typeof EnipSimProfil
     refuseSession: facts.session.status === "refused",
     cipSecurity: { present: cs.status === "present", state: cs.state ?? 2, profiles: bits(cs.profiles), configured: bits(cs.profilesConfigured) },
     tls: facts.tls.status === "offered",
+    ...(facts.tls.version === "TLSv1.2" ? { tlsMaxVersion: "TLSv1.2" as const } : {}),
     dtls: facts.dtls.status === "offered",
   };
 }

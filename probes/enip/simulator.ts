@@ -191,7 +191,7 @@ export async function startEnipSimulator(profile: EnipSimProfile, opts: Simulato
   if (profile.tls) {
     const { issueCertificate } = await import("../modbus/certs.js");
     const cert = await issueCertificate({ subject: "CN=enip-simulator", ips: [opts.host] });
-    const ts = tls.createServer({ cert: cert.certPem, key: cert.keyPem, minVersion: "TLSv1.2" }, (s) => s.on("error", () => undefined));
+    const ts = tls.createServer({ cert: cert.certPem, key: cert.keyPem, minVersion: "TLSv1.2", maxVersion: profile.tlsMaxVersion }, (s) => s.on("error", () => undefined));
     ts.on("connection", () => stats.tlsHellos++);
     ts.on("tlsClientError", () => undefined);
     await new Promise<void>((resolve, reject) => {

@@ -47,6 +47,15 @@ describe.concurrent("EtherNet/IP against the simulator", () => {
     onlyReads(sim);
   });
 
+  test("a TLS 1.2 service on 2221 shows its certificate: fingerprint and subject become a key signal", async () => {
+    const sim = await start({ tls: true, tlsMaxVersion: "TLSv1.2" });
+    const { result, facts } = await scan([sim.url]);
+    expect(facts!.tls).toMatchObject({ status: "offered", version: "TLSv1.2", certificate: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), subject: expect.stringContaining("enip-simulator") } });
+    const { default: enip } = await import("../../probes/enip/index.js");
+    expect(enip.signals!(facts!, []).keys).toEqual([{ kind: "x509-certificate", fingerprint: facts!.tls.certificate!.sha256, scheme: "enip", port: 2221, label: expect.stringContaining("enip-simulator") }]);
+    expect(result.findings.find((f) => f.ruleId === "enip.cip-security.absent")).toMatchObject({ status: "pass" });
+  });
+
   test("CIP Security supported but in factory-default state: fail", async () => {
     const sim = await start({ cipSecurity: { present: true, state: 0, profiles: 2, configured: 0 } });
     const { result } = await scan([sim.url]);
