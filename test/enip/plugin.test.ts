@@ -42,3 +42,15 @@ describe("EtherNet/IP plugin declarations", () => {
     }
   });
 });
+
+describe("EtherNet/IP UDP discovery declaration", () => {
+  it("one ListIdentity datagram: answered with the identity, or closed", async () => {
+    const sim = await startSim({ tcp: false });
+    try {
+      expect(await enip.discovery!.udp!(sim.host, sim.port, 1000)).toEqual({ state: "answered", detail: { vendorId: 1, productCode: 55, productName: "1756-L61/B LOGIX5561" } });
+    } finally {
+      await sim.stop();
+    }
+    expect((await enip.discovery!.udp!(sim.host, sim.port, 1000)).state).toMatch(/closed|timeout/);
+  });
+});
