@@ -113,7 +113,7 @@ async function readPhase(ctx: ProbeContext, s: S7Session, facts: S7Facts, deadli
   ctx.checkpoint(structuredClone(facts));
   for (const r of SZL_READS) {
     if (deadline.expired || s.broken) {
-      facts.szl.push({ id: r.id, index: r.index, status: "not_tried", fragments: 0, message: s.broken ? `connection unusable: ${s.broken}` : "the read phase's time budget is spent" });
+      facts.szl.push({ id: r.id, index: r.index, status: "not_tried", fragments: 0, message: s.broken ? `connection unusable: ${s.broken}` : ctx.signal.aborted ? "stopped: run deadline or interrupt" : "the read phase's time budget is spent" });
       continue;
     }
     ctx.log.info({ action: "s7-read-szl", safety: CHECKS.szl.safety, endpoint: facts.url, szl: szlLabel(r.id, r.index) }, "S7 read SZL");
