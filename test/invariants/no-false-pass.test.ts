@@ -24,6 +24,10 @@ const NO_PASS_IN_SAMPLES: Record<string, string> = {
   "ssh.auth.default-credentials": "only the intrusive legacy-plc recording tried defaults, and they were accepted (fail)",
   "modbus.write.unauthenticated": "only the intrusive legacy-plc recording wrote, and the write was accepted (fail)",
   "modbus.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "s7.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "s7.plain.exposed": "never passes by design: classic S7comm has no security of its own (fail), S7comm-plus cannot be judged without a session (undetermined)",
+  "enip.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "enip.plain.exposed": "never passes by design: plain EtherNet/IP has no security of its own (fail) or gave nothing to judge (error)",
   "opcua.credentials.default": "only the intrusive legacy-plc recording tried defaults, and they were accepted (fail)",
 };
 
