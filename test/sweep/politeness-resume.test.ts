@@ -40,7 +40,7 @@ describe("sweep politeness (device side)", () => {
     const store = new SweepStore(":memory:");
     store.createSweep("s", targets, { intrusive: false, protocols: ["snmp"], failOn: "high" });
     await runSweep({
-      audit: { plugins: snmpOnly, surface: surfacePorts(PLUGINS), timeoutMs: 2000, concurrency: 8, intrusive: false, credentials: [], failOn: "high", log: silentLogger() },
+      audit: { plugins: snmpOnly, surface: surfacePorts(snmpOnly), timeoutMs: 2000, concurrency: 8, intrusive: false, credentials: [], failOn: "high", log: silentLogger() },
       politeness: { concurrency: 8, zoneLimits: new Map([["cell-a", 1]]), giveUpAfter: 3, backoffBaseMs: 200 },
       discoveryTimeoutMs: 1000,
       store,
