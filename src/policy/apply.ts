@@ -11,8 +11,10 @@ import { storedAttestations } from "../evidence/apply.js";
 import type { Policy } from "./format.js";
 import { setFindings } from "./evaluate-sets.js";
 import { requirementFindings } from "./evaluate-requirements.js";
+import { isPolicyFinding } from "./rules.js";
 
-export const isPolicyFinding = (f: { ruleId: string }) => f.ruleId.startsWith("policy.");
+export { isPolicyFinding };
+
 
 export function applyPolicyToDevice(d: DeviceResult, policy: Policy, plugins: readonly ProtocolPlugin[]): DeviceResult {
   const own = d.findings.filter((f) => !isPolicyFinding(f));

@@ -77,6 +77,8 @@ const TEXT: Record<PolicyConcern, ConcernText> = {
   },
 };
 
+export const isPolicyFinding = (f: { ruleId: string }) => f.ruleId.startsWith("policy.");
+
 export function policyRuleId(concern: PolicyConcern): string {
   return `policy.${concern}`;
 }
