@@ -45,7 +45,9 @@ function algorithms(category: AlgorithmCategory) {
     // markers (ext-info-s, kex-strict-s-v00@openssh.com) announce extensions, they are no algorithm
     const values = ALGORITHM_LISTS[category](s.algorithms).filter((n) => classify(category, n, db).status !== "marker");
     const cut = (s.algorithms.irregularities ?? []).filter((i) => WIRE_LISTS[category].includes(i.list) && i.truncated);
-    return cut.length ? { values, why: `name-list cut at ${cut[0]!.kept} of ${cut[0]!.total} names` } : { values };
+    if (cut.length) return { values, why: `name-list cut at ${cut[0]!.kept} of ${cut[0]!.total} names` };
+    // an empty name-list is no usable KEXINIT (RFC 4253 §7.1): it shows nothing about what is offered
+    return values.length ? { values } : { values, why: "the name-list is empty" };
   };
 }
 
@@ -58,7 +60,7 @@ export function sshPolicyFacts(facts: SshFacts): Record<string, PolicyOffer> {
     union(facts.services, (s) => {
       if (!s.auth) return { why: "no `none` authentication request was answered" };
       if (s.auth.noneAccepted) return { values: ["none"] };
-      if (s.auth.error || !s.auth.methods) return { why: `the method list was not read${s.auth.error ? ` (${s.auth.error.code})` : ""}` };
+      if (s.auth.error || !s.auth.methods?.length) return { why: `the method list was not read${s.auth.error ? ` (${s.auth.error.code})` : ""}` };
       return { values: s.auth.methods };
     }),
   );
