@@ -13,6 +13,7 @@ import { z } from "zod";
 import { loadDataFile } from "../data.js";
 import { ELEMENTS } from "../catalog/elements.js";
 import { secureByDemandSpec } from "../catalog/spec.js";
+import { allRuleIds } from "../catalog/rules.js";
 import type { DeviceResult, Finding, ResultDocument } from "../model/result.js";
 import { isPolicyFinding } from "./rules.js";
 
@@ -83,9 +84,10 @@ const baseRef = (ref: string) => ref.replace(/ RE ?\d+$/, "");
 /** Requirements of IEC 62443-4-2 (CR, CR RE) cited by a non-policy rule of the spec, in the table's order, with their rules. */
 function citedRequirements(): { id: string; title: string; rules: string[] }[] {
   const spec = secureByDemandSpec();
+  const known = allRuleIds(); // rules the catalog really has (the spec may name one being renamed)
   return Object.entries(spec.requirements)
     .filter(([id]) => id.startsWith("CR "))
-    .map(([id, r]) => ({ id, title: r.title, rules: Object.entries(spec.rules).filter(([rid, x]) => !rid.startsWith("policy.") && id in x.iec62443).map(([rid]) => rid) }))
+    .map(([id, r]) => ({ id, title: r.title, rules: Object.entries(spec.rules).filter(([rid, x]) => !rid.startsWith("policy.") && id in x.iec62443 && known.has(rid)).map(([rid]) => rid) }))
     .filter((r) => r.rules.length > 0);
 }
 

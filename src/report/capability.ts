@@ -7,8 +7,9 @@ import { capabilityReport, CAPABILITY_SCOPE, type DeviceCapability, type Require
 import { deviceLabel, escapeHtml as h } from "./common.js";
 import { humanView } from "./safe-text.js";
 
+/** capability.json: read by people as much as by tools, so its strings pass the escaping boundary. */
 export function renderCapability(doc: ResultDocument): string {
-  return JSON.stringify(capabilityReport(doc), null, 2) + "\n";
+  return JSON.stringify(capabilityReport(humanView(doc)), null, 2) + "\n";
 }
 
 /** Verdict-badge classes of report.html for the three capabilities. */

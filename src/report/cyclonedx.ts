@@ -12,7 +12,7 @@ import type { ProtocolPlugin } from "../plugin.js";
 import { observeProducts, type DeviceObservation } from "../advisories/match.js";
 import { deviceSignals } from "../fleet/signals.js";
 import { discoveredPorts } from "../engine/surface.js";
-import { safeText } from "./safe-text.js";
+import { humanView, safeText } from "./safe-text.js";
 
 type Json = Record<string, unknown>;
 const prop = (name: string, value: string | number | boolean) => ({ name: `otaudit:${name}`, value: safeText(String(value)) });
@@ -106,8 +106,11 @@ function deviceParts(d: DeviceResult, plugins: readonly ProtocolPlugin[]): { com
   return { component, services: svc };
 }
 
-export function cyclonedxBom(doc: ResultDocument, plugins: readonly ProtocolPlugin[]): Json {
-  const parts = doc.devices.map((d) => ({ d, ...deviceParts(d, plugins) }));
+export function cyclonedxBom(result: ResultDocument, plugins: readonly ProtocolPlugin[]): Json {
+  // strings of the document pass the escaping boundary (humanView); the facts the plugins identify
+  // products and keys from are the raw ones (humanView leaves them out), their strings pass safeText
+  const doc = humanView(result);
+  const parts = doc.devices.map((d, i) => ({ d, ...deviceParts({ ...d, facts: result.devices[i]!.facts }, plugins) }));
   return {
     $schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
     bomFormat: "CycloneDX",
