@@ -67,6 +67,15 @@ describe("policy file validation (exit 2 lines)", () => {
   });
 });
 
+it("the policy file example in README.md is a valid policy", () => {
+  const readme = readFileSync(join(PACKAGE_ROOT, "README.md"), "utf8");
+  const example = /```yaml\n(otauditPolicy: 1\n[\s\S]*?)```/.exec(readme)?.[1];
+  expect(example, "README.md has a policy example").toBeDefined();
+  const p = parsePolicy(example!, "README.md example", "README.md", PLUGINS);
+  expect(p.extends).toBe("iec62443-4-2-sl1");
+  expect(Object.keys(p.offers).sort()).toEqual(["modbus", "opcua", "services", "ssh"]);
+});
+
 describe("built-in policies", () => {
   const spec = secureByDemandSpec();
   const levels = requirementLevels();
