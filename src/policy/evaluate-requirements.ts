@@ -13,6 +13,7 @@ import { secureByDemandSpec } from "../catalog/spec.js";
 import { deviceSignals, type DeviceSignals } from "../fleet/signals.js";
 import type { Policy, RequirementClause } from "./format.js";
 import { clauseFinding, list } from "./evaluate-sets.js";
+import { boundEvidence } from "../engine/rules.js";
 import { POLICY_SOURCE, policyRuleId, type PolicyConcern } from "./rules.js";
 
 /** Items kept in a clause's evidence lists (the findings themselves are in the result). */
@@ -77,6 +78,11 @@ function findingItem(f: Finding): Item | undefined {
 }
 
 function requirementFinding(policy: Policy, clause: RequirementClause, findings: readonly Finding[], signals: DeviceSignals): Finding {
+  const f = judgeRequirement(policy, clause, findings, signals);
+  return { ...f, evidence: boundEvidence(f.evidence) as Record<string, unknown> };
+}
+
+function judgeRequirement(policy: Policy, clause: RequirementClause, findings: readonly Finding[], signals: DeviceSignals): Finding {
   const items = [...relevantFindings(clause, findings).flatMap((f) => findingItem(f) ?? []), ...signalItems(clause.concern, signals)];
   const by = (s: Item["status"]) => items.filter((i) => i.status === s);
   const fails = by("fail");

@@ -12,6 +12,7 @@ import type { Policy, SetClause } from "./format.js";
 import { pluginOffers, servicesOffer, type ProtocolOffers } from "./offers.js";
 import { policyRuleMetas, policyRuleId, SERVICES_KEY, SERVICES_SET, type PolicyConcern } from "./rules.js";
 import { SURFACE_SOURCE } from "../engine/surface-rules.js";
+import { boundEvidence } from "../engine/rules.js";
 
 const SERVICES_DECL: PolicySetDecl = { title: "open services (plugin services and surface ports)", concern: "exposure" };
 /** Values listed in a message before "and N more" (evidence keeps the lists, bounded by the engine caps). */
@@ -96,7 +97,7 @@ export function setFindings(policy: Policy, facts: Readonly<Record<string, Facts
       const clauseId = `${protocol}.${set}`;
       const base = clauseFinding(decl.concern, `Policy clause ${clauseId}: ${decl.title}`, clause.severity ?? policy.severity, protocol === SERVICES_KEY ? SURFACE_SOURCE : protocol, port);
       const evidence = { policy: policy.name, clause: clauseId, concern: decl.concern, ...r.evidence, ...(clause.derivesFrom ? { derivesFrom: clause.derivesFrom } : {}), ...(clause.why ? { why: clause.why } : {}) };
-      out.push({ ...base, status: r.status, message: r.message, ...(r.reason ? { reason: r.reason } : {}), evidence });
+      out.push({ ...base, status: r.status, message: r.message, ...(r.reason ? { reason: r.reason } : {}), evidence: boundEvidence(evidence) as Record<string, unknown> });
     }
   }
   return out;

@@ -91,7 +91,13 @@ export function concernTitle(concern: PolicyConcern): string {
  * The policy rules' metas. Elements and IEC 62443 references are the spec's (read when first asked
  * for, so importing this module loads no data file).
  */
+let metas: RuleMeta[] | undefined;
+
 export function policyRuleMetas(): RuleMeta[] {
+  return (metas ??= buildMetas()).map((m) => ({ ...m, elements: [...m.elements], iec62443: [...m.iec62443] }));
+}
+
+function buildMetas(): RuleMeta[] {
   return POLICY_CONCERNS.map((c) => {
     const m = specMapping(policyRuleId(c));
     return {

@@ -12,6 +12,8 @@ import type { Policy } from "../../src/policy/format.js";
 import { pluginOffers } from "../../src/policy/offers.js";
 import { POLICY_CONCERNS } from "../../src/policy/rules.js";
 import { samples, variants } from "../invariants/harness.js";
+import { checkPlugin } from "../../src/plugin-loader.js";
+import { fakePlugin } from "../helpers/fake-plugin.js";
 import { UNKNOWN_TOKEN } from "../invariants/mutators.js";
 
 const all = samples();
@@ -39,6 +41,14 @@ describe("plugin policy declarations", () => {
       }
     }
     expect(PLUGINS.filter((p) => p.policySets).map((p) => p.id).sort()).toEqual(expect.arrayContaining(["modbus", "opcua", "snmp", "ssh"]));
+  });
+
+  it("checkPlugin: sets and policyFacts come together, set names a policy file can name, known concerns", () => {
+    const p = fakePlugin();
+    expect(checkPlugin({ ...p, policySets: { algos: { title: "algorithms", concern: "cryptography" } } }, [])).toEqual([expect.stringMatching(/policySets and policyFacts come together/)]);
+    expect(checkPlugin({ ...p, policySets: { "bad name": { title: "x", concern: "magic" as never } }, policyFacts: () => ({}) }, [])).toEqual([expect.stringMatching(/policy set name "bad name"/), expect.stringMatching(/concern must be one of cryptography/)]);
+    expect(checkPlugin({ ...p, policySets: { algos: { title: "algorithms", concern: "cryptography" } }, policyFacts: () => ({}) }, [])).toEqual([]);
+    expect(checkPlugin({ ...p, id: "services" }, [])).toEqual(expect.arrayContaining([expect.stringMatching(/id is reserved by the core/)]));
   });
 
   it("on every sample and every mutation of it: no throw, declared sets only, offered values are strings", () => {
