@@ -14,14 +14,14 @@ export function registerReport(program: Command): void {
     .argument("[result]", "result document (JSON) written by scan --json or demo (or a sweep store file)")
     .option("--db <file>", "read the sweep from this sweep store (SQLite, written by `otaudit sweep --db`) instead of a result document")
     .option("--sweep <id>", "with a sweep store: which sweep (default: the latest)")
-    .requiredOption("--format <list>", `reports to write: ${REPORT_FORMATS.join(",")}`, csvList)
+    .requiredOption("--format <list>", `reports to write, comma separated: ${REPORT_FORMATS.join(", ")}`, csvList)
     .requiredOption("--out <dir>", "folder for the reports")
     .option("--evidence <file>", "vendor evidence file (YAML); replaces the attestations stored in the result")
     .option("--waivers <file>", "waivers file (YAML); replaces the waivers stored in the result")
     .option("--policy <file|name>", "check every device against a policy file or a built-in policy; replaces policy findings stored in the result")
     .option("--fail-on <severity>", "exit 1 when an unwaived failing finding is at or above this severity (CI gate)", severity)
     .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
-    .addHelpText("after", `\nFiles: ${Object.values(REPORT_FILES).join(", ")}.\n${exitCodesHelp("report")}`)
+    .addHelpText("after", `\nFiles written into --out, per format:\n${Object.entries(REPORT_FILES).map(([f, file]) => `  ${f.padEnd(12)}${file}`).join("\n")}\n${exitCodesHelp("report")}`)
     .action(async (result: string | undefined, opts: ReportOptions) => {
       const { runReport } = await import("../report-run.js");
       process.exitCode = await runReport(result, opts);

@@ -34,7 +34,7 @@ export function addOutputOptions(cmd: Command): Command {
     .option("--json <file>", "write the result document as JSON to FILE ('-' for stdout)")
     .option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity", severity, "high")
     .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
-    .option("--format <list>", `reports to write into --out: ${REPORT_FORMATS.join(",")}`, csvList)
+    .option("--format <list>", `reports to write into --out, comma separated: ${REPORT_FORMATS.join(", ")}`, csvList)
     .option("--out <dir>", "folder for the reports named by --format")
     .option("--evidence <file>", "vendor evidence file (YAML) for attestation-only elements")
     .option("--waivers <file>", "waivers file (YAML)")
