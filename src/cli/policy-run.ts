@@ -2,7 +2,7 @@
 // files, list built-in policies and the plugins' sets, print the JSON Schema. Policy files are
 // operator input (src/policy/load.ts: path.to.field errors, exit 2); output goes through the
 // escaping boundary (safeText) where it is for people, YAML/JSON as is.
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT, UsageError } from "../errors.js";
 import { PLUGINS } from "../../probes/registry.js";
@@ -24,6 +24,7 @@ export async function runPolicyMake(result: string, opts: PolicyMakeOptions): Pr
     checkWritableFile(opts.out!, `--out ${opts.out}`);
     refuseSameFile([{ label: "--out", path: opts.out! }], [{ label: "RESULT", path: result }]);
   }
+  if (looksLikeRecording(result)) throw new UsageError(`RESULT: ${result} is a recording (otaudit record), not a result: replay it first (otaudit scan --from-facts ${result} --json result.json)`);
   const doc = await loadResult(result);
   const policy = makePolicy(doc, PLUGINS, { device: opts.device, name: opts.name, resultFile: result, toolVersion: TOOL_VERSION });
   const text = policyYaml(policy);
@@ -35,6 +36,22 @@ export async function runPolicyMake(result: string, opts: PolicyMakeOptions): Pr
   const sets = Object.values(policy.offers).reduce((n, s) => n + Object.keys(s).length, 0);
   say(`wrote ${safeText(opts.out!)}: ${sets} allowed set(s)${policy.notIncluded?.length ? `, ${policy.notIncluded.length} left out (see notIncluded)` : ""}\n`);
   return EXIT.OK;
+}
+
+/** A recording's first bytes name its kind; reading a little is enough to tell it from a result. */
+function looksLikeRecording(file: string): boolean {
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const head = Buffer.alloc(256);
+      const n = readSync(fd, head, 0, head.length, 0);
+      return /^\s*\{\s*"kind"\s*:\s*"otaudit-recording"/.test(head.subarray(0, n).toString("utf8"));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // loadResult reports a file it cannot read
+  }
 }
 
 export async function runPolicyCheck(arg: string): Promise<number> {

@@ -90,14 +90,17 @@ describe("policy input errors and commands", () => {
   });
 
   it("policy schema, list, sets, show and check", async () => {
-    const [schema, list, sets, show, check, ok] = await Promise.all([
+    const [schema, list, sets, show, check, ok, recording] = await Promise.all([
       runOtaudit(["policy", "schema"]),
       runOtaudit(["policy", "list"]),
       runOtaudit(["policy", "sets"]),
       runOtaudit(["policy", "show", "iec62443-4-2-sl3"]),
       runOtaudit(["policy", "check", at("bad.yaml")]),
       runOtaudit(["policy", "check", "sbd-baseline"]),
+      runOtaudit(["policy", "make", rec("hardened-controller")]),
     ]);
+    expect(recording.code).toBe(2);
+    expect(recording.stderr).toMatch(/is a recording \(otaudit record\), not a result: replay it first/);
     expect(schema.code).toBe(0);
     expect(JSON.parse(schema.stdout).title).toBe("otaudit policy file");
     expect(list.stdout).toMatch(/iec62443-4-2-sl2\n  IEC 62443-4-2 SL 2 .*\(extends iec62443-4-2-sl1\)/);
