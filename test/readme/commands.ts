@@ -74,6 +74,12 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit compare vendor-a.json vendor-b.json --out compare/ --weights policy.yaml": { suite: "offline" },
   "otaudit rfp --out rfp/": { suite: "offline" },
   "otaudit evidence init --out vendor.yaml": { suite: "offline" },
+  // Policies, IEC 62443-4-2 capability and exports
+  "otaudit scan --from-facts fixtures/library/hardened-controller/recording.json --json hardened.json": { suite: "offline" },
+  "otaudit policy make hardened.json --out golden.yaml": { suite: "offline" },
+  "otaudit scan --from-facts fixtures/library/legacy-plc/recording.json --policy golden.yaml --format sarif,junit --out policy-reports/": { suite: "offline" },
+  "otaudit report hardened.json --policy iec62443-4-2-sl2 --format capability,defectdojo,ocsf,cyclonedx --out exports/": { suite: "offline" },
+  "otaudit policy list": { suite: "offline" },
   // Fleet sweeps
   "otaudit sweep 10.20.0.0/24 plant.csv --db plant.db --json fleet.json": { suite: "sweep" },
   "otaudit sweep --resume --db plant.db": { suite: "sweep" },

@@ -1,8 +1,9 @@
 // README commands that need no device (suite "offline" of test/readme/commands.ts): reports, compare,
-// RFP and evidence from stored results, replays of the fixture library, and simulators started
+// RFP and evidence from stored results, replays of the fixture library, the policy walk-through
+// (make a policy, scan with it, exports), and simulators started
 // from profiles (served on loopback, then stopped). Run as written, in a working folder holding the
 // README's file names (result.json, vendor-a.json, vendor-b.json from the report fixture).
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +21,19 @@ describe("README commands that need no device", () => {
     const synthetic = at("test/report/fixtures/synthetic-result.json");
     for (const name of ["result.json", "vendor-a.json", "vendor-b.json"]) copyFileSync(synthetic, join(cwd, name));
     copyFileSync(at("fixtures/evidence/policy.yaml"), join(cwd, "policy.yaml"));
+    // the policy walk-through reads the fixture library's recordings by their repository paths
+    for (const name of ["hardened-controller", "legacy-plc"]) {
+      mkdirSync(join(cwd, "fixtures", "library", name), { recursive: true });
+      copyFileSync(at("fixtures", "library", name, "recording.json"), join(cwd, "fixtures", "library", name, "recording.json"));
+    }
   });
+
+  /** The policy walk-through's steps depend on each other: run an earlier one when its file is missing. */
+  const policyStep = async (text: string, made: string) => {
+    if (!existsSync(join(cwd, made))) await RUN[text]!(text);
+  };
+  const MAKE_HARDENED = "otaudit scan --from-facts fixtures/library/hardened-controller/recording.json --json hardened.json";
+  const MAKE_POLICY = "otaudit policy make hardened.json --out golden.yaml";
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   const RUN: Record<string, (text: string) => Promise<void>> = {
@@ -56,6 +69,34 @@ describe("README commands that need no device", () => {
       const r = await runOtaudit(argvOf(text), { cwd: PACKAGE_ROOT });
       expect(r.code, r.stderr).toBe(1); // the legacy PLC fails at high
       expect(r.stdout).toMatch(/legacy-plc/);
+    },
+    async [MAKE_HARDENED](text) {
+      const r = await runOtaudit(argvOf(text), { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(join(cwd, "hardened.json"))).toBe(true);
+    },
+    async [MAKE_POLICY](text) {
+      await policyStep(MAKE_HARDENED, "hardened.json");
+      const r = await runOtaudit(argvOf(text), { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(cwd, "golden.yaml"), "utf8")).toMatch(/^otauditPolicy: 1$/m);
+    },
+    async "otaudit scan --from-facts fixtures/library/legacy-plc/recording.json --policy golden.yaml --format sarif,junit --out policy-reports/"(text) {
+      await policyStep(MAKE_POLICY, "golden.yaml");
+      const r = await runOtaudit(argvOf(text), { cwd });
+      expect(r.code, r.stderr).toBe(1);
+      expect(readFileSync(join(cwd, "policy-reports", "junit.xml"), "utf8")).toMatch(/Policy clause ssh\.kex: /);
+    },
+    async "otaudit report hardened.json --policy iec62443-4-2-sl2 --format capability,defectdojo,ocsf,cyclonedx --out exports/"(text) {
+      await policyStep(MAKE_HARDENED, "hardened.json");
+      const r = await runOtaudit(argvOf(text), { cwd });
+      expect([0, 1], r.stderr).toContain(r.code);
+      expect(readdirSync(join(cwd, "exports")).sort()).toEqual(["bom.cdx.json", "capability.json", "defectdojo.json", "findings.ocsf.jsonl"]);
+    },
+    async "otaudit policy list"(text) {
+      const r = await runOtaudit(argvOf(text), { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^sbd-baseline$/m);
     },
     async "otaudit simulate fixtures/library/legacy-plc/profile.yaml"(text) {
       const sim = await startBackground(BIN, argvOf(text), PACKAGE_ROOT);
