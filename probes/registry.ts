@@ -8,11 +8,12 @@ import modbus from "./modbus/index.js";
 import opcua from "./opcua/index.js";
 import snmp from "./snmp/index.js";
 import ssh from "./ssh/index.js";
+import tls from "./tls/index.js";
 
 export { SURFACE_PORTS, type SurfacePort } from "./surface.js";
 
 /** Probe order within a device: quick TCP handshakes first, OPC UA (heaviest) last. */
-const BUILTIN: readonly ProtocolPlugin[] = [ssh, modbus, snmp, opcua];
+const BUILTIN: readonly ProtocolPlugin[] = [ssh, modbus, snmp, tls, opcua];
 
 const external = await loadExternalPlugins(process.env[PLUGINS_ENV], BUILTIN);
 

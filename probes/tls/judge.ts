@@ -116,6 +116,8 @@ export type Validity =
   | { status: "expiring"; daysLeft: number; warningDays: number }
   | { status: "expired"; daysAgo: number }
   | { status: "not-yet-valid"; daysUntil: number }
+  /** notBefore after notAfter: an empty window, valid at no time */
+  | { status: "never-valid" }
   | { status: "unknown"; detail: string };
 
 const DAY = 86_400_000;
@@ -129,7 +131,7 @@ export function judgeValidity(notBefore: string, notAfter: string, at: Date): Va
   const to = Date.parse(notAfter);
   const now = at.getTime();
   if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(now)) return { status: "unknown", detail: `validity dates that do not parse: notBefore ${JSON.stringify(notBefore)}, notAfter ${JSON.stringify(notAfter)}` };
-  if (from > to) return { status: "unknown", detail: `notBefore ${notBefore} is after notAfter ${notAfter}` };
+  if (from > to) return { status: "never-valid" };
   if (now < from) return { status: "not-yet-valid", daysUntil: Math.ceil((from - now) / DAY) };
   if (now > to) return { status: "expired", daysAgo: Math.floor((now - to) / DAY) };
   const daysLeft = Math.floor((to - now) / DAY);

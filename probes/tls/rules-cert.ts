@@ -45,8 +45,10 @@ export const certificateValidity = defineRule<TlsFacts>({
       const at = probeTime(ctx);
       const judged = certs.map((c, i) => ({ c, i, v: judgeValidity(c.notBefore, c.notAfter, at) }));
       const evidence = { endpoint: s.url, at: at.toISOString(), certificates: judged.map(({ c, i, v }) => ({ certificate: label(c, i), notBefore: c.notBefore, notAfter: c.notAfter, status: v.status })) };
-      const bad = judged.filter(({ v }) => v.status === "expired" || v.status === "not-yet-valid");
-      if (bad.length) return fail(`${s.url}: ${bad.map(({ c, i, v }) => `${label(c, i)} ${v.status === "expired" ? `expired ${v.daysAgo} days ago (${c.notAfter})` : `is not valid before ${c.notBefore}`}`).join("; ")}`, evidence);
+      const bad = judged.filter(({ v }) => v.status === "expired" || v.status === "not-yet-valid" || v.status === "never-valid");
+      const why = (c: CertificateFacts, v: (typeof judged)[number]["v"]) =>
+        v.status === "expired" ? `expired ${v.daysAgo} days ago (${c.notAfter})` : v.status === "never-valid" ? `is valid at no time (notBefore ${c.notBefore} is after notAfter ${c.notAfter})` : `is not valid before ${c.notBefore}`;
+      if (bad.length) return fail(`${s.url}: ${bad.map(({ c, i, v }) => `${label(c, i)} ${why(c, v)}`).join("; ")}`, evidence);
       const unknown = judged.filter(({ v }) => v.status === "unknown");
       if (unknown.length) return undetermined("unparsed", `${s.url}: ${unknown.map(({ c, i, v }) => `${label(c, i)}: ${v.status === "unknown" ? v.detail : ""}`).join("; ")}`, evidence);
       const soon = judged.filter(({ v }) => v.status === "expiring");
