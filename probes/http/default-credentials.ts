@@ -124,13 +124,14 @@ async function tryForm(env: FetchEnv, t: FormTarget, e: DefaultCredentialEntry):
   return { outcome: "error", error: `status ${res.status}: neither a rejection nor a session`, status: res.status };
 }
 
-export async function runDefaultCredentials(ctx: ProbeContext, env: FetchEnv, pages: Page[], shared: { left: number; attacked: Set<string> }): Promise<DefaultCredentialFacts> {
+export async function runDefaultCredentials(ctx: ProbeContext, env: FetchEnv, pages: Page[], shared: { left: number; attacked: Map<string, DefaultCredentialFacts> }): Promise<DefaultCredentialFacts> {
   const target = loginTarget(pages);
   if (!target) return { mechanism: "none", attempts: [], complete: false, notTried: "no Basic/Digest challenge and no login form (one password field, one user field) on the pages fetched" };
   const key = target.kind === "form" ? `form ${target.action.href}` : `${target.kind} ${target.url.href}`;
   const url = target.kind === "form" ? target.action.href : target.url.href;
-  if (shared.attacked.has(key)) return { mechanism: target.kind, url, attempts: [], complete: false, notTried: "the same login was already tried on another port of this device" };
-  shared.attacked.add(key);
+  const earlier = shared.attacked.get(key);
+  // the same login reached from another port (e.g. a redirect from 80 to 443) is tried once per device
+  if (earlier) return { ...earlier, attempts: earlier.attempts.map((a) => ({ ...a })), notTried: `the same login as reached from another port of this device: tried once${earlier.notTried ? `; ${earlier.notTried}` : ""}` };
   ctx.assertAllowed(CHECKS.defaultCredentials);
   const pacing = loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS);
   const budget = Math.min(pacing.budget, shared.left);
@@ -157,5 +158,6 @@ export async function runDefaultCredentials(ctx: ProbeContext, env: FetchEnv, pa
   };
   if (run.accepted) facts.accepted = { id: run.accepted.id, username: run.accepted.username ?? "", ...(run.accepted.vendor ? { vendor: run.accepted.vendor } : {}), source: run.accepted.source };
   if (run.notTried.length) facts.notTried = `${run.notTried.length} planned entries not tried (${[...new Set(run.notTried.map((n) => n.why))].join(", ")})`;
+  shared.attacked.set(key, facts);
   return facts;
 }

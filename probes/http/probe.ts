@@ -10,7 +10,7 @@ import { Deadline } from "../../src/net/index.js";
 import { loginPacing, type ProbeContext } from "../../src/plugin.js";
 import { CHECKS, DEFAULT_CREDENTIAL_DELAY_MS, WINDOWS } from "./checks.js";
 import { runDefaultCredentials } from "./default-credentials.js";
-import type { HttpFacts, HttpService } from "./facts.js";
+import type { DefaultCredentialFacts, HttpFacts, HttpService } from "./facts.js";
 import { fetchLanding } from "./landing.js";
 
 /** The URL of `/` with the name the operator gave (scan resolves names; URLs keep them). */
@@ -27,7 +27,7 @@ export async function probeHttp(ctx: ProbeContext): Promise<HttpFacts> {
   const budget = new Deadline(ctx.timeoutMs * WINDOWS.overall, ctx.signal);
   const services: HttpService[] = [];
   const skipped: Skip[] = [];
-  const logins = { left: loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS).budget, attacked: new Set<string>() };
+  const logins = { left: loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS).budget, attacked: new Map<string, DefaultCredentialFacts>() };
   for (const ep of ctx.endpoints) {
     if (ctx.signal.aborted) break;
     const start = startUrl(ep);
