@@ -90,7 +90,7 @@ export function certificateFacts(der: Buffer, leaf: boolean): CertificateFacts {
 }
 
 /** Record a chain as sent (leaf first): described certificates, errors by index, counts. */
-export function recordChain(svc: TlsService, ders: Buffer[], source: "server-flight" | "handshake", truncated: boolean): void {
+export function recordChain(svc: TlsService, ders: Buffer[], source: "server-flight" | "handshake", truncated: boolean, sent = ders.length): void {
   svc.certificates = [];
   svc.certificateErrors = [];
   for (const [index, der] of ders.slice(0, MAX_CHAIN).entries()) {
@@ -101,5 +101,5 @@ export function recordChain(svc: TlsService, ders: Buffer[], source: "server-fli
       if (index === 0) break; // without the leaf, the rest cannot be placed
     }
   }
-  svc.chain = { source, sent: ders.length, truncated: truncated || ders.length > MAX_CHAIN };
+  svc.chain = { source, sent: Math.max(sent, ders.length), truncated: truncated || ders.length > MAX_CHAIN };
 }

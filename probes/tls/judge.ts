@@ -126,9 +126,14 @@ const DAY = 86_400_000;
  * A certificate's validity window at `at` (RFC 5280 §4.1.2.5): dates that do not parse are
  * `unknown`, never valid; expiring within the knowledge file's warning days is `expiring`.
  */
+/** An ISO 8601 UTC timestamp as the probe records it; anything else (Date.parse is lenient) is NaN. */
+export function isoTime(s: string): number {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s) ? Date.parse(s) : NaN;
+}
+
 export function judgeValidity(notBefore: string, notAfter: string, at: Date): Validity {
-  const from = Date.parse(notBefore);
-  const to = Date.parse(notAfter);
+  const from = isoTime(notBefore);
+  const to = isoTime(notAfter);
   const now = at.getTime();
   if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(now)) return { status: "unknown", detail: `validity dates that do not parse: notBefore ${JSON.stringify(notBefore)}, notAfter ${JSON.stringify(notAfter)}` };
   if (from > to) return { status: "never-valid" };

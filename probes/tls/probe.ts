@@ -59,7 +59,7 @@ async function probeService(ctx: ProbeContext, ep: ServiceEndpoint, budget: Dead
   for (const v of ["TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3"] as VersionName[]) {
     const cert = scan.flights[v]?.flight.certificate;
     if (cert?.certificates.length) {
-      recordChain(svc, cert.certificates, "server-flight", cert.truncated);
+      recordChain(svc, cert.certificates, "server-flight", cert.truncated, cert.count);
       break;
     }
   }
