@@ -44,6 +44,18 @@ export function modernCertificate(dir: string): { cert: string; key: string; caC
   return { cert: join(d, "chain.pem"), key: join(d, "key.pem"), caCert: join(d, "ca.pem") };
 }
 
+/** RSA 2048 server certificate issued by a throwaway CA (SHA-256, 365 days, SAN IP:127.0.0.1); cert file = leaf + CA. */
+export function rsaCertificate(dir: string): { cert: string; key: string } {
+  const d = join(dir, "rsa-ca");
+  mkdirSync(d, { recursive: true });
+  ossl(d, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "400", "-subj", "/CN=otaudit test RSA CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  ossl(d, ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "req.csr", "-subj", "/CN=127.0.0.1"]);
+  writeFileSync(join(d, "ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+  ossl(d, ["x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "365", "-sha256", "-extfile", "ext.cnf", "-out", "leaf.pem"]);
+  writeFileSync(join(d, "chain.pem"), readFileSync(join(d, "leaf.pem"), "utf8") + readFileSync(join(d, "ca.pem"), "utf8"));
+  return { cert: join(d, "chain.pem"), key: join(d, "key.pem") };
+}
+
 /** 1024-bit DH parameters (DSA-style generation: fast) for a weak DHE configuration. */
 export function weakDhParams(dir: string): string {
   const out = join(dir, "dh1024.pem");
@@ -143,4 +155,17 @@ export const MODERN_TLS = (port: number, dir: string) => `  server {
     add_header X-Content-Type-Options "nosniff" always;
     add_header Content-Security-Policy "default-src 'self'; frame-ancestors 'none'" always;
     location / { return 200 "<html><head><title>Modern HMI</title></head><body>ok</body></html>"; }
+  }`;
+
+/** Legacy suites behind a sound certificate (RSA 2048 from a CA): how each tool grades the suites themselves. */
+export const LEGACY_SUITES_GOOD_CERT = (port: number, dir: string) => `  server {
+    listen 127.0.0.1:${port} ssl;
+    ssl_certificate ${join(dir, "rsa-ca", "chain.pem")};
+    ssl_certificate_key ${join(dir, "rsa-ca", "key.pem")};
+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;
+    ssl_ciphers "AES128-SHA:AES256-GCM-SHA384:DHE-RSA-AES128-SHA:DHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:@SECLEVEL=0";
+    ssl_ecdh_curve X25519:prime256v1:secp384r1:secp521r1;
+    ssl_prefer_server_ciphers on;
+    ssl_dhparam ${join(dir, "dh1024.pem")};
+    location / { return 200 "<html><head><title>Mixed gateway</title></head><body>ok</body></html>"; }
   }`;
