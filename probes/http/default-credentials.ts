@@ -150,14 +150,17 @@ export async function runDefaultCredentials(ctx: ProbeContext, env: FetchEnv, pa
     },
     ctx.signal,
   );
+  // a budget shared with another port of the device left fewer tries here: not the whole check
+  const cut = budget < pacing.budget && !run.accepted;
   const facts: DefaultCredentialFacts = {
     mechanism: target.kind,
     url,
     attempts: run.attempts.map((a) => ({ id: a.entry.id, username: a.entry.username ?? "", result: a.result.outcome, ...details.get(a.entry.id) })),
-    complete: run.complete,
+    complete: run.complete && !cut,
   };
   if (run.accepted) facts.accepted = { id: run.accepted.id, username: run.accepted.username ?? "", ...(run.accepted.vendor ? { vendor: run.accepted.vendor } : {}), source: run.accepted.source };
   if (run.notTried.length) facts.notTried = `${run.notTried.length} planned entries not tried (${[...new Set(run.notTried.map((n) => n.why))].join(", ")})`;
+  if (cut) facts.notTried = `only ${budget} of ${pacing.budget} tries left in the device's login budget (another port used the rest)${facts.notTried ? `; ${facts.notTried}` : ""}`;
   shared.attacked.set(key, facts);
   return facts;
 }

@@ -50,7 +50,8 @@ export class ResponseParser {
   private headLen = 0;
   /** where the search for the blank line resumes within the joined head */
   private scanFrom = 0;
-  private bodyParts: Buffer[] = [];
+  /** the body kept so far: a growable buffer (doubling) up to maxBody, so tiny chunks cost linear time */
+  private bodyBuf = Buffer.alloc(0);
   private kept = 0;
   private remaining = 0;
   private line: Buffer[] = [];
@@ -83,7 +84,7 @@ export class ResponseParser {
 
   result(): ParsedResponse {
     if (!this.res || this.state !== "done") throw new HttpWireError("truncated", "the response is not complete");
-    this.res.body = this.bodyParts.length === 1 ? this.bodyParts[0]! : Buffer.concat(this.bodyParts, this.kept);
+    this.res.body = Buffer.from(this.bodyBuf.subarray(0, this.kept));
     this.res.interim = this.interim;
     return this.res;
   }
@@ -93,7 +94,12 @@ export class ResponseParser {
     const room = this.limits.maxBody - this.kept;
     if (room <= 0) return;
     const part = b.length > room ? b.subarray(0, room) : b;
-    this.bodyParts.push(Buffer.from(part));
+    if (this.kept + part.length > this.bodyBuf.length) {
+      const next = Buffer.allocUnsafe(Math.min(this.limits.maxBody, Math.max(4096, 2 * (this.kept + part.length))));
+      this.bodyBuf.copy(next, 0, 0, this.kept);
+      this.bodyBuf = next;
+    }
+    part.copy(this.bodyBuf, this.kept);
     this.kept += part.length;
     if (this.kept >= this.limits.maxBody) {
       this.res!.truncated = true;
@@ -133,13 +139,19 @@ export class ResponseParser {
 
   /** Lines of the chunked coding (size lines, the CRLF after data, trailers), each at most 4 KiB. */
   private stepLine(data: Buffer): Buffer {
-    const nl = data.indexOf(10);
+    const nl = data.indexOf(10, 0);
     const part = nl < 0 ? data : data.subarray(0, nl);
-    this.lineLen += part.length;
-    if (this.lineLen > 4096) throw new HttpWireError("too-large", "a chunked-coding line over 4096 bytes");
-    this.line.push(part);
-    if (nl < 0) return Buffer.alloc(0);
-    const text = Buffer.concat(this.line, this.lineLen).toString("latin1").replace(/\r$/, "");
+    if (this.lineLen + part.length > 4096 || (nl < 0 && part.length > 4096)) throw new HttpWireError("too-large", "a chunked-coding line over 4096 bytes");
+    if (nl < 0) {
+      this.line.push(Buffer.from(part));
+      this.lineLen += part.length;
+      return Buffer.alloc(0);
+    }
+    // the common case (the whole line in this chunk) costs no copy
+    const whole = this.line.length ? Buffer.concat([...this.line, part]) : part;
+    let end = whole.length;
+    if (end > 0 && whole[end - 1] === 13) end--;
+    const text = whole.toString("latin1", 0, end);
     this.line = [];
     this.lineLen = 0;
     const rest = data.subarray(nl + 1);
