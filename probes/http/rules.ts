@@ -27,11 +27,13 @@ function perService(facts: HttpFacts, judge: (s: HttpService) => RuleOutcome | n
   return out.length ? out : null;
 }
 
-const sameHttpsTarget = (s: HttpService, target: string | undefined): boolean => {
-  if (!target) return false;
+/** The redirect of `ex` points to https on the service's own host: the Location as received, resolved against the request URL. */
+const sameHttpsTarget = (s: HttpService, ex: Exchange): boolean => {
+  const r = ex.redirect;
+  if (!r) return false;
   try {
-    const u = new URL(target);
-    return u.protocol === "https:" && u.hostname.replace(/^\[|\]$/g, "").toLowerCase() === s.serverName.toLowerCase();
+    const u = new URL(r.location, ex.url);
+    return u.href === r.target && u.protocol === "https:" && u.hostname.replace(/^\[|\]$/g, "").toLowerCase() === s.serverName.toLowerCase();
   } catch {
     return false;
   }
@@ -50,7 +52,7 @@ export function cleartextPath(s: HttpService): { redirected: true; via: Exchange
     if (ex.status === undefined) return { redirected: false, via };
     const r = ex.redirect;
     if (!r) return { redirected: false, served: ex, via };
-    if (sameHttpsTarget(s, r.target)) return { redirected: true, via };
+    if (sameHttpsTarget(s, ex)) return { redirected: true, via };
     if (!r.sameHost) return { redirected: false, offHost: ex, via };
     if (!r.followed) return { redirected: false, served: ex, via };
   }

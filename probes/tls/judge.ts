@@ -7,6 +7,7 @@ import type { Severity } from "../../src/model/common.js";
 import type { JudgedItem } from "../../src/rule-kit.js";
 import { curveBits, judgeKey } from "../../src/knowledge/key-strength.js";
 import { GROUPS, versionName } from "./wire/constants.js";
+import { SIGNATURE_OIDS } from "./wire/x509.js";
 import { suiteByCode, suiteByName, suiteLabel, type SuiteInfo } from "./wire/suites.js";
 import { tlsKnowledge } from "./knowledge.js";
 
@@ -142,4 +143,28 @@ export function judgeValidity(notBefore: string, notAfter: string, at: Date): Va
   const daysLeft = Math.floor((to - now) / DAY);
   const warningDays = tlsKnowledge().expiry.warningDays;
   return daysLeft < warningDays ? { status: "expiring", daysLeft, warningDays } : { status: "valid", daysLeft };
+}
+
+/** A certificate key alone (type and size per type, src/knowledge/key-strength.ts). */
+export function judgeCertificateKey(c: Pick<JudgedCertificate, "keyAlgorithm" | "keyBits" | "namedCurve">): JudgedItem {
+  const keyJ = judgeKey(c.keyAlgorithm, c.keyAlgorithm === "ec" ? (c.keyBits ?? curveBits(c.namedCurve)) : c.keyBits, c.namedCurve);
+  const label = `key ${c.keyAlgorithm}${c.namedCurve ? ` ${c.namedCurve}` : ""}${c.keyBits ? ` ${c.keyBits} bits` : ""}`;
+  return { name: label, status: keyJ.status, ...(keyJ.status === "weak" ? { reasons: [keyJ.detail], severity: "medium" as const } : {}) };
+}
+
+/**
+ * A certificate signature by its AlgorithmIdentifier OID (RFC 5280 §4.1.1.2): the hash comes from
+ * the OID table (probes/tls/wire/x509.ts); only RSASSA-PSS takes it from its parameters (recorded as
+ * signatureHash). An OID the table does not know is unknown, never acceptable.
+ */
+export function judgeSignatureOid(c: { signatureOid?: string | undefined; signatureHash?: string | undefined }): JudgedItem {
+  const known = c.signatureOid !== undefined ? SIGNATURE_OIDS[c.signatureOid] : undefined;
+  if (!known) return { name: `signature OID ${c.signatureOid ?? "not recorded"}`, status: "unknown" };
+  const pss = c.signatureOid === "1.2.840.113549.1.1.10";
+  const hash = pss ? c.signatureHash : known.hash;
+  const name = pss ? `signature RSASSA-PSS with ${hash ?? "an unknown hash"}` : `signature ${known.name}`;
+  const k = tlsKnowledge().certificate;
+  const weak = hash ? k.weakSignatureHashes.find((h) => h.hash === hash) : undefined;
+  if (weak) return { name, status: "weak", reasons: [weak.reason], severity: "medium" };
+  return { name, status: hash && k.acceptableSignatureHashes.includes(hash) ? "ok" : "unknown" };
 }

@@ -6,7 +6,7 @@
 import { defineRule, type Rule, type RuleContext, type RuleOutcome } from "../../src/plugin.js";
 import { fail, judgeItems, pass, undetermined, type JudgedItem } from "../../src/rule-kit.js";
 import type { CertificateFacts, TlsFacts, TlsService } from "./facts.js";
-import { judgeCertificate, judgeValidity } from "./judge.js";
+import { judgeCertificateKey, judgeSignatureOid, judgeValidity } from "./judge.js";
 import { judgeName } from "./names.js";
 import { perService } from "./rules-common.js";
 
@@ -72,7 +72,10 @@ export const certificateKey = defineRule<TlsFacts>({
     perService(facts, (s) => {
       const certs = chain(s);
       if (!Array.isArray(certs)) return certs;
-      const items: JudgedItem[] = certs.map((c, i) => ({ ...judgeCertificate(c).key, name: `${label(c, i)}: ${judgeCertificate(c).key.name}` }));
+      const items: JudgedItem[] = certs.map((c, i) => {
+        const j = judgeCertificateKey(c);
+        return { ...j, name: `${label(c, i)}: ${j.name}` };
+      });
       return judgeItems(items, "certificate key", { evidence: { endpoint: s.url } });
     }),
 });
@@ -94,7 +97,10 @@ export const certificateSignature = defineRule<TlsFacts>({
       if (!Array.isArray(certs)) return certs;
       // a trust anchor's self-signature is not what clients rely on; a self-signed leaf's is all there is
       const judged = certs.map((c, i) => ({ c, i })).filter(({ c, i }) => i === 0 || !c.selfSigned);
-      const items: JudgedItem[] = judged.map(({ c, i }) => ({ ...judgeCertificate(c).signature, name: `${label(c, i)}: ${judgeCertificate(c).signature.name}` }));
+      const items: JudgedItem[] = judged.map(({ c, i }) => {
+        const j = judgeSignatureOid(c);
+        return { ...j, name: `${label(c, i)}: ${j.name}` };
+      });
       return judgeItems(items, "certificate signature", { evidence: { endpoint: s.url } });
     }),
 });

@@ -62,7 +62,11 @@ export const weakSuites = defineRule<TlsFacts>({
       for (const v of s.versions) if (chose(v) && v.cipherCode !== undefined) codes.add(v.cipherCode);
       const items: JudgedItem[] = [...codes].map((c) => judgeSuite(c));
       const scanned = s.versions.filter((v) => v.result === "accepted").map((v) => v.version);
-      const open = scanned.filter((v) => s.suites.find((x) => x.version === v)?.result !== "complete");
+      // an accepted version needs a finished enumeration that found its suites (a ServerHello chose one)
+      const open = scanned.filter((v) => {
+        const scan = s.suites.find((x) => x.version === v);
+        return scan?.result !== "complete" || scan.accepted.length === 0;
+      });
       const evidence = { endpoint: s.url, suites: s.suites.map((x) => ({ version: x.version, result: x.result, accepted: x.accepted.map((a) => a.name) })) };
       const out = judgeItems(items, "cipher suite", { evidence });
       if (out.status === "pass" && open.length) {

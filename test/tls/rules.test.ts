@@ -86,9 +86,9 @@ describe("certificate rules", () => {
     expect(statusOf(facts(service({ certificates: [leaf({ keyAlgorithm: "rsa", keyBits: 1024, namedCurve: undefined })] })), "tls.certificate.key")).toEqual(["fail"]);
     expect(statusOf(facts(service({ certificates: [leaf({ keyAlgorithm: "dsa", keyBits: 2048 })] })), "tls.certificate.key")).toEqual(["fail"]);
     expect(statusOf(facts(service({ certificates: [leaf({ keyAlgorithm: "gost2012", keyBits: 256 })] })), "tls.certificate.key")).toEqual(["undetermined"]);
-    expect(statusOf(facts(service({ certificates: [leaf({ signatureHash: "sha1", signatureAlgorithm: "sha1WithRSAEncryption" })] })), "tls.certificate.signature")).toEqual(["fail"]);
-    expect(statusOf(facts(service({ certificates: [leaf({ signatureHash: undefined, signatureAlgorithm: "1.2.643.7.1.1.3.2" })] })), "tls.certificate.signature")).toEqual(["undetermined"]);
-    expect(statusOf(facts(service({ certificates: [leaf(), { ...CA, signatureHash: "sha1" }] })), "tls.certificate.signature")).toEqual(["pass"]);
+    expect(statusOf(facts(service({ certificates: [leaf({ signatureHash: "sha1", signatureOid: "1.2.840.113549.1.1.5", signatureAlgorithm: "sha1WithRSAEncryption" })] })), "tls.certificate.signature")).toEqual(["fail"]);
+    expect(statusOf(facts(service({ certificates: [leaf({ signatureHash: undefined, signatureOid: "1.2.643.7.1.1.3.2", signatureAlgorithm: "1.2.643.7.1.1.3.2" })] })), "tls.certificate.signature")).toEqual(["undetermined"]);
+    expect(statusOf(facts(service({ certificates: [leaf(), { ...CA, signatureHash: "sha1", signatureOid: "1.2.840.10045.4.1" }] })), "tls.certificate.signature")).toEqual(["pass"]);
   });
 
   it("self-signed leaf fails; the name check passes on an IP SAN, is undetermined for an IP target with DNS names only, fails on a mismatch", () => {
