@@ -175,8 +175,10 @@ export const framingAllowed = defineRule<HttpFacts>({
   },
   check: ({ facts }) =>
     perService(facts, (s) => {
-      const page = [...s.exchanges].reverse().find((e) => e.status !== undefined && e.status >= 200 && e.status < 300 && /html/i.test(e.contentType ?? ""));
-      if (!page) return notApplicable(`${s.url}: no HTML page was served to look at`, { endpoint: s.url });
+      // the service's own pages (an http service redirecting to https leaves the UI to the https service)
+      const own = s.exchanges.filter((e) => e.tls === (s.scheme === "https"));
+      const page = [...own].reverse().find((e) => e.status !== undefined && e.status >= 200 && e.status < 300 && /html/i.test(e.contentType ?? ""));
+      if (!page) return notApplicable(`${s.url}: no HTML page of its own was served to look at`, { endpoint: s.url });
       const by = framingProtection(page);
       const evidence = { endpoint: s.url, url: page.url, headers: page.headers.filter((h) => /^(x-frame-options|content-security-policy)$/i.test(h.name)) };
       if (by) return pass(`${page.url} forbids framing by other sites (${by})`, { ...evidence, protection: by });
