@@ -118,7 +118,7 @@ export async function startTlsSimulator(profile: TlsSimProfile, opts: SimulatorO
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.ports?.tls ?? opts.port ?? 0, opts.host, () => resolve());
+    server.listen(opts.port ?? opts.ports?.tls ?? 0, opts.host, () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
   return {
