@@ -55,6 +55,15 @@ export function cleartextPath(s: HttpService): { redirected: true; via: Exchange
     if (sameHttpsTarget(s, ex)) return { redirected: true, via };
     if (!r.sameHost) return { redirected: false, offHost: ex, via };
     if (!r.followed) return { redirected: false, served: ex, via };
+    // a followed redirect counts only when the Location, resolved, is the next URL requested
+    const next = s.exchanges[s.exchanges.indexOf(ex) + 1];
+    let resolved: string | undefined;
+    try {
+      resolved = new URL(r.location, ex.url).href;
+    } catch {
+      resolved = undefined;
+    }
+    if (!next || resolved !== r.target || next.url !== resolved) return { redirected: false, via };
   }
   return { redirected: false, via };
 }
@@ -139,15 +148,16 @@ export const hstsMissing = defineRule<HttpFacts>({
         const ex = s.exchanges.find((e) => e.tls && e.status !== undefined && e.hsts);
         if (!ex?.hsts) return undetermined("no-answer", `${s.url}: no HTTPS response was read`, { endpoint: s.url });
         const h = ex.hsts;
+        const evidence = { endpoint: s.url, url: ex.url, status: ex.status, header: ex.headers.find((x) => x.name.toLowerCase() === "strict-transport-security")?.value ?? "absent" };
+        if (h.present && h.maxAge !== undefined && h.maxAge >= k.minMaxAge) return pass(`${ex.url} sends Strict-Transport-Security max-age=${h.maxAge}${h.includeSubDomains ? "; includeSubDomains" : " (without includeSubDomains)"}${h.preload ? "; preload" : ""}`, { ...evidence, maxAge: h.maxAge, includeSubDomains: h.includeSubDomains });
+        // browsers ignore HSTS for IP-literal hosts (RFC 6797 §8.1): lower severity when reached by address
         const ip = /^[\d.]+$|:/.test(s.serverName);
         const note = ip ? " (browsers ignore HSTS for IP-literal hosts, RFC 6797 §8.1: it protects operators who use the device's name)" : "";
-        const evidence = { endpoint: s.url, url: ex.url, status: ex.status, header: ex.headers.find((x) => x.name.toLowerCase() === "strict-transport-security")?.value ?? "absent" };
         const sev = ip ? ({ severity: "low" } as const) : {};
         if (!h.present) return fail(`${ex.url} sends no Strict-Transport-Security header${note}`, evidence, sev);
         if (h.maxAge === undefined) return fail(`${ex.url}: the Strict-Transport-Security header has no valid max-age (${h.problems.join("; ") || "missing"}), so browsers ignore it (RFC 6797 §6.1.1)${note}`, evidence, sev);
         if (h.maxAge === 0) return fail(`${ex.url}: Strict-Transport-Security max-age=0 tells browsers to forget HSTS${note}`, evidence, sev);
-        if (h.maxAge < k.minMaxAge) return fail(`${ex.url}: Strict-Transport-Security max-age=${h.maxAge} is below ${k.minMaxAge} s (${k.reason})`, evidence, { severity: "low" });
-        return pass(`${ex.url} sends Strict-Transport-Security max-age=${h.maxAge}${h.includeSubDomains ? "; includeSubDomains" : " (without includeSubDomains)"}${h.preload ? "; preload" : ""}`, { ...evidence, maxAge: h.maxAge, includeSubDomains: h.includeSubDomains });
+        return fail(`${ex.url}: Strict-Transport-Security max-age=${h.maxAge} is below ${k.minMaxAge} s (${k.reason})`, evidence, { severity: "low" });
       },
       "https",
     ),

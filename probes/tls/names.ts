@@ -61,15 +61,16 @@ export type NameJudgement =
 export function judgeName(host: string, san: { dns?: string[]; ip?: string[]; cn?: string }): NameJudgement {
   const dns = san.dns ?? [];
   const ip = san.ip ?? [];
-  const names = [...dns.map((d) => `DNS:${d}`), ...ip.map((i) => `IP:${i}`)];
+  // names are read only when no entry matched (a match rests on the matching entry alone)
+  const names = () => [...dns.map((d) => `DNS:${d}`), ...ip.map((i) => `IP:${i}`)];
   if (isIP(host)) {
     const hit = ip.find((i) => sameIp(i, host));
     if (hit !== undefined) return { result: "match", by: `IP:${hit}` };
-    if (dns.length) return { result: "unobservable", names };
-    return ip.length ? { result: "mismatch", names } : { result: "no-names" };
+    if (dns.length) return { result: "unobservable", names: names() };
+    return ip.length ? { result: "mismatch", names: names() } : { result: "no-names" };
   }
   const hit = dns.find((d) => matchDnsName(d, host));
   if (hit !== undefined) return { result: "match", by: `DNS:${hit}` };
   if (dns.length === 0 && san.cn !== undefined && matchDnsName(san.cn, host)) return { result: "cn-only", by: `CN=${san.cn}` };
-  return names.length ? { result: "mismatch", names } : { result: "no-names" };
+  return dns.length || ip.length ? { result: "mismatch", names: names() } : { result: "no-names" };
 }

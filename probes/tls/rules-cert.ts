@@ -145,11 +145,12 @@ export const nameMismatch = defineRule<TlsFacts>({
       if (!Array.isArray(certs)) return certs;
       const leaf = certs[0]!;
       if (leaf.sanDns === undefined && leaf.sanIp === undefined) return undetermined("unparsed", `${s.url}: the certificate's names were not recorded`, { endpoint: s.url });
-      const j = judgeName(s.serverName, { dns: leaf.sanDns ?? [], ip: leaf.sanIp ?? [], ...(leaf.commonName !== undefined ? { cn: leaf.commonName } : {}) });
+      let j = judgeName(s.serverName, { dns: leaf.sanDns ?? [], ip: leaf.sanIp ?? [] });
+      // the subject CN only counts when there is no DNS SAN at all (RFC 6125 §6.4.4)
+      if (j.result !== "match" && (leaf.sanDns ?? []).length === 0 && leaf.commonName !== undefined) j = judgeName(s.serverName, { dns: [], ip: leaf.sanIp ?? [], cn: leaf.commonName });
+      if (j.result === "match") return pass(`${s.url}: the certificate names ${s.serverName} (${j.by})`, { endpoint: s.url, name: s.serverName, matchedBy: j.by });
       const evidence = { endpoint: s.url, name: s.serverName, sanDns: leaf.sanDns ?? [], sanIp: leaf.sanIp ?? [] };
       switch (j.result) {
-        case "match":
-          return pass(`${s.url}: the certificate names ${s.serverName} (${j.by})`, { ...evidence, matchedBy: j.by });
         case "cn-only":
           return fail(`${s.url}: only the subject ${j.by} names ${s.serverName}; there is no subjectAltName, which current clients require (RFC 6125 §6.4.4)`, evidence, { severity: "low" });
         case "unobservable":
