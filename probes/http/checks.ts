@@ -26,7 +26,7 @@ export const CHECKS = {
   defaultCredentials: {
     id: "http.default-credentials",
     safety: "intrusive",
-    description: `only with --intrusive: try up to ${LOGIN_BUDGET_DEFAULT} (--login-budget) entries of probes/http/data/default-credentials.yaml, ${DEFAULT_CREDENTIAL_DELAY_MS} ms apart (--login-delay), stopping at the first accepted: as HTTP Basic or Digest credentials on the page that asked for them, or as one POST of the landing page's login form (its own field names and hidden values); never over cleartext HTTP unless the page itself is served in clear`,
+    description: `only with --intrusive: try up to ${LOGIN_BUDGET_DEFAULT} (--login-budget) entries of probes/http/data/default-credentials.yaml, ${DEFAULT_CREDENTIAL_DELAY_MS} ms apart (--login-delay), stopping at the first accepted: as HTTP Basic or Digest credentials on the page that asked for them, or as one POST of the landing page's login form (its own field names and hidden values), on the scheme the login was found on (a login served on plain HTTP is tried there: defaults are public, and the finding is that the device takes them)`,
     sends: () => httpDefaultCredentials().entries.map((e) => `${e.username ?? ""} (entry ${e.id})`),
   },
 } as const satisfies Record<string, CheckDecl>;
