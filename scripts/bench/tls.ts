@@ -4,7 +4,8 @@
 // machine is shared). Three nginx configurations (weak, modern, legacy suites behind a sound
 // certificate); then the per-tool comparison of versions, suites and grades (test/tls/nmap-crosscheck.ts).
 import { spawn } from "node:child_process";
-import { loadavg } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PACKAGE_ROOT } from "../../src/version.js";
@@ -30,7 +31,10 @@ function run(cmd: string, args: string[]): Promise<{ ms: number; code: number | 
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const otaudit = (port: number) => run(process.execPath, [BIN, "scan", `tls://127.0.0.1:${port}`, "--json", "/dev/null", "--timeout", "3000", "-q"]);
+const OUT = mkdtempSync(join(tmpdir(), "otaudit-bench-tls-"));
+const otaudit = (port: number) => run(process.execPath, [BIN, "scan", `tls://127.0.0.1:${port}`, "--json", join(OUT, "r.json"), "--timeout", "3000", "-q"]);
+/** the tls probe's own time (facts envelope durationMs) of the last otaudit run */
+const probeMs = () => (JSON.parse(readFileSync(join(OUT, "r.json"), "utf8")) as { devices: { facts: { tls?: { durationMs: number } } }[] }).devices[0]!.facts.tls?.durationMs ?? NaN;
 const nmap = (port: number) => run(NMAP!, ["-Pn", "-n", "-p", String(port), "--script", "ssl-enum-ciphers", "127.0.0.1"]);
 
 async function paired(label: string, port: number): Promise<void> {
@@ -39,6 +43,7 @@ async function paired(label: string, port: number): Promise<void> {
   const a: number[] = [];
   const b: number[] = [];
   const ratios: number[] = [];
+  const probes: number[] = [];
   const load: number[] = [];
   for (let i = 0; i < PAIRS; i++) {
     load.push(loadavg()[0]!);
@@ -53,9 +58,10 @@ async function paired(label: string, port: number): Promise<void> {
     }
     a.push(x.ms);
     b.push(y.ms);
+    probes.push(probeMs());
     ratios.push(x.ms / y.ms);
   }
-  console.log(`${label.padEnd(36)} otaudit CLI median ${median(a).toFixed(0).padStart(5)} ms | nmap ssl-enum-ciphers median ${median(b).toFixed(0).padStart(5)} ms | median of paired ratios ${median(ratios).toFixed(2)} (${PAIRS} pairs; load average ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)})`);
+  console.log(`${label.padEnd(36)} otaudit CLI median ${median(a).toFixed(0).padStart(5)} ms | nmap ssl-enum-ciphers median ${median(b).toFixed(0).padStart(5)} ms | median of paired ratios ${median(ratios).toFixed(2)} (${PAIRS} pairs; load average ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}); the tls probe itself: median ${median(probes).toFixed(0)} ms`);
 }
 
 export default async function bench(): Promise<void> {
@@ -67,6 +73,9 @@ export default async function bench(): Promise<void> {
     weakDhParams(dir);
   });
   try {
+    const fixed: number[] = [];
+    for (let i = 0; i < PAIRS; i++) fixed.push((await run(process.execPath, [BIN, "scan", "tls://127.0.0.1:1", "--json", "/dev/null", "--timeout", "3000", "-q"])).ms);
+    console.log(`${"otaudit CLI fixed cost (closed port)".padEnd(36)} median ${median(fixed).toFixed(0).padStart(5)} ms (start-up, plugin and spec loading, report: the part of every run that is not the probe)`);
     const labels = ["nginx weak TLS", "nginx modern TLS", "nginx legacy suites, sound cert"];
     for (const [i, label] of labels.entries()) await paired(label, nginx.ports[i]!);
     console.log("\ncross-check (versions and suites per version must agree; grade disagreements explained):");
@@ -80,6 +89,7 @@ export default async function bench(): Promise<void> {
     }
   } finally {
     await nginx.stop();
+    rmSync(OUT, { recursive: true, force: true });
   }
 }
 
