@@ -25,7 +25,8 @@ describe("sweep politeness (device side)", () => {
   let fleet: CheapFleet;
   let dir: string;
   beforeAll(async () => {
-    fleet = await startCheapFleet(consecutiveHosts("127.0.101.1", 12), [23, 80, 102], (port) => (port === 23 ? "login: " : undefined));
+    // surface ports no plugin audits (80 belongs to the http plugin now)
+    fleet = await startCheapFleet(consecutiveHosts("127.0.101.1", 12), [23, 3389, 102], (port) => (port === 23 ? "login: " : undefined));
     dir = mkdtempSync(join(tmpdir(), "otaudit-sweep-polite-"));
   });
   afterAll(async () => {
