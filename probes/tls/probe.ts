@@ -30,6 +30,14 @@ const cutNote = (svc: TlsService, phase: string, detail: string) => (svc.cut ??=
 
 type Skip = { skip: true; code: "absent" | "not-tls"; message: string };
 
+/**
+ * Audit one TLS endpoint (all phases). Exported for plugins whose protocol runs over TLS (MQTT on
+ * 8883, ...): they can keep a TlsService in their facts and judge it with TLS_RULES' functions.
+ */
+export async function auditTlsService(ctx: ProbeContext, ep: ServiceEndpoint, budget: Deadline, done: TlsService[] = []): Promise<TlsService | Skip> {
+  return probeService(ctx, ep, budget, done);
+}
+
 async function probeService(ctx: ProbeContext, ep: ServiceEndpoint, budget: Deadline, done: TlsService[]): Promise<TlsService | Skip> {
   const serverName = serverNameOf(ep);
   const svc: TlsService = { port: ep.port, url: ep.url, serverName, serverNameKind: isIP(serverName) ? "ip" : "dns", tlsOffered: false, service: { proof: "none", detail: "no version accepted" }, versions: [], suites: [], certificates: [], certificateErrors: [] };
