@@ -5,11 +5,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CredentialEntry } from "../src/config/credentials.js";
 import { findBinary, freeUdpPort, spawnDaemon, waitFor } from "../test/helpers/daemons.js";
 import { startDropbear, startSshd } from "../test/ssh/sshd.js";
+import { htpasswdLine, MODERN_TLS, modernCertificate, startNginx, WEAK_TLS, weakCertificate, weakDhParams } from "../test/tls/nginx.js";
 
 export interface RunningRealDaemon {
   urls: string[];
@@ -75,6 +76,31 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
         secrets: [opsAuth, opsPriv, md5Auth, md5Priv],
         stop: d.stop,
       };
+    },
+  },
+  "nginx-weak": {
+    description:
+      "Debian nginx 1.22 (nginx-light, OpenSSL 3): HTTPS with TLS 1.0-1.2, static-RSA and CBC suites and 1024-bit DHE (@SECLEVEL=0), an expired self-signed SHA-1 RSA-1024 certificate without SAN (made with the openssl CLI); plain HTTP on another port with auth_basic over cleartext (throwaway htpasswd made with openssl passwd); default-mode audit of tls:// and https:// on the TLS port and http:// on the plain one",
+    async start() {
+      const password = secret();
+      const n = await startNginx(2, (p, dir) => `${WEAK_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; root ${join(dir, "www")}; location / { auth_basic "RTU web"; auth_basic_user_file ${join(dir, "htpasswd")}; } }`, (dir) => {
+        weakCertificate(dir);
+        weakDhParams(dir);
+        writeFileSync(join(dir, "htpasswd"), htpasswdLine("operator", password));
+        mkdirSync(join(dir, "www"));
+        writeFileSync(join(dir, "www", "index.html"), "<html><head><title>RTU</title></head><body>ok</body></html>");
+      });
+      const [a, b] = n.ports;
+      return { urls: [`tls://${HOST}:${a}`, `https://${HOST}:${a}`, `http://${HOST}:${b}`], secrets: [password], stop: n.stop };
+    },
+  },
+  "nginx-modern": {
+    description:
+      "Debian nginx 1.22 (nginx-light, OpenSSL 3): HTTPS with TLS 1.2/1.3 only, ECDHE-ECDSA AEAD suites, X25519/P-256/P-384, a P-256 certificate from a throwaway CA naming IP 127.0.0.1 (openssl CLI), HSTS (one year, includeSubDomains), X-Frame-Options DENY and a CSP with frame-ancestors; plain HTTP on another port answering 301 to the HTTPS port; default-mode audit",
+    async start() {
+      const n = await startNginx(2, (p, dir) => `${MODERN_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; location / { return 301 https://${HOST}:${p[0]}$request_uri; } }`, (dir) => void modernCertificate(dir));
+      const [a, b] = n.ports;
+      return { urls: [`tls://${HOST}:${a}`, `https://${HOST}:${a}`, `http://${HOST}:${b}`], stop: n.stop };
     },
   },
   pymodbus: {
