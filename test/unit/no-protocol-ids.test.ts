@@ -17,9 +17,13 @@ const GUIDE_WORDING = new Set(["src/catalog/elements.ts", "src/evidence/question
 /**
  * A plugin id that is also a transport layer the core offers to every plugin: the transport kit
  * (src/net) connects over TLS for any protocol (ConnectOptions.tls), and transcripts say that TLS
- * payloads appear decrypted. Naming the layer there is not naming the tls plugin. word -> files.
+ * payloads appear decrypted; the dashboard (`otaudit serve`) is itself served over TLS (its
+ * --tls-cert/--tls-key/--tls-client-ca options). Naming the layer there is not naming the tls
+ * plugin. word -> files.
  */
-const TRANSPORT_LAYER: Record<string, ReadonlySet<string>> = { tls: new Set(["src/net/tcp.ts", "src/fixtures/transcript.ts"]) };
+const TRANSPORT_LAYER: Record<string, ReadonlySet<string>> = {
+  tls: new Set(["src/net/tcp.ts", "src/fixtures/transcript.ts", "src/cli/commands/serve.ts", "src/cli/serve-run.ts", "src/cli/option-types.ts", "src/serve/server.ts"]),
+};
 
 export interface Token {
   kind: "identifier" | "string";
