@@ -22,7 +22,7 @@ const GUIDE_WORDING = new Set(["src/catalog/elements.ts", "src/evidence/question
  * plugin. word -> files.
  */
 const TRANSPORT_LAYER: Record<string, ReadonlySet<string>> = {
-  tls: new Set(["src/net/tcp.ts", "src/fixtures/transcript.ts", "src/cli/commands/serve.ts", "src/cli/serve-run.ts", "src/cli/option-types.ts", "src/serve/server.ts"]),
+  tls: new Set(["src/net/tcp.ts", "src/net/tls-session.ts", "src/net/tls-observe.ts", "src/fixtures/transcript.ts", "src/cli/commands/serve.ts", "src/cli/serve-run.ts", "src/cli/option-types.ts", "src/serve/server.ts"]),
 };
 
 export interface Token {
