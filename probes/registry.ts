@@ -4,6 +4,7 @@
 // are kept in PLUGIN_LOAD_ERRORS and reported by the CLI as usage errors (exit 2).
 import type { ProtocolPlugin } from "../src/plugin.js";
 import { loadExternalPlugins, PLUGINS_ENV } from "../src/plugin-loader.js";
+import bacnet from "./bacnet/index.js";
 import dnp3 from "./dnp3/index.js";
 import iec104 from "./iec104/index.js";
 import modbus from "./modbus/index.js";
@@ -14,7 +15,7 @@ import ssh from "./ssh/index.js";
 export { SURFACE_PORTS, type SurfacePort } from "./surface.js";
 
 /** Probe order within a device: quick TCP handshakes first, OPC UA (heaviest) last. */
-const BUILTIN: readonly ProtocolPlugin[] = [ssh, modbus, dnp3, iec104, snmp, opcua];
+const BUILTIN: readonly ProtocolPlugin[] = [ssh, modbus, dnp3, iec104, snmp, bacnet, opcua];
 
 const external = await loadExternalPlugins(process.env[PLUGINS_ENV], BUILTIN);
 
