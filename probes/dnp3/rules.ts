@@ -91,6 +91,9 @@ const ANOMALY_FLAGS: Record<string, string> = {
   "local-control": "IIN1.5: some output points are in local control (remote operation disabled)",
 };
 
+/** Every IIN flag name the decoder produces (app.ts). */
+const KNOWN_FLAGS = new Set(["broadcast", "class-1-events", "class-2-events", "class-3-events", "need-time", "local-control", "device-trouble", "device-restart", "function-not-supported", "object-unknown", "parameter-error", "event-buffer-overflow", "already-executing", "config-corrupt", "reserved-2.6", "reserved-2.7"]);
+
 export const iinAnomalies = defineRule<Dnp3Facts>({
   meta: {
     id: "dnp3.iin.anomalies",
@@ -107,7 +110,11 @@ export const iinAnomalies = defineRule<Dnp3Facts>({
     const raw = facts.requests.filter((r) => r.iin).map((r) => `${r.name}: ${r.iin!.raw}`);
     const bad = facts.iin.flags.filter((f) => ANOMALY_FLAGS[f]);
     if (bad.length) return fail(`${facts.url}: internal indications ${bad.join(", ")}`, { endpoint: facts.url, flags: bad, why: bad.map((f) => ANOMALY_FLAGS[f]), iin: raw }, { port: facts.port });
-    return pass(`${facts.url}: ${facts.iin.responses} responses, no trouble, overflow, restart or time-sync indication (IIN ${raw.join("; ") || "seen"})`, { endpoint: facts.url, responses: facts.iin.responses, iin: raw, flags: facts.iin.flags }, { port: facts.port });
+    const unknown = facts.iin.flags.filter((f) => !KNOWN_FLAGS.has(f));
+    if (unknown.length) return undetermined("unknown-value", `${facts.url}: internal indications not known: ${unknown.join(", ")}`, { endpoint: facts.url, flags: facts.iin.flags }, { port: facts.port });
+    // a pass rests on the IIN octets of the probe's own requests' responses (unsolicited ones alone are not enough)
+    if (raw.length === 0) return undetermined("no-evidence", `${facts.url}: no response to the probe's requests carried internal indications`, { endpoint: facts.url, unsolicited: facts.unsolicited }, { port: facts.port });
+    return pass(`${facts.url}: no trouble, overflow, restart or time-sync indication (IIN ${raw.join("; ")})`, { endpoint: facts.url, iin: raw, flags: facts.iin.flags }, { port: facts.port });
   },
 });
 

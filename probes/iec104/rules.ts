@@ -75,7 +75,7 @@ export const tlsWeak = defineRule<Iec104Facts>({
   check({ facts }) {
     const out: RuleOutcome[] = [];
     for (const t of facts.tls.filter((x) => x.proof === "handshake-completed")) {
-      const ev = { endpoint: t.url, protocol: t.protocol, cipher: t.cipher, group: t.group };
+      const ev = { endpoint: t.url, protocol: t.protocol, cipher: t.cipher };
       if (!t.protocol || !t.cipher) out.push(undetermined("unparsed", `${t.url}: the negotiated version or suite was not reported`, ev, { port: t.port }));
       else if (t.protocol === "TLSv1.2" || t.protocol === "TLSv1.3") {
         if (WEAK_SUITE.test(t.cipher)) out.push(fail(`${t.url} negotiated the weak suite ${t.cipher}`, ev, { port: t.port }));
