@@ -131,7 +131,7 @@ function judgeSecureAuth(facts: Dnp3Facts): void {
     facts.secureAuth = { status: "auth-error", detail: `the outstation answered the ${saError.name} READ with a Secure Authentication object: ${saError.detail ?? "g120"}` };
     return;
   }
-  const v = facts.attributes.find((a) => a.variation === 209);
+  const v = facts.attributes.find((a) => a.variation === 209 && a.dataType === 2); // UINT only (§11.9.1.1)
   if (v && /^\d+$/.test(v.value)) {
     facts.secureAuth = { status: "version-reported", version: Number(v.value), detail: `attribute g0v209 (secure authentication version) = ${v.value}` };
     return;

@@ -72,7 +72,7 @@ export class Dnp3Session {
         if (!f) continue;
         if (!this.mine(f)) continue;
         if (f.src === dest && !f.prm) return f;
-        if (f.prm) this.onPrimary(f);
+        if (f.prm) this.unsolicitedOnly(f);
       }
       return { kind: "error", detail: `more than ${MAX_FRAMES_PER_WAIT} frames without an answer (a flood)` };
     } catch (e) {
@@ -101,6 +101,21 @@ export class Dnp3Session {
     const frag = this.reassembly.push(f.data);
     if (this.reassembly.dropped > before) this.anomaly("transport segment out of sequence (dropped)");
     return frag;
+  }
+
+  /** While waiting for a link answer: user data can only be unsolicited responses (counted, IIN kept). */
+  private unsolicitedOnly(f: LinkFrame): void {
+    const frag = this.onPrimary(f);
+    if (!frag) return;
+    try {
+      const r = decodeResponse(frag);
+      this.noteIin(r);
+      if (r.func === FC.UNSOLICITED_RESPONSE || r.uns) this.facts.unsolicited++;
+      else this.anomaly(`response (function ${r.func}) before any request`);
+    } catch (e) {
+      if (!(e instanceof Dnp3DecodeError)) throw e;
+      this.anomaly(`unparsable application fragment: ${e.message}`);
+    }
   }
 
   /**
