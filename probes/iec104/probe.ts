@@ -102,8 +102,10 @@ export async function probeIec104(ctx: ProbeContext): Promise<Iec104Facts> {
   if (!host) throw new ProbeFailure("internal", "no IEC 104 endpoint given");
   const plainList: Planned[] = ctx.endpoints.filter((e) => e.scheme === "iec104").map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
   const tlsList: Planned[] = ctx.endpoints.filter((e) => e.scheme === "iec104+tls").map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
-  if (plainList.length === 0) plainList.push({ port: 2404, url: endpointUrl("iec104", host, 2404), role: "companion", explicit: false });
-  if (tlsList.length === 0) tlsList.push({ port: 19998, url: endpointUrl("iec104+tls", host, 19998), role: "companion", explicit: false });
+  // the other port of the pair is looked at too (a companion), unless turned off (tests: iec104.companions=off)
+  const companions = ctx.options["iec104.companions"] !== "off";
+  if (plainList.length === 0 && companions) plainList.push({ port: 2404, url: endpointUrl("iec104", host, 2404), role: "companion", explicit: false });
+  if (tlsList.length === 0 && companions) tlsList.push({ port: 19998, url: endpointUrl("iec104+tls", host, 19998), role: "companion", explicit: false });
   const facts: Iec104Facts = { plain: [], tls: [] };
   const budget = new Deadline(BUDGET_FACTOR * ctx.timeoutMs, ctx.signal);
   for (const p of plainList) {

@@ -53,7 +53,7 @@ export const tlsAbsent = defineRule<Iec104Facts>({
     if (ok.length) return pass(`IEC 62351-3 TLS offered on ${ok.map((t) => t.url).join(", ")} (${ok[0]!.detail})`, { endpoints: ok.map((t) => t.url), proof: ok[0]!.proof, protocol: ok[0]!.protocol }, { port: ok[0]!.port });
     const broken = facts.tls.find((t) => t.reachability === "open" && t.protocol !== undefined);
     if (broken) return undetermined("connection-closed", `${broken.url}: a ServerHello came back but no TLS session was set up (${broken.detail})`, { endpoint: broken.url, detail: broken.detail, alert: broken.alert }, { port: broken.port });
-    const errored = facts.tls.find((t) => t.reachability === "error");
+    const errored = facts.tls.find((t) => t.reachability === "error" || (t.reachability === "open" && t.error));
     if (errored) return error(`could not tell whether ${errored.url} offers TLS: ${errored.detail || errored.error?.message}`, { endpoint: errored.url, error: errored.error }, { port: errored.port });
     return fail(`no IEC 62351-3 TLS: ${facts.tls.map((t) => `${t.url} ${t.reachability === "closed" ? "refused the connection" : `answered no TLS (${t.detail})`}`).join("; ")}`, { endpoints: facts.tls.map((t) => ({ url: t.url, reachability: t.reachability, detail: t.detail })) }, { port: facts.tls[0]!.port });
   },

@@ -52,6 +52,7 @@ export async function probeTls(ctx: ProbeContext, host: string, t: Planned, budg
       return facts;
     }
     facts.reachability = "open";
+    if (hs.code === "ETIMEDOUT" || hs.code === "ABORTED") facts.error = { code: hs.code === "ETIMEDOUT" ? "timeout" : "aborted", message: hs.message };
     if (hs.alert !== undefined) facts.alert = { code: hs.alert, name: ALERTS[hs.alert] ?? `alert ${hs.alert}` };
     const cert = certificateOf(firstCertificateDer(flight.certificate?.certificates));
     if (cert) facts.certificate = cert;
