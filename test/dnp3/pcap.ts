@@ -80,7 +80,7 @@ function pcapFile(frames: Buffer[]): Buffer {
 export function tsharkFields(file: string, fields: string[], extra: string[] = []): string[][] {
   const r = spawnSync(TSHARK!, ["-n", "-r", file, ...extra, "-T", "fields", "-E", "separator=\t", ...fields.flatMap((f) => ["-e", f])], { encoding: "utf8", timeout: 30_000 });
   if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
-  return r.stdout.trimEnd().split("\n").map((l) => l.split("\t"));
+  return r.stdout.replace(/\n+$/, "").split("\n").map((l) => l.split("\t"));
 }
 
 /** The whole JSON dissection (for layer and expert-info checks). */
