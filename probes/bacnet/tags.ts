@@ -203,7 +203,7 @@ export function encodeContextUnsigned(tag: number, v: number): Buffer {
 export function encodeContextObject(tag: number, objectType: number, instance: number): Buffer {
   const b = Buffer.alloc(5);
   b[0] = (tag << 4) | 0x08 | 4;
-  b.writeUInt32BE(((objectType & 0x3ff) << 22) | (instance & 0x3fffff), 1);
+  b.writeUInt32BE((((objectType & 0x3ff) << 22) | (instance & 0x3fffff)) >>> 0, 1);
   return b;
 }
 
@@ -228,7 +228,7 @@ export function appString(s: string): Buffer {
 export function appObject(objectType: number, instance: number): Buffer {
   const b = Buffer.alloc(5);
   b[0] = 0xc4;
-  b.writeUInt32BE(((objectType & 0x3ff) << 22) | (instance & 0x3fffff), 1);
+  b.writeUInt32BE((((objectType & 0x3ff) << 22) | (instance & 0x3fffff)) >>> 0, 1);
   return b;
 }
 
