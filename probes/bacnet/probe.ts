@@ -114,6 +114,9 @@ export async function probeBacnet(ctx: ProbeContext): Promise<BacnetFacts> {
       if (bits?.type === "bits") facts.servicesSupported = [...bits.bits].flatMap((b, i) => (b === "1" ? [SERVICE_BITS[i] ?? `bit ${i}`] : [])).slice(0, 64);
     }
     checkpoint();
+    // a default port of a bare host that answered neither Who-Is nor ReadProperty with a single
+    // datagram: nobody is there (no BBMD reads, no further waits)
+    if (!ep.explicit && udp.received === 0) throw new ProbeFailure("absent", `${ep.url}: no answer to Who-Is or ReadProperty within ${ctx.timeoutMs} ms each`);
     const props = [...DEVICE_PROPERTIES];
     let viaRpm = false;
     if (facts.servicesSupported?.includes("readPropertyMultiple") && !budget.expired) {

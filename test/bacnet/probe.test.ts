@@ -71,6 +71,11 @@ describe("BACnet/IP probe, from the device's side", () => {
     expect(bacnet.identify!(anon.facts!)[0]!.vendor).toMatch(/^Siemens Schweiz AG/);
   });
 
+  it("a bare host with nothing on udp/47808 is absent (ICMP port unreachable), not an error", async () => {
+    const { result } = await scanWith<BacnetFacts>(bacnet, ["127.0.0.1"], { timeoutMs: 300 });
+    expect(result.facts.bacnet?.status).toBe("absent");
+  });
+
   it("UDP discovery: Who-Is answered; silence is a timeout", async () => {
     const s = await startSim<BacnetSimStats>(bacnet, { iAm: false });
     sims.push(s);
