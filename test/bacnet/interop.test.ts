@@ -10,57 +10,20 @@ import bacnet from "../../probes/bacnet/index.js";
 import type { BacnetFacts } from "../../probes/bacnet/facts.js";
 import { describeWithDaemon, freeUdpPort } from "../helpers/daemons.js";
 import { findings, scanWith, startSim } from "../dnp3/helpers.js";
+import { DEVICE_INSTANCE, loadBacnetJs, startBacnetJsDevice, type BacnetJsDevice } from "./bacnet-js-device.js";
 
-let lib: any;
-try {
-  lib = await import("@bacnet-js/client");
-} catch {
-  lib = undefined;
-}
-const Client = lib?.default?.default ?? lib?.default;
-const T = lib?.ApplicationTag ?? {};
+const Client = await loadBacnetJs();
 
 describeWithDaemon("BACnet interop with @bacnet-js/client", Boolean(Client), "@bacnet-js/client not installed (npm ci installs it: devDependency)", () => {
-  const DEVICE = 260001;
-  let device: any;
+  const DEVICE = DEVICE_INSTANCE;
+  let dev: BacnetJsDevice;
   let port = 0;
-  const events: Record<string, number> = {};
-  const props: Record<number, any[]> = {
-    75: [{ type: 12, value: { type: 8, instance: DEVICE } }],
-    77: [{ type: 7, value: "bacnet-js device" }],
-    121: [{ type: 7, value: "bacnet-js vendor" }],
-    120: [{ type: 2, value: 260 }],
-    70: [{ type: 7, value: "JS-1" }],
-    44: [{ type: 7, value: "3.3.2" }],
-    12: [{ type: 7, value: "app 1.0" }],
-    98: [{ type: 2, value: 1 }],
-    139: [{ type: 2, value: 14 }],
-    112: [{ type: 9, value: 0 }],
-    62: [{ type: 2, value: 1476 }],
-    107: [{ type: 9, value: 3 }],
-  };
 
   beforeAll(async () => {
     port = await freeUdpPort();
-    device = new Client({ port, interface: "127.0.0.1", broadcastAddress: "127.0.0.1", apduTimeout: 1000 });
-    for (const name of ["whoIs", "readProperty", "readPropertyMultiple", "writeProperty", "writePropertyMultiple", "reinitializeDevice", "deviceCommunicationControl", "timeSync", "timeSyncUTC", "registerForeignDevice", "createObject", "deleteObject", "atomicWriteFile", "unhandledEvent"]) device.on(name, () => (events[name] = (events[name] ?? 0) + 1));
-    device.on("error", () => undefined);
-    device.on("whoIs", (c: any) => device.iAmResponse(c.header.sender, DEVICE, 3, 260));
-    device.on("readProperty", (c: any) => {
-      const { objectId, property } = c.payload;
-      // services supported: readProperty (12), readPropertyMultiple (14), i-Am (26), who-Is (34)
-      const value = property.id === 97 ? [{ type: T.BIT_STRING ?? 8, value: Client.createBitstring([12, 14, 26, 34, 48]) }] : props[property.id];
-      if (!value) return device.errorResponse(c.header.sender, 12, c.invokeId, 2, 32);
-      device.readPropertyResponse(c.header.sender, c.invokeId, { type: objectId.type, instance: objectId.instance }, property, value);
-    });
-    device.on("readPropertyMultiple", (c: any) => {
-      const spec = c.payload.properties[0];
-      const values = spec.properties.map((p: any) => ({ property: { id: p.id, index: 0xffffffff }, value: props[p.id] ?? [{ value: { type: "BacnetError", errorClass: 2, errorCode: 32 } }] }));
-      device.readPropertyMultipleResponse(c.header.sender, c.invokeId, [{ objectId: spec.objectId, values }]);
-    });
-    await new Promise((r) => setTimeout(r, 100));
+    dev = await startBacnetJsDevice(Client, port);
   });
-  afterAll(() => device?.close());
+  afterAll(() => dev?.close());
 
   it("our probe audits @bacnet-js/client acting as a device: I-Am, RPM identity, and only reads arrived", async () => {
     const { facts, result } = await scanWith<BacnetFacts>(bacnet, [`bacnet://127.0.0.1:${port}`], { timeoutMs: 800 });
@@ -70,8 +33,8 @@ describeWithDaemon("BACnet interop with @bacnet-js/client", Boolean(Client), "@b
     expect(facts!.reads.find((r) => r.service === "readPropertyMultiple")?.outcome).toBe("ack");
     expect(findings(result, "bacnet.ip.unauthenticated")[0]!.status).toBe("fail");
     // the device's own counters: Who-Is once, reads only
-    expect(events).toMatchObject({ whoIs: 1, readProperty: 1, readPropertyMultiple: 1 });
-    for (const w of ["writeProperty", "writePropertyMultiple", "reinitializeDevice", "deviceCommunicationControl", "timeSync", "timeSyncUTC", "registerForeignDevice", "createObject", "deleteObject", "atomicWriteFile"]) expect(events[w], w).toBeUndefined();
+    expect(dev.events).toMatchObject({ whoIs: 1, readProperty: 1, readPropertyMultiple: 1 });
+    for (const w of ["writeProperty", "writePropertyMultiple", "reinitializeDevice", "deviceCommunicationControl", "timeSync", "timeSyncUTC", "registerForeignDevice", "createObject", "deleteObject", "atomicWriteFile"]) expect(dev.events[w], w).toBeUndefined();
   });
 
   it("@bacnet-js/client as a client reads our simulator: Who-Is/I-Am, ReadProperty, ReadPropertyMultiple", async () => {
