@@ -28,6 +28,8 @@ export const BacnetSimProfile = z
     bdt: z.array(Entry.extend({ mask: z.string().regex(/^\d+\.\d+\.\d+\.\d+$/) })).optional(),
     /** registered foreign devices (absent: Read-FDT is NAKed) */
     fdt: z.array(Entry.extend({ ttl: z.number().int().min(0).max(65535) })).optional(),
+    /** Read-BDT / Read-FDT: answered (the tables or a NAK), or ignored like a device without BVLL table support */
+    tableReads: z.enum(["answer", "silent"]).default("answer"),
     /** deliberate misbehaviour, for robustness tests */
     fault: z.enum(["none", "silent", "segmented-ack", "lying-bvlc-length", "abort-rpm", "flood"]).default("none"),
   })
@@ -53,6 +55,7 @@ export function profileFromFacts(facts: BacnetFacts): z.input<typeof BacnetSimPr
     rpm: facts.reads.some((r) => r.service === "readPropertyMultiple" && r.outcome === "ack"),
     networkPorts: facts.networkPorts.ports.filter((p) => p.networkType !== undefined).map((p) => ({ instance: p.instance, networkType: p.networkType! })),
     ...(facts.bbmd.bdt.status === "entries" ? { bdt: facts.bbmd.bdt.entries.map((e) => ({ address: String(e.address), port: Number(e.port), mask: String(e.mask) })) } : {}),
+    ...(facts.bbmd.bdt.status === "silent" && facts.bbmd.fdt.status === "silent" ? { tableReads: "silent" as const } : {}),
     ...(facts.bbmd.fdt.status === "entries" ? { fdt: facts.bbmd.fdt.entries.map((e) => ({ address: String(e.address), port: Number(e.port), ttl: Number(e.ttl) })) } : {}),
   };
 }

@@ -97,6 +97,7 @@ export async function startBacnetSimulator(profile: BacnetSimProfile, opts: Simu
     stats.bvlc[key] = (stats.bvlc[key] ?? 0) + 1;
     if ([BVLC.WRITE_BDT, BVLC.REGISTER_FOREIGN_DEVICE, BVLC.DELETE_FDT_ENTRY, BVLC.DISTRIBUTE_BROADCAST, BVLC.ORIGINAL_BROADCAST].includes(fn as never)) stats.stateChanging++;
     if (profile.fault === "silent") return;
+    if ((fn === BVLC.READ_BDT || fn === BVLC.READ_FDT) && profile.tableReads === "silent") return;
     if (fn === BVLC.READ_BDT) return reply(profile.bdt ? bvlc(BVLC.READ_BDT_ACK, Buffer.concat(profile.bdt.map((e) => Buffer.concat([ip4(e.address), Buffer.from([e.port >> 8, e.port & 0xff]), ip4(e.mask)])))) : bvlc(BVLC.RESULT, Buffer.from([0x00, 0x20])), port, address);
     if (fn === BVLC.READ_FDT) return reply(profile.fdt ? bvlc(BVLC.READ_FDT_ACK, Buffer.concat(profile.fdt.map((e) => Buffer.concat([ip4(e.address), Buffer.from([e.port >> 8, e.port & 0xff, e.ttl >> 8, e.ttl & 0xff, 0, 30])])))) : bvlc(BVLC.RESULT, Buffer.from([0x00, 0x40])), port, address);
     if (fn !== BVLC.ORIGINAL_UNICAST && fn !== BVLC.ORIGINAL_BROADCAST) return;
