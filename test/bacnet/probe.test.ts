@@ -86,4 +86,8 @@ describe("BACnet/IP probe, from the device's side", () => {
     sims.push(quiet);
     expect((await bacnet.discovery!.udp!("127.0.0.1", Number(/:(\d+)$/.exec(quiet.urls[0]!)![1]), 200)).state).toBe("timeout");
   });
+  it("fleet signals: BACnet/IP is a cleartext control channel", async () => {
+    const { facts } = await run({});
+    expect(bacnet.signals!(facts!, [])).toEqual({ cleartext: [{ scheme: "bacnet", port: facts!.port, carries: "control", detail: expect.stringMatching(/udp\/\d+ answered \(device 1234\)/) }] });
+  });
 });

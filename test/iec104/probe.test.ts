@@ -57,4 +57,10 @@ describe("IEC 104 probe, from the station's side", () => {
   it("no identity is claimed (none is observable without STARTDT and an interrogation)", async () => {
     expect(iec104.identify).toBeUndefined();
   });
+  it("fleet signals: plain IEC 104 is a cleartext control channel; the TLS certificate is a key", async () => {
+    const { facts } = await run({ tls: { requireClientCert: false } });
+    const s = iec104.signals!(facts!, []);
+    expect(s.cleartext).toEqual([{ scheme: "iec104", port: facts!.plain[0]!.port, carries: "control", detail: expect.stringMatching(/confirmed TESTFR/) }]);
+    expect(s.keys).toEqual([expect.objectContaining({ kind: "x509-certificate", scheme: "iec104+tls", fingerprint: facts!.tls[0]!.certificate!.sha256 })]);
+  });
 });
