@@ -119,7 +119,14 @@ export async function probeIec104(ctx: ProbeContext): Promise<Iec104Facts> {
     facts.tls.push(await probeTls(ctx, host, t, budget));
     ctx.checkpoint(structuredClone(facts));
   }
-  outcome(facts, [...plainList, ...tlsList]);
+  try {
+    outcome(facts, [...plainList, ...tlsList]);
+  } catch (e) {
+    // the facts are complete and show that nothing could be audited: the protocol failed (absent,
+    // unreachable, timeout), it did not stop early with partial facts
+    ctx.checkpoint(undefined);
+    throw e;
+  }
   return facts;
 }
 
