@@ -4,9 +4,12 @@
 // are kept in PLUGIN_LOAD_ERRORS and reported by the CLI as usage errors (exit 2).
 import type { ProtocolPlugin } from "../src/plugin.js";
 import { loadExternalPlugins, PLUGINS_ENV } from "../src/plugin-loader.js";
+import bacnet from "./bacnet/index.js";
+import dnp3 from "./dnp3/index.js";
 import enip from "./enip/index.js";
 import ftp from "./ftp/index.js";
 import http from "./http/index.js";
+import iec104 from "./iec104/index.js";
 import modbus from "./modbus/index.js";
 import mqtt from "./mqtt/index.js";
 import opcua from "./opcua/index.js";
@@ -20,7 +23,7 @@ import vnc from "./vnc/index.js";
 export { SURFACE_PORTS, type SurfacePort } from "./surface.js";
 
 /** Probe order within a device: quick TCP handshakes first, OPC UA (heaviest) last. */
-const BUILTIN: readonly ProtocolPlugin[] = [ssh, telnet, ftp, vnc, mqtt, modbus, s7, enip, snmp, tls, http, opcua];
+const BUILTIN: readonly ProtocolPlugin[] = [ssh, telnet, ftp, vnc, mqtt, modbus, s7, enip, dnp3, iec104, snmp, bacnet, tls, http, opcua];
 
 const external = await loadExternalPlugins(process.env[PLUGINS_ENV], BUILTIN);
 

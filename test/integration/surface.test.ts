@@ -137,7 +137,7 @@ describe("scan HOST looks at the surface ports", () => {
     const p = PLUGINS.find((x) => x.transport === "tcp")!;
     const moved = surfacePorts(PLUGINS, { OTAUDIT_SURFACE_PORTS: `telnet=${p.defaultPorts[0]!.port}` });
     expect(moved.some((s) => s.service === "telnet")).toBe(false);
-    // a surface port that a plugin declares as its default port (S7comm 102, EtherNet/IP 44818) drops out
+    // a surface port that a plugin declares as its default port (S7comm 102, EtherNet/IP 44818, DNP3 20000, IEC 104 2404) drops out
     const claimed = new Set(PLUGINS.filter((x) => x.transport === "tcp").flatMap((x) => x.defaultPorts.map((d) => d.port)));
     expect(surfacePorts(PLUGINS, {}).map((s) => s.port)).toEqual(SURFACE_PORTS.map((s) => s.port).filter((port) => !claimed.has(port)));
     expect(() => surfacePorts(PLUGINS, { OTAUDIT_SURFACE_PORTS: "gopher=70" })).toThrow(/unknown service 'gopher'/);

@@ -120,4 +120,11 @@ export const STANDALONE: Record<string, Record<string, [string | number | boolea
     "trustTest.status": ["rejected", "the server refused the secure channel of a never-seen client certificate (the probe decides what is a refusal: one source of truth)"],
     "anonymousSession.status": ["rejected", "the server refused to activate an anonymous session: anonymous users can write nothing"],
   },
+  dnp3: {
+    "secureAuth.version": [5, "the outstation itself reported Secure Authentication version 5 in attribute g0v209 (IEEE 1815-2012 §11.9.1; the probe decides the SA status: one source of truth)"],
+  },
+  bacnet: {
+    "bbmd.bdt.status": ["nak", "the device answered Read-BDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
+    "bbmd.fdt.status": ["nak", "the device answered Read-FDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
+  },
 };

@@ -29,6 +29,10 @@ const NO_PASS_IN_SAMPLES: Record<string, string> = {
   "enip.identity.disclosed": "never passes by design: informational fail or not applicable",
   "enip.plain.exposed": "never passes by design: plain EtherNet/IP has no security of its own (fail) or gave nothing to judge (error)",
   "opcua.credentials.default": "only the intrusive legacy-plc recording tried defaults, and they were accepted (fail)",
+  "dnp3.plain.exposed": "never passes by design: DNP3 over TCP has no transport security of its own (an answer fails, silence is undetermined)",
+  "dnp3.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "bacnet.ip.unauthenticated": "never passes by design: BACnet/IP has no authentication (an answer fails, silence is undetermined)",
+  "bacnet.identity.disclosed": "never passes by design: informational fail or not applicable",
 };
 
 const all = samples();

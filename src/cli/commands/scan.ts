@@ -13,7 +13,7 @@ import { REPORT_FORMATS } from "../../model/vocabulary.js";
  */
 export function addAuditOptions(cmd: Command, plugins: readonly ProtocolPlugin[], defaults: { concurrency?: number } = {}): Command {
   cmd
-    .option("--protocols <list>", `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(",")})` : ""}; default all`, csvList)
+    .option("--protocols <list>", `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(", ")})` : ""}; default all`, csvList)
     .option("--timeout <ms>", "timeout of each network operation in milliseconds", positiveInt("--timeout", 600_000), 3000)
     .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), defaults.concurrency ?? 32)
     .option("--deadline <s>", "whole-run deadline in seconds; what was gathered is still written", positiveInt("--deadline", 864_000))
