@@ -25,6 +25,9 @@ const NO_PASS_IN_SAMPLES: Record<string, string> = {
   "modbus.write.unauthenticated": "only the intrusive legacy-plc recording wrote, and the write was accepted (fail)",
   "modbus.identity.disclosed": "never passes by design: informational fail or not applicable",
   "opcua.credentials.default": "only the intrusive legacy-plc recording tried defaults, and they were accepted (fail)",
+  "opcua.rbac.not-advertised": "no recorded server advertises a role-based access profile (node-opcua's ServerProfileArray lists none; the rule fails on every recording)",
+  "snmp.engine.restart-cadence": "never passes by design: a one-sided indicator (fail after a long run without restart, else not_applicable)",
+  "snmp.v3.user-enumeration": "every recorded agent reveals valid user names (Net-SNMP answers a known user differently, as RFC 3414 §3.2 prescribes: fail); a pass needs an agent that answers valid names like unknown ones",
 };
 
 const all = samples();
