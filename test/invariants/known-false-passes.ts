@@ -13,7 +13,7 @@ export const KNOWN_FALSE_PASSES: Record<string, string> = {
 
 /**
  * Found elsewhere, not by this invariant (it cannot see semantics): listed so the lead has them in
- * one place. fixtures/real/snmpd: snmp.v3.authnopriv-only passes for md5user although the agent
- * also accepts it at authNoPriv (issue 12 §2 SNMP).
+ * one place. Empty: fixtures/real/snmpd's md5user (authNoPriv allowed beside authPriv) now fails
+ * snmp.v3.authnopriv-only, as it should (the SNMP second wave).
  */
-export const KNOWN_FALSE_PASSES_ELSEWHERE = ["snmp.v3.authnopriv-only: passes when authPriv works even if authNoPriv works too (fixtures/real/snmpd, md5user)"];
+export const KNOWN_FALSE_PASSES_ELSEWHERE: string[] = [];
