@@ -33,6 +33,9 @@ const NO_PASS_IN_SAMPLES: Record<string, string> = {
   "dnp3.identity.disclosed": "never passes by design: informational fail or not applicable",
   "bacnet.ip.unauthenticated": "never passes by design: BACnet/IP has no authentication (an answer fails, silence is undetermined)",
   "bacnet.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "opcua.rbac.not-advertised": "no recorded server advertises a role-based access profile (node-opcua's ServerProfileArray lists none; the rule fails on every recording)",
+  "snmp.engine.restart-cadence": "never passes by design: a one-sided indicator (fail after a long run without restart, else not_applicable)",
+  "snmp.v3.user-enumeration": "every recorded agent reveals valid user names (Net-SNMP answers a known user differently, as RFC 3414 §3.2 prescribes: fail); a pass needs an agent that answers valid names like unknown ones",
 };
 
 const all = samples();
