@@ -83,6 +83,8 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit policy list": { suite: "offline" },
   "otaudit evidence check --evidence vendor.yaml": { suite: "offline" },
   "otaudit report --db plant.db --format html --out reports/": { suite: "sweep" },
+  "otaudit serve --db plant.db": { excluded: "a long-running server; test/serve/cli.test.ts runs `otaudit serve --db` on a sweep store and stops it with SIGTERM" },
+  "otaudit serve before.json after.json": { excluded: "a long-running server (see otaudit serve --db plant.db); test/serve/server.test.ts serves result documents as sweeps" },
   // Fleet sweeps
   "otaudit sweep 10.20.0.0/24 plant.csv --db plant.db --json fleet.json": { suite: "sweep" },
   "otaudit sweep --resume --db plant.db": { suite: "sweep" },
