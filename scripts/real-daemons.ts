@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { CredentialEntry } from "../src/config/credentials.js";
 import { findBinary, freeUdpPort, spawnDaemon, waitFor } from "../test/helpers/daemons.js";
 import { keygen, SSH_KEYGEN, startDropbear, startSshd } from "../test/ssh/sshd.js";
+import { CLEARTEXT_ERA_DAEMONS } from "./real-daemons-clear.js";
 import { htpasswdLine, MODERN_TLS, modernCertificate, startNginx, WEAK_TLS, weakCertificate, weakDhParams } from "../test/tls/nginx.js";
 
 export interface RunningRealDaemon {
@@ -23,6 +24,8 @@ export interface RunningRealDaemon {
 
 export interface RealDaemon {
   description: string;
+  /** record with --intrusive (default-credential checks; the description must say so) */
+  intrusive?: boolean;
   start(work: string): Promise<RunningRealDaemon>;
 }
 
@@ -213,4 +216,5 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
       };
     },
   },
+  ...CLEARTEXT_ERA_DAEMONS,
 };

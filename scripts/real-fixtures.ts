@@ -80,7 +80,7 @@ async function record(name: string): Promise<void> {
   try {
     const [spec] = await resolveTargets(daemon.urls, PLUGINS);
     const credentials: CredentialEntry[] = daemon.credentials ?? [];
-    const live = await recordDevices([{ ...spec!, name }], { plugins: [...PLUGINS], timeoutMs: 5000, concurrency: 1, intrusive: false, credentials, failOn: "high", log: silentLogger() });
+    const live = await recordDevices([{ ...spec!, name }], { plugins: [...PLUGINS], timeoutMs: 5000, concurrency: 1, intrusive: def.intrusive ?? false, credentials, failOn: "high", log: silentLogger() });
     mkdirSync(join(REAL, name), { recursive: true });
     const text = serializeRecording(live.recording);
     for (const secret of daemon.secrets ?? []) if (text.includes(secret)) throw new Error(`${name}: a throwaway secret reached the recording`);

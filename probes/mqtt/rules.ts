@@ -53,7 +53,12 @@ export const anonymousRule = defineRule<MqttFacts>({
       if (a.outcome === "accepted") {
         return fail(`the broker accepted a CONNECT without user name or password (CONNACK code 0 at ${a.protocolLevel === 5 ? "MQTT 5.0" : a.protocolLevel === 4 ? "MQTT 3.1.1" : "MQTT 3.1"}): anyone who reaches ${s.url} can publish and subscribe`, evidence);
       }
-      if (a.outcome === "auth-refused") return pass(`the broker refused a CONNECT without credentials (${a.attempts.at(-1)?.codeName})`, evidence);
+      if (a.outcome === "auth-refused") {
+        // the pass rests on the CONNACK that refused (MQTT 3.1.1 codes 4/5, 5.0 0x86/0x87/0x8C), not on the outcome alone
+        const refusal = [...a.attempts].reverse().find((x) => x.result === "connack" && x.verdict === "auth-refused");
+        if (!refusal) return undetermined("no-evidence", "an authentication refusal was recorded without the CONNACK that said it", evidence);
+        return pass(`the broker refused a CONNECT without credentials (${refusal.codeName ?? `CONNACK code ${refusal.code}`})`, evidence);
+      }
       if (a.outcome === "refused-other") return undetermined("unknown-value", `the broker refused the CONNECT for a reason other than authentication (${a.attempts.at(-1)?.codeName}): whether it requires credentials is not shown`, evidence);
       return noConnack(s);
     }),

@@ -183,7 +183,19 @@ export interface EvidenceOnly {
   paths: Record<string, string>;
   when?: [(data: unknown) => boolean, string];
 }
+const FTP_REPLY_TEXT = "the reply's text, shown in the message and evidence (said()); the verdict is the reply code (RFC 959 §4.2: the code, not the text, is the answer)";
 export const EVIDENCE_ONLY: Record<string, EvidenceOnly[]> = {
+  "ftp.cleartext-login": [{ paths: { "services[].cleartextUser.reply.lines[]": FTP_REPLY_TEXT } }],
+  "ftp.anonymous": [{ paths: { "services[].anonymous.userReply.lines[]": FTP_REPLY_TEXT, "services[].anonymous.passReply.lines[]": FTP_REPLY_TEXT } }],
+  "ftp.auth-tls": [
+    {
+      paths: {
+        "services[].authTls.reply.lines[]": FTP_REPLY_TEXT,
+        "services[].features.list[]": "the AUTH lines of FEAT, shown beside the verdict (featAuth); the verdict is the reply code to AUTH TLS and the completed handshake",
+      },
+    },
+  ],
+  "mqtt.auth.anonymous": [{ paths: { "services[].anonymous.attempts[].codeName": "the name of the CONNACK code, shown in the message; the verdict is the code itself (judgeConnack: MQTT 3.1.1 4/5, 5.0 0x86/0x87/0x8C)" } }],
   "opcua.certificate.validity": certDetails("keyAlgorithm", "signatureAlgorithm"),
   "opcua.certificate.key-size": certDetails("notBefore", "notAfter", "signatureAlgorithm"),
   "opcua.certificate.sha1": certDetails("notBefore", "notAfter", "keyAlgorithm"),

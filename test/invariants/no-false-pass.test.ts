@@ -35,6 +35,9 @@ const NO_PASS_IN_SAMPLES: Record<string, string> = {
   "bacnet.identity.disclosed": "never passes by design: informational fail or not applicable",
   "opcua.rbac.not-advertised": "no recorded server advertises a role-based access profile (node-opcua's ServerProfileArray lists none; the rule fails on every recording)",
   "snmp.engine.restart-cadence": "never passes by design: a one-sided indicator (fail after a long run without restart, else not_applicable)",
+  "telnet.cleartext": "never passes by design: Telnet has no encryption (RFC 854), so a server that answers fails and silence is undetermined (real/telnetd and real/telnetd-intrusive fail)",
+  "telnet.auth.cleartext": "never passes by design: any login over Telnet crosses in clear (a login, password or command prompt fails; no recognised prompt is undetermined)",
+  "vnc.security-types": "never passes by design today: the handshake alone proves no type strong (the knowledge base has no 'good' status); VNC Authentication fails (real/xvnc-vncauth), VeNCrypt/TLS are decided in a sub-negotiation otaudit never starts (undetermined, real/xvnc-x509plain)",
   "snmp.v3.user-enumeration": "every recorded agent reveals valid user names (Net-SNMP answers a known user differently, as RFC 3414 §3.2 prescribes: fail); a pass needs an agent that answers valid names like unknown ones",
 };
 

@@ -41,6 +41,11 @@ describe("mqtt.auth.anonymous", () => {
     expect(run([svc("refused-other")], "mqtt.auth.anonymous")[0]).toMatchObject({ status: "undetermined", reason: "unknown-value" });
     expect(run([svc("no-answer")], "mqtt.auth.anonymous")[0]).toMatchObject({ status: "undetermined", reason: "connection-closed" });
   });
+  it("a refusal outcome without the CONNACK that said it: undetermined no-evidence, never pass", () => {
+    const s = svc("auth-refused");
+    expect(run([{ ...s, anonymous: { ...s.anonymous!, attempts: [] } }], "mqtt.auth.anonymous")[0]).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+    expect(run([{ ...s, anonymous: { ...s.anonymous!, attempts: [{ protocolLevel: 5, result: "closed" }] } }], "mqtt.auth.anonymous")[0]).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+  });
   it("a service that failed: error", () => {
     expect(run([{ port: 1883, url: "mqtt://192.0.2.1:1883", tls: false, error: { code: "timeout", message: "x" } }], "mqtt.auth.anonymous")[0]!.status).toBe("error");
   });
