@@ -55,6 +55,20 @@ export const noneRule = defineRule<VncFacts>({
         const how = s.security!.serverChosen ? "the server chose security type None (RFB 3.3)" : "security type None (1) is offered";
         return fail(`${how}: no authentication at all; anyone who reaches the port gets the screen and input`, evidence);
       }
+      // A wrapper type (Tight 16, TLS 18, VeNCrypt 19, SASL 20) negotiates its authentication in a
+      // sub-type list after the client chooses it; that list may hold None (VeNCrypt TLSNone 257,
+      // X509None 260; RFB community spec, VeNCrypt), and otaudit never starts that negotiation.
+      const db = securityTypeDatabase();
+      const judged = types.map((t) => classifyType(t, db));
+      const unknown = judged.filter((v) => v.status === "unknown");
+      if (unknown.length) return undetermined("unknown-value", `security type${unknown.length > 1 ? "s" : ""} not in the knowledge base, whether ${unknown.length > 1 ? "they authenticate" : "it authenticates"} cannot be judged: ${unknown.map((u) => u.type).join(", ")}`, { ...evidence, unknown: unknown.map((u) => u.type) });
+      const wrappers = judged.filter((v) => v.reasons.includes("SUBTYPE_NEGOTIATED_LATER"));
+      if (wrappers.length)
+        return undetermined(
+          "unobservable",
+          `None is not offered, but ${wrappers.map((w) => typeLabel(w.type, db)).join(", ")} negotiate${wrappers.length > 1 ? "" : "s"} its authentication later (its sub-types may include one without authentication, such as VeNCrypt TLSNone); otaudit sends nothing after the security types`,
+          { ...evidence, subTypesNotRead: wrappers.map((w) => typeLabel(w.type, db)) },
+        );
       const list = (evidence.securityTypes as string[]).join(", ");
       return pass(s.security!.serverChosen ? `the server chose ${list}, not None` : `security type None is not offered (offered: ${list})`, evidence);
     }),

@@ -24,9 +24,22 @@ describe("vnc.auth.none", () => {
     expect(o!.message).toMatch(/server chose security type None/);
   });
 
-  it("no None: pass with the offered types as evidence", () => {
-    const [o] = outcome(svc([19]), "vnc.auth.none");
-    expect(o).toMatchObject({ status: "pass", evidence: { securityTypes: ["VeNCrypt (19)"] } });
+  it("no None, only types that authenticate: pass with the offered types as evidence", () => {
+    const [o] = outcome(svc([2]), "vnc.auth.none");
+    expect(o).toMatchObject({ status: "pass", evidence: { securityTypes: ["VNC Authentication (2)"] } });
+  });
+
+  it("a wrapper type (VeNCrypt, TLS, Tight, SASL) may carry a sub-type without authentication: undetermined, never pass", () => {
+    for (const t of [16, 18, 19, 20]) {
+      const [o] = outcome(svc([2, t]), "vnc.auth.none");
+      expect(o, `type ${t}`).toMatchObject({ status: "undetermined", reason: "unobservable" });
+      expect(o!.message).toMatch(/sub-types may include one without authentication/);
+    }
+  });
+
+  it("an unknown type: undetermined unknown-value", () => {
+    const [o] = outcome(svc([2, 200]), "vnc.auth.none");
+    expect(o).toMatchObject({ status: "undetermined", reason: "unknown-value" });
   });
 });
 
