@@ -53,6 +53,11 @@ export async function runSimulate(file: string, opts: SimulateOptions): Promise<
   for (const n of notes) note(`simulate: ${n}`);
   const servable = plugins.filter((p) => profile.sections.has(p.id) && p.simulator);
   if (servable.length === 0) throw new UsageError(`${file}: nothing to simulate (no protocol section this otaudit can serve${opts.protocols ? " among --protocols" : ""})`);
+  for (const pair of opts.port ?? []) {
+    const name = pair.split("=")[0]!;
+    const owner = plugins.find((p) => p.id === name || p.schemes.includes(name));
+    if (owner && !servable.includes(owner)) throw new UsageError(`--port: ${file} serves no ${name} (it serves: ${servable.flatMap((p) => p.schemes.slice(0, 1)).join(", ")})`);
+  }
 
   let stopRequested: () => void = () => {};
   const stopped = new Promise<void>((r) => (stopRequested = r));

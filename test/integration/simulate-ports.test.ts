@@ -78,7 +78,7 @@ describe("simulate --default-ports and --port", () => {
     } finally {
       busy.close();
     }
-    for (const bad of ["ssh=70000", "telnet=23", "ssh"]) {
+    for (const bad of ["ssh=70000", "bacnet=47808", "nosuch=23", "ssh"]) {
       const r = await runOtaudit(["simulate", PROFILE, "--port", bad]);
       expect(r.code, bad).toBe(2);
       expect(r.stderr, bad).toMatch(/^otaudit: --port: /);
