@@ -14,10 +14,12 @@ import { registerScan } from "./scan.js";
 import { registerSchema } from "./schema.js";
 import { registerSimulate } from "./simulate.js";
 import { registerSweep } from "./sweep.js";
+import { registerWorker } from "./worker.js";
 
 export const COMMANDS: ((program: Command, plugins: readonly ProtocolPlugin[]) => void)[] = [
   registerScan,
   registerSweep,
+  registerWorker,
   registerDemo,
   registerReport,
   registerCompare,
