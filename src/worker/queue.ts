@@ -82,8 +82,9 @@ export async function enqueueDevices(boss: PgBoss, jobs: DeviceJob[], leaseS: nu
         data: j,
         expireInSeconds: leaseS,
         retryLimit: RETRY_LIMIT,
-        retryDelay: 2,
-        retryBackoff: true,
+        // a job back from a dead or stopping worker is taken again at once
+        retryDelay: 1,
+        retryBackoff: false,
         // earlier devices first, as a local sweep would take them
         priority: -j.seq,
       })),

@@ -27,6 +27,8 @@ import { HEARTBEAT_MS, SLOT_SAFETY_MS, SLOT_TTL_S, readLimits, releaseSlots, ren
 
 /** stop a device this long before its job's lease ends (the probe's settle grace + the store) */
 export const JOB_MARGIN_MS = 8000;
+/** --exit-when-idle: a worker that has done nothing yet waits this long for a sweep to enqueue */
+export const IDLE_GRACE_MS = 10_000;
 /** the database may be unreachable this long before the worker gives up (exit 3) */
 const DB_PATIENCE_MS = 60_000;
 
@@ -228,8 +230,12 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     opts.onDevice?.({ sweepId: data.sweepId, host: data.host, stored: isNew, failing });
   };
 
+  // --exit-when-idle: nothing waiting or in progress in the zone, and this worker either did some
+  // work or has waited IDLE_GRACE_MS since it started (a coordinator may enqueue a moment later)
+  const startedAt = Date.now();
   const idle = async () => {
     if (!opts.exitWhenIdle) return false;
+    if (summary.devices + summary.givenBack === 0 && Date.now() - startedAt < IDLE_GRACE_MS) return false;
     const p = await pending();
     return p.inProgress === 0;
   };
@@ -243,7 +249,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         dbOk();
         if (!lim || p.waiting === 0) {
           if (await idle()) return;
-          await sleep(Math.min(5000, pollMs * (1 + quiet++ * 0.25)) * (0.75 + Math.random() * 0.5), stop.signal);
+          await sleep(Math.min(2000, pollMs * (1 + quiet++ * 0.25)) * (0.75 + Math.random() * 0.5), stop.signal);
           continue;
         }
         const acquiredAt = Date.now();
