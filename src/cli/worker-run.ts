@@ -54,6 +54,7 @@ export async function runWorkerCommand(opts: WorkerCliOptions): Promise<number> 
       log,
       id,
       signal: ac.signal,
+      onStart: (e) => verbose(`${e.host}: auditing (sweep ${e.sweepId})`),
       onDevice: (e) => verbose(`${e.host}: ${e.stored ? "stored" : "already stored"} (sweep ${e.sweepId}), ${plural(e.failing, "failing finding")}`),
       onNote: (line) => warn(line),
     });

@@ -28,7 +28,7 @@ import { HEARTBEAT_MS, SLOT_SAFETY_MS, SLOT_TTL_S, readLimits, releaseSlots, ren
 /** stop a device this long before its job's lease ends (the probe's settle grace + the store) */
 export const JOB_MARGIN_MS = 8000;
 /** --exit-when-idle: a worker that has done nothing yet waits this long for a sweep to enqueue */
-export const IDLE_GRACE_MS = 10_000;
+export const IDLE_GRACE_MS = 30_000;
 /** the database may be unreachable this long before the worker gives up (exit 3) */
 const DB_PATIENCE_MS = 60_000;
 
@@ -45,6 +45,7 @@ export interface WorkerOptions {
   pollMs?: number;
   /** SIGTERM / SIGINT */
   signal: AbortSignal;
+  onStart?: (e: { sweepId: string; host: string }) => void;
   onDevice?: (e: { sweepId: string; host: string; stored: boolean; failing: number }) => void;
   onNote?: (line: string) => void;
 }
@@ -212,6 +213,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     let result: DeviceResult;
     try {
       if (Date.now() >= jobDeadline) return giveBack(job, "the job's lease is too short");
+      opts.onStart?.({ sweepId: data.sweepId, host: data.host });
       result = await sweepOne(target, { audit: { ...ctx.audit, signal: ac.signal }, politeness: ctx.politeness, discoveryTimeoutMs: ctx.settings.distributed!.discoveryTimeoutMs }, new Map());
     } finally {
       clearInterval(watch);
@@ -230,14 +232,15 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     opts.onDevice?.({ sweepId: data.sweepId, host: data.host, stored: isNew, failing });
   };
 
-  // --exit-when-idle: nothing waiting or in progress in the zone, and this worker either did some
-  // work or has waited IDLE_GRACE_MS since it started (a coordinator may enqueue a moment later)
+  // --exit-when-idle: nothing waiting or in progress in the zone, and the zone has had work since
+  // this worker started or IDLE_GRACE_MS have passed (a coordinator may enqueue a moment later)
   const startedAt = Date.now();
+  let zoneHadWork = false;
   const idle = async () => {
     if (!opts.exitWhenIdle) return false;
-    if (summary.devices + summary.givenBack === 0 && Date.now() - startedAt < IDLE_GRACE_MS) return false;
     const p = await pending();
-    return p.inProgress === 0;
+    if (p.inProgress > 0) zoneHadWork = true;
+    return p.inProgress === 0 && (zoneHadWork || Date.now() - startedAt >= IDLE_GRACE_MS);
   };
 
   const lane = async (n: number) => {
@@ -246,6 +249,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       try {
         const lim = await limits();
         const p = await pending();
+        if (p.inProgress > 0) zoneHadWork = true;
         dbOk();
         if (!lim || p.waiting === 0) {
           if (await idle()) return;

@@ -55,16 +55,33 @@ export async function startZoneFleet(first: string, zones: string[], perZone: nu
   };
 }
 
-/** The most devices of `hosts` that were busy at the same moment, seen from the devices' side. */
-export function maxBusyAtOnce(connections: ConnectionRecord[], hosts: Set<string>): number {
-  const spans = new Map<string, [number, number]>();
+/**
+ * The most devices of `hosts` busy at the same moment, seen from the devices' side. A device is busy
+ * from a connection's open to its close; its connections closer than `gapMs` apart are one visit
+ * (a device given back and redone later is two visits, not one long one).
+ */
+export function maxBusyAtOnce(connections: ConnectionRecord[], hosts: Set<string>, gapMs = 500): number {
+  const byHost = new Map<string, [number, number][]>();
   for (const c of connections) {
     if (!hosts.has(c.host)) continue;
-    const end = c.closedAt ?? Number.MAX_SAFE_INTEGER;
-    const s = spans.get(c.host);
-    spans.set(c.host, s ? [Math.min(s[0], c.openedAt), Math.max(s[1], end)] : [c.openedAt, end]);
+    const list = byHost.get(c.host) ?? [];
+    list.push([c.openedAt, c.closedAt ?? Number.MAX_SAFE_INTEGER]);
+    byHost.set(c.host, list);
   }
-  const events = [...spans.values()].flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const visits: [number, number][] = [];
+  for (const list of byHost.values()) {
+    list.sort((x, y) => x[0] - y[0]);
+    let cur = [...list[0]!] as [number, number];
+    for (const [a, b] of list.slice(1)) {
+      if (a - cur[1] <= gapMs) cur[1] = Math.max(cur[1], b);
+      else {
+        visits.push(cur);
+        cur = [a, b];
+      }
+    }
+    visits.push(cur);
+  }
+  const events = visits.flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let now = 0;
   let max = 0;
   for (const [, d] of events) max = Math.max(max, (now += d));

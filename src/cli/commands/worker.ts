@@ -14,7 +14,7 @@ export function registerWorker(program: Command): void {
     .option("--db-env <var>", "read --db from this environment variable (default: OTAUDIT_DB_URL)")
     .option("--zone <name>", "the zone whose devices this worker audits", "default")
     .option("--concurrency <n>", "devices this worker audits at once (the sweep's zone and global limits hold across all workers)", positiveInt("--concurrency", 256), 4)
-    .option("--exit-when-idle", "exit once the zone has no job waiting or in progress (a worker that has not worked yet waits 10 s for a sweep)", false)
+    .option("--exit-when-idle", "exit once the zone has no job waiting or in progress (a worker that has not worked yet waits 30 s for a sweep)", false)
     .option("--intrusive", "accept jobs of intrusive sweeps (default: a worker runs passive and read checks only, whatever the sweep asks)", false)
     .option("--credentials <file>", "YAML credentials file for the devices of this zone (secrets stay in the zone)")
     .option("--advisories <files>", "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list)", (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)])
