@@ -6,7 +6,7 @@ import { driftReport, snapshotSweep, type BaselineSnapshot } from "../fleet/drif
 import { checkWritableFile, refuseSameFile, writeJson } from "../report/write.js";
 import { safeText } from "../report/safe-text.js";
 import { plural } from "../report/common.js";
-import { say } from "./ui.js";
+import { say, warn } from "./ui.js";
 import type { BaselineOptions } from "./option-types.js";
 
 async function pickSweep(store: Store, opts: BaselineOptions) {
@@ -16,7 +16,7 @@ async function pickSweep(store: Store, opts: BaselineOptions) {
 }
 
 export async function runBaselineSave(opts: BaselineOptions): Promise<number> {
-  const store = await openStore(opts, { mustExist: true });
+  const store = await openStore(opts, { mustExist: true, warn });
   try {
     const sweep = await pickSweep(store, opts);
     const doc = buildSweepDocument(sweep, await store.devices(sweep.id));
@@ -34,7 +34,7 @@ export async function runBaselineDrift(opts: BaselineOptions): Promise<number> {
     checkWritableFile(opts.json, `--json ${opts.json}`);
     if (db?.kind === "sqlite") refuseSameFile([{ label: "--json", path: opts.json }], [{ label: "--db", path: db.file }]);
   }
-  const store = await openStore(opts, { mustExist: true, readonly: true });
+  const store = await openStore(opts, { mustExist: true, readonly: true, warn });
   try {
     const baseline = await store.getBaseline(opts.name);
     if (!baseline) throw new UsageError(`--name ${opts.name}: no such baseline in ${store.label} (save one with 'otaudit baseline save')`);

@@ -75,7 +75,7 @@ export async function runReport(file: string | undefined, opts: ReportOptions): 
 
 async function loadStoreResult(flags: { db?: string; dbEnv?: string }, sweepId?: string): Promise<ResultDocument> {
   const { openStore, loadSweepDocument } = await import("../store/store.js");
-  const store = await openStore(flags, { mustExist: true, readonly: true });
+  const store = await openStore(flags, { mustExist: true, readonly: true, warn });
   try {
     return await loadSweepDocument(store, sweepId);
   } finally {

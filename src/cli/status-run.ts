@@ -5,14 +5,14 @@
 // file: stored devices per zone.
 import { UsageError } from "../errors.js";
 import { openStoreSpec } from "../store/open.js";
-import { resolveDb } from "../store/db-url.js";
+import { PASSWORD_IN_ARGUMENT_WARNING, resolveDb } from "../store/db-url.js";
 import type { Store, SweepRow } from "../store/types.js";
 import type { PgStore } from "../store/postgres.js";
 import { DEFAULT_ZONE } from "../sweep/politeness.js";
 import type { SweepTarget } from "../sweep/targets.js";
 import { checkWritableFile, writeJson } from "../report/write.js";
 import { safeText } from "../report/safe-text.js";
-import { say } from "./ui.js";
+import { say, warn } from "./ui.js";
 import type { SweepStatusOptions } from "./option-types.js";
 
 export interface ZoneStatus {
@@ -118,6 +118,7 @@ export async function runSweepStatus(opts: SweepStatusOptions): Promise<number> 
   const db = resolveDb(opts, "OTAUDIT_DB_URL");
   if (!db) throw new UsageError("--db: name the store (postgres://user@host:port/db or a SQLite file), or set OTAUDIT_DB_URL");
   if (opts.json && opts.json !== "-") checkWritableFile(opts.json, `--json ${opts.json}`);
+  if (db.kind === "postgres" && db.passwordInArgument) warn(PASSWORD_IN_ARGUMENT_WARNING);
   const store = await openStoreSpec(db, { mustExist: true, readonly: true });
   try {
     const report = await sweepStatus(store, opts.sweepId);

@@ -3,7 +3,7 @@
 // never loads pg-boss). Credentials and advisories stay with the workers in their zones: the
 // coordinator refuses them rather than copy secrets into the database.
 import { UsageError } from "../errors.js";
-import type { PgStore } from "../store/postgres.js";
+import type { PgOpenOptions, PgStore } from "../store/postgres.js";
 import type { DistributedSettings, Store, SweepRow } from "../store/types.js";
 import type { PolitenessOptions } from "../sweep/politeness.js";
 import type { SweepTarget } from "../sweep/targets.js";
@@ -65,6 +65,12 @@ export function distributedSettings(opts: SweepOptions, politeness: PolitenessOp
 
 export function failedDevicesWarning(n: number): string {
   return `${plural(n, "device")} could not be audited by the workers (each job tried ${ATTEMPTS} times); the sweep is incomplete: 'otaudit sweep --resume --distribute' tries them again`;
+}
+
+/** Open options of a distributing store: the queue schema is checked before anything is created. */
+export async function queueCheck(): Promise<PgOpenOptions> {
+  const { checkQueueSchema } = await import("../worker/queue.js");
+  return { check: async (exec, flag) => void (await checkQueueSchema(exec, flag)) };
 }
 
 /** Enqueue and wait; progress on the terminal's status line. */

@@ -28,7 +28,7 @@ import { plural } from "../report/common.js";
 import { say, status, verbose, warn } from "./ui.js";
 import { interruptedByUser } from "./scan-run.js";
 import type { SweepOptions } from "./option-types.js";
-import { checkDistributeOptions, distributedSettings, failedDevicesWarning, runDistributed } from "./sweep-distribute-run.js";
+import { checkDistributeOptions, distributedSettings, failedDevicesWarning, queueCheck, runDistributed } from "./sweep-distribute-run.js";
 
 function sameTargets(a: SweepTarget[], b: SweepTarget[]): boolean {
   return a.length === b.length && a.every((t, i) => t.host.toLowerCase() === b[i]!.host.toLowerCase());
@@ -100,7 +100,7 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
   const protocols = selectPlugins(opts.protocols).map((p) => p.id);
   const settings: SweepSettings = { intrusive: opts.intrusive, protocols, failOn: opts.failOn, ...(opts.distribute ? { distributed: distributedSettings(opts, politeness) } : {}) };
   if (db?.kind === "postgres" && db.passwordInArgument) warn(PASSWORD_IN_ARGUMENT_WARNING);
-  const store: Store = db ? await openStoreSpec(db) : new SweepStore(":memory:");
+  const store: Store = db ? await openStoreSpec(db, opts.distribute ? await queueCheck() : {}) : new SweepStore(":memory:");
   const control = runControl(opts.deadline);
   // every device in flight listens for the abort (discovery, pacing, probes): not a leak
   setMaxListeners(Math.max(10, opts.concurrency * 8), control.signal);

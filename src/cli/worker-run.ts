@@ -30,8 +30,10 @@ export async function runWorkerCommand(opts: WorkerCliOptions): Promise<number> 
   const advisories = opts.advisories?.length ? loadAdvisoryFiles(opts.advisories) : undefined;
   const log = createLogger({ level: opts.logLevel, file: opts.log });
   if (opts.intrusive) announceIntrusive([...PLUGINS]);
-  const store = await openPgStore(db, { poolMax: opts.concurrency + 4 });
   const { runWorker, defaultWorkerId } = await import("../worker/worker.js");
+  const { checkQueueSchema } = await import("../worker/queue.js");
+  // the queue schema is checked with the store's, before either is created
+  const store = await openPgStore(db, { poolMax: opts.concurrency + 4, check: async (exec, flag) => void (await checkQueueSchema(exec, flag)) });
   const ac = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (ac.signal.aborted) process.exit(130);

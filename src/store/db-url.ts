@@ -77,7 +77,7 @@ export function resolveDb(flags: DbFlags, fallbackEnv?: string): DbSpec | undefi
   if (text.trim() === "") throw new UsageError(`${flag}: empty`);
   if (!isPostgresUrl(text)) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new UsageError(`${flag}: unsupported database URL scheme (postgres:// or postgresql://, or a SQLite file path)`);
-    return { kind: "sqlite", file: text, flag };
+    return { kind: "sqlite", file: text, flag: fromEnv ? `${flag} (${text})` : `--db ${text}` };
   }
   const hasPassword = registerUrlSecrets(text);
   try {

@@ -2,7 +2,7 @@
 // is small) or a PostgreSQL URL (`pg` is loaded only then). Read-only opens (report, baseline
 // drift, status, the dashboard) never create, migrate or modify anything.
 import { UsageError } from "../errors.js";
-import { resolveDb, type DbFlags, type DbSpec } from "./db-url.js";
+import { PASSWORD_IN_ARGUMENT_WARNING, resolveDb, type DbFlags, type DbSpec } from "./db-url.js";
 import { SweepStore } from "./sqlite.js";
 import type { Store } from "./types.js";
 import type { PgOpenOptions, PgStore } from "./postgres.js";
@@ -23,8 +23,9 @@ export async function openStoreSpec(spec: DbSpec, opts: OpenOptions = {}): Promi
 }
 
 /** --db / --db-env -> an open store; UsageError naming the flag when neither is given. */
-export async function openStore(flags: DbFlags, opts: OpenOptions & { fallbackEnv?: string } = {}): Promise<Store> {
+export async function openStore(flags: DbFlags, opts: OpenOptions & { fallbackEnv?: string; warn?: (line: string) => void } = {}): Promise<Store> {
   const spec = resolveDb(flags, opts.fallbackEnv);
   if (!spec) throw new UsageError(`--db: name the store (a SQLite file or a postgres:// URL)${opts.fallbackEnv ? `, or set ${opts.fallbackEnv}` : ""}`);
+  if (spec.kind === "postgres" && spec.passwordInArgument) opts.warn?.(PASSWORD_IN_ARGUMENT_WARNING);
   return openStoreSpec(spec, opts);
 }

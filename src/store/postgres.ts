@@ -26,6 +26,8 @@ export interface PgOpenOptions {
   poolMax?: number;
   /** tests: stop migrating at this version */
   migrateTo?: number;
+  /** more refusals before anything is created or migrated (the queue schema of workers) */
+  check?: (exec: Exec, flag: string) => Promise<void>;
 }
 
 export type SchemaState = { kind: "absent" } | { kind: "empty" } | { kind: "ours"; version: number } | { kind: "newer"; version: number } | { kind: "foreign"; tables: string[] };
@@ -42,8 +44,10 @@ export async function inspectSchema(exec: Exec, schema = PG_SCHEMA, ourTables = 
   try {
     const v = await exec(`SELECT coalesce(max(version), 0) AS v FROM ${schema}.migrations`);
     version = Number(v.rows[0]?.v ?? 0);
-  } catch {
-    return { kind: "foreign", tables };
+  } catch (e) {
+    // a `migrations` that is not our table (other columns): not ours; anything else (permissions) is said as it is
+    if (["42703", "42804", "22P02"].includes((e as { code?: string }).code ?? "")) return { kind: "foreign", tables };
+    throw e;
   }
   if (version > STORE_VERSION) return { kind: "newer", version };
   if (!tables.every((t) => ourTables.includes(t))) return { kind: "foreign", tables };
@@ -85,11 +89,12 @@ export class PgStore implements Store {
       try {
         const exec: Exec = (t, v) => client.query(t, v as unknown[]);
         const state = await inspectSchema(exec);
+        if (state.kind === "foreign" || state.kind === "newer") refuse(spec.flag, state);
+        await opts.check?.(exec, spec.flag);
         if (opts.readonly) {
           if (state.kind !== "ours") refuse(spec.flag, state);
           store.version = state.version;
         } else {
-          if (state.kind === "foreign" || state.kind === "newer") refuse(spec.flag, state);
           store.version = await migratePg(exec, spec.flag, opts.migrateTo ?? STORE_VERSION);
         }
       } finally {
