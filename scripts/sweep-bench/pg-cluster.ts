@@ -4,7 +4,7 @@
 // refuses to run as root: as root the cluster runs as `nobody` (runuser), whose files are under a
 // temp dir it owns. stop() shuts it down and removes everything; a process exit stops it too.
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +49,8 @@ export interface PgCluster {
   /** run SQL as the superuser */
   sql(text: string, database?: string): Promise<pg.QueryResult>;
   logFile: string;
+  /** the postmaster's process id (benchmarks read its CPU time) */
+  pid(): number;
   stop(): Promise<void>;
 }
 
@@ -140,6 +142,7 @@ export async function startPgCluster(opts: { fsync?: boolean; maxConnections?: n
     adminUrl,
     logFile,
     sql,
+    pid: () => Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]),
     async createDatabase(name, user, password) {
       const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
       const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

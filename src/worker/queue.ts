@@ -42,10 +42,39 @@ export async function checkQueueSchema(exec: Exec, flag: string): Promise<"absen
   return "ours";
 }
 
+/** pg_advisory_lock key of the queue's installation ("otaudiq" in ASCII) */
+const QUEUE_LOCK = 0x6f74617564697_1n.toString();
+
+/**
+ * Install pg-boss's schema once, serialised by a session advisory lock and decided by a fresh
+ * catalog query after the lock: pg-boss's own check-then-create, run by several workers starting
+ * together against a new database, can fail with a duplicate key on pg_namespace (its IF NOT
+ * EXISTS looks at a catalog snapshot older than the lock).
+ */
+async function installQueueSchema(store: PgStore): Promise<void> {
+  const client = await store.pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [QUEUE_LOCK]);
+    try {
+      const r = await client.query("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'version'", [Q]);
+      if (r.rows.length === 0) await client.query(PgBoss.getConstructionPlans(Q));
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [QUEUE_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /** A pg-boss instance on the store's pool (migrates its own schema; supervision expires dead workers' jobs). */
 export async function openQueue(store: PgStore, opts: { supervise: boolean }): Promise<PgBoss> {
   const exec: Exec = (t, v) => store.q(t, v);
   await checkQueueSchema(exec, store.spec.flag);
+  try {
+    await installQueueSchema(store);
+  } catch (e) {
+    throw new UsageError(`${store.spec.flag}: cannot set up the job queue in schema ${Q} (${(e as Error).message})`);
+  }
   const boss = new PgBoss({
     db: { executeSql: (text: string, values: unknown[]) => store.q(text, values) },
     schema: Q,
