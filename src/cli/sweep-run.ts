@@ -50,6 +50,8 @@ async function openSweep(store: Store, targets: string[], opts: SweepOptions, se
     return { sweep: settings.distributed ? { ...sweep, settings: { ...sweep.settings, distributed: sweep.settings.distributed } } : sweep, targets: stored };
   }
   const expanded = expandSweepTargets(targets, { knownProtocols: protocols, maxRange: opts.maxRange, yes: opts.yes });
+  const withCredentials = settings.distributed ? expanded.find((t) => t.credentialsFile) : undefined;
+  if (withCredentials) throw new UsageError(`${withCredentials.source}: credentials: with --distribute, device credentials stay in the zones: give them to the workers (otaudit worker --credentials FILE)`);
   const id = opts.sweepId ?? newSweepId();
   if (await store.getSweep(id)) throw new UsageError(`--sweep-id ${id}: already in ${store.label}; add --resume to continue it`);
   return { sweep: await store.createSweep(id, expanded, settings), targets: expanded };

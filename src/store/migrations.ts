@@ -80,7 +80,7 @@ CREATE TABLE ${S}.baselines (
   },
   {
     version: 2,
-    name: "migrations table, devices.worker; zone limits, slot leases and workers (PostgreSQL)",
+    name: "migrations table, devices.worker; zone limits, slot leases, sweep targets and workers (PostgreSQL)",
     sqlite: `
 CREATE TABLE IF NOT EXISTS migrations (
   version      INTEGER PRIMARY KEY,
@@ -109,6 +109,14 @@ CREATE TABLE ${S}.leases (
   PRIMARY KEY (scope, slot)
 );
 CREATE INDEX leases_worker ON ${S}.leases (worker) WHERE worker IS NOT NULL;
+-- the targets of a distributed sweep, one row each: a worker reads its device by key (the sweep
+-- row's target list of a 100,000-device sweep is tens of megabytes)
+CREATE TABLE ${S}.sweep_targets (
+  sweep_id text NOT NULL REFERENCES ${S}.sweeps (id),
+  seq      integer NOT NULL,
+  target   json NOT NULL,
+  PRIMARY KEY (sweep_id, seq)
+);
 CREATE TABLE ${S}.workers (
   id           text PRIMARY KEY,
   zone         text NOT NULL,
@@ -131,7 +139,7 @@ export function sqliteTablesAt(version: number): string[] {
 }
 
 /** Every table the store schema may hold in PostgreSQL at this otaudit's version. */
-export const PG_TABLES = ["baselines", "devices", "leases", "limits", "migrations", "sweeps", "workers"];
+export const PG_TABLES = ["baselines", "devices", "leases", "limits", "migrations", "sweep_targets", "sweeps", "workers"];
 
 /** The bookkeeping table, created before migration 1 (PostgreSQL). */
 export const PG_MIGRATIONS_TABLE = `

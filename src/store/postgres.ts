@@ -4,12 +4,14 @@
 // written the schema is inspected: absent or empty is ours to create, ours (a `migrations` table,
 // only our tables) is migrated forward under an advisory lock, anything else is refused (exit 2)
 // and left untouched. Read-only opens never create or migrate.
+import { createRequire } from "node:module";
 import pg from "pg";
 import { UsageError } from "../errors.js";
 import type { DeviceResult } from "../model/result.js";
 import { scrubDeep } from "../secrets.js";
 import { TOOL_VERSION } from "../version.js";
 import { dbError, type DbSpec } from "./db-url.js";
+import { defaultPgUser, pgPassword } from "./pgpass.js";
 import { MIGRATIONS, PG_MIGRATIONS_TABLE, PG_SCHEMA, PG_TABLES, STORE_VERSION } from "./migrations.js";
 import type { BaselineRow, SaveDeviceOptions, Store, StoredDevice, SweepRow, SweepSettings, SweepStatus, SweepSummary } from "./types.js";
 
@@ -28,6 +30,26 @@ export interface PgOpenOptions {
   migrateTo?: number;
   /** more refusals before anything is created or migrated (the queue schema of workers) */
   check?: (exec: Exec, flag: string) => Promise<void>;
+}
+
+// the URL is parsed as pg itself parses it (its own dependency: sslmode, sslrootcert, host=...)
+const parseConnectionString = (createRequire(createRequire(import.meta.url).resolve("pg"))("pg-connection-string") as { parse(url: string): Record<string, unknown> }).parse;
+
+/**
+ * Pool settings from the URL; a URL without password gets PGPASSWORD or the password file's entry
+ * (src/store/pgpass.ts) when the server asks for one.
+ */
+export function poolConfig(url: string): pg.PoolConfig {
+  const cfg = parseConnectionString(url) as pg.PoolConfig & Record<string, unknown>;
+  if (cfg.password) return cfg;
+  const user = (cfg.user as string) || defaultPgUser();
+  const target = {
+    host: (cfg.host as string) || process.env.PGHOST || "localhost",
+    port: Number(cfg.port || process.env.PGPORT || 5432),
+    database: (cfg.database as string) || process.env.PGDATABASE || user,
+    user,
+  };
+  return { ...cfg, password: () => pgPassword(target) as string };
 }
 
 export type SchemaState = { kind: "absent" } | { kind: "empty" } | { kind: "ours"; version: number } | { kind: "newer"; version: number } | { kind: "foreign"; tables: string[] };
@@ -81,7 +103,7 @@ export class PgStore implements Store {
 
   /** Connect, check the schema, create or migrate it (read-write opens). Errors name --db only. */
   static async open(spec: PgSpec, opts: PgOpenOptions = {}): Promise<PgStore> {
-    const pool = new pg.Pool({ connectionString: spec.url, max: opts.poolMax ?? 4, application_name: "otaudit", connectionTimeoutMillis: 15_000, idleTimeoutMillis: 30_000, keepAlive: true });
+    const pool = new pg.Pool({ ...poolConfig(spec.url), max: opts.poolMax ?? 4, application_name: "otaudit", connectionTimeoutMillis: 15_000, idleTimeoutMillis: 30_000, keepAlive: true });
     pool.on("error", () => {}); // an idle connection dropped by the server: the next query reports it
     const store = new PgStore(pool, spec);
     try {

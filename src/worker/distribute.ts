@@ -4,6 +4,7 @@
 // stored or its job has failed for good, reporting the counts per zone. Ctrl-C or --deadline stop
 // the waiting and cancel the jobs no worker has started; `sweep --resume --distribute` enqueues
 // them again.
+import { PG_SCHEMA } from "../store/migrations.js";
 import type { PgStore } from "../store/postgres.js";
 import type { DistributedSettings, SweepRow } from "../store/types.js";
 import { DEFAULT_ZONE } from "../sweep/politeness.js";
@@ -39,6 +40,24 @@ export function zoneLimitsFor(targets: SweepTarget[], d: DistributedSettings): M
   const out = new Map<string, number>();
   for (const z of new Set(targets.map(zoneOf))) out.set(z, d.zoneLimits[z] ?? d.zoneLimits["*"] ?? d.concurrency);
   return out;
+}
+
+/** One row per target (workers read their device by key), in batches; present rows are kept. */
+export async function storeTargets(store: PgStore, sweepId: string, targets: SweepTarget[]): Promise<void> {
+  for (let i = 0; i < targets.length; i += 1000) {
+    const batch = targets.slice(i, i + 1000);
+    await store.q(
+      `INSERT INTO ${PG_SCHEMA}.sweep_targets (sweep_id, seq, target)
+       SELECT $1, i - 1 + $2::int, t FROM json_array_elements($3::json) WITH ORDINALITY AS x(t, i)
+       ON CONFLICT (sweep_id, seq) DO NOTHING`,
+      [sweepId, i, JSON.stringify(batch)],
+    );
+  }
+}
+
+/** Poll the counts less often for big sweeps (each poll reads the sweep's jobs): 1 s up to 1,000 devices, at most 10 s. */
+export function pollIntervalMs(devices: number): number {
+  return Math.min(10_000, Math.max(1000, devices));
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -78,17 +97,18 @@ export async function distributeSweep(opts: {
   const boss = await openQueue(store, { supervise: true });
   try {
     await setLimits(store, settings.concurrency, zoneLimitsFor(targets, settings));
+    await storeTargets(store, sweep.id, targets);
     const done = await store.doneHosts(sweep.id);
     const waiting = await pendingHosts(store, sweep.id);
     const jobs: DeviceJob[] = targets
       .map((t, seq) => ({ sweepId: sweep.id, seq, host: t.host, zone: zoneOf(t) }))
       .filter((j) => !done.has(j.host.toLowerCase()) && !waiting.has(j.host.toLowerCase()));
-    await enqueueDevices(boss, jobs, settings.leaseS);
+    await enqueueDevices(store, boss, jobs, settings.leaseS);
     const startedAt = Date.now();
     let progress = await progressOf(store, sweep.id, targets.length, startedAt, done.size);
     while (!opts.signal.aborted && progress.done + progress.failed < targets.length) {
       opts.onProgress?.(progress);
-      await sleep(opts.pollMs ?? 1000, opts.signal);
+      await sleep(opts.pollMs ?? pollIntervalMs(targets.length), opts.signal);
       progress = await progressOf(store, sweep.id, targets.length, startedAt, done.size);
     }
     let cancelled = 0;

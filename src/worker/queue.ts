@@ -7,6 +7,7 @@
 // so a live worker never loses a job it is working on. Counts per zone and state are read from
 // pg-boss's own tables (pinned pg-boss version; test/worker covers the query).
 import PgBoss from "pg-boss";
+import type { PoolClient } from "pg";
 import { UsageError } from "../errors.js";
 import { PG_QUEUE_SCHEMA, PG_SCHEMA } from "../store/migrations.js";
 import { inspectSchema, type Exec, type PgStore } from "../store/postgres.js";
@@ -52,12 +53,19 @@ const QUEUE_LOCK = 0x6f74617564697_1n.toString();
  * EXISTS looks at a catalog snapshot older than the lock).
  */
 async function installQueueSchema(store: PgStore): Promise<void> {
+  await withQueueLock(store, async (client) => {
+    const r = await client.query("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'version'", [Q]);
+    if (r.rows.length === 0) await client.query(PgBoss.getConstructionPlans(Q));
+  });
+}
+
+/** Run `fn` holding the queue's session advisory lock (one otaudit process at a time). */
+async function withQueueLock<T>(store: PgStore, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await store.pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [QUEUE_LOCK]);
     try {
-      const r = await client.query("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'version'", [Q]);
-      if (r.rows.length === 0) await client.query(PgBoss.getConstructionPlans(Q));
+      return await fn(client);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [QUEUE_LOCK]);
     }
@@ -97,13 +105,25 @@ export async function openQueue(store: PgStore, opts: { supervise: boolean }): P
   return boss;
 }
 
-export async function ensureQueue(boss: PgBoss, zone: string): Promise<void> {
-  await boss.createQueue(queueName(zone), { name: queueName(zone), policy: "standard" });
+/**
+ * Create the zones' queues that do not exist yet, one process at a time: pg-boss's createQueue
+ * inserts the queue row and then adds a partition with a foreign key to it, and two processes
+ * creating the same new queue deadlock (each waits for the other's lock on the queue table).
+ */
+export async function ensureQueues(store: PgStore, boss: PgBoss, zones: Iterable<string>): Promise<void> {
+  const names = [...new Set([...zones].map(queueName))];
+  const present = async (exec: (t: string, v: unknown[]) => Promise<{ rows: unknown[] }>) => new Set((await exec(`SELECT name FROM ${Q}.queue WHERE name = ANY($1)`, [names])).rows.map((r) => (r as { name: string }).name));
+  if (names.length === 0) return;
+  if ((await present((t, v) => store.q(t, v))).size === names.length) return;
+  await withQueueLock(store, async (client) => {
+    const have = await present((t, v) => client.query(t, v));
+    for (const name of names) if (!have.has(name)) await boss.createQueue(name, { name, policy: "standard" });
+  });
 }
 
 /** Enqueue one job per device, in batches (a 100,000-device sweep is 100 statements). */
-export async function enqueueDevices(boss: PgBoss, jobs: DeviceJob[], leaseS: number): Promise<void> {
-  for (const zone of new Set(jobs.map((j) => j.zone))) await ensureQueue(boss, zone);
+export async function enqueueDevices(store: PgStore, boss: PgBoss, jobs: DeviceJob[], leaseS: number): Promise<void> {
+  await ensureQueues(store, boss, jobs.map((j) => j.zone));
   for (let i = 0; i < jobs.length; i += 1000) {
     await boss.insert(
       jobs.slice(i, i + 1000).map((j) => ({

@@ -22,7 +22,7 @@ import { sweepOne } from "../sweep/run.js";
 import type { PolitenessOptions } from "../sweep/politeness.js";
 import type { SweepTarget } from "../sweep/targets.js";
 import { selectPlugins } from "../cli/audit-setup.js";
-import { ensureQueue, openQueue, queueName, type DeviceJob } from "./queue.js";
+import { ensureQueues, openQueue, queueName, type DeviceJob } from "./queue.js";
 import { HEARTBEAT_MS, SLOT_SAFETY_MS, SLOT_TTL_S, readLimits, releaseSlots, renewSlots, tryAcquire, type Limits } from "./slots.js";
 
 /** stop a device this long before its job's lease ends (the probe's settle grace + the store) */
@@ -88,7 +88,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const queue = queueName(zone);
   const note = (line: string) => opts.onNote?.(line);
   const boss = await openQueue(store, { supervise: true });
-  await ensureQueue(boss, zone);
+  await ensureQueues(store, boss, [zone]);
   await store.q(
     `INSERT INTO ${PG_SCHEMA}.workers (id, zone, hostname, pid, started_at, last_seen) VALUES ($1, $2, $3, $4, now(), now())
      ON CONFLICT (id) DO UPDATE SET zone = excluded.zone, started_at = now(), last_seen = now(), stopped_at = NULL, devices_done = 0`,
@@ -198,7 +198,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       await boss.complete(queue, job.id);
       return;
     }
-    const t = await store.q(`SELECT targets -> $2::int AS target FROM ${PG_SCHEMA}.sweeps WHERE id = $1`, [data.sweepId, data.seq]);
+    const t = await store.q(`SELECT target FROM ${PG_SCHEMA}.sweep_targets WHERE sweep_id = $1 AND seq = $2`, [data.sweepId, data.seq]);
     const target = t.rows[0]?.target as SweepTarget | undefined;
     if (!target || target.host !== data.host) return giveBack(job, "the job does not match the sweep's targets");
     const ac = new AbortController();

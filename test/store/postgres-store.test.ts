@@ -3,7 +3,7 @@
 // database that is not ours gets: refused with exit 2 and one line naming --db, nothing created or
 // changed. Bad connections: unreachable (exit 3), wrong or missing password (exit 2), never the
 // password in any message.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -13,6 +13,7 @@ import type { DeviceResult } from "../../src/model/result.js";
 import { clearSecretsForTest, registerSecret } from "../../src/secrets.js";
 import { MIGRATIONS, STORE_VERSION } from "../../src/store/migrations.js";
 import { PgStore } from "../../src/store/postgres.js";
+import { ensureQueues, openQueue } from "../../src/worker/queue.js";
 import { resolveDb, SweepStore, type Store } from "../../src/store/store.js";
 import { describeWithDaemon, freeTcpPort } from "../helpers/daemons.js";
 import { runOtaudit } from "../helpers/cli.js";
@@ -94,7 +95,7 @@ describeWithDaemon("store backends and PostgreSQL migrations", avail.ok, avail.r
     }
   });
 
-  it("migrates a version-1 schema forward; concurrent first opens create it once", async () => {
+  it("migrates a version-1 schema forward; concurrent first opens create the store and the queues once", async () => {
     const v1 = await PgStore.open(spec("migrate"), { migrateTo: 1 });
     await v1.createSweep("old", [], { intrusive: false, protocols: [], failOn: "high" });
     await v1.close();
@@ -104,9 +105,18 @@ describeWithDaemon("store backends and PostgreSQL migrations", avail.ok, avail.r
     expect((await now.q("SELECT version FROM otaudit.migrations ORDER BY version")).rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect((await now.getSweep("old"))!.id).toBe("old");
     await now.close();
+    // six processes' worth of first starts: the store, the queue schema and a new zone's queue
+    // (pg-boss alone races into a duplicate key and a deadlock there)
     const opened = await Promise.all(Array.from({ length: 6 }, () => PgStore.open(spec("race"))));
+    const queues = await Promise.all(opened.map(async (s) => {
+      const boss = await openQueue(s, { supervise: false });
+      await ensureQueues(s, boss, ["cell-a", "cell-b"]);
+      return boss;
+    }));
+    await Promise.all(queues.map((b) => b.stop({ close: false, graceful: false })));
     await Promise.all(opened.map((s) => s.close()));
     expect((await cluster.sql("SELECT count(*)::int AS n FROM otaudit.migrations", "race")).rows[0].n).toBe(STORE_VERSION);
+    expect((await cluster.sql("SELECT name FROM otaudit_queue.queue ORDER BY name", "race")).rows.map((r) => r.name)).toEqual(["otaudit-zone-cell-a", "otaudit-zone-cell-b"]);
   });
 
   it("refuses a database whose otaudit schemas are not ours, with one line naming --db; nothing changed", async () => {
@@ -149,12 +159,17 @@ describeWithDaemon("store backends and PostgreSQL migrations", avail.ok, avail.r
     }
     // a password in the URL works but draws a warning; the wrong one is never echoed
     const secretUrl = (pw: string) => dbs.contract!.replace(`${USER}@`, `${USER}:${encodeURIComponent(pw)}@`);
-    const [ok, bad, viaEnv] = await Promise.all([
+    const pgpass = join(dir, "pgpass");
+    writeFileSync(pgpass, `127.0.0.1:${cluster.port}:contract:${USER}:${PASSWORD.replace(/[:\\]/g, "\\$&")}\n`, { mode: 0o600 });
+    const [ok, bad, viaEnv, viaPassfile] = await Promise.all([
       runOtaudit(["sweep", "status", "--db", secretUrl(PASSWORD)], { env: { PGPASSWORD: "" } }),
       runOtaudit(["sweep", "status", "--db", secretUrl("Leaky-Pw-0451"), "-v"], { env: { PGPASSWORD: "" } }),
       // --db-env with a URL that holds the password: no warning (not on the command line)
       runOtaudit(["sweep", "status", "--db-env", "MY_DB_URL"], { env: { PGPASSWORD: "", MY_DB_URL: secretUrl(PASSWORD) } }),
+      // a libpq password file (PGPASSFILE), as the systemd unit in docs/deploy uses
+      runOtaudit(["sweep", "status", "--db", dbs.contract!], { env: { PGPASSWORD: undefined, PGPASSFILE: pgpass } }),
     ]);
+    expect([viaPassfile.code, viaPassfile.stderr]).toEqual([0, ""]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain("the URL carries a password, which other local users can read in the process list");
     expect(bad.code).toBe(2);
