@@ -16,6 +16,14 @@ import type { WorkerCliOptions } from "./option-types.js";
 
 const ZONE_RE = /^[A-Za-z0-9_.:-]+$/;
 
+/**
+ * Connections a worker may open: a lane uses one only for a few milliseconds per device (the audit
+ * holds none), so a handful serve many lanes; plus the heartbeat's and the queue lock's.
+ */
+export function workerPoolSize(lanes: number): number {
+  return Math.min(lanes, 6) + 2;
+}
+
 export async function runWorkerCommand(opts: WorkerCliOptions): Promise<number> {
   if (!ZONE_RE.test(opts.zone)) throw new UsageError(`--zone ${opts.zone}: letters, digits and _ . : - only (as in inventory files)`);
   if (opts.name !== undefined && !/^[\x21-\x7e]{1,128}$/.test(opts.name)) throw new UsageError("--name: 1 to 128 printable characters without spaces");
@@ -33,7 +41,7 @@ export async function runWorkerCommand(opts: WorkerCliOptions): Promise<number> 
   const { runWorker, defaultWorkerId } = await import("../worker/worker.js");
   const { checkQueueSchema } = await import("../worker/queue.js");
   // the queue schema is checked with the store's, before either is created
-  const store = await openPgStore(db, { poolMax: opts.concurrency + 4, check: async (exec, flag) => void (await checkQueueSchema(exec, flag)) });
+  const store = await openPgStore(db, { poolMax: workerPoolSize(opts.concurrency), check: async (exec, flag) => void (await checkQueueSchema(exec, flag)) });
   const ac = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (ac.signal.aborted) process.exit(130);

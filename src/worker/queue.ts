@@ -55,19 +55,24 @@ const QUEUE_LOCK = 0x6f74617564697_1n.toString();
 async function installQueueSchema(store: PgStore): Promise<void> {
   await withQueueLock(store, async (client) => {
     const r = await client.query("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'version'", [Q]);
-    if (r.rows.length === 0) await client.query(PgBoss.getConstructionPlans(Q));
+    if (r.rows.length === 0) await store.q(PgBoss.getConstructionPlans(Q));
   });
 }
 
-/** Run `fn` holding the queue's session advisory lock (one otaudit process at a time). */
+/**
+ * Run `fn` while holding the queue's advisory lock (one otaudit process at a time): a transaction
+ * lock on one connection (so it works through a transaction-pooling pgbouncer too); `fn` checks on
+ * that connection and changes things through the pool, committed before the lock goes.
+ */
 async function withQueueLock<T>(store: PgStore, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await store.pool.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [QUEUE_LOCK]);
+    await client.query("BEGIN");
     try {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [QUEUE_LOCK]);
       return await fn(client);
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [QUEUE_LOCK]);
+      await client.query("COMMIT").catch(() => {});
     }
   } finally {
     client.release();

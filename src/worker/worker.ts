@@ -193,12 +193,16 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     const ctx = await sweepContext(data.sweepId);
     if (!ctx) return giveBack(job, "no such sweep");
     if (ctx.refusal || !ctx.audit || !ctx.politeness) return giveBack(job, ctx.refusal ?? "cannot audit");
-    const stored = await store.q(`SELECT 1 FROM ${PG_SCHEMA}.devices WHERE sweep_id = $1 AND host = $2`, [data.sweepId, data.host]);
-    if (stored.rows.length) {
+    // the target, and whether the device is stored already (then the job is only completed)
+    const t = await store.q(
+      `SELECT t.target, EXISTS (SELECT 1 FROM ${PG_SCHEMA}.devices d WHERE d.sweep_id = $1 AND d.host = $3) AS stored
+         FROM ${PG_SCHEMA}.sweep_targets t WHERE t.sweep_id = $1 AND t.seq = $2`,
+      [data.sweepId, data.seq, data.host],
+    );
+    if (t.rows[0]?.stored) {
       await boss.complete(queue, job.id);
       return;
     }
-    const t = await store.q(`SELECT target FROM ${PG_SCHEMA}.sweep_targets WHERE sweep_id = $1 AND seq = $2`, [data.sweepId, data.seq]);
     const target = t.rows[0]?.target as SweepTarget | undefined;
     if (!target || target.host !== data.host) return giveBack(job, "the job does not match the sweep's targets");
     const ac = new AbortController();
