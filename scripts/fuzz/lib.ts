@@ -85,3 +85,20 @@ export async function runSuite(suite: FuzzSuite): Promise<void> {
   }
   if (failed) process.exitCode = 1;
 }
+
+/** A target given as seed messages plus a run function that throws only on a real bug (no typed error). */
+export interface SeedTarget {
+  name: string;
+  /** well-formed messages to mutate */
+  seeds: Buffer[];
+  /** parse one input; throw only on a bug */
+  run(input: Buffer): void;
+}
+
+/** Run seed targets: random bytes mixed with mutated seeds, `--runs` cases each. */
+export function runSeedTargets(title: string, targets: SeedTarget[]): FuzzReport[] {
+  return fuzzMain(
+    title,
+    targets.map((t) => ({ name: t.name, input: mutated(t.seeds, 4096), run: (b: Buffer) => t.run(b), typed: () => false })),
+  );
+}

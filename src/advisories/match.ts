@@ -10,6 +10,7 @@ import { severityRank, type Severity } from "../model/common.js";
 import type { FactsEnvelope } from "../model/facts.js";
 import type { Finding } from "../model/result.js";
 import type { ObservedProduct, ProtocolPlugin } from "../plugin.js";
+import { mapped } from "../catalog/spec.js";
 import { ADVISORY_RULE_META, DISTRIBUTION_SEVERITY_CAP, type Advisory, type AdvisorySet, type AffectedProduct } from "./model.js";
 import { productNamesMatch, sameVendor, textNames } from "./names.js";
 import { rangeContains } from "./version.js";
@@ -59,7 +60,7 @@ interface Match {
 }
 
 function base(o: { protocol: string; port?: number | null }): Pick<Finding, "ruleId" | "title" | "elements" | "iec62443" | "protocol" | "port" | "remediation" | "safety"> {
-  const m = ADVISORY_RULE_META;
+  const m = mapped(ADVISORY_RULE_META); // elements and IEC 62443 from the Secure by Demand spec
   return { ruleId: m.id, title: m.title, elements: [...m.elements], iec62443: [...m.iec62443], protocol: o.protocol, port: o.port ?? null, remediation: m.remediation, safety: m.safety };
 }
 

@@ -32,6 +32,8 @@ export interface OutputCliOptions {
   evidence?: string;
   waivers?: string;
   advisories?: string[];
+  /** a policy file or the name of a built-in policy (src/policy) */
+  policy?: string;
 }
 
 export interface ScanOptions extends AuditCliOptions, OutputCliOptions {
@@ -59,7 +61,7 @@ export interface SweepOptions extends ScanOptions {
   progress: boolean;
 }
 
-export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts"> & {
+export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts" | "policy"> & {
   out: string;
   transcripts?: string;
 };
@@ -83,6 +85,7 @@ export interface ReportOptions {
   out: string;
   evidence?: string;
   waivers?: string;
+  policy?: string;
   failOn?: SeverityName;
   failOnError?: boolean;
   sweep?: string;
@@ -126,4 +129,22 @@ export interface SimulateOptions {
   /** scheme=port pairs, e.g. ["ssh=2222", "modbus=5020"] */
   port?: string[];
   defaultPorts: boolean;
+}
+
+export interface ServeCliOptions {
+  db?: string;
+  host: string;
+  port: number;
+  /** file holding the API token (or OTAUDIT_SERVE_TOKEN); the token itself is never an argument */
+  tokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
+}
+
+export interface PolicyMakeOptions {
+  out?: string;
+  device?: string;
+  name?: string;
+  force: boolean;
 }

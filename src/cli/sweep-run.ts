@@ -17,7 +17,7 @@ import { parseZoneLimits, type PolitenessOptions } from "../sweep/politeness.js"
 import { runSweep } from "../sweep/run.js";
 import { SweepProgress } from "../sweep/progress.js";
 import { renderSweepSummary } from "../sweep/summary.js";
-import { driftReport, type BaselineSnapshot } from "../fleet/drift.js";
+import { driftFindings, driftReport, type BaselineSnapshot } from "../fleet/drift.js";
 import type { FleetSection } from "../fleet/model.js";
 import { announceIntrusive, buildAuditOptions, runControl, selectPlugins } from "./audit-setup.js";
 import { applyOutputInputs, exitCodeFor, finalExitCode, validateOutputOptions, type OutputProblems } from "./outputs.js";
@@ -143,7 +143,11 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     // device results were scrubbed as they were stored; the fleet section and drift derive from them,
     // and every chunk written out is scrubbed again (no whole-document copy: 1,000 devices are big)
     const doc = buildSweepDocument(finished, await store.devices(sweep.id));
-    if (baseline) (doc.fleet as FleetSection).drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
+    if (baseline) {
+      const fleet = doc.fleet as FleetSection;
+      fleet.drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
+      fleet.findings.push(...driftFindings(fleet.drift)); // element 1: drift is a finding
+    }
     applyOutputInputs(doc, opts); // --evidence and --waivers, as for scan
     const problems: OutputProblems = { write: [], render: [] };
     if (opts.json) {

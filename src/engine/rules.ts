@@ -1,4 +1,5 @@
 // Rule runner: applies a plugin's pure rules to one device's facts and turns outcomes into findings.
+// - Elements and IEC 62443 references come from the Secure by Demand spec (src/catalog/spec.ts).
 // - A rule that throws yields an `error` finding for that rule.
 // - An intrusive rule in a default run is `skipped`.
 // - A protocol whose probe failed yields `error` findings, never `pass`.
@@ -12,6 +13,7 @@ import type { Finding } from "../model/result.js";
 import type { FactsEnvelope } from "../model/facts.js";
 import type { ProtocolPlugin, Rule, RuleOutcome } from "../plugin.js";
 import { hasEvidence } from "../rule-kit.js";
+import { mapped } from "../catalog/spec.js";
 
 export interface RuleRunContext {
   host: string;
@@ -77,13 +79,14 @@ export function aggregateOutcomes(outcomes: RuleOutcome[]): (RuleOutcome & { occ
 function toFinding(rule: Rule, plugin: ProtocolPlugin, envelope: FactsEnvelope, raw: RuleOutcome & { occurrences?: number }): Finding {
   const o = guardOutcome(raw);
   const port = o.port ?? envelope.endpoints[0]?.port ?? null;
+  const { elements, iec62443 } = mapped(rule.meta); // the Secure by Demand spec is authoritative
   const f: Finding = {
     ruleId: rule.meta.id,
     title: rule.meta.title,
     status: o.status,
     severity: o.severity ?? rule.meta.severity,
-    elements: [...rule.meta.elements],
-    iec62443: [...rule.meta.iec62443],
+    elements,
+    iec62443,
     protocol: plugin.id,
     port,
     message: boundEvidence(o.message) as string,

@@ -2,9 +2,12 @@
 // A baseline is a snapshot per device of what the probes saw: services, and every protocol's facts
 // flattened to paths, minus volatile values (clocks, uptimes, timings). Drift compares a later
 // sweep with it and sorts each change into services, algorithms, endpoints, certificates, firmware
-// or other. Protocol-agnostic: a new plugin's facts drift-check without code here.
+// or other. Protocol-agnostic: a new plugin's facts drift-check without code here. driftFindings()
+// turns a drift report into fleet findings of `fleet.config.drift` (element 1).
+import { mapped } from "../catalog/spec.js";
 import type { DeviceResult, ResultDocument } from "../model/result.js";
-import type { DeviceDrift, DriftChange, DriftReport } from "./model.js";
+import type { RuleMeta } from "../plugin.js";
+import type { DeviceDrift, DriftChange, DriftReport, FleetFinding } from "./model.js";
 
 export interface DeviceSnapshot {
   services: string[];
@@ -136,4 +139,44 @@ export function driftReport(name: string, baseline: { sweepId: string; createdAt
     devices,
     summary: { changed: count("changed"), unchanged: count("unchanged"), new: count("new"), missing: count("missing") },
   };
+}
+
+/**
+ * Drift as fleet findings (element 1, configuration management: unauthorized change is detectable).
+ * A changed device is a fail naming what changed (an auditor confirms each change was authorized), a
+ * device new since the baseline a low fail (was it commissioned on purpose?), a device the sweep did
+ * not reach undetermined (no answer: drift cannot be told), and the devices compared and found
+ * unchanged one pass naming them and the baseline (positive evidence: their observed configuration
+ * equals the baseline's, as far as the probes see it).
+ */
+export const DRIFT_RULE_META: RuleMeta = {
+  id: "fleet.config.drift",
+  title: "Configuration unchanged since the baseline",
+  elements: [1],
+  iec62443: ["CR 7.6", "CR 3.4"],
+  severity: "medium",
+  safety: "passive",
+  remediation: "Confirm every change listed against the change records; restore the baseline configuration where a change was not authorized, then save a new baseline (otaudit baseline save).",
+  docs: "Compares a sweep with a saved baseline (otaudit baseline save; otaudit sweep --baseline NAME): services, algorithms, endpoints, certificates, firmware and other configuration facts the probes observe.",
+};
+
+export function driftFindings(report: DriftReport): FleetFinding[] {
+  const { elements, iec62443 } = mapped(DRIFT_RULE_META);
+  const m = DRIFT_RULE_META;
+  const base = { ruleId: m.id, title: m.title, elements, iec62443, safety: m.safety, remediation: m.remediation };
+  const baseline = { baseline: report.baseline, baselineSweepId: report.baselineSweepId, baselineCreatedAt: report.baselineCreatedAt };
+  const out: FleetFinding[] = [];
+  for (const d of report.devices) {
+    if (d.state === "changed") {
+      const categories = [...new Set(d.changes.map((c) => c.category))].sort();
+      out.push({ ...base, status: "fail", severity: m.severity, message: `${d.host}: ${d.changes.length} configuration change(s) since baseline '${report.baseline}' (${categories.join(", ")}): confirm each was authorized`, evidence: { ...baseline, host: d.host, changes: d.changes }, devices: [d.host] });
+    } else if (d.state === "new") {
+      out.push({ ...base, status: "fail", severity: "low", message: `${d.host}: not in baseline '${report.baseline}' (a device added since): confirm it was commissioned on purpose`, evidence: { ...baseline, host: d.host }, devices: [d.host] });
+    } else if (d.state === "missing") {
+      out.push({ ...base, status: "undetermined", reason: "no-answer", severity: m.severity, message: `${d.host}: in baseline '${report.baseline}' but not audited by this sweep: drift cannot be told`, evidence: { ...baseline, host: d.host }, devices: [d.host] });
+    }
+  }
+  const unchanged = report.devices.filter((d) => d.state === "unchanged").map((d) => d.host);
+  if (unchanged.length) out.push({ ...base, status: "pass", severity: m.severity, message: `${unchanged.length} device(s) unchanged since baseline '${report.baseline}' (every configuration fact the probes observed is equal)`, evidence: { ...baseline, unchanged }, devices: unchanged });
+  return out;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_ZONE } from "../sweep/politeness.js";
 import { deviceSignals } from "./signals.js";
 import type { DriftReport, FleetDevice, FleetFinding, FleetRule, FleetSection, Gap } from "./model.js";
 import { FLEET_RULES } from "./rules.js";
+import { mapped } from "../catalog/spec.js";
 
 export interface FleetOptions {
   zoneOf?: (host: string) => string | undefined;
@@ -32,12 +33,20 @@ export function fleetDevices(devices: DeviceResult[], zoneOf: (host: string) => 
 }
 
 export function evaluateFleet(devices: DeviceResult[], opts: FleetOptions = {}): FleetSection {
-  const fleet = fleetDevices(devices, opts.zoneOf, opts.plugins);
+  return evaluateFleetDevices(fleetDevices(devices, opts.zoneOf, opts.plugins), opts);
+}
+
+/**
+ * The fleet section from devices already turned into FleetDevices (the dashboard derives each
+ * device's signals as it streams a large store, then keeps only what fleet rules read).
+ */
+export function evaluateFleetDevices(fleet: FleetDevice[], opts: Pick<FleetOptions, "sweepId" | "drift" | "rules"> = {}): FleetSection {
   const ctx = { devices: fleet };
   const findings: FleetFinding[] = [];
   const gapsByHost = new Map<string, Gap[]>(fleet.map((d) => [d.host, []]));
   for (const rule of opts.rules ?? FLEET_RULES) {
-    const base = { ruleId: rule.meta.id, title: rule.meta.title, elements: [...rule.meta.elements], iec62443: [...rule.meta.iec62443], safety: rule.meta.safety, remediation: rule.meta.remediation };
+    const { elements, iec62443 } = mapped(rule.meta); // the Secure by Demand spec is authoritative
+    const base = { ruleId: rule.meta.id, title: rule.meta.title, elements, iec62443, safety: rule.meta.safety, remediation: rule.meta.remediation };
     try {
       const outcomes = rule.check(ctx) ?? [];
       if (outcomes.length === 0) findings.push({ ...base, status: "not_applicable", severity: rule.meta.severity, message: "no device had the facts this rule reads", evidence: {}, devices: [] });

@@ -190,6 +190,36 @@ export class Connection {
     });
   }
 
+  /**
+   * Upgrade this connection to TLS in place (STARTTLS-style: FTP AUTH TLS, RFC 4217 §4). Call it
+   * when the peer has agreed and nothing is left unread; the returned Connection replaces this one
+   * (bounded buffer, deadlines and polite close as before). Rejects with NetError `tls`/`timeout`.
+   */
+  startTls(options: ConnectionOptions, deadline: Deadline): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      if (this.buffered > 0) return reject(new NetError("tls", "peer sent data before the TLS handshake"));
+      if (this.failure || this.ended || this.closing) return reject(this.failure ?? new NetError("closed", "connection closed before the TLS handshake"));
+      const t = tlsConnect({ ...options, socket: this.socket as Socket });
+      let done = false;
+      const finish = (err: NetError | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        deadline.signal?.removeEventListener("abort", onAbort);
+        if (err) {
+          t.destroy();
+          reject(err);
+        } else resolve(new Connection(t, this.maxBuffered));
+      };
+      const timer = setTimeout(() => finish(new NetError("timeout", "no TLS handshake within the deadline")), deadline.remaining());
+      const onAbort = () => finish(new NetError("aborted", "aborted"));
+      deadline.signal?.addEventListener("abort", onAbort, { once: true });
+      t.once("secureConnect", () => finish(null));
+      t.once("error", (e: Error) => finish(new NetError("tls", `TLS handshake failed: ${e.message}`)));
+      t.once("end", () => finish(new NetError("closed", "peer closed during the TLS handshake")));
+    });
+  }
+
   write(data: Buffer | string): void {
     if (!this.socket.destroyed && !this.closing) this.socket.write(data);
   }

@@ -20,7 +20,7 @@ describe("usage errors exit 2 naming the argument, nothing written", () => {
     ["unresolvable host", ["scan", "no-such-host.invalid"], /cannot resolve host name/],
     ["empty target list", ["scan"], /TARGET: give at least one host/],
     ["bad timeout", ["scan", "127.0.0.1", "--timeout", "soon"], /--timeout/],
-    ["unknown protocol", ["scan", "127.0.0.1", "--protocols", "telnet"], /--protocols: unknown protocol 'telnet'/],
+    ["unknown protocol", ["scan", "127.0.0.1", "--protocols", "gopher"], /--protocols: unknown protocol 'gopher'/],
     ["bad fail-on", ["scan", "127.0.0.1", "--fail-on", "severe"], /--fail-on/],
     ["write test without --intrusive", ["scan", "modbus://127.0.0.1", "--modbus-write", "1:holding:40"], /--modbus-write: .*--intrusive/],
     ["full unit sweep without --intrusive", ["scan", "modbus://127.0.0.1", "--modbus-units", "all"], /--modbus-units all: .*intrusive/],

@@ -47,7 +47,7 @@ export interface ScanOptions {
 }
 
 /** Probe `urls` as one device through the engine; companions (502/802) off unless asked for. */
-export async function scan(urls: string[], o: ScanOptions = {}): Promise<{ result: DeviceResult; facts?: ModbusFacts; ms: number }> {
+export async function scan(urls: string[], o: ScanOptions = {}): Promise<{ result: DeviceResult; facts?: ModbusFacts }> {
   const [device] = parseTargetStrings(urls, [modbus]);
   const opts: AuditOptions = {
     plugins: [modbus],
@@ -59,9 +59,8 @@ export async function scan(urls: string[], o: ScanOptions = {}): Promise<{ resul
     log: silentLogger(),
     pluginOptions: { "modbus.companions": "off", ...o.options },
   };
-  const t0 = Date.now();
   const result = await auditDevice({ ...device!, address: device!.host }, opts);
-  return { result, facts: result.facts.modbus?.data as ModbusFacts | undefined, ms: Date.now() - t0 };
+  return { result, facts: result.facts.modbus?.data as ModbusFacts | undefined };
 }
 
 export function finding(result: DeviceResult, ruleId: string) {

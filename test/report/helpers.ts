@@ -1,13 +1,23 @@
 // Shared test plumbing for the report tests: the synthetic result, golden-file comparison with
 // timestamps and versions masked. Regenerate goldens: UPDATE_GOLDEN=1 npx vitest run test/report
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
 import { parse as parseYaml, stringify } from "yaml";
 import { ResultDocument } from "../../src/model/result.js";
 import { evidenceTemplate } from "../../src/evidence/template.js";
+import { checkGolden } from "../helpers/golden.js";
+import { serializeSyntheticResult } from "./fixtures/make-synthetic.js";
+import type { REPORT_FORMATS } from "../../src/model/vocabulary.js";
+
+type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const FIXTURE = fileURLToPath(new URL("./fixtures/synthetic-result.json", import.meta.url));
+
+/** The committed synthetic result must be exactly what the builder makes (a missing file fails). */
+export function checkSyntheticFixture(path = FIXTURE, update?: boolean): void {
+  checkGolden(path, serializeSyntheticResult(), "UPDATE_GOLDEN=1 npx vitest run test/report", update);
+}
 
 export function syntheticResult(): ResultDocument {
   return ResultDocument.parse(JSON.parse(readFileSync(FIXTURE, "utf8")));
@@ -17,19 +27,19 @@ export function syntheticResult(): ResultDocument {
 export function mask(text: string, version: string): string {
   return text
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, "<TIMESTAMP>")
-    .replace(/("(?:semanticVersion|version)": ")[^"]+(")/g, (m, a: string, b: string) => (m.includes('"2.1.0"') ? m : `${a}<VERSION>${b}`))
+    .replace(/("(?:semanticVersion|version)": ?")[^"]+(")/g, (m, a: string, b: string) => (m.includes('"2.1.0"') ? m : `${a}<VERSION>${b}`))
     .split(`otaudit ${version}`)
     .join("otaudit <VERSION>");
 }
 
-export function expectGolden(name: string, actual: string, version: string): void {
-  const path = fileURLToPath(new URL(`./golden/${name}`, import.meta.url));
-  const masked = mask(actual, version);
-  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
-    writeFileSync(path, masked);
-    return;
-  }
-  expect(masked, `golden ${name} differs; regenerate with UPDATE_GOLDEN=1 npx vitest run test/report`).toBe(readFileSync(path, "utf8"));
+/** The golden file of each report format (test/report/golden/). */
+export const REPORT_GOLDENS: Record<ReportFormat, string> = { json: "result.json", html: "report.html", sarif: "report.sarif", junit: "junit.xml", csv: "findings.csv", md: "report.md", defectdojo: "defectdojo.json", ocsf: "findings.ocsf.jsonl", cyclonedx: "bom.cdx.json", capability: "capability.json" };
+
+export const GOLDEN_DIR = fileURLToPath(new URL("./golden/", import.meta.url));
+
+/** Compare a rendered report with golden/<name>; a missing golden fails (test/helpers/golden.ts). */
+export function expectGolden(name: string, actual: string, version: string, dir = GOLDEN_DIR, update?: boolean): void {
+  checkGolden(join(dir, name), mask(actual, version), "UPDATE_GOLDEN=1 npx vitest run test/report", update);
 }
 
 /** The template with identity filled in and every question answered yes with evidence. */

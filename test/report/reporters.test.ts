@@ -10,13 +10,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { ELEMENTS } from "../../src/catalog/elements.js";
+import { allRules } from "../../src/catalog/rules.js";
 import { renderReport, REPORT_FORMATS } from "../../src/report/index.js";
 import { renderSarif } from "../../src/report/sarif.js";
 import { renderJunit } from "../../src/report/junit.js";
 import { CSV_COLUMNS, renderCsv } from "../../src/report/csv.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
-import { expectGolden, syntheticResult } from "./helpers.js";
+import { expectGolden, REPORT_GOLDENS, syntheticResult } from "./helpers.js";
 
 const require = createRequire(import.meta.url);
 const MULTITOOL_DIR = dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json"));
@@ -25,8 +26,7 @@ const tmp = mkdtempSync(join(tmpdir(), "otaudit-report-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("golden files", () => {
-  const names: Record<(typeof REPORT_FORMATS)[number], string> = { json: "result.json", html: "report.html", sarif: "report.sarif", junit: "junit.xml", csv: "findings.csv", md: "report.md" };
-  for (const f of REPORT_FORMATS) it(`${f} matches golden/${names[f]}`, () => expectGolden(names[f], renderReport(doc, f), doc.tool.version));
+  for (const f of REPORT_FORMATS) it(`${f} matches golden/${REPORT_GOLDENS[f]}`, () => expectGolden(REPORT_GOLDENS[f], renderReport(doc, f), doc.tool.version));
 });
 
 describe("SARIF 2.1.0", () => {
@@ -57,12 +57,14 @@ describe("SARIF 2.1.0", () => {
     const run = sarif.runs[0];
     const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === "ssh.kex.weak");
     expect(rule.properties.tags).toEqual(expect.arrayContaining(["sbd-element:7", "iec62443:CR 4.3"]));
-    expect(rule.help.text).toContain("Disable diffie-hellman-group1-sha1");
+    expect(rule.help.text).toContain(allRules().find((r) => r.id === "ssh.kex.weak")!.remediation); // the real catalog's
     const total = doc.devices.reduce((n, d) => n + d.findings.length, 0);
     expect(run.results).toHaveLength(total);
     const weak = run.results.find((r: { ruleId: string; kind: string }) => r.ruleId === "ssh.kex.weak" && r.kind === "fail");
     expect(weak.level).toBe("error");
-    expect(weak.locations[0].physicalLocation.artifactLocation.uri).toBe("ssh://127.0.0.11:22");
+    // a relative path per device and service (GitHub rejects an absolute URI whose scheme is not the checkout's); the URL is a property
+    expect(weak.locations[0].physicalLocation.artifactLocation.uri).toBe("otaudit/devices/127.0.0.11/ssh-22");
+    expect(weak.properties.serviceUrl).toBe("ssh://127.0.0.11:22");
     expect(weak.locations[0].logicalLocations.map((l: { kind: string }) => l.kind)).toEqual(["device", "service"]);
     // error and skipped are "open" (undetermined), never pass
     expect(run.results.filter((r: { properties: { status: string } }) => r.properties.status === "error").every((r: { kind: string }) => r.kind === "open")).toBe(true);
@@ -94,10 +96,12 @@ describe("JUnit XML", () => {
     expect(weak.failure["@type"]).toBe("high");
     expect(weak.failure["#text"]).toContain("remediation:");
     const errors = legacy.testcase.filter((c: Record<string, unknown>) => c.error);
-    expect(errors).toHaveLength(2);
+    // two checks that could not run, and the undetermined one (an error of type "undetermined")
+    expect(errors).toHaveLength(3);
+    expect(errors.filter((c: { error: Record<string, string> }) => c.error["@type"] === "undetermined")).toHaveLength(1);
     const skipped = legacy.testcase.filter((c: Record<string, unknown>) => c.skipped !== undefined);
-    // skipped intrusive check, not-applicable rule and the waived failure
-    expect(skipped.map((c: Record<string, string>) => c["@name"].split(" ")[0]).sort()).toEqual(["modbus.write.test", "snmp.v1v2c.enabled", "ssh.hostkey.shared"]);
+    // skipped intrusive checks, the not-applicable rule and the waived failure
+    expect(skipped.map((c: Record<string, string>) => c["@name"].split(" ")[0]).sort()).toEqual(["modbus.identity.disclosed", "modbus.write.unauthenticated", "snmp.v1v2c.enabled", "ssh.auth.default-credentials"]);
     expect(legacy.testcase).toHaveLength(doc.devices[0]!.findings.length);
     const hardened = suites.find((s: Record<string, string>) => s["@hostname"] === "127.0.0.12");
     expect(Number(hardened["@failures"]) + Number(hardened["@errors"])).toBe(0);
@@ -106,7 +110,7 @@ describe("JUnit XML", () => {
 
   it("shows control characters escaped, drops other characters XML 1.0 forbids, escapes markup from device strings", () => {
     const hostile = structuredClone(doc);
-    hostile.devices[0]!.findings[0]!.message = "bad\u0000\u0007 <x> & \"q\" \uFFFF";
+    hostile.devices[0]!.findings.find((f) => f.ruleId === "ssh.kex.weak")!.message = "bad\u0000\u0007 <x> & \"q\" \uFFFF";
     const out = renderJunit(hostile);
     expect(out).not.toMatch(/[\u0000\u0007\uFFFF]/);
     expect(() => new XMLParser({ ignoreAttributes: false }).parse(out)).not.toThrow();

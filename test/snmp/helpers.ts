@@ -41,11 +41,9 @@ export async function runSnmp(host: string, port: number, o: RunOptions = {}) {
     pluginOptions: o.pluginOptions ?? {},
     ...(o.signal ? { signal: o.signal } : {}),
   };
-  const started = Date.now();
   const envelope = await probeDevice(device, snmpPlugin, opts);
-  const elapsedMs = Date.now() - started;
   const findings = runRules(snmpPlugin, envelope, { host, intrusive: opts.intrusive, credentialed: (o.credentials ?? []).length > 0 });
-  return { envelope, facts: envelope.data as SnmpFacts | undefined, findings, logs: lines.join(""), elapsedMs };
+  return { envelope, facts: envelope.data as SnmpFacts | undefined, findings, logs: lines.join("") };
 }
 
 export function byRule(findings: Finding[], ruleId: string): Finding[] {

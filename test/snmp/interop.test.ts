@@ -139,6 +139,6 @@ describeWithDaemon("snmp interop with Net-SNMP snmpd", SNMPD !== undefined, "/us
       expect(found.length, id).toBeGreaterThan(0);
       expect(found.every((x) => x.status === "pass"), `${id}: ${JSON.stringify(found.map((x) => [x.status, x.message]))}`).toBe(true);
     }
-    expect(r.elapsedMs).toBeLessThan(2500);
+    expect(r.envelope.incomplete).toBeUndefined(); // every phase completed (no cap, no deadline)
   });
 });

@@ -8,6 +8,7 @@ import { checkDefaultCredentialsInvariants } from "../../src/knowledge/default-c
 import { LOGIN_BUDGET_DEFAULT } from "../../src/plugin.js";
 import { hardening, hintFor, HINT_FAMILIES } from "../../probes/ssh/hints.js";
 import { SSH_RULES } from "../../probes/ssh/rules.js";
+import { itWithDaemon } from "../helpers/daemons.js";
 
 const db = algorithmDatabase();
 const require = createRequire(import.meta.url);
@@ -71,7 +72,7 @@ describe("algorithm database (algorithms.yaml)", () => {
     for (const [cat, names] of lists) for (const n of names) expect(db[cat as "kex"], `${cat}: ${n}`).toHaveProperty([n]);
   });
 
-  it.skipIf(!existsSync("/usr/bin/ssh"))("classifies every algorithm the installed OpenSSH knows (ssh -Q)", () => {
+  itWithDaemon("classifies every algorithm the installed OpenSSH knows (ssh -Q)", existsSync("/usr/bin/ssh"), "needs /usr/bin/ssh (openssh-client)", () => {
     const q = (what: string) => execFileSync("/usr/bin/ssh", ["-Q", what], { encoding: "utf8" }).split("\n").filter(Boolean);
     for (const n of q("kex")) expect(db.kex, n).toHaveProperty([n]);
     for (const n of q("key-sig")) expect(db.hostKey, n).toHaveProperty([n]);

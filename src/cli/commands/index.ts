@@ -8,10 +8,12 @@ import { registerDemo } from "./demo.js";
 import { registerEvidence } from "./evidence.js";
 import { registerRecord } from "./record.js";
 import { registerReport } from "./report.js";
+import { registerPolicy } from "./policy.js";
 import { registerRfp } from "./rfp.js";
 import { registerRules } from "./rules.js";
 import { registerScan } from "./scan.js";
 import { registerSchema } from "./schema.js";
+import { registerServe } from "./serve.js";
 import { registerSimulate } from "./simulate.js";
 import { registerSweep } from "./sweep.js";
 import { registerWorker } from "./worker.js";
@@ -29,5 +31,7 @@ export const COMMANDS: ((program: Command, plugins: readonly ProtocolPlugin[]) =
   registerSimulate,
   registerBaseline,
   registerRules,
+  registerPolicy,
   registerSchema,
+  registerServe,
 ];

@@ -1,0 +1,71 @@
+// Transport kit, TLS part: what one completed TLS handshake shows (negotiated version and suite,
+// the server certificate with its key type and size, whether the chain verified), as zod-typed
+// facts any plugin with a TLS variant records (MQTT on 8883, FTPS after AUTH TLS). Observation
+// only: deep grading (every version and suite offered, chain building, name match) belongs to a
+// TLS plugin; `judgeSession` gives the two verdicts one handshake can prove (a negotiated version
+// below TLS 1.2, a weak certificate key per src/knowledge/key-strength.ts). Light module (zod only):
+// plugin index modules import it; the handshake reading (@peculiar/x509) is in tls-observe.ts.
+import { z } from "zod";
+import { judgeKey, type KeyStrength } from "../knowledge/key-strength.js";
+
+export const MAX_NAMES = 32;
+export const MAX_TEXT = 512;
+
+export const TlsCertificateFacts = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  serialNumber: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  selfSigned: z.boolean(),
+  /** Node's asymmetricKeyType: rsa, rsa-pss, ec, ed25519, dsa, ... */
+  keyType: z.string(),
+  keyBits: z.number().int().positive().optional(),
+  curve: z.string().optional(),
+  signatureAlgorithm: z.string(),
+  /** SHA-256 of the DER certificate, lower-case hex */
+  sha256: z.string(),
+  subjectAltNames: z.array(z.string()).max(MAX_NAMES),
+});
+export type TlsCertificateFacts = z.infer<typeof TlsCertificateFacts>;
+
+export const TlsSessionFacts = z.object({
+  /** as Node reports it: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3 */
+  protocol: z.string(),
+  /** IANA (RFC) name of the negotiated suite, e.g. TLS_AES_256_GCM_SHA384 */
+  cipher: z.string(),
+  /** ephemeral key exchange (ECDH x25519, DH 2048), when Node shows it */
+  ephemeralKey: z.string().optional(),
+  certificate: TlsCertificateFacts.optional(),
+  /** certificates the server sent (leaf first), capped */
+  chainLength: z.number().int().nonnegative(),
+  /** the chain verified against the system trust store (the probe never rejects on it) */
+  verified: z.boolean(),
+  /** OpenSSL's reason when it did not, e.g. DEPTH_ZERO_SELF_SIGNED_CERT */
+  verifyError: z.string().optional(),
+});
+export type TlsSessionFacts = z.infer<typeof TlsSessionFacts>;
+
+/** Connect options for observing a server: any certificate accepted (we record, we do not trust). */
+export function observingTlsOptions(host: string): { rejectUnauthorized: false; servername?: string; minVersion: "TLSv1"; ciphers: string } {
+  const o: { rejectUnauthorized: false; servername?: string; minVersion: "TLSv1"; ciphers: string } = { rejectUnauthorized: false, minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" };
+  if (!/^[\d.]+$/.test(host) && !host.includes(":")) o.servername = host; // SNI only for names (RFC 6066 §3)
+  return o;
+}
+
+/** The verdicts one handshake can prove. Anything else (suites offered, chain) is the TLS plugin's. */
+export interface TlsSessionJudgement {
+  /** the server negotiated below TLS 1.2 although we offered up to TLS 1.3 */
+  legacyVersion: boolean;
+  key: KeyStrength;
+  expired: boolean;
+}
+
+export function judgeSession(s: TlsSessionFacts, now = new Date()): TlsSessionJudgement {
+  const c = s.certificate;
+  return {
+    legacyVersion: s.protocol === "TLSv1" || s.protocol === "TLSv1.1" || /^SSL/i.test(s.protocol),
+    key: c ? judgeKey(c.keyType, c.keyBits, c.curve) : { status: "unknown", detail: "no certificate recorded" },
+    expired: c ? Date.parse(c.notAfter) < now.getTime() : false,
+  };
+}
