@@ -133,6 +133,7 @@ export interface SimulateOptions {
 
 export interface ServeCliOptions {
   db?: string;
+  dbEnv?: string;
   host: string;
   port: number;
   /** file holding the API token (or OTAUDIT_SERVE_TOKEN); the token itself is never an argument */

@@ -129,6 +129,19 @@ CREATE TABLE ${S}.workers (
 );
 `,
   },
+  {
+    version: 3,
+    name: "devices.txid: the storing transaction, the dashboard's commit-order cursor (PostgreSQL)",
+    // SQLite has one writer at a time: rowid order is commit order already
+    sqlite: `-- nothing: rowid order is commit order (one writer at a time)`,
+    // several workers insert at once and a lower identity value can commit later than a higher one,
+    // so a cursor over an identity could step past a device; the storing transaction's id (xid8,
+    // PostgreSQL 13+) is final below the oldest running transaction (src/serve/pg-reader.ts)
+    postgres: `
+ALTER TABLE ${S}.devices ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX devices_sweep_txid ON ${S}.devices (sweep_id, txid);
+`,
+  },
 ];
 
 export const STORE_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
