@@ -9,7 +9,6 @@ import type { PolitenessOptions } from "../sweep/politeness.js";
 import type { SweepTarget } from "../sweep/targets.js";
 import { discoveryPlan } from "../engine/discovery.js";
 import { surfacePorts } from "../engine/surface.js";
-import { PLUGINS } from "../../probes/registry.js";
 import { plural } from "../report/common.js";
 import { selectPlugins, validatePluginOptions } from "./audit-setup.js";
 import type { SweepOptions } from "./option-types.js";
@@ -41,7 +40,7 @@ export function checkDistributeOptions(opts: SweepOptions, backend: "sqlite" | "
  */
 export function defaultLeaseS(opts: SweepOptions): number {
   const plugins = selectPlugins(opts.protocols);
-  const plan = discoveryPlan(plugins, opts.surface === false ? [] : surfacePorts(PLUGINS));
+  const plan = discoveryPlan(plugins, opts.surface === false ? [] : surfacePorts(plugins));
   const gap = opts.deviceRate ? 1000 / opts.deviceRate : 0;
   const discovery = (plan.tcp.length + plan.udp.length) * (Math.min(opts.discoveryTimeout, opts.timeout) + gap);
   const probes = plugins.length * (PROBE_CAP_FACTOR * opts.timeout + SETTLE_MS + gap);

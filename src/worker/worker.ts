@@ -14,7 +14,6 @@ import type { CredentialEntry } from "../config/credentials.js";
 import type { AuditOptions } from "../engine/audit.js";
 import { surfacePorts } from "../engine/surface.js";
 import type { DeviceResult } from "../model/result.js";
-import { PLUGINS } from "../../probes/registry.js";
 import { PG_QUEUE_SCHEMA, PG_SCHEMA } from "../store/migrations.js";
 import { PgStore } from "../store/postgres.js";
 import type { SweepSettings } from "../store/types.js";
@@ -160,9 +159,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     else if (settings.intrusive && !opts.intrusiveAllowed) ctx.refusal = "an intrusive sweep: this worker was not started with --intrusive";
     else {
       try {
+        const plugins = selectPlugins(settings.protocols);
         ctx.audit = {
-          plugins: selectPlugins(settings.protocols),
-          surface: d.surface ? surfacePorts(PLUGINS) : [],
+          plugins,
+          // as a local sweep: a surface port counts as audited only when an enabled plugin claims it
+          surface: d.surface ? surfacePorts(plugins) : [],
           timeoutMs: d.timeoutMs,
           concurrency: 1,
           intrusive: settings.intrusive,
