@@ -41,7 +41,14 @@ export interface ScanOptions extends AuditCliOptions, OutputCliOptions {
 }
 
 export interface SweepOptions extends ScanOptions {
+  /** a SQLite file or a postgres:// URL */
   db?: string;
+  /** environment variable holding the --db value */
+  dbEnv?: string;
+  /** zone workers audit the devices (PostgreSQL store) */
+  distribute: boolean;
+  /** seconds a worker may hold one device's job (default: from the timeouts) */
+  lease?: number;
   resume: boolean;
   sweepId?: string;
   yes: boolean;
@@ -60,7 +67,8 @@ export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evi
 };
 
 export interface BaselineOptions {
-  db: string;
+  db?: string;
+  dbEnv?: string;
   sweep?: string;
   name: string;
   json?: string;
@@ -83,6 +91,30 @@ export interface ReportOptions {
   sweep?: string;
   /** read the sweep from this sweep store */
   db?: string;
+  dbEnv?: string;
+}
+
+/** `otaudit worker` */
+export interface WorkerCliOptions {
+  db?: string;
+  dbEnv?: string;
+  zone: string;
+  concurrency: number;
+  exitWhenIdle: boolean;
+  intrusive: boolean;
+  credentials?: string;
+  advisories?: string[];
+  name?: string;
+  log?: string;
+  logLevel?: (typeof LOG_LEVELS)[number];
+}
+
+/** `otaudit sweep status` */
+export interface SweepStatusOptions {
+  db?: string;
+  dbEnv?: string;
+  sweepId?: string;
+  json?: string;
 }
 
 export interface RfpOptions {
@@ -101,6 +133,7 @@ export interface SimulateOptions {
 
 export interface ServeCliOptions {
   db?: string;
+  dbEnv?: string;
   host: string;
   port: number;
   /** file holding the API token (or OTAUDIT_SERVE_TOKEN); the token itself is never an argument */

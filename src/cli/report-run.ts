@@ -1,7 +1,8 @@
 // `otaudit report`: load and validate a stored result document (zod ResultDocument; a broken file
-// exits 2 naming the field) or a sweep store (--db), apply --evidence / --waivers, render every
-// format, then write (one failing report does not keep the others from being written).
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+// exits 2 naming the field) or a sweep store (--db FILE|postgres://..., --db-env VAR; read-only),
+// apply --evidence / --waivers, render every format, then write (one failing report does not keep
+// the others from being written).
+import { readFileSync } from "node:fs";
 import { EXIT, UsageError, zodIssueLines } from "../errors.js";
 import { ResultDocument, upgradeResultDocument } from "../model/result.js";
 import { applyInputs } from "../evidence/apply.js";
@@ -17,28 +18,13 @@ import type { ReportOptions } from "./option-types.js";
 import { applyPolicy } from "../policy/apply.js";
 import { PLUGINS } from "../../probes/registry.js";
 
-const SQLITE_MAGIC = "SQLite format 3\0";
-
-function isSqliteFile(file: string): boolean {
-  try {
-    const fd = openSync(file, "r");
-    try {
-      const head = Buffer.alloc(SQLITE_MAGIC.length);
-      return readSync(fd, head, 0, head.length, 0) === head.length && head.toString("latin1") === SQLITE_MAGIC;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Read a result: a JSON result document, or a sweep store (SQLite, `otaudit sweep --db`), whose
  * latest sweep (or `sweepId`) is assembled into a result document. UsageError with
  * `file: path.to.field: message` lines when invalid.
  */
 export async function loadResult(file: string, sweepId?: string): Promise<ResultDocument> {
+  const { isSqliteFile } = await import("../store/sqlite.js");
   if (isSqliteFile(file)) {
     const { loadResultFromStore } = await import("../store/store.js");
     return loadResultFromStore(file, sweepId);
@@ -67,16 +53,18 @@ export function loadResultDocument(file: string): ResultDocument {
 export async function runReport(file: string | undefined, opts: ReportOptions): Promise<number> {
   for (const f of opts.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   if (opts.format.length === 0) throw new UsageError("--format: name at least one format");
-  if (file && opts.db) throw new UsageError("--db: give either a result document or --db FILE, not both");
-  const source = opts.db ?? file;
-  if (!source) throw new UsageError("RESULT: give a result document (JSON) or a sweep store with --db FILE");
-  const input = { label: opts.db ? "--db" : "RESULT", path: source };
+  const { resolveDb } = await import("../store/db-url.js");
+  const db = resolveDb(opts);
+  if (file && db) throw new UsageError("--db: give either a result document or --db FILE, not both");
+  const source = db?.kind === "sqlite" ? db.file : file;
+  if (!source && !db) throw new UsageError("RESULT: give a result document (JSON) or a sweep store with --db FILE");
+  const input = source ? [{ label: db ? "--db" : "RESULT", path: source }] : [];
   checkWritableDir(opts.out, `--out ${opts.out}`);
   refuseSameFile(
     opts.format.map((f) => ({ label: `--format ${f}`, path: join(opts.out, REPORT_FILES[f as keyof typeof REPORT_FILES]) })),
-    [input, ...inputPaths(opts)],
+    [...input, ...inputPaths(opts)],
   );
-  const stored = opts.db ? await loadStoreResult(opts.db, opts.sweep) : await loadResult(source, opts.sweep);
+  const stored = db ? await loadStoreResult(opts, opts.sweep) : await loadResult(source!, opts.sweep);
   const inputs = loadOutputInputs(opts);
   const judged = inputs.policy ? applyPolicy(stored, inputs.policy, PLUGINS) : stored;
   const doc = applyInputs(judged, { ...inputs, knownRuleIds: registryRuleIds() });
@@ -88,7 +76,12 @@ export async function runReport(file: string | undefined, opts: ReportOptions): 
   return finalExitCode({ write: r.writeFailures, render: r.renderFailures }, false, code);
 }
 
-async function loadStoreResult(db: string, sweepId?: string): Promise<ResultDocument> {
-  const { loadResultFromStore } = await import("../store/store.js");
-  return loadResultFromStore(db, sweepId);
+async function loadStoreResult(flags: { db?: string; dbEnv?: string }, sweepId?: string): Promise<ResultDocument> {
+  const { openStore, loadSweepDocument } = await import("../store/store.js");
+  const store = await openStore(flags, { mustExist: true, readonly: true, warn });
+  try {
+    return await loadSweepDocument(store, sweepId);
+  } finally {
+    await store.close();
+  }
 }

@@ -1,12 +1,13 @@
-// `otaudit serve`: checks the options (exit 2 naming the option), opens the store read-only through
-// the dashboard's read interface (src/serve/reader.ts), reads the token and TLS files before
-// listening, then serves until Ctrl-C / SIGTERM. Off loopback the API needs a token or a TLS client
-// certificate; the token comes from a file or the environment, is registered as a secret (scrubbed
-// from any output) and is never printed.
+// `otaudit serve`: checks the options (exit 2 naming the option), opens the store read-only (a
+// SQLite file or a PostgreSQL URL) through the dashboard's read interface (src/serve/reader.ts),
+// reads the token and TLS files before listening, then serves until Ctrl-C / SIGTERM. Off loopback
+// the API needs a token or a TLS client certificate; the token comes from a file or the
+// environment, is registered as a secret (scrubbed from any output) and is never printed.
 import { readFileSync } from "node:fs";
 import { CannotAuditError, EXIT, UsageError } from "../errors.js";
 import { PLUGINS } from "../../probes/registry.js";
 import { registerSecret } from "../secrets.js";
+import { PASSWORD_IN_ARGUMENT_WARNING, resolveDb } from "../store/db-url.js";
 import { isLoopback, startServer } from "../serve/server.js";
 import type { StoreReader } from "../serve/reader.js";
 import type { FleetIndex } from "../serve/fleet-index.js";
@@ -36,14 +37,19 @@ export function readToken(opts: Pick<ServeCliOptions, "tokenFile">, env: NodeJS.
   return token;
 }
 
-export async function openReader(results: string[], db: string | undefined): Promise<StoreReader> {
-  if (db && results.length) throw new UsageError("--db: give either result documents or --db FILE, not both");
-  if (db) {
-    if (/^postgres(ql)?:\/\//i.test(db)) throw new UsageError("--db: PostgreSQL stores are not supported by this build yet (issue 18); give a SQLite store file");
-    const { SqliteReader } = await import("../serve/sqlite-reader.js");
-    return new SqliteReader(db);
+export async function openReader(results: string[], db: string | undefined, dbEnv?: string): Promise<StoreReader> {
+  const spec = resolveDb({ db, dbEnv });
+  if (spec && results.length) throw new UsageError(`${dbEnv !== undefined ? "--db-env" : "--db"}: give either result documents or a sweep store, not both`);
+  if (spec?.kind === "postgres") {
+    if (spec.passwordInArgument) warn(PASSWORD_IN_ARGUMENT_WARNING);
+    const { PgReader } = await import("../serve/pg-reader.js");
+    return PgReader.open(spec);
   }
-  if (results.length === 0) throw new UsageError("RESULT: give result documents (JSON) or a sweep store with --db FILE");
+  if (spec) {
+    const { SqliteReader } = await import("../serve/sqlite-reader.js");
+    return new SqliteReader(spec.file);
+  }
+  if (results.length === 0) throw new UsageError("RESULT: give result documents (JSON) or a sweep store with --db (a SQLite file or a postgres:// URL)");
   const { DocumentReader } = await import("../serve/document-reader.js");
   return new DocumentReader(results);
 }
@@ -78,7 +84,7 @@ export async function runServe(results: string[], opts: ServeCliOptions): Promis
   if (!isLoopback(opts.host) && !token && !tls?.clientCa)
     throw new UsageError(`--host ${opts.host}: not a loopback address; the dashboard then needs a token (--token-file FILE or ${TOKEN_ENV}) or TLS client certificates (--tls-cert, --tls-key, --tls-client-ca)`);
   if (!isLoopback(opts.host) && token && !tls) warn(`serve: without TLS the token travels in clear on ${opts.host}; add --tls-cert and --tls-key`);
-  const reader = await openReader(results, opts.db);
+  const reader = await openReader(results, opts.db, opts.dbEnv);
   let running;
   try {
     running = await startServer({ reader, plugins: PLUGINS, host: opts.host, port: opts.port, ...(token ? { token } : {}), ...(tls ? { tls } : {}), onError: (m) => warn(m) });

@@ -156,7 +156,26 @@ export class Connection {
         } else resolve(new Connection(sock, o.maxBuffered ?? 1 << 20));
       };
       const timer = setTimeout(() => finish(new NetError("timeout", `no ${o.tls ? "TLS handshake" : "TCP connect"} within ${o.timeoutMs} ms`)), o.timeoutMs);
-      const onAbort = () => finish(new NetError("aborted", "aborted"));
+      const onAbort = () => {
+        // a connect in flight may already be established at the device, which may have sent a
+        // banner: destroying it now would answer with a reset. Let it complete, then close with a
+        // FIN, draining what arrives (RFC 9293 §3.6), and destroy only after a grace.
+        if (raw.connecting && !o.tls) {
+          done = true;
+          clearTimeout(timer);
+          o.signal?.removeEventListener("abort", onAbort);
+          raw.on("error", () => {}); // refused or reset now: nothing left to be polite about
+          raw.once("connect", () => {
+            raw.resume();
+            raw.end();
+            setTimeout(() => raw.destroy(), 1000).unref();
+          });
+          setTimeout(() => raw.destroy(), o.timeoutMs + 1000).unref(); // a connect that never completes
+          reject(new NetError("aborted", "aborted"));
+          return;
+        }
+        finish(new NetError("aborted", "aborted"));
+      };
       o.signal?.addEventListener("abort", onAbort, { once: true });
       raw.once("error", (e: NodeJS.ErrnoException) => finish(new NetError(errnoCode(e), `TCP connect failed: ${e.code ?? e.message}`)));
       raw.setNoDelay(true);

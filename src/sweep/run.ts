@@ -9,7 +9,7 @@ import { parseTargetStrings, type DeviceSpec } from "../engine/targets.js";
 import { credentialsFor, loadCredentials, type CredentialEntry } from "../config/credentials.js";
 import type { FactsEnvelope, ServiceEndpoint } from "../model/facts.js";
 import type { DeviceResult } from "../model/result.js";
-import type { SweepStore } from "../store/store.js";
+import type { Store } from "../store/types.js";
 import { discoverDevice, discoveryPlan, type DiscoveryResult } from "../engine/discovery.js";
 import { DISCOVERY_FACTS, SURFACE_VERSION } from "../engine/surface.js";
 import { DevicePacer, SweepLimiter, type PolitenessOptions } from "./politeness.js";
@@ -22,7 +22,8 @@ export interface SweepRunOptions {
   audit: AuditOptions;
   politeness: PolitenessOptions;
   discoveryTimeoutMs: number;
-  store: SweepStore;
+  /** either backend (src/store/types.ts) */
+  store: Store;
   sweepId: string;
   targets: SweepTarget[];
   /** per-asset credentials files, loaded (and validated) before the sweep starts; else loaded on first use */
@@ -82,7 +83,8 @@ export function endpointsToAudit(t: SweepTarget, address: string, d: DiscoveryRe
     .map((e) => (expected.has(e.protocol) && !open(e) ? { ...e, explicit: true } : e));
 }
 
-async function sweepOne(t: SweepTarget, opts: SweepRunOptions, credCache: Map<string, CredentialEntry[]>): Promise<DeviceResult> {
+/** Discover and audit one asset: the unit of work of a local sweep and of a zone worker's job. */
+export async function sweepOne(t: SweepTarget, opts: Pick<SweepRunOptions, "audit" | "politeness" | "discoveryTimeoutMs">, credCache: Map<string, CredentialEntry[]>): Promise<DeviceResult> {
   const startedAt = new Date();
   const { audit } = opts;
   let address = t.host;
@@ -134,7 +136,7 @@ function emptyResult(t: SweepTarget): DeviceResult {
 
 /** Run (or continue) a sweep; devices already in the store for this sweep are skipped. */
 export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
-  const done = opts.store.doneHosts(opts.sweepId);
+  const done = await opts.store.doneHosts(opts.sweepId);
   const todo = opts.targets.map((t, seq) => ({ t, seq })).filter(({ t }) => !done.has(t.host.toLowerCase()));
   const stats: SweepStats = { total: opts.targets.length, alreadyDone: opts.targets.length - todo.length, done: 0, failingFindings: 0, startedAt: Date.now() };
   const limiter = new SweepLimiter(opts.politeness);
@@ -147,7 +149,7 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepOutcome> {
         const result = await sweepOne(t, opts, credCache);
         // a device cut short by Ctrl-C or the deadline is in flight: not stored, a resume redoes it
         if (signal?.aborted) return;
-        opts.store.saveDevice(opts.sweepId, seq, t.zone, result);
+        await opts.store.saveDevice(opts.sweepId, seq, t.zone, result);
         stats.done++;
         stats.failingFindings += result.findings.filter((f) => f.status === "fail").length;
         opts.onDeviceDone?.(result, stats);

@@ -89,6 +89,13 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit sweep 10.20.0.0/24 plant.csv --db plant.db --json fleet.json": { suite: "sweep" },
   "otaudit sweep --resume --db plant.db": { suite: "sweep" },
   "otaudit baseline save --db plant.db --name 2026-q4": { suite: "sweep" },
+  // Central store and zone workers (db.example.internal stands for the team's server)
+  "otaudit sweep plant.csv --db postgres://otaudit@db.example.internal/otaudit --json fleet.json": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/store/postgres-sweep.test.ts" },
+  "otaudit sweep plant.csv --db postgres://otaudit@db.example.internal/otaudit --distribute --zone-limit cell-a=2,*=4": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts and test/worker/politeness.test.ts" },
+  "otaudit worker --db postgres://otaudit@db.example.internal/otaudit --zone cell-a --credentials cell-a.yaml": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts" },
+  "otaudit sweep status --db postgres://otaudit@db.example.internal/otaudit": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts" },
+  "otaudit report --db postgres://otaudit@db.example.internal/otaudit --format html --out reports/": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/store/postgres-sweep.test.ts" },
+  "otaudit serve --db postgres://otaudit@db.example.internal/otaudit": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/serve/postgres.test.ts" },
   // Recorded fixtures and simulators
   "otaudit record ssh://plc-7 modbus://plc-7 --out plc-7.recording.json --transcripts plc-7-hex/": { suite: "workflows" },
   "otaudit scan --from-facts plc-7.recording.json --json result.json": { suite: "workflows" },

@@ -1,5 +1,5 @@
 // `otaudit serve` through the built CLI: bad options exit 2 with one line naming the option (off
-// loopback without a token or client certificates, PostgreSQL not yet, both inputs or none, a short
+// loopback without a token or client certificates, an unsupported URL scheme, both inputs or none, a short
 // token); a served store answers on the printed address, the token is required and never printed,
 // SIGTERM stops it with exit 0.
 import { spawn } from "node:child_process";
@@ -23,9 +23,10 @@ describe("otaudit serve (CLI)", () => {
     writeFileSync(short, "tooshort\n");
     const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
       [["serve", "--db", store.file, "--host", "0.0.0.0"], /--host 0\.0\.0\.0: not a loopback address; the dashboard then needs a token/],
-      [["serve", "--db", "postgres://auditor:pw@db.example/otaudit"], /--db: PostgreSQL stores are not supported by this build yet/],
+      [["serve", "--db", "mysql://auditor:pw@db.example/otaudit"], /--db: unsupported database URL scheme/],
+      [["serve", "--db-env", "OTAUDIT_SERVE_TEST_UNSET"], /--db-env OTAUDIT_SERVE_TEST_UNSET: the environment variable is not set/],
       [["serve"], /RESULT: give result documents/],
-      [["serve", "a.json", "--db", store.file], /--db: give either result documents or --db FILE, not both/],
+      [["serve", "a.json", "--db", store.file], /--db: give either result documents or a sweep store, not both/],
       [["serve", "--db", store.file, "--token-file", short], /--token-file .*short\.token: the token must have at least 16 characters/],
       [["serve", "--db", store.file, "--tls-cert", "c.pem"], /--tls-key: needed with --tls-cert/],
       [["serve", "--db", join(store.dir, "missing.db")], /--db .*missing\.db: no such store/],

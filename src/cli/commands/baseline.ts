@@ -7,7 +7,8 @@ export function registerBaseline(program: Command): void {
   baseline
     .command("save")
     .description("save a sweep from the store as a named baseline")
-    .requiredOption("--db <file>", "the sweep store")
+    .option("--db <store>", "the sweep store (a SQLite file or postgres://user@host:port/db)")
+    .option("--db-env <var>", "read --db from this environment variable")
     .option("--sweep <id>", "sweep to save (default: the most recent)")
     .option("--name <name>", "baseline name", "default")
     .action(async (opts: BaselineOptions) => {
@@ -17,7 +18,8 @@ export function registerBaseline(program: Command): void {
   baseline
     .command("drift")
     .description("what changed per device since the baseline: services, algorithms, endpoints, certificates, firmware")
-    .requiredOption("--db <file>", "the sweep store")
+    .option("--db <store>", "the sweep store (a SQLite file or postgres://user@host:port/db)")
+    .option("--db-env <var>", "read --db from this environment variable")
     .option("--sweep <id>", "sweep to compare (default: the most recent)")
     .option("--name <name>", "baseline name", "default")
     .option("--json <file>", "write the drift report as JSON ('-' for stdout)")

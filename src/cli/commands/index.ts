@@ -16,10 +16,12 @@ import { registerSchema } from "./schema.js";
 import { registerServe } from "./serve.js";
 import { registerSimulate } from "./simulate.js";
 import { registerSweep } from "./sweep.js";
+import { registerWorker } from "./worker.js";
 
 export const COMMANDS: ((program: Command, plugins: readonly ProtocolPlugin[]) => void)[] = [
   registerScan,
   registerSweep,
+  registerWorker,
   registerDemo,
   registerReport,
   registerCompare,

@@ -1,8 +1,9 @@
-// `otaudit sweep TARGET...`: option declarations (cheap); the work is in ../sweep-run.ts.
+// `otaudit sweep TARGET...` and `otaudit sweep status`: option declarations (cheap); the work is in
+// ../sweep-run.ts and ../status-run.ts.
 import { Command } from "commander";
 import type { ProtocolPlugin } from "../../plugin.js";
 import { positiveInt } from "../options.js";
-import type { SweepOptions } from "../option-types.js";
+import type { SweepOptions, SweepStatusOptions } from "../option-types.js";
 import { addAuditOptions, addOutputOptions } from "./scan.js";
 import { exitCodesHelp } from "../help-text.js";
 
@@ -17,7 +18,10 @@ export function registerSweep(program: Command, plugins: readonly ProtocolPlugin
         "plugin's own discovery request), then the plugins audit what was found; fleet rules look across devices.",
     )
     .argument("[target...]", "addresses, CIDR ranges, inventory files (not needed with --resume)")
-    .option("--db <file>", "SQLite store: each device's result is committed as it completes")
+    .option("--db <store>", "the store: a SQLite file, or postgres://user@host:port/db (password from PGPASSWORD or PGPASSFILE, never in the URL); each device's result is committed as it completes")
+    .option("--db-env <var>", "read --db from this environment variable (e.g. OTAUDIT_DB_URL)")
+    .option("--distribute", "with --db postgres://...: enqueue one job per device for the zone workers (`otaudit worker`) and wait until all are stored", false)
+    .option("--lease <s>", "with --distribute: seconds a worker may hold one device before another worker takes it over (default: from the timeouts)", positiveInt("--lease", 86_400))
     .option("--resume", "continue the most recent unfinished sweep in --db (or --sweep-id) without redoing finished devices", false)
     .option("--sweep-id <id>", "name of the sweep (default: generated); with --resume, the sweep to continue")
     .option("--yes", "sweep ranges larger than --max-range", false)
@@ -39,4 +43,18 @@ export function registerSweep(program: Command, plugins: readonly ProtocolPlugin
     const { runSweepCommand } = await import("../sweep-run.js");
     process.exitCode = await runSweepCommand(targets, opts);
   });
+  cmd
+    .command("status")
+    .description("progress of a distributed sweep per zone (queued, active, done, failed) and the workers seen, from any machine")
+    .option("--db <store>", "the store (postgres://user@host:port/db; a SQLite file shows stored devices only)")
+    .option("--db-env <var>", "read --db from this environment variable (default: OTAUDIT_DB_URL)")
+    .option("--sweep-id <id>", "which sweep (default: the most recent)")
+    .option("--json <file>", "write the counts as JSON ('-' for stdout)")
+    .addHelpText("after", "\nExit codes: 0 shown, 2 usage or input error (store, sweep), 3 database unreachable.")
+    .action(async (_opts: unknown, self: Command) => {
+      // the sweep command shares --db, --db-env, --sweep-id and --json: read them merged
+      const { runSweepStatus } = await import("../status-run.js");
+      process.exitCode = await runSweepStatus(self.optsWithGlobals() as SweepStatusOptions);
+    });
+  cmd.commands.forEach((c) => c.exitOverride());
 }
