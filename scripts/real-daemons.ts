@@ -2,14 +2,15 @@
 // configured and started on loopback, with throwaway host keys, certificates and passwords made in
 // a temp folder for the recording. The daemon starters are the interop tests' own (test/ssh/sshd.ts,
 // test/helpers/daemons.ts), so a recording shows the daemon the tests talk to.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CredentialEntry } from "../src/config/credentials.js";
 import { findBinary, freeUdpPort, spawnDaemon, waitFor } from "../test/helpers/daemons.js";
-import { startDropbear, startSshd } from "../test/ssh/sshd.js";
+import { keygen, SSH_KEYGEN, startDropbear, startSshd } from "../test/ssh/sshd.js";
+import { htpasswdLine, MODERN_TLS, modernCertificate, startNginx, WEAK_TLS, weakCertificate, weakDhParams } from "../test/tls/nginx.js";
 
 export interface RunningRealDaemon {
   urls: string[];
@@ -33,6 +34,19 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
     description: "Debian OpenSSH sshd (openssh-server, bookworm) with Ed25519, ECDSA P-256 and RSA 3072 host keys, PasswordAuthentication yes, KbdInteractiveAuthentication no, UsePAM no, otherwise Debian's compiled-in defaults; default-mode audit",
     async start() {
       const d = await startSshd([{ type: "ed25519" }, { type: "ecdsa", bits: 256 }, { type: "rsa", bits: 3072 }], ["PasswordAuthentication yes", "KbdInteractiveAuthentication no"]);
+      return { urls: [`ssh://${HOST}:${d.port}`], stop: d.stop };
+    },
+  },
+  "openssh-hardened": {
+    description:
+      "Debian OpenSSH sshd (openssh-server, bookworm) hardened: one Ed25519 host key served with an OpenSSH host certificate (type host, principals localhost and 127.0.0.1, valid 5 minutes before to 52 weeks after the recording) from an Ed25519 CA, PasswordAuthentication no, KbdInteractiveAuthentication no, MACs hmac-sha2-256-etm@openssh.com and hmac-sha2-512-etm@openssh.com only, UsePAM no, otherwise Debian's compiled-in defaults; default-mode audit",
+    async start() {
+      const d = await startSshd([], ["PasswordAuthentication no", "KbdInteractiveAuthentication no", "MACs hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"], {}, [], (dir) => {
+        const ca = keygen(dir, "ca_ed25519", "ed25519");
+        const key = keygen(dir, "host_ed25519", "ed25519");
+        execFileSync(SSH_KEYGEN!, ["-q", "-s", ca, "-I", "otaudit-real-bench", "-h", "-n", "localhost,127.0.0.1", "-V", "-5m:+52w", `${key}.pub`]);
+        return [`HostKey ${key}`, `HostCertificate ${key}-cert.pub`];
+      });
       return { urls: [`ssh://${HOST}:${d.port}`], stop: d.stop };
     },
   },
@@ -73,6 +87,62 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
           { protocol: "snmp", username: "md5user", authProtocol: "md5", authKey: md5Auth, privProtocol: "des", privKey: md5Priv },
         ] as CredentialEntry[],
         secrets: [opsAuth, opsPriv, md5Auth, md5Priv],
+        stop: d.stop,
+      };
+    },
+  },
+  "nginx-weak": {
+    description:
+      "Debian nginx 1.22 (nginx-light, OpenSSL 3): HTTPS with TLS 1.0-1.2, static-RSA and CBC suites and 1024-bit DHE (@SECLEVEL=0), an expired self-signed SHA-1 RSA-1024 certificate without SAN (made with the openssl CLI); plain HTTP on another port with auth_basic over cleartext (throwaway htpasswd made with openssl passwd); default-mode audit of tls:// and https:// on the TLS port and http:// on the plain one",
+    async start() {
+      const password = secret();
+      const n = await startNginx(2, (p, dir) => `${WEAK_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; root ${join(dir, "www")}; location / { auth_basic "RTU web"; auth_basic_user_file ${join(dir, "htpasswd")}; } }`, (dir) => {
+        weakCertificate(dir);
+        weakDhParams(dir);
+        writeFileSync(join(dir, "htpasswd"), htpasswdLine("operator", password));
+        mkdirSync(join(dir, "www"));
+        writeFileSync(join(dir, "www", "index.html"), "<html><head><title>RTU</title></head><body>ok</body></html>");
+      });
+      const [a, b] = n.ports;
+      return { urls: [`tls://${HOST}:${a}`, `https://${HOST}:${a}`, `http://${HOST}:${b}`], secrets: [password], stop: n.stop };
+    },
+  },
+  "nginx-modern": {
+    description:
+      "Debian nginx 1.22 (nginx-light, OpenSSL 3): HTTPS with TLS 1.2/1.3 only, ECDHE-ECDSA AEAD suites, X25519/P-256/P-384, a P-256 certificate from a throwaway CA naming IP 127.0.0.1 (openssl CLI), HSTS (one year, includeSubDomains), X-Frame-Options DENY and a CSP with frame-ancestors; plain HTTP on another port answering 301 to the HTTPS port; default-mode audit",
+    async start() {
+      const n = await startNginx(2, (p, dir) => `${MODERN_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; location / { return 301 https://${HOST}:${p[0]}$request_uri; } }`, (dir) => void modernCertificate(dir));
+      const [a, b] = n.ports;
+      return { urls: [`tls://${HOST}:${a}`, `https://${HOST}:${a}`, `http://${HOST}:${b}`], stop: n.stop };
+    },
+  },
+  "snmpd-v3only": {
+    description:
+      "Debian Net-SNMP snmpd (snmpd, bookworm) without any community (SNMPv3 only): user opsuser (SHA-256/AES, authPriv required, read-only); authtrapenable 1 and one SNMPv3 authPriv trap session (trapsess -v 3, opsuser) to 127.0.0.1:162; audited with opsuser as bench credentials",
+    async start(work) {
+      const snmpd = findBinary("/usr/sbin/snmpd");
+      if (!snmpd) throw new Error("needs /usr/sbin/snmpd (apt-get install snmpd)");
+      const [opsAuth, opsPriv] = [secret(), secret()];
+      const port = await freeUdpPort(HOST);
+      const conf = [
+        `createUser opsuser SHA-256 ${opsAuth} AES ${opsPriv}`,
+        "rouser opsuser priv",
+        "authtrapenable 1",
+        `trapsess -v 3 -u opsuser -l authPriv -a SHA-256 -A ${opsAuth} -x AES -X ${opsPriv} ${HOST}:162`,
+        "sysDescr Net-SNMP agent on the otaudit bench (real daemon, SNMPv3 only)",
+        "sysName real-snmpd-v3only",
+        "sysLocation bench",
+        "sysContact bench@example.invalid",
+      ].join("\n");
+      writeFileSync(join(work, "snmpd.conf"), conf + "\n");
+      const logFile = join(work, "snmpd.log");
+      writeFileSync(logFile, "");
+      const d = spawnDaemon(snmpd, ["-f", "-Lf", logFile, "-C", "-c", join(work, "snmpd.conf"), "-p", join(work, "snmpd.pid"), `udp:${HOST}:${port}`], { env: { SNMP_PERSISTENT_DIR: join(work, "persist"), MIBS: "", MIBDIRS: join(work, "no-mibs") }, logFile });
+      await waitFor(() => d.log().includes("NET-SNMP version") || undefined, 10_000);
+      return {
+        urls: [`snmp://${HOST}:${port}`],
+        credentials: [{ protocol: "snmp", username: "opsuser", authProtocol: "sha256", authKey: opsAuth, privProtocol: "aes", privKey: opsPriv }] as CredentialEntry[],
+        secrets: [opsAuth, opsPriv],
         stop: d.stop,
       };
     },

@@ -41,21 +41,30 @@ function replayGolden(name: string): Golden {
   return goldenOf(replayRecording(rec, { plugins: PLUGINS, failOn: "high", file: name }));
 }
 
+/** The daemon's port in a set of findings (a recording is made on a free port, so it changes with every recording). */
+const portOf = (fs: { port: number | null }[]) => fs.find((f) => f.port !== null)?.port ?? undefined;
+/** A message with the recording's port replaced, so findings of two recordings compare. */
+const portless = (message: string, port: number | undefined) => (port === undefined ? message : message.replace(new RegExp(`(?<!\\d)${port}(?!\\d)`, "g"), "<port>"));
+
 function rebuildExpected(name: string, daemon: string): { reviewed: number; unreviewed: number } {
   const path = join(REAL, name, "expected.json");
   const old: ReviewedGolden | undefined = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined;
   const oldFindings = old?.devices.flatMap((d) => d.findings) ?? [];
+  const oldPort = portOf(oldFindings);
   let unreviewed = 0;
   const golden = replayGolden(name);
+  const newPort = portOf(golden.devices.flatMap((d) => d.findings));
+  // the same finding of an earlier recording: same rule, status and message, on the daemon's port (whatever it was then)
+  const samePort = (o: { port: number | null }, f: { port: number | null }) => o.port === f.port || (o.port === oldPort && f.port === newPort);
   const out: ReviewedGolden = {
     daemon,
     devices: golden.devices.map((d) => ({
       ...d,
       findings: d.findings.map((f) => {
-        const same = oldFindings.find((o) => o.ruleId === f.ruleId && o.port === f.port && o.status === f.status && o.message === f.message && !o.why.startsWith(UNREVIEWED));
+        const same = oldFindings.find((o) => o.ruleId === f.ruleId && samePort(o, f) && o.status === f.status && portless(o.message, oldPort) === portless(f.message, newPort) && !o.why.startsWith(UNREVIEWED));
         if (same) return { ...f, why: same.why };
         unreviewed++;
-        const before = oldFindings.find((o) => o.ruleId === f.ruleId && o.port === f.port);
+        const before = oldFindings.find((o) => o.ruleId === f.ruleId && samePort(o, f));
         return { ...f, why: `${UNREVIEWED}: ${before ? `was ${before.status} "${before.message}" because: ${before.why.replace(/^UNREVIEWED: /, "")}` : "new finding"}` };
       }),
     })),

@@ -11,7 +11,10 @@ import type { ProtocolPlugin } from "./plugin.js";
 export const PLUGINS_ENV = "OTAUDIT_PLUGINS";
 
 /** Ids the core uses for its own facts, finding sources and flags: no plugin may take them. */
-export const RESERVED_IDS: readonly string[] = ["surface", "discovery", "advisories", "fleet", "login", "log", "no", "from", "fail", "max", "zone", "device", "give", "sweep"];
+export const RESERVED_IDS: readonly string[] = ["surface", "discovery", "advisories", "fleet", "login", "log", "no", "from", "fail", "max", "zone", "device", "give", "sweep", "policy", "services"];
+/** Concerns a plugin's policy set may have (src/policy/rules.ts maps each to a policy rule). */
+const POLICY_SET_CONCERNS = ["cryptography", "protocol-version", "authentication", "exposure"];
+const POLICY_SET_RE = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 const ID_RE = /^[a-z][a-z0-9]*$/;
 const NAME_RE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -53,6 +56,11 @@ export function checkPlugin(p: ProtocolPlugin, accepted: readonly ProtocolPlugin
   for (const o of p.options ?? []) {
     if (typeof o?.name !== "string" || !NAME_RE.test(o.name)) out.push(`${at}: option name ${JSON.stringify(o?.name)} must be kebab-case`);
     if (!o?.schema || typeof (o.schema as { safeParse?: unknown }).safeParse !== "function") out.push(`${at}: option '${o?.name}' needs a zod schema`);
+  }
+  if (!!p.policySets !== (typeof p.policyFacts === "function")) out.push(`${at}: policySets and policyFacts come together (the sets a device offers, and how the facts show them)`);
+  for (const [name, d] of Object.entries(p.policySets ?? {})) {
+    if (!POLICY_SET_RE.test(name)) out.push(`${at}: policy set name ${JSON.stringify(name)} must be letters, digits and '-'`);
+    if (!POLICY_SET_CONCERNS.includes(d?.concern)) out.push(`${at}: policy set '${name}': concern must be one of ${POLICY_SET_CONCERNS.join(", ")}`);
   }
   const names = (p.options ?? []).map((o) => o?.name);
   if (new Set(names).size !== names.length) out.push(`${at}: an option name is declared twice`);

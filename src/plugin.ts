@@ -284,6 +284,33 @@ export interface FleetSignals {
   keys?: { kind: "host-key" | "x509-certificate" | "other"; fingerprint: string; scheme: string; port: number | null; label: string }[];
 }
 
+/**
+ * What a policy clause about an offered set is about (src/policy): each maps to one policy rule
+ * (`policy.<concern>`) whose elements and IEC 62443 references the Secure by Demand spec gives.
+ * cryptography: algorithms, cipher suites, security policies and modes; protocol-version: protocol
+ * versions and variants (plain or secured); authentication: authentication methods, token types,
+ * security levels; exposure: services and functions offered at all.
+ */
+export type PolicySetConcern = "cryptography" | "protocol-version" | "authentication" | "exposure";
+
+/** A named set of what a device offers (plugin declaration, for policies). */
+export interface PolicySetDecl {
+  /** what the set holds, e.g. "key exchange algorithms" */
+  title: string;
+  concern: PolicySetConcern;
+}
+
+/**
+ * What a device offers in one named set, as its facts show it. `complete`: the facts show the whole
+ * set (every value the device offers is listed); otherwise `offered` is only what was seen (a lower
+ * bound) and `note` says why, so an allow-list can fail on it but never pass.
+ */
+export interface PolicyOffer {
+  offered: string[];
+  complete: boolean;
+  note?: string;
+}
+
 export interface ProtocolPlugin<F = any> {
   id: string; // "ssh"
   title: string;
@@ -318,6 +345,13 @@ export interface ProtocolPlugin<F = any> {
   profileFromFacts?(facts: F): unknown;
   /** products and versions the facts show (pure; for version-based advisories, elements 11 and 12) */
   identify?(facts: F): ObservedProduct[];
+  /** the named sets of what a device offers that policies can allow, deny or require (src/policy) */
+  policySets?: Readonly<Record<string, PolicySetDecl>>;
+  /**
+   * What the device offers per declared set (pure). A set the facts do not show (not observed,
+   * the check errored) is left out: a policy clause on it is `undetermined`, never a pass.
+   */
+  policyFacts?(facts: F): Record<string, PolicyOffer>;
 }
 
 export function definePlugin<F>(p: ProtocolPlugin<F>): ProtocolPlugin<F> {

@@ -46,6 +46,16 @@ export function notApplicable(message: string, evidence: Evidence = {}, extra: E
   return { status: "not_applicable", message, evidence, ...extra };
 }
 
+/**
+ * Milliseconds of an ISO 8601 timestamp as probes record them (`Date.toISOString()`), or NaN for
+ * anything else. `Date.parse` alone is lenient: V8 reads "x-1" as 2001-01-01, so a garbage date
+ * would be judged as a real one.
+ */
+export function isoTime(s: string | null | undefined): number {
+  if (typeof s !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(s)) return Number.NaN;
+  return Date.parse(s);
+}
+
 /** One observed item judged against a knowledge base. */
 export interface JudgedItem {
   name: string;

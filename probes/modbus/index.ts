@@ -8,6 +8,7 @@ import { RULES } from "./rules.js";
 import type { ObservedProduct } from "../../src/plugin.js";
 import { MODBUS_CREDENTIALS, MODBUS_DISCOVERY, MODBUS_OPTIONS } from "./declarations.js";
 import { modbusSignals } from "./signals.js";
+import { MODBUS_POLICY_SETS, modbusPolicyFacts } from "./policy.js";
 
 export default definePlugin<ModbusFacts>({
   id: "modbus",
@@ -27,6 +28,9 @@ export default definePlugin<ModbusFacts>({
   credentials: MODBUS_CREDENTIALS,
   discovery: MODBUS_DISCOVERY,
   signals: (facts) => modbusSignals(facts),
+  // policies (src/policy): variants, TLS versions and suites as named sets (policy.ts)
+  policySets: MODBUS_POLICY_SETS,
+  policyFacts: modbusPolicyFacts,
   async probe(ctx) {
     const { probeModbus } = await import("./probe.js");
     return probeModbus(ctx);

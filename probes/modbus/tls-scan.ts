@@ -2,25 +2,20 @@
 // version at a time (SSLv3 .. TLS 1.3), then one weak cipher-suite family at a time. The server's
 // first flight says what it chose; nothing is ever completed (no key exchange, no Finished), so no
 // session and no Modbus request happen here. The TLS <= 1.2 flight is in the clear (RFC 5246 §7.3),
-// so it also yields the certificate chain and any CertificateRequest (RFC 5246 §7.4.4).
+// so it also yields the certificate chain and any CertificateRequest (RFC 5246 §7.4.4). The hellos and
+// their classification are the tls plugin's (probes/tls/hello-plan.ts).
 import { Deadline } from "../../src/net/index.js";
+import { classifyHello, helloFor, VERSION_ORDER } from "../tls/hello-plan.js";
 import { helloOnce, isConnectFailure, type ConnectFailure, type HelloResult } from "../tls/wire/client.js";
-import { versionCode, versionName, type VersionName } from "../tls/wire/constants.js";
-import { buildClientHello, keyShareFor } from "../tls/wire/hello.js";
-import { suiteLabel, suitesForVersion } from "../tls/wire/suites.js";
+import { versionCode, type VersionName } from "../tls/wire/constants.js";
+import { keyShareFor } from "../tls/wire/hello.js";
+import { suitesForVersion } from "../tls/wire/suites.js";
 import type { TlsEndpointFacts } from "./facts.js";
 import { familyCodes, tlsKnowledge } from "./knowledge.js";
 
 type VersionEntry = TlsEndpointFacts["versions"][number];
-type Chosen = Omit<VersionEntry, "version">;
 
-/** Order of the version hellos: the likely answer first, so a server that is not TLS at all is found with one connection. */
-export const VERSION_ORDER: VersionName[] = ["TLSv1.2", "TLSv1.3", "TLSv1.1", "TLSv1", "SSLv3"];
-/** EC groups offered to TLS <= 1.2 servers (all named curves: the server's pick is the finding). */
-const LEGACY_GROUPS = [29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
-const TLS13_GROUPS = [29, 23, 24, 25, 30, 0x11ec, 256, 257, 258, 259, 260];
-/** RFC 8446 §4.2.3 schemes plus the TLS 1.2 legacy pairs (so old servers find something to sign with). */
-const SIG_ALGS = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0302, 0x0402, 0x0502, 0x0602, 0x0203, 0x0201, 0x0202];
+export { classifyHello, helloFor, VERSION_ORDER };
 
 export interface ScanContext {
   host: string;
@@ -31,46 +26,6 @@ export interface ScanContext {
   deadline: Deadline;
   log: { info(o: object, msg: string): void };
   url: string;
-}
-
-export function helloFor(version: VersionName, host: string, suites?: number[], keyShareGroups: number[] = [29, 23]): Buffer {
-  const code = versionCode(version);
-  if (version === "TLSv1.3") {
-    const keyShares = keyShareGroups.map((group) => ({ group, key: keyShareFor(group)! }));
-    return buildClientHello({ version: 0x0303, supportedVersions: [0x0304], cipherSuites: suites ?? suitesForVersion(0x0304), serverName: host, groups: TLS13_GROUPS, keyShares, signatureAlgorithms: SIG_ALGS, sessionId: Buffer.alloc(32, 0x5a) });
-  }
-  if (version === "SSLv3") return buildClientHello({ version: code, cipherSuites: suites ?? suitesForVersion(code), noExtensions: true });
-  return buildClientHello({ version: code, cipherSuites: suites ?? suitesForVersion(code), serverName: host, groups: LEGACY_GROUPS, signatureAlgorithms: SIG_ALGS });
-}
-
-/** What the ServerHello (and ServerKeyExchange) chose, as facts. */
-function chosenOf(r: HelloResult): Partial<Chosen> {
-  const sh = r.flight.serverHello;
-  if (!sh) return {};
-  const ske = r.flight.serverKeyExchange;
-  const group = sh.keyShareGroup ?? sh.selectedGroup ?? (ske?.kind === "ecdhe" ? ske.group : undefined);
-  return { serverVersion: sh.version, cipherCode: sh.cipherSuite, cipher: suiteLabel(sh.cipherSuite), ...(group !== undefined ? { group } : {}), ...(ske?.kind === "dhe" ? { dhBits: ske.primeBits } : {}) };
-}
-
-/**
- * Classify one hello's answer. accepted needs the flight to go on normally after the ServerHello;
- * a ServerHello followed by a hang-up is `incomplete` (never a service); a close or an alert before
- * any ServerHello is a refusal; a choice we did not offer is a protocol violation (`error`).
- */
-export function classifyHello(r: HelloResult | ConnectFailure, offeredVersion: number, offered: ReadonlySet<number>): Chosen {
-  if (isConnectFailure(r)) return { result: "error", detail: `TCP: ${r.detail}` };
-  const sh = r.flight.serverHello;
-  const chosen = chosenOf(r);
-  if (!sh) {
-    if (r.outcome === "alert" || r.outcome === "closed" || r.outcome === "reset" || r.outcome === "not-tls") return { result: "refused", detail: r.outcome === "closed" || r.outcome === "reset" ? `connection ${r.outcome === "reset" ? "reset" : "closed"} before any ServerHello` : r.detail };
-    return { result: "error", detail: r.detail };
-  }
-  if (!versionName(sh.version)) return { result: "error", ...chosen, detail: `ServerHello chose an unknown version 0x${sh.version.toString(16).padStart(4, "0")}` };
-  if (sh.version < offeredVersion) return { result: "refused", ...chosen, detail: `ServerHello chose ${versionName(sh.version)} instead` };
-  if (sh.version > offeredVersion) return { result: "error", ...chosen, detail: `ServerHello chose ${versionName(sh.version)}, which was not offered` };
-  if (!offered.has(sh.cipherSuite)) return { result: "error", ...chosen, detail: `ServerHello chose ${suiteLabel(sh.cipherSuite)}, which was not offered` };
-  if (r.outcome === "flight-complete") return { result: "accepted", ...chosen, detail: r.detail };
-  return { result: "incomplete", ...chosen, detail: `${versionName(sh.version)} chosen, then the handshake broke off ${r.detail} (${r.outcome})` };
 }
 
 export interface ScanResult {

@@ -10,6 +10,7 @@ import { policyInfo } from "./knowledge.js";
 import { portOfUrl } from "../../src/advisories/identify.js";
 import { OPCUA_CREDENTIALS, OPCUA_OPTIONS } from "./declarations.js";
 import { opcuaSignals } from "./signals.js";
+import { OPCUA_POLICY_SETS, opcuaPolicyFacts } from "./policy.js";
 
 /** Derive a simulator profile from recorded facts (for `otaudit simulate RECORDING`, issue 9). */
 export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
@@ -54,6 +55,9 @@ export default definePlugin<OpcuaFacts>({
   options: OPCUA_OPTIONS,
   credentials: OPCUA_CREDENTIALS,
   signals: (facts) => opcuaSignals(facts),
+  // policies (src/policy): security policies, modes and user token types as named sets (policy.ts)
+  policySets: OPCUA_POLICY_SETS,
+  policyFacts: opcuaPolicyFacts,
   async probe(ctx) {
     const { probeOpcua } = await import("./probe.js");
     return probeOpcua(ctx);

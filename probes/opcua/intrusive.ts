@@ -18,6 +18,20 @@ type SessionModule = typeof import("./session.js");
 /** pause between default-credential attempts (lockout-aware pacing) */
 export const DEFAULT_CREDENTIAL_PACE_MS = 300;
 
+/** No endpoint this client can use protects a password: nothing is sent (decided from the endpoints alone). */
+export function defaultCredentialsNotAttempted(protectedAnywhere: number): NonNullable<OpcuaFacts["defaultCredentials"]> {
+  return {
+    status: "skipped",
+    tried: 0,
+    planned: 0,
+    accepted: [],
+    message:
+      protectedAnywhere === 0
+        ? "not attempted: no UserName token policy is known to protect a password here (clear text, unknown policy or no server certificate); otaudit never sends a password in clear"
+        : "UserName offered with protection only on endpoints whose channel this client cannot open (client certificate not trusted)",
+  };
+}
+
 export async function tryDefaultCredentials(
   session: SessionModule,
   app: ClientApp,
@@ -26,18 +40,7 @@ export async function tryDefaultCredentials(
   ctx: ProbeContext,
   sopts: SessionRunOptions,
 ): Promise<NonNullable<OpcuaFacts["defaultCredentials"]>> {
-  if (plans.length === 0) {
-    return {
-      status: "skipped",
-      tried: 0,
-      planned: 0,
-      accepted: [],
-      message:
-        protectedAnywhere === 0
-          ? "not attempted: no UserName token policy is known to protect a password here (clear text, unknown policy or no server certificate); otaudit never sends a password in clear"
-          : "UserName offered with protection only on endpoints whose channel this client cannot open (client certificate not trusted)",
-    };
-  }
+  if (plans.length === 0) return defaultCredentialsNotAttempted(protectedAnywhere);
   ctx.assertAllowed(OPCUA_CHECKS.defaultCredentials);
   const plan = plans[0]!;
   const data = defaultCredentials();
@@ -71,7 +74,8 @@ export async function tryDefaultCredentials(
     const accepted = run.accepted ? [{ username: run.accepted.username, source: data.sources[run.accepted.source]?.title ?? run.accepted.source, id: run.accepted.id }] : [];
     if (!run.complete) {
       const err = run.attempts.find((a) => a.result.outcome === "error")?.result;
-      const why = err && err.outcome === "error" ? err.error : run.notTried.some((n) => n.why === "aborted") ? "aborted" : "cut short";
+      // an abort (the run's deadline, Ctrl-C) is named as such even when it cut an attempt short
+      const why = ctx.signal.aborted || run.notTried.some((n) => n.why === "aborted") ? "aborted" : err && err.outcome === "error" ? err.error : "cut short";
       return { status: "error", ...where, tried, planned, accepted, message: `${why === "aborted" ? "aborted" : `stopped: ${why}`} after ${tried} of ${planned} default credential(s)` };
     }
     return { status: "ok", ...where, tried, planned, accepted, message: `${tried} of ${cited.length} cited default credential(s) tried (login budget ${pacing.budget})` };

@@ -5,7 +5,7 @@
 // is undetermined, never a pass.
 import { isIP } from "node:net";
 import { defineRule, type RuleOutcome } from "../../src/plugin.js";
-import { fail, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
+import { fail, isoTime, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
 import { judgeKey } from "../../src/knowledge/key-strength.js";
 import type { CertificateFacts, OpcuaFacts } from "./facts.js";
 
@@ -41,8 +41,8 @@ const certValidity = defineRule<OpcuaFacts>({
     const now = Date.parse(envelope.startedAt) || Date.now();
     return forEachCertificate(facts, (c, endpoints) => {
       const ev = certEvidence(c, endpoints);
-      const notAfter = Date.parse(c.notAfter);
-      const notBefore = Date.parse(c.notBefore);
+      const notAfter = isoTime(c.notAfter);
+      const notBefore = isoTime(c.notBefore);
       if (Number.isNaN(notAfter) || Number.isNaN(notBefore)) return undetermined("unparsed", "the certificate's validity period could not be read", ev);
       const days = Math.floor((notAfter - now) / 86_400_000);
       if (notAfter < now) return fail(`server certificate expired on ${c.notAfter}`, ev);
@@ -153,6 +153,7 @@ const certApplicationUri = defineRule<OpcuaFacts>({
     return forEachCertificate(facts, (c, endpoints) => {
       const uris = [...new Set(facts.endpoints.filter((e) => e.certificateSha256 === c.sha256).map((e) => e.applicationUri))];
       const ev = { ...certEvidence(c, endpoints), applicationUris: uris };
+      if (uris.length === 0) return undetermined("no-evidence", "no listed endpoint carries this certificate: there is no ApplicationUri to compare it with", ev);
       const missing = uris.filter((u) => !c.sanUris.includes(u));
       if (missing.length) return fail(`ApplicationUri ${missing.map((u) => JSON.stringify(u)).join(", ")} not in the certificate's subjectAltName URIs (${c.sanUris.join(", ") || "none"})`, ev);
       return pass(`certificate names the ApplicationUri ${uris.join(", ")}`, ev);

@@ -5,7 +5,7 @@
 // are reported as evidence, not findings. A Bad status on a rights read, a walk cut short by its
 // limits, or a browse error is never read as "not writable".
 import { defineRule, type RuleOutcome } from "../../src/plugin.js";
-import { error, fail, pass, skipped, undetermined } from "../../src/rule-kit.js";
+import { error, fail, isoTime, pass, skipped, undetermined } from "../../src/rule-kit.js";
 import type { OpcuaFacts } from "./facts.js";
 import { serverNodes } from "./knowledge.js";
 import { endpointListGap } from "./rules-transport.js";
@@ -49,9 +49,9 @@ const clockSkew = defineRule<OpcuaFacts>({
   check({ facts }) {
     const info = facts.serverInfo;
     if (!info) return skipped("ServerStatus not read: no session", { anonymousSession: facts.anonymousSession.status });
-    const server = Date.parse(info.currentTime ?? "");
-    const before = Date.parse(info.localTimeBefore ?? "");
-    const after = Date.parse(info.localTimeAfter ?? "");
+    const server = isoTime(info.currentTime);
+    const before = isoTime(info.localTimeBefore);
+    const after = isoTime(info.localTimeAfter);
     if ([server, before, after].some(Number.isNaN)) return undetermined("unobservable", "ServerStatus.CurrentTime (or our own timing of the Read) was not recorded", { nodeId: "i=2258", currentTime: info.currentTime });
     const skewS = (server - (before + after) / 2) / 1000;
     const uncertaintyS = (after - before) / 2000;

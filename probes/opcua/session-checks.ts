@@ -52,7 +52,15 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
   if (ctx.intrusive && !wantsDefaults) facts.defaultCredentials = { status: "skipped", tried: 0, accepted: [], message: "no UserName token offered: default credentials not applicable" };
   if (ctx.intrusive && !wantsUserCert) facts.userCertificateTest = { status: "not_applicable", message: "no endpoint this client can open offers the X.509 user certificate token" };
   if (cred && userNameEndpoints.length === 0) facts.credentialedSession = { status: "skipped", username: cred.username, message: "no endpoint offers the UserName token" };
-  if (anonymousEndpoints.length === 0 && secured.length === 0 && !(cred && userNameEndpoints.length) && !wantsDefaults && !wantsUserCert) return;
+  if (wantsDefaults && plans.length === 0) {
+    // no policy otaudit knows protects a password anywhere: decided from the endpoints alone, before
+    // (and whatever becomes of) the client PKI and any connection
+    const { defaultCredentialsNotAttempted } = await import("./intrusive.js");
+    facts.defaultCredentials = defaultCredentialsNotAttempted(0);
+    checkpoint();
+  }
+  const tryDefaults = wantsDefaults && plans.length > 0;
+  if (anonymousEndpoints.length === 0 && secured.length === 0 && !(cred && userNameEndpoints.length) && !tryDefaults && !wantsUserCert) return;
 
   const session = await import("./session.js");
   const sopts: SessionRunOptions = { timeoutMs: ctx.timeoutMs, signal: ctx.signal, log: ctx.log };
@@ -126,7 +134,7 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
     }
 
     // --- intrusive: cited default credentials, paced, one connection
-    if (wantsDefaults && !ctx.signal.aborted) {
+    if (tryDefaults && !ctx.signal.aborted) {
       const { tryDefaultCredentials } = await import("./intrusive.js");
       facts.defaultCredentials = await tryDefaultCredentials(session, app, plans.filter((p) => channelOpens(p.endpoint)), plans.length, ctx, sopts);
       checkpoint();

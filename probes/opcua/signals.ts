@@ -4,6 +4,7 @@
 // observe); only other token types are `unknown` — all as the probe recorded per token
 // (authFactors). Cleartext: endpoints with security mode None, and UserName tokens whose password
 // the probe found would travel unencrypted (passwordExposure). Keys: application instance certificates.
+// Default credentials: accepted ones by user name; "checked, none accepted" only for a complete run.
 import { portOfUrl } from "../../src/advisories/identify.js";
 import type { AuthFactors, FleetSignals } from "../../src/plugin.js";
 import type { EndpointFacts, OpcuaFacts } from "./facts.js";
@@ -40,7 +41,10 @@ export function opcuaSignals(facts: OpcuaFacts): FleetSignals {
   const scheme = "opc.tcp";
   const out: FleetSignals = { remoteAccess: [], defaultCredentials: [], defaultCredentialChecks: [], cleartext: [], keys: [] };
   if (facts.endpoints.length > 0) out.remoteAccess!.push({ scheme, port, ...remoteFactors(facts) });
-  if (facts.defaultCredentials && facts.defaultCredentials.tried > 0) out.defaultCredentialChecks!.push({ scheme, port, tried: facts.defaultCredentials.tried });
+  // "checked, none accepted" only for a run where every planned attempt got a definite answer
+  // (status ok), as opcua.credentials.default passes: an attempt that errored is not a refusal
+  const d = facts.defaultCredentials;
+  if (d && d.status === "ok" && d.tried > 0 && d.accepted.length === 0) out.defaultCredentialChecks!.push({ scheme, port, tried: d.tried });
   for (const a of facts.defaultCredentials?.accepted ?? []) {
     out.defaultCredentials!.push({ scheme, port, key: `opcua:${a.username}`, label: `user '${a.username}'`, source: a.source });
   }

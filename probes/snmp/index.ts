@@ -10,6 +10,7 @@ import { SnmpProfile, profileFromFacts } from "./profile.js";
 import { portOfUrl, versionInText } from "../../src/advisories/identify.js";
 import { SNMP_CREDENTIALS, SNMP_DISCOVERY, SNMP_OPTIONS } from "./declarations.js";
 import { snmpSignals } from "./signals.js";
+import { SNMP_POLICY_SETS, snmpPolicyFacts } from "./policy.js";
 
 export { SNMP_CHECKS };
 
@@ -29,6 +30,9 @@ export default definePlugin<SnmpFacts>({
   credentials: SNMP_CREDENTIALS,
   discovery: SNMP_DISCOVERY,
   signals: (facts) => snmpSignals(facts),
+  // policies (src/policy): versions, v3 levels and protocols as named sets (policy.ts)
+  policySets: SNMP_POLICY_SETS,
+  policyFacts: snmpPolicyFacts,
   async probe(ctx) {
     const { probeSnmp } = await import("./probe.js");
     return probeSnmp(ctx, SNMP_CHECKS);

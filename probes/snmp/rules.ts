@@ -35,6 +35,21 @@ export function counterDeltas(f: SnmpFacts): { badVersions?: number; badCommunit
   return { badVersions: delta("snmpInBadVersions"), badCommunityNames: delta("snmpInBadCommunityNames"), unansweredSent: p.unansweredSent, via: p.via };
 }
 
+/**
+ * The default communities were all refused, and the agent's own counters prove it (RFC 3418 §2:
+ * every unanswered request counted as a bad community or a bad version): the one decision behind
+ * snmp.community.default's pass and the fleet signal "default communities checked, none accepted".
+ */
+export function defaultCommunitiesRefused(f: SnmpFacts): { tried: string[]; deltas: NonNullable<ReturnType<typeof counterDeltas>> } | undefined {
+  const defaults = f.communities.results.filter((r) => r.source === "default");
+  if (defaults.length === 0 || defaults.some((r) => r.accepted || !r.waitedFull)) return undefined;
+  if (communityCheckBroken(f) || droppedOutcome(f, "a default community being refused")) return undefined;
+  const d = counterDeltas(f);
+  const rejected = (d?.badCommunityNames ?? 0) + (d?.badVersions ?? 0);
+  if (!d || d.unansweredSent <= 0 || (d.badCommunityNames === undefined && d.badVersions === undefined) || rejected < d.unansweredSent) return undefined;
+  return { tried: [...new Set(defaults.map((r) => r.label))], deltas: d };
+}
+
 const silenceHint = "an agent drops a wrong community silently, so silence does not prove a refusal; with a community or SNMPv3 user in the credentials file otaudit reads the agent's snmpInBadCommunityNames/snmpInBadVersions counters around its requests";
 
 export const v1v2cEnabled = defineRule<SnmpFacts>({
@@ -98,8 +113,7 @@ export const defaultCommunity = defineRule<SnmpFacts>({
     const tried = [...new Set(defaults.map((r) => r.label))];
     if (defaults.some((r) => !r.waitedFull)) return undetermined("incomplete", "a default community request did not get its whole wait", { tried });
     const d = counterDeltas(facts);
-    const rejected = (d?.badCommunityNames ?? 0) + (d?.badVersions ?? 0);
-    if (d && d.unansweredSent > 0 && (d.badCommunityNames !== undefined || d.badVersions !== undefined) && rejected >= d.unansweredSent) {
+    if (d && defaultCommunitiesRefused(facts)) {
       return pass(`the agent counted all ${d.unansweredSent} of our default-community requests (${tried.join(", ")}) as rejected (snmpInBadCommunityNames +${d.badCommunityNames ?? "?"}, snmpInBadVersions +${d.badVersions ?? "?"}, read as ${d.via})`, {
         tried,
         snmpInBadCommunityNamesDelta: d.badCommunityNames,

@@ -9,6 +9,7 @@ import { SSH_RULES } from "./rules.js";
 import { distributionBuild } from "../../src/advisories/identify.js";
 import { SSH_CREDENTIALS } from "./declarations.js";
 import { sshSignals } from "./signals.js";
+import { SSH_POLICY_SETS, sshPolicyFacts } from "./policy.js";
 
 export default definePlugin<SshFacts>({
   id: "ssh",
@@ -23,6 +24,9 @@ export default definePlugin<SshFacts>({
   // plugin contract v2 (declarations.ts, signals.ts)
   credentials: SSH_CREDENTIALS,
   signals: (facts) => sshSignals(facts),
+  // policies (src/policy): what the server offers, as named sets (policy.ts)
+  policySets: SSH_POLICY_SETS,
+  policyFacts: sshPolicyFacts,
   async probe(ctx) {
     const { probeSsh } = await import("./probe.js");
     return probeSsh(ctx);

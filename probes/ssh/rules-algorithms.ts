@@ -76,16 +76,21 @@ export const macRule = defineRule<SshFacts>({
     docs: "https://www.rfc-editor.org/rfc/rfc6668",
   },
   check: ({ facts }) =>
-    perService(facts, "ssh.mac.weak", (s) =>
-      algorithmOutcome("mac", s, (offered) => {
-        // Encrypt-and-MAC matters where CBC ciphers are offered too (RFC 4253 §6.4 + CBC_MODE).
-        const cbc = s.algorithms ? ALGORITHM_LISTS.cipher(s.algorithms).some(isCbc) : false;
+    perService(facts, "ssh.mac.weak", (s) => {
+      // Encrypt-and-MAC matters where CBC ciphers are offered too (RFC 4253 §6.4 + CBC_MODE): the
+      // ciphers are read only when an encrypt-and-MAC MAC is offered
+      const eam = <T extends { status: string; flags: string[] }>(offered: T[]) => offered.filter((v) => v.status === "ok" && v.flags.includes("ENCRYPT_AND_MAC"));
+      const o = algorithmOutcome("mac", s, (offered) => {
+        const cbc = s.algorithms && eam(offered).length ? ALGORITHM_LISTS.cipher(s.algorithms).some(isCbc) : false;
         if (!cbc) return [];
-        return offered
-          .filter((v) => v.status === "ok" && v.flags.includes("ENCRYPT_AND_MAC"))
-          .map((v) => ({ ...v, status: "weak" as const, severity: "low" as const, reasons: ["ENCRYPT_AND_MAC", "CBC_MODE"] }));
-      }),
-    ),
+        return eam(offered).map((v) => ({ ...v, status: "weak" as const, severity: "low" as const, reasons: ["ENCRYPT_AND_MAC", "CBC_MODE"] }));
+      });
+      if (o.status !== "pass" || !s.algorithms) return o;
+      const encryptAndMac = eam(ALGORITHM_LISTS.mac(s.algorithms).map((m) => classify("mac", m))).map((v) => v.name);
+      const unknownCiphers = encryptAndMac.length ? ALGORITHM_LISTS.cipher(s.algorithms).filter((c) => classify("cipher", c).status === "unknown") : [];
+      if (unknownCiphers.length) return undetermined("unknown-value", `encrypt-and-MAC MACs (${encryptAndMac.join(", ")}) are weak beside CBC ciphers, and ciphers otaudit does not know are offered (${unknownCiphers.join(", ")}): they could be CBC`, { ...o.evidence, encryptAndMac, unknownCiphers });
+      return o;
+    }),
 });
 
 export const hostKeyAlgorithmRule = defineRule<SshFacts>({

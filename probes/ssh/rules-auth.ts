@@ -6,6 +6,7 @@ import { defineRule, type RuleOutcome } from "../../src/plugin.js";
 import { error, fail, pass, undetermined } from "../../src/rule-kit.js";
 import type { SshDefaultCredentials, SshFacts } from "./facts.js";
 import { isSsh1Only, noAlgorithms, perService } from "./rules-common.js";
+import { defaultCredentialsComplete } from "./auth-summary.js";
 
 const PASSWORD_LIKE = ["password", "keyboard-interactive"];
 /** Methods RFC 4252 §8/§9, RFC 4256 and RFC 4462 define: anything else could be a password by another name. */
@@ -15,11 +16,8 @@ function tried(d: SshDefaultCredentials): string[] {
   return d.attempts.map((a) => `${a.id} (${a.username}${a.emptyPassword ? ", empty password" : ""}): ${a.result}${a.acceptedBy ? ` by ${a.acceptedBy}` : ""}${a.method ? ` via ${a.method}${a.unadvertised ? " (not listed)" : ""}` : ""}`);
 }
 
-/** Every planned entry got a definite answer (older facts lack `complete`: derive it). */
-function isComplete(d: SshDefaultCredentials): boolean {
-  if (d.complete !== undefined) return d.complete;
-  return d.accepted !== undefined || (d.attempts.length === d.planned.length && d.attempts.every((a) => a.result === "rejected"));
-}
+/** Every planned entry got a definite answer (auth-summary.ts: shared with the fleet signals). */
+const isComplete = defaultCredentialsComplete;
 
 function acceptedLabel(d: SshDefaultCredentials): string {
   const a = d.accepted!;

@@ -107,7 +107,13 @@ export function sshKeyStrength(k: Pick<SshPublicKey, "keyType" | "bits" | "curve
   if (k.unknownType) return { status: "unknown", detail: `key type ${t} is not one otaudit can parse` };
   if (t === "ssh-rsa") return judgeKey("rsa", k.bits);
   if (t === "ssh-dss") return judgeKey("dsa", k.bits);
-  if (t.startsWith("ecdsa-sha2-") || t === "sk-ecdsa-sha2-nistp256@openssh.com") return judgeKey("ec", k.bits, k.curve);
+  if (t.startsWith("ecdsa-sha2-") || t === "sk-ecdsa-sha2-nistp256@openssh.com") {
+    // RFC 5656 §3.1: the blob's curve identifier is the one the key type names; anything else is
+    // not a key otaudit can judge (the probe refuses such a blob; recorded facts are checked too)
+    const named = /^(?:sk-)?ecdsa-sha2-([^@]+)/.exec(t)?.[1];
+    if (k.curve !== undefined && k.curve !== named) return { status: "unknown", detail: `curve ${k.curve} does not match the key type ${t}` };
+    return judgeKey("ec", k.bits, k.curve ?? named);
+  }
   if (t === "ssh-ed25519" || t === "sk-ssh-ed25519@openssh.com") return judgeKey("ed25519");
   if (t === "ssh-ed448") return judgeKey("ed448");
   return judgeKey(t);

@@ -2,7 +2,9 @@
 // Certificate (TLS 1.2 and 1.3 layouts), CertificateRequest (1.0/1.2/1.3), ServerKeyExchange for
 // each key-exchange layout, alerts, ClientHello, the first-flight state machine over record
 // sequences, and X.509 signature-algorithm reading; on arbitrary bytes and mutated valid messages.
-// Only TlsWireError may come out. `npm run fuzz -- tls [--runs N]`.
+// Only TlsWireError may come out. The tls plugin's own parsers too: certificate facts from mutated
+// DER, subjectAltName text, name matching (never throw), and the simulator's decision on mutated
+// ClientHellos. `npm run fuzz -- tls [--runs N]`.
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { TlsWireError } from "../../probes/tls/wire/errors.js";
@@ -13,6 +15,10 @@ import { parseCertificate, parseCertificateRequest, parseServerHello, parseServe
 import { describeCertificate, signatureAlgorithmOf } from "../../probes/tls/wire/x509.js";
 import { certificate, certificateRequest, serverHello, skeDhe, skeEcdhe, tls12Flight, alertRecord, hsRecord } from "../../test/tls/wire/server-messages.js";
 import { fuzzMain, mutated, type FuzzTarget } from "./lib.js";
+import { certificateFacts, parseSubjectAltName } from "../../probes/tls/certs.js";
+import { ipBytes, judgeName, matchDnsName } from "../../probes/tls/names.js";
+import { TlsSimProfile } from "../../probes/tls/profile.js";
+import { decide } from "../../probes/tls/sim-flight.js";
 
 const typed = (e: unknown) => e instanceof TlsWireError;
 const body = (m: Buffer) => m.subarray(4);
@@ -32,6 +38,8 @@ const CERT_DER = Buffer.from(
   "5d02589120232ef369653caf9a43b2",
   "hex",
 );
+
+const SIM_PROFILE = TlsSimProfile.parse({ versions: ["SSLv3", "TLSv1", "TLSv1.2", "TLSv1.3"], suites: { SSLv3: ["TLS_RSA_WITH_RC4_128_SHA"], TLSv1: ["TLS_RSA_WITH_3DES_EDE_CBC_SHA"], "TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], "TLSv1.3": ["TLS_AES_128_GCM_SHA256"] }, acceptsWeakCurves: true });
 
 const parse = <T>(name: string, samples: Buffer[], fn: (b: Buffer) => T): FuzzTarget<Buffer> => ({ name, input: mutated(samples, 1024), typed, run: (b) => void fn(b) });
 
@@ -78,6 +86,27 @@ export const TLS_TARGETS: FuzzTarget<any>[] = [
   },
   parse("X.509 signature algorithm", [CERT_DER], (b) => signatureAlgorithmOf(b)),
   parse("X.509 description", [CERT_DER], (b) => describeCertificate(b)),
+  parse("certificate facts (leaf, SAN, CN)", [CERT_DER], (b) => certificateFacts(b, true)),
+  {
+    name: "simulator decision on mutated ClientHellos",
+    input: mutated([clientHelloBody({ version: 0x0303, cipherSuites: [0x1301, 0xc02f, 0x000a], serverName: "plc", groups: [29, 23], supportedVersions: [0x0304, 0x0303] })], 600),
+    typed,
+    run(b: Buffer) {
+      decide(SIM_PROFILE, parseClientHello(b));
+    },
+  },
+  {
+    name: "subjectAltName text and name matching (never throw)",
+    input: fc.tuple(fc.string({ maxLength: 300, unit: fc.constantFrom("DNS:", "IP Address:", '"', "\\", ",", " ", "a", "*.", ".", ":", "1", "f") }), fc.string({ maxLength: 60 })),
+    typed: () => false,
+    run([san, host]: [string, string]) {
+      const names = parseSubjectAltName(san);
+      if (names.dns.length > 32 || names.ip.length > 32) throw new Error("SAN list over its cap");
+      judgeName(host, names);
+      for (const d of names.dns) matchDnsName(d, host);
+      for (const ip of names.ip) ipBytes(ip);
+    },
+  },
 ];
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) fuzzMain("tls", TLS_TARGETS);

@@ -1,6 +1,6 @@
 // The rule catalog: every rule the engine can report, with its protocol — each plugin's rules, the
 // core's cross-protocol rules (version-based advisories, the surface rules) and the fleet rules of sweeps (protocol
-// "fleet", including configuration drift). One list for `otaudit rules`, SARIF rule metadata, the
+// "fleet", including configuration drift) and the policy rules (`--policy`, src/policy). One list for `otaudit rules`, SARIF rule metadata, the
 // RFP's acceptance plan and waiver validation. Elements and IEC 62443 references come from the
 // Secure by Demand spec (src/catalog/secure-by-demand.yaml), never from a rule's own meta.
 import { PLUGINS } from "../../probes/registry.js";
@@ -8,6 +8,7 @@ import { ADVISORY_RULE_META } from "../advisories/model.js";
 import { DRIFT_RULE_META } from "../fleet/drift.js";
 import { FLEET_RULES } from "../fleet/rules.js";
 import { SURFACE_RULE_METAS, SURFACE_SOURCE } from "../engine/surface-rules.js";
+import { POLICY_SOURCE, policyRuleMetas } from "../policy/rules.js";
 import type { RuleMeta } from "../plugin.js";
 import { mapped } from "./spec.js";
 
@@ -23,6 +24,7 @@ export function allRuleMetas(): { meta: RuleMeta; protocol: string }[] {
     ...SURFACE_RULE_METAS.map((meta) => ({ meta, protocol: SURFACE_SOURCE })),
     ...FLEET_RULES.map((r) => ({ meta: r.meta, protocol: "fleet" })),
     { meta: DRIFT_RULE_META, protocol: "fleet" },
+    ...policyRuleMetas().map((meta) => ({ meta, protocol: POLICY_SOURCE })),
   ];
 }
 

@@ -10,7 +10,7 @@ import type { RuleMeta } from "../plugin.js";
 export const SPEC_FILE = "src/catalog/secure-by-demand.yaml";
 
 const CheckTag = z.string().regex(/^[a-z]+(-[a-z]+)*$/, "a check tag such as 'algorithm-strength'");
-const RuleId = z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, "a rule id such as 'ssh.kex.weak'");
+const RuleId = z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, "a dotted rule id such as 'fleet.host-key.shared'");
 
 export const SecureByDemandSpec = z
   .object({

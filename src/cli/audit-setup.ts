@@ -68,7 +68,8 @@ export function buildAuditOptions(opts: AuditCliOptions & Pick<OutputCliOptions,
   const plugins = selectPlugins(opts.protocols);
   const pluginOptions = validatePluginOptions(opts);
   const credentials: CredentialEntry[] = opts.credentials ? loadCredentials(opts.credentials) : [];
-  const surface = opts.surface === false ? [] : surfacePorts(PLUGINS);
+  // a surface port counts as audited only when an enabled plugin claims it (--protocols limits that)
+  const surface = opts.surface === false ? [] : surfacePorts(plugins);
   const log = createLogger({ level: opts.logLevel, file: opts.log });
   return {
     plugins,

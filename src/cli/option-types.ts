@@ -32,6 +32,8 @@ export interface OutputCliOptions {
   evidence?: string;
   waivers?: string;
   advisories?: string[];
+  /** a policy file or the name of a built-in policy (src/policy) */
+  policy?: string;
 }
 
 export interface ScanOptions extends AuditCliOptions, OutputCliOptions {
@@ -52,7 +54,7 @@ export interface SweepOptions extends ScanOptions {
   progress: boolean;
 }
 
-export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts"> & {
+export type RecordOptions = Omit<ScanOptions, "out" | "format" | "failOn" | "evidence" | "waivers" | "fromFacts" | "policy"> & {
   out: string;
   transcripts?: string;
 };
@@ -75,6 +77,7 @@ export interface ReportOptions {
   out: string;
   evidence?: string;
   waivers?: string;
+  policy?: string;
   failOn?: SeverityName;
   failOnError?: boolean;
   sweep?: string;
@@ -105,4 +108,11 @@ export interface ServeCliOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsClientCa?: string;
+}
+
+export interface PolicyMakeOptions {
+  out?: string;
+  device?: string;
+  name?: string;
+  force: boolean;
 }

@@ -18,6 +18,11 @@ import { checkWaiverRules, loadWaivers, type LoadedWaivers } from "../evidence/w
 import { applyInputs } from "../evidence/apply.js";
 import { loadAdvisoryFiles } from "../advisories/load.js";
 import { allRuleIds } from "../catalog/rules.js";
+import { PLUGINS } from "../../probes/registry.js";
+import { loadPolicyArg } from "../policy/load.js";
+import { applyPolicy } from "../policy/apply.js";
+import type { Policy } from "../policy/format.js";
+import { existsSync } from "node:fs";
 
 export interface OutputOptions {
   json?: string;
@@ -30,6 +35,8 @@ export interface OutputOptions {
   evidence?: string;
   waivers?: string;
   advisories?: string[];
+  /** --policy FILE|NAME: a policy file or a built-in policy (src/policy) */
+  policy?: string;
   /** inputs and outputs that must never be the same file as another (refuseSameFile) */
   log?: string;
   credentials?: string;
@@ -52,8 +59,9 @@ export function outputPaths(opts: Pick<OutputOptions, "json" | "format" | "out" 
 }
 
 /** The files a run reads (for refuseSameFile). */
-export function inputPaths(opts: Pick<OutputOptions, "evidence" | "waivers" | "advisories" | "credentials" | "fromFacts">): NamedPath[] {
+export function inputPaths(opts: Pick<OutputOptions, "evidence" | "waivers" | "advisories" | "credentials" | "fromFacts" | "policy">): NamedPath[] {
   const ins: NamedPath[] = [];
+  if (opts.policy && existsSync(opts.policy)) ins.push({ label: "--policy", path: opts.policy });
   if (opts.fromFacts) ins.push({ label: "--from-facts", path: opts.fromFacts });
   if (opts.evidence) ins.push({ label: "--evidence", path: opts.evidence });
   if (opts.waivers) ins.push({ label: "--waivers", path: opts.waivers });
@@ -70,6 +78,7 @@ export function checkLogOption(log: string | undefined): void {
 interface LoadedInputs {
   evidence?: LoadedEvidence;
   waivers?: LoadedWaivers;
+  policy?: Policy;
 }
 
 /** Inputs loaded by validateOutputOptions, reused by writeOutputs (same options object). */
@@ -79,13 +88,14 @@ export function registryRuleIds(): Set<string> {
   return allRuleIds();
 }
 
-/** Load and validate --evidence and --waivers (exit 2 with `file: path.to.field: message` lines). */
-export function loadOutputInputs(opts: { evidence?: string; waivers?: string; advisories?: string[] }): LoadedInputs {
+/** Load and validate --evidence, --waivers and --policy (exit 2 with `file: path.to.field: message` lines). */
+export function loadOutputInputs(opts: { evidence?: string; waivers?: string; advisories?: string[]; policy?: string }): LoadedInputs {
   const inputs: LoadedInputs = {};
   const errors = new UsageErrorCollector();
   const collect = (fn: () => void) => errors.collect(fn);
   if (opts.evidence) collect(() => (inputs.evidence = loadEvidence(opts.evidence!)));
   if (opts.waivers) collect(() => (inputs.waivers = loadWaivers(opts.waivers!)));
+  if (opts.policy) collect(() => (inputs.policy = loadPolicyArg(opts.policy!, PLUGINS)));
   // advisories are applied by the engine (assessDevice); loaded here only to fail early (cached)
   if (opts.advisories?.length) collect(() => loadAdvisoryFiles(opts.advisories!));
   errors.throwIfAny();
@@ -100,7 +110,7 @@ export function validateOutputOptions(opts: OutputOptions, extra: { inputs?: Nam
   if (opts.json) checkWritableFile(opts.json, `--json ${opts.json}`);
   if (opts.out) checkWritableDir(opts.out, `--out ${opts.out}`);
   if (opts.format && !opts.out) throw new UsageError("--format: needs --out DIR to write the reports into");
-  if (opts.out && !opts.format) throw new UsageError("--out: needs --format LIST (json,html,sarif,junit,csv,md)");
+  if (opts.out && !opts.format) throw new UsageError(`--out: needs --format LIST (${REPORT_FORMATS.join(",")})`);
   for (const f of opts.format ?? []) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   if (opts.out) for (const o of outputPaths({ format: opts.format, out: opts.out })) checkWritableFile(o.path, o.label);
   checkLogOption(opts.log);
@@ -112,11 +122,12 @@ export function validateOutputOptions(opts: OutputOptions, extra: { inputs?: Nam
 }
 
 /**
- * Apply --evidence and --waivers (validated earlier by validateOutputOptions) to the document IN
- * PLACE, so the exit code is computed from the same object; warn about expired waivers.
+ * Apply --policy, then --evidence and --waivers (validated earlier by validateOutputOptions) to the
+ * document IN PLACE, so the exit code is computed from the same object; warn about expired waivers.
  */
 export function applyOutputInputs(doc: ResultDocument, opts: OutputOptions): void {
   const inputs = loadedInputs.get(opts) ?? loadOutputInputs(opts);
+  if (inputs.policy) Object.assign(doc, scrubDeep(applyPolicy(doc, inputs.policy, PLUGINS)));
   if (inputs.evidence || inputs.waivers) Object.assign(doc, scrubDeep(applyInputs(doc, { ...inputs, knownRuleIds: registryRuleIds() })));
   warnExpiredWaivers(doc);
 }

@@ -14,6 +14,8 @@ import { checkWritableDir, refuseSameFile } from "../report/write.js";
 import { say, warn } from "./ui.js";
 import { join } from "node:path";
 import type { ReportOptions } from "./option-types.js";
+import { applyPolicy } from "../policy/apply.js";
+import { PLUGINS } from "../../probes/registry.js";
 
 const SQLITE_MAGIC = "SQLite format 3\0";
 
@@ -76,7 +78,8 @@ export async function runReport(file: string | undefined, opts: ReportOptions): 
   );
   const stored = opts.db ? await loadStoreResult(opts.db, opts.sweep) : await loadResult(source, opts.sweep);
   const inputs = loadOutputInputs(opts);
-  const doc = applyInputs(stored, { ...inputs, knownRuleIds: registryRuleIds() });
+  const judged = inputs.policy ? applyPolicy(stored, inputs.policy, PLUGINS) : stored;
+  const doc = applyInputs(judged, { ...inputs, knownRuleIds: registryRuleIds() });
   const r = await writeReports(doc, opts.format, opts.out, { rules: allRules() });
   warnExpiredWaivers(doc);
   for (const p of r.written) say(`wrote ${p}\n`);

@@ -3,6 +3,7 @@
 // data, never a protocol name. An open cleartext management service is a verified failure of
 // secure communication (element 7: legacy cleartext management must be disabled); any other
 // unaudited open service is `undetermined` on the elements it bears on (nothing audited it).
+import { mapped } from "../catalog/spec.js";
 import type { FactsEnvelope } from "../model/facts.js";
 import type { Finding } from "../model/result.js";
 import type { RuleMeta } from "../plugin.js";
@@ -37,7 +38,8 @@ export const UNAUDITED_SERVICE_META: RuleMeta = {
 export const SURFACE_RULE_METAS: readonly RuleMeta[] = [CLEARTEXT_MANAGEMENT_META, UNAUDITED_SERVICE_META];
 
 function base(meta: RuleMeta): Omit<Finding, "status" | "message" | "port" | "evidence"> {
-  return { ruleId: meta.id, title: meta.title, severity: meta.severity, elements: [...meta.elements], iec62443: [...meta.iec62443], protocol: SURFACE_SOURCE, remediation: meta.remediation, safety: meta.safety };
+  const { elements, iec62443 } = mapped(meta); // the Secure by Demand spec is authoritative
+  return { ruleId: meta.id, title: meta.title, severity: meta.severity, elements: [...elements], iec62443: [...iec62443], protocol: SURFACE_SOURCE, remediation: meta.remediation, safety: meta.safety };
 }
 
 /** Findings for the device's unaudited open services. */

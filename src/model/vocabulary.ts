@@ -4,7 +4,7 @@ export type SeverityName = (typeof SEVERITIES)[number];
 export const SAFETY_CLASSES = ["passive", "read", "intrusive"] as const;
 
 /** Report formats `--format` accepts (renderers in src/report/). */
-export const REPORT_FORMATS = ["json", "html", "sarif", "junit", "csv", "md"] as const;
+export const REPORT_FORMATS = ["json", "html", "sarif", "junit", "csv", "md", "defectdojo", "ocsf", "cyclonedx", "capability"] as const;
 
 /** Finding statuses (see src/model/common.ts FindingStatus). */
 export const FINDING_STATUSES = ["fail", "pass", "undetermined", "error", "not_applicable", "skipped"] as const;

@@ -67,7 +67,8 @@ export function rulesOf(doc: ResultDocument, ctx: ReportContext = {}): RuleInfo[
       const reg = known.get(f.ruleId);
       out.set(f.ruleId, {
         id: f.ruleId,
-        title: f.title,
+        // a policy finding's title names its clause; the rule's own title describes the rule
+        title: reg?.title ?? f.title,
         elements: [...f.elements],
         iec62443: [...f.iec62443],
         severity: reg?.severity ?? f.severity,

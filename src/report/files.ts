@@ -8,4 +8,8 @@ export const REPORT_FILES: Record<(typeof REPORT_FORMATS)[number], string> = {
   junit: "junit.xml",
   csv: "findings.csv",
   md: "report.md",
+  defectdojo: "defectdojo.json",
+  ocsf: "findings.ocsf.jsonl",
+  cyclonedx: "bom.cdx.json",
+  capability: "capability.json",
 };

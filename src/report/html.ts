@@ -12,6 +12,7 @@ import type { DeviceResult, Finding, ResultDocument } from "../model/result.js";
 import { STATUS_LABEL, VERDICT_LABEL, counts, countsLine, deviceLabel, displayPath, escapeHtml as h, evidenceRows, iecAnchors, plural, sortedFindings, verdictOf } from "./common.js";
 import { humanView } from "./safe-text.js";
 import { checkDetail, checkTitle } from "./titles.js";
+import { capabilitySectionHtml } from "./capability.js";
 
 export const REPORT_CSS = `
 :root{--pass:#1a7f37;--fail:#c62828;--partial:#b45309;--undetermined:#8a6a00;--attested:#0b6e99;--unverified:#6b7280;--error:#7b1fa2;--skipped:#6b7280}
@@ -150,6 +151,7 @@ ${scoreTable}
 ${doc.devices.map(deviceSection).join("\n")}
 ${waiversSection(doc)}
 ${evidenceSection(doc)}
+${capabilitySectionHtml(doc)}
 <h2>Elements and IEC 62443</h2>
 ${mapping}
 </body>

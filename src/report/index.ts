@@ -1,7 +1,9 @@
 // Report writers by format. Each requested report is rendered in memory, then written
 // (src/report/write.ts: atomic replace of a regular file, write-through otherwise), so a failure
 // leaves nothing half-written, and one failing report does not keep the others from being written.
-// Files: result.json, report.html, report.sarif, junit.xml, findings.csv, report.md.
+// Files: result.json, report.html, report.sarif, junit.xml, findings.csv, report.md, and for other
+// tools defectdojo.json (DefectDojo Generic Findings Import), findings.ocsf.jsonl (OCSF Compliance
+// Finding events), bom.cdx.json (CycloneDX 1.6 device inventory), capability.json (IEC 62443-4-2).
 import { join } from "node:path";
 import type { ResultDocument } from "../model/result.js";
 import { UsageError } from "../errors.js";
@@ -12,6 +14,11 @@ import { renderJunit } from "./junit.js";
 import { renderCsv } from "./csv.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderHtml } from "./html.js";
+import { renderDefectDojo } from "./defectdojo.js";
+import { renderOcsf } from "./ocsf.js";
+import { renderCyclonedx } from "./cyclonedx.js";
+import { renderCapability } from "./capability.js";
+import { PLUGINS } from "../../probes/registry.js";
 
 import { REPORT_FORMATS } from "../model/vocabulary.js";
 import { REPORT_FILES } from "./files.js";
@@ -36,6 +43,14 @@ export function renderReport(doc: ResultDocument, format: ReportFormat, ctx: Rep
       return renderCsv(doc);
     case "md":
       return renderMarkdown(doc);
+    case "defectdojo":
+      return renderDefectDojo(doc);
+    case "ocsf":
+      return renderOcsf(doc);
+    case "cyclonedx":
+      return renderCyclonedx(doc, PLUGINS);
+    case "capability":
+      return renderCapability(doc);
   }
 }
 

@@ -12,6 +12,7 @@ import { PACKAGE_ROOT } from "../../src/version.js";
 import { checkLibraryFixture } from "../fixtures/golden-check.js";
 import { checkRealFixture } from "../fixtures/real-check.js";
 import { checkSyntheticFixture, expectGolden, REPORT_GOLDENS, syntheticResult } from "../report/helpers.js";
+import { checkDemoGolden } from "../report/demo-result.js";
 
 const MANIFEST = join(PACKAGE_ROOT, "test", "goldens", "manifest.txt");
 const tmp = mkdtempSync(join(tmpdir(), "otaudit-goldens-"));
@@ -31,6 +32,7 @@ function goldenFilesOnDisk(root: string): string[] {
   const files = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(dir, d.name)) : []);
   const dirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(dir, d.name)) : []);
   out.push(...files(join(root, "test", "report", "golden")));
+  out.push(...files(join(root, "test", "report", "golden-demo")));
   out.push(...files(join(root, "test", "report", "fixtures")).filter((f) => f.endsWith(".json")));
   for (const lib of ["library", "real"]) for (const d of dirs(join(root, "fixtures", lib))) out.push(...files(d).filter((f) => /\/(recording|expected)\.json$/.test(f)));
   return out.map((f) => relative(root, f)).sort();
@@ -55,6 +57,11 @@ const KINDS: GoldenKind[] = [
       const doc = syntheticResult();
       expectGolden(file, renderReport(doc, format), doc.tool.version, join(root, "test", "report", "golden"), false);
     },
+  },
+  {
+    name: "export golden from the demo result (test/report/golden-demo)",
+    covers: (e) => e.startsWith("test/report/golden-demo/"),
+    check: (root, entry) => checkDemoGolden(entry.split("/").pop()!, join(root, "test", "report", "golden-demo"), false),
   },
   {
     name: "report fixture (test/report/fixtures, built by make-synthetic.ts)",

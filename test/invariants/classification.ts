@@ -6,6 +6,13 @@
 // LABEL_KEYS: string fields that name or describe what was judged (identities, free text, numbers
 // printed as text), never the basis of a verdict. Mutation (b) keeps them; reading them is never
 // positive evidence.
+import type { ModbusFacts } from "../../probes/modbus/facts.js";
+import type { OpcuaFacts } from "../../probes/opcua/facts.js";
+import type { SshFacts } from "../../probes/ssh/facts.js";
+import { STRICT_KEX_SERVER } from "../../probes/ssh/kexinit.js";
+import { annotateEndpoints } from "../../probes/opcua/security.js";
+import { UNKNOWN_TOKEN } from "./mutators.js";
+
 export const LABEL_KEYS: Record<string, string> = {
   url: "service URL",
   endpoint: "service URL",
@@ -30,6 +37,7 @@ export const LABEL_KEYS: Record<string, string> = {
   productVersion: "banner version (text, advisories only)",
   preBannerLines: "text before the identification string",
   fingerprintSha256: "key fingerprint (identity)",
+  keyId: "SSH certificate key id (free text the CA chose, identity)",
   sha256: "certificate fingerprint (identity)",
   certificateSha256: "certificate fingerprint (identity)",
   subject: "certificate subject (identity)",
@@ -41,6 +49,7 @@ export const LABEL_KEYS: Record<string, string> = {
   transportProfileUri: "transport profile (not judged)",
   issuedTokenType: "issued token type (not judged)",
   nodeId: "node identity",
+  ancestors: "NodeIds of the browse path down to a node (node identity, like nodeId; a subtree is found by exact NodeId, any other id is simply another node)",
   browseName: "node identity",
   oid: "the operator-named OID (identity)",
   target: "the operator-named write address (identity)",
@@ -87,6 +96,10 @@ export const LABEL_PATHS: Record<string, string> = {
   "trustTest.securityPolicyUri": "OPC UA: the policy the trust test used (its status is the probe's observation)",
   "anonymousSession.securityPolicyUri": "OPC UA: the policy the anonymous session used (its status is the observation)",
   "credentialedSession.securityPolicyUri": "OPC UA: the policy the credentialed session used (its status is the observation)",
+  "userCertificateTest.securityPolicyUri": "OPC UA: the policy the self-signed user certificate test used (its status is the observation)",
+  "serverInfo.startTime": "OPC UA: ServerStatus.StartTime, shown beside the clock reading (no rule judges it; the clock rule judges CurrentTime against our own clock)",
+  "notifications.targets[].address": "SNMP: a notification destination's transport address (identity; the rule judges that a destination exists)",
+  "services[].groupExchange.algorithm": "SSH: the group-exchange algorithm the group requests used (its hash is judged by ssh.kex.weak from the KEXINIT list; the moduli are judged by their bits)",
 };
 
 /** A string path is a label when it is listed, or its last key (list items: the list's key) is a label key. */
@@ -103,9 +116,27 @@ export function isLabelPath(path: string): boolean {
 export const FINDINGS_LISTS: Record<string, Record<string, string>> = {
   opcua: {
     "anonymousBrowse.writable": "only the writable variables, beside variablesChecked",
+    "anonymousBrowse.writableAttributes": "only the nodes whose UserWriteMask lets the user change attributes, beside nodesVisited",
+    "anonymousBrowse.executable": "only the methods the user may execute, beside methodsChecked",
     "credentialedSession.browse.writable": "only the writable variables, beside variablesChecked",
+    "credentialedSession.browse.writableAttributes": "only the nodes with writable attributes, beside nodesVisited",
+    "credentialedSession.browse.executable": "only the executable methods, beside methodsChecked",
     "defaultCredentials.accepted": "only the accepted defaults, beside tried",
     certificateErrors: "only the certificates that failed to parse",
+  },
+};
+
+/**
+ * NONE_OF_N: a findings list read together with the count of what was checked beside it is positive
+ * evidence when that count is above zero: "none of N" is an observation (an empty list alone, or
+ * with N = 0, is not). plugin id -> findings list path -> [count path, why].
+ */
+export const NONE_OF_N: Record<string, Record<string, [string, string]>> = {
+  opcua: {
+    "anonymousBrowse.writable": ["anonymousBrowse.variablesChecked", "UserAccessLevel read on every variable of a whole walk: none writable of N"],
+    "anonymousBrowse.writableAttributes": ["anonymousBrowse.nodesVisited", "UserWriteMask read on every node of a whole walk: none writable of N"],
+    "anonymousBrowse.executable": ["anonymousBrowse.methodsChecked", "UserExecutable read on every method of a whole walk: none executable of N"],
+    "defaultCredentials.accepted": ["defaultCredentials.tried", "N default credentials answered, none accepted"],
   },
 };
 
@@ -115,9 +146,118 @@ export const FINDINGS_LISTS: Record<string, Record<string, string>> = {
  * when every list is empty and every optional field gone. plugin id -> path -> [value, why].
  */
 export const STANDALONE: Record<string, Record<string, [string | number | boolean, string]>> = {
+  snmp: {
+    "access.communityGroups": ["absent", "a GETNEXT on vacmSecurityToGroupTable, read with a working credential, returned a first entry of security model 3 or above: no community (model 1/2) is mapped to any group (probes/snmp/reads.ts readAccess; out of view or unreadable is `unknown`)"],
+  },
   opcua: {
     "serverInfo.auditing": [true, "Server.Auditing (i=2994) was read and is true: the server states it raises audit events"],
     "trustTest.status": ["rejected", "the server refused the secure channel of a never-seen client certificate (the probe decides what is a refusal: one source of truth)"],
     "anonymousSession.status": ["rejected", "the server refused to activate an anonymous session: anonymous users can write nothing"],
+    "userCertificateTest.status": ["rejected", "the server refused to activate a session with a never-seen self-signed user certificate, with a refusal status code (the probe's decision, session.ts classifyFailure: a timeout or any other error is `error`)"],
   },
+  dnp3: {
+    "secureAuth.version": [5, "the outstation itself reported Secure Authentication version 5 in attribute g0v209 (IEEE 1815-2012 §11.9.1; the probe decides the SA status: one source of truth)"],
+  },
+  bacnet: {
+    "bbmd.bdt.status": ["nak", "the device answered Read-BDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
+    "bbmd.fdt.status": ["nak", "the device answered Read-FDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
+  },
+};
+
+/**
+ * EVIDENCE_ONLY: fields a rule reads only to show them in its finding, or only compares with one
+ * exact constant (an unknown value is simply not that constant), never to judge them; the invariant
+ * ignores these reads for that rule (they are neither a judged unknown nor positive evidence), or
+ * only while `when` holds of the facts (the branch where they are evidence only). rule id -> groups
+ * of { paths: path -> why, when? }. Each is checked against the rule's code; a field the rule judges
+ * (in the branch `when` selects) never belongs here.
+ */
+const OPCUA_CERT_DETAILS = "the certificate's details shown in every certificate finding (OpalOPC 10015, rules-cert.ts certEvidence); judged only by its own rule";
+const certDetails = (...keys: string[]): EvidenceOnly[] => [{ paths: Object.fromEntries(keys.map((k) => [`certificates[].${k}`, OPCUA_CERT_DETAILS])) }];
+const SNMP_TARGET_DETAILS = {
+  "notifications.targets[].mpModel": "shown per destination (and noted when v1/v2c); the verdict is that snmpTargetAddrTable holds a destination",
+  "notifications.targets[].securityLevel": "shown per destination; the verdict is that snmpTargetAddrTable holds a destination",
+};
+const TERRAPIN_LISTS = "with strict key exchange offered (the Terrapin countermeasure) the pass rests on it; the cipher and MAC names are read only to list chacha20-poly1305, EtM and CBC in the evidence. Without strict kex every name is judged (unknown -> undetermined; test/ssh/rules.test.ts)";
+export interface EvidenceOnly {
+  paths: Record<string, string>;
+  when?: [(data: unknown) => boolean, string];
+}
+export const EVIDENCE_ONLY: Record<string, EvidenceOnly[]> = {
+  "opcua.certificate.validity": certDetails("keyAlgorithm", "signatureAlgorithm"),
+  "opcua.certificate.key-size": certDetails("notBefore", "notAfter", "signatureAlgorithm"),
+  "opcua.certificate.sha1": certDetails("notBefore", "notAfter", "keyAlgorithm"),
+  "opcua.certificate.host-mismatch": certDetails("notBefore", "notAfter", "keyAlgorithm", "signatureAlgorithm"),
+  "opcua.certificate.application-uri": certDetails("notBefore", "notAfter", "keyAlgorithm", "signatureAlgorithm"),
+  "opcua.certificate.chain": certDetails("notBefore", "notAfter", "keyAlgorithm", "signatureAlgorithm"),
+  "opcua.user-token.cleartext-password": [
+    { paths: { "endpoints[].securityPolicyUri": "shown as the endpoint's policy name (rules-transport.ts epLabel); the verdict is the probe's passwordExposure decision, which DERIVED below recomputes from the mutated policy" } },
+  ],
+  "modbus.security.certificate": [
+    {
+      paths: {
+        "secure[].certificate.notBefore": "shown beside the verdict; validity is the probe's validNow, decided from the dates it parsed out of the DER (a certificate whose dates do not parse is certificateError, never facts)",
+        "secure[].certificate.notAfter": "as notBefore",
+      },
+    },
+  ],
+  "snmp.logging.notification-targets": [{ paths: SNMP_TARGET_DETAILS }],
+  "snmp.logging.authen-traps": [{ paths: SNMP_TARGET_DETAILS }],
+  "ssh.terrapin": [
+    { paths: { "services[].algorithms.kex[]": "only compared with kex-strict-s-v00@openssh.com, the one name of the countermeasure (an unknown kex name is not it); kex strength is ssh.kex.weak's" } },
+    {
+      paths: Object.fromEntries(["cipherClientToServer[]", "cipherServerToClient[]", "macClientToServer[]", "macServerToClient[]"].map((l) => [`services[].algorithms.${l}`, TERRAPIN_LISTS])),
+      when: [(data) => (data as SshFacts).services.every((s) => !s.algorithms || s.algorithms.strictKex), "every service offers strict key exchange"],
+    },
+  ],
+};
+
+/**
+ * DERIVED: facts the probe computes from other facts it records (one source of truth, design.md):
+ * after a mutation the harness recomputes them with the probe's own code, so a mutated input never
+ * sits beside a decision the probe could not have made from it. Only decisions the facts carry are
+ * recomputed (a dropped one stays dropped: that is mutation (c), facts of an older probe).
+ * plugin id -> [why, recompute].
+ */
+export const DERIVED: Record<string, [string, (data: unknown) => unknown]> = {
+  modbus: [
+    "a certificate's signatureHash is derived from its signature OID, in the same parse as the signature algorithm's name (probes/tls/wire/x509.ts signatureAlgorithmOf): an OID or name the parser could not have produced comes with no hash",
+    (data) => {
+      const f = data as ModbusFacts;
+      const unparsed = (c: NonNullable<ModbusFacts["secure"][number]["certificate"]>) => !/^\d+(\.\d+)+$/.test(c.signatureOid ?? "0.0") || UNKNOWN_TOKEN.test(c.signatureAlgorithm);
+      return {
+        ...f,
+        secure: f.secure.map((t) => {
+          if (!t.certificate || !unparsed(t.certificate)) return t;
+          const { signatureHash: _dropped, ...certificate } = t.certificate;
+          return { ...t, certificate };
+        }),
+      };
+    },
+  ],
+  ssh: [
+    "algorithms.strictKex is kex-strict-s-v00@openssh.com in the server's kex list (probes/ssh/hello.ts)",
+    (data) => {
+      const f = data as SshFacts;
+      return { ...f, services: f.services.map((s) => (s.algorithms ? { ...s, algorithms: { ...s.algorithms, strictKex: s.algorithms.kex.includes(STRICT_KEX_SERVER) } } : s)) };
+    },
+  ],
+  opcua: [
+    "userTokens[].authFactors and passwordExposure are the probe's decisions from the token type, the endpoint's mode and policy, the token's policy and the parsed certificates (probes/opcua/security.ts annotateEndpoints); a certificate's signatureHash is the hash part of its signatureAlgorithm, both from one parse (certificate.ts records `<scheme> with <hash>`)",
+    (data) => {
+      const f = data as OpcuaFacts;
+      const annotated = annotateEndpoints(f.endpoints, f.certificates);
+      return {
+        ...f,
+        certificates: f.certificates.map((c) => (c.signatureHash === null ? c : { ...c, signatureHash: / with (\S+)$/.exec(c.signatureAlgorithm)?.[1] ?? null })),
+        endpoints: f.endpoints.map((e, i) => ({
+          ...e,
+          userTokens: e.userTokens.map((t, j) => {
+            const a = annotated[i]!.userTokens[j]!;
+            return { ...t, ...(t.authFactors !== undefined ? { authFactors: a.authFactors } : {}), ...(t.passwordExposure !== undefined && a.passwordExposure ? { passwordExposure: a.passwordExposure } : {}) };
+          }),
+        })),
+      };
+    },
+  ],
 };

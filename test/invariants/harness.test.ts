@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { definePlugin, defineRule, type Rule } from "../../src/plugin.js";
-import { judgeItems, pass } from "../../src/rule-kit.js";
+import { judgeItems, pass, undetermined } from "../../src/rule-kit.js";
 import type { FactsEnvelope } from "../../src/model/facts.js";
 import { violationsOf } from "./harness.js";
 import { dropOptionals, emptyLists, unknownStrings } from "./mutators.js";
@@ -40,6 +40,22 @@ describe("no-false-pass harness", () => {
 
   it("lets an honest rule through (unknown names undetermined, empty list undetermined)", () => {
     expect(violationsOf(sample([honest], DATA), ctx).violations).toEqual([]);
+  });
+
+  it("per-item rules: an unknown value only a non-pass outcome names is that outcome's; one a pass names, or none does, is a violation", () => {
+    // two lists judged item by item: mutating one path leaves the other list's passes standing
+    const Keys = z.object({ host: z.array(z.string()), client: z.array(z.string()) });
+    type Keys = z.infer<typeof Keys>;
+    const judge = (a: string) => (GOOD.includes(a) ? pass(`${a} ok`, { a }) : null);
+    const all = (f: Keys) => [...f.host, ...f.client];
+    const perItem = defineRule<Keys>({ meta: meta("toy.per-item"), check: ({ facts }) => all(facts).map((a) => judge(a) ?? undetermined("unknown-value", `${a} unknown`, { a })) });
+    const passesUnknown = defineRule<Keys>({ meta: meta("toy.passes-unknown"), check: ({ facts }) => all(facts).map((a) => judge(a) ?? pass(`${a} accepted`, { a })) });
+    const silent = defineRule<Keys>({ meta: meta("toy.silent"), check: ({ facts }) => [pass("all fine", { n: all(facts).filter((a) => !WEAK.includes(a)).length }), undetermined("no-evidence", "something", {})] });
+    const data: Keys = { host: ["aes256-gcm"], client: ["sha256"] };
+    const plugin = definePlugin<Keys>({ id: "toy", title: "Toy", schemes: ["toy"], transport: "tcp", defaultPorts: [{ scheme: "toy", port: 1 }], version: "1", factsSchema: Keys, checks: [], rules: [perItem, passesUnknown, silent], probe: async () => data });
+    const envelope: FactsEnvelope = { protocol: "toy", status: "ok", endpoints: [], startedAt: "2025-01-01T00:00:00.000Z", durationMs: 1, probeVersion: "1", data };
+    const v = violationsOf({ plugin, source: "toy", envelope }, ctx).violations.filter((x) => x.mutation === "b-unknown-strings");
+    expect(new Set(v.map((x) => x.ruleId))).toEqual(new Set(["toy.passes-unknown", "toy.silent"]));
   });
 
   it("mutators: lists emptied down to what the schema needs, judged strings unknown-ified (not labels, not enums), optionals dropped", () => {

@@ -5,8 +5,14 @@
 //   unknown:  after (b), a pass that read an unknown token in a judged field: it judged a value it
 //             does not know (an unknown value can never be positive evidence);
 //   no-basis: after (a), (c) or (d), a pass none of whose reads is positive evidence: a non-empty
-//             list, a judged string that is present, or a STANDALONE scalar with its value.
-// A rule returning several outcomes shares one read set (per rule and facts object).
+//             list, a judged string that is present, a STANDALONE scalar with its value, or a
+//             findings list beside a count above zero (NONE_OF_N: "none of N").
+// Reads a rule makes only to show them in its finding (EVIDENCE_ONLY, per rule, each with why) are
+// neither. Facts the probe derives from other facts (DERIVED) are recomputed after each mutation
+// with the probe's own code, so a mutated input never sits beside a decision made from the original.
+// A rule returning several outcomes shares one read set (per rule and facts object); an unknown
+// value that only a non-pass outcome of the same run names (its message or evidence), and no pass
+// does, was judged by that outcome (one host key undetermined beside others that pass), not by a pass.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PLUGINS } from "../../probes/registry.js";
@@ -14,7 +20,7 @@ import { runRules } from "../../src/engine/rules.js";
 import type { FactsEnvelope } from "../../src/model/facts.js";
 import type { ProtocolPlugin, Rule } from "../../src/plugin.js";
 import { PACKAGE_ROOT } from "../../src/version.js";
-import { FINDINGS_LISTS, isLabelPath, STANDALONE } from "./classification.js";
+import { DERIVED, EVIDENCE_ONLY, FINDINGS_LISTS, isLabelPath, NONE_OF_N, STANDALONE } from "./classification.js";
 import { dropOptionals, emptyLists, optionalPaths, schemaPaths, stripAll, UNKNOWN_TOKEN, unknownStrings, type MutationRules } from "./mutators.js";
 import { newTracker, tracked, type Read } from "./track.js";
 
@@ -80,6 +86,8 @@ export function variants(plugin: ProtocolPlugin, data: unknown): Variant[] {
 export interface RuleRun {
   ruleId: string;
   statuses: string[];
+  /** each outcome's status with its message and evidence as text (to attribute unknown values) */
+  outcomes: { status: string; text: string }[];
   reads: Read[];
 }
 
@@ -96,12 +104,16 @@ export function runTracked(plugin: ProtocolPlugin, envelope: FactsEnvelope, data
         return rule.check({ ...c, facts, envelope: { ...c.envelope, data: facts } });
       } finally {
         t.active = false;
-        runs.push({ ruleId: rule.meta.id, statuses: [], reads: t.reads });
+        runs.push({ ruleId: rule.meta.id, statuses: [], outcomes: [], reads: t.reads });
       }
     },
   }));
   const findings = runRules({ ...plugin, rules }, { ...envelope, data }, { host: envelope.endpoints[0]?.host ?? "127.0.0.1", ...ctx });
-  for (const f of findings) runs.find((r) => r.ruleId === f.ruleId)?.statuses.push(f.status);
+  for (const f of findings) {
+    const run = runs.find((r) => r.ruleId === f.ruleId);
+    run?.statuses.push(f.status);
+    run?.outcomes.push({ status: f.status, text: `${f.message} ${JSON.stringify(f.evidence ?? {})}` });
+  }
   return runs;
 }
 
@@ -111,6 +123,29 @@ export interface Violation {
   mutation: Mutation;
   source: string;
   why: string;
+}
+
+/** Reads that decide the rule's outcome: every read except those EVIDENCE_ONLY lists for the rule (when its condition holds). */
+export function judgedReads(ruleId: string, reads: Read[], data: unknown): Read[] {
+  const groups = (EVIDENCE_ONLY[ruleId] ?? []).filter((g) => !g.when || g.when[0](data));
+  return reads.filter((r) => !groups.some((g) => r.path in g.paths));
+}
+
+/** Unknown values read that a pass may have judged: not those only a non-pass outcome of the run names. */
+export function unattributed(run: RuleRun, unknown: Read[]): Read[] {
+  const named = (o: { text: string }, token: string) => new RegExp(`${token}(?!\\d)`).test(o.text);
+  const passes = run.outcomes.filter((o) => o.status === "pass");
+  const others = run.outcomes.filter((o) => o.status !== "pass");
+  return unknown.filter((r) => {
+    const token = String(r.value);
+    return passes.some((o) => named(o, token)) || !others.some((o) => named(o, token));
+  });
+}
+
+/** "None of N": a present findings list read with its count above zero (NONE_OF_N). */
+export function noneOfN(plugin: ProtocolPlugin, reads: Read[]): boolean {
+  const lists = NONE_OF_N[plugin.id] ?? {};
+  return reads.some((r) => r.kind === "array" && lists[r.path] !== undefined && reads.some((c) => c.path === lists[r.path]![0] && c.kind === "number" && Number(c.value) > 0));
 }
 
 /** Is a read positive evidence (for the no-basis check)? */
@@ -140,13 +175,16 @@ export function violationsOf(sample: Sample, ctx: { intrusive: boolean; credenti
     const parsed = plugin.factsSchema.safeParse(v.data);
     if (!parsed.success) continue;
     validated++;
-    for (const run of runTracked(plugin, sample.envelope, parsed.data, ctx)) {
+    const derive = DERIVED[plugin.id]?.[1];
+    const data = derive ? derive(parsed.data) : parsed.data;
+    for (const run of runTracked(plugin, sample.envelope, data, ctx)) {
       if (!run.statuses.includes("pass")) continue;
       const base = { plugin: plugin.id, ruleId: run.ruleId, mutation: v.mutation, source: `${sample.source} (${v.at})` };
+      const reads = judgedReads(run.ruleId, run.reads, data);
       if (v.mutation === "b-unknown-strings") {
-        const unknown = run.reads.filter((r) => r.kind === "string" && UNKNOWN_TOKEN.test(String(r.value)) && !isLabelPath(r.path));
+        const unknown = unattributed(run, reads.filter((r) => r.kind === "string" && UNKNOWN_TOKEN.test(String(r.value)) && !isLabelPath(r.path)));
         if (unknown.length) out.push({ ...base, why: `passed after reading unknown values at ${[...new Set(unknown.map((r) => r.path))].join(", ")}` });
-      } else if (!run.reads.some((r) => positive(plugin, r, kinds))) {
+      } else if (!reads.some((r) => positive(plugin, r, kinds)) && !noneOfN(plugin, reads)) {
         const read = [...new Set(run.reads.filter((r) => !isLabelPath(r.path)).map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`))];
         out.push({ ...base, why: `passed with no evidence left; it read ${read.join(", ") || "nothing"}` });
       }

@@ -24,7 +24,18 @@ const NO_PASS_IN_SAMPLES: Record<string, string> = {
   "ssh.auth.default-credentials": "only the intrusive legacy-plc recording tried defaults, and they were accepted (fail)",
   "modbus.write.unauthenticated": "only the intrusive legacy-plc recording wrote, and the write was accepted (fail)",
   "modbus.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "s7.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "s7.plain.exposed": "never passes by design: classic S7comm has no security of its own (fail), S7comm-plus cannot be judged without a session (undetermined)",
+  "enip.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "enip.plain.exposed": "never passes by design: plain EtherNet/IP has no security of its own (fail) or gave nothing to judge (error)",
   "opcua.credentials.default": "only the intrusive legacy-plc recording tried defaults, and they were accepted (fail)",
+  "dnp3.plain.exposed": "never passes by design: DNP3 over TCP has no transport security of its own (an answer fails, silence is undetermined)",
+  "dnp3.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "bacnet.ip.unauthenticated": "never passes by design: BACnet/IP has no authentication (an answer fails, silence is undetermined)",
+  "bacnet.identity.disclosed": "never passes by design: informational fail or not applicable",
+  "opcua.rbac.not-advertised": "no recorded server advertises a role-based access profile (node-opcua's ServerProfileArray lists none; the rule fails on every recording)",
+  "snmp.engine.restart-cadence": "never passes by design: a one-sided indicator (fail after a long run without restart, else not_applicable)",
+  "snmp.v3.user-enumeration": "every recorded agent reveals valid user names (Net-SNMP answers a known user differently, as RFC 3414 §3.2 prescribes: fail); a pass needs an agent that answers valid names like unknown ones",
 };
 
 const all = samples();

@@ -2,6 +2,7 @@
 // scripted TLS peers built from records, and Node's TLS server (OpenSSL) with chosen options and
 // certificates made by the openssl CLI. Each case here produced a false pass before this change.
 import { afterAll, describe, expect, test } from "vitest";
+import { describeWithDaemon } from "../helpers/daemons.js";
 import { finding, scan } from "./helpers.js";
 import { rawTlsPeer, tlsModbusServer } from "./tls-peers.js";
 import { certificate, hsRecord, serverHello, serverHelloDone, skeEcdhe } from "../tls/wire/server-messages.js";
@@ -36,7 +37,7 @@ describe("a TLS handshake that never completes is not a TLS service", () => {
   });
 });
 
-describe.skipIf(!opensslAvailable())("client-certificate requirement: proof, never a hang-up", () => {
+describeWithDaemon("client-certificate requirement: proof, never a hang-up", opensslAvailable(), "needs the openssl CLI (apt-get install openssl)", () => {
   const ec = opensslAvailable() ? makeCert("ec:prime256v1") : undefined;
 
   test("a server that completes the handshake and hangs up on the first Modbus request (no alert) has not shown a requirement", async () => {
@@ -74,7 +75,7 @@ describe.skipIf(!opensslAvailable())("client-certificate requirement: proof, nev
   });
 });
 
-describe.skipIf(!opensslAvailable())("certificate keys of every type", () => {
+describeWithDaemon("certificate keys of every type", opensslAvailable(), "needs the openssl CLI (apt-get install openssl)", () => {
   test.each([
     ["DSA 2048 (never acceptable, FIPS 186-5)", "dsa:2048", { maxVersion: "TLSv1.2", ciphers: "DHE-DSS-AES128-GCM-SHA256:@SECLEVEL=0", dhparam: "auto" }, "fail", /DSA/],
     ["RSA-PSS 1024", "rsa-pss:1024", { minVersion: "TLSv1.3", ciphers: "DEFAULT:@SECLEVEL=0" }, "fail", /RSA-PSS 1024 bits \(below 2048\)/],
@@ -91,7 +92,7 @@ describe.skipIf(!opensslAvailable())("certificate keys of every type", () => {
   });
 });
 
-describe.skipIf(!opensslAvailable())("unknown TLS parameters never pass", () => {
+describeWithDaemon("unknown TLS parameters never pass", opensslAvailable(), "needs the openssl CLI (apt-get install openssl)", () => {
   const der = opensslAvailable() ? makeCert("ec:prime256v1").der : Buffer.alloc(0);
   const flight = (suite: number, group: number) => hsRecord(serverHello({ suite }), certificate([der]), skeEcdhe(group, 0x0403, suite === 0xd001 ? Buffer.alloc(0) : undefined), serverHelloDone());
 

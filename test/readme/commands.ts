@@ -65,6 +65,7 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit simulate plc-7.json --host 127.0.0.5": { suite: "workflows" },
   // Scanning
   "otaudit scan 10.0.5.20": { suite: "scan" },
+  "otaudit scan 10.0.5.20:502 [fd00::7]:4840": { suite: "scan" },
   "otaudit scan ssh://10.0.5.20:22 opc.tcp://10.0.5.20:4840/UA/Server --json result.json": { suite: "scan" },
   "otaudit scan modbus://plc-7 modbus+tls://plc-7:802 snmp://plc-7 --fail-on medium": { suite: "scan" },
   "otaudit scan 10.0.5.20 --advisories vendor-csaf.json,fixtures/advisories/openssh.advisories.yaml": { suite: "scan" },
@@ -74,6 +75,14 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit compare vendor-a.json vendor-b.json --out compare/ --weights policy.yaml": { suite: "offline" },
   "otaudit rfp --out rfp/": { suite: "offline" },
   "otaudit evidence init --out vendor.yaml": { suite: "offline" },
+  // Policies, IEC 62443-4-2 capability and exports
+  "otaudit scan --from-facts fixtures/library/hardened-controller/recording.json --json hardened.json": { suite: "offline" },
+  "otaudit policy make hardened.json --out golden.yaml": { suite: "offline" },
+  "otaudit scan --from-facts fixtures/library/legacy-plc/recording.json --policy golden.yaml --format sarif,junit --out policy-reports/": { suite: "offline" },
+  "otaudit report hardened.json --policy iec62443-4-2-sl2 --format capability,defectdojo,ocsf,cyclonedx --out exports/": { suite: "offline" },
+  "otaudit policy list": { suite: "offline" },
+  "otaudit evidence check --evidence vendor.yaml": { suite: "offline" },
+  "otaudit report --db plant.db --format html --out reports/": { suite: "sweep" },
   // Fleet sweeps
   "otaudit sweep 10.20.0.0/24 plant.csv --db plant.db --json fleet.json": { suite: "sweep" },
   "otaudit sweep --resume --db plant.db": { suite: "sweep" },
@@ -83,6 +92,7 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit scan --from-facts plc-7.recording.json --json result.json": { suite: "workflows" },
   "otaudit simulate plc-7.recording.json": { suite: "workflows" },
   "otaudit simulate fixtures/profiles/legacy-plc.yaml --host 127.0.0.5": { suite: "offline" },
+  "otaudit simulate fixtures/profiles/legacy-plc.yaml --host 127.0.0.5 --default-ports --port opcua=4841": { suite: "offline" },
   // fixtures/library/README.md
   "npm run fixtures:regen": { excluded: "rewrites the committed fixture library on purpose (a person reviews the diff); test/fixtures/library.test.ts checks its output" },
   "npm run fixtures:regen -- legacy-plc": { excluded: "rewrites a committed fixture on purpose (see npm run fixtures:regen)" },

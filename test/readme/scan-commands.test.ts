@@ -27,6 +27,8 @@ describeWithDaemon("README scanning and report commands", IS_ROOT, "needs root: 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), "otaudit-readme-scan-"));
     devices.push(await startOnDefaultPorts("legacy-plc", LEGACY));
+    // the README's IPv6 OPC UA server ([fd00::7]:4840), on the IPv6 loopback
+    devices.push(await startOnDefaultPorts("legacy-plc", "::1", ["ssh", "snmp", "modbus"]));
     // the README's file names, from the repository's examples
     copyFileSync(at("fixtures/evidence/hardened-controller.evidence.yaml"), join(cwd, "vendor.yaml"));
     copyFileSync(at("fixtures/evidence/waivers.yaml"), join(cwd, "waivers.yaml"));
@@ -44,6 +46,15 @@ describeWithDaemon("README scanning and report commands", IS_ROOT, "needs root: 
       const r = await run(text);
       ran(r, text);
       expect(r.stdout).toMatch(/127\.0\.133\.1/);
+    },
+    async "otaudit scan 10.0.5.20:502 [fd00::7]:4840"(text) {
+      // host:port picks the protocol whose default port it is: Modbus on the IPv4 device, OPC UA
+      // on the IPv6 one (the README's fd00::7 is served here on [::1], OPC UA only)
+      const r = await runOtaudit(substituteHosts(argvOf(text), LEGACY).map((a) => a.replace("[fd00::7]", "[::1]")).concat(["--json", "hostport.json"]), { cwd, timeoutMs: 60_000 });
+      ran(r, text);
+      const protocols = (host: string) => Object.entries(json("hostport.json").devices.find((d: { host: string }) => d.host === host).facts as Record<string, { status: string }>).filter(([, f]) => f.status === "ok").map(([p]) => p);
+      expect(protocols(LEGACY)).toEqual(["modbus"]);
+      expect(protocols("::1")).toEqual(["opcua"]);
     },
     async "otaudit scan ssh://10.0.5.20:22 opc.tcp://10.0.5.20:4840/UA/Server --json result.json"(text) {
       const r = await run(text);

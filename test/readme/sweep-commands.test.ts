@@ -2,7 +2,7 @@
 // range 10.20.0.0/24 replaced by 127.0.132.0/30, where a simulated legacy PLC (.1) and hardened
 // controller (.2) serve their default ports, and the inventories naming them. Plus the claims
 // `sweep --resume` (of a sweep a --deadline cut short), `baseline save` and `sweep --baseline`
-// (drift as fleet findings of element 1).
+// (drift as fleet findings of element 1); `report --db` renders the store's latest sweep.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -111,6 +111,14 @@ describeWithDaemon("README fleet-sweep commands", IS_ROOT, "needs root: the simu
         ["pass", [LEGACY, HARDENED]],
       ]);
       for (const f of drift) expect(f.elements).toEqual([1]);
+    },
+    async "otaudit report --db plant.db --format html --out reports/"(text) {
+      // the latest sweep of the store (the drift sweep above: the two devices and the silent one)
+      const r = await run(argvOf(text));
+      ran(r, text);
+      expect(readdirSync(join(cwd, "reports"))).toEqual(["report.html"]);
+      const html = readFileSync(join(cwd, "reports", "report.html"), "utf8");
+      for (const host of [LEGACY, HARDENED, SILENT]) expect(html, host).toContain(host);
     },
   };
 

@@ -27,13 +27,13 @@ export function syntheticResult(): ResultDocument {
 export function mask(text: string, version: string): string {
   return text
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, "<TIMESTAMP>")
-    .replace(/("(?:semanticVersion|version)": ")[^"]+(")/g, (m, a: string, b: string) => (m.includes('"2.1.0"') ? m : `${a}<VERSION>${b}`))
+    .replace(/("(?:semanticVersion|version)": ?")[^"]+(")/g, (m, a: string, b: string) => (m.includes('"2.1.0"') ? m : `${a}<VERSION>${b}`))
     .split(`otaudit ${version}`)
     .join("otaudit <VERSION>");
 }
 
 /** The golden file of each report format (test/report/golden/). */
-export const REPORT_GOLDENS: Record<ReportFormat, string> = { json: "result.json", html: "report.html", sarif: "report.sarif", junit: "junit.xml", csv: "findings.csv", md: "report.md" };
+export const REPORT_GOLDENS: Record<ReportFormat, string> = { json: "result.json", html: "report.html", sarif: "report.sarif", junit: "junit.xml", csv: "findings.csv", md: "report.md", defectdojo: "defectdojo.json", ocsf: "findings.ocsf.jsonl", cyclonedx: "bom.cdx.json", capability: "capability.json" };
 
 export const GOLDEN_DIR = fileURLToPath(new URL("./golden/", import.meta.url));
 

@@ -62,7 +62,9 @@ describe("SARIF 2.1.0", () => {
     expect(run.results).toHaveLength(total);
     const weak = run.results.find((r: { ruleId: string; kind: string }) => r.ruleId === "ssh.kex.weak" && r.kind === "fail");
     expect(weak.level).toBe("error");
-    expect(weak.locations[0].physicalLocation.artifactLocation.uri).toBe("ssh://127.0.0.11:22");
+    // a relative path per device and service (GitHub rejects an absolute URI whose scheme is not the checkout's); the URL is a property
+    expect(weak.locations[0].physicalLocation.artifactLocation.uri).toBe("otaudit/devices/127.0.0.11/ssh-22");
+    expect(weak.properties.serviceUrl).toBe("ssh://127.0.0.11:22");
     expect(weak.locations[0].logicalLocations.map((l: { kind: string }) => l.kind)).toEqual(["device", "service"]);
     // error and skipped are "open" (undetermined), never pass
     expect(run.results.filter((r: { properties: { status: string } }) => r.properties.status === "error").every((r: { kind: string }) => r.kind === "open")).toBe(true);

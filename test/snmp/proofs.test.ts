@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { describeWithDaemon } from "../helpers/daemons.js";
 import { encodeInteger, TAG, type SnmpMessage } from "../../probes/snmp/ber.js";
 import { startSnmpSimulator } from "../../probes/snmp/simulator.js";
 import { SnmpProfile } from "../../probes/snmp/profile.js";
@@ -88,7 +89,7 @@ function workerChildren(): number[] {
   return out;
 }
 
-describe.skipIf(process.platform !== "linux")("the MD5/DES legacy-provider child", () => {
+describeWithDaemon("the MD5/DES legacy-provider child", process.platform === "linux", "finds the child process through /proc (Linux only)", () => {
   it("is killed when the run is aborted while it waits, and the probe keeps what it learned", async () => {
     // answers discovery (so the user check starts) and nothing else: the child waits on its requests
     agent = await startFakeSnmpAgent((m) => (isDiscovery(m) ? v3Plain(m) : undefined));

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ssh2 from "ssh2";
 import { describe, expect, it } from "vitest";
+import { itWithDaemon } from "../helpers/daemons.js";
 import { describeHostKeyBlob, certifiedKeyType } from "../../probes/ssh/host-key-blob.js";
 import { keyTypeOfAlgorithm, planHostKeys } from "../../probes/ssh/host-keys.js";
 import { hostCertificateRule, hostKeySizeRule } from "../../probes/ssh/rules.js";
@@ -36,7 +37,7 @@ describe("host-key blobs", () => {
     expect(describeHostKeyBlob(skEc!)).toMatchObject({ keyType: "sk-ecdsa-sha2-nistp256@openssh.com", bits: 256, curve: "nistp256", application: "ssh:" });
   });
 
-  it.skipIf(!SSH_KEYGEN)("reads an OpenSSH host certificate made by ssh-keygen, with its CA key", () => {
+  itWithDaemon("reads an OpenSSH host certificate made by ssh-keygen, with its CA key", SSH_KEYGEN !== undefined, "needs ssh-keygen (openssh-client)", () => {
     const dir = mkdtempSync(join(tmpdir(), "otaudit-cert-"));
     const gen = (name: string, type: string) => execFileSync(SSH_KEYGEN!, ["-q", "-t", type, "-N", "", "-f", join(dir, name)]);
     gen("ca", "ed25519");

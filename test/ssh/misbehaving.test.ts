@@ -109,7 +109,11 @@ describe("misbehaving SSH servers", () => {
       s.write(IDENT);
       s.write(KEXINIT.subarray(0, 30), () => setTimeout(() => s.resetAndDestroy(), 20));
     });
-    await expectErrorFact(port, "protocol", /reset by the server during KEXINIT/);
+    // Linux reports a peer's RST once (the socket error is consumed by the first call that sees it):
+    // a read after that sees end of stream, so now and then (about 1 in 200 alone, more under load)
+    // the client observes a close, not a reset. Either way the probe must call it a protocol error
+    // during KEXINIT, never a timeout, an absent service or a pass.
+    await expectErrorFact(port, "protocol", /(reset by the server during|closed the connection before) KEXINIT/);
   });
 
   it("KEXINIT with a lying packet length: protocol error", async () => {

@@ -25,7 +25,7 @@ describe("sweep politeness (device side)", () => {
   let fleet: CheapFleet;
   let dir: string;
   beforeAll(async () => {
-    fleet = await startCheapFleet(consecutiveHosts("127.0.101.1", 12), [23, 80, 102], (port) => (port === 23 ? "login: " : undefined));
+    fleet = await startCheapFleet(consecutiveHosts("127.0.101.1", 12), [23, 80, 3389], (port) => (port === 23 ? "login: " : undefined));
     dir = mkdtempSync(join(tmpdir(), "otaudit-sweep-polite-"));
   });
   afterAll(async () => {
@@ -40,7 +40,7 @@ describe("sweep politeness (device side)", () => {
     const store = new SweepStore(":memory:");
     store.createSweep("s", targets, { intrusive: false, protocols: ["snmp"], failOn: "high" });
     await runSweep({
-      audit: { plugins: snmpOnly, surface: surfacePorts(PLUGINS), timeoutMs: 2000, concurrency: 8, intrusive: false, credentials: [], failOn: "high", log: silentLogger() },
+      audit: { plugins: snmpOnly, surface: surfacePorts(snmpOnly), timeoutMs: 2000, concurrency: 8, intrusive: false, credentials: [], failOn: "high", log: silentLogger() },
       politeness: { concurrency: 8, zoneLimits: new Map([["cell-a", 1]]), giveUpAfter: 3, backoffBaseMs: 200 },
       discoveryTimeoutMs: 1000,
       store,

@@ -14,6 +14,17 @@ import { PACKAGE_ROOT } from "../../src/version.js";
 /** Files whose strings are the guide's prose (element text and vendor questions), not code. */
 const GUIDE_WORDING = new Set(["src/catalog/elements.ts", "src/evidence/questions.ts"]);
 
+/**
+ * A plugin id that is also a transport layer the core offers to every plugin: the transport kit
+ * (src/net) connects over TLS for any protocol (ConnectOptions.tls), and transcripts say that TLS
+ * payloads appear decrypted; the dashboard (`otaudit serve`) is itself served over TLS (its
+ * --tls-cert/--tls-key/--tls-client-ca options). Naming the layer there is not naming the tls
+ * plugin. word -> files.
+ */
+const TRANSPORT_LAYER: Record<string, ReadonlySet<string>> = {
+  tls: new Set(["src/net/tcp.ts", "src/net/tls-session.ts", "src/net/tls-observe.ts", "src/fixtures/transcript.ts", "src/cli/commands/serve.ts", "src/cli/serve-run.ts", "src/cli/option-types.ts", "src/serve/server.ts"]),
+};
+
 export interface Token {
   kind: "identifier" | "string";
   text: string;
@@ -204,7 +215,7 @@ describe("no protocol ids in src/", () => {
     for (const file of sourceFiles(join(PACKAGE_ROOT, "src"))) {
       const rel = relative(PACKAGE_ROOT, file).split("\\").join("/");
       if (GUIDE_WORDING.has(rel)) continue;
-      for (const h of protocolNames(readFileSync(file, "utf8"))) offenders.push(`${rel}:${h.line}: ${h.word}`);
+      for (const h of protocolNames(readFileSync(file, "utf8"))) if (!TRANSPORT_LAYER[h.word]?.has(rel)) offenders.push(`${rel}:${h.line}: ${h.word}`);
     }
     expect(offenders).toEqual([]);
   });

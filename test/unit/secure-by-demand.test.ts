@@ -31,9 +31,12 @@ const SPEC_CORRECTS_META: Record<string, string> = {
   "opcua.security-mode.no-encryption": "adds element 3: whether OPC UA's secure (SignAndEncrypt) variant is offered is open-standards evidence",
   "opcua.user-token.anonymous": "drops CR 2.1: an anonymous token is missing identification (CR 1.1); writes are opcua.anonymous.writable-variables",
   "opcua.auditing.disabled": "adds element 1: elements.md names OPC UA Server.Auditing as configuration-management evidence (changes recorded)",
-  "opcua.anonymous.writable-variables": "drops CR 3.5: anonymous writes are missing authorization (CR 2.1), not input validation",
   "advisory.version-match": "drops CR 3.4: a version advisory does not check software integrity",
   "fleet.remote-access.no-mfa": "drops CR 1.7: the rule does not check password strength",
+  "opcua.trust.self-signed-user-certificate": "CR 1.8 -> CR 1.9: accepting a never-seen user certificate is public-key user authentication without validation against trust anchors (CR 1.9, an anchor of element 9); CR 1.8 is the server's PKI (element 7)",
+  "opcua.rbac.not-advertised": "adds element 8, drops CR 1.1: role-based access is authorization (CR 2.1, anchored in element 8), not identification and authentication; element 9 keeps it ('access is role-based')",
+  "opcua.anonymous.writable-diagnostics": "drops CR 2.1: the diagnostics are audit information (element 2, CR 3.9); CR 2.1 is anchored in element 8 only, and writes to process variables are opcua.anonymous.writable-variables",
+  "surface.unaudited-service": "adds element 6: CR 7.7 (least functionality), the one requirement it cites, is anchored in element 6; each finding still counts for the elements of its port (probes/surface.ts)",
 };
 
 const sorted = <T>(xs: readonly T[]) => [...xs].map(String).sort();

@@ -20,8 +20,14 @@ const only = (ids: string[]) => PLUGINS.filter((p) => ids.includes(p.id));
 
 describe("host:port targets", () => {
   it("infer the protocol from a plugin's default port, as an explicitly named service", () => {
+    const owners = (port: number) => PLUGINS.filter((x) => x.defaultPorts.some((d) => d.port === port)).length;
     for (const p of PLUGINS) {
       for (const d of p.defaultPorts) {
+        // a port two plugins share (443: tls and https) must be named by a URL: a usage error naming both
+        if (owners(d.port) > 1) {
+          expect(() => parseTargetStrings([`10.0.0.9:${d.port}`], PLUGINS)).toThrow(/default port of .* and /);
+          continue;
+        }
         const [dev] = parseTargetStrings([`10.0.0.9:${d.port}`], PLUGINS);
         expect(dev!.endpoints).toEqual([{ protocol: p.id, scheme: d.scheme, host: "10.0.0.9", port: d.port, transport: p.transport, url: `${d.scheme}://10.0.0.9:${d.port}`, explicit: true }]);
         expect(dev!.surface).toBeUndefined();

@@ -27,6 +27,8 @@ export interface ClientHelloOptions {
   signatureAlgorithms?: readonly number[];
   /** key_share entries (RFC 8446 §4.2.8) */
   keyShares?: readonly { group: number; key: Buffer }[];
+  /** compression methods offered (RFC 5246 §7.4.1.2; default [0] null only; 1 = DEFLATE, RFC 3749) */
+  compressionMethods?: readonly number[];
   /** send no extensions at all (SSLv3-era servers may reject them) */
   noExtensions?: boolean;
   extraExtensions?: readonly Extension[];
@@ -75,7 +77,8 @@ export function clientHelloBody(o: ClientHelloOptions): Buffer {
     exts.push({ type: ExtensionType.renegotiationInfo, data: Buffer.from([0]) }); // RFC 5746 §3.4: empty renegotiated_connection
     for (const e of o.extraExtensions ?? []) exts.push(e);
   }
-  const parts = [u16(o.version), random, vec(1, sessionId), vec(2, list16(o.cipherSuites)), vec(1, Buffer.from([0]))];
+  const compression = o.compressionMethods?.length ? Buffer.from(o.compressionMethods) : Buffer.from([0]);
+  const parts = [u16(o.version), random, vec(1, sessionId), vec(2, list16(o.cipherSuites)), vec(1, compression)];
   if (exts.length) parts.push(vec(2, Buffer.concat(exts.map((e) => Buffer.concat([u16(e.type), vec(2, e.data)])))));
   return Buffer.concat(parts);
 }

@@ -50,6 +50,8 @@ export type ObservedHandshake =
       /** ephemeral key exchange group as Node reports it (e.g. "X25519", "prime256v1") */
       group?: string;
       peerDer?: Buffer;
+      /** the peer's chain as Node links it (leaf first, at most 10; a self-signed root ends it) */
+      peerChain?: Buffer[];
       observation: Observation;
       /** an error the socket reported after the handshake (e.g. a TLS 1.3 certificate_required alert) */
       lateError(): { code: string; alert?: number } | undefined;
@@ -205,6 +207,11 @@ export async function observedHandshake(o: ObservedHandshakeOptions): Promise<Ob
     o.signal.addEventListener("abort", onAbort, { once: true });
     socket.once("secureConnect", () => {
       const peer = socket.getPeerCertificate(true);
+      const chain: Buffer[] = [];
+      for (let c: tls.DetailedPeerCertificate | undefined = peer?.raw ? peer : undefined; c?.raw && chain.length < 10; c = c.issuerCertificate) {
+        if (chain.some((x) => x.equals(c!.raw))) break; // the root points to itself
+        chain.push(c.raw);
+      }
       const cipher = socket.getCipher();
       const eph = socket.getEphemeralKeyInfo() as { name?: string } | null;
       finish({
@@ -213,7 +220,7 @@ export async function observedHandshake(o: ObservedHandshakeOptions): Promise<Ob
         protocol: socket.getProtocol() ?? "unknown",
         cipher: cipher?.standardName ?? cipher?.name ?? "unknown",
         ...(eph?.name ? { group: eph.name } : {}),
-        ...(peer?.raw ? { peerDer: peer.raw } : {}),
+        ...(peer?.raw ? { peerDer: peer.raw, peerChain: chain } : {}),
         observation: obs.observation,
         lateError: () => late,
       });

@@ -105,6 +105,8 @@ export interface CertificateMessage {
   certificates: Buffer[];
   /** more certificates were sent than kept */
   truncated: boolean;
+  /** certificates in the message (kept or not) */
+  count: number;
 }
 
 /** Certificate message; `tls13` selects the RFC 8446 §4.4.2 layout (context + entries with extensions). */
@@ -113,11 +115,12 @@ export function parseCertificate(body: Buffer, tls13: boolean, maxCertificates =
   if (tls13) r.vector(1, "certificate_request_context");
   const list = new Reader(r.vector(3, "certificate_list"), "certificate_list");
   if (r.left !== 0) throw new TlsWireError("invalid", `Certificate: ${r.left} bytes after the list`);
-  const out: CertificateMessage = { certificates: [], truncated: false };
+  const out: CertificateMessage = { certificates: [], truncated: false, count: 0 };
   while (list.left > 0) {
     const der = list.vector(3, "cert_data");
     if (der.length === 0) throw new TlsWireError("invalid", "Certificate: empty certificate entry");
     if (tls13) list.vector(2, "CertificateEntry extensions");
+    out.count++;
     if (out.certificates.length < maxCertificates) out.certificates.push(Buffer.from(der));
     else out.truncated = true;
   }

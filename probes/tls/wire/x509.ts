@@ -7,7 +7,7 @@ import { X509Certificate, createHash } from "node:crypto";
 import { TlsWireError } from "./errors.js";
 
 /** Signature algorithm OIDs (RFC 3279, RFC 4055, RFC 5758, RFC 8410) -> name and hash. */
-const SIGNATURE_OIDS: Record<string, { name: string; hash: string }> = {
+export const SIGNATURE_OIDS: Record<string, { name: string; hash: string }> = {
   "1.2.840.113549.1.1.2": { name: "md2WithRSAEncryption", hash: "md2" },
   "1.2.840.113549.1.1.4": { name: "md5WithRSAEncryption", hash: "md5" },
   "1.2.840.113549.1.1.5": { name: "sha1WithRSAEncryption", hash: "sha1" },

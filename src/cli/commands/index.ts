@@ -8,6 +8,7 @@ import { registerDemo } from "./demo.js";
 import { registerEvidence } from "./evidence.js";
 import { registerRecord } from "./record.js";
 import { registerReport } from "./report.js";
+import { registerPolicy } from "./policy.js";
 import { registerRfp } from "./rfp.js";
 import { registerRules } from "./rules.js";
 import { registerScan } from "./scan.js";
@@ -28,6 +29,7 @@ export const COMMANDS: ((program: Command, plugins: readonly ProtocolPlugin[]) =
   registerSimulate,
   registerBaseline,
   registerRules,
+  registerPolicy,
   registerSchema,
   registerServe,
 ];

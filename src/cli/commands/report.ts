@@ -4,21 +4,24 @@ import type { Command } from "commander";
 import type { ReportOptions } from "../option-types.js";
 import { csvList, severity } from "../options.js";
 import { exitCodesHelp } from "../help-text.js";
+import { REPORT_FORMATS } from "../../model/vocabulary.js";
+import { REPORT_FILES } from "../../report/files.js";
 
 export function registerReport(program: Command): void {
   program
     .command("report")
-    .description("re-render a stored result document, or a sweep from a sweep store, as reports: json, html, sarif, junit, csv, md")
+    .description(`re-render a stored result document, or a sweep from a sweep store, as reports: ${REPORT_FORMATS.join(", ")}`)
     .argument("[result]", "result document (JSON) written by scan --json or demo (or a sweep store file)")
     .option("--db <file>", "read the sweep from this sweep store (SQLite, written by `otaudit sweep --db`) instead of a result document")
     .option("--sweep <id>", "with a sweep store: which sweep (default: the latest)")
-    .requiredOption("--format <list>", "reports to write: json,html,sarif,junit,csv,md", csvList)
+    .requiredOption("--format <list>", `reports to write, comma separated: ${REPORT_FORMATS.join(", ")}`, csvList)
     .requiredOption("--out <dir>", "folder for the reports")
     .option("--evidence <file>", "vendor evidence file (YAML); replaces the attestations stored in the result")
     .option("--waivers <file>", "waivers file (YAML); replaces the waivers stored in the result")
+    .option("--policy <file|name>", "check every device against a policy file or a built-in policy; replaces policy findings stored in the result")
     .option("--fail-on <severity>", "exit 1 when an unwaived failing finding is at or above this severity (CI gate)", severity)
     .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
-    .addHelpText("after", `\nFiles: result.json, report.html, report.sarif, junit.xml, findings.csv,\nreport.md.\n${exitCodesHelp("report")}`)
+    .addHelpText("after", `\nFiles written into --out, per format:\n${Object.entries(REPORT_FILES).map(([f, file]) => `  ${f.padEnd(12)}${file}`).join("\n")}\n${exitCodesHelp("report")}`)
     .action(async (result: string | undefined, opts: ReportOptions) => {
       const { runReport } = await import("../report-run.js");
       process.exitCode = await runReport(result, opts);

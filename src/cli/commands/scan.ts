@@ -5,6 +5,7 @@ import { csvList, logLevel, positiveInt, severity } from "../options.js";
 import { addPluginOptions } from "../plugin-options.js";
 import { exitCodesHelp } from "../help-text.js";
 import type { ScanOptions } from "../option-types.js";
+import { REPORT_FORMATS } from "../../model/vocabulary.js";
 
 /**
  * Options shared by scan-like commands (scan, sweep, record): the core's, then each plugin's
@@ -12,7 +13,7 @@ import type { ScanOptions } from "../option-types.js";
  */
 export function addAuditOptions(cmd: Command, plugins: readonly ProtocolPlugin[], defaults: { concurrency?: number } = {}): Command {
   cmd
-    .option("--protocols <list>", `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(",")})` : ""}; default all`, csvList)
+    .option("--protocols <list>", `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(", ")})` : ""}; default all`, csvList)
     .option("--timeout <ms>", "timeout of each network operation in milliseconds", positiveInt("--timeout", 600_000), 3000)
     .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), defaults.concurrency ?? 32)
     .option("--deadline <s>", "whole-run deadline in seconds; what was gathered is still written", positiveInt("--deadline", 864_000))
@@ -33,10 +34,11 @@ export function addOutputOptions(cmd: Command): Command {
     .option("--json <file>", "write the result document as JSON to FILE ('-' for stdout)")
     .option("--fail-on <severity>", "exit 1 when a failing finding is at or above this severity", severity, "high")
     .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
-    .option("--format <list>", "reports to write into --out: json,html,sarif,junit,csv,md", csvList)
+    .option("--format <list>", `reports to write into --out, comma separated: ${REPORT_FORMATS.join(", ")}`, csvList)
     .option("--out <dir>", "folder for the reports named by --format")
     .option("--evidence <file>", "vendor evidence file (YAML) for attestation-only elements")
     .option("--waivers <file>", "waivers file (YAML)")
+    .option("--policy <file|name>", "check every device against a policy: a policy file (otaudit policy make, otaudit policy schema) or a built-in policy (otaudit policy list); every deviation is a failing finding naming the clause")
     .option("--advisories <files>", "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list): observed versions are matched against them (version-based)", (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)]);
 }
 

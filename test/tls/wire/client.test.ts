@@ -3,6 +3,7 @@
 // outcome and step within the deadline; nothing hangs, nothing throws.
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describeWithDaemon } from "../../helpers/daemons.js";
 import { Deadline } from "../../../src/net/index.js";
 import { helloOnce, isConnectFailure, type HelloResult } from "../../../probes/tls/wire/client.js";
 import { buildClientHello, keyShareFor } from "../../../probes/tls/wire/hello.js";
@@ -20,7 +21,7 @@ async function once(port: number, hello: Buffer, timeoutMs = 400): Promise<Hello
   return r;
 }
 
-describe.skipIf(!opensslAvailable())("against Node's TLS server (OpenSSL)", () => {
+describeWithDaemon("against Node's TLS server (OpenSSL)", opensslAvailable(), "needs the openssl CLI (.ci/run installs it)", () => {
   let server: tls.Server;
   let port = 0;
   beforeAll(async () => {

@@ -25,7 +25,7 @@ export function opensslAvailable(): boolean {
   }
 }
 
-export function makeCert(spec: KeySpec, digest?: "sha1" | "sha256" | "sha384"): MadeCert {
+export function makeCert(spec: KeySpec, digest?: "sha1" | "sha256" | "sha384", subject?: string): MadeCert {
   const dir = mkdtempSync(join(tmpdir(), "otaudit-cert-"));
   try {
     const key = join(dir, "key.pem");
@@ -40,7 +40,7 @@ export function makeCert(spec: KeySpec, digest?: "sha1" | "sha256" | "sha384"): 
       genArgs.splice(0, genArgs.length, "genpkey", "-paramfile", params, "-out", key);
     }
     execFileSync("openssl", genArgs, { stdio: "ignore" });
-    const reqArgs = ["req", "-x509", "-new", "-key", key, "-out", cert, "-days", "2", "-subj", `/CN=otaudit test ${spec}`];
+    const reqArgs = ["req", "-x509", "-new", "-key", key, "-out", cert, "-days", "2", "-subj", subject ?? `/CN=otaudit test ${spec}`, ...(subject && /[^\x00-\x7f]/.test(subject) ? ["-utf8"] : [])];
     if (digest && !alg!.startsWith("ed")) reqArgs.push(`-${digest}`);
     if (alg === "rsa-pss") reqArgs.push("-sigopt", "rsa_padding_mode:pss");
     execFileSync("openssl", reqArgs, { stdio: "ignore" });

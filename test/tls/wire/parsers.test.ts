@@ -2,6 +2,7 @@
 // byte by byte from the RFC layouts (server-messages.ts) and certificates made by the openssl CLI;
 // property tests: round trips, and arbitrary bytes throwing only TlsWireError.
 import { describe, expect, test } from "vitest";
+import { describeWithDaemon } from "../../helpers/daemons.js";
 import fc from "fast-check";
 import { TlsWireError } from "../../../probes/tls/wire/errors.js";
 import { buildClientHello, clientHelloBody, keyShareFor, parseClientHello } from "../../../probes/tls/wire/hello.js";
@@ -155,7 +156,7 @@ describe("cipher-suite registry", () => {
   });
 });
 
-describe.skipIf(!opensslAvailable())("certificates of every key type (openssl CLI)", () => {
+describeWithDaemon("certificates of every key type (openssl CLI)", opensslAvailable(), "needs the openssl CLI (.ci/run installs it)", () => {
   test.each([
     ["rsa:2048", "sha1", "rsa", 2048, "sha1WithRSAEncryption", "sha1"],
     ["rsa-pss:2048", undefined, "rsa-pss", 2048, "RSASSA-PSS with sha256", "sha256"],
