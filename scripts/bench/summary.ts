@@ -17,7 +17,8 @@ import { findBinary, spawnDaemon, waitFor } from "../../test/helpers/daemons.js"
 import { IS_ROOT, SSHD, SSH_KEYGEN, startSshd } from "../../test/ssh/sshd.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const BIN = join(PACKAGE_ROOT, "src", "bin", "otaudit.js");
+/** BENCH_OTAUDIT=/other/checkout/src/bin/otaudit.js measures another build (before/after). */
+const BIN = process.env.BENCH_OTAUDIT ?? join(PACKAGE_ROOT, "src", "bin", "otaudit.js");
 const TIME = findBinary("/usr/bin/time");
 const NMAP = findBinary("/usr/bin/nmap");
 const SSH_AUDIT = findBinary("/usr/bin/ssh-audit", "/usr/local/bin/ssh-audit");
@@ -183,7 +184,7 @@ async function deviceRow(): Promise<void> {
 export default async function bench(): Promise<void> {
   if (!existsSync(join(PACKAGE_ROOT, "dist", "src", "cli", "main.js"))) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
   const load = execFileSync("uptime", { encoding: "utf8" }).trim();
-  console.log(`load: ${load}\n${RUNS} paired runs per row (alternating order), medians; peak RSS = median of GNU time %M\n`);
+  console.log(`otaudit: ${BIN}\nload: ${load}\n${RUNS} paired runs per row (alternating order), medians; peak RSS = median of GNU time %M\n`);
   console.log("| work | otaudit CLI | peer CLI | ratio | otaudit peak RSS | peer peak RSS | goal |\n|---|---|---|---|---|---|---|");
   for (const row of [helpRow, sshRow, modbusRow, snmpRow, deviceRow]) await row();
   console.log(`\n${ROWS.join("\n")}\n\nload after: ${execFileSync("uptime", { encoding: "utf8" }).trim()}`);
