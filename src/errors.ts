@@ -2,6 +2,23 @@
 /** 130 = 128 + SIGINT: Ctrl-C (what was gathered is still written, marked interrupted). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, CANNOT_AUDIT: 3, INTERRUPTED: 130 } as const;
 
+/**
+ * `instanceof` across copies of this module: the CLI runs a bundle (dist/bundle) while a plugin
+ * from OTAUDIT_PLUGINS may import the compiled tree (dist/src/errors.js); both classes carry the
+ * same registry symbol, so an error thrown by either copy is recognised by the other.
+ */
+function branded<T extends abstract new (...args: never[]) => Error>(cls: T, name: string): T {
+  const brand = Symbol.for(`otaudit.${name}`);
+  Object.defineProperty(cls.prototype, brand, { value: true });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: unknown, x: unknown): boolean {
+      if (typeof this === "function" && Function.prototype[Symbol.hasInstance].call(this, x)) return true;
+      return this === cls && typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[brand] === true;
+    },
+  });
+  return cls;
+}
+
 /** Bad argument or input file: exit 2 with one line naming the argument or path.to.field. */
 export class UsageError extends Error {
   override name = "UsageError";
@@ -9,6 +26,7 @@ export class UsageError extends Error {
     super(message);
   }
 }
+branded(UsageError, "UsageError");
 
 /**
  * Gathers the UsageErrors of several input files so the operator sees every bad field at once;
@@ -33,6 +51,7 @@ export class UsageErrorCollector {
 export class CannotAuditError extends Error {
   override name = "CannotAuditError";
 }
+branded(CannotAuditError, "CannotAuditError");
 
 export type ProbeFailureCode = "absent" | "unreachable" | "timeout" | "protocol" | "aborted" | "internal";
 
@@ -43,6 +62,7 @@ export class ProbeFailure extends Error {
     super(message);
   }
 }
+branded(ProbeFailure, "ProbeFailure");
 
 /** Format zod issues as `path.to.field: message` lines, prefixed by a source label. */
 export function zodIssueLines(source: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string[] {

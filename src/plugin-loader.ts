@@ -131,3 +131,19 @@ export async function loadExternalPlugins(spec: string | undefined, builtins: re
   }
   return { plugins, errors };
 }
+
+let builtinRequest: readonly string[] | undefined;
+
+/**
+ * Before the registry (probes/registry.ts) is first imported: load only these built-in plugins
+ * (the CLI's choice for one command line, src/cli/plugin-choice.ts). Without a request, or once the
+ * registry is loaded, every plugin is (and stays) loaded.
+ */
+export function requestBuiltinPlugins(ids: readonly string[]): void {
+  builtinRequest = ids;
+}
+
+/** The ids requested by requestBuiltinPlugins (undefined: all). */
+export function builtinPluginRequest(): readonly string[] | undefined {
+  return builtinRequest;
+}

@@ -3,11 +3,10 @@
 // password (which may be the empty string: a value, not an absence) is sent once, never again as a
 // keyboard-interactive answer; the connection is closed as soon as the login completes.
 import { readFileSync } from "node:fs";
-import ssh2 from "ssh2";
 import { registerSecret } from "../../src/secrets.js";
 import type { SshCredentialed } from "./facts.js";
 import { CHECKS, WINDOWS } from "./checks.js";
-import { clientAlgorithms, errorFact, runClient } from "./ssh2-client.js";
+import { clientAlgorithms, errorFact, runClient, ssh2Lib } from "./ssh2-client.js";
 import { phaseWindow, type PhaseEnv } from "./phase.js";
 
 /** The fields of an ssh credentials entry the probe reads (v1 and v2 credential shapes alike). */
@@ -41,7 +40,7 @@ function loadPrivateKey(c: SshBenchCredential): { key?: Buffer; passphrase?: str
     registerSecret(passphrase);
     // parse (and decrypt) it here: ssh2 would silently skip an unusable key, and the facts would
     // then show a publickey "failure" the server never decided
-    const parsed = ssh2.utils.parseKey(key, passphrase);
+    const parsed = ssh2Lib().utils.parseKey(key, passphrase);
     if (parsed instanceof Error) return { error: `private key file could not be used (${parsed.message.slice(0, 120)})` };
     return passphrase ? { key, passphrase } : { key };
   } catch (e) {

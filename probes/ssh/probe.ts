@@ -18,6 +18,7 @@ import { runHello } from "./hello.js";
 import { runHostKeys } from "./host-keys.js";
 import { runGroupExchange } from "./gex.js";
 import { runAuthMethods } from "./auth-methods.js";
+import { preloadSsh2 } from "./ssh2-client.js";
 import { benchCredential, runCredentialed } from "./credentialed.js";
 import { runDefaultCredentials } from "./default-credentials.js";
 import { SshStepError, stepError } from "./raw-session.js";
@@ -34,6 +35,7 @@ async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshServi
   }
   service.algorithms = algorithms;
   checkpoint();
+  preloadSsh2(); // needed by the auth phase; loads while the host-key exchanges wait on the server
 
   const keys = await runHostKeys(env, session, algorithms.hostKey, algorithms.kex);
   service.hostKeys = keys.hostKeys;

@@ -1,10 +1,34 @@
 // ssh2 client connections for the steps that need a complete, encrypted SSH transport: the `none`
 // request that lists the auth methods (RFC 4252 §5.2), bench-credential logins and intrusive
 // default-credential attempts. One connection at a time; each resolves only after it has closed,
-// with a hard limit (the caller's deadline) whatever the server does.
-import ssh2 from "ssh2";
+// with a hard limit (the caller's deadline) whatever the server does. ssh2 is required on first use
+// (loading it costs ~85 ms of CPU): preloadSsh2() loads it while the probe waits on the network.
+import { createRequire } from "node:module";
+import type ssh2 from "ssh2";
 import type { CheckError } from "./facts.js";
 import { CLIENT_IDENT } from "./raw-session.js";
+
+let lib: typeof ssh2 | undefined;
+
+/** The ssh2 module (CommonJS; `import ssh2 from "ssh2"` semantics), required once. */
+export function ssh2Lib(): typeof ssh2 {
+  return (lib ??= createRequire(import.meta.url)("ssh2") as typeof ssh2);
+}
+
+/**
+ * Load ssh2 at the next turn of the event loop: called once the server's KEXINIT arrived, so the
+ * load overlaps with the host-key exchanges' network waits instead of delaying the auth phase.
+ */
+export function preloadSsh2(): void {
+  if (lib) return;
+  setImmediate(() => {
+    try {
+      ssh2Lib();
+    } catch {
+      // the auth phase requires it again and reports the failure there
+    }
+  });
+}
 
 /** Host-key algorithms ssh2 1.17.0 can negotiate (lib/protocol/constants.js SUPPORTED_SERVER_HOST_KEY). */
 export const SSH2_HOST_KEY_ALGORITHMS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-dss"];
@@ -51,7 +75,7 @@ export interface ClientRun {
 /** One ssh2 connection; resolves after it has closed, or at `timeoutMs` at the latest. */
 export function runClient(cfg: ssh2.ConnectConfig, timeoutMs: number, signal: AbortSignal): Promise<ClientRun> {
   return new Promise((resolve) => {
-    const client = new ssh2.Client();
+    const client = new (ssh2Lib().Client)();
     const result: ClientRun = { ready: false };
     let settled = false;
     const finish = () => {

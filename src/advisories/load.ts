@@ -4,7 +4,7 @@
 // message` in one UsageError (exit 2) before any network work, so nothing is written.
 // Loaded sets are cached by their file list, so validation and the audit read each file once.
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../yaml.js";
 import { UsageError, zodIssueLines } from "../errors.js";
 import { csafToAdvisory, type ParseIssue } from "./csaf.js";
 import type { Advisory, AdvisorySet } from "./model.js";

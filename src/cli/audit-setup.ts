@@ -4,7 +4,7 @@
 import { UsageError } from "../errors.js";
 import { loadCredentials, type CredentialEntry } from "../config/credentials.js";
 import { createLogger } from "../log.js";
-import { PLUGINS, PLUGIN_LOAD_ERRORS } from "../../probes/registry.js";
+import { PLUGIN_IDS, PLUGINS, PLUGIN_LOAD_ERRORS } from "../../probes/registry.js";
 import type { AuditOptions } from "../engine/audit.js";
 import { surfacePorts } from "../engine/surface.js";
 import type { ProtocolPlugin } from "../plugin.js";
@@ -19,7 +19,7 @@ export function assertPluginsLoaded(): void {
 
 export function selectPlugins(ids: string[] | undefined): ProtocolPlugin[] {
   if (!ids || ids.length === 0) return [...PLUGINS];
-  const known = PLUGINS.map((p) => p.id);
+  const known = PLUGIN_IDS; // the CLI may have loaded only the plugins this command line needs
   for (const id of ids) if (!known.includes(id)) throw new UsageError(`--protocols: unknown protocol '${id}' (known: ${known.join(", ")})`);
   return PLUGINS.filter((p) => ids.includes(p.id));
 }
@@ -73,6 +73,8 @@ export function buildAuditOptions(opts: AuditCliOptions & Pick<OutputCliOptions,
   const log = createLogger({ level: opts.logLevel, file: opts.log });
   return {
     plugins,
+    // every known protocol, loaded or not, unless --protocols chose some
+    protocols: opts.protocols?.length ? plugins.map((p) => p.id) : [...PLUGIN_IDS],
     surface,
     timeoutMs: opts.timeout,
     concurrency: opts.concurrency,

@@ -59,10 +59,19 @@ async function flush(): Promise<void> {
   await new Promise<void>((r) => process.stdout.write("", () => r()));
 }
 
-/** Run the CLI; returns the exit code (also used by tests in-process). */
-export async function runCli(argv: string[]): Promise<number> {
+/**
+ * Run the CLI; returns the exit code (also used by tests in-process). `choosePlugins`: load only the
+ * plugins this command line needs (src/cli/plugin-choice.ts); set by the otaudit process itself,
+ * whose registry is loaded once for this one command line.
+ */
+export async function runCli(argv: string[], opts: { choosePlugins?: boolean } = {}): Promise<number> {
   let plugins: readonly ProtocolPlugin[] = [];
   if (argv.some((a) => !a.startsWith("-"))) {
+    if (opts.choosePlugins) {
+      const [{ choosePlugins }, { BUILTIN_MANIFEST }, { requestBuiltinPlugins }] = await Promise.all([import("./plugin-choice.js"), import("../../probes/manifest.js"), import("../plugin-loader.js")]);
+      const ids = choosePlugins(argv, buildProgram(), BUILTIN_MANIFEST);
+      if (ids) requestBuiltinPlugins(ids);
+    }
     const registry = await import("../../probes/registry.js");
     if (registry.PLUGIN_LOAD_ERRORS.length) {
       for (const l of registry.PLUGIN_LOAD_ERRORS) process.stderr.write(`otaudit: ${l}\n`);
@@ -109,7 +118,7 @@ if (isMain) {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
-  const code = await runCli(process.argv.slice(2));
+  const code = await runCli(process.argv.slice(2), { choosePlugins: true });
   await flush();
   process.exit(code);
 }

@@ -6,7 +6,7 @@
 // `[i].field`. Errors are `source: [i].field: message` lines.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../yaml.js";
 import { z } from "zod";
 import { PLUGINS } from "../../probes/registry.js";
 import { UsageError, zodIssueLines } from "../errors.js";

@@ -25,6 +25,8 @@ import { advisoryFindings, observeProducts } from "../advisories/match.js";
 
 export interface AuditOptions {
   plugins: ProtocolPlugin[];
+  /** the result's `protocols` (default: the plugins' ids): every enabled protocol, loaded or not */
+  protocols?: readonly string[];
   timeoutMs: number;
   concurrency: number;
   intrusive: boolean;
@@ -231,7 +233,7 @@ export async function auditDevices(devices: DeviceSpec[], opts: AuditOptions): P
       startedAt: started,
       finishedAt: new Date(),
       intrusive: opts.intrusive,
-      protocols: opts.plugins.map((p) => p.id),
+      protocols: opts.protocols ? [...opts.protocols] : opts.plugins.map((p) => p.id),
       failOn: opts.failOn,
       interrupted: opts.signal?.aborted ?? false,
       source: "live",

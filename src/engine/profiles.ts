@@ -1,7 +1,7 @@
 // Device profiles (fixtures/profiles/*.yaml): one simulated device, a section per protocol that the
 // protocol's simulator validates. Starts and stops the simulators of a profile on loopback.
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../yaml.js";
 import { z } from "zod";
 import { UsageError, zodIssueLines } from "../errors.js";
 import type { ProtocolPlugin, RunningSimulator } from "../plugin.js";

@@ -3,7 +3,7 @@
 // one UsageError (exit 2), so a broken file is rejected before anything is written. Garbage and
 // too-deep nesting give one clean line that does not quote the garbage (parseJsonInput, parseYamlText).
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../yaml.js";
 import type { z } from "zod";
 import { UsageError, zodIssueLines } from "../errors.js";
 import { hostMatches } from "../config/credentials.js";

@@ -155,7 +155,9 @@ export class Connection {
           reject(err);
         } else resolve(new Connection(sock, o.maxBuffered ?? 1 << 20));
       };
-      const timer = setTimeout(() => finish(new NetError("timeout", `no ${o.tls ? "TLS handshake" : "TCP connect"} within ${o.timeoutMs} ms`)), o.timeoutMs);
+      // expiry is decided after the poll phase (setImmediate), so a connect that completed while the
+      // event loop was busy is taken, not reported as a timeout
+      const timer = setTimeout(() => setImmediate(() => finish(new NetError("timeout", `no ${o.tls ? "TLS handshake" : "TCP connect"} within ${o.timeoutMs} ms`))), o.timeoutMs);
       const onAbort = () => {
         // a connect in flight may already be established at the device, which may have sent a
         // banner: destroying it now would answer with a reset. Let it complete, then close with a
@@ -284,7 +286,9 @@ export class Connection {
       const left = deadline.remaining();
       if (left === 0) throw new NetError("timeout", `no complete ${what} within the deadline`);
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, left);
+        // on expiry, look once more after the poll phase (setImmediate): an answer that arrived
+        // while the event loop was busy (a module loading, GC) is read before we call it a timeout
+        const t = setTimeout(() => setImmediate(done), left);
         const sig = deadline.signal;
         function done() {
           clearTimeout(t);

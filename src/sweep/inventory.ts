@@ -4,7 +4,7 @@
 // errors are `file: path.to.field: message` lines (exit 2).
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseYaml } from "../yaml.js";
 import { z } from "zod";
 import { UsageError, zodIssueLines } from "../errors.js";
 

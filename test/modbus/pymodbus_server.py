@@ -10,6 +10,7 @@ maps extended object ids 128..255 to values, read with read device id code 3)
 """
 import asyncio
 import json
+import os
 import struct
 import sys
 
@@ -44,7 +45,7 @@ async def main():
             identity[int(key)] = value
     unit = ModbusSlaveContext(hr=ModbusSequentialDataBlock(0, [17] * 100), co=ModbusSequentialDataBlock(0, [False] * 100))
     context = ModbusServerContext(slaves={1: unit}, single=False)
-    server = ModbusTcpServer(context, identity=identity, address=("127.0.0.1", port), handler=LoggingHandler)
+    server = ModbusTcpServer(context, identity=identity, address=(os.environ.get("PYMODBUS_HOST", "127.0.0.1"), port), handler=LoggingHandler)
     task = asyncio.create_task(server.serve_forever())
     await server.serving
     print(f"READY {server.server.sockets[0].getsockname()[1]}", flush=True)
