@@ -148,12 +148,30 @@ export function noneOfN(plugin: ProtocolPlugin, reads: Read[]): boolean {
   return reads.some((r) => r.kind === "array" && lists[r.path] !== undefined && reads.some((c) => c.path === lists[r.path]![0] && c.kind === "number" && Number(c.value) > 0));
 }
 
+/** A list whose entries are records (objects), not values: kinds has fields under `path[].`, none at `path[]`. */
+export function isRecordList(path: string, kinds: Map<string, string>): boolean {
+  if (kinds.has(`${path}[]`)) return false;
+  const prefix = `${path}[].`;
+  for (const k of kinds.keys()) if (k.startsWith(prefix)) return true;
+  return false;
+}
+
+/**
+ * Plugins whose cases were reviewed under the stricter record-list check (rules fixed or evidence
+ * classified); the others still count a non-empty record list as evidence until reviewed.
+ * TRANSITIONAL: remove once every plugin is listed.
+ */
+export const RECORD_LISTS_STRICT = new Set(["ftp", "mqtt"]);
+
 /** Is a read positive evidence (for the no-basis check)? */
 export function positive(plugin: ProtocolPlugin, r: Read, kinds: Map<string, string>): boolean {
-  if (isLabelPath(r.path)) return false;
-  if (r.kind === "array") return (r.length ?? 0) > 0;
+  // a STANDALONE entry is an explicit classification: it wins over a label key (FTP's reply `code`)
   const standalone = STANDALONE[plugin.id]?.[r.path];
-  if (standalone) return r.value === standalone[0];
+  if (standalone) return ([] as unknown[]).concat(standalone[0]).includes(r.value);
+  if (isLabelPath(r.path)) return false;
+  // a list of records (services[], endpoints[]) only holds what is judged: its entries' fields are
+  // the evidence, never its being non-empty (every probe that answered has one service)
+  if (r.kind === "array") return (r.length ?? 0) > 0 && !(RECORD_LISTS_STRICT.has(plugin.id) && isRecordList(r.path, kinds));
   // a judged string that is there (enums are vocabulary, not evidence: STANDALONE lists the ones that are)
   return r.kind === "string" && kinds.get(r.path) === "string" && !UNKNOWN_TOKEN.test(String(r.value));
 }
@@ -185,7 +203,7 @@ export function violationsOf(sample: Sample, ctx: { intrusive: boolean; credenti
         const unknown = unattributed(run, reads.filter((r) => r.kind === "string" && UNKNOWN_TOKEN.test(String(r.value)) && !isLabelPath(r.path)));
         if (unknown.length) out.push({ ...base, why: `passed after reading unknown values at ${[...new Set(unknown.map((r) => r.path))].join(", ")}` });
       } else if (!reads.some((r) => positive(plugin, r, kinds)) && !noneOfN(plugin, reads)) {
-        const read = [...new Set(run.reads.filter((r) => !isLabelPath(r.path)).map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`))];
+        const read = [...new Set(run.reads.filter((r) => !isLabelPath(r.path) || STANDALONE[plugin.id]?.[r.path]).map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`))];
         out.push({ ...base, why: `passed with no evidence left; it read ${read.join(", ") || "nothing"}` });
       }
     }
