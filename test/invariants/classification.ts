@@ -143,9 +143,20 @@ export const NONE_OF_N: Record<string, Record<string, [string, string]>> = {
 /**
  * STANDALONE: scalar facts that are positive evidence on their own (the probe observed the good
  * thing directly); a pass that read one of them, with the value shown, is based on evidence even
- * when every list is empty and every optional field gone. plugin id -> path -> [value, why].
+ * when every list is empty and every optional field gone. plugin id -> path -> [value or values, why].
+ * An entry wins over a label key at the same path (FTP's reply `code` is the server's answer).
  */
-export const STANDALONE: Record<string, Record<string, [string | number | boolean, string]>> = {
+type Scalar = string | number | boolean;
+export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], string]>> = {
+  ftp: {
+    "services[].cleartextUser.reply.code": [530, "the server's own reply to USER before AUTH TLS: 530 is a refusal (RFC 959 §4.2: the code is the answer; ftp.cleartext-login passes on it alone)"],
+    "services[].authTls.reply.code": [234, "the server's own reply to AUTH TLS: 234 accepts it (RFC 4217 §4); ftp.auth-tls passes only when the handshake then completed too"],
+    "services[].anonymous.accepted": [false, "set false only on the server's own 530 to USER/PASS anonymous (probes/ftp/probe.ts; no reply or another code leaves it unset)"],
+  },
+  mqtt: {
+    "services[].anonymous.attempts[].code": [[4, 5, 0x86, 0x87, 0x8c], "the broker's own CONNACK code refusing a CONNECT without credentials (MQTT 3.1.1 §3.2.2.3 codes 4/5, 5.0 §3.2.2.2 0x86/0x87/0x8C; packets.ts judgeConnack)"],
+    "services[].tlsSession.protocol": [["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "the protocol Node's TLS socket reports after a completed handshake with the broker (src/net/tls-observe.ts); `tls` itself is only the endpoint's scheme, never evidence"],
+  },
   snmp: {
     "access.communityGroups": ["absent", "a GETNEXT on vacmSecurityToGroupTable, read with a working credential, returned a first entry of security model 3 or above: no community (model 1/2) is mapped to any group (probes/snmp/reads.ts readAccess; out of view or unreadable is `unknown`)"],
   },
