@@ -132,6 +132,9 @@ export const FINDINGS_LISTS: Record<string, Record<string, string>> = {
  * with N = 0, is not). plugin id -> findings list path -> [count path, why].
  */
 export const NONE_OF_N: Record<string, Record<string, [string, string]>> = {
+  dnp3: {
+    "iin.flags": ["iin.responses", "the union of the IIN flags set in N responses that carried IIN octets: none set of N (dnp3.iin.anomalies also requires those responses' raw IIN in the facts)"],
+  },
   opcua: {
     "anonymousBrowse.writable": ["anonymousBrowse.variablesChecked", "UserAccessLevel read on every variable of a whole walk: none writable of N"],
     "anonymousBrowse.writableAttributes": ["anonymousBrowse.nodesVisited", "UserWriteMask read on every node of a whole walk: none writable of N"],
@@ -166,10 +169,19 @@ export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], strin
     "anonymousSession.status": ["rejected", "the server refused to activate an anonymous session: anonymous users can write nothing"],
     "userCertificateTest.status": ["rejected", "the server refused to activate a session with a never-seen self-signed user certificate, with a refusal status code (the probe's decision, session.ts classifyFailure: a timeout or any other error is `error`)"],
   },
+  s7: {
+    "protection.effectiveLevel": [[2, 3], "the CPU's valid protection level decoded from its own SZL 0x0232 index 4 record (write / read-write protection); s7.protection.none passes only when that record's bytes are in the facts too"],
+    "protection.parameterizedLevel": [[1, 2, 3], "the parameterised level (sch_par) decoded from the CPU's own SZL 0x0232 index 4 record: a password is set; s7.password.none passes only when that record's bytes are in the facts too"],
+  },
+  iec104: {
+    "plain[].reachability": ["closed", "the host refused the TCP connection to port 2404 (RST: NetError refused, probe.ts; a timeout or other error is `error`)"],
+    "tls[].proof": [["handshake-completed", "client-certificate-alert"], "what the station's TLS answer proved (probe.ts: a completed handshake, or a CertificateRequest/alert naming the missing client certificate; anything else is `none`)"],
+  },
   dnp3: {
     "secureAuth.version": [5, "the outstation itself reported Secure Authentication version 5 in attribute g0v209 (IEEE 1815-2012 §11.9.1; the probe decides the SA status: one source of truth)"],
   },
   bacnet: {
+    "networkPorts.ports[].networkType": [11, "the Network_Type the device itself returned for one of its Network Port objects: 11 is secure-connect (BACnetNetworkType secure-connect, ASHRAE 135-2020 Network Port object)"],
     "bbmd.bdt.status": ["nak", "the device answered Read-BDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
     "bbmd.fdt.status": ["nak", "the device answered Read-FDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
   },
