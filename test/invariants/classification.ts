@@ -169,6 +169,13 @@ export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], strin
     "anonymousSession.status": ["rejected", "the server refused to activate an anonymous session: anonymous users can write nothing"],
     "userCertificateTest.status": ["rejected", "the server refused to activate a session with a never-seen self-signed user certificate, with a refusal status code (the probe's decision, session.ts classifyFailure: a timeout or any other error is `error`)"],
   },
+  modbus: {
+    "plain[].reachability": ["closed", "the host refused the TCP connection to the plain Modbus port (RST: plain-probe.ts err.kind refused; a timeout or other error is `error`)"],
+    "secure[].service.proof": [["handshake-completed", "server-flight", "client-certificate-alert"], "what the server's TLS answer on port 802 proved (tls-probe.ts prove(): tlsOffered follows it; `none` proves nothing)"],
+    "secure[].clientCertificate.evidence": [["certificate-request", "alert"], "the server itself sent a CertificateRequest (RFC 8446 §4.3.2 / RFC 5246 §7.4.4) or an alert naming the missing client certificate; a hang-up alone is never recorded as either"],
+    "secure[].versions[].result": [["accepted", "refused"], "the server's answer to a ClientHello offering only that version (ServerHello with it, or alert / lower version / hang-up before any ServerHello: probes/tls/hello-plan.ts)"],
+    "secure[].weakSuites[].result": ["refused", "the server's answer to a ClientHello offering only that weak suite family: no ServerHello choosing it (probes/tls/hello-plan.ts)"],
+  },
   s7: {
     "protection.effectiveLevel": [[2, 3], "the CPU's valid protection level decoded from its own SZL 0x0232 index 4 record (write / read-write protection); s7.protection.none passes only when that record's bytes are in the facts too"],
     "protection.parameterizedLevel": [[1, 2, 3], "the parameterised level (sch_par) decoded from the CPU's own SZL 0x0232 index 4 record: a password is set; s7.password.none passes only when that record's bytes are in the facts too"],

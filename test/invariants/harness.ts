@@ -161,7 +161,7 @@ export function isRecordList(path: string, kinds: Map<string, string>): boolean 
  * classified); the others still count a non-empty record list as evidence until reviewed.
  * TRANSITIONAL: remove once every plugin is listed.
  */
-export const RECORD_LISTS_STRICT = new Set(["ftp", "mqtt", "s7", "dnp3", "iec104", "bacnet"]);
+export const RECORD_LISTS_STRICT = new Set(["ftp", "mqtt", "s7", "dnp3", "iec104", "bacnet", "modbus"]);
 
 /** Is a read positive evidence (for the no-basis check)? */
 export function positive(plugin: ProtocolPlugin, r: Read, kinds: Map<string, string>): boolean {
