@@ -144,6 +144,29 @@ export const NONE_OF_N: Record<string, Record<string, [string, string]>> = {
 };
 
 /**
+ * EVIDENCE_ROWS: lists of records whose entries are rows the device returned from its own table, so
+ * that the list is non-empty IS the observation (a record list is otherwise not evidence by itself,
+ * harness.ts isRecordList). plugin id -> path -> why.
+ */
+export const EVIDENCE_ROWS: Record<string, Record<string, string>> = {
+  snmp: {
+    "notifications.targets": "rows of the agent's own snmpTargetAddrTable (RFC 3413), read by a GETNEXT walk: a destination exists (its fields are shown, not judged)",
+  },
+};
+
+/**
+ * COUNTER_DELTAS: counters the device reports before and after our requests; the counter having
+ * risen (after above before, both read) is the device's own record of what it did with them.
+ * plugin id -> [before path, after path, why][].
+ */
+export const COUNTER_DELTAS: Record<string, [string, string, string][]> = {
+  snmp: [
+    ["communities.proof.before.snmpInBadCommunityNames", "communities.proof.after.snmpInBadCommunityNames", "the agent's own snmpInBadCommunityNames (RFC 3418) rose while our default communities went unanswered: it counted them as rejected"],
+    ["communities.proof.before.snmpInBadVersions", "communities.proof.after.snmpInBadVersions", "the agent's own snmpInBadVersions (RFC 3418) rose while our v1/v2c requests went unanswered: it counted them as refused"],
+  ],
+};
+
+/**
  * STANDALONE: scalar facts that are positive evidence on their own (the probe observed the good
  * thing directly); a pass that read one of them, with the value shown, is based on evidence even
  * when every list is empty and every optional field gone. plugin id -> path -> [value or values, why].
@@ -161,6 +184,9 @@ export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], strin
     "services[].tlsSession.protocol": [["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "the protocol Node's TLS socket reports after a completed handshake with the broker (src/net/tls-observe.ts); `tls` itself is only the endpoint's scheme, never evidence"],
   },
   snmp: {
+    "v3Users[].attempts[].outcome": [["accepted", "denied", "rejected"], "the agent's own answer to a request at that security level: a Response, an authenticated Response with an error status, or a USM Report (facts.ts LevelAttempt; silence and errors are not listed)"],
+    "writeTests[].outcome": ["refused", "the agent's own Response to the SET carried an error status (noAccess, notWritable, ...) or an exception value (facts.ts; silence is `no-answer`)"],
+    "notifications.authenTraps": ["enabled", "snmpEnableAuthenTraps.0 as the agent returned it: enabled(1) (RFC 3418)"],
     "access.communityGroups": ["absent", "a GETNEXT on vacmSecurityToGroupTable, read with a working credential, returned a first entry of security model 3 or above: no community (model 1/2) is mapped to any group (probes/snmp/reads.ts readAccess; out of view or unreadable is `unknown`)"],
   },
   opcua: {
@@ -175,6 +201,17 @@ export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], strin
     "secure[].clientCertificate.evidence": [["certificate-request", "alert"], "the server itself sent a CertificateRequest (RFC 8446 §4.3.2 / RFC 5246 §7.4.4) or an alert naming the missing client certificate; a hang-up alone is never recorded as either"],
     "secure[].versions[].result": [["accepted", "refused"], "the server's answer to a ClientHello offering only that version (ServerHello with it, or alert / lower version / hang-up before any ServerHello: probes/tls/hello-plan.ts)"],
     "secure[].weakSuites[].result": ["refused", "the server's answer to a ClientHello offering only that weak suite family: no ServerHello choosing it (probes/tls/hello-plan.ts)"],
+  },
+  tls: {
+    "services[].versions[].result": [["accepted", "refused"], "the server's answer to one raw ClientHello offering only that version (ServerHello with it, or alert / lower version / hang-up before any ServerHello: hello-plan.ts)"],
+    "services[].versions[].renegotiationInfo": [true, "the RFC 5746 renegotiation_info extension was in the server's own ServerHello"],
+    "services[].suites[].result": ["complete", "the suite enumeration of that version ran until the server itself refused the remaining suites (SuiteScan: each accepted[] entry is a ServerHello's choice)"],
+    "services[].weakGroups.result": ["refused", "the server refused a ClientHello offering only weak curves (no ServerHello choosing one)"],
+    "services[].certificates[].selfSigned": [false, "decided from the certificate the server sent, in its parse (wire/x509.ts: subject differs from issuer, or the self-signature does not verify)"],
+  },
+  http: {
+    "services[].defaultCredentials.attempts[].result": ["rejected", "the server's own answer to a default login: 401/403, a redirect back to the login page, or the login form again (default-credentials.ts)"],
+    "services[].exchanges[].hsts.present": [true, "parsed from the Strict-Transport-Security header the server sent (RFC 6797 §6.1); http.hsts.missing passes only with that header still in the facts"],
   },
   s7: {
     "protection.effectiveLevel": [[2, 3], "the CPU's valid protection level decoded from its own SZL 0x0232 index 4 record (write / read-write protection); s7.protection.none passes only when that record's bytes are in the facts too"],

@@ -20,7 +20,7 @@ import { runRules } from "../../src/engine/rules.js";
 import type { FactsEnvelope } from "../../src/model/facts.js";
 import type { ProtocolPlugin, Rule } from "../../src/plugin.js";
 import { PACKAGE_ROOT } from "../../src/version.js";
-import { DERIVED, EVIDENCE_ONLY, FINDINGS_LISTS, isLabelPath, NONE_OF_N, STANDALONE } from "./classification.js";
+import { COUNTER_DELTAS, DERIVED, EVIDENCE_ONLY, EVIDENCE_ROWS, FINDINGS_LISTS, isLabelPath, NONE_OF_N, STANDALONE } from "./classification.js";
 import { dropOptionals, emptyLists, optionalPaths, schemaPaths, stripAll, UNKNOWN_TOKEN, unknownStrings, type MutationRules } from "./mutators.js";
 import { newTracker, tracked, type Read } from "./track.js";
 
@@ -148,6 +148,12 @@ export function noneOfN(plugin: ProtocolPlugin, reads: Read[]): boolean {
   return reads.some((r) => r.kind === "array" && lists[r.path] !== undefined && reads.some((c) => c.path === lists[r.path]![0] && c.kind === "number" && Number(c.value) > 0));
 }
 
+/** A device counter read before and after our requests that rose (COUNTER_DELTAS). */
+export function counterRose(plugin: ProtocolPlugin, reads: Read[]): boolean {
+  const num = (path: string) => reads.filter((r) => r.path === path && r.kind === "number").map((r) => Number(r.value));
+  return (COUNTER_DELTAS[plugin.id] ?? []).some(([before, after]) => num(before).some((b) => num(after).some((a) => a > b)));
+}
+
 /** A list whose entries are records (objects), not values: kinds has fields under `path[].`, none at `path[]`. */
 export function isRecordList(path: string, kinds: Map<string, string>): boolean {
   if (kinds.has(`${path}[]`)) return false;
@@ -161,7 +167,7 @@ export function isRecordList(path: string, kinds: Map<string, string>): boolean 
  * classified); the others still count a non-empty record list as evidence until reviewed.
  * TRANSITIONAL: remove once every plugin is listed.
  */
-export const RECORD_LISTS_STRICT = new Set(["ftp", "mqtt", "s7", "dnp3", "iec104", "bacnet", "modbus"]);
+export const RECORD_LISTS_STRICT = new Set(["ftp", "mqtt", "s7", "dnp3", "iec104", "bacnet", "modbus", "tls", "http", "snmp"]);
 
 /** Is a read positive evidence (for the no-basis check)? */
 export function positive(plugin: ProtocolPlugin, r: Read, kinds: Map<string, string>): boolean {
@@ -171,7 +177,7 @@ export function positive(plugin: ProtocolPlugin, r: Read, kinds: Map<string, str
   if (isLabelPath(r.path)) return false;
   // a list of records (services[], endpoints[]) only holds what is judged: its entries' fields are
   // the evidence, never its being non-empty (every probe that answered has one service)
-  if (r.kind === "array") return (r.length ?? 0) > 0 && !(RECORD_LISTS_STRICT.has(plugin.id) && isRecordList(r.path, kinds));
+  if (r.kind === "array") return (r.length ?? 0) > 0 && (EVIDENCE_ROWS[plugin.id]?.[r.path] !== undefined || !(RECORD_LISTS_STRICT.has(plugin.id) && isRecordList(r.path, kinds)));
   // a judged string that is there (enums are vocabulary, not evidence: STANDALONE lists the ones that are)
   return r.kind === "string" && kinds.get(r.path) === "string" && !UNKNOWN_TOKEN.test(String(r.value));
 }
@@ -202,7 +208,7 @@ export function violationsOf(sample: Sample, ctx: { intrusive: boolean; credenti
       if (v.mutation === "b-unknown-strings") {
         const unknown = unattributed(run, reads.filter((r) => r.kind === "string" && UNKNOWN_TOKEN.test(String(r.value)) && !isLabelPath(r.path)));
         if (unknown.length) out.push({ ...base, why: `passed after reading unknown values at ${[...new Set(unknown.map((r) => r.path))].join(", ")}` });
-      } else if (!reads.some((r) => positive(plugin, r, kinds)) && !noneOfN(plugin, reads)) {
+      } else if (!reads.some((r) => positive(plugin, r, kinds)) && !noneOfN(plugin, reads) && !counterRose(plugin, reads)) {
         const read = [...new Set(run.reads.filter((r) => !isLabelPath(r.path) || STANDALONE[plugin.id]?.[r.path]).map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`))];
         out.push({ ...base, why: `passed with no evidence left; it read ${read.join(", ") || "nothing"}` });
       }
