@@ -1,7 +1,8 @@
 // How the no-false-pass invariant (no-false-pass.test.ts) reads each plugin's facts. Strict by
 // default, so a new plugin is covered without entries here: every string is "judged" (mutation (b)
 // replaces it), every list is an observation list (mutation (a) empties it), and no single scalar
-// is evidence enough for a pass on its own. The entries below relax that, each with its reason.
+// is evidence enough for a pass on its own; a non-empty list of records (services[]) is not either,
+// only its records' fields are. The entries below relax that, each with its reason.
 //
 // LABEL_KEYS: string fields that name or describe what was judged (identities, free text, numbers
 // printed as text), never the basis of a verdict. Mutation (b) keeps them; reading them is never
@@ -190,6 +191,10 @@ export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], strin
     "access.communityGroups": ["absent", "a GETNEXT on vacmSecurityToGroupTable, read with a working credential, returned a first entry of security model 3 or above: no community (model 1/2) is mapped to any group (probes/snmp/reads.ts readAccess; out of view or unreadable is `unknown`)"],
   },
   opcua: {
+    "endpoints[].userTokens[].tokenType": [["Anonymous", "UserName", "Certificate", "IssuedToken"], "a user token type the server itself advertised in GetEndpoints (Part 4 §7.41 UserTokenPolicy); `Unknown` (a value outside the enumeration) is not evidence"],
+    "endpoints[].securityModeValue": [[1, 2, 3], "the MessageSecurityMode number the server itself advertised for the endpoint (Part 4 §7.20: None, Sign, SignAndEncrypt)"],
+    "endpoints[].securityMode": [["None", "Sign", "SignAndEncrypt"], "the name passive.ts maps from the server's own MessageSecurityMode number (older recordings carry only the name); Invalid is not listed"],
+    "certificates[].chain.status": [["verified", "self-signed"], "the probe verified the chain the server sent: each issuer's signature, or the self-signature, verifies (certificate.ts); incomplete/broken are not listed"],
     "serverInfo.auditing": [true, "Server.Auditing (i=2994) was read and is true: the server states it raises audit events"],
     "trustTest.status": ["rejected", "the server refused the secure channel of a never-seen client certificate (the probe decides what is a refusal: one source of truth)"],
     "anonymousSession.status": ["rejected", "the server refused to activate an anonymous session: anonymous users can write nothing"],
