@@ -5,8 +5,12 @@
 //   unknown:  after (b), a pass that read an unknown token in a judged field: it judged a value it
 //             does not know (an unknown value can never be positive evidence);
 //   no-basis: after (a), (c) or (d), a pass none of whose reads is positive evidence: a non-empty
-//             list, a judged string that is present, a STANDALONE scalar with its value, or a
-//             findings list beside a count above zero (NONE_OF_N: "none of N").
+//             list of values, a judged string that is present, a STANDALONE scalar with one of its
+//             evidence values, a findings list beside a count above zero (NONE_OF_N: "none of N"),
+//             or a device counter that rose (COUNTER_DELTAS). A list of RECORDS (services[],
+//             secure[], endpoints[]: fields under `path[].`, nothing at `path[]`) is not evidence by
+//             itself: every probe that answered has one service, so its entries' fields must be;
+//             only EVIDENCE_ROWS (rows the device returned from its own table) count as such.
 // Reads a rule makes only to show them in its finding (EVIDENCE_ONLY, per rule, each with why) are
 // neither. Facts the probe derives from other facts (DERIVED) are recomputed after each mutation
 // with the probe's own code, so a mutated input never sits beside a decision made from the original.
@@ -162,13 +166,6 @@ export function isRecordList(path: string, kinds: Map<string, string>): boolean 
   return false;
 }
 
-/**
- * Plugins whose cases were reviewed under the stricter record-list check (rules fixed or evidence
- * classified); the others still count a non-empty record list as evidence until reviewed.
- * TRANSITIONAL: remove once every plugin is listed.
- */
-export const RECORD_LISTS_STRICT = new Set(["ftp", "mqtt", "s7", "dnp3", "iec104", "bacnet", "modbus", "tls", "http", "snmp"]);
-
 /** Is a read positive evidence (for the no-basis check)? */
 export function positive(plugin: ProtocolPlugin, r: Read, kinds: Map<string, string>): boolean {
   // a STANDALONE entry is an explicit classification: it wins over a label key (FTP's reply `code`)
@@ -177,7 +174,7 @@ export function positive(plugin: ProtocolPlugin, r: Read, kinds: Map<string, str
   if (isLabelPath(r.path)) return false;
   // a list of records (services[], endpoints[]) only holds what is judged: its entries' fields are
   // the evidence, never its being non-empty (every probe that answered has one service)
-  if (r.kind === "array") return (r.length ?? 0) > 0 && (EVIDENCE_ROWS[plugin.id]?.[r.path] !== undefined || !(RECORD_LISTS_STRICT.has(plugin.id) && isRecordList(r.path, kinds)));
+  if (r.kind === "array") return (r.length ?? 0) > 0 && (!isRecordList(r.path, kinds) || EVIDENCE_ROWS[plugin.id]?.[r.path] !== undefined);
   // a judged string that is there (enums are vocabulary, not evidence: STANDALONE lists the ones that are)
   return r.kind === "string" && kinds.get(r.path) === "string" && !UNKNOWN_TOKEN.test(String(r.value));
 }
