@@ -149,6 +149,8 @@ export const hstsMissing = defineRule<HttpFacts>({
         if (!ex?.hsts) return undetermined("no-answer", `${s.url}: no HTTPS response was read`, { endpoint: s.url });
         const h = ex.hsts;
         const evidence = { endpoint: s.url, url: ex.url, status: ex.status, header: ex.headers.find((x) => x.name.toLowerCase() === "strict-transport-security")?.value ?? "absent" };
+        // the parsed policy counts only beside the header it was parsed from (RFC 6797 §6.1)
+        if (h.present && h.maxAge !== undefined && h.maxAge >= k.minMaxAge && evidence.header === "absent") return undetermined("no-evidence", `${ex.url}: an HSTS policy is recorded without the Strict-Transport-Security header it came from`, evidence);
         if (h.present && h.maxAge !== undefined && h.maxAge >= k.minMaxAge) return pass(`${ex.url} sends Strict-Transport-Security max-age=${h.maxAge}${h.includeSubDomains ? "; includeSubDomains" : " (without includeSubDomains)"}${h.preload ? "; preload" : ""}`, { ...evidence, maxAge: h.maxAge, includeSubDomains: h.includeSubDomains });
         // browsers ignore HSTS for IP-literal hosts (RFC 6797 §8.1): lower severity when reached by address
         const ip = /^[\d.]+$|:/.test(s.serverName);

@@ -83,9 +83,12 @@ export const securityAbsent = defineRule<ModbusFacts>({
   },
   check({ facts }) {
     if (facts.secure.length === 0) return skipped("port 802 was not examined (companion checks disabled)");
-    const ok = offered(facts.secure);
+    const marked = offered(facts.secure);
+    // the pass rests on the recorded proof (a completed handshake, a whole server flight, a client-certificate alert)
+    const ok = marked.filter((t) => t.service !== undefined && t.service.proof !== "none");
+    if (marked.length && !ok.length) return undetermined("no-evidence", `TLS marked as offered on ${marked.map((t) => t.url).join(", ")}, but what proved it is not in the facts`, { endpoints: marked.map((t) => t.url) }, { port: marked[0]!.port });
     if (ok.length) {
-      return pass(`Modbus/TCP Security offered on ${ok.map((t) => t.url).join(", ")} (${ok[0]!.service?.detail ?? "handshake completed"})`, { endpoints: ok.map((t) => t.url), proof: ok[0]!.service, versions: ok[0]!.versions.filter((v) => v.result === "accepted").map((v) => v.version) }, { port: ok[0]!.port });
+      return pass(`Modbus/TCP Security offered on ${ok.map((t) => t.url).join(", ")} (${ok[0]!.service!.detail})`, { endpoints: ok.map((t) => t.url), proof: ok[0]!.service, versions: ok[0]!.versions.filter((v) => v.result === "accepted").map((v) => v.version) }, { port: ok[0]!.port });
     }
     // a server that chose parameters and then broke off has not shown a TLS service, nor its absence
     const broken = facts.secure.find((t) => t.versions.some((v) => v.result === "incomplete"));

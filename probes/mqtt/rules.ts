@@ -55,8 +55,8 @@ export const anonymousRule = defineRule<MqttFacts>({
       }
       if (a.outcome === "auth-refused") {
         // the pass rests on the CONNACK that refused (MQTT 3.1.1 codes 4/5, 5.0 0x86/0x87/0x8C), not on the outcome alone
-        const refusal = [...a.attempts].reverse().find((x) => x.result === "connack" && x.verdict === "auth-refused");
-        if (!refusal) return undetermined("no-evidence", "an authentication refusal was recorded without the CONNACK that said it", evidence);
+        const refusal = [...a.attempts].reverse().find((x) => x.result === "connack" && x.verdict === "auth-refused" && x.code !== undefined);
+        if (!refusal) return undetermined("no-evidence", "an authentication refusal was recorded without the CONNACK (and its code) that said it", evidence);
         return pass(`the broker refused a CONNECT without credentials (${refusal.codeName ?? `CONNACK code ${refusal.code}`})`, evidence);
       }
       if (a.outcome === "refused-other") return undetermined("unknown-value", `the broker refused the CONNECT for a reason other than authentication (${a.attempts.at(-1)?.codeName}): whether it requires credentials is not shown`, evidence);

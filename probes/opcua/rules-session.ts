@@ -74,6 +74,8 @@ function anonymousWalk(facts: OpcuaFacts): { browse: Browse } | { outcome: RuleO
     const gap = endpointListGap(facts);
     if (gap) return { outcome: gap };
     if (facts.endpoints.some((e) => e.userTokensDropped)) return { outcome: undetermined("incomplete", "user token policies beyond the kept ones were not seen", {}) };
+    // no token policy at all shows nothing about which tokens are accepted (an empty list is not "no Anonymous")
+    if (facts.endpoints.every((e) => e.userTokens.length === 0)) return { outcome: undetermined("no-evidence", "no endpoint lists a user token policy: nothing shows whether the Anonymous token is accepted", { anonymousSession: s.status, endpoints: facts.endpoints.length }) };
     return { outcome: pass("no endpoint offers the Anonymous token: anonymous users hold no rights", { anonymousSession: s.status, tokenTypes: [...new Set(facts.endpoints.flatMap((e) => e.userTokens.map((t) => t.tokenType)))] }) };
   }
   if (s.status !== "activated") return { outcome: s.status === "skipped" ? skipped(`anonymous access rights not checked: ${s.message}`, { anonymousSession: s.status }) : error(`anonymous access rights not checked: ${s.message}`, { anonymousSession: s.status }) };

@@ -152,6 +152,8 @@ export const compression = defineRule<TlsFacts>({
       if (!c) return undetermined("not-attempted", `${s.url}: the compression probe did not run`, { endpoint: s.url, cut: s.cut ?? [] });
       const evidence = { endpoint: s.url, version: c.version, offered: c.offered, ...(c.method !== undefined ? { chosen: c.method } : {}) };
       if (c.result === "accepted" && c.method === 1) return fail(`${s.url} chose DEFLATE compression when offered (${k.reason})`, evidence);
+      // "no compression" is an answer only when DEFLATE was among the methods offered (RFC 5246 §7.4.1.2)
+      if (c.result === "accepted" && c.method === 0 && !c.offered.includes(1)) return undetermined("no-evidence", `${s.url}: the server chose no compression, but DEFLATE is not recorded among the methods offered`, evidence);
       if (c.result === "accepted" && c.method === 0) return pass(`${s.url} chose no compression with DEFLATE offered first (${c.version})`, evidence);
       return undetermined(c.result === "refused" ? "no-answer" : "unparsed", `${s.url}: the compression probe got no usable ServerHello (${c.result}${c.detail ? `: ${c.detail}` : ""})`, evidence);
     }),

@@ -9,7 +9,8 @@ import { runRules } from "../../src/engine/rules.js";
 
 const ex = (over: Partial<Exchange> = {}): Exchange => ({ url: "http://10.0.0.5/", method: "GET", tls: false, status: 200, headers: [{ name: "Content-Type", value: "text/html" }], contentType: "text/html", forms: [], challenges: [], hints: [], ...over });
 const svc = (over: Partial<HttpService> = {}): HttpService => ({ port: 80, url: "http://10.0.0.5", scheme: "http", serverName: "10.0.0.5", exchanges: [ex()], ...over });
-const https = (over: Partial<Exchange> = {}) => svc({ port: 443, url: "https://10.0.0.5", scheme: "https", exchanges: [ex({ url: "https://10.0.0.5/", tls: true, hsts: { present: true, maxAge: 31536000, includeSubDomains: true, preload: false, problems: [] }, ...over })] });
+const STS = { name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" };
+const https = (over: Partial<Exchange> = {}) => svc({ port: 443, url: "https://10.0.0.5", scheme: "https", exchanges: [ex({ url: "https://10.0.0.5/", tls: true, headers: [{ name: "Content-Type", value: "text/html" }, STS], hsts: { present: true, maxAge: 31536000, includeSubDomains: true, preload: false, problems: [] }, ...over })] });
 
 function judge(services: HttpService[], intrusive = false): Record<string, string[]> {
   const env = { protocol: "http", status: "ok" as const, endpoints: [], startedAt: "2026-06-01T00:00:00.000Z", durationMs: 1, probeVersion: "1", data: HttpFacts.parse({ services }) };
@@ -44,6 +45,11 @@ describe("http rules", () => {
     expect(judge([https({ hsts: { present: true, maxAge: 3600, includeSubDomains: false, preload: false, problems: [] } })])["http.hsts.missing"]).toEqual(["fail"]);
     expect(judge([https({ hsts: { present: true, includeSubDomains: false, preload: false, problems: ["max-age without a value"] } })])["http.hsts.missing"]).toEqual(["fail"]);
     expect(judge([https({ hsts: undefined })])["http.hsts.missing"]).toEqual(["undetermined"]);
+  });
+
+  it("HSTS: a parsed policy without the Strict-Transport-Security header it came from is undetermined (no-evidence), never a pass", () => {
+    const f = runRules(httpPlugin, { protocol: "http", status: "ok", endpoints: [], startedAt: "2026-06-01T00:00:00.000Z", durationMs: 1, probeVersion: "1", data: HttpFacts.parse({ services: [https({ headers: [] })] }) }, { host: "10.0.0.5", intrusive: false, credentialed: false });
+    expect(f.find((x) => x.ruleId === "http.hsts.missing")).toMatchObject({ status: "undetermined", reason: "no-evidence" });
   });
 
   it("framing: X-Frame-Options DENY or CSP frame-ancestors passes; ALLOW-FROM or nothing fails", () => {

@@ -1,7 +1,8 @@
 // How the no-false-pass invariant (no-false-pass.test.ts) reads each plugin's facts. Strict by
 // default, so a new plugin is covered without entries here: every string is "judged" (mutation (b)
 // replaces it), every list is an observation list (mutation (a) empties it), and no single scalar
-// is evidence enough for a pass on its own. The entries below relax that, each with its reason.
+// is evidence enough for a pass on its own; a non-empty list of records (services[]) is not either,
+// only its records' fields are. The entries below relax that, each with its reason.
 //
 // LABEL_KEYS: string fields that name or describe what was judged (identities, free text, numbers
 // printed as text), never the basis of a verdict. Mutation (b) keeps them; reading them is never
@@ -132,6 +133,9 @@ export const FINDINGS_LISTS: Record<string, Record<string, string>> = {
  * with N = 0, is not). plugin id -> findings list path -> [count path, why].
  */
 export const NONE_OF_N: Record<string, Record<string, [string, string]>> = {
+  dnp3: {
+    "iin.flags": ["iin.responses", "the union of the IIN flags set in N responses that carried IIN octets: none set of N (dnp3.iin.anomalies also requires those responses' raw IIN in the facts)"],
+  },
   opcua: {
     "anonymousBrowse.writable": ["anonymousBrowse.variablesChecked", "UserAccessLevel read on every variable of a whole walk: none writable of N"],
     "anonymousBrowse.writableAttributes": ["anonymousBrowse.nodesVisited", "UserWriteMask read on every node of a whole walk: none writable of N"],
@@ -141,24 +145,92 @@ export const NONE_OF_N: Record<string, Record<string, [string, string]>> = {
 };
 
 /**
+ * EVIDENCE_ROWS: lists of records whose entries are rows the device returned from its own table, so
+ * that the list is non-empty IS the observation (a record list is otherwise not evidence by itself,
+ * harness.ts isRecordList). plugin id -> path -> why.
+ */
+export const EVIDENCE_ROWS: Record<string, Record<string, string>> = {
+  snmp: {
+    "notifications.targets": "rows of the agent's own snmpTargetAddrTable (RFC 3413), read by a GETNEXT walk: a destination exists (its fields are shown, not judged)",
+  },
+};
+
+/**
+ * COUNTER_DELTAS: counters the device reports before and after our requests; the counter having
+ * risen (after above before, both read) is the device's own record of what it did with them.
+ * plugin id -> [before path, after path, why][].
+ */
+export const COUNTER_DELTAS: Record<string, [string, string, string][]> = {
+  snmp: [
+    ["communities.proof.before.snmpInBadCommunityNames", "communities.proof.after.snmpInBadCommunityNames", "the agent's own snmpInBadCommunityNames (RFC 3418) rose while our default communities went unanswered: it counted them as rejected"],
+    ["communities.proof.before.snmpInBadVersions", "communities.proof.after.snmpInBadVersions", "the agent's own snmpInBadVersions (RFC 3418) rose while our v1/v2c requests went unanswered: it counted them as refused"],
+  ],
+};
+
+/**
  * STANDALONE: scalar facts that are positive evidence on their own (the probe observed the good
  * thing directly); a pass that read one of them, with the value shown, is based on evidence even
- * when every list is empty and every optional field gone. plugin id -> path -> [value, why].
+ * when every list is empty and every optional field gone. plugin id -> path -> [value or values, why].
+ * An entry wins over a label key at the same path (FTP's reply `code` is the server's answer).
  */
-export const STANDALONE: Record<string, Record<string, [string | number | boolean, string]>> = {
+type Scalar = string | number | boolean;
+export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], string]>> = {
+  ftp: {
+    "services[].cleartextUser.reply.code": [530, "the server's own reply to USER before AUTH TLS: 530 is a refusal (RFC 959 §4.2: the code is the answer; ftp.cleartext-login passes on it alone)"],
+    "services[].authTls.reply.code": [234, "the server's own reply to AUTH TLS: 234 accepts it (RFC 4217 §4); ftp.auth-tls passes only when the handshake then completed too"],
+    "services[].anonymous.accepted": [false, "set false only on the server's own 530 to USER/PASS anonymous (probes/ftp/probe.ts; no reply or another code leaves it unset)"],
+  },
+  mqtt: {
+    "services[].anonymous.attempts[].code": [[4, 5, 0x86, 0x87, 0x8c], "the broker's own CONNACK code refusing a CONNECT without credentials (MQTT 3.1.1 §3.2.2.3 codes 4/5, 5.0 §3.2.2.2 0x86/0x87/0x8C; packets.ts judgeConnack)"],
+    "services[].tlsSession.protocol": [["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "the protocol Node's TLS socket reports after a completed handshake with the broker (src/net/tls-observe.ts); `tls` itself is only the endpoint's scheme, never evidence"],
+  },
   snmp: {
+    "v3Users[].attempts[].outcome": [["accepted", "denied", "rejected"], "the agent's own answer to a request at that security level: a Response, an authenticated Response with an error status, or a USM Report (facts.ts LevelAttempt; silence and errors are not listed)"],
+    "writeTests[].outcome": ["refused", "the agent's own Response to the SET carried an error status (noAccess, notWritable, ...) or an exception value (facts.ts; silence is `no-answer`)"],
+    "notifications.authenTraps": ["enabled", "snmpEnableAuthenTraps.0 as the agent returned it: enabled(1) (RFC 3418)"],
     "access.communityGroups": ["absent", "a GETNEXT on vacmSecurityToGroupTable, read with a working credential, returned a first entry of security model 3 or above: no community (model 1/2) is mapped to any group (probes/snmp/reads.ts readAccess; out of view or unreadable is `unknown`)"],
   },
   opcua: {
+    "endpoints[].userTokens[].tokenType": [["Anonymous", "UserName", "Certificate", "IssuedToken"], "a user token type the server itself advertised in GetEndpoints (Part 4 §7.41 UserTokenPolicy); `Unknown` (a value outside the enumeration) is not evidence"],
+    "endpoints[].securityModeValue": [[1, 2, 3], "the MessageSecurityMode number the server itself advertised for the endpoint (Part 4 §7.20: None, Sign, SignAndEncrypt)"],
+    "endpoints[].securityMode": [["None", "Sign", "SignAndEncrypt"], "the name passive.ts maps from the server's own MessageSecurityMode number (older recordings carry only the name); Invalid is not listed"],
+    "certificates[].chain.status": [["verified", "self-signed"], "the probe verified the chain the server sent: each issuer's signature, or the self-signature, verifies (certificate.ts); incomplete/broken are not listed"],
     "serverInfo.auditing": [true, "Server.Auditing (i=2994) was read and is true: the server states it raises audit events"],
     "trustTest.status": ["rejected", "the server refused the secure channel of a never-seen client certificate (the probe decides what is a refusal: one source of truth)"],
     "anonymousSession.status": ["rejected", "the server refused to activate an anonymous session: anonymous users can write nothing"],
     "userCertificateTest.status": ["rejected", "the server refused to activate a session with a never-seen self-signed user certificate, with a refusal status code (the probe's decision, session.ts classifyFailure: a timeout or any other error is `error`)"],
   },
+  modbus: {
+    "plain[].reachability": ["closed", "the host refused the TCP connection to the plain Modbus port (RST: plain-probe.ts err.kind refused; a timeout or other error is `error`)"],
+    "secure[].service.proof": [["handshake-completed", "server-flight", "client-certificate-alert"], "what the server's TLS answer on port 802 proved (tls-probe.ts prove(): tlsOffered follows it; `none` proves nothing)"],
+    "secure[].clientCertificate.evidence": [["certificate-request", "alert"], "the server itself sent a CertificateRequest (RFC 8446 §4.3.2 / RFC 5246 §7.4.4) or an alert naming the missing client certificate; a hang-up alone is never recorded as either"],
+    "secure[].versions[].result": [["accepted", "refused"], "the server's answer to a ClientHello offering only that version (ServerHello with it, or alert / lower version / hang-up before any ServerHello: probes/tls/hello-plan.ts)"],
+    "secure[].weakSuites[].result": ["refused", "the server's answer to a ClientHello offering only that weak suite family: no ServerHello choosing it (probes/tls/hello-plan.ts)"],
+  },
+  tls: {
+    "services[].versions[].result": [["accepted", "refused"], "the server's answer to one raw ClientHello offering only that version (ServerHello with it, or alert / lower version / hang-up before any ServerHello: hello-plan.ts)"],
+    "services[].versions[].renegotiationInfo": [true, "the RFC 5746 renegotiation_info extension was in the server's own ServerHello"],
+    "services[].suites[].result": ["complete", "the suite enumeration of that version ran until the server itself refused the remaining suites (SuiteScan: each accepted[] entry is a ServerHello's choice)"],
+    "services[].weakGroups.result": ["refused", "the server refused a ClientHello offering only weak curves (no ServerHello choosing one)"],
+    "services[].certificates[].selfSigned": [false, "decided from the certificate the server sent, in its parse (wire/x509.ts: subject differs from issuer, or the self-signature does not verify)"],
+  },
+  http: {
+    "services[].defaultCredentials.attempts[].result": ["rejected", "the server's own answer to a default login: 401/403, a redirect back to the login page, or the login form again (default-credentials.ts)"],
+    "services[].exchanges[].hsts.present": [true, "parsed from the Strict-Transport-Security header the server sent (RFC 6797 §6.1); http.hsts.missing passes only with that header still in the facts"],
+  },
+  s7: {
+    "protection.effectiveLevel": [[2, 3], "the CPU's valid protection level decoded from its own SZL 0x0232 index 4 record (write / read-write protection); s7.protection.none passes only when that record's bytes are in the facts too"],
+    "protection.parameterizedLevel": [[1, 2, 3], "the parameterised level (sch_par) decoded from the CPU's own SZL 0x0232 index 4 record: a password is set; s7.password.none passes only when that record's bytes are in the facts too"],
+  },
+  iec104: {
+    "plain[].reachability": ["closed", "the host refused the TCP connection to port 2404 (RST: NetError refused, probe.ts; a timeout or other error is `error`)"],
+    "tls[].proof": [["handshake-completed", "client-certificate-alert"], "what the station's TLS answer proved (probe.ts: a completed handshake, or a CertificateRequest/alert naming the missing client certificate; anything else is `none`)"],
+  },
   dnp3: {
     "secureAuth.version": [5, "the outstation itself reported Secure Authentication version 5 in attribute g0v209 (IEEE 1815-2012 §11.9.1; the probe decides the SA status: one source of truth)"],
   },
   bacnet: {
+    "networkPorts.ports[].networkType": [11, "the Network_Type the device itself returned for one of its Network Port objects: 11 is secure-connect (BACnetNetworkType secure-connect, ASHRAE 135-2020 Network Port object)"],
     "bbmd.bdt.status": ["nak", "the device answered Read-BDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
     "bbmd.fdt.status": ["nak", "the device answered Read-FDT with its own BVLC-Result NAK (ASHRAE 135 Annex J.2.1): the table is not served"],
   },

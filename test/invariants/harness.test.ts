@@ -1,13 +1,14 @@
 // The no-false-pass harness can fail: on a toy plugin it flags a rule that judges unknown names as
 // good and a rule that passes on an empty list, and lets an honest rule (src/rule-kit.ts judgeItems)
-// through; the schema-driven mutators change only what they should.
+// through; a non-empty list of records (services[]) is not evidence by itself, a list of values is;
+// the schema-driven mutators change only what they should.
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { definePlugin, defineRule, type Rule } from "../../src/plugin.js";
 import { judgeItems, pass, undetermined } from "../../src/rule-kit.js";
 import type { FactsEnvelope } from "../../src/model/facts.js";
-import { violationsOf } from "./harness.js";
-import { dropOptionals, emptyLists, unknownStrings } from "./mutators.js";
+import { isRecordList, positive, violationsOf } from "./harness.js";
+import { dropOptionals, emptyLists, schemaPaths, unknownStrings } from "./mutators.js";
 
 const Facts = z.object({
   url: z.string(),
@@ -56,6 +57,23 @@ describe("no-false-pass harness", () => {
     const envelope: FactsEnvelope = { protocol: "toy", status: "ok", endpoints: [], startedAt: "2025-01-01T00:00:00.000Z", durationMs: 1, probeVersion: "1", data };
     const v = violationsOf({ plugin, source: "toy", envelope }, ctx).violations.filter((x) => x.mutation === "b-unknown-strings");
     expect(new Set(v.map((x) => x.ruleId))).toEqual(new Set(["toy.passes-unknown", "toy.silent"]));
+  });
+
+  it("a list of records (fields under `path[].`) is not evidence by itself; a list of values is; a rule passing on a record list alone is flagged", () => {
+    const Svc = z.object({ services: z.array(z.object({ port: z.number(), ok: z.boolean() })), names: z.array(z.string()) });
+    type Svc = z.infer<typeof Svc>;
+    const kinds = schemaPaths(Svc);
+    expect(isRecordList("services", kinds)).toBe(true);
+    expect(isRecordList("names", kinds)).toBe(false);
+    const data: Svc = { services: [{ port: 1, ok: true }], names: ["a"] };
+    const perService = defineRule<Svc>({ meta: meta("toy.per-service"), check: ({ facts }) => facts.services.map((x) => (x.ok ? pass("ok", { port: x.port }) : undetermined("no-evidence", "?", {}))) });
+    const plugin = definePlugin<Svc>({ id: "toy", title: "Toy", schemes: ["toy"], transport: "tcp", defaultPorts: [{ scheme: "toy", port: 1 }], version: "1", factsSchema: Svc, checks: [], rules: [perService], probe: async () => data });
+    expect(positive(plugin, { path: "services", kind: "array", length: 1 }, kinds)).toBe(false);
+    expect(positive(plugin, { path: "names", kind: "array", length: 1 }, kinds)).toBe(true);
+    expect(positive(plugin, { path: "names", kind: "array", length: 0 }, kinds)).toBe(false);
+    // the rule read services(1), services[].ok=true and services[].port: no evidence (a bare boolean and a port)
+    const envelope: FactsEnvelope = { protocol: "toy", status: "ok", endpoints: [], startedAt: "2025-01-01T00:00:00.000Z", durationMs: 1, probeVersion: "1", data };
+    expect(violationsOf({ plugin, source: "toy", envelope }, ctx).violations.map((x) => x.why)[0]).toMatch(/no evidence left; it read services\(1\)/);
   });
 
   it("mutators: lists emptied down to what the schema needs, judged strings unknown-ified (not labels, not enums), optionals dropped", () => {

@@ -5,8 +5,12 @@
 //   unknown:  after (b), a pass that read an unknown token in a judged field: it judged a value it
 //             does not know (an unknown value can never be positive evidence);
 //   no-basis: after (a), (c) or (d), a pass none of whose reads is positive evidence: a non-empty
-//             list, a judged string that is present, a STANDALONE scalar with its value, or a
-//             findings list beside a count above zero (NONE_OF_N: "none of N").
+//             list of values, a judged string that is present, a STANDALONE scalar with one of its
+//             evidence values, a findings list beside a count above zero (NONE_OF_N: "none of N"),
+//             or a device counter that rose (COUNTER_DELTAS). A list of RECORDS (services[],
+//             secure[], endpoints[]: fields under `path[].`, nothing at `path[]`) is not evidence by
+//             itself: every probe that answered has one service, so its entries' fields must be;
+//             only EVIDENCE_ROWS (rows the device returned from its own table) count as such.
 // Reads a rule makes only to show them in its finding (EVIDENCE_ONLY, per rule, each with why) are
 // neither. Facts the probe derives from other facts (DERIVED) are recomputed after each mutation
 // with the probe's own code, so a mutated input never sits beside a decision made from the original.
@@ -20,7 +24,7 @@ import { runRules } from "../../src/engine/rules.js";
 import type { FactsEnvelope } from "../../src/model/facts.js";
 import type { ProtocolPlugin, Rule } from "../../src/plugin.js";
 import { PACKAGE_ROOT } from "../../src/version.js";
-import { DERIVED, EVIDENCE_ONLY, FINDINGS_LISTS, isLabelPath, NONE_OF_N, STANDALONE } from "./classification.js";
+import { COUNTER_DELTAS, DERIVED, EVIDENCE_ONLY, EVIDENCE_ROWS, FINDINGS_LISTS, isLabelPath, NONE_OF_N, STANDALONE } from "./classification.js";
 import { dropOptionals, emptyLists, optionalPaths, schemaPaths, stripAll, UNKNOWN_TOKEN, unknownStrings, type MutationRules } from "./mutators.js";
 import { newTracker, tracked, type Read } from "./track.js";
 
@@ -148,12 +152,29 @@ export function noneOfN(plugin: ProtocolPlugin, reads: Read[]): boolean {
   return reads.some((r) => r.kind === "array" && lists[r.path] !== undefined && reads.some((c) => c.path === lists[r.path]![0] && c.kind === "number" && Number(c.value) > 0));
 }
 
+/** A device counter read before and after our requests that rose (COUNTER_DELTAS). */
+export function counterRose(plugin: ProtocolPlugin, reads: Read[]): boolean {
+  const num = (path: string) => reads.filter((r) => r.path === path && r.kind === "number").map((r) => Number(r.value));
+  return (COUNTER_DELTAS[plugin.id] ?? []).some(([before, after]) => num(before).some((b) => num(after).some((a) => a > b)));
+}
+
+/** A list whose entries are records (objects), not values: kinds has fields under `path[].`, none at `path[]`. */
+export function isRecordList(path: string, kinds: Map<string, string>): boolean {
+  if (kinds.has(`${path}[]`)) return false;
+  const prefix = `${path}[].`;
+  for (const k of kinds.keys()) if (k.startsWith(prefix)) return true;
+  return false;
+}
+
 /** Is a read positive evidence (for the no-basis check)? */
 export function positive(plugin: ProtocolPlugin, r: Read, kinds: Map<string, string>): boolean {
-  if (isLabelPath(r.path)) return false;
-  if (r.kind === "array") return (r.length ?? 0) > 0;
+  // a STANDALONE entry is an explicit classification: it wins over a label key (FTP's reply `code`)
   const standalone = STANDALONE[plugin.id]?.[r.path];
-  if (standalone) return r.value === standalone[0];
+  if (standalone) return ([] as unknown[]).concat(standalone[0]).includes(r.value);
+  if (isLabelPath(r.path)) return false;
+  // a list of records (services[], endpoints[]) only holds what is judged: its entries' fields are
+  // the evidence, never its being non-empty (every probe that answered has one service)
+  if (r.kind === "array") return (r.length ?? 0) > 0 && (!isRecordList(r.path, kinds) || EVIDENCE_ROWS[plugin.id]?.[r.path] !== undefined);
   // a judged string that is there (enums are vocabulary, not evidence: STANDALONE lists the ones that are)
   return r.kind === "string" && kinds.get(r.path) === "string" && !UNKNOWN_TOKEN.test(String(r.value));
 }
@@ -184,8 +205,8 @@ export function violationsOf(sample: Sample, ctx: { intrusive: boolean; credenti
       if (v.mutation === "b-unknown-strings") {
         const unknown = unattributed(run, reads.filter((r) => r.kind === "string" && UNKNOWN_TOKEN.test(String(r.value)) && !isLabelPath(r.path)));
         if (unknown.length) out.push({ ...base, why: `passed after reading unknown values at ${[...new Set(unknown.map((r) => r.path))].join(", ")}` });
-      } else if (!reads.some((r) => positive(plugin, r, kinds)) && !noneOfN(plugin, reads)) {
-        const read = [...new Set(run.reads.filter((r) => !isLabelPath(r.path)).map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`))];
+      } else if (!reads.some((r) => positive(plugin, r, kinds)) && !noneOfN(plugin, reads) && !counterRose(plugin, reads)) {
+        const read = [...new Set(run.reads.filter((r) => !isLabelPath(r.path) || STANDALONE[plugin.id]?.[r.path]).map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`))];
         out.push({ ...base, why: `passed with no evidence left; it read ${read.join(", ") || "nothing"}` });
       }
     }

@@ -6,14 +6,16 @@
 // and one path at a time), run through the engine's rule runner with a read tracker (harness.ts),
 // and every pass is checked:
 //   - after (b) it must not have read an unknown value in a judged field;
-//   - after (a), (c) and (d) it must have read positive evidence: a non-empty list, a judged string
-//     that is present, or a scalar listed as standalone evidence (classification.ts, with reasons).
+//   - after (a), (c) and (d) it must have read positive evidence: a non-empty list of values, a
+//     judged string that is present, or a scalar listed as standalone evidence (classification.ts,
+//     with reasons). A non-empty list of records (services[], endpoints[]) is not evidence by
+//     itself (every per-service rule would "have evidence"); the records' fields must be.
 // Booleans and enums are not evidence by themselves: `ran: true` or `status: "skipped"` prove
 // nothing; the few that are (Server.Auditing true, a refused trust test) are listed with why.
 // Today's real false passes are allow-listed in known-false-passes.ts; the list may only shrink.
 import { describe, expect, it } from "vitest";
 import { PLUGINS } from "../../probes/registry.js";
-import { FINDINGS_LISTS, LABEL_PATHS, STANDALONE } from "./classification.js";
+import { COUNTER_DELTAS, EVIDENCE_ROWS, FINDINGS_LISTS, LABEL_PATHS, NONE_OF_N, STANDALONE } from "./classification.js";
 import { CONTEXTS, runTracked, samples, violationsOf, type Violation } from "./harness.js";
 import { KNOWN_FALSE_PASSES } from "./known-false-passes.js";
 import { schemaPaths } from "./mutators.js";
@@ -87,6 +89,9 @@ describe("no pass without evidence (mutated real facts, every rule of every plug
     const paths = new Map(PLUGINS.map((p) => [p.id, schemaPaths(p.factsSchema)]));
     for (const [plugin, lists] of Object.entries(FINDINGS_LISTS)) for (const path of Object.keys(lists)) expect(paths.get(plugin)?.get(path), `${plugin}: ${path}`).toBe("array");
     for (const [plugin, scalars] of Object.entries(STANDALONE)) for (const path of Object.keys(scalars)) expect(paths.get(plugin)?.has(path), `${plugin}: ${path}`).toBe(true);
+    for (const [plugin, rows] of Object.entries(EVIDENCE_ROWS)) for (const path of Object.keys(rows)) expect(paths.get(plugin)?.get(path), `${plugin}: ${path}`).toBe("array");
+    for (const [plugin, lists] of Object.entries(NONE_OF_N)) for (const [path, [count]] of Object.entries(lists)) expect([paths.get(plugin)?.get(path), paths.get(plugin)?.get(count)], `${plugin}: ${path}`).toEqual(["array", "number"]);
+    for (const [plugin, pairs] of Object.entries(COUNTER_DELTAS)) for (const [before, after] of pairs) expect([paths.get(plugin)?.get(before), paths.get(plugin)?.get(after)], `${plugin}: ${before}`).toEqual(["number", "number"]);
     for (const path of Object.keys(LABEL_PATHS)) expect(PLUGINS.some((p) => paths.get(p.id)?.get(path) === "string"), path).toBe(true);
   });
 });

@@ -52,6 +52,13 @@ describe("modbus rules", () => {
     expect(s).toMatchObject({ "modbus.security.absent": "pass", "modbus.security.tls-weak": "pass", "modbus.security.client-auth": "pass" });
   });
 
+  test("TLS marked offered without the recorded proof (service) is never a pass: undetermined no-evidence", () => {
+    const { service: _proof, ...noProof } = tlsBase;
+    const findings = runRules(modbus, envelope({ plain: [], secure: [noProof], writeTest: noWrite }), { host: "10.0.0.5", intrusive: false, credentialed: false });
+    expect(findings.find((f) => f.ruleId === "modbus.security.absent")).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+    expect(statuses({ plain: [], secure: [{ ...tlsBase, service: { proof: "none", detail: "ServerHello, then reset" } }], writeTest: noWrite })["modbus.security.absent"]).toBe("undetermined");
+  });
+
   test("a weak version that could not be tested is never a pass (undetermined, not skipped: changed on purpose)", () => {
     const t = { ...tlsBase, versions: tlsBase.versions.map((v) => (v.version === "TLSv1" ? { ...v, result: "untestable" as const } : v)) };
     expect(statuses({ plain: [], secure: [t], writeTest: noWrite })["modbus.security.tls-weak"]).toBe("undetermined");

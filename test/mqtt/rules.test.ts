@@ -46,6 +46,12 @@ describe("mqtt.auth.anonymous", () => {
     expect(run([{ ...s, anonymous: { ...s.anonymous!, attempts: [] } }], "mqtt.auth.anonymous")[0]).toMatchObject({ status: "undetermined", reason: "no-evidence" });
     expect(run([{ ...s, anonymous: { ...s.anonymous!, attempts: [{ protocolLevel: 5, result: "closed" }] } }], "mqtt.auth.anonymous")[0]).toMatchObject({ status: "undetermined", reason: "no-evidence" });
   });
+
+  it("a refusing CONNACK recorded without its code: undetermined no-evidence (the code is the broker's answer), never pass", () => {
+    const s = svc("auth-refused");
+    const { code: _code, ...noCode } = s.anonymous!.attempts[0]!;
+    expect(run([{ ...s, anonymous: { ...s.anonymous!, attempts: [noCode] } }], "mqtt.auth.anonymous")[0]).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+  });
   it("a service that failed: error", () => {
     expect(run([{ port: 1883, url: "mqtt://192.0.2.1:1883", tls: false, error: { code: "timeout", message: "x" } }], "mqtt.auth.anonymous")[0]!.status).toBe("error");
   });

@@ -47,6 +47,13 @@ describe("opcua rules", () => {
     expect(run(facts({ endpoints: [ep("None", "None", [{ policyId: "u", tokenType: "UserName", securityPolicyUri: "" }])] }))("opcua.user-token.cleartext-password")[0]?.status).toBe("fail");
   });
 
+  it("anonymous rights: no Anonymous token among those listed passes; no token policy listed at all is undetermined (no-evidence), never a pass", () => {
+    const tok = [{ policyId: "u", tokenType: "UserName" as const, securityPolicyUri: "" }];
+    expect(run(facts({ endpoints: [ep("Basic256Sha256", "SignAndEncrypt", tok)] }))("opcua.anonymous.writable-variables")[0]?.status).toBe("pass");
+    for (const id of ["opcua.anonymous.writable-variables", "opcua.anonymous.writable-attributes", "opcua.anonymous.executable-methods", "opcua.anonymous.writable-diagnostics"])
+      expect(run(facts({ endpoints: [ep("Basic256Sha256", "SignAndEncrypt", [])] }))(id)[0], id).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+  });
+
   it("near expiry is a low-severity failure, expired a high one", () => {
     const soon = run(facts({ certificates: [cert({ notAfter: "2026-01-10T00:00:00.000Z" })] }))("opcua.certificate.validity")[0]!;
     expect(soon).toMatchObject({ status: "fail", severity: "low" });

@@ -60,6 +60,9 @@ describe("versions, suites, key exchange, features", () => {
   it("compression and renegotiation: fail on DEFLATE / no renegotiation_info, undetermined when not observed, not applicable for TLS 1.3 only", () => {
     expect(statusOf(facts(service({ compression: { result: "accepted", method: 1, offered: [1, 0], version: "TLSv1.2" } })), "tls.compression.enabled")).toEqual(["fail"]);
     expect(statusOf(facts(service({ compression: { result: "error", offered: [1, 0], detail: "reset" } })), "tls.compression.enabled")).toEqual(["undetermined"]);
+    // "no compression" chosen when DEFLATE is not recorded as offered proves nothing (was a pass)
+    expect(statusOf(facts(service({ compression: { result: "accepted", method: 0, offered: [], version: "TLSv1.2" } })), "tls.compression.enabled")).toEqual(["undetermined"]);
+    expect(statusOf(facts(service({ compression: { result: "accepted", method: 0, offered: [1, 0], version: "TLSv1.2" } })), "tls.compression.enabled")).toEqual(["pass"]);
     const noReneg = service();
     noReneg.versions[0]!.renegotiationInfo = false;
     expect(statusOf(facts(noReneg), "tls.renegotiation.insecure")).toEqual(["fail"]);
