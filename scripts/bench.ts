@@ -5,7 +5,10 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL("./bench/", import.meta.url));
-const available = readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/\.ts$/, "")).sort();
+const available = readdirSync(dir)
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => f.replace(/\.ts$/, ""))
+  .sort();
 const wanted = process.argv.slice(2);
 const names = wanted.length === 0 ? ["summary"] : wanted.includes("all") ? available : wanted;
 for (const name of names) {

@@ -6,4 +6,6 @@ import { BUNDLE_DIR, buildBundle } from "./build-bundle.js";
 
 const data = buildData();
 const bundle = await buildBundle();
-console.log(`build: ${data.written} data files in dist/data${data.skipped.length ? ` (left as YAML: ${data.skipped.join(", ")})` : ""}; ${bundle.files} bundle files, ${(bundle.bytes / 1024).toFixed(0)} KiB in ${BUNDLE_DIR}`);
+console.log(
+  `build: ${data.written} data files in dist/data${data.skipped.length ? ` (left as YAML: ${data.skipped.join(", ")})` : ""}; ${bundle.files} bundle files, ${(bundle.bytes / 1024).toFixed(0)} KiB in ${BUNDLE_DIR}`,
+);

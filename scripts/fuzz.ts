@@ -6,7 +6,10 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL("./fuzz/", import.meta.url));
-const available = readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "lib.ts").map((f) => f.replace(/\.ts$/, "")).sort();
+const available = readdirSync(dir)
+  .filter((f) => f.endsWith(".ts") && f !== "lib.ts")
+  .map((f) => f.replace(/\.ts$/, ""))
+  .sort();
 const args = process.argv.slice(2);
 const flags: string[] = [];
 const names: string[] = [];

@@ -24,7 +24,27 @@ const fail = (why: string): never => {
 function certificate(dir: string, kind: "rsa:3072" | "ec", cn: string): { cert: string; key: string } {
   const [cert, key] = [join(dir, `${cn}.pem`), join(dir, `${cn}.key`)];
   const alg = kind === "ec" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["-newkey", "rsa:3072"];
-  execFileSync(OPENSSL(), ["req", "-x509", ...alg, "-sha256", "-nodes", "-keyout", key, "-out", cert, "-days", "3650", "-subj", `/CN=${cn}`, "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  execFileSync(
+    OPENSSL(),
+    [
+      "req",
+      "-x509",
+      ...alg,
+      "-sha256",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "3650",
+      "-subj",
+      `/CN=${cn}`,
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
   return { cert, key };
 }
 
@@ -32,7 +52,14 @@ function certificate(dir: string, kind: "rsa:3072" | "ec", cn: string): { cert: 
 async function startMosquitto(work: string, conf: string[], ports: number[]): Promise<{ stop(): Promise<void> }> {
   const mosquitto = findBinary("/usr/sbin/mosquitto") ?? fail("needs /usr/sbin/mosquitto (apt-get install mosquitto)");
   const log = join(work, "mosquitto.log");
-  const lines = [...(process.getuid?.() === 0 ? ["user root"] : []), "per_listener_settings true", `log_dest file ${log}`, "log_type all", "connection_messages true", ...conf];
+  const lines = [
+    ...(process.getuid?.() === 0 ? ["user root"] : []),
+    "per_listener_settings true",
+    `log_dest file ${log}`,
+    "log_type all",
+    "connection_messages true",
+    ...conf,
+  ];
   writeFileSync(join(work, "mosquitto.conf"), lines.join("\n") + "\n");
   const d = spawnDaemon(mosquitto, ["-c", join(work, "mosquitto.conf")], { logFile: log });
   await waitFor(async () => {
@@ -45,7 +72,8 @@ async function startMosquitto(work: string, conf: string[], ports: number[]): Pr
 
 export const CLEARTEXT_ERA_DAEMONS: Record<string, RealDaemon> = {
   telnetd: {
-    description: "Debian inetutils telnetd 2.4 (inetutils-telnetd, bookworm) with the system's /bin/login, started per connection (inetd style) without options; default-mode audit",
+    description:
+      "Debian inetutils telnetd 2.4 (inetutils-telnetd, bookworm) with the system's /bin/login, started per connection (inetd style) without options; default-mode audit",
     async start() {
       const t = await startTelnetd();
       return { urls: [`telnet://${HOST}:${t.port}`], stop: t.stop };
@@ -61,7 +89,8 @@ export const CLEARTEXT_ERA_DAEMONS: Record<string, RealDaemon> = {
     },
   },
   "vsftpd-anonymous": {
-    description: "Debian vsftpd 3.0.3 (vsftpd, bookworm): anonymous_enable=YES (read-only anonymous root), local_enable=YES with PAM, ssl_enable=NO; default-mode audit",
+    description:
+      "Debian vsftpd 3.0.3 (vsftpd, bookworm): anonymous_enable=YES (read-only anonymous root), local_enable=YES with PAM, ssl_enable=NO; default-mode audit",
     async start() {
       const v = await startVsftpd({ anonymous_enable: "YES", local_enable: "YES", ssl_enable: "NO" });
       return { urls: [`ftp://${HOST}:${v.port}`], stop: v.stop };
@@ -89,14 +118,16 @@ export const CLEARTEXT_ERA_DAEMONS: Record<string, RealDaemon> = {
     },
   },
   "xvnc-none": {
-    description: "TigerVNC 1.12 Xtigervnc (tigervnc-standalone-server, bookworm) with -SecurityTypes None, 64x64 virtual display, loopback only; default-mode audit",
+    description:
+      "TigerVNC 1.12 Xtigervnc (tigervnc-standalone-server, bookworm) with -SecurityTypes None, 64x64 virtual display, loopback only; default-mode audit",
     async start(work) {
       const x = await startXvnc(work, ["-SecurityTypes", "None"]);
       return { urls: [`vnc://${HOST}:${x.port}`], stop: x.daemon.stop };
     },
   },
   "xvnc-vncauth": {
-    description: "TigerVNC 1.12 Xtigervnc (tigervnc-standalone-server, bookworm) with -SecurityTypes VncAuth and a throwaway 8-character password file, 64x64 virtual display, loopback only; default-mode audit",
+    description:
+      "TigerVNC 1.12 Xtigervnc (tigervnc-standalone-server, bookworm) with -SecurityTypes VncAuth and a throwaway 8-character password file, 64x64 virtual display, loopback only; default-mode audit",
     async start(work) {
       const password = randomBytes(6).toString("base64");
       vncPasswordFile(join(work, "passwd"), password);
@@ -114,7 +145,8 @@ export const CLEARTEXT_ERA_DAEMONS: Record<string, RealDaemon> = {
     },
   },
   "mosquitto-anonymous": {
-    description: "Debian Mosquitto 2.0.11 (mosquitto, bookworm): one plain-TCP listener with allow_anonymous true (per_listener_settings true), no TLS; default-mode audit",
+    description:
+      "Debian Mosquitto 2.0.11 (mosquitto, bookworm): one plain-TCP listener with allow_anonymous true (per_listener_settings true), no TLS; default-mode audit",
     async start(work) {
       const port = await freeTcpPort();
       const d = await startMosquitto(work, [`listener ${port} ${HOST}`, "allow_anonymous true"], [port]);
@@ -131,7 +163,18 @@ export const CLEARTEXT_ERA_DAEMONS: Record<string, RealDaemon> = {
       execFileSync(passwd, ["-c", "-b", join(work, "passwd"), "bench-operator", password]);
       const c = certificate(work, "ec", "otaudit-real-mosquitto");
       const port = await freeTcpPort();
-      const d = await startMosquitto(work, [`listener ${port} ${HOST}`, "allow_anonymous false", `password_file ${join(work, "passwd")}`, `certfile ${c.cert}`, `keyfile ${c.key}`, "tls_version tlsv1.2"], [port]);
+      const d = await startMosquitto(
+        work,
+        [
+          `listener ${port} ${HOST}`,
+          "allow_anonymous false",
+          `password_file ${join(work, "passwd")}`,
+          `certfile ${c.cert}`,
+          `keyfile ${c.key}`,
+          "tls_version tlsv1.2",
+        ],
+        [port],
+      );
       return { urls: [`mqtts://${HOST}:${port}`], secrets: [password], stop: d.stop };
     },
   },

@@ -34,9 +34,13 @@ const secret = () => `throwaway-${randomBytes(9).toString("hex")}`;
 
 export const REAL_DAEMONS: Record<string, RealDaemon> = {
   openssh: {
-    description: "Debian OpenSSH sshd (openssh-server, bookworm) with Ed25519, ECDSA P-256 and RSA 3072 host keys, PasswordAuthentication yes, KbdInteractiveAuthentication no, UsePAM no, otherwise Debian's compiled-in defaults; default-mode audit",
+    description:
+      "Debian OpenSSH sshd (openssh-server, bookworm) with Ed25519, ECDSA P-256 and RSA 3072 host keys, PasswordAuthentication yes, KbdInteractiveAuthentication no, UsePAM no, otherwise Debian's compiled-in defaults; default-mode audit",
     async start() {
-      const d = await startSshd([{ type: "ed25519" }, { type: "ecdsa", bits: 256 }, { type: "rsa", bits: 3072 }], ["PasswordAuthentication yes", "KbdInteractiveAuthentication no"]);
+      const d = await startSshd(
+        [{ type: "ed25519" }, { type: "ecdsa", bits: 256 }, { type: "rsa", bits: 3072 }],
+        ["PasswordAuthentication yes", "KbdInteractiveAuthentication no"],
+      );
       return { urls: [`ssh://${HOST}:${d.port}`], stop: d.stop };
     },
   },
@@ -44,24 +48,32 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
     description:
       "Debian OpenSSH sshd (openssh-server, bookworm) hardened: one Ed25519 host key served with an OpenSSH host certificate (type host, principals localhost and 127.0.0.1, valid 5 minutes before to 52 weeks after the recording) from an Ed25519 CA, PasswordAuthentication no, KbdInteractiveAuthentication no, MACs hmac-sha2-256-etm@openssh.com and hmac-sha2-512-etm@openssh.com only, UsePAM no, otherwise Debian's compiled-in defaults; default-mode audit",
     async start() {
-      const d = await startSshd([], ["PasswordAuthentication no", "KbdInteractiveAuthentication no", "MACs hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"], {}, [], (dir) => {
-        const ca = keygen(dir, "ca_ed25519", "ed25519");
-        const key = keygen(dir, "host_ed25519", "ed25519");
-        execFileSync(SSH_KEYGEN!, ["-q", "-s", ca, "-I", "otaudit-real-bench", "-h", "-n", "localhost,127.0.0.1", "-V", "-5m:+52w", `${key}.pub`]);
-        return [`HostKey ${key}`, `HostCertificate ${key}-cert.pub`];
-      });
+      const d = await startSshd(
+        [],
+        ["PasswordAuthentication no", "KbdInteractiveAuthentication no", "MACs hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"],
+        {},
+        [],
+        (dir) => {
+          const ca = keygen(dir, "ca_ed25519", "ed25519");
+          const key = keygen(dir, "host_ed25519", "ed25519");
+          execFileSync(SSH_KEYGEN!, ["-q", "-s", ca, "-I", "otaudit-real-bench", "-h", "-n", "localhost,127.0.0.1", "-V", "-5m:+52w", `${key}.pub`]);
+          return [`HostKey ${key}`, `HostCertificate ${key}-cert.pub`];
+        },
+      );
       return { urls: [`ssh://${HOST}:${d.port}`], stop: d.stop };
     },
   },
   dropbear: {
-    description: "Debian Dropbear (dropbear-bin, bookworm) with Ed25519, ECDSA P-256 and RSA 2048 host keys, compiled-in defaults (password and public-key login); default-mode audit",
+    description:
+      "Debian Dropbear (dropbear-bin, bookworm) with Ed25519, ECDSA P-256 and RSA 2048 host keys, compiled-in defaults (password and public-key login); default-mode audit",
     async start() {
       const d = await startDropbear([{ type: "ed25519" }, { type: "ecdsa", bits: 256 }, { type: "rsa", bits: 2048 }]);
       return { urls: [`ssh://${HOST}:${d.port}`], stop: d.stop };
     },
   },
   snmpd: {
-    description: "Debian Net-SNMP snmpd (snmpd, bookworm): rocommunity public; SNMPv3 users opsuser (SHA-256/AES, authPriv required) and md5user (MD5/DES, authNoPriv allowed); audited with both users as bench credentials",
+    description:
+      "Debian Net-SNMP snmpd (snmpd, bookworm): rocommunity public; SNMPv3 users opsuser (SHA-256/AES, authPriv required) and md5user (MD5/DES, authNoPriv allowed); audited with both users as bench credentials",
     async start(work) {
       const snmpd = findBinary("/usr/sbin/snmpd");
       if (!snmpd) throw new Error("needs /usr/sbin/snmpd (apt-get install snmpd)");
@@ -81,7 +93,10 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
       writeFileSync(join(work, "snmpd.conf"), conf + "\n");
       const logFile = join(work, "snmpd.log");
       writeFileSync(logFile, "");
-      const d = spawnDaemon(snmpd, ["-f", "-Lf", logFile, "-C", "-c", join(work, "snmpd.conf"), "-p", join(work, "snmpd.pid"), `udp:${HOST}:${port}`], { env: { SNMP_PERSISTENT_DIR: join(work, "persist"), MIBS: "", MIBDIRS: join(work, "no-mibs") }, logFile });
+      const d = spawnDaemon(snmpd, ["-f", "-Lf", logFile, "-C", "-c", join(work, "snmpd.conf"), "-p", join(work, "snmpd.pid"), `udp:${HOST}:${port}`], {
+        env: { SNMP_PERSISTENT_DIR: join(work, "persist"), MIBS: "", MIBDIRS: join(work, "no-mibs") },
+        logFile,
+      });
       await waitFor(() => d.log().includes("NET-SNMP version") || undefined, 10_000);
       return {
         urls: [`snmp://${HOST}:${port}`],
@@ -99,13 +114,18 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
       "Debian nginx 1.22 (nginx-light, OpenSSL 3): HTTPS with TLS 1.0-1.2, static-RSA and CBC suites and 1024-bit DHE (@SECLEVEL=0), an expired self-signed SHA-1 RSA-1024 certificate without SAN (made with the openssl CLI); plain HTTP on another port with auth_basic over cleartext (throwaway htpasswd made with openssl passwd); default-mode audit of tls:// and https:// on the TLS port and http:// on the plain one",
     async start() {
       const password = secret();
-      const n = await startNginx(2, (p, dir) => `${WEAK_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; root ${join(dir, "www")}; location / { auth_basic "RTU web"; auth_basic_user_file ${join(dir, "htpasswd")}; } }`, (dir) => {
-        weakCertificate(dir);
-        weakDhParams(dir);
-        writeFileSync(join(dir, "htpasswd"), htpasswdLine("operator", password));
-        mkdirSync(join(dir, "www"));
-        writeFileSync(join(dir, "www", "index.html"), "<html><head><title>RTU</title></head><body>ok</body></html>");
-      });
+      const n = await startNginx(
+        2,
+        (p, dir) =>
+          `${WEAK_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; root ${join(dir, "www")}; location / { auth_basic "RTU web"; auth_basic_user_file ${join(dir, "htpasswd")}; } }`,
+        (dir) => {
+          weakCertificate(dir);
+          weakDhParams(dir);
+          writeFileSync(join(dir, "htpasswd"), htpasswdLine("operator", password));
+          mkdirSync(join(dir, "www"));
+          writeFileSync(join(dir, "www", "index.html"), "<html><head><title>RTU</title></head><body>ok</body></html>");
+        },
+      );
       const [a, b] = n.ports;
       return { urls: [`tls://${HOST}:${a}`, `https://${HOST}:${a}`, `http://${HOST}:${b}`], secrets: [password], stop: n.stop };
     },
@@ -114,7 +134,11 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
     description:
       "Debian nginx 1.22 (nginx-light, OpenSSL 3): HTTPS with TLS 1.2/1.3 only, ECDHE-ECDSA AEAD suites, X25519/P-256/P-384, a P-256 certificate from a throwaway CA naming IP 127.0.0.1 (openssl CLI), HSTS (one year, includeSubDomains), X-Frame-Options DENY and a CSP with frame-ancestors; plain HTTP on another port answering 301 to the HTTPS port; default-mode audit",
     async start() {
-      const n = await startNginx(2, (p, dir) => `${MODERN_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; location / { return 301 https://${HOST}:${p[0]}$request_uri; } }`, (dir) => void modernCertificate(dir));
+      const n = await startNginx(
+        2,
+        (p, dir) => `${MODERN_TLS(p[0]!, dir)}\n  server { listen ${HOST}:${p[1]}; location / { return 301 https://${HOST}:${p[0]}$request_uri; } }`,
+        (dir) => void modernCertificate(dir),
+      );
       const [a, b] = n.ports;
       return { urls: [`tls://${HOST}:${a}`, `https://${HOST}:${a}`, `http://${HOST}:${b}`], stop: n.stop };
     },
@@ -140,23 +164,37 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
       writeFileSync(join(work, "snmpd.conf"), conf + "\n");
       const logFile = join(work, "snmpd.log");
       writeFileSync(logFile, "");
-      const d = spawnDaemon(snmpd, ["-f", "-Lf", logFile, "-C", "-c", join(work, "snmpd.conf"), "-p", join(work, "snmpd.pid"), `udp:${HOST}:${port}`], { env: { SNMP_PERSISTENT_DIR: join(work, "persist"), MIBS: "", MIBDIRS: join(work, "no-mibs") }, logFile });
+      const d = spawnDaemon(snmpd, ["-f", "-Lf", logFile, "-C", "-c", join(work, "snmpd.conf"), "-p", join(work, "snmpd.pid"), `udp:${HOST}:${port}`], {
+        env: { SNMP_PERSISTENT_DIR: join(work, "persist"), MIBS: "", MIBDIRS: join(work, "no-mibs") },
+        logFile,
+      });
       await waitFor(() => d.log().includes("NET-SNMP version") || undefined, 10_000);
       return {
         urls: [`snmp://${HOST}:${port}`],
-        credentials: [{ protocol: "snmp", username: "opsuser", authProtocol: "sha256", authKey: opsAuth, privProtocol: "aes", privKey: opsPriv }] as CredentialEntry[],
+        credentials: [
+          { protocol: "snmp", username: "opsuser", authProtocol: "sha256", authKey: opsAuth, privProtocol: "aes", privKey: opsPriv },
+        ] as CredentialEntry[],
         secrets: [opsAuth, opsPriv],
         stop: d.stop,
       };
     },
   },
   pymodbus: {
-    description: "Debian pymodbus 3.0.0rc1 (python3-pymodbus) Modbus/TCP server (test/modbus/pymodbus_server.py): unit 1 only, a full device identity, no Modbus/TCP Security; default-mode audit",
+    description:
+      "Debian pymodbus 3.0.0rc1 (python3-pymodbus) Modbus/TCP server (test/modbus/pymodbus_server.py): unit 1 only, a full device identity, no Modbus/TCP Security; default-mode audit",
     async start() {
       const python = findBinary("/usr/bin/python3");
       if (!python) throw new Error("needs /usr/bin/python3 with python3-pymodbus");
       const script = fileURLToPath(new URL("../test/modbus/pymodbus_server.py", import.meta.url));
-      const identity = { VendorName: "Pymodbus Interop GmbH", ProductCode: "PM-3000", MajorMinorRevision: "3.0.0rc1", VendorUrl: "https://pymodbus.invalid", ProductName: "Pymodbus Server", ModelName: "Interop Model", UserApplicationName: "otaudit bench" };
+      const identity = {
+        VendorName: "Pymodbus Interop GmbH",
+        ProductCode: "PM-3000",
+        MajorMinorRevision: "3.0.0rc1",
+        VendorUrl: "https://pymodbus.invalid",
+        ProductName: "Pymodbus Server",
+        ModelName: "Interop Model",
+        UserApplicationName: "otaudit bench",
+      };
       const child = spawn(python, [script, "0", JSON.stringify(identity)], { stdio: ["ignore", "pipe", "ignore"] });
       let out = "";
       child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -177,12 +215,22 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
     async start(work) {
       process.env.HOME = work; // nothing of node-opcua's may land in the real home
       process.env.XDG_CONFIG_HOME = join(work, ".config");
-      const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, setWarningLogger, setErrorLogger } = await import("node-opcua");
+      const { OPCUAServer, OPCUACertificateManager, DataType, SecurityPolicy, MessageSecurityMode, setWarningLogger, setErrorLogger } = await import(
+        "node-opcua"
+      );
       setWarningLogger(() => undefined);
       setErrorLogger(() => undefined);
       const password = secret();
-      const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, "pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
-      const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, "user-pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+      const serverCertificateManager = new OPCUACertificateManager({
+        rootFolder: join(work, "pki"),
+        automaticallyAcceptUnknownCertificate: false,
+        disableFileWatchers: true,
+      });
+      const userCertificateManager = new OPCUACertificateManager({
+        rootFolder: join(work, "user-pki"),
+        automaticallyAcceptUnknownCertificate: false,
+        disableFileWatchers: true,
+      });
       const server = new OPCUAServer({
         port: 0,
         host: HOST,
@@ -202,8 +250,24 @@ export const REAL_DAEMONS: Record<string, RealDaemon> = {
       const as = server.engine.addressSpace!;
       const ns = as.getOwnNamespace();
       const line = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: "Line1" });
-      ns.addVariable({ componentOf: line, browseName: "Speed", nodeId: "s=Line1.Speed", dataType: "Double", accessLevel: "CurrentRead", userAccessLevel: "CurrentRead", value: { dataType: DataType.Double, value: 1.5 } });
-      ns.addVariable({ componentOf: line, browseName: "Count", nodeId: "s=Line1.Count", dataType: "UInt32", accessLevel: "CurrentRead", userAccessLevel: "CurrentRead", value: { dataType: DataType.UInt32, value: 42 } });
+      ns.addVariable({
+        componentOf: line,
+        browseName: "Speed",
+        nodeId: "s=Line1.Speed",
+        dataType: "Double",
+        accessLevel: "CurrentRead",
+        userAccessLevel: "CurrentRead",
+        value: { dataType: DataType.Double, value: 1.5 },
+      });
+      ns.addVariable({
+        componentOf: line,
+        browseName: "Count",
+        nodeId: "s=Line1.Count",
+        dataType: "UInt32",
+        accessLevel: "CurrentRead",
+        userAccessLevel: "CurrentRead",
+        value: { dataType: DataType.UInt32, value: 42 },
+      });
       await server.start();
       return {
         urls: [`opc.tcp://${HOST}:${server.endpoints[0]!.port}`],

@@ -44,7 +44,8 @@ function replayGolden(name: string): Golden {
 /** The daemon's port in a set of findings (a recording is made on a free port, so it changes with every recording). */
 const portOf = (fs: { port: number | null }[]) => fs.find((f) => f.port !== null)?.port ?? undefined;
 /** A message with the recording's port replaced, so findings of two recordings compare. */
-const portless = (message: string, port: number | undefined) => (port === undefined ? message : message.replace(new RegExp(`(?<!\\d)${port}(?!\\d)`, "g"), "<port>"));
+const portless = (message: string, port: number | undefined) =>
+  port === undefined ? message : message.replace(new RegExp(`(?<!\\d)${port}(?!\\d)`, "g"), "<port>");
 
 function rebuildExpected(name: string, daemon: string): { reviewed: number; unreviewed: number } {
   const path = join(REAL, name, "expected.json");
@@ -61,11 +62,21 @@ function rebuildExpected(name: string, daemon: string): { reviewed: number; unre
     devices: golden.devices.map((d) => ({
       ...d,
       findings: d.findings.map((f) => {
-        const same = oldFindings.find((o) => o.ruleId === f.ruleId && samePort(o, f) && o.status === f.status && portless(o.message, oldPort) === portless(f.message, newPort) && !o.why.startsWith(UNREVIEWED));
+        const same = oldFindings.find(
+          (o) =>
+            o.ruleId === f.ruleId &&
+            samePort(o, f) &&
+            o.status === f.status &&
+            portless(o.message, oldPort) === portless(f.message, newPort) &&
+            !o.why.startsWith(UNREVIEWED),
+        );
         if (same) return { ...f, why: same.why };
         unreviewed++;
         const before = oldFindings.find((o) => o.ruleId === f.ruleId && samePort(o, f));
-        return { ...f, why: `${UNREVIEWED}: ${before ? `was ${before.status} "${before.message}" because: ${before.why.replace(/^UNREVIEWED: /, "")}` : "new finding"}` };
+        return {
+          ...f,
+          why: `${UNREVIEWED}: ${before ? `was ${before.status} "${before.message}" because: ${before.why.replace(/^UNREVIEWED: /, "")}` : "new finding"}`,
+        };
       }),
     })),
   };
@@ -80,7 +91,15 @@ async function record(name: string): Promise<void> {
   try {
     const [spec] = await resolveTargets(daemon.urls, PLUGINS);
     const credentials: CredentialEntry[] = daemon.credentials ?? [];
-    const live = await recordDevices([{ ...spec!, name }], { plugins: [...PLUGINS], timeoutMs: 5000, concurrency: 1, intrusive: def.intrusive ?? false, credentials, failOn: "high", log: silentLogger() });
+    const live = await recordDevices([{ ...spec!, name }], {
+      plugins: [...PLUGINS],
+      timeoutMs: 5000,
+      concurrency: 1,
+      intrusive: def.intrusive ?? false,
+      credentials,
+      failOn: "high",
+      log: silentLogger(),
+    });
     mkdirSync(join(REAL, name), { recursive: true });
     const text = serializeRecording(live.recording);
     for (const secret of daemon.secrets ?? []) if (text.includes(secret)) throw new Error(`${name}: a throwaway secret reached the recording`);
@@ -97,7 +116,13 @@ async function main(): Promise<void> {
   const known = Object.keys(REAL_DAEMONS);
   const only = args.filter((a) => !a.startsWith("--"));
   for (const n of only) if (!known.includes(n)) throw new Error(`no real fixture '${n}' (have: ${known.join(", ")})`);
-  const names = only.length ? only : recordToo ? known : readdirSync(REAL, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const names = only.length
+    ? only
+    : recordToo
+      ? known
+      : readdirSync(REAL, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name);
   for (const name of names) {
     if (recordToo) await record(name);
     const { reviewed, unreviewed } = rebuildExpected(name, REAL_DAEMONS[name]!.description);

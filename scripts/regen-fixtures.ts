@@ -96,7 +96,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const expectedOnly = args.includes("--expected-only");
   const only = args.filter((a) => !a.startsWith("--"));
-  const names = readdirSync(LIBRARY, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = readdirSync(LIBRARY, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   for (const n of only) if (!names.includes(n)) throw new Error(`no fixture '${n}' in ${LIBRARY} (have: ${names.join(", ")})`);
   for (const name of only.length ? only : names) {
     const dir = join(LIBRARY, name);
@@ -110,7 +113,11 @@ async function main(): Promise<void> {
     const golden = replayGolden(dir, text);
     writeFileAtomic(join(dir, "expected.json"), serializeGolden(golden));
     const counts = golden.devices.flatMap((d) => d.findings).reduce<Record<string, number>>((acc, f) => ((acc[f.status] = (acc[f.status] ?? 0) + 1), acc), {});
-    process.stdout.write(`${name}: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(", ")}\n`);
+    process.stdout.write(
+      `${name}: ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ")}\n`,
+    );
   }
 }
 

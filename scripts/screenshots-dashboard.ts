@@ -49,7 +49,12 @@ async function stop(child: ChildProcess): Promise<void> {
   await closed;
 }
 
-async function shoot(page: Page, url: string, name: string, clip?: (p: Page) => Promise<{ x: number; y: number; width: number; height: number } | undefined>): Promise<void> {
+async function shoot(
+  page: Page,
+  url: string,
+  name: string,
+  clip?: (p: Page) => Promise<{ x: number; y: number; width: number; height: number } | undefined>,
+): Promise<void> {
   await page.goto(url, { waitUntil: "networkidle" });
   const box = await clip?.(page);
   const scrollY = box ? ((await page.evaluate("window.scrollY")) as number) : 0;
@@ -66,7 +71,20 @@ async function main(): Promise<void> {
     const inventory = join(work, "plant.yaml");
     writeFileSync(inventory, `devices:\n${DEVICES.map((d) => `  - { host: ${d.host}, name: ${d.name}, zone: ${d.zone} }`).join("\n")}\n`);
     const sweep = (json: string) =>
-      otaudit(["sweep", inventory, "--db", "plant.db", "--json", json, "--no-progress", "--credentials", join(ROOT, "fixtures", "profiles", "bench", "demo-credentials.yaml")], work);
+      otaudit(
+        [
+          "sweep",
+          inventory,
+          "--db",
+          "plant.db",
+          "--json",
+          json,
+          "--no-progress",
+          "--credentials",
+          join(ROOT, "fixtures", "profiles", "bench", "demo-credentials.yaml"),
+        ],
+        work,
+      );
     process.stdout.write("starting the simulated devices and sweeping them (first sweep)...\n");
     for (const d of DEVICES) sims.push(await simulate(d.profile, d.host));
     sweep("first.json");
@@ -90,7 +108,11 @@ async function main(): Promise<void> {
       server!.once("exit", (code) => reject(new Error(`serve exited ${code}`)));
     });
     mkdirSync(OUT, { recursive: true });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
     try {
       const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 });
       const page = await context.newPage();

@@ -19,7 +19,12 @@ function otaudit(args: string[], cwd: string): void {
   execFileSync(process.execPath, [BIN, "-q", ...args], { cwd, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
 }
 
-async function shoot(page: Page, file: string, name: string, prepare?: (page: Page) => Promise<{ x: number; y: number; width: number; height: number } | undefined>): Promise<void> {
+async function shoot(
+  page: Page,
+  file: string,
+  name: string,
+  prepare?: (page: Page) => Promise<{ x: number; y: number; width: number; height: number } | undefined>,
+): Promise<void> {
   await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
   const box = await prepare?.(page);
   // boundingBox() is relative to the viewport; a full-page clip wants page coordinates

@@ -22,7 +22,10 @@ function branded<T extends abstract new (...args: never[]) => Error>(cls: T, nam
 /** Bad argument or input file: exit 2 with one line naming the argument or path.to.field. */
 export class UsageError extends Error {
   override name = "UsageError";
-  constructor(message: string, readonly lines: string[] = []) {
+  constructor(
+    message: string,
+    readonly lines: string[] = [],
+  ) {
     super(message);
   }
 }
@@ -58,7 +61,10 @@ export type ProbeFailureCode = "absent" | "unreachable" | "timeout" | "protocol"
 /** Thrown by a probe when the whole protocol could not be audited. */
 export class ProbeFailure extends Error {
   override name = "ProbeFailure";
-  constructor(readonly code: ProbeFailureCode, message: string) {
+  constructor(
+    readonly code: ProbeFailureCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -67,7 +73,10 @@ branded(ProbeFailure, "ProbeFailure");
 /** Format zod issues as `path.to.field: message` lines, prefixed by a source label. */
 export function zodIssueLines(source: string, issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string[] {
   return issues.map((i) => {
-    const path = i.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+    const path = i.path
+      .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+      .join(".")
+      .replace(/\.\[/g, "[");
     return `${source}: ${path || "(root)"}: ${i.message}`;
   });
 }

@@ -11,7 +11,24 @@ import type { ProtocolPlugin } from "./plugin.js";
 export const PLUGINS_ENV = "OTAUDIT_PLUGINS";
 
 /** Ids the core uses for its own facts, finding sources and flags: no plugin may take them. */
-export const RESERVED_IDS: readonly string[] = ["surface", "discovery", "advisories", "fleet", "login", "log", "no", "from", "fail", "max", "zone", "device", "give", "sweep", "policy", "services"];
+export const RESERVED_IDS: readonly string[] = [
+  "surface",
+  "discovery",
+  "advisories",
+  "fleet",
+  "login",
+  "log",
+  "no",
+  "from",
+  "fail",
+  "max",
+  "zone",
+  "device",
+  "give",
+  "sweep",
+  "policy",
+  "services",
+];
 /** Concerns a plugin's policy set may have (src/policy/rules.ts maps each to a policy rule). */
 const POLICY_SET_CONCERNS = ["cryptography", "protocol-version", "authentication", "exposure"];
 const POLICY_SET_RE = /^[A-Za-z][A-Za-z0-9-]*$/;
@@ -57,7 +74,8 @@ export function checkPlugin(p: ProtocolPlugin, accepted: readonly ProtocolPlugin
     if (typeof o?.name !== "string" || !NAME_RE.test(o.name)) out.push(`${at}: option name ${JSON.stringify(o?.name)} must be kebab-case`);
     if (!o?.schema || typeof (o.schema as { safeParse?: unknown }).safeParse !== "function") out.push(`${at}: option '${o?.name}' needs a zod schema`);
   }
-  if (!!p.policySets !== (typeof p.policyFacts === "function")) out.push(`${at}: policySets and policyFacts come together (the sets a device offers, and how the facts show them)`);
+  if (!!p.policySets !== (typeof p.policyFacts === "function"))
+    out.push(`${at}: policySets and policyFacts come together (the sets a device offers, and how the facts show them)`);
   for (const [name, d] of Object.entries(p.policySets ?? {})) {
     if (!POLICY_SET_RE.test(name)) out.push(`${at}: policy set name ${JSON.stringify(name)} must be letters, digits and '-'`);
     if (!POLICY_SET_CONCERNS.includes(d?.concern)) out.push(`${at}: policy set '${name}': concern must be one of ${POLICY_SET_CONCERNS.join(", ")}`);
@@ -71,8 +89,10 @@ export function checkPlugin(p: ProtocolPlugin, accepted: readonly ProtocolPlugin
       if (typeof k !== "string" || !NAME_RE.test(k)) out.push(`${at}: credentials kind ${JSON.stringify(k)} must be kebab-case`);
       else if (accepted.some((a) => a.credentials?.kinds.includes(k))) out.push(`${at}: credentials kind '${k}' belongs to another plugin`);
     }
-    for (const f of [...(c.secrets ?? []), ...(c.paths ?? [])]) if (!(f in (c.fields ?? {}))) out.push(`${at}: credentials field '${f}' is not among the declared fields`);
-    for (const f of Object.keys(c.fields ?? {})) if (f === "protocol" || f === "host" || f.endsWith("Env")) out.push(`${at}: credentials field '${f}' is reserved by the core`);
+    for (const f of [...(c.secrets ?? []), ...(c.paths ?? [])])
+      if (!(f in (c.fields ?? {}))) out.push(`${at}: credentials field '${f}' is not among the declared fields`);
+    for (const f of Object.keys(c.fields ?? {}))
+      if (f === "protocol" || f === "host" || f.endsWith("Env")) out.push(`${at}: credentials field '${f}' is reserved by the core`);
   }
   return out;
 }

@@ -114,6 +114,7 @@ export interface RuleContext<F> {
  * A rule: data-like meta plus a pure check over typed facts (ESLint's rule shape). Return one
  * outcome, several (one per endpoint or item), or null when the rule does not apply.
  */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds plugins of every facts type; each plugin is checked with its own
 export interface Rule<F = any> {
   meta: RuleMeta;
   check(ctx: RuleContext<F>): RuleOutcome | RuleOutcome[] | null;
@@ -140,6 +141,7 @@ export interface SimulatorOptions {
   stateDir: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds plugins of every facts type; each plugin is checked with its own
 export interface SimulatorDef<P = any> {
   profileSchema: z.ZodType<P>;
   start(profile: P, opts: SimulatorOptions): Promise<RunningSimulator>;
@@ -240,7 +242,11 @@ export type TypedCredentialEntry<Fields extends z.ZodRawShape> = z.infer<z.ZodOb
  * The entries of one kind, typed by the plugin's own `fields` declaration. The core validated every
  * entry against those fields before any probe runs, so this is a narrowing, not a second parse.
  */
-export function credentialsOfKind<Fields extends z.ZodRawShape>(entries: readonly PluginCredentialEntry[], kind: string, _fields: Fields): TypedCredentialEntry<Fields>[] {
+export function credentialsOfKind<Fields extends z.ZodRawShape>(
+  entries: readonly PluginCredentialEntry[],
+  kind: string,
+  _fields: Fields,
+): TypedCredentialEntry<Fields>[] {
   return entries.filter((e) => e.protocol === kind) as unknown as TypedCredentialEntry<Fields>[];
 }
 
@@ -311,6 +317,7 @@ export interface PolicyOffer {
   note?: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds plugins of every facts type; each plugin is checked with its own
 export interface ProtocolPlugin<F = any> {
   id: string; // "ssh"
   title: string;

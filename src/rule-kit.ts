@@ -83,7 +83,10 @@ export function judgeItems(items: readonly JudgedItem[], label: string, extra: E
     evidence.weak = weak.map((w) => w.name);
     evidence.reasons = Object.fromEntries(weak.map((w) => [w.name, w.reasons ?? []]));
     const sev = worstSeverity(weak.map((w) => w.severity).filter((s): s is Severity => s !== undefined));
-    return fail(`weak ${label} offered: ${weak.map((w) => (w.reasons?.length ? `${w.name} (${w.reasons.join(", ")})` : w.name)).join("; ")}`, evidence, { ...rest, ...(sev ? { severity: sev } : {}) });
+    return fail(`weak ${label} offered: ${weak.map((w) => (w.reasons?.length ? `${w.name} (${w.reasons.join(", ")})` : w.name)).join("; ")}`, evidence, {
+      ...rest,
+      ...(sev ? { severity: sev } : {}),
+    });
   }
   if (unknown.length) return undetermined("unknown-value", `${label}: not in the knowledge base, cannot be judged: ${unknown.join(", ")}`, evidence, rest);
   if (items.length === 0) return undetermined("no-answer", `no ${label} was observed`, evidence, rest);

@@ -49,7 +49,13 @@ export async function downloadCsv(path, filename) {
 /** The token form, shown when the server answers 401. */
 export function tokenForm(view, retry) {
   const input = h("input", { type: "password", id: "token", "aria-label": "API token", placeholder: "token" });
-  const form = h("form", { class: "token" }, h("p", null, "This dashboard needs its API token (from the operator who started `otaudit serve`)."), input, h("button", { type: "submit" }, "Open"));
+  const form = h(
+    "form",
+    { class: "token" },
+    h("p", null, "This dashboard needs its API token (from the operator who started `otaudit serve`)."),
+    input,
+    h("button", { type: "submit" }, "Open"),
+  );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     sessionStorage.setItem(KEY, input.value.trim());

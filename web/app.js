@@ -36,7 +36,16 @@ sweepPick.addEventListener("change", () => {
 });
 
 function fillSweeps(current) {
-  replace(sweepPick, meta.sweeps.map((s) => h("option", { value: s.id, selected: s.id === current }, `${s.createdAt.slice(0, 16).replace("T", " ")} · ${s.id} · ${s.devices} devices${s.status === "done" ? "" : ` (${s.status})`}`)));
+  replace(
+    sweepPick,
+    meta.sweeps.map((s) =>
+      h(
+        "option",
+        { value: s.id, selected: s.id === current },
+        `${s.createdAt.slice(0, 16).replace("T", " ")} · ${s.id} · ${s.devices} devices${s.status === "done" ? "" : ` (${s.status})`}`,
+      ),
+    ),
+  );
 }
 
 async function render() {
@@ -47,7 +56,8 @@ async function render() {
     document.getElementById("source").textContent = `${meta.source} · read-only`;
     const sweep = sp.get("sweep") ?? meta.sweeps[0]?.id ?? "";
     fillSweeps(sweep);
-    for (const a of document.querySelectorAll("header nav a")) a.classList.toggle("here", a.getAttribute("href") === location.pathname || (location.pathname === "/device" && a.getAttribute("href") === "/"));
+    for (const a of document.querySelectorAll("header nav a"))
+      a.classList.toggle("here", a.getAttribute("href") === location.pathname || (location.pathname === "/device" && a.getAttribute("href") === "/"));
     if (meta.sweeps.length === 0) return void replace(view, h("p", null, "The store holds no sweep yet."));
     const ctx = { meta, sp, sweep, view, isCurrent: () => id === renderId, navigate };
     if (location.pathname === "/device") await renderDevice(ctx);
@@ -56,7 +66,10 @@ async function render() {
   } catch (e) {
     if (id !== renderId) return;
     if (e instanceof ApiError && e.status === 401) return tokenForm(view, () => ((meta = null), render()));
-    replace(view, h("p", { class: "error", role: "alert" }, e instanceof ApiError ? `The server refused: ${e.message}` : `Could not load the view: ${e.message}`));
+    replace(
+      view,
+      h("p", { class: "error", role: "alert" }, e instanceof ApiError ? `The server refused: ${e.message}` : `Could not load the view: ${e.message}`),
+    );
   }
 }
 

@@ -2,7 +2,15 @@
 // labels are element numbers, verdict names and dates, never device strings. Colours match app.css.
 const uPlot = /** @type {any} */ (globalThis).uPlot;
 
-export const VERDICT_COLOUR = { pass: "#1a7f37", fail: "#c62828", partial: "#b45309", undetermined: "#8a6a00", attested: "#0b6e99", unverified: "#6b7280", error: "#7b1fa2" };
+export const VERDICT_COLOUR = {
+  pass: "#1a7f37",
+  fail: "#c62828",
+  partial: "#b45309",
+  undetermined: "#8a6a00",
+  attested: "#0b6e99",
+  unverified: "#6b7280",
+  error: "#7b1fa2",
+};
 /** bottom of the stack first: what needs attention sits on the axis */
 const STACK = ["fail", "error", "undetermined", "partial", "unverified", "attested", "pass"];
 
@@ -32,7 +40,14 @@ export function verdictChart(el, perElement) {
     cursor: { drag: { x: false, y: false } },
     series: [
       { label: "element" },
-      ...order.map((si) => ({ label: STACK[si], fill: VERDICT_COLOUR[STACK[si]], stroke: VERDICT_COLOUR[STACK[si]], paths: bars, points: { show: false }, value: (_u, _v, _s, i) => (i === null || i === undefined ? "—" : String(raw[si][i])) })),
+      ...order.map((si) => ({
+        label: STACK[si],
+        fill: VERDICT_COLOUR[STACK[si]],
+        stroke: VERDICT_COLOUR[STACK[si]],
+        paths: bars,
+        points: { show: false },
+        value: (_u, _v, _s, i) => (i === null || i === undefined ? "—" : String(raw[si][i])),
+      })),
     ],
   };
   return new uPlot(opts, [xs, ...order.map((si) => cumulative[si])], el);

@@ -2,7 +2,28 @@
 // strings. Attributes are set one by one from an allow-list (no style, no event handlers), and links
 // are this server's own paths. Device strings arrive escaped by the server and stay plain text here.
 
-const ATTRS = new Set(["class", "href", "title", "id", "for", "name", "type", "value", "placeholder", "colspan", "scope", "download", "role", "aria-label", "selected", "open", "data-host", "data-nav", "data-verdict", "data-status"]);
+const ATTRS = new Set([
+  "class",
+  "href",
+  "title",
+  "id",
+  "for",
+  "name",
+  "type",
+  "value",
+  "placeholder",
+  "colspan",
+  "scope",
+  "download",
+  "role",
+  "aria-label",
+  "selected",
+  "open",
+  "data-host",
+  "data-nav",
+  "data-verdict",
+  "data-status",
+]);
 
 /**
  * h("tr", { class: "x" }, "text", child, [more]) -> an element. Strings become text nodes; null,
@@ -48,7 +69,15 @@ export function link(path, params) {
 }
 
 export const VERDICT_LETTER = { pass: "P", fail: "F", partial: "~", undetermined: "?", attested: "A", unverified: "U", error: "E" };
-export const VERDICT_LABEL = { pass: "Pass", fail: "Fail", partial: "Partial", undetermined: "Undetermined", attested: "Attested", unverified: "Unverified", error: "Error" };
+export const VERDICT_LABEL = {
+  pass: "Pass",
+  fail: "Fail",
+  partial: "Partial",
+  undetermined: "Undetermined",
+  attested: "Attested",
+  unverified: "Unverified",
+  error: "Error",
+};
 export const STATUS_LABEL = { fail: "FAIL", undetermined: "UNDETERMINED", error: "ERROR", skipped: "SKIPPED", not_applicable: "N/A", pass: "PASS" };
 export const GAP_LABEL = {
   "remote-access-single-factor": "Remote access without MFA",
@@ -64,12 +93,43 @@ export function badge(verdict) {
 
 /** A key/value table (evidence, identity). @param {[string, any][]} rows */
 export function kvTable(rows, cls = "kv") {
-  return h("table", { class: cls }, h("tbody", null, rows.map(([k, v]) => h("tr", null, h("th", { scope: "row" }, k), h("td", null, v === null || v === undefined || v === "" ? "—" : String(v))))));
+  return h(
+    "table",
+    { class: cls },
+    h(
+      "tbody",
+      null,
+      rows.map(([k, v]) => h("tr", null, h("th", { scope: "row" }, k), h("td", null, v === null || v === undefined || v === "" ? "—" : String(v)))),
+    ),
+  );
 }
 
 /** A table with a header row. @param {string[]} head @param {any[][]} rows */
 export function table(head, rows, cls) {
-  return h("table", { class: cls }, h("thead", null, h("tr", null, head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", null, rows.map((r) => h("tr", null, r.map((c) => (c instanceof Node && c.nodeName === "TD" ? c : h("td", null, c)))))));
+  return h(
+    "table",
+    { class: cls },
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        head.map((c) => h("th", { scope: "col" }, c)),
+      ),
+    ),
+    h(
+      "tbody",
+      null,
+      rows.map((r) =>
+        h(
+          "tr",
+          null,
+          r.map((c) => (c instanceof Node && c.nodeName === "TD" ? c : h("td", null, c))),
+        ),
+      ),
+    ),
+  );
 }
 
 export function fmtDate(iso) {

@@ -23,7 +23,9 @@ export function changeList(changes, more) {
           h("span", { class: "chip" }, c.category),
           " ",
           h("code", null, `${c.protocol} ${c.path}`),
-          c.added || c.removed ? h("span", null, c.added?.length ? ` added: ${show(c.added)}` : "", c.removed?.length ? ` removed: ${show(c.removed)}` : "") : h("span", null, ` ${show(c.before)} → ${show(c.after)}`),
+          c.added || c.removed
+            ? h("span", null, c.added?.length ? ` added: ${show(c.added)}` : "", c.removed?.length ? ` removed: ${show(c.removed)}` : "")
+            : h("span", null, ` ${show(c.before)} → ${show(c.after)}`),
         ),
       ),
       more ? h("li", { class: "meta" }, `… ${more} more`) : null,
@@ -31,27 +33,62 @@ export function changeList(changes, more) {
   );
 }
 
-function sweepsTable(ctx, d, from, to) {
+function sweepsTable(ctx, d, _from, to) {
   const rows = d.sweeps.map((s) => {
     const v = s.vsPrevious;
-    const e1 = Object.entries(s.element1).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(", ");
+    const e1 = Object.entries(s.element1)
+      .filter(([, n]) => n)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ");
     return h(
       "tr",
       { class: s.id === to ? "here" : null },
       h("td", null, fmtDate(s.createdAt)),
       h("td", null, s.id),
       h("td", { class: "num" }, String(s.devices)),
-      h("td", null, v ? h("a", { href: link("/drift", { sweep: ctx.sp.get("sweep"), from: v.from, to: s.id }), "data-nav": true }, `${v.changed} changed · ${v.added} new · ${v.missing} missing`) : "first sweep"),
+      h(
+        "td",
+        null,
+        v
+          ? h(
+              "a",
+              { href: link("/drift", { sweep: ctx.sp.get("sweep"), from: v.from, to: s.id }), "data-nav": true },
+              `${v.changed} changed · ${v.added} new · ${v.missing} missing`,
+            )
+          : "first sweep",
+      ),
       h("td", { class: "num" }, String(s.failingFindings)),
       h("td", null, e1),
     );
   });
-  return h("table", { class: "sweeps" }, h("thead", null, h("tr", null, ["When", "Sweep", "Devices", "Since the sweep before", "Failing findings", "Element 1 verdicts"].map((c) => h("th", { scope: "col" }, c)))), h("tbody", null, rows));
+  return h(
+    "table",
+    { class: "sweeps" },
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        ["When", "Sweep", "Devices", "Since the sweep before", "Failing findings", "Element 1 verdicts"].map((c) => h("th", { scope: "col" }, c)),
+      ),
+    ),
+    h("tbody", null, rows),
+  );
 }
 
 function baselinesTable(d) {
   if (!d.baselines.length) return h("p", { class: "meta" }, "No baseline saved (otaudit baseline save --db FILE --name NAME).");
-  return table(["Baseline", "Taken of", "Saved", `Against ${d.target}`], d.baselines.map((b) => [b.name, b.sweepId, fmtDate(b.createdAt), `${b.changed} changed · ${b.added} new · ${b.missing} missing · ${b.unchanged} unchanged`]), "baselines");
+  return table(
+    ["Baseline", "Taken of", "Saved", `Against ${d.target}`],
+    d.baselines.map((b) => [
+      b.name,
+      b.sweepId,
+      fmtDate(b.createdAt),
+      `${b.changed} changed · ${b.added} new · ${b.missing} missing · ${b.unchanged} unchanged`,
+    ]),
+    "baselines",
+  );
 }
 
 async function changesSection(ctx, from, to) {
@@ -61,10 +98,24 @@ async function changesSection(ctx, from, to) {
     h(
       "tr",
       { "data-host": r.host },
-      h("th", { scope: "row" }, r.state === "missing" ? (r.name ? `${r.name} (${r.host})` : r.host) : h("a", { href: link("/device", { sweep: to, host: r.host }), "data-nav": true }, r.name ? `${r.name} (${r.host})` : r.host)),
+      h(
+        "th",
+        { scope: "row" },
+        r.state === "missing"
+          ? r.name
+            ? `${r.name} (${r.host})`
+            : r.host
+          : h("a", { href: link("/device", { sweep: to, host: r.host }), "data-nav": true }, r.name ? `${r.name} (${r.host})` : r.host),
+      ),
       h("td", null, r.zone ?? "—"),
       h("td", { class: `drift-${r.state}` }, r.state),
-      h("td", null, Object.entries(r.categories).map(([k, n]) => `${k} ${n}`).join(", ") || "—"),
+      h(
+        "td",
+        null,
+        Object.entries(r.categories)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ") || "—",
+      ),
       h("td", null, r.changes.length ? changeList(r.changes, r.more) : ""),
     ),
   );
@@ -83,7 +134,22 @@ async function changesSection(ctx, from, to) {
     null,
     h("h2", null, `What changed from ${from} to ${to}`),
     h("p", { class: "meta" }, `${c.counts.changed} changed · ${c.counts.new} new · ${c.counts.missing} missing · ${c.counts.unchanged} unchanged `, csv),
-    c.rows.length ? h("table", { class: "changed" }, h("thead", null, h("tr", null, ["Device", "Zone", "State", "Changes", "Detail"].map((x) => h("th", { scope: "col" }, x)))), h("tbody", null, rows)) : h("p", null, "Nothing changed."),
+    c.rows.length
+      ? h(
+          "table",
+          { class: "changed" },
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              ["Device", "Zone", "State", "Changes", "Detail"].map((x) => h("th", { scope: "col" }, x)),
+            ),
+          ),
+          h("tbody", null, rows),
+        )
+      : h("p", null, "Nothing changed."),
     pager,
   );
 }
@@ -101,7 +167,11 @@ export async function renderDrift(ctx) {
   replace(
     ctx.view,
     h("h1", null, "Drift across sweeps (element 1)"),
-    h("p", { class: "meta" }, `The latest ${d.limit} sweeps at most. A device changed when its configuration snapshot (services, algorithms, endpoints, certificates, firmware) differs from the sweep before.`),
+    h(
+      "p",
+      { class: "meta" },
+      `The latest ${d.limit} sweeps at most. A device changed when its configuration snapshot (services, algorithms, endpoints, certificates, firmware) differs from the sweep before.`,
+    ),
     h("section", { class: "two" }, h("div", null, sweepsTable(ctx, d, from, to)), chart),
     h("h2", null, "Baselines"),
     baselinesTable(d),

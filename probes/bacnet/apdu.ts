@@ -40,16 +40,65 @@ export const PROP = {
 export const PROP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(PROP).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, "-")]));
 
 /** The Device object properties a default run reads, in one RPM or one RP each. */
-export const DEVICE_PROPERTIES = [PROP.OBJECT_IDENTIFIER, PROP.OBJECT_NAME, PROP.VENDOR_NAME, PROP.VENDOR_IDENTIFIER, PROP.MODEL_NAME, PROP.FIRMWARE_REVISION, PROP.APPLICATION_SOFTWARE_VERSION, PROP.PROTOCOL_VERSION, PROP.PROTOCOL_REVISION, PROP.LOCATION, PROP.DESCRIPTION, PROP.SYSTEM_STATUS, PROP.MAX_APDU_LENGTH_ACCEPTED, PROP.SEGMENTATION_SUPPORTED, PROP.SERIAL_NUMBER] as const;
+export const DEVICE_PROPERTIES = [
+  PROP.OBJECT_IDENTIFIER,
+  PROP.OBJECT_NAME,
+  PROP.VENDOR_NAME,
+  PROP.VENDOR_IDENTIFIER,
+  PROP.MODEL_NAME,
+  PROP.FIRMWARE_REVISION,
+  PROP.APPLICATION_SOFTWARE_VERSION,
+  PROP.PROTOCOL_VERSION,
+  PROP.PROTOCOL_REVISION,
+  PROP.LOCATION,
+  PROP.DESCRIPTION,
+  PROP.SYSTEM_STATUS,
+  PROP.MAX_APDU_LENGTH_ACCEPTED,
+  PROP.SEGMENTATION_SUPPORTED,
+  PROP.SERIAL_NUMBER,
+] as const;
 
 /** BACnetServicesSupported bit positions (clause 21) the facts name. */
 export const SERVICE_BITS: Record<number, string> = {
-  5: "subscribeCOV", 6: "atomicReadFile", 7: "atomicWriteFile", 10: "createObject", 11: "deleteObject", 12: "readProperty", 14: "readPropertyMultiple", 15: "writeProperty", 16: "writePropertyMultiple",
-  17: "deviceCommunicationControl", 18: "confirmedPrivateTransfer", 20: "reinitializeDevice", 24: "authenticate", 25: "requestKey", 26: "i-Am", 32: "timeSynchronization", 33: "who-Has", 34: "who-Is", 35: "readRange", 36: "utcTimeSynchronization", 40: "writeGroup", 47: "who-Am-I", 48: "you-Are",
+  5: "subscribeCOV",
+  6: "atomicReadFile",
+  7: "atomicWriteFile",
+  10: "createObject",
+  11: "deleteObject",
+  12: "readProperty",
+  14: "readPropertyMultiple",
+  15: "writeProperty",
+  16: "writePropertyMultiple",
+  17: "deviceCommunicationControl",
+  18: "confirmedPrivateTransfer",
+  20: "reinitializeDevice",
+  24: "authenticate",
+  25: "requestKey",
+  26: "i-Am",
+  32: "timeSynchronization",
+  33: "who-Has",
+  34: "who-Is",
+  35: "readRange",
+  36: "utcTimeSynchronization",
+  40: "writeGroup",
+  47: "who-Am-I",
+  48: "you-Are",
 };
 
 /** Network types (BACnetNetworkType, 135-2020): 5 ipv4, 9 ipv6, 11 secure-connect. */
-export const NETWORK_TYPES: Record<number, string> = { 0: "ethernet", 1: "arcnet", 2: "mstp", 3: "ptp", 4: "lontalk", 5: "ipv4", 6: "zigbee", 7: "virtual", 9: "ipv6", 10: "serial", 11: "secure-connect" };
+export const NETWORK_TYPES: Record<number, string> = {
+  0: "ethernet",
+  1: "arcnet",
+  2: "mstp",
+  3: "ptp",
+  4: "lontalk",
+  5: "ipv4",
+  6: "zigbee",
+  7: "virtual",
+  9: "ipv6",
+  10: "serial",
+  11: "secure-connect",
+};
 
 export const WHO_IS = Buffer.from([0x10, SERVICE.WHO_IS]);
 
@@ -60,11 +109,22 @@ function confirmedHeader(invokeId: number, service: number): Buffer {
 }
 
 export function readProperty(invokeId: number, objectType: number, instance: number, property: number, arrayIndex?: number): Buffer {
-  return Buffer.concat([confirmedHeader(invokeId, SERVICE.READ_PROPERTY), encodeContextObject(0, objectType, instance), encodeContextUnsigned(1, property), ...(arrayIndex !== undefined ? [encodeContextUnsigned(2, arrayIndex)] : [])]);
+  return Buffer.concat([
+    confirmedHeader(invokeId, SERVICE.READ_PROPERTY),
+    encodeContextObject(0, objectType, instance),
+    encodeContextUnsigned(1, property),
+    ...(arrayIndex !== undefined ? [encodeContextUnsigned(2, arrayIndex)] : []),
+  ]);
 }
 
 export function readPropertyMultiple(invokeId: number, objectType: number, instance: number, properties: readonly number[]): Buffer {
-  return Buffer.concat([confirmedHeader(invokeId, SERVICE.READ_PROPERTY_MULTIPLE), encodeContextObject(0, objectType, instance), opening(1), ...properties.map((p) => encodeContextUnsigned(0, p)), closing(1)]);
+  return Buffer.concat([
+    confirmedHeader(invokeId, SERVICE.READ_PROPERTY_MULTIPLE),
+    encodeContextObject(0, objectType, instance),
+    opening(1),
+    ...properties.map((p) => encodeContextUnsigned(0, p)),
+    closing(1),
+  ]);
 }
 
 export interface IAm {
@@ -93,7 +153,8 @@ export type Answer =
 
 function appValue(r: TagReader, number: number, what: string): number {
   const t = r.tag();
-  if (t.context || t.number !== number) throw new BacnetDecodeError(`${what}: expected application tag ${number}, got ${t.context ? "context" : "application"} ${t.number}`);
+  if (t.context || t.number !== number)
+    throw new BacnetDecodeError(`${what}: expected application tag ${number}, got ${t.context ? "context" : "application"} ${t.number}`);
   return unsignedOf(r.content(t), what);
 }
 
@@ -102,7 +163,12 @@ function decodeIAm(r: TagReader): IAm {
   if (t.context || t.number !== 12 || t.length !== 4) throw new BacnetDecodeError("I-Am: expected a device object identifier");
   const id = r.content(t).readUInt32BE(0);
   if (id >>> 22 !== OBJECT.DEVICE) throw new BacnetDecodeError(`I-Am names object type ${id >>> 22}, not a device`);
-  return { instance: id & 0x3fffff, maxApdu: appValue(r, 2, "I-Am max APDU"), segmentation: appValue(r, 9, "I-Am segmentation"), vendorId: appValue(r, 2, "I-Am vendor id") };
+  return {
+    instance: id & 0x3fffff,
+    maxApdu: appValue(r, 2, "I-Am max APDU"),
+    segmentation: appValue(r, 9, "I-Am segmentation"),
+    vendorId: appValue(r, 2, "I-Am vendor id"),
+  };
 }
 
 /** Error class and code (clause 21: two application enumerations), optionally inside context tag `n`. */

@@ -27,7 +27,15 @@ export const BVLC = {
 export const SENDABLE_BVLC: ReadonlySet<number> = new Set([BVLC.ORIGINAL_UNICAST, BVLC.READ_BDT, BVLC.READ_FDT]);
 
 /** BVLC-Result codes (J.2.1.1): 0 success, 0x10 Write-BDT NAK, 0x20 Read-BDT NAK, 0x30 Register-FD NAK, 0x40 Read-FDT NAK, 0x50 Delete-FDT NAK, 0x60 Distribute-Broadcast NAK. */
-export const RESULT_NAMES: Record<number, string> = { 0x00: "successful completion", 0x10: "Write-BDT NAK", 0x20: "Read-BDT NAK", 0x30: "Register-Foreign-Device NAK", 0x40: "Read-FDT NAK", 0x50: "Delete-FDT-Entry NAK", 0x60: "Distribute-Broadcast-To-Network NAK" };
+export const RESULT_NAMES: Record<number, string> = {
+  0x00: "successful completion",
+  0x10: "Write-BDT NAK",
+  0x20: "Read-BDT NAK",
+  0x30: "Register-Foreign-Device NAK",
+  0x40: "Read-FDT NAK",
+  0x50: "Delete-FDT-Entry NAK",
+  0x60: "Distribute-Broadcast-To-Network NAK",
+};
 
 /** Table entries decoded at most per answer (a 1476-byte datagram holds 147). */
 export const MAX_TABLE_ENTRIES = 64;
@@ -82,11 +90,18 @@ export function decodeBvlc(d: Buffer): Bvlc {
       const total = body.length / 10;
       if (fn === BVLC.READ_BDT_ACK) {
         const entries: BdtEntry[] = [];
-        for (let i = 0; i < Math.min(total, MAX_TABLE_ENTRIES); i++) entries.push({ address: ip(body, i * 10), port: body.readUInt16BE(i * 10 + 4), mask: ip(body, i * 10 + 6) });
+        for (let i = 0; i < Math.min(total, MAX_TABLE_ENTRIES); i++)
+          entries.push({ address: ip(body, i * 10), port: body.readUInt16BE(i * 10 + 4), mask: ip(body, i * 10 + 6) });
         return { function: BVLC.READ_BDT_ACK, entries, total };
       }
       const entries: FdtEntry[] = [];
-      for (let i = 0; i < Math.min(total, MAX_TABLE_ENTRIES); i++) entries.push({ address: ip(body, i * 10), port: body.readUInt16BE(i * 10 + 4), ttl: body.readUInt16BE(i * 10 + 6), remaining: body.readUInt16BE(i * 10 + 8) });
+      for (let i = 0; i < Math.min(total, MAX_TABLE_ENTRIES); i++)
+        entries.push({
+          address: ip(body, i * 10),
+          port: body.readUInt16BE(i * 10 + 4),
+          ttl: body.readUInt16BE(i * 10 + 6),
+          remaining: body.readUInt16BE(i * 10 + 8),
+        });
       return { function: BVLC.READ_FDT_ACK, entries, total };
     }
     case BVLC.ORIGINAL_UNICAST:

@@ -20,13 +20,21 @@ export async function discoverBacnet(host: string, port: number, timeoutMs: numb
     if (typeof iAm === "object") return { state: "answered", detail: { instance: iAm.instance, vendorId: iAm.vendorId } };
     if (iAm === "unreachable") return { state: "closed", detail: { message: "port unreachable" } };
     const invokeId = 1;
-    udp.send(encodeBvlc(BVLC.ORIGINAL_UNICAST, Buffer.concat([npduHeader(true), readProperty(invokeId, OBJECT.DEVICE, WILDCARD_INSTANCE, PROP.OBJECT_IDENTIFIER)])));
-    const r = await udp.wait((d) => (d.answer && "invokeId" in d.answer && d.answer.invokeId === invokeId ? d.answer : undefined), Date.now() + timeoutMs, signal);
+    udp.send(
+      encodeBvlc(BVLC.ORIGINAL_UNICAST, Buffer.concat([npduHeader(true), readProperty(invokeId, OBJECT.DEVICE, WILDCARD_INSTANCE, PROP.OBJECT_IDENTIFIER)])),
+    );
+    const r = await udp.wait(
+      (d) => (d.answer && "invokeId" in d.answer && d.answer.invokeId === invokeId ? d.answer : undefined),
+      Date.now() + timeoutMs,
+      signal,
+    );
     if (typeof r === "object") {
       const v = r.kind === "ack" ? r.results[0]?.values?.[0] : undefined;
       return { state: "answered", detail: v?.type === "object" ? { instance: v.instance } : { answer: r.kind } };
     }
-    return r === "unreachable" ? { state: "closed", detail: { message: "port unreachable" } } : { state: "timeout", detail: { message: `no I-Am or ReadProperty answer within ${timeoutMs} ms each` } };
+    return r === "unreachable"
+      ? { state: "closed", detail: { message: "port unreachable" } }
+      : { state: "timeout", detail: { message: `no I-Am or ReadProperty answer within ${timeoutMs} ms each` } };
   } finally {
     udp.close();
   }

@@ -39,7 +39,15 @@ export default definePlugin<BacnetFacts>({
     const id = facts.identity;
     const vendor = id.vendorName ?? id.vendorFromTable;
     if (!vendor && !id.modelName) return [];
-    const raw = [`vendor-name=${id.vendorName ?? ""}`, `vendor-identifier=${id.vendorId ?? ""}`, `model-name=${id.modelName ?? ""}`, `firmware-revision=${id.firmwareRevision ?? ""}`, `application-software-version=${id.applicationSoftwareVersion ?? ""}`].join(", ");
-    return [{ vendor, product: id.modelName, version: id.firmwareRevision ?? id.applicationSoftwareVersion, source: "bacnet device object", raw, port: facts.port }];
+    const raw = [
+      `vendor-name=${id.vendorName ?? ""}`,
+      `vendor-identifier=${id.vendorId ?? ""}`,
+      `model-name=${id.modelName ?? ""}`,
+      `firmware-revision=${id.firmwareRevision ?? ""}`,
+      `application-software-version=${id.applicationSoftwareVersion ?? ""}`,
+    ].join(", ");
+    return [
+      { vendor, product: id.modelName, version: id.firmwareRevision ?? id.applicationSoftwareVersion, source: "bacnet device object", raw, port: facts.port },
+    ];
   },
 });

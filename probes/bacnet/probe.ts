@@ -12,7 +12,21 @@
 import type { ProbeContext } from "../../src/plugin.js";
 import { ProbeFailure } from "../../src/errors.js";
 import { Deadline } from "../../src/net/index.js";
-import { DEVICE_PROPERTIES, NETWORK_TYPES, OBJECT, PROP, PROP_NAMES, SERVICE, SERVICE_BITS, WHO_IS, WILDCARD_INSTANCE, readProperty, readPropertyMultiple, type Answer, type PropertyResult } from "./apdu.js";
+import {
+  DEVICE_PROPERTIES,
+  NETWORK_TYPES,
+  OBJECT,
+  PROP,
+  PROP_NAMES,
+  SERVICE,
+  SERVICE_BITS,
+  WHO_IS,
+  WILDCARD_INSTANCE,
+  readProperty,
+  readPropertyMultiple,
+  type Answer,
+  type PropertyResult,
+} from "./apdu.js";
 import { BVLC, RESULT_NAMES, encodeBvlc, npduHeader } from "./bvlc.js";
 import { BACNET_CHECKS } from "./declarations.js";
 import type { BacnetFacts } from "./facts.js";
@@ -45,7 +59,20 @@ type Confirmed = Extract<Answer, { invokeId: number }> | "timeout" | "unreachabl
 export async function probeBacnet(ctx: ProbeContext): Promise<BacnetFacts> {
   const ep = ctx.endpoints[0];
   if (!ep) throw new ProbeFailure("internal", "no BACnet endpoint given");
-  const facts: BacnetFacts = { url: ep.url, port: ep.port, whoIs: { answered: false, iAms: 0 }, reads: [], properties: [], identity: {}, networkPorts: { status: "not-read", detail: "not attempted", ports: [] }, bbmd: { bdt: { status: "not-sent", entries: [], total: 0 }, fdt: { status: "not-sent", entries: [], total: 0 } }, datagrams: { received: 0, malformed: 0, unmatched: 0, dropped: 0 }, portUnreachable: false, sent: [], anomalies: [] };
+  const facts: BacnetFacts = {
+    url: ep.url,
+    port: ep.port,
+    whoIs: { answered: false, iAms: 0 },
+    reads: [],
+    properties: [],
+    identity: {},
+    networkPorts: { status: "not-read", detail: "not attempted", ports: [] },
+    bbmd: { bdt: { status: "not-sent", entries: [], total: 0 }, fdt: { status: "not-sent", entries: [], total: 0 } },
+    datagrams: { received: 0, malformed: 0, unmatched: 0, dropped: 0 },
+    portUnreachable: false,
+    sent: [],
+    anomalies: [],
+  };
   const budget = new Deadline(BUDGET_FACTOR * ctx.timeoutMs, ctx.signal);
   let udp: BacnetUdp;
   try {
@@ -92,7 +119,12 @@ export async function probeBacnet(ctx: ProbeContext): Promise<BacnetFacts> {
       else if (r.kind === "error") facts.reads.push({ ...base, outcome: "error", detail: `error class ${r.errorClass}, code ${r.errorCode}` });
       else if (r.kind === "reject") facts.reads.push({ ...base, outcome: "reject", detail: `reject reason ${r.reason}` });
       else if (r.kind === "abort") facts.reads.push({ ...base, outcome: "abort", detail: `abort reason ${r.reason}` });
-      else if (r.kind === "segmented") facts.reads.push({ ...base, outcome: "segmented", detail: "segmented Complex-ACK although segmentation was not accepted (not reassembled, not acknowledged)" });
+      else if (r.kind === "segmented")
+        facts.reads.push({
+          ...base,
+          outcome: "segmented",
+          detail: "segmented Complex-ACK although segmentation was not accepted (not reassembled, not acknowledged)",
+        });
       else facts.reads.push({ ...base, outcome: "unparsed", detail: r.kind });
     };
     const keep = (results: PropertyResult[]) => {
@@ -105,8 +137,14 @@ export async function probeBacnet(ctx: ProbeContext): Promise<BacnetFacts> {
     };
 
     // (2) services supported, then the identity properties
-    ctx.log.info({ action: "read-device", safety: BACNET_CHECKS.readDevice.safety, endpoint: ep.url, instance }, "BACnet ReadProperty(Multiple) of the Device object");
-    const services = await confirmed((id) => readProperty(id, OBJECT.DEVICE, instance, PROP.PROTOCOL_SERVICES_SUPPORTED), `ReadProperty ${device} protocol-services-supported`);
+    ctx.log.info(
+      { action: "read-device", safety: BACNET_CHECKS.readDevice.safety, endpoint: ep.url, instance },
+      "BACnet ReadProperty(Multiple) of the Device object",
+    );
+    const services = await confirmed(
+      (id) => readProperty(id, OBJECT.DEVICE, instance, PROP.PROTOCOL_SERVICES_SUPPORTED),
+      `ReadProperty ${device} protocol-services-supported`,
+    );
     record("readProperty", [PROP.PROTOCOL_SERVICES_SUPPORTED], services);
     if (typeof services === "object" && services.kind === "ack") {
       keep(services.results);
@@ -120,7 +158,10 @@ export async function probeBacnet(ctx: ProbeContext): Promise<BacnetFacts> {
     const props = [...DEVICE_PROPERTIES];
     let viaRpm = false;
     if (facts.servicesSupported?.includes("readPropertyMultiple") && !budget.expired) {
-      const r = await confirmed((id) => readPropertyMultiple(id, OBJECT.DEVICE, instance, props), `ReadPropertyMultiple ${device} (${props.length} properties)`);
+      const r = await confirmed(
+        (id) => readPropertyMultiple(id, OBJECT.DEVICE, instance, props),
+        `ReadPropertyMultiple ${device} (${props.length} properties)`,
+      );
       record("readPropertyMultiple", props, r);
       if (typeof r === "object" && r.kind === "ack") {
         keep(r.results);
@@ -146,22 +187,41 @@ export async function probeBacnet(ctx: ProbeContext): Promise<BacnetFacts> {
 
     // (4) BBMD tables
     ctx.log.info({ action: "read-bbmd-tables", safety: BACNET_CHECKS.bbmd.safety, endpoint: ep.url }, "BACnet Read-BDT and Read-FDT");
-    for (const [fn, ack, key] of [[BVLC.READ_BDT, BVLC.READ_BDT_ACK, "bdt"], [BVLC.READ_FDT, BVLC.READ_FDT_ACK, "fdt"]] as const) {
+    for (const [fn, ack, key] of [
+      [BVLC.READ_BDT, BVLC.READ_BDT_ACK, "bdt"],
+      [BVLC.READ_FDT, BVLC.READ_FDT_ACK, "fdt"],
+    ] as const) {
       if (budget.expired || udp.portUnreachable) break;
       udp.send(encodeBvlc(fn));
       facts.sent.push(key === "bdt" ? "Read-Broadcast-Distribution-Table" : "Read-Foreign-Device-Table");
       const r = await udp.wait((d) => (d.bvlc.function === ack || d.bvlc.function === BVLC.RESULT ? d.bvlc : undefined), until(), ctx.signal);
-      if (typeof r !== "object") facts.bbmd[key] = { status: r === "timeout" ? "silent" : "error", entries: [], total: 0, detail: r === "timeout" ? "no answer" : "port unreachable" };
-      else if ("result" in r) facts.bbmd[key] = { status: r.result === 0 ? "error" : "nak", entries: [], total: 0, detail: `BVLC-Result 0x${r.result.toString(16).padStart(4, "0")} (${RESULT_NAMES[r.result] ?? "unknown"})` };
+      if (typeof r !== "object")
+        facts.bbmd[key] = { status: r === "timeout" ? "silent" : "error", entries: [], total: 0, detail: r === "timeout" ? "no answer" : "port unreachable" };
+      else if ("result" in r)
+        facts.bbmd[key] = {
+          status: r.result === 0 ? "error" : "nak",
+          entries: [],
+          total: 0,
+          detail: `BVLC-Result 0x${r.result.toString(16).padStart(4, "0")} (${RESULT_NAMES[r.result] ?? "unknown"})`,
+        };
       else if ("entries" in r) facts.bbmd[key] = { status: "entries", entries: r.entries.map((e) => ({ ...e })), total: r.total };
     }
   } finally {
     sync();
     udp.close();
   }
-  if (!facts.whoIs.answered && !facts.reads.some((r) => r.outcome !== "timeout" && r.outcome !== "unreachable") && facts.bbmd.bdt.status !== "entries" && facts.bbmd.bdt.status !== "nak") {
-    if (!ep.explicit && facts.datagrams.received === 0) throw new ProbeFailure("absent", `${ep.url}: no answer to Who-Is, ReadProperty or Read-BDT within ${ctx.timeoutMs} ms each`);
-    facts.error = { code: "no-answer", message: `no usable BACnet answer (${facts.datagrams.received} datagrams received, ${facts.datagrams.malformed} malformed)` };
+  if (
+    !facts.whoIs.answered &&
+    !facts.reads.some((r) => r.outcome !== "timeout" && r.outcome !== "unreachable") &&
+    facts.bbmd.bdt.status !== "entries" &&
+    facts.bbmd.bdt.status !== "nak"
+  ) {
+    if (!ep.explicit && facts.datagrams.received === 0)
+      throw new ProbeFailure("absent", `${ep.url}: no answer to Who-Is, ReadProperty or Read-BDT within ${ctx.timeoutMs} ms each`);
+    facts.error = {
+      code: "no-answer",
+      message: `no usable BACnet answer (${facts.datagrams.received} datagrams received, ${facts.datagrams.malformed} malformed)`,
+    };
   }
   return facts;
 }
@@ -173,7 +233,17 @@ function identityOf(facts: BacnetFacts): void {
     return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
   };
   const vendorId = num(PROP.VENDOR_IDENTIFIER) ?? facts.whoIs.vendorId;
-  const id: BacnetFacts["identity"] = { vendorName: text(PROP.VENDOR_NAME), vendorId, vendorFromTable: vendorId !== undefined ? vendorNameOf(vendorId) : undefined, modelName: text(PROP.MODEL_NAME), firmwareRevision: text(PROP.FIRMWARE_REVISION), applicationSoftwareVersion: text(PROP.APPLICATION_SOFTWARE_VERSION), objectName: text(PROP.OBJECT_NAME), serialNumber: text(PROP.SERIAL_NUMBER), protocolRevision: num(PROP.PROTOCOL_REVISION) };
+  const id: BacnetFacts["identity"] = {
+    vendorName: text(PROP.VENDOR_NAME),
+    vendorId,
+    vendorFromTable: vendorId !== undefined ? vendorNameOf(vendorId) : undefined,
+    modelName: text(PROP.MODEL_NAME),
+    firmwareRevision: text(PROP.FIRMWARE_REVISION),
+    applicationSoftwareVersion: text(PROP.APPLICATION_SOFTWARE_VERSION),
+    objectName: text(PROP.OBJECT_NAME),
+    serialNumber: text(PROP.SERIAL_NUMBER),
+    protocolRevision: num(PROP.PROTOCOL_REVISION),
+  };
   for (const k of Object.keys(id) as (keyof typeof id)[]) if (id[k] === undefined) delete id[k];
   facts.identity = id;
   const oid = /^8,(\d+)$/.exec(text(PROP.OBJECT_IDENTIFIER) ?? "");
@@ -182,24 +252,57 @@ function identityOf(facts: BacnetFacts): void {
 }
 
 /** Network Port objects (135-2016, protocol revision 17): object-list, then network-type of each (bounded). */
-async function networkPorts(facts: BacnetFacts, confirmed: (apdu: (id: number) => Buffer, label: string) => Promise<Confirmed>, instance: number, budget: Deadline): Promise<void> {
+async function networkPorts(
+  facts: BacnetFacts,
+  confirmed: (apdu: (id: number) => Buffer, label: string) => Promise<Confirmed>,
+  instance: number,
+  budget: Deadline,
+): Promise<void> {
   const rev = facts.identity.protocolRevision;
   if (rev === undefined) return void (facts.networkPorts = { status: "not-read", detail: "protocol-revision not read", ports: [] });
-  if (rev < 17) return void (facts.networkPorts = { status: "unavailable", detail: `protocol revision ${rev} predates Network Port objects (revision 17)`, ports: [] });
+  if (rev < 17)
+    return void (facts.networkPorts = { status: "unavailable", detail: `protocol revision ${rev} predates Network Port objects (revision 17)`, ports: [] });
   const list = await confirmed((id) => readProperty(id, OBJECT.DEVICE, instance, PROP.OBJECT_LIST), `ReadProperty device,${instance} object-list`);
-  facts.reads.push({ service: "readProperty", object: `device,${instance}`, properties: ["object-list"], outcome: typeof list === "string" ? "timeout" : list.kind === "ack" ? "ack" : list.kind === "segmented" ? "segmented" : list.kind === "abort" ? "abort" : list.kind === "reject" ? "reject" : "error" });
+  facts.reads.push({
+    service: "readProperty",
+    object: `device,${instance}`,
+    properties: ["object-list"],
+    outcome:
+      typeof list === "string"
+        ? "timeout"
+        : list.kind === "ack"
+          ? "ack"
+          : list.kind === "segmented"
+            ? "segmented"
+            : list.kind === "abort"
+              ? "abort"
+              : list.kind === "reject"
+                ? "reject"
+                : "error",
+  });
   if (typeof list === "string" || list.kind !== "ack") {
     const tooLarge = typeof list === "object" && (list.kind === "abort" || list.kind === "segmented");
-    return void (facts.networkPorts = { status: tooLarge ? "too-large" : "not-read", detail: typeof list === "string" ? "object-list: no answer" : `object-list: ${list.kind}`, ports: [] });
+    return void (facts.networkPorts = {
+      status: tooLarge ? "too-large" : "not-read",
+      detail: typeof list === "string" ? "object-list: no answer" : `object-list: ${list.kind}`,
+      ports: [],
+    });
   }
   const ports = (list.results[0]?.values ?? []).flatMap((v) => (v.type === "object" && v.objectType === OBJECT.NETWORK_PORT ? [v.instance] : []));
-  facts.networkPorts = { status: "read", detail: `${ports.length} Network Port object(s) in the object-list${ports.length > MAX_NETWORK_PORTS ? ` (first ${MAX_NETWORK_PORTS} read)` : ""}`, ports: [] };
+  facts.networkPorts = {
+    status: "read",
+    detail: `${ports.length} Network Port object(s) in the object-list${ports.length > MAX_NETWORK_PORTS ? ` (first ${MAX_NETWORK_PORTS} read)` : ""}`,
+    ports: [],
+  };
   for (const p of ports.slice(0, MAX_NETWORK_PORTS)) {
     if (budget.expired) break;
     const r = await confirmed((id) => readProperty(id, OBJECT.NETWORK_PORT, p, PROP.NETWORK_TYPE), `ReadProperty network-port,${p} network-type`);
     const v = typeof r === "object" && r.kind === "ack" ? r.results[0]?.values?.find((x) => x.type === "enumerated") : undefined;
     const networkType = v?.type === "enumerated" ? v.value : undefined;
-    facts.networkPorts.ports.push({ instance: p, ...(networkType !== undefined ? { networkType, typeName: NETWORK_TYPES[networkType] ?? `type ${networkType}` } : {}) });
+    facts.networkPorts.ports.push({
+      instance: p,
+      ...(networkType !== undefined ? { networkType, typeName: NETWORK_TYPES[networkType] ?? `type ${networkType}` } : {}),
+    });
   }
 }
 

@@ -54,8 +54,12 @@ export function profileFromFacts(facts: BacnetFacts): z.input<typeof BacnetSimPr
     iAm: facts.whoIs.answered,
     rpm: facts.reads.some((r) => r.service === "readPropertyMultiple" && r.outcome === "ack"),
     networkPorts: facts.networkPorts.ports.filter((p) => p.networkType !== undefined).map((p) => ({ instance: p.instance, networkType: p.networkType! })),
-    ...(facts.bbmd.bdt.status === "entries" ? { bdt: facts.bbmd.bdt.entries.map((e) => ({ address: String(e.address), port: Number(e.port), mask: String(e.mask) })) } : {}),
+    ...(facts.bbmd.bdt.status === "entries"
+      ? { bdt: facts.bbmd.bdt.entries.map((e) => ({ address: String(e.address), port: Number(e.port), mask: String(e.mask) })) }
+      : {}),
     ...(facts.bbmd.bdt.status === "silent" && facts.bbmd.fdt.status === "silent" ? { tableReads: "silent" as const } : {}),
-    ...(facts.bbmd.fdt.status === "entries" ? { fdt: facts.bbmd.fdt.entries.map((e) => ({ address: String(e.address), port: Number(e.port), ttl: Number(e.ttl) })) } : {}),
+    ...(facts.bbmd.fdt.status === "entries"
+      ? { fdt: facts.bbmd.fdt.entries.map((e) => ({ address: String(e.address), port: Number(e.port), ttl: Number(e.ttl) })) }
+      : {}),
   };
 }

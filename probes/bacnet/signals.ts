@@ -6,5 +6,14 @@ import type { BacnetFacts } from "./facts.js";
 export function bacnetSignals(facts: BacnetFacts): FleetSignals {
   const answered = facts.whoIs.answered || facts.reads.some((r) => r.outcome === "ack");
   if (!answered) return {};
-  return { cleartext: [{ scheme: "bacnet", port: facts.port, carries: "control", detail: `BACnet/IP on udp/${facts.port} answered (device ${facts.deviceInstance ?? facts.whoIs.instance ?? "?"})` }] };
+  return {
+    cleartext: [
+      {
+        scheme: "bacnet",
+        port: facts.port,
+        carries: "control",
+        detail: `BACnet/IP on udp/${facts.port} answered (device ${facts.deviceInstance ?? facts.whoIs.instance ?? "?"})`,
+      },
+    ],
+  };
 }

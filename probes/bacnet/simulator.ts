@@ -76,7 +76,9 @@ function propertyValue(p: BacnetSimProfile, objectType: number, instance: number
       return appBits(bits);
     }
     case PROP.OBJECT_LIST:
-      return p.protocolRevision >= 17 || p.networkPorts.length ? Buffer.concat([appObject(OBJECT.DEVICE, p.instance), appObject(0, 1), ...p.networkPorts.map((n) => appObject(OBJECT.NETWORK_PORT, n.instance))]) : Buffer.concat([appObject(OBJECT.DEVICE, p.instance), appObject(0, 1)]);
+      return p.protocolRevision >= 17 || p.networkPorts.length
+        ? Buffer.concat([appObject(OBJECT.DEVICE, p.instance), appObject(0, 1), ...p.networkPorts.map((n) => appObject(OBJECT.NETWORK_PORT, n.instance))])
+        : Buffer.concat([appObject(OBJECT.DEVICE, p.instance), appObject(0, 1)]);
     default:
       return undefined;
   }
@@ -95,11 +97,34 @@ export async function startBacnetSimulator(profile: BacnetSimProfile, opts: Simu
     const fn = d[1]!;
     const key = `0x${fn.toString(16).padStart(2, "0")}`;
     stats.bvlc[key] = (stats.bvlc[key] ?? 0) + 1;
-    if ([BVLC.WRITE_BDT, BVLC.REGISTER_FOREIGN_DEVICE, BVLC.DELETE_FDT_ENTRY, BVLC.DISTRIBUTE_BROADCAST, BVLC.ORIGINAL_BROADCAST].includes(fn as never)) stats.stateChanging++;
+    if ([BVLC.WRITE_BDT, BVLC.REGISTER_FOREIGN_DEVICE, BVLC.DELETE_FDT_ENTRY, BVLC.DISTRIBUTE_BROADCAST, BVLC.ORIGINAL_BROADCAST].includes(fn as never))
+      stats.stateChanging++;
     if (profile.fault === "silent") return;
     if ((fn === BVLC.READ_BDT || fn === BVLC.READ_FDT) && profile.tableReads === "silent") return;
-    if (fn === BVLC.READ_BDT) return reply(profile.bdt ? bvlc(BVLC.READ_BDT_ACK, Buffer.concat(profile.bdt.map((e) => Buffer.concat([ip4(e.address), Buffer.from([e.port >> 8, e.port & 0xff]), ip4(e.mask)])))) : bvlc(BVLC.RESULT, Buffer.from([0x00, 0x20])), port, address);
-    if (fn === BVLC.READ_FDT) return reply(profile.fdt ? bvlc(BVLC.READ_FDT_ACK, Buffer.concat(profile.fdt.map((e) => Buffer.concat([ip4(e.address), Buffer.from([e.port >> 8, e.port & 0xff, e.ttl >> 8, e.ttl & 0xff, 0, 30])])))) : bvlc(BVLC.RESULT, Buffer.from([0x00, 0x40])), port, address);
+    if (fn === BVLC.READ_BDT)
+      return reply(
+        profile.bdt
+          ? bvlc(
+              BVLC.READ_BDT_ACK,
+              Buffer.concat(profile.bdt.map((e) => Buffer.concat([ip4(e.address), Buffer.from([e.port >> 8, e.port & 0xff]), ip4(e.mask)]))),
+            )
+          : bvlc(BVLC.RESULT, Buffer.from([0x00, 0x20])),
+        port,
+        address,
+      );
+    if (fn === BVLC.READ_FDT)
+      return reply(
+        profile.fdt
+          ? bvlc(
+              BVLC.READ_FDT_ACK,
+              Buffer.concat(
+                profile.fdt.map((e) => Buffer.concat([ip4(e.address), Buffer.from([e.port >> 8, e.port & 0xff, e.ttl >> 8, e.ttl & 0xff, 0, 30])])),
+              ),
+            )
+          : bvlc(BVLC.RESULT, Buffer.from([0x00, 0x40])),
+        port,
+        address,
+      );
     if (fn !== BVLC.ORIGINAL_UNICAST && fn !== BVLC.ORIGINAL_BROADCAST) return;
     const npdu = d.subarray(4);
     if (npdu.length < 3 || npdu[0] !== 1 || npdu[1]! & 0xa8) return void stats.malformed++; // local APDUs only
@@ -107,7 +132,20 @@ export async function startBacnetSimulator(profile: BacnetSimProfile, opts: Simu
     const type = apdu[0]! >> 4;
     if (type === 1) {
       stats.unconfirmed[apdu[1]!] = (stats.unconfirmed[apdu[1]!] ?? 0) + 1;
-      if (apdu[1] === SERVICE.WHO_IS && profile.iAm) reply(unicast(Buffer.concat([Buffer.from([0x10, SERVICE.I_AM]), appObject(OBJECT.DEVICE, profile.instance), appUnsigned(1476), appUnsigned(3, 9), appUnsigned(profile.vendorId)])), port, address);
+      if (apdu[1] === SERVICE.WHO_IS && profile.iAm)
+        reply(
+          unicast(
+            Buffer.concat([
+              Buffer.from([0x10, SERVICE.I_AM]),
+              appObject(OBJECT.DEVICE, profile.instance),
+              appUnsigned(1476),
+              appUnsigned(3, 9),
+              appUnsigned(profile.vendorId),
+            ]),
+          ),
+          port,
+          address,
+        );
       return;
     }
     if (type !== 0 || apdu.length < 4) return;
@@ -122,14 +160,29 @@ export async function startBacnetSimulator(profile: BacnetSimProfile, opts: Simu
       const r = new TagReader(apdu, 4);
       const obj = r.contextObject(0, "object");
       const inst = obj.objectType === OBJECT.DEVICE && obj.instance === WILDCARD_INSTANCE ? profile.instance : obj.instance;
-      const known = (obj.objectType === OBJECT.DEVICE && inst === profile.instance) || (obj.objectType === OBJECT.NETWORK_PORT && profile.networkPorts.some((n) => n.instance === inst));
+      const known =
+        (obj.objectType === OBJECT.DEVICE && inst === profile.instance) ||
+        (obj.objectType === OBJECT.NETWORK_PORT && profile.networkPorts.some((n) => n.instance === inst));
       if (profile.fault === "segmented-ack") return reply(unicast(Buffer.from([0x3c, invoke, 0, 4, service, 0x0c])), port, address);
       if (service === SERVICE.READ_PROPERTY) {
         const prop = r.contextUnsigned(1, "property");
         if (!known) return reply(error(1, 31), port, address);
         const v = propertyValue(profile, obj.objectType, inst, prop);
         if (!v) return reply(error(2, 32), port, address);
-        return reply(unicast(Buffer.concat([Buffer.from([0x30, invoke, service]), encodeContextObject(0, obj.objectType, inst), encodeContextUnsigned(1, prop), opening(3), v, closing(3)])), port, address);
+        return reply(
+          unicast(
+            Buffer.concat([
+              Buffer.from([0x30, invoke, service]),
+              encodeContextObject(0, obj.objectType, inst),
+              encodeContextUnsigned(1, prop),
+              opening(3),
+              v,
+              closing(3),
+            ]),
+          ),
+          port,
+          address,
+        );
       }
       if (!profile.rpm) return reply(unicast(Buffer.from([0x60, invoke, 9])), port, address);
       if (profile.fault === "abort-rpm") return reply(unicast(Buffer.from([0x71, invoke, 4])), port, address);

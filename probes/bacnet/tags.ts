@@ -119,7 +119,7 @@ export class TagReader {
         continue;
       }
       if (out.length >= MAX_VALUES) throw new BacnetDecodeError(`${what}: more than ${MAX_VALUES} values`);
-      out.push(t.context ? { type: "context", tag: t.number, hex: this.content(t).toString("hex") } : valueOf(t, this));
+      out.push(t.context ? { type: "context", tag: t.number, hex: this.content(t).toString("hex") } : tagValue(t, this));
     }
   }
 }
@@ -148,7 +148,7 @@ function stringOf(b: Buffer): BacnetValue {
   return { type: "string", charset, value, ...(lossless ? {} : { hex: raw.toString("hex") }) };
 }
 
-function valueOf(t: Tag, r: TagReader): BacnetValue {
+function tagValue(t: Tag, r: TagReader): BacnetValue {
   if (t.number === 1) return { type: "boolean", value: t.length !== 0 };
   const c = r.content(t);
   switch (t.number) {
@@ -221,7 +221,12 @@ export function appUnsigned(v: number, tagNumber = 2): Buffer {
 
 export function appString(s: string): Buffer {
   const body = Buffer.concat([Buffer.from([0]), Buffer.from(s, "utf8")]);
-  const head = body.length < 5 ? Buffer.from([0x70 | body.length]) : body.length < 254 ? Buffer.from([0x75, body.length]) : Buffer.from([0x75, 254, body.length >> 8, body.length & 0xff]);
+  const head =
+    body.length < 5
+      ? Buffer.from([0x70 | body.length])
+      : body.length < 254
+        ? Buffer.from([0x75, body.length])
+        : Buffer.from([0x75, 254, body.length >> 8, body.length & 0xff]);
   return Buffer.concat([head, body]);
 }
 

@@ -49,7 +49,16 @@ export function readAttributesRequest(seq: number, variations: readonly number[]
 /** IIN1 bits (§4.2.2.7.2): bit 0 .. bit 7. */
 const IIN1 = ["broadcast", "class-1-events", "class-2-events", "class-3-events", "need-time", "local-control", "device-trouble", "device-restart"];
 /** IIN2 bits: bit 0 .. bit 7 (6 and 7 reserved). */
-const IIN2 = ["function-not-supported", "object-unknown", "parameter-error", "event-buffer-overflow", "already-executing", "config-corrupt", "reserved-2.6", "reserved-2.7"];
+const IIN2 = [
+  "function-not-supported",
+  "object-unknown",
+  "parameter-error",
+  "event-buffer-overflow",
+  "already-executing",
+  "config-corrupt",
+  "reserved-2.6",
+  "reserved-2.7",
+];
 
 export function iinFlags(iin1: number, iin2: number): string[] {
   const out: string[] = [];
@@ -160,10 +169,23 @@ export function decodeResponse(frag: Buffer): AppResponse {
   const r = new Reader(frag);
   const ac = r.u8("application control");
   const func = r.u8("function code");
-  if (func !== FC.RESPONSE && func !== FC.UNSOLICITED_RESPONSE && func !== FC.AUTHENTICATION_RESPONSE) throw new Dnp3DecodeError(`function code ${func} is not a response`);
+  if (func !== FC.RESPONSE && func !== FC.UNSOLICITED_RESPONSE && func !== FC.AUTHENTICATION_RESPONSE)
+    throw new Dnp3DecodeError(`function code ${func} is not a response`);
   const iin1 = r.u8("IIN1");
   const iin2 = r.u8("IIN2");
-  const out: AppResponse = { fir: (ac & 0x80) !== 0, fin: (ac & 0x40) !== 0, con: (ac & 0x20) !== 0, uns: (ac & 0x10) !== 0, seq: ac & 0x0f, func, iin1, iin2, attributes: [], auth: [], headers: [] };
+  const out: AppResponse = {
+    fir: (ac & 0x80) !== 0,
+    fin: (ac & 0x40) !== 0,
+    con: (ac & 0x20) !== 0,
+    uns: (ac & 0x10) !== 0,
+    seq: ac & 0x0f,
+    func,
+    iin1,
+    iin2,
+    attributes: [],
+    auth: [],
+    headers: [],
+  };
   let objects = 0;
   while (r.left > 0) {
     if (out.headers.length >= 32) {
@@ -192,7 +214,8 @@ export function decodeResponse(frag: Buffer): AppResponse {
         const size = r.u16("object size");
         const body = new Reader(r.bytes(size, `g120v${variation} object`));
         const obj: AuthObject = { variation };
-        if (variation === 1 && size >= 8) obj.challenge = { csq: body.u32("CSQ"), user: body.u16("USR"), macAlgorithm: body.u8("MAL"), reason: body.u8("RSN"), dataLength: size - 8 };
+        if (variation === 1 && size >= 8)
+          obj.challenge = { csq: body.u32("CSQ"), user: body.u16("USR"), macAlgorithm: body.u8("MAL"), reason: body.u8("RSN"), dataLength: size - 8 };
         if (variation === 7 && size >= 9) obj.error = { csq: body.u32("CSQ"), user: body.u16("USR"), associationId: body.u16("AID"), code: body.u8("ERR") };
         out.auth.push(obj);
       }

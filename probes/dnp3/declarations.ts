@@ -15,8 +15,18 @@ export const DEFAULT_OUTSTATIONS = [10, 1024, 1, 4] as const;
 export const MAX_OUTSTATIONS = 8;
 
 export const DNP3_CHECKS = {
-  linkStatus: { id: "dnp3.link-status", safety: "passive", description: "REQUEST_LINK_STATUS (link function 9, IEEE 1815-2012 §9.2.6.2) to outstation addresses 10, 1024, 1, 4 (or --dnp3-addresses) from master address 1 (or --dnp3-master), one at a time, stopping at the first that answers; never a broadcast address" },
-  attributes: { id: "dnp3.attributes", safety: "read", description: "one READ (function 1) of device attributes g0v252, 250, 242, 243, 248, 247, 246 (manufacturer, product, software and hardware version, serial, names), then one READ of g0v209 (Secure Authentication version); no class 0/1/2/3 read, no application confirm" },
+  linkStatus: {
+    id: "dnp3.link-status",
+    safety: "passive",
+    description:
+      "REQUEST_LINK_STATUS (link function 9, IEEE 1815-2012 §9.2.6.2) to outstation addresses 10, 1024, 1, 4 (or --dnp3-addresses) from master address 1 (or --dnp3-master), one at a time, stopping at the first that answers; never a broadcast address",
+  },
+  attributes: {
+    id: "dnp3.attributes",
+    safety: "read",
+    description:
+      "one READ (function 1) of device attributes g0v252, 250, 242, 243, 248, 247, 246 (manufacturer, product, software and hardware version, serial, names), then one READ of g0v209 (Secure Authentication version); no class 0/1/2/3 read, no application confirm",
+  },
 } as const satisfies Record<string, CheckDecl>;
 
 const address = z.coerce.number().int().min(0).max(0xffef);
@@ -49,7 +59,10 @@ export const DNP3_OPTIONS: PluginOptionDecl[] = [
     name: "master",
     valueName: "address",
     description: "DNP3 master (source) address the probe uses, 0-65519 (default 1)",
-    schema: z.string().regex(/^\d{1,5}$/, "expected a number 0-65519").refine((v) => Number(v) < 0xfff0, "0xFFF0-0xFFFF are reserved or broadcast addresses"),
+    schema: z
+      .string()
+      .regex(/^\d{1,5}$/, "expected a number 0-65519")
+      .refine((v) => Number(v) < 0xfff0, "0xFFF0-0xFFFF are reserved or broadcast addresses"),
   },
   {
     name: "addresses",

@@ -39,7 +39,12 @@ export default definePlugin<Dnp3Facts>({
   identify: (facts): ObservedProduct[] => {
     const id = facts.identity;
     if (!id.manufacturer && !id.productModel) return [];
-    const raw = [`g0v252=${id.manufacturer ?? ""}`, `g0v250=${id.productModel ?? ""}`, `g0v242=${id.softwareVersion ?? ""}`, ...(id.hardwareVersion ? [`g0v243=${id.hardwareVersion}`] : [])].join(", ");
+    const raw = [
+      `g0v252=${id.manufacturer ?? ""}`,
+      `g0v250=${id.productModel ?? ""}`,
+      `g0v242=${id.softwareVersion ?? ""}`,
+      ...(id.hardwareVersion ? [`g0v243=${id.hardwareVersion}`] : []),
+    ].join(", ");
     return [{ vendor: id.manufacturer, product: id.productModel, version: id.softwareVersion, source: "dnp3 device attributes", raw, port: facts.port }];
   },
 });

@@ -63,8 +63,10 @@ function userLengthOf(len: number): number {
 
 /** Total bytes of the frame whose header starts `buf`, once the header is there (transport-kit frame function). */
 export function frameLength(buf: Uint8Array): number | undefined {
-  if (buf.length >= 1 && buf[0] !== START[0]) throw new Dnp3DecodeError(`not a DNP3 frame: first byte 0x${buf[0]!.toString(16).padStart(2, "0")} (expected 0x05 0x64)`);
-  if (buf.length >= 2 && buf[1] !== START[1]) throw new Dnp3DecodeError(`not a DNP3 frame: second byte 0x${buf[1]!.toString(16).padStart(2, "0")} (expected 0x64)`);
+  if (buf.length >= 1 && buf[0] !== START[0])
+    throw new Dnp3DecodeError(`not a DNP3 frame: first byte 0x${buf[0]!.toString(16).padStart(2, "0")} (expected 0x05 0x64)`);
+  if (buf.length >= 2 && buf[1] !== START[1])
+    throw new Dnp3DecodeError(`not a DNP3 frame: second byte 0x${buf[1]!.toString(16).padStart(2, "0")} (expected 0x64)`);
   if (buf.length < 3) return undefined;
   const len = buf[2]!;
   if (len < 5) throw new Dnp3DecodeError(`link LEN ${len} below the minimum 5`);
@@ -100,7 +102,8 @@ export function decodeFrame(buf: Uint8Array): LinkFrame {
   if (total === undefined || buf.length < total) throw new Dnp3DecodeError(`frame truncated: ${buf.length} bytes`);
   if (buf.length !== total) throw new Dnp3DecodeError(`frame of ${buf.length} bytes, header announces ${total}`);
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
-  if (b.readUInt16LE(8) !== crcDnp(b, 0, 8)) throw new Dnp3DecodeError(`header CRC mismatch (received 0x${b.readUInt16LE(8).toString(16)}, computed 0x${crcDnp(b, 0, 8).toString(16)})`);
+  if (b.readUInt16LE(8) !== crcDnp(b, 0, 8))
+    throw new Dnp3DecodeError(`header CRC mismatch (received 0x${b.readUInt16LE(8).toString(16)}, computed 0x${crcDnp(b, 0, 8).toString(16)})`);
   const user = userLengthOf(b[2]!);
   const data = Buffer.alloc(user);
   let at = HEADER_LEN;
@@ -111,7 +114,16 @@ export function decodeFrame(buf: Uint8Array): LinkFrame {
     at += n + 2;
   }
   const ctrl = b[3]!;
-  return { dir: (ctrl & 0x80) !== 0, prm: (ctrl & 0x40) !== 0, fcb: (ctrl & 0x20) !== 0, fcvDfc: (ctrl & 0x10) !== 0, func: ctrl & 0x0f, dest: b.readUInt16LE(4), src: b.readUInt16LE(6), data };
+  return {
+    dir: (ctrl & 0x80) !== 0,
+    prm: (ctrl & 0x40) !== 0,
+    fcb: (ctrl & 0x20) !== 0,
+    fcvDfc: (ctrl & 0x10) !== 0,
+    func: ctrl & 0x0f,
+    dest: b.readUInt16LE(4),
+    src: b.readUInt16LE(6),
+    data,
+  };
 }
 
 /** A REQUEST_LINK_STATUS from a master (§9.2.6.2): DIR=1, PRM=1, FCV=0, no user data. */
@@ -124,5 +136,12 @@ export function secondaryName(func: number): string {
 }
 
 export function primaryName(func: number): string {
-  return ({ 0: "RESET_LINK_STATES", 2: "TEST_LINK_STATES", 3: "CONFIRMED_USER_DATA", 4: "UNCONFIRMED_USER_DATA", 9: "REQUEST_LINK_STATUS" } as Record<number, string>)[func] ?? `primary function ${func}`;
+  return (
+    (
+      { 0: "RESET_LINK_STATES", 2: "TEST_LINK_STATES", 3: "CONFIRMED_USER_DATA", 4: "UNCONFIRMED_USER_DATA", 9: "REQUEST_LINK_STATUS" } as Record<
+        number,
+        string
+      >
+    )[func] ?? `primary function ${func}`
+  );
 }

@@ -30,7 +30,23 @@ export async function probeDnp3(ctx: ProbeContext): Promise<Dnp3Facts> {
   if (!ep) throw new ProbeFailure("internal", "no DNP3 endpoint given");
   const master = masterAddress(ctx.options["dnp3.master"]);
   const plan = outstationPlan(ctx.options["dnp3.addresses"], master);
-  const facts: Dnp3Facts = { url: ep.url, port: ep.port, reachability: "error", masterAddress: master, addressesTried: [], linkStatus: [], requests: [], attributes: [], identity: {}, secureAuth: { status: "not-observed", detail: "no READ was answered" }, iin: { responses: 0, flags: [] }, unsolicited: 0, crcErrors: 0, anomalies: [], sent: [] };
+  const facts: Dnp3Facts = {
+    url: ep.url,
+    port: ep.port,
+    reachability: "error",
+    masterAddress: master,
+    addressesTried: [],
+    linkStatus: [],
+    requests: [],
+    attributes: [],
+    identity: {},
+    secureAuth: { status: "not-observed", detail: "no READ was answered" },
+    iin: { responses: 0, flags: [] },
+    unsolicited: 0,
+    crcErrors: 0,
+    anomalies: [],
+    sent: [],
+  };
   const checkpoint = () => ctx.checkpoint(structuredClone(facts));
   const budget = new Deadline(BUDGET_FACTOR * ctx.timeoutMs, ctx.signal);
   let conn: Connection;
@@ -60,14 +76,21 @@ export async function probeDnp3(ctx: ProbeContext): Promise<Dnp3Facts> {
       }
     }
     if (facts.outstation !== undefined && !session.broken) {
-      ctx.log.info({ action: "read-attributes", safety: DNP3_CHECKS.attributes.safety, endpoint: ep.url, outstation: facts.outstation }, "DNP3 READ of device attributes");
+      ctx.log.info(
+        { action: "read-attributes", safety: DNP3_CHECKS.attributes.safety, endpoint: ep.url, outstation: facts.outstation },
+        "DNP3 READ of device attributes",
+      );
       await readPhase(session, facts, "identity", 0, [...IDENTITY_VARIATIONS], budget.within(ctx.timeoutMs));
       checkpoint();
       if (!session.broken && !budget.expired) await readPhase(session, facts, "sa-version", 1, [SA_VERSION_VARIATION], budget.within(ctx.timeoutMs));
       judgeSecureAuth(facts);
       checkpoint();
     }
-    if (facts.outstation === undefined) facts.error = { code: "no-answer", message: `no outstation answered a link status request from master ${master} (addresses ${facts.addressesTried.join(", ")})${session.broken ? `: ${session.broken}` : ""}` };
+    if (facts.outstation === undefined)
+      facts.error = {
+        code: "no-answer",
+        message: `no outstation answered a link status request from master ${master} (addresses ${facts.addressesTried.join(", ")})${session.broken ? `: ${session.broken}` : ""}`,
+      };
   } finally {
     await conn.close(Math.min(1000, ctx.timeoutMs));
   }
@@ -79,7 +102,14 @@ function linkOutcome(address: number, f: LinkFrame): Dnp3Facts["linkStatus"][num
   return { address, outcome, function: f.func, dfc: f.fcvDfc };
 }
 
-async function readPhase(session: Dnp3Session, facts: Dnp3Facts, name: RequestFact["name"], seq: number, variations: number[], deadline: Deadline): Promise<void> {
+async function readPhase(
+  session: Dnp3Session,
+  facts: Dnp3Facts,
+  name: RequestFact["name"],
+  seq: number,
+  variations: number[],
+  deadline: Deadline,
+): Promise<void> {
   const objects = variations.map((v) => `g0v${v}`);
   const r = await session.request(facts.outstation!, seq, readAttributesRequest(seq, variations), deadline);
   if (isFailure(r)) {
@@ -89,10 +119,23 @@ async function readPhase(session: Dnp3Session, facts: Dnp3Facts, name: RequestFa
   facts.requests.push(requestFact(name, objects, r));
   for (const a of r.attributes.slice(0, 32)) {
     if (facts.attributes.some((x) => x.variation === a.variation)) continue;
-    facts.attributes.push({ variation: a.variation, name: ATTRIBUTE_NAMES[a.variation] ?? `attribute ${a.variation}`, dataType: a.dataType, value: attributeText(a) });
+    facts.attributes.push({
+      variation: a.variation,
+      name: ATTRIBUTE_NAMES[a.variation] ?? `attribute ${a.variation}`,
+      dataType: a.dataType,
+      value: attributeText(a),
+    });
   }
   const text = (v: number) => facts.attributes.find((a) => a.variation === v && a.dataType === 1)?.value;
-  facts.identity = { manufacturer: text(252), productModel: text(250), softwareVersion: text(242), hardwareVersion: text(243), serialNumber: text(248), deviceName: text(247), userId: text(246) };
+  facts.identity = {
+    manufacturer: text(252),
+    productModel: text(250),
+    softwareVersion: text(242),
+    hardwareVersion: text(243),
+    serialNumber: text(248),
+    deviceName: text(247),
+    userId: text(246),
+  };
   for (const k of Object.keys(facts.identity) as (keyof Dnp3Facts["identity"])[]) if (facts.identity[k] === undefined) delete facts.identity[k];
 }
 
@@ -109,7 +152,16 @@ function requestFact(name: RequestFact["name"], objects: string[], r: AppRespons
     headers: r.headers,
     ...(r.stoppedAt ? { stoppedAt: r.stoppedAt } : {}),
     ...(r.con ? { confirmRequested: true } : {}),
-    ...(auth ? { detail: r.auth.map((a) => `g120v${a.variation}${a.challenge ? ` challenge (user ${a.challenge.user}, MAC algorithm ${a.challenge.macAlgorithm}, reason ${a.challenge.reason})` : a.error ? ` error code ${a.error.code}` : ""}`).join("; ") } : {}),
+    ...(auth
+      ? {
+          detail: r.auth
+            .map(
+              (a) =>
+                `g120v${a.variation}${a.challenge ? ` challenge (user ${a.challenge.user}, MAC algorithm ${a.challenge.macAlgorithm}, reason ${a.challenge.reason})` : a.error ? ` error code ${a.error.code}` : ""}`,
+            )
+            .join("; "),
+        }
+      : {}),
   };
 }
 
@@ -121,14 +173,20 @@ function requestFact(name: RequestFact["name"], objects: string[], r: AppRespons
 function judgeSecureAuth(facts: Dnp3Facts): void {
   const challenged = facts.requests.find((r) => r.outcome === "auth-challenge");
   if (challenged) {
-    facts.secureAuth = { status: "challenge-observed", detail: `the outstation answered the ${challenged.name} READ with an authentication challenge: ${challenged.detail ?? "g120v1"}` };
+    facts.secureAuth = {
+      status: "challenge-observed",
+      detail: `the outstation answered the ${challenged.name} READ with an authentication challenge: ${challenged.detail ?? "g120v1"}`,
+    };
     const m = /user (\d+), MAC algorithm (\d+), reason (\d+)/.exec(challenged.detail ?? "");
     if (m) facts.secureAuth.challenge = { user: Number(m[1]), macAlgorithm: Number(m[2]), reason: Number(m[3]) };
     return;
   }
   const saError = facts.requests.find((r) => r.outcome === "auth-error");
   if (saError) {
-    facts.secureAuth = { status: "auth-error", detail: `the outstation answered the ${saError.name} READ with a Secure Authentication object: ${saError.detail ?? "g120"}` };
+    facts.secureAuth = {
+      status: "auth-error",
+      detail: `the outstation answered the ${saError.name} READ with a Secure Authentication object: ${saError.detail ?? "g120"}`,
+    };
     return;
   }
   const v = facts.attributes.find((a) => a.variation === 209 && a.dataType === 2); // UINT only (§11.9.1.1)
@@ -138,8 +196,14 @@ function judgeSecureAuth(facts: Dnp3Facts): void {
   }
   const sa = facts.requests.find((r) => r.name === "sa-version");
   if (sa?.outcome === "response") {
-    facts.secureAuth = { status: "attribute-unknown", detail: `g0v209 not reported${sa.iin?.flags.includes("object-unknown") ? " (IIN2.1 object unknown)" : ""}${sa.iin?.flags.includes("function-not-supported") ? " (IIN2.0 function not supported)" : ""}` };
+    facts.secureAuth = {
+      status: "attribute-unknown",
+      detail: `g0v209 not reported${sa.iin?.flags.includes("object-unknown") ? " (IIN2.1 object unknown)" : ""}${sa.iin?.flags.includes("function-not-supported") ? " (IIN2.0 function not supported)" : ""}`,
+    };
     return;
   }
-  facts.secureAuth = { status: "not-observed", detail: sa ? `the g0v209 READ got no response (${sa.outcome}${sa.detail ? `: ${sa.detail}` : ""})` : "no READ was answered" };
+  facts.secureAuth = {
+    status: "not-observed",
+    detail: sa ? `the g0v209 READ got no response (${sa.outcome}${sa.detail ? `: ${sa.detail}` : ""})` : "no READ was answered",
+  };
 }

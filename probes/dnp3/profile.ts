@@ -27,7 +27,9 @@ export type Dnp3SimProfile = z.infer<typeof Dnp3SimProfile>;
 
 /** A recorded result -> a simulator profile that answers the same way (for `otaudit simulate`). */
 export function profileFromFacts(facts: Dnp3Facts): z.input<typeof Dnp3SimProfile> {
-  const attributes = Object.fromEntries(facts.attributes.filter((a) => a.dataType === 1 && a.variation !== 209).map((a) => [String(a.variation), a.value.slice(0, 240)]));
+  const attributes = Object.fromEntries(
+    facts.attributes.filter((a) => a.dataType === 1 && a.variation !== 209).map((a) => [String(a.variation), a.value.slice(0, 240)]),
+  );
   const identityAnswered = facts.requests.some((r) => r.name === "identity" && r.outcome === "response");
   return {
     address: facts.outstation ?? 10,

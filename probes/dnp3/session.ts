@@ -6,7 +6,7 @@
 // a restart, a time set or a file operation. Frames the outstation sends that would expect an answer
 // (confirmed user data, its own link status requests, responses asking for an application confirm)
 // are recorded, never answered.
-import { Connection, Deadline, NetError } from "../../src/net/index.js";
+import { type Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { FC, Reassembly, SENDABLE_FUNCTIONS, decodeResponse, iinFlags, transportHeader, type AppResponse } from "./app.js";
 import { Dnp3DecodeError, PRI, SEC, decodeFrame, encodeFrame, frameLength, isReservedAddress, linkStatusRequest, type LinkFrame } from "./link.js";
 import type { Dnp3Facts } from "./facts.js";

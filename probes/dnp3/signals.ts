@@ -6,5 +6,14 @@ import type { Dnp3Facts } from "./facts.js";
 export function dnp3Signals(facts: Dnp3Facts): FleetSignals {
   if (facts.reachability !== "open") return {};
   const answered = facts.outstation !== undefined;
-  return { cleartext: [{ scheme: "dnp3", port: facts.port, carries: "control", detail: `DNP3 on tcp/${facts.port}${answered ? ` answered (outstation ${facts.outstation})` : " accepted a connection"}` }] };
+  return {
+    cleartext: [
+      {
+        scheme: "dnp3",
+        port: facts.port,
+        carries: "control",
+        detail: `DNP3 on tcp/${facts.port}${answered ? ` answered (outstation ${facts.outstation})` : " accepted a connection"}`,
+      },
+    ],
+  };
 }

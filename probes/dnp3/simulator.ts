@@ -10,8 +10,19 @@ import { Dnp3DecodeError, PRI, SEC, decodeFrame, encodeFrame, frameLength, type 
 import type { Dnp3SimProfile } from "./profile.js";
 
 const IIN_BITS: Record<string, [number, number]> = {
-  "class-1-events": [0, 1], "class-2-events": [0, 2], "class-3-events": [0, 3], "need-time": [0, 4], "local-control": [0, 5], "device-trouble": [0, 6], "device-restart": [0, 7],
-  "function-not-supported": [1, 0], "object-unknown": [1, 1], "parameter-error": [1, 2], "event-buffer-overflow": [1, 3], "already-executing": [1, 4], "config-corrupt": [1, 5],
+  "class-1-events": [0, 1],
+  "class-2-events": [0, 2],
+  "class-3-events": [0, 3],
+  "need-time": [0, 4],
+  "local-control": [0, 5],
+  "device-trouble": [0, 6],
+  "device-restart": [0, 7],
+  "function-not-supported": [1, 0],
+  "object-unknown": [1, 1],
+  "parameter-error": [1, 2],
+  "event-buffer-overflow": [1, 3],
+  "already-executing": [1, 4],
+  "config-corrupt": [1, 5],
 };
 
 export type Dnp3SimStats = {
@@ -57,15 +68,28 @@ export async function startDnp3Simulator(profile: Dnp3SimProfile, opts: Simulato
         const chunk = frag.subarray(at, at + 249);
         at += chunk.length;
         const th = (at >= frag.length ? 0x80 : 0) | (first ? 0x40 : 0) | (tSeq++ & 0x3f);
-        send(encodeFrame({ dir: false, prm: true, fcb: false, fcvDfc: false, func: PRI.UNCONFIRMED_USER_DATA, dest, src: profile.address, data: Buffer.concat([Buffer.from([th]), chunk]) }));
+        send(
+          encodeFrame({
+            dir: false,
+            prm: true,
+            fcb: false,
+            fcvDfc: false,
+            func: PRI.UNCONFIRMED_USER_DATA,
+            dest,
+            src: profile.address,
+            data: Buffer.concat([Buffer.from([th]), chunk]),
+          }),
+        );
       }
     };
     const master = profile.masterAddress ?? 1;
-    for (let i = 0; i < profile.unsolicitedOnConnect; i++) sendFragment(master, Buffer.from([0xd0 | (appSeqUns++ & 0x0f), FC.UNSOLICITED_RESPONSE, ...iinBytes(profile.iin)]));
+    for (let i = 0; i < profile.unsolicitedOnConnect; i++)
+      sendFragment(master, Buffer.from([0xd0 | (appSeqUns++ & 0x0f), FC.UNSOLICITED_RESPONSE, ...iinBytes(profile.iin)]));
     const onFrame = (f: LinkFrame) => {
       stats.frames++;
       stats.linkFunctions[f.func] = (stats.linkFunctions[f.func] ?? 0) + 1;
-      if (f.dest !== profile.address || (profile.masterAddress !== undefined && f.src !== profile.masterAddress) || !f.prm || profile.fault === "silent") return;
+      if (f.dest !== profile.address || (profile.masterAddress !== undefined && f.src !== profile.masterAddress) || !f.prm || profile.fault === "silent")
+        return;
       if (f.func === PRI.REQUEST_LINK_STATUS) {
         send(encodeFrame({ dir: false, prm: false, fcb: false, fcvDfc: false, func: SEC.LINK_STATUS, dest: f.src, src: profile.address }));
         if (profile.fault === "close-after-link") sock.destroy();

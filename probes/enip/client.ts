@@ -4,7 +4,7 @@
 // (UnRegisterSession when a session is open, then FIN). It refuses to send anything but the five
 // commands of a read-only audit and CIP read services (Get_Attributes_All / Get_Attribute_Single).
 import { randomBytes } from "node:crypto";
-import { Connection, Deadline, NetError } from "../../src/net/index.js";
+import { Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { CMD, EnipWireError, HEADER_LENGTH, READ_SERVICES, encode, frameLength, parseHeader, type EncapHeader } from "./wire.js";
 
 /** An encapsulation message is at most 24 + 65,535 bytes; two fit before the peer counts as flooding. */
@@ -29,7 +29,14 @@ export function enipError(e: unknown): EnipError {
   if (e instanceof EnipError) return e;
   if (e instanceof EnipWireError) return new EnipError("protocol", e.message);
   if (!(e instanceof NetError)) return new EnipError("protocol", (e as Error).message);
-  const kind: Record<string, EnipErrorKind> = { refused: "refused", timeout: "timeout", aborted: "aborted", closed: "closed", reset: "closed", "too-large": "protocol" };
+  const kind: Record<string, EnipErrorKind> = {
+    refused: "refused",
+    timeout: "timeout",
+    aborted: "aborted",
+    closed: "closed",
+    reset: "closed",
+    "too-large": "protocol",
+  };
   return new EnipError(kind[e.code] ?? "unreachable", e.message);
 }
 

@@ -11,7 +11,8 @@ export const ENIP_DISCOVERY: PluginDiscoveryDecl = {
     const { Deadline } = await import("../../src/net/index.js");
     const { udpListIdentity } = await import("./transports.js");
     const r = await udpListIdentity(host, port, new Deadline(timeoutMs, signal));
-    if (r.status === "answered") return { state: "answered", detail: { vendorId: r.identity!.vendorId, productCode: r.identity!.productCode, productName: r.identity!.productName } };
+    if (r.status === "answered")
+      return { state: "answered", detail: { vendorId: r.identity!.vendorId, productCode: r.identity!.productCode, productName: r.identity!.productName } };
     if (r.status === "silent") return { state: "timeout" };
     return r.message?.includes("unreachable") ? { state: "closed" } : { state: "error", detail: { message: r.message } };
   },

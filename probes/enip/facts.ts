@@ -69,7 +69,11 @@ export const EnipFacts = z.object({
   url: z.string(),
   reachability: z.enum(["open", "closed", "error"]),
   listIdentity: CommandResult.extend({ identity: Identity.optional(), items: z.number().int().optional() }),
-  listServices: CommandResult.extend({ services: z.array(z.object({ typeId: z.number().int(), version: z.number().int(), capabilities: z.number().int(), capabilityNames: z.array(z.string()), name: z.string() })) }),
+  listServices: CommandResult.extend({
+    services: z.array(
+      z.object({ typeId: z.number().int(), version: z.number().int(), capabilities: z.number().int(), capabilityNames: z.array(z.string()), name: z.string() }),
+    ),
+  }),
   session: z.object({ status: z.enum(["registered", "refused", "error", "not_tried"]), unregistered: z.boolean(), message: z.string().optional() }),
   cipSecurity: z.object({
     /** present: the object answered a read; absent: the device said it has no such object/class; unknown otherwise */

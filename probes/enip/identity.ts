@@ -48,7 +48,15 @@ export function statusBits(w: number): StatusBits {
 
 /** Attribute 8 state (Vol. 1 Table 5A-2.9). */
 export function stateName(s: number): string {
-  const names: Record<number, string> = { 0: "nonexistent", 1: "device self testing", 2: "standby", 3: "operational", 4: "major recoverable fault", 5: "major unrecoverable fault", 255: "default for Get_Attributes_All" };
+  const names: Record<number, string> = {
+    0: "nonexistent",
+    1: "device self testing",
+    2: "standby",
+    3: "operational",
+    4: "major recoverable fault",
+    5: "major unrecoverable fault",
+    255: "default for Get_Attributes_All",
+  };
   return names[s] ?? `reserved (${s})`;
 }
 
@@ -103,7 +111,13 @@ export function securityProfileNames(w: number): string[] {
   // bit 0 was the EtherNet/IP Integrity Profile (later withdrawn); names as Wireshark's
   // packet-enip.c decodes them (eip_integrity, eip_confidentiality, cip_authorization,
   // cip_user_authentication, resource_constrained; the rest reserved)
-  const names = ["EtherNet/IP Integrity Profile (withdrawn)", "EtherNet/IP Confidentiality Profile", "CIP Authorization Profile", "CIP User Authentication Profile", "Resource-Constrained CIP Security Profile"];
+  const names = [
+    "EtherNet/IP Integrity Profile (withdrawn)",
+    "EtherNet/IP Confidentiality Profile",
+    "CIP Authorization Profile",
+    "CIP User Authentication Profile",
+    "Resource-Constrained CIP Security Profile",
+  ];
   const out: string[] = [];
   for (let b = 0; b < 16; b++) if (w & (1 << b)) out.push(names[b] ?? `reserved (bit ${b})`);
   return out;

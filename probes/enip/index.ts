@@ -41,6 +41,16 @@ export default definePlugin<EnipFacts>({
     const id = facts.listIdentity.identity ?? facts.udp.identity;
     if (!id) return [];
     const raw = `vendorId=${id.vendorId}, deviceType=${id.deviceType}, productCode=${id.productCode}, revision=${id.revision}, productName=${printable(id.productName)}`;
-    return [{ ...(id.vendorName ? { vendor: id.vendorName } : {}), product: id.productName, model: `product code ${id.productCode}`, version: id.revision, source: "enip ListIdentity", raw, port: facts.port }];
+    return [
+      {
+        ...(id.vendorName ? { vendor: id.vendorName } : {}),
+        product: id.productName,
+        model: `product code ${id.productCode}`,
+        version: id.revision,
+        source: "enip ListIdentity",
+        raw,
+        port: facts.port,
+      },
+    ];
   },
 });

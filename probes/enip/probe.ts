@@ -19,7 +19,23 @@ import type { CipRead, EnipFacts, Identity } from "./facts.js";
 import { DEVICE_TYPES, securityProfileNames, securityStateName, stateName, statusBits } from "./identity.js";
 import { vendorName } from "./knowledge.js";
 import { probeDtls, probeTls, udpListIdentity } from "./transports.js";
-import { CMD, ENCAP_STATUS, GENERAL_STATUS, ITEM, SERVICE, capabilityNames, cipRequest, logicalPath, parseCpf, parseIdentityItem, parseRRDataReply, parseServiceItem, registerSession, sendRRData, type IdentityItem } from "./wire.js";
+import {
+  CMD,
+  ENCAP_STATUS,
+  GENERAL_STATUS,
+  ITEM,
+  SERVICE,
+  capabilityNames,
+  cipRequest,
+  logicalPath,
+  parseCpf,
+  parseIdentityItem,
+  parseRRDataReply,
+  parseServiceItem,
+  registerSession,
+  sendRRData,
+  type IdentityItem,
+} from "./wire.js";
 
 const TCP_BUDGET = 5;
 const SECURE_BUDGET = 3;
@@ -108,11 +124,14 @@ async function tcpPhase(ctx: ProbeContext, ch: EnipChannel, facts: EnipFacts, de
   ctx.log.info({ action: "enip-list-identity", safety: CHECKS.listIdentity.safety, endpoint: facts.url }, "ListIdentity");
   try {
     const r = await ch.request(CMD.LIST_IDENTITY, Buffer.alloc(0), "ListIdentity (TCP)", step());
-    if (r.header.status !== 0) facts.listIdentity = { status: "encap_error", encapStatus: r.header.status, message: ENCAP_STATUS[r.header.status] ?? "unknown status" };
+    if (r.header.status !== 0)
+      facts.listIdentity = { status: "encap_error", encapStatus: r.header.status, message: ENCAP_STATUS[r.header.status] ?? "unknown status" };
     else {
       const cpf = parseCpf(r.body);
       const item = cpf.items.find((i) => i.typeId === ITEM.IDENTITY);
-      facts.listIdentity = item ? { status: "ok", items: cpf.announced, identity: identityFacts(parseIdentityItem(item.data)) } : { status: "error", items: cpf.announced, message: "no CIP identity item (0x0C) in the reply" };
+      facts.listIdentity = item
+        ? { status: "ok", items: cpf.announced, identity: identityFacts(parseIdentityItem(item.data)) }
+        : { status: "error", items: cpf.announced, message: "no CIP identity item (0x0C) in the reply" };
     }
   } catch (e) {
     const err = enipError(e);
@@ -124,9 +143,12 @@ async function tcpPhase(ctx: ProbeContext, ch: EnipChannel, facts: EnipFacts, de
   ctx.log.info({ action: "enip-list-services", safety: CHECKS.listServices.safety, endpoint: facts.url }, "ListServices");
   try {
     const r = await ch.request(CMD.LIST_SERVICES, Buffer.alloc(0), "ListServices", step());
-    if (r.header.status !== 0) facts.listServices = { status: "encap_error", encapStatus: r.header.status, message: ENCAP_STATUS[r.header.status] ?? "unknown status", services: [] };
+    if (r.header.status !== 0)
+      facts.listServices = { status: "encap_error", encapStatus: r.header.status, message: ENCAP_STATUS[r.header.status] ?? "unknown status", services: [] };
     else {
-      const services = parseCpf(r.body).items.filter((i) => i.typeId === ITEM.COMMUNICATIONS).map(parseServiceItem);
+      const services = parseCpf(r.body)
+        .items.filter((i) => i.typeId === ITEM.COMMUNICATIONS)
+        .map(parseServiceItem);
       facts.listServices = { status: "ok", services: services.map((s) => ({ ...s, capabilityNames: capabilityNames(s.capabilities) })) };
     }
   } catch (e) {
@@ -140,7 +162,11 @@ async function tcpPhase(ctx: ProbeContext, ch: EnipChannel, facts: EnipFacts, de
   try {
     const r = await ch.request(CMD.REGISTER_SESSION, registerSession().subarray(24), "RegisterSession", step());
     if (r.header.status !== 0 || r.header.session === 0) {
-      facts.session = { status: "refused", unregistered: false, message: `encapsulation status 0x${r.header.status.toString(16)} (${ENCAP_STATUS[r.header.status] ?? "unknown"}), session ${r.header.session}` };
+      facts.session = {
+        status: "refused",
+        unregistered: false,
+        message: `encapsulation status 0x${r.header.status.toString(16)} (${ENCAP_STATUS[r.header.status] ?? "unknown"}), session ${r.header.session}`,
+      };
       facts.cipSecurity.status = "unknown";
       return;
     }
@@ -171,8 +197,14 @@ async function cipSecurityReads(ctx: ProbeContext, ch: EnipChannel, facts: EnipF
         continue;
       }
       const res = parseRRDataReply(r.body);
-      if (res.service !== (SERVICE.GET_ATTRIBUTE_SINGLE | 0x80)) throw new EnipError("protocol", `reply service 0x${res.service.toString(16)} to Get_Attribute_Single`);
-      Object.assign(read, { outcome: res.generalStatus === 0 ? "success" : "cip_error", generalStatus: res.generalStatus, generalStatusName: GENERAL_STATUS[res.generalStatus] ?? "vendor specific", ...(res.data.length ? { dataHex: res.data.subarray(0, 64).toString("hex") } : {}) });
+      if (res.service !== (SERVICE.GET_ATTRIBUTE_SINGLE | 0x80))
+        throw new EnipError("protocol", `reply service 0x${res.service.toString(16)} to Get_Attribute_Single`);
+      Object.assign(read, {
+        outcome: res.generalStatus === 0 ? "success" : "cip_error",
+        generalStatus: res.generalStatus,
+        generalStatusName: GENERAL_STATUS[res.generalStatus] ?? "vendor specific",
+        ...(res.data.length ? { dataHex: res.data.subarray(0, 64).toString("hex") } : {}),
+      });
       if (res.generalStatus === 0) {
         if (attribute === 1 && res.data.length >= 1) Object.assign(cs, { state: res.data[0]!, stateName: securityStateName(res.data[0]!) });
         if (attribute === 2 && res.data.length >= 2) cs.profiles = securityProfileNames(res.data.readUInt16LE(0));
@@ -186,5 +218,9 @@ async function cipSecurityReads(ctx: ProbeContext, ch: EnipChannel, facts: EnipF
     }
   }
   const first = cs.reads[0];
-  cs.status = cs.reads.some((r) => r.outcome === "success") ? "present" : first?.outcome === "cip_error" && [0x05, 0x16, 0x08].includes(first.generalStatus ?? -1) ? "absent" : "unknown";
+  cs.status = cs.reads.some((r) => r.outcome === "success")
+    ? "present"
+    : first?.outcome === "cip_error" && [0x05, 0x16, 0x08].includes(first.generalStatus ?? -1)
+      ? "absent"
+      : "unknown";
 }

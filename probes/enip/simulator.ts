@@ -49,7 +49,11 @@ export function identityItem(p: EnipSimProfile, port: number): Buffer {
   return d;
 }
 
-const cpf = (items: [number, Buffer][]) => Buffer.concat([Buffer.from([items.length, 0]), ...items.map(([t, b]) => Buffer.concat([Buffer.from([t & 0xff, t >> 8, b.length & 0xff, b.length >> 8]), b]))]);
+const cpf = (items: [number, Buffer][]) =>
+  Buffer.concat([
+    Buffer.from([items.length, 0]),
+    ...items.map(([t, b]) => Buffer.concat([Buffer.from([t & 0xff, t >> 8, b.length & 0xff, b.length >> 8]), b])),
+  ]);
 
 function reply(req: Buffer, data: Buffer, status = 0, session?: number): Buffer {
   const h = Buffer.from(req.subarray(0, HEADER_LENGTH));
@@ -126,7 +130,16 @@ function handle(p: EnipSimProfile, req: Buffer, stats: EnipSimStats, port: numbe
       const body = req.subarray(HEADER_LENGTH);
       const cip = body.length >= 16 ? body.subarray(16, 16 + body.readUInt16LE(14)) : Buffer.alloc(0);
       const head = Buffer.alloc(6);
-      return reply(req, Buffer.concat([head, cpf([[ITEM.NULL_ADDRESS, Buffer.alloc(0)], [ITEM.UNCONNECTED_DATA, route(p, cip, stats)]])]));
+      return reply(
+        req,
+        Buffer.concat([
+          head,
+          cpf([
+            [ITEM.NULL_ADDRESS, Buffer.alloc(0)],
+            [ITEM.UNCONNECTED_DATA, route(p, cip, stats)],
+          ]),
+        ]),
+      );
     }
     default:
       return reply(req, Buffer.alloc(0), 0x01);
@@ -134,7 +147,18 @@ function handle(p: EnipSimProfile, req: Buffer, stats: EnipSimStats, port: numbe
 }
 
 export async function startEnipSimulator(profile: EnipSimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
-  const stats: EnipSimStats = { connections: 0, commands: {}, udpListIdentity: 0, cipRequests: {}, nonReadServices: 0, sessionsRegistered: 0, sessionsUnregistered: 0, tlsHellos: 0, dtlsHellos: 0, resets: 0 };
+  const stats: EnipSimStats = {
+    connections: 0,
+    commands: {},
+    udpListIdentity: 0,
+    cipRequests: {},
+    nonReadServices: 0,
+    sessionsRegistered: 0,
+    sessionsUnregistered: 0,
+    tlsHellos: 0,
+    dtlsHellos: 0,
+    resets: 0,
+  };
   const sockets = new Set<net.Socket>();
   const closers: (() => Promise<void>)[] = [];
   const family = net.isIP(opts.host) === 6 ? "udp6" : "udp4";
@@ -191,7 +215,9 @@ export async function startEnipSimulator(profile: EnipSimProfile, opts: Simulato
   if (profile.tls) {
     const { issueCertificate } = await import("../modbus/certs.js");
     const cert = await issueCertificate({ subject: "CN=enip-simulator", ips: [opts.host] });
-    const ts = tls.createServer({ cert: cert.certPem, key: cert.keyPem, minVersion: "TLSv1.2", maxVersion: profile.tlsMaxVersion }, (s) => s.on("error", () => undefined));
+    const ts = tls.createServer({ cert: cert.certPem, key: cert.keyPem, minVersion: "TLSv1.2", maxVersion: profile.tlsMaxVersion }, (s) =>
+      s.on("error", () => undefined),
+    );
     ts.on("connection", () => stats.tlsHellos++);
     ts.on("tlsClientError", () => undefined);
     await new Promise<void>((resolve, reject) => {

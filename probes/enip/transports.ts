@@ -7,7 +7,7 @@
 import { createSocket } from "node:dgram";
 import { isIP } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
-import { Connection, Deadline, NetError } from "../../src/net/index.js";
+import { Connection, type Deadline, type NetError } from "../../src/net/index.js";
 import { exchangeHello } from "../tls/wire/client.js";
 import { buildClientHello, clientHelloBody, keyShareFor } from "../tls/wire/hello.js";
 import { versionName } from "../tls/wire/constants.js";
@@ -40,7 +40,11 @@ export function udpExchange(host: string, port: number, payload: Buffer, deadlin
 }
 
 /** ListIdentity by UDP unicast: the identity item of the answer, or why there is none. */
-export async function udpListIdentity(host: string, port: number, deadline: Deadline): Promise<{ status: "answered" | "silent" | "error"; identity?: IdentityItem; message?: string }> {
+export async function udpListIdentity(
+  host: string,
+  port: number,
+  deadline: Deadline,
+): Promise<{ status: "answered" | "silent" | "error"; identity?: IdentityItem; message?: string }> {
   const r = await udpExchange(host, port, encode(CMD.LIST_IDENTITY), deadline);
   if (r.error) return { status: "error", message: r.error };
   if (!r.answer) return { status: "silent" };
@@ -62,13 +66,27 @@ export async function probeTls(host: string, port: number, timeoutMs: number, de
   const base = { port, transport: "tcp" as const };
   let conn: Connection;
   try {
-    conn = await Connection.open({ host, port, timeoutMs: Math.max(1, Math.min(timeoutMs, deadline.remaining())), signal: deadline.signal, maxBuffered: 1 << 17 });
+    conn = await Connection.open({
+      host,
+      port,
+      timeoutMs: Math.max(1, Math.min(timeoutMs, deadline.remaining())),
+      signal: deadline.signal,
+      maxBuffered: 1 << 17,
+    });
   } catch (e) {
     const code = (e as NetError).code;
     return { ...base, status: code === "refused" ? "refused" : code === "timeout" ? "silent" : "error", detail: (e as Error).message };
   }
   try {
-    const hello = buildClientHello({ version: 0x0303, cipherSuites: SUITES, supportedVersions: [0x0304, 0x0303], groups: [0x001d, 0x0017, 0x0018], signatureAlgorithms: SIGALGS, keyShares: [{ group: 0x001d, key: keyShareFor(0x001d)! }], serverName: isIP(host) ? undefined : host });
+    const hello = buildClientHello({
+      version: 0x0303,
+      cipherSuites: SUITES,
+      supportedVersions: [0x0304, 0x0303],
+      groups: [0x001d, 0x0017, 0x0018],
+      signatureAlgorithms: SIGALGS,
+      keyShares: [{ group: 0x001d, key: keyShareFor(0x001d)! }],
+      serverName: isIP(host) ? undefined : host,
+    });
     const r = await exchangeHello(conn, hello, deadline.within(timeoutMs));
     const sh = r.flight.serverHello;
     if (!sh) return { ...base, status: r.outcome === "timeout" ? "silent" : r.outcome === "alert" ? "offered" : "not_tls", detail: r.detail };
@@ -92,7 +110,13 @@ export async function probeTls(host: string, port: number, timeoutMs: number, de
 
 /** A DTLS 1.2 ClientHello (RFC 6347 §4.2.1: the TLS body with an empty cookie after the session id). */
 export function dtlsClientHello(): Buffer {
-  const tlsBody = clientHelloBody({ version: 0xfefd, cipherSuites: SUITES.filter((s) => s > 0xc000 || s < 0x100), groups: [0x001d, 0x0017], signatureAlgorithms: SIGALGS, random: randomBytes(32) });
+  const tlsBody = clientHelloBody({
+    version: 0xfefd,
+    cipherSuites: SUITES.filter((s) => s > 0xc000 || s < 0x100),
+    groups: [0x001d, 0x0017],
+    signatureAlgorithms: SIGALGS,
+    random: randomBytes(32),
+  });
   const body = Buffer.concat([tlsBody.subarray(0, 35), Buffer.from([0]), tlsBody.subarray(35)]);
   const hs = Buffer.alloc(12);
   hs[0] = 1; // client_hello
@@ -117,7 +141,12 @@ export async function probeDtls(host: string, port: number, deadline: Deadline):
   if (a.length >= 13 && a[1] === 0xfe && (a[0] === 22 || a[0] === 21)) {
     const hsType = a[0] === 22 ? a[13] : undefined;
     const what = a[0] === 21 ? "a DTLS alert" : hsType === 3 ? "a HelloVerifyRequest" : hsType === 2 ? "a ServerHello" : `handshake message ${hsType}`;
-    return { ...base, status: "offered", detail: `${what} (record version 0x${a.readUInt16BE(1).toString(16)})`, version: a.readUInt16BE(1) === 0xfefd ? "DTLSv1.2" : "DTLS" };
+    return {
+      ...base,
+      status: "offered",
+      detail: `${what} (record version 0x${a.readUInt16BE(1).toString(16)})`,
+      version: a.readUInt16BE(1) === 0xfefd ? "DTLSv1.2" : "DTLS",
+    };
   }
   return { ...base, status: "not_tls", detail: `a ${a.length}-byte datagram that is not DTLS` };
 }

@@ -12,7 +12,16 @@ export class EnipWireError extends Error {
   override name = "EnipWireError";
 }
 
-export const CMD = { NOP: 0x0000, LIST_SERVICES: 0x0004, LIST_IDENTITY: 0x0063, LIST_INTERFACES: 0x0064, REGISTER_SESSION: 0x0065, UNREGISTER_SESSION: 0x0066, SEND_RR_DATA: 0x006f, SEND_UNIT_DATA: 0x0070 } as const;
+export const CMD = {
+  NOP: 0x0000,
+  LIST_SERVICES: 0x0004,
+  LIST_IDENTITY: 0x0063,
+  LIST_INTERFACES: 0x0064,
+  REGISTER_SESSION: 0x0065,
+  UNREGISTER_SESSION: 0x0066,
+  SEND_RR_DATA: 0x006f,
+  SEND_UNIT_DATA: 0x0070,
+} as const;
 export const ITEM = { NULL_ADDRESS: 0x0000, IDENTITY: 0x000c, UNCONNECTED_DATA: 0x00b2, COMMUNICATIONS: 0x0100 } as const;
 export const SERVICE = { GET_ATTRIBUTES_ALL: 0x01, GET_ATTRIBUTE_SINGLE: 0x0e } as const;
 /** Read services the probe may send (defence in depth: anything else is refused before the wire). */
@@ -41,7 +50,14 @@ export function encode(command: number, data: Buffer = Buffer.alloc(0), session 
 
 export function parseHeader(b: Buffer): EncapHeader {
   if (b.length < HEADER_LENGTH) throw new EnipWireError(`encapsulation header cut short (${b.length} bytes)`);
-  return { command: b.readUInt16LE(0), length: b.readUInt16LE(2), session: b.readUInt32LE(4), status: b.readUInt32LE(8), context: Buffer.from(b.subarray(12, 20)), options: b.readUInt32LE(20) };
+  return {
+    command: b.readUInt16LE(0),
+    length: b.readUInt16LE(2),
+    session: b.readUInt32LE(4),
+    status: b.readUInt32LE(8),
+    context: Buffer.from(b.subarray(12, 20)),
+    options: b.readUInt32LE(20),
+  };
 }
 
 /** Length of one encapsulation message once its header is buffered (for Connection.read). */
@@ -51,7 +67,15 @@ export function frameLength(b: Buffer): number | undefined {
 }
 
 /** §2-3.3 encapsulation status codes. */
-export const ENCAP_STATUS: Record<number, string> = { 0x0000: "success", 0x0001: "invalid or unsupported command", 0x0002: "insufficient memory", 0x0003: "incorrect data", 0x0064: "invalid session handle", 0x0065: "invalid length", 0x0069: "unsupported encapsulation protocol revision" };
+export const ENCAP_STATUS: Record<number, string> = {
+  0x0000: "success",
+  0x0001: "invalid or unsupported command",
+  0x0002: "insufficient memory",
+  0x0003: "incorrect data",
+  0x0064: "invalid session handle",
+  0x0065: "invalid length",
+  0x0069: "unsupported encapsulation protocol revision",
+};
 
 export interface CpfItem {
   typeId: number;
@@ -195,4 +219,22 @@ export function parseRRDataReply(body: Buffer): CipResponse {
 }
 
 /** Vol. 1 Appendix B-1 general status codes (the ones a read meets). */
-export const GENERAL_STATUS: Record<number, string> = { 0x00: "success", 0x01: "connection failure", 0x02: "resource unavailable", 0x04: "path segment error", 0x05: "path destination unknown", 0x06: "partial transfer", 0x08: "service not supported", 0x09: "invalid attribute value", 0x0c: "object state conflict", 0x0f: "privilege violation", 0x11: "reply data too large", 0x13: "not enough data", 0x14: "attribute not supported", 0x15: "too much data", 0x16: "object does not exist", 0x1e: "embedded service error", 0x20: "invalid parameter" };
+export const GENERAL_STATUS: Record<number, string> = {
+  0x00: "success",
+  0x01: "connection failure",
+  0x02: "resource unavailable",
+  0x04: "path segment error",
+  0x05: "path destination unknown",
+  0x06: "partial transfer",
+  0x08: "service not supported",
+  0x09: "invalid attribute value",
+  0x0c: "object state conflict",
+  0x0f: "privilege violation",
+  0x11: "reply data too large",
+  0x13: "not enough data",
+  0x14: "attribute not supported",
+  0x15: "too much data",
+  0x16: "object does not exist",
+  0x1e: "embedded service error",
+  0x20: "invalid parameter",
+};

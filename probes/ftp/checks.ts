@@ -27,7 +27,8 @@ export const CHECKS = {
   authTls: {
     id: "ftp.auth-tls",
     safety: "passive",
-    description: "send AUTH TLS (RFC 4217 §4) on a fresh connection and, on 234, complete one TLS handshake to record its version, suite and certificate; then QUIT",
+    description:
+      "send AUTH TLS (RFC 4217 §4) on a fresh connection and, on 234, complete one TLS handshake to record its version, suite and certificate; then QUIT",
   },
   anonymous: {
     id: "ftp.anonymous-login",

@@ -11,15 +11,37 @@ import { printable, replyText } from "./reply.js";
 import { FTP_RULES } from "./rules.js";
 
 function signals(facts: FtpFacts): FleetSignals {
-  const out: Required<Pick<FleetSignals, "remoteAccess" | "cleartext" | "defaultCredentials" | "keys">> = { remoteAccess: [], cleartext: [], defaultCredentials: [], keys: [] };
+  const out: Required<Pick<FleetSignals, "remoteAccess" | "cleartext" | "defaultCredentials" | "keys">> = {
+    remoteAccess: [],
+    cleartext: [],
+    defaultCredentials: [],
+    keys: [],
+  };
   for (const s of facts.services) {
     if (s.greeting?.code !== 220) continue;
     const asksPassword = s.cleartextUser?.reply?.code === 331 || s.cleartextUser?.reply?.code === 332;
     const anon = s.anonymous?.accepted === true;
-    out.cleartext.push({ scheme: "ftp", port: s.port, carries: asksPassword ? "credentials" : "data", detail: asksPassword ? "FTP asks for passwords before TLS" : "FTP control connection in clear until AUTH TLS" });
-    out.remoteAccess.push({ scheme: "ftp", port: s.port, factors: anon ? "none" : asksPassword || s.authTls?.tlsSession ? "single-factor" : "unknown", detail: anon ? "anonymous FTP login accepted" : "FTP user name and password" });
+    out.cleartext.push({
+      scheme: "ftp",
+      port: s.port,
+      carries: asksPassword ? "credentials" : "data",
+      detail: asksPassword ? "FTP asks for passwords before TLS" : "FTP control connection in clear until AUTH TLS",
+    });
+    out.remoteAccess.push({
+      scheme: "ftp",
+      port: s.port,
+      factors: anon ? "none" : asksPassword || s.authTls?.tlsSession ? "single-factor" : "unknown",
+      detail: anon ? "anonymous FTP login accepted" : "FTP user name and password",
+    });
     const acc = s.defaultCredentials?.accepted;
-    if (acc) out.defaultCredentials.push({ scheme: "ftp", port: s.port, key: `ftp:${acc.id}`, label: `${acc.username} (${acc.vendor ?? acc.id})`, source: acc.source });
+    if (acc)
+      out.defaultCredentials.push({
+        scheme: "ftp",
+        port: s.port,
+        key: `ftp:${acc.id}`,
+        label: `${acc.username} (${acc.vendor ?? acc.id})`,
+        source: acc.source,
+      });
     const cert = s.authTls?.tlsSession?.certificate;
     if (cert) out.keys.push({ kind: "x509-certificate", fingerprint: `sha256:${cert.sha256}`, scheme: "ftp", port: s.port, label: cert.subject });
   }
@@ -31,7 +53,9 @@ function identify(facts: FtpFacts): ObservedProduct[] {
     if (!s.greeting) return [];
     const raw = s.greeting.lines.join("\n");
     const known = recogniseProduct(raw);
-    return [known ? { ...known, source: "ftp greeting", raw, port: s.port } : { text: printable(replyText(s.greeting)), source: "ftp greeting", raw, port: s.port }];
+    return [
+      known ? { ...known, source: "ftp greeting", raw, port: s.port } : { text: printable(replyText(s.greeting)), source: "ftp greeting", raw, port: s.port },
+    ];
   });
 }
 

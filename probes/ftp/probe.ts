@@ -46,7 +46,10 @@ async function greetingFeaturesUser(ep: ServiceEndpoint, ctx: ProbeContext, s: F
       return;
     }
     ctx.assertAllowed(CHECKS.cleartextUser);
-    ctx.log.info({ action: CHECKS.cleartextUser.id, safety: CHECKS.cleartextUser.safety, endpoint: ep.url, username: PROBE_USERNAME }, "ftp USER before AUTH TLS (no password follows)");
+    ctx.log.info(
+      { action: CHECKS.cleartextUser.id, safety: CHECKS.cleartextUser.safety, endpoint: ep.url, username: PROBE_USERNAME },
+      "ftp USER before AUTH TLS (no password follows)",
+    );
     try {
       s.cleartextUser = { username: PROBE_USERNAME, reply: await session.command("USER", PROBE_USERNAME) };
     } catch (e) {
@@ -99,7 +102,8 @@ async function anonymousLogin(ep: ServiceEndpoint, ctx: ProbeContext, s: FtpServ
   try {
     const user = await session.command("USER", "anonymous");
     s.anonymous.userReply = user;
-    if (user.code === 230) s.anonymous.accepted = true; // logged in without even a token
+    if (user.code === 230)
+      s.anonymous.accepted = true; // logged in without even a token
     else if (user.code === 530) s.anonymous.accepted = false;
     else if (user.code === 331) {
       const pass = await session.command("PASS", ANONYMOUS_PASSWORD, session.passWaitMs());
@@ -116,7 +120,13 @@ async function anonymousLogin(ep: ServiceEndpoint, ctx: ProbeContext, s: FtpServ
 
 // --- default credentials (intrusive) ------------------------------------------------------------
 
-async function tryOne(ep: ServiceEndpoint, ctx: ProbeContext, overTls: boolean, username: string, password: string): Promise<{ result: LoginResult; detail: string }> {
+async function tryOne(
+  ep: ServiceEndpoint,
+  ctx: ProbeContext,
+  overTls: boolean,
+  username: string,
+  password: string,
+): Promise<{ result: LoginResult; detail: string }> {
   const { session, greeting } = await openSession(ep, ctx);
   try {
     if (greeting.code !== 220) return { result: { outcome: "error", error: `greeting ${greeting.code}` }, detail: "" };
@@ -153,7 +163,17 @@ async function tryDefaults(ep: ServiceEndpoint, ctx: ProbeContext, s: FtpService
     return;
   }
   const planned = data.entries.slice(0, pacing.budget);
-  ctx.log.warn({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, overTls, planned: planned.map((e) => `${e.id} (${e.username})`), delayMs: pacing.delayMs }, "trying factory-default FTP accounts");
+  ctx.log.warn(
+    {
+      action: CHECKS.defaultCredentials.id,
+      safety: "intrusive",
+      endpoint: ep.url,
+      overTls,
+      planned: planned.map((e) => `${e.id} (${e.username})`),
+      delayMs: pacing.delayMs,
+    },
+    "trying factory-default FTP accounts",
+  );
   const details = new Map<string, string>();
   const run = await attemptLogins(
     data.entries,
@@ -161,7 +181,10 @@ async function tryDefaults(ep: ServiceEndpoint, ctx: ProbeContext, s: FtpService
     async (entry) => {
       const { result, detail } = await tryOne(ep, ctx, overTls, entry.username ?? "", entry.password);
       if (detail) details.set(entry.id, detail);
-      ctx.log.info({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, entry: entry.id, username: entry.username, outcome: result.outcome }, "default-credential attempt");
+      ctx.log.info(
+        { action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, entry: entry.id, username: entry.username, outcome: result.outcome },
+        "default-credential attempt",
+      );
       return result;
     },
     ctx.signal,

@@ -3,7 +3,10 @@
 import { z } from "zod";
 import type { FtpFacts } from "./facts.js";
 
-const Line = z.string().max(512).refine((l) => !/[\r\n]/.test(l), "one line, no CR or LF");
+const Line = z
+  .string()
+  .max(512)
+  .refine((l) => !/[\r\n]/.test(l), "one line, no CR or LF");
 
 export const FtpSimProfile = z
   .object({
@@ -12,7 +15,11 @@ export const FtpSimProfile = z
     /** FEAT lines (RFC 2389); null: FEAT is not implemented (500) */
     features: z.array(Line).nullable().default(["PASV", "SIZE"]),
     /** answer AUTH TLS with 234 and a TLS handshake on a generated certificate */
-    authTls: z.object({ keyType: z.enum(["ec-p256", "rsa-2048", "rsa-1024"]).default("ec-p256") }).strict().nullable().default(null),
+    authTls: z
+      .object({ keyType: z.enum(["ec-p256", "rsa-2048", "rsa-1024"]).default("ec-p256") })
+      .strict()
+      .nullable()
+      .default(null),
     /** USER before AUTH TLS: 331 (password asked for in clear) or 530 (encryption required) */
     cleartextLogin: z.enum(["password", "refuse"]).default("password"),
     anonymous: z.boolean().default(false),
@@ -25,7 +32,7 @@ export type FtpSimProfile = z.output<typeof FtpSimProfile>;
 /** A profile reproducing the first greeted FTP service of recorded facts (no accounts: none are recorded). */
 export function profileFromFacts(facts: FtpFacts): z.input<typeof FtpSimProfile> {
   const s = facts.services.find((x) => x.greeting);
-  if (!s || !s.greeting) throw new Error("no FTP greeting in these facts");
+  if (!s?.greeting) throw new Error("no FTP greeting in these facts");
   const profile: z.input<typeof FtpSimProfile> = {
     greeting: s.greeting.lines.map((l) => l.replace(/[\r\n]/g, " ").slice(0, 512)),
     features: s.features?.reply?.code === 211 ? s.features.list : null,

@@ -69,7 +69,10 @@ export class ReplyFramer {
 /** Decode a framed reply. */
 export function parseReply(bytes: Buffer): FtpReply {
   const text = bytes.toString("latin1");
-  const lines = text.split("\n").slice(0, -1).map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+  const lines = text
+    .split("\n")
+    .slice(0, -1)
+    .map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
   const code = Number(text.slice(0, 3));
   if (!Number.isInteger(code) || code < 100 || code > 599) throw new FtpWireError(`reply code ${JSON.stringify(text.slice(0, 3))} is outside 100-599`);
   return { code, lines };
@@ -100,5 +103,13 @@ export function featureList(r: FtpReply): string[] {
 
 /** RFC 4217 §6: "AUTH TLS" in FEAT (the AUTH feature lists its mechanisms: "AUTH TLS;TLS-C;SSL"). */
 export function featAuthMechanisms(features: string[]): string[] {
-  return features.filter((f) => f.startsWith("AUTH ")).flatMap((f) => f.slice(5).split(/[;,\s]+/).filter(Boolean).map((m) => m.toUpperCase()));
+  return features
+    .filter((f) => f.startsWith("AUTH "))
+    .flatMap((f) =>
+      f
+        .slice(5)
+        .split(/[;,\s]+/)
+        .filter(Boolean)
+        .map((m) => m.toUpperCase()),
+    );
 }

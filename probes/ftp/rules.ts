@@ -19,7 +19,8 @@ function perService(facts: FtpFacts, fn: (s: FtpService) => RuleOutcome | null):
   for (const s of facts.services) {
     let o: RuleOutcome | null;
     if (!s.greeting) o = error(`could not audit ${s.url}${s.error ? `: ${s.error.code}: ${s.error.message}` : ""}`, { url: s.url, error: s.error });
-    else if (s.greeting.code !== 220) o = undetermined("no-answer", `${s.url} greeted with ${said(s.greeting)} instead of 220: not served`, { greeting: s.greeting.lines });
+    else if (s.greeting.code !== 220)
+      o = undetermined("no-answer", `${s.url} greeted with ${said(s.greeting)} instead of 220: not served`, { greeting: s.greeting.lines });
     else o = fn(s);
     if (o) out.push({ ...o, port: o.port ?? s.port });
   }
@@ -40,12 +41,22 @@ export const cleartextLoginRule = defineRule<FtpFacts>({
   check: ({ facts }) =>
     perService(facts, (s) => {
       const u = s.cleartextUser;
-      if (!u) return s.features?.error ? error(`FEAT failed, USER was not sent: ${s.features.error.message}`, { url: s.url }) : undetermined("not-attempted", "USER was not sent", { url: s.url });
-      if (!u.reply) return undetermined(u.error?.code === "timeout" ? "no-answer" : "connection-closed", `no reply to USER ${u.username}${u.error ? ` (${u.error.message})` : ""}`, { username: u.username });
+      if (!u)
+        return s.features?.error
+          ? error(`FEAT failed, USER was not sent: ${s.features.error.message}`, { url: s.url })
+          : undetermined("not-attempted", "USER was not sent", { url: s.url });
+      if (!u.reply)
+        return undetermined(
+          u.error?.code === "timeout" ? "no-answer" : "connection-closed",
+          `no reply to USER ${u.username}${u.error ? ` (${u.error.message})` : ""}`,
+          { username: u.username },
+        );
       const evidence = { command: `USER ${u.username} (before AUTH TLS)`, reply: u.reply.lines };
       const c = u.reply.code;
-      if (c === 230) return fail(`USER ${u.username} alone logged in over cleartext (${said(u.reply)}): no password at all`, evidence, { severity: "critical" });
-      if (c === 331 || c === 332) return fail(`the server asked for a password over the cleartext control connection (${said(u.reply)}): a login sends it in clear`, evidence);
+      if (c === 230)
+        return fail(`USER ${u.username} alone logged in over cleartext (${said(u.reply)}): no password at all`, evidence, { severity: "critical" });
+      if (c === 331 || c === 332)
+        return fail(`the server asked for a password over the cleartext control connection (${said(u.reply)}): a login sends it in clear`, evidence);
       if (c === 530) return pass(`the server refused USER before TLS (${said(u.reply)}): no password is asked for in clear`, evidence);
       return undetermined("unknown-value", `reply ${said(u.reply)} to USER shows neither a password request nor a refusal`, evidence);
     }),
@@ -67,11 +78,19 @@ export const authTlsRule = defineRule<FtpFacts>({
       const a = s.authTls;
       const feat = s.features?.list.filter((f) => f.startsWith("AUTH")) ?? [];
       if (!a) return undetermined("not-attempted", "AUTH TLS was not sent", { url: s.url });
-      if (!a.reply) return undetermined(a.error?.code === "timeout" ? "no-answer" : "connection-closed", `no reply to AUTH TLS${a.error ? ` (${a.error.message})` : ""}`, { url: s.url });
+      if (!a.reply)
+        return undetermined(a.error?.code === "timeout" ? "no-answer" : "connection-closed", `no reply to AUTH TLS${a.error ? ` (${a.error.message})` : ""}`, {
+          url: s.url,
+        });
       const evidence: Record<string, unknown> = { reply: a.reply.lines, featAuth: feat };
       if (a.reply.code !== 234) return fail(`AUTH TLS refused (${said(a.reply)}): the control connection and every password on it stay in clear`, evidence);
-      if (!a.tlsSession) return undetermined("incomplete", `AUTH TLS accepted (234) but the TLS handshake failed${a.error ? `: ${a.error.message}` : ""}`, evidence);
-      return pass(`AUTH TLS accepted and ${a.tlsSession.protocol} negotiated (${a.tlsSession.cipher})`, { ...evidence, tls: a.tlsSession.protocol, cipher: a.tlsSession.cipher });
+      if (!a.tlsSession)
+        return undetermined("incomplete", `AUTH TLS accepted (234) but the TLS handshake failed${a.error ? `: ${a.error.message}` : ""}`, evidence);
+      return pass(`AUTH TLS accepted and ${a.tlsSession.protocol} negotiated (${a.tlsSession.cipher})`, {
+        ...evidence,
+        tls: a.tlsSession.protocol,
+        cipher: a.tlsSession.cipher,
+      });
     }),
 });
 
@@ -83,7 +102,8 @@ export const tlsRule = defineRule<FtpFacts>({
     iec62443: ["CR 4.3", "CR 1.9"],
     severity: "high",
     safety: "passive",
-    remediation: "Allow TLS 1.2 and 1.3 only (vsftpd: ssl_tlsv1=NO, ssl_sslv3=NO) and use a certificate with an RSA key of at least 2048 bits or an EC key on P-256 or stronger.",
+    remediation:
+      "Allow TLS 1.2 and 1.3 only (vsftpd: ssl_tlsv1=NO, ssl_sslv3=NO) and use a certificate with an RSA key of at least 2048 bits or an EC key on P-256 or stronger.",
     docs: "https://www.rfc-editor.org/rfc/rfc8996",
   },
   check: ({ facts }) =>
@@ -91,7 +111,14 @@ export const tlsRule = defineRule<FtpFacts>({
       const t = s.authTls?.tlsSession;
       if (!t) return notApplicable("no TLS session on this server (see ftp.auth-tls)", { url: s.url });
       const j = judgeSession(t);
-      const evidence = { protocol: t.protocol, cipher: t.cipher, key: j.key.detail, certificate: t.certificate?.subject, notAfter: t.certificate?.notAfter, sha256: t.certificate?.sha256 };
+      const evidence = {
+        protocol: t.protocol,
+        cipher: t.cipher,
+        key: j.key.detail,
+        certificate: t.certificate?.subject,
+        notAfter: t.certificate?.notAfter,
+        sha256: t.certificate?.sha256,
+      };
       const problems = [
         ...(j.legacyVersion ? [`negotiated ${t.protocol} although TLS 1.3 was offered`] : []),
         ...(j.key.status === "weak" ? [`weak certificate key: ${j.key.detail}`] : []),
@@ -118,13 +145,21 @@ export const anonymousRule = defineRule<FtpFacts>({
     perService(facts, (s) => {
       const a = s.anonymous;
       if (!a) return undetermined("not-attempted", "the anonymous login was not tried", { url: s.url });
-      const evidence: Record<string, unknown> = { user: a.userReply?.lines, pass: a.passReply ? { sent: `PASS ${ANONYMOUS_PASSWORD} (RFC 1635 e-mail token)`, reply: a.passReply.lines } : undefined };
+      const evidence: Record<string, unknown> = {
+        user: a.userReply?.lines,
+        pass: a.passReply ? { sent: `PASS ${ANONYMOUS_PASSWORD} (RFC 1635 e-mail token)`, reply: a.passReply.lines } : undefined,
+      };
       if (a.accepted === true) {
         const how = a.passReply ? said(a.passReply) : `${said(a.userReply!)} to USER alone`;
         return fail(`anonymous login accepted (${how}): anyone can log in to the device's file system`, evidence);
       }
       if (a.accepted === false) return pass(`anonymous login refused (${said(a.passReply ?? a.userReply!)})`, evidence);
-      if (a.error) return undetermined(a.error.code === "timeout" ? "no-answer" : "connection-closed", `anonymous login gave no clear answer: ${a.error.message}`, evidence);
+      if (a.error)
+        return undetermined(
+          a.error.code === "timeout" ? "no-answer" : "connection-closed",
+          `anonymous login gave no clear answer: ${a.error.message}`,
+          evidence,
+        );
       return undetermined("unknown-value", `reply ${said(a.passReply ?? a.userReply!)} neither accepts nor refuses the anonymous login`, evidence);
     }),
 });
@@ -137,10 +172,12 @@ export const defaultCredentialsRule = defineRule<FtpFacts>({
     iec62443: ["CR 1.5", "CR 1.1"],
     severity: "critical",
     safety: "intrusive",
-    remediation: "Change or disable the factory-default and hard-coded FTP accounts (firmware update where they are hard-coded) and disable FTP where it is not needed.",
+    remediation:
+      "Change or disable the factory-default and hard-coded FTP accounts (firmware update where they are hard-coded) and disable FTP where it is not needed.",
     docs: "https://github.com/danielmiessler/SecLists/blob/master/Passwords/Default-Credentials/ftp-betterdefaultpasslist.txt",
   },
-  check: ({ facts }) => perService(facts, (s) => loginRunOutcome(s.defaultCredentials, `FTP at ${s.url}${s.defaultCredentials?.overTls ? " (tried after AUTH TLS)" : ""}`)),
+  check: ({ facts }) =>
+    perService(facts, (s) => loginRunOutcome(s.defaultCredentials, `FTP at ${s.url}${s.defaultCredentials?.overTls ? " (tried after AUTH TLS)" : ""}`)),
 });
 
 export const FTP_RULES: Rule<FtpFacts>[] = [cleartextLoginRule, authTlsRule, tlsRule, anonymousRule, defaultCredentialsRule];

@@ -27,8 +27,15 @@ const MAX_BUFFERED = 512 * 1024;
 /** The request bytes: request line, Host, our User-Agent, Connection: close, extra fields, body. */
 export function requestBytes(spec: Pick<RequestSpec, "url" | "method" | "headers" | "body">): Buffer {
   const target = `${spec.url.pathname || "/"}${spec.url.search}`;
-  if (/[\s\x00-\x1f\x7f]/.test(target) || /[\r\n]/.test(spec.url.host)) throw new HttpWireError("invalid", "request target with whitespace or control characters");
-  const lines = [`${spec.method} ${target} HTTP/1.1`, `Host: ${spec.url.host}`, `User-Agent: ${USER_AGENT}`, "Accept: text/html,*/*;q=0.8", "Connection: close"];
+  if (/[\s\x00-\x1f\x7f]/.test(target) || /[\r\n]/.test(spec.url.host))
+    throw new HttpWireError("invalid", "request target with whitespace or control characters");
+  const lines = [
+    `${spec.method} ${target} HTTP/1.1`,
+    `Host: ${spec.url.host}`,
+    `User-Agent: ${USER_AGENT}`,
+    "Accept: text/html,*/*;q=0.8",
+    "Connection: close",
+  ];
   for (const [k, v] of spec.headers ?? []) {
     if (/[\r\n]/.test(k + v)) throw new HttpWireError("invalid", "header field with a line break");
     lines.push(`${k}: ${v}`);
@@ -75,7 +82,8 @@ export async function request(spec: RequestSpec): Promise<RequestResult> {
       if (parser.push(chunk)) return { kind: "response", res: parser.result() };
     }
   } catch (e) {
-    if (e instanceof HttpWireError) return { kind: "error", code: e.code === "truncated" ? "truncated" : e.code === "too-large" ? "too-large" : "invalid", message: e.message };
+    if (e instanceof HttpWireError)
+      return { kind: "error", code: e.code === "truncated" ? "truncated" : e.code === "too-large" ? "too-large" : "invalid", message: e.message };
     if (e instanceof NetError) return { kind: "error", code: e.code, message: e.message };
     throw e;
   } finally {

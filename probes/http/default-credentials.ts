@@ -51,13 +51,21 @@ export function loginTarget(pages: Page[]): Target | undefined {
   return undefined;
 }
 
-const H = (alg: string, s: string) => createHash(/sha-?256/i.test(alg) ? "sha256" : "md5").update(s).digest("hex");
+const H = (alg: string, s: string) =>
+  createHash(/sha-?256/i.test(alg) ? "sha256" : "md5")
+    .update(s)
+    .digest("hex");
 
 /** The Digest Authorization value for one request (RFC 7616 §3.4). */
 export function digestAuthorization(c: Challenge, user: string, pass: string, method: string, uri: string, cnonce = randomBytes(8).toString("hex")): string {
   const alg = c.algorithm ?? "MD5";
   const nc = "00000001";
-  const qop = c.qop?.split(",").map((q) => q.trim()).includes("auth") ? "auth" : undefined;
+  const qop = c.qop
+    ?.split(",")
+    .map((q) => q.trim())
+    .includes("auth")
+    ? "auth"
+    : undefined;
   let ha1 = H(alg, `${user}:${c.realm ?? ""}:${pass}`);
   if (/-sess$/i.test(alg)) ha1 = H(alg, `${ha1}:${c.nonce ?? ""}:${cnonce}`);
   const ha2 = H(alg, `${method}:${uri}`);
@@ -76,7 +84,13 @@ async function tryAuth(env: FetchEnv, t: AuthTarget, e: DefaultCredentialEntry):
   else {
     // a fresh challenge for every try (nonces may be single-use)
     const first = await request({ ...base, url: t.url, method: "GET" });
-    const fresh = first.kind === "response" ? first.res.headers.filter(([k]) => k.toLowerCase() === "www-authenticate").flatMap(([, v]) => parseChallenges(v)).find((c) => /^digest$/i.test(c.scheme)) : undefined;
+    const fresh =
+      first.kind === "response"
+        ? first.res.headers
+            .filter(([k]) => k.toLowerCase() === "www-authenticate")
+            .flatMap(([, v]) => parseChallenges(v))
+            .find((c) => /^digest$/i.test(c.scheme))
+        : undefined;
     if (!fresh) return { outcome: "error", error: "no fresh Digest challenge" };
     auth = digestAuthorization(fresh, user, e.password, "GET", `${t.url.pathname}${t.url.search}`);
   }
@@ -99,7 +113,12 @@ async function tryForm(env: FetchEnv, t: FormTarget, e: DefaultCredentialEntry):
   }
   const method = t.form.method === "get" ? "GET" : "POST";
   const url = method === "GET" ? new URL(`${t.action.origin}${t.action.pathname}?${fields}`) : t.action;
-  const r = await request({ ...base, url, method, ...(method === "POST" ? { headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: Buffer.from(fields.toString()) } : {}) });
+  const r = await request({
+    ...base,
+    url,
+    method,
+    ...(method === "POST" ? { headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: Buffer.from(fields.toString()) } : {}),
+  });
   if (r.kind === "error") return { outcome: "error", error: `${r.code}: ${r.message}` };
   const res = r.res;
   const cookie = res.headers.some(([k]) => k.toLowerCase() === "set-cookie");
@@ -112,26 +131,45 @@ async function tryForm(env: FetchEnv, t: FormTarget, e: DefaultCredentialEntry):
     } catch {
       to = undefined;
     }
-    if (to && (to.pathname === t.page.pathname || to.pathname === t.action.pathname || LOGIN_PATH.test(to.pathname + to.search))) return { outcome: "rejected", status: res.status, detail: `redirected back to ${to.pathname}` };
+    if (to && (to.pathname === t.page.pathname || to.pathname === t.action.pathname || LOGIN_PATH.test(to.pathname + to.search)))
+      return { outcome: "rejected", status: res.status, detail: `redirected back to ${to.pathname}` };
     if (to && cookie) return { outcome: "accepted", status: res.status, detail: `redirected to ${to.pathname} with a session cookie` };
     return { outcome: "error", error: `redirect to ${location.slice(0, 80)} without a session cookie: unclear`, status: res.status };
   }
   const text = pageText(res.body);
   const again = scanPage(text);
   const passwordAgain = again.loosePasswordInputs > 0 || again.forms.some((f) => f.inputs.some((i) => i.type === "password"));
-  if (passwordAgain || FAILURE_WORDS.test(text.slice(0, 64 * 1024))) return { outcome: "rejected", status: res.status, detail: passwordAgain ? "the login form came back" : "the page reports a failure" };
-  if (res.status >= 200 && res.status < 300 && cookie) return { outcome: "accepted", status: res.status, detail: "a page without a password field, with a session cookie" };
+  if (passwordAgain || FAILURE_WORDS.test(text.slice(0, 64 * 1024)))
+    return { outcome: "rejected", status: res.status, detail: passwordAgain ? "the login form came back" : "the page reports a failure" };
+  if (res.status >= 200 && res.status < 300 && cookie)
+    return { outcome: "accepted", status: res.status, detail: "a page without a password field, with a session cookie" };
   return { outcome: "error", error: `status ${res.status}: neither a rejection nor a session`, status: res.status };
 }
 
-export async function runDefaultCredentials(ctx: ProbeContext, env: FetchEnv, pages: Page[], shared: { left: number; attacked: Map<string, DefaultCredentialFacts> }): Promise<DefaultCredentialFacts> {
+export async function runDefaultCredentials(
+  ctx: ProbeContext,
+  env: FetchEnv,
+  pages: Page[],
+  shared: { left: number; attacked: Map<string, DefaultCredentialFacts> },
+): Promise<DefaultCredentialFacts> {
   const target = loginTarget(pages);
-  if (!target) return { mechanism: "none", attempts: [], complete: false, notTried: "no Basic/Digest challenge and no login form (one password field, one user field) on the pages fetched" };
+  if (!target)
+    return {
+      mechanism: "none",
+      attempts: [],
+      complete: false,
+      notTried: "no Basic/Digest challenge and no login form (one password field, one user field) on the pages fetched",
+    };
   const key = target.kind === "form" ? `form ${target.action.href}` : `${target.kind} ${target.url.href}`;
   const url = target.kind === "form" ? target.action.href : target.url.href;
   const earlier = shared.attacked.get(key);
   // the same login reached from another port (e.g. a redirect from 80 to 443) is tried once per device
-  if (earlier) return { ...earlier, attempts: earlier.attempts.map((a) => ({ ...a })), notTried: `the same login as reached from another port of this device: tried once${earlier.notTried ? `; ${earlier.notTried}` : ""}` };
+  if (earlier)
+    return {
+      ...earlier,
+      attempts: earlier.attempts.map((a) => ({ ...a })),
+      notTried: `the same login as reached from another port of this device: tried once${earlier.notTried ? `; ${earlier.notTried}` : ""}`,
+    };
   ctx.assertAllowed(CHECKS.defaultCredentials);
   const pacing = loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS);
   const budget = Math.min(pacing.budget, shared.left);
@@ -142,10 +180,16 @@ export async function runDefaultCredentials(ctx: ProbeContext, env: FetchEnv, pa
     entries,
     { budget, delayMs: pacing.delayMs },
     async (e) => {
-      ctx.log.info({ action: "http-default-credential", safety: "intrusive", endpoint: url, mechanism: target.kind, entry: e.id, username: e.username }, "default credential attempt");
+      ctx.log.info(
+        { action: "http-default-credential", safety: "intrusive", endpoint: url, mechanism: target.kind, entry: e.id, username: e.username },
+        "default credential attempt",
+      );
       shared.left--;
       const r = target.kind === "form" ? await tryForm(env, target, e) : await tryAuth(env, target, e);
-      details.set(e.id, { ...(r.status !== undefined ? { status: r.status } : {}), ...(r.detail ? { detail: r.detail } : r.outcome === "error" ? { detail: r.error } : {}) });
+      details.set(e.id, {
+        ...(r.status !== undefined ? { status: r.status } : {}),
+        ...(r.detail ? { detail: r.detail } : r.outcome === "error" ? { detail: r.error } : {}),
+      });
       return r.outcome === "error" ? { outcome: "error", error: r.error } : { outcome: r.outcome };
     },
     ctx.signal,
@@ -158,9 +202,16 @@ export async function runDefaultCredentials(ctx: ProbeContext, env: FetchEnv, pa
     attempts: run.attempts.map((a) => ({ id: a.entry.id, username: a.entry.username ?? "", result: a.result.outcome, ...details.get(a.entry.id) })),
     complete: run.complete && !cut,
   };
-  if (run.accepted) facts.accepted = { id: run.accepted.id, username: run.accepted.username ?? "", ...(run.accepted.vendor ? { vendor: run.accepted.vendor } : {}), source: run.accepted.source };
+  if (run.accepted)
+    facts.accepted = {
+      id: run.accepted.id,
+      username: run.accepted.username ?? "",
+      ...(run.accepted.vendor ? { vendor: run.accepted.vendor } : {}),
+      source: run.accepted.source,
+    };
   if (run.notTried.length) facts.notTried = `${run.notTried.length} planned entries not tried (${[...new Set(run.notTried.map((n) => n.why))].join(", ")})`;
-  if (cut) facts.notTried = `only ${budget} of ${pacing.budget} tries left in the device's login budget (another port used the rest)${facts.notTried ? `; ${facts.notTried}` : ""}`;
+  if (cut)
+    facts.notTried = `only ${budget} of ${pacing.budget} tries left in the device's login budget (another port used the rest)${facts.notTried ? `; ${facts.notTried}` : ""}`;
   shared.attacked.set(key, facts);
   return facts;
 }

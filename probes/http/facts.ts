@@ -39,9 +39,20 @@ export const Exchange = z.object({
   loosePasswordInputs: z.number().int().optional(),
   challenges: z.array(ChallengeFacts),
   /** Strict-Transport-Security as parsed (HTTPS responses) */
-  hsts: z.object({ present: z.boolean(), maxAge: z.number().int().optional(), includeSubDomains: z.boolean(), preload: z.boolean(), problems: z.array(z.string()) }).optional(),
+  hsts: z
+    .object({ present: z.boolean(), maxAge: z.number().int().optional(), includeSubDomains: z.boolean(), preload: z.boolean(), problems: z.array(z.string()) })
+    .optional(),
   /** where the response sent the client next: Location of a 3xx, or a meta refresh */
-  redirect: z.object({ via: z.enum(["location", "meta-refresh"]), location: z.string(), target: z.string().optional(), sameHost: z.boolean(), followed: z.boolean(), why: z.string().optional() }).optional(),
+  redirect: z
+    .object({
+      via: z.enum(["location", "meta-refresh"]),
+      location: z.string(),
+      target: z.string().optional(),
+      sameHost: z.boolean(),
+      followed: z.boolean(),
+      why: z.string().optional(),
+    })
+    .optional(),
   /** firmware / product hints found in the page (web.yaml patterns) */
   hints: z.array(z.object({ id: z.string(), value: z.string() })),
   error: ErrorFact.optional(),

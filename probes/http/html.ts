@@ -38,7 +38,10 @@ export function attr(tag: string, name: string): string | undefined {
 }
 
 export function decodeEntities(s: string): string {
-  return s.replace(/&(amp|quot|#39|apos|lt|gt|#x2f|#47);/gi, (_, e: string) => ({ amp: "&", quot: '"', "#39": "'", apos: "'", lt: "<", gt: ">", "#x2f": "/", "#47": "/" })[e.toLowerCase()] ?? _);
+  return s.replace(
+    /&(amp|quot|#39|apos|lt|gt|#x2f|#47);/gi,
+    (_, e: string) => ({ amp: "&", quot: '"', "#39": "'", apos: "'", lt: "<", gt: ">", "#x2f": "/", "#47": "/" })[e.toLowerCase()] ?? _,
+  );
 }
 
 /** The tag text from `<` at `at` to its `>` (bounded). */
@@ -55,14 +58,21 @@ export function scanPage(html: string): PageScan {
   if (t >= 0) {
     const open = lower.indexOf(">", t);
     const close = open >= 0 ? lower.indexOf("</title", open) : -1;
-    if (open >= 0) out.title = decodeEntities(html.slice(open + 1, close >= 0 ? Math.min(close, open + 1 + 512) : Math.min(html.length, open + 1 + 512))).replace(/\s+/g, " ").trim();
+    if (open >= 0)
+      out.title = decodeEntities(html.slice(open + 1, close >= 0 ? Math.min(close, open + 1 + 512) : Math.min(html.length, open + 1 + 512)))
+        .replace(/\s+/g, " ")
+        .trim();
   }
   // forms and their inputs: an input belongs to the last form opened before it and not yet closed
   const formStarts: { at: number; end: number; form: PageForm }[] = [];
   for (let i = lower.indexOf("<form"); i >= 0 && formStarts.length < MAX_FORMS; i = lower.indexOf("<form", i + 5)) {
     const tag = tagAt(html, i);
     const close = lower.indexOf("</form", i);
-    formStarts.push({ at: i, end: close < 0 ? html.length : close, form: { action: attr(tag, "action") ?? "", method: (attr(tag, "method") ?? "get").toLowerCase().slice(0, 16), inputs: [] } });
+    formStarts.push({
+      at: i,
+      end: close < 0 ? html.length : close,
+      form: { action: attr(tag, "action") ?? "", method: (attr(tag, "method") ?? "get").toLowerCase().slice(0, 16), inputs: [] },
+    });
   }
   let inputs = 0;
   for (let i = lower.indexOf("<input"); i >= 0 && inputs < MAX_INPUTS * MAX_FORMS; i = lower.indexOf("<input", i + 6)) {

@@ -18,10 +18,18 @@ export function identifyHttp(facts: HttpFacts): ObservedProduct[] {
         const name = h.name.toLowerCase();
         if (name !== "server" && name !== "x-powered-by") continue;
         const t = productToken(h.value);
-        if (t) add({ product: t.product, ...(t.version ? { version: t.version } : {}), source: `http ${name} header`, raw: h.value.slice(0, 256), port: s.port });
+        if (t)
+          add({ product: t.product, ...(t.version ? { version: t.version } : {}), source: `http ${name} header`, raw: h.value.slice(0, 256), port: s.port });
       }
       const hint = e.hints.find((x) => x.id === "firmware-version" || x.id === "software-version");
-      if (e.title || hint) add({ ...(e.title ? { text: e.title.slice(0, 200) } : {}), ...(hint ? { version: hint.value } : {}), source: hint ? "http page firmware hint" : "http page title", raw: [e.title, ...e.hints.map((x) => `${x.id}=${x.value}`)].filter(Boolean).join("; ").slice(0, 256), port: s.port });
+      if (e.title || hint)
+        add({
+          ...(e.title ? { text: e.title.slice(0, 200) } : {}),
+          ...(hint ? { version: hint.value } : {}),
+          source: hint ? "http page firmware hint" : "http page title",
+          raw: [e.title, ...e.hints.map((x) => `${x.id}=${x.value}`)].filter(Boolean).join("; ").slice(0, 256),
+          port: s.port,
+        });
     }
   }
   return out;

@@ -11,7 +11,19 @@ export const WebKnowledge = z
   .object({
     hsts: Explained.extend({ minMaxAge: z.number().int().min(1) }).strict(),
     framing: Explained,
-    hints: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), pattern: z.string().min(3), flags: z.string().regex(/^[im]*$/).default(""), why: z.string().min(10) }).strict()),
+    hints: z.array(
+      z
+        .object({
+          id: z.string().regex(/^[a-z0-9-]+$/),
+          pattern: z.string().min(3),
+          flags: z
+            .string()
+            .regex(/^[im]*$/)
+            .default(""),
+          why: z.string().min(10),
+        })
+        .strict(),
+    ),
   })
   .strict();
 export type WebKnowledge = z.infer<typeof WebKnowledge>;

@@ -53,14 +53,28 @@ export function exchangeOf(url: URL, method: Exchange["method"], r: RequestResul
   ex.body = { bytes: res.bodyBytes, truncated: res.truncated, framing: res.framing };
   const ct = header(res, "content-type");
   if (ct !== undefined) ex.contentType = ct;
-  const challenges = res.headers.filter(([k]) => k.toLowerCase() === "www-authenticate").flatMap(([, v]) => parseChallenges(v)).slice(0, 8);
-  ex.challenges = challenges.map((c) => ({ scheme: c.scheme, ...(c.realm !== undefined ? { realm: c.realm } : {}), ...(c.algorithm !== undefined ? { algorithm: c.algorithm } : {}), ...(c.qop !== undefined ? { qop: c.qop } : {}) }));
+  const challenges = res.headers
+    .filter(([k]) => k.toLowerCase() === "www-authenticate")
+    .flatMap(([, v]) => parseChallenges(v))
+    .slice(0, 8);
+  ex.challenges = challenges.map((c) => ({
+    scheme: c.scheme,
+    ...(c.realm !== undefined ? { realm: c.realm } : {}),
+    ...(c.algorithm !== undefined ? { algorithm: c.algorithm } : {}),
+    ...(c.qop !== undefined ? { qop: c.qop } : {}),
+  }));
   if (ex.tls) {
     const sts = header(res, "strict-transport-security"); // the first one counts (RFC 6797 §8.1)
     if (sts === undefined) ex.hsts = { present: false, includeSubDomains: false, preload: false, problems: [] };
     else {
       const h = parseHsts(sts);
-      ex.hsts = { present: true, ...(h.maxAge !== undefined ? { maxAge: h.maxAge } : {}), includeSubDomains: h.includeSubDomains, preload: h.preload, problems: h.problems };
+      ex.hsts = {
+        present: true,
+        ...(h.maxAge !== undefined ? { maxAge: h.maxAge } : {}),
+        includeSubDomains: h.includeSubDomains,
+        preload: h.preload,
+        problems: h.problems,
+      };
     }
   }
   let scan: PageScan | undefined;
@@ -69,7 +83,12 @@ export function exchangeOf(url: URL, method: Exchange["method"], r: RequestResul
     const text = pageText(res.body);
     scan = scanPage(text);
     if (scan.title !== undefined) ex.title = scan.title;
-    ex.forms = scan.forms.map((f) => ({ action: f.action, method: f.method, passwordFields: f.inputs.filter((i) => i.type === "password").length, fields: f.inputs.map((i) => ({ name: i.name, type: i.type })) }));
+    ex.forms = scan.forms.map((f) => ({
+      action: f.action,
+      method: f.method,
+      passwordFields: f.inputs.filter((i) => i.type === "password").length,
+      fields: f.inputs.map((i) => ({ name: i.name, type: i.type })),
+    }));
     if (scan.loosePasswordInputs) ex.loosePasswordInputs = scan.loosePasswordInputs;
     ex.hints = findHints(text, hintPatterns());
   }
@@ -86,14 +105,24 @@ export async function fetchLanding(env: FetchEnv, start: URL, url0 = start): Pro
     if (env.signal.aborted || env.deadline.expired) break;
     visited.add(url.href);
     env.log.info({ action: "http-get", safety: "read", endpoint: url.href }, "GET");
-    const page = exchangeOf(url, "GET", await request({ url, method: "GET", address: env.address, timeoutMs: env.timeoutMs, deadline: env.deadline.within(env.timeoutMs), signal: env.signal }));
+    const page = exchangeOf(
+      url,
+      "GET",
+      await request({ url, method: "GET", address: env.address, timeoutMs: env.timeoutMs, deadline: env.deadline.within(env.timeoutMs), signal: env.signal }),
+    );
     pages.push(page);
     const ex = page.exchange;
-    const location = ex.status !== undefined && ex.status >= 300 && ex.status < 400 ? ex.headers.find((h) => h.name.toLowerCase() === "location")?.value : undefined;
+    const location =
+      ex.status !== undefined && ex.status >= 300 && ex.status < 400 ? ex.headers.find((h) => h.name.toLowerCase() === "location")?.value : undefined;
     const refresh = location === undefined && ex.status !== undefined && ex.status < 300 ? page.scan?.metaRefresh : undefined;
     const next = location ?? refresh;
     if (next === undefined) break;
-    const redirect: NonNullable<Exchange["redirect"]> = { via: location !== undefined ? "location" : "meta-refresh", location: next.slice(0, 2048), sameHost: false, followed: false };
+    const redirect: NonNullable<Exchange["redirect"]> = {
+      via: location !== undefined ? "location" : "meta-refresh",
+      location: next.slice(0, 2048),
+      sameHost: false,
+      followed: false,
+    };
     ex.redirect = redirect;
     let target: URL;
     try {

@@ -31,7 +31,13 @@ export async function probeHttp(ctx: ProbeContext): Promise<HttpFacts> {
   for (const ep of ctx.endpoints) {
     if (ctx.signal.aborted) break;
     const start = startUrl(ep);
-    const svc: HttpService = { port: ep.port, url: ep.url, scheme: ep.scheme === "https" ? "https" : "http", serverName: start.hostname.replace(/^\[|\]$/g, ""), exchanges: [] };
+    const svc: HttpService = {
+      port: ep.port,
+      url: ep.url,
+      scheme: ep.scheme === "https" ? "https" : "http",
+      serverName: start.hostname.replace(/^\[|\]$/g, ""),
+      exchanges: [],
+    };
     ctx.assertAllowed(CHECKS.landingPage);
     const env = { address: ep.host, timeoutMs: ctx.timeoutMs, signal: ctx.signal, deadline: budget.within(WINDOWS.fetch * ctx.timeoutMs), log: ctx.log };
     const pages = await fetchLanding(env, start);
@@ -65,7 +71,8 @@ export async function probeHttp(ctx: ProbeContext): Promise<HttpFacts> {
       throw new ProbeFailure("absent", skipped.map((s) => s.message).join("; "));
     }
     const c = f.error!.code;
-    const code: ProbeFailureCode = c === "timeout" ? "timeout" : c === "aborted" ? "aborted" : c === "refused" || c === "unreachable" ? "unreachable" : "protocol";
+    const code: ProbeFailureCode =
+      c === "timeout" ? "timeout" : c === "aborted" ? "aborted" : c === "refused" || c === "unreachable" ? "unreachable" : "protocol";
     throw new ProbeFailure(code, `${f.url}: ${f.error!.message}`);
   }
   return { services };

@@ -11,7 +11,10 @@ import { httpDefaultCredentials } from "./knowledge.js";
 export const HttpSimProfile = z
   .object({
     /** plain HTTP listener: serve the UI, or only redirect to the HTTPS listener */
-    http: z.object({ enabled: z.boolean().default(true), redirectToHttps: z.boolean().default(false) }).strict().default({ enabled: true, redirectToHttps: false }),
+    http: z
+      .object({ enabled: z.boolean().default(true), redirectToHttps: z.boolean().default(false) })
+      .strict()
+      .default({ enabled: true, redirectToHttps: false }),
     https: z
       .object({
         enabled: z.boolean().default(true),
@@ -37,7 +40,10 @@ export const HttpSimProfile = z
         kind: z.enum(["none", "basic", "digest", "form"]).default("none"),
         realm: z.string().max(100).default("device"),
         /** accounts the device accepts (simulator only; a recording never holds passwords) */
-        accounts: z.array(z.object({ username: z.string().max(100), password: z.string().max(100) }).strict()).max(8).default([]),
+        accounts: z
+          .array(z.object({ username: z.string().max(100), password: z.string().max(100) }).strict())
+          .max(8)
+          .default([]),
       })
       .strict()
       .default({ kind: "none", realm: "device", accounts: [] }),
@@ -63,9 +69,14 @@ export function profileFromFacts(facts: HttpFacts): z.input<typeof HttpSimProfil
   const xfo = header("x-frame-options");
   const server = header("server");
   return {
-    http: { enabled: Boolean(http), redirectToHttps: Boolean(firstHttp?.redirect && firstHttp.redirect.target?.startsWith("https:")) },
+    http: { enabled: Boolean(http), redirectToHttps: Boolean(firstHttp?.redirect?.target?.startsWith("https:")) },
     https: { enabled: Boolean(https), ...(hsts?.present && hstsValue ? { hsts: hstsValue.slice(0, 200) } : {}) },
-    page: { ...(title ? { title: title.slice(0, 200) } : {}), ...(server ? { server: server.slice(0, 200) } : {}), ...(firmware ? { firmware: firmware.slice(0, 100) } : {}), ...(xfo ? { frameOptions: xfo.slice(0, 40) } : {}) },
+    page: {
+      ...(title ? { title: title.slice(0, 200) } : {}),
+      ...(server ? { server: server.slice(0, 200) } : {}),
+      ...(firmware ? { firmware: firmware.slice(0, 100) } : {}),
+      ...(xfo ? { frameOptions: xfo.slice(0, 40) } : {}),
+    },
     auth: {
       kind: challenge ? (challenge.scheme.toLowerCase() === "basic" ? "basic" : "digest") : form ? "form" : "none",
       ...(challenge?.realm ? { realm: challenge.realm.slice(0, 100) } : {}),

@@ -78,7 +78,11 @@ export class ResponseParser {
   /** The peer closed: completes a close-delimited body; anything else unfinished is `truncated`. */
   end(): ParsedResponse {
     if (this.state === "body-close") this.state = "done";
-    if (this.state !== "done") throw new HttpWireError("truncated", this.res ? `connection closed inside the body (${this.state})` : "connection closed before the end of the header section");
+    if (this.state !== "done")
+      throw new HttpWireError(
+        "truncated",
+        this.res ? `connection closed inside the body (${this.state})` : "connection closed before the end of the header section",
+      );
     return this.result();
   }
 
@@ -168,7 +172,8 @@ export class ResponseParser {
         this.remaining = size;
         this.state = "chunk-data";
       }
-    } else if (text === "") this.state = "done"; // end of trailers
+    } else if (text === "")
+      this.state = "done"; // end of trailers
     else if (++this.res!.headerCount > 4 * this.limits.maxHeaders) throw new HttpWireError("too-large", "too many trailer fields");
     return rest;
   }
@@ -225,7 +230,18 @@ export class ResponseParser {
     if (lines[lines.length - 1] === "") lines.pop();
     const m = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/.exec(lines[0] ?? "");
     if (!m) throw new HttpWireError("invalid", `not an HTTP status line: ${JSON.stringify((lines[0] ?? "").slice(0, 60))}`);
-    const res: ParsedResponse = { version: m[1]!, status: Number(m[2]), reason: m[3] ?? "", headers: [], headerCount: 0, body: Buffer.alloc(0), bodyBytes: 0, truncated: false, framing: "none", interim: 0 };
+    const res: ParsedResponse = {
+      version: m[1]!,
+      status: Number(m[2]),
+      reason: m[3] ?? "",
+      headers: [],
+      headerCount: 0,
+      body: Buffer.alloc(0),
+      bodyBytes: 0,
+      truncated: false,
+      framing: "none",
+      interim: 0,
+    };
     for (const line of lines.slice(1)) {
       if (/^[ \t]/.test(line)) {
         // obs-fold (RFC 9112 §5.2): part of the previous field's value
@@ -248,7 +264,12 @@ export class ResponseParser {
       this.state = "done";
       return;
     }
-    const te = get("transfer-encoding").join(",").toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
+    const te = get("transfer-encoding")
+      .join(",")
+      .toLowerCase()
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (te.length) {
       if (te[te.length - 1] === "chunked") {
         res.framing = "chunked";

@@ -44,7 +44,9 @@ const sameHttpsTarget = (s: HttpService, ex: Exchange): boolean => {
  * redirect (Location or meta refresh) and the chain reached https on the same host; else the first
  * cleartext answer that served content.
  */
-export function cleartextPath(s: HttpService): { redirected: true; via: Exchange[] } | { redirected: false; served?: Exchange; offHost?: Exchange; via: Exchange[] } {
+export function cleartextPath(
+  s: HttpService,
+): { redirected: true; via: Exchange[] } | { redirected: false; served?: Exchange; offHost?: Exchange; via: Exchange[] } {
   const via: Exchange[] = [];
   for (const ex of s.exchanges) {
     if (ex.tls) return { redirected: true, via };
@@ -87,10 +89,24 @@ export const cleartextNoRedirect = defineRule<HttpFacts>({
       (s) => {
         const p = cleartextPath(s);
         const evidence = { endpoint: s.url, requests: s.exchanges.map(hop) };
-        if (p.redirected) return pass(`${s.url} redirects to HTTPS on the same host before serving anything (${p.via.map((e) => e.status).join(" -> ")} -> https)`, evidence);
-        if (p.served) return fail(`${s.url} serves ${p.served.url} over cleartext HTTP (status ${p.served.status}${p.served.title ? `, "${p.served.title}"` : ""}) without a redirect to HTTPS`, evidence);
-        if (p.offHost) return undetermined("unobservable", `${s.url} redirects to another host (${p.offHost.redirect?.location ?? "?"}); what that host serves was not fetched`, evidence);
-        return undetermined("incomplete", `${s.url}: the redirect chain ended without an answer (${p.via[p.via.length - 1]?.error?.message ?? "no response"})`, evidence);
+        if (p.redirected)
+          return pass(`${s.url} redirects to HTTPS on the same host before serving anything (${p.via.map((e) => e.status).join(" -> ")} -> https)`, evidence);
+        if (p.served)
+          return fail(
+            `${s.url} serves ${p.served.url} over cleartext HTTP (status ${p.served.status}${p.served.title ? `, "${p.served.title}"` : ""}) without a redirect to HTTPS`,
+            evidence,
+          );
+        if (p.offHost)
+          return undetermined(
+            "unobservable",
+            `${s.url} redirects to another host (${p.offHost.redirect?.location ?? "?"}); what that host serves was not fetched`,
+            evidence,
+          );
+        return undetermined(
+          "incomplete",
+          `${s.url}: the redirect chain ended without an answer (${p.via[p.via.length - 1]?.error?.message ?? "no response"})`,
+          evidence,
+        );
       },
       "http",
     ),
@@ -114,16 +130,45 @@ export const authCleartext = defineRule<HttpFacts>({
         const clear = s.exchanges.filter((e) => !e.tls && e.status !== undefined);
         const schemes = (name: string) => clear.filter((e) => e.status === 401 && e.challenges.some((c) => c.scheme.toLowerCase() === name));
         const forms = clear.filter((e) => e.forms.some((f) => f.passwordFields > 0) || (e.loosePasswordInputs ?? 0) > 0);
-        const evidence = { endpoint: s.url, requests: clear.map((e) => ({ ...hop(e), challenges: e.challenges.map((c) => c.scheme), passwordForms: e.forms.filter((f) => f.passwordFields > 0).map((f) => f.action) })) };
+        const evidence = {
+          endpoint: s.url,
+          requests: clear.map((e) => ({
+            ...hop(e),
+            challenges: e.challenges.map((c) => c.scheme),
+            passwordForms: e.forms.filter((f) => f.passwordFields > 0).map((f) => f.action),
+          })),
+        };
         const basic = schemes("basic");
-        if (basic.length) return fail(`${basic[0]!.url} asks for HTTP Basic credentials over cleartext HTTP (realm ${JSON.stringify(basic[0]!.challenges.find((c) => c.scheme.toLowerCase() === "basic")?.realm ?? "")}): the password crosses the network base64-encoded`, evidence, { severity: "critical" });
-        if (forms.length) return fail(`${forms[0]!.url} serves a password form over cleartext HTTP${forms[0]!.title ? ` ("${forms[0]!.title}")` : ""}: the password (and the page that asks for it) cross the network unprotected`, evidence);
+        if (basic.length)
+          return fail(
+            `${basic[0]!.url} asks for HTTP Basic credentials over cleartext HTTP (realm ${JSON.stringify(basic[0]!.challenges.find((c) => c.scheme.toLowerCase() === "basic")?.realm ?? "")}): the password crosses the network base64-encoded`,
+            evidence,
+            { severity: "critical" },
+          );
+        if (forms.length)
+          return fail(
+            `${forms[0]!.url} serves a password form over cleartext HTTP${forms[0]!.title ? ` ("${forms[0]!.title}")` : ""}: the password (and the page that asks for it) cross the network unprotected`,
+            evidence,
+          );
         const digest = schemes("digest");
-        if (digest.length) return fail(`${digest[0]!.url} asks for HTTP Digest credentials over cleartext HTTP: no password in clear, but a captured exchange allows offline guessing and the session is unprotected`, evidence, { severity: "medium" });
+        if (digest.length)
+          return fail(
+            `${digest[0]!.url} asks for HTTP Digest credentials over cleartext HTTP: no password in clear, but a captured exchange allows offline guessing and the session is unprotected`,
+            evidence,
+            { severity: "medium" },
+          );
         const other = clear.filter((e) => e.status === 401 && e.challenges.length);
-        if (other.length) return fail(`${other[0]!.url} asks for ${other[0]!.challenges.map((c) => c.scheme).join("/")} authentication over cleartext HTTP`, evidence, { severity: "medium" });
-        if (cleartextPath(s).redirected) return pass(`${s.url} asks for no credential over cleartext HTTP: it redirects to HTTPS before serving anything`, evidence);
-        return undetermined("unobservable", `${s.url}: no login form or authentication challenge on ${clear.map((e) => e.url).join(", ") || "/"}; other pages were not visited`, evidence);
+        if (other.length)
+          return fail(`${other[0]!.url} asks for ${other[0]!.challenges.map((c) => c.scheme).join("/")} authentication over cleartext HTTP`, evidence, {
+            severity: "medium",
+          });
+        if (cleartextPath(s).redirected)
+          return pass(`${s.url} asks for no credential over cleartext HTTP: it redirects to HTTPS before serving anything`, evidence);
+        return undetermined(
+          "unobservable",
+          `${s.url}: no login form or authentication challenge on ${clear.map((e) => e.url).join(", ") || "/"}; other pages were not visited`,
+          evidence,
+        );
       },
       "http",
     ),
@@ -137,7 +182,8 @@ export const hstsMissing = defineRule<HttpFacts>({
     iec62443: ["CR 3.1"],
     severity: "medium",
     safety: "read",
-    remediation: "Send Strict-Transport-Security: max-age=31536000 (at least six months) on every HTTPS response; add includeSubDomains where the device's name has subdomains.",
+    remediation:
+      "Send Strict-Transport-Security: max-age=31536000 (at least six months) on every HTTPS response; add includeSubDomains where the device's name has subdomains.",
     docs: RFC6797,
   },
   check: ({ facts }) =>
@@ -148,16 +194,31 @@ export const hstsMissing = defineRule<HttpFacts>({
         const ex = s.exchanges.find((e) => e.tls && e.status !== undefined && e.hsts);
         if (!ex?.hsts) return undetermined("no-answer", `${s.url}: no HTTPS response was read`, { endpoint: s.url });
         const h = ex.hsts;
-        const evidence = { endpoint: s.url, url: ex.url, status: ex.status, header: ex.headers.find((x) => x.name.toLowerCase() === "strict-transport-security")?.value ?? "absent" };
+        const evidence = {
+          endpoint: s.url,
+          url: ex.url,
+          status: ex.status,
+          header: ex.headers.find((x) => x.name.toLowerCase() === "strict-transport-security")?.value ?? "absent",
+        };
         // the parsed policy counts only beside the header it was parsed from (RFC 6797 §6.1)
-        if (h.present && h.maxAge !== undefined && h.maxAge >= k.minMaxAge && evidence.header === "absent") return undetermined("no-evidence", `${ex.url}: an HSTS policy is recorded without the Strict-Transport-Security header it came from`, evidence);
-        if (h.present && h.maxAge !== undefined && h.maxAge >= k.minMaxAge) return pass(`${ex.url} sends Strict-Transport-Security max-age=${h.maxAge}${h.includeSubDomains ? "; includeSubDomains" : " (without includeSubDomains)"}${h.preload ? "; preload" : ""}`, { ...evidence, maxAge: h.maxAge, includeSubDomains: h.includeSubDomains });
+        if (h.present && h.maxAge !== undefined && h.maxAge >= k.minMaxAge && evidence.header === "absent")
+          return undetermined("no-evidence", `${ex.url}: an HSTS policy is recorded without the Strict-Transport-Security header it came from`, evidence);
+        if (h.present && h.maxAge !== undefined && h.maxAge >= k.minMaxAge)
+          return pass(
+            `${ex.url} sends Strict-Transport-Security max-age=${h.maxAge}${h.includeSubDomains ? "; includeSubDomains" : " (without includeSubDomains)"}${h.preload ? "; preload" : ""}`,
+            { ...evidence, maxAge: h.maxAge, includeSubDomains: h.includeSubDomains },
+          );
         // browsers ignore HSTS for IP-literal hosts (RFC 6797 §8.1): lower severity when reached by address
         const ip = /^[\d.]+$|:/.test(s.serverName);
         const note = ip ? " (browsers ignore HSTS for IP-literal hosts, RFC 6797 §8.1: it protects operators who use the device's name)" : "";
         const sev = ip ? ({ severity: "low" } as const) : {};
         if (!h.present) return fail(`${ex.url} sends no Strict-Transport-Security header${note}`, evidence, sev);
-        if (h.maxAge === undefined) return fail(`${ex.url}: the Strict-Transport-Security header has no valid max-age (${h.problems.join("; ") || "missing"}), so browsers ignore it (RFC 6797 §6.1.1)${note}`, evidence, sev);
+        if (h.maxAge === undefined)
+          return fail(
+            `${ex.url}: the Strict-Transport-Security header has no valid max-age (${h.problems.join("; ") || "missing"}), so browsers ignore it (RFC 6797 §6.1.1)${note}`,
+            evidence,
+            sev,
+          );
         if (h.maxAge === 0) return fail(`${ex.url}: Strict-Transport-Security max-age=0 tells browsers to forget HSTS${note}`, evidence, sev);
         return fail(`${ex.url}: Strict-Transport-Security max-age=${h.maxAge} is below ${k.minMaxAge} s (${k.reason})`, evidence, { severity: "low" });
       },
@@ -170,7 +231,10 @@ export function framingProtection(ex: Exchange): string | undefined {
   const xfo = ex.headers.find((h) => h.name.toLowerCase() === "x-frame-options")?.value.trim();
   if (xfo && /^(deny|sameorigin)$/i.test(xfo)) return `X-Frame-Options: ${xfo}`;
   const csp = ex.headers.filter((h) => h.name.toLowerCase() === "content-security-policy").map((h) => h.value);
-  const fa = csp.flatMap((v) => v.split(";")).map((d) => d.trim()).find((d) => /^frame-ancestors\s/i.test(d));
+  const fa = csp
+    .flatMap((v) => v.split(";"))
+    .map((d) => d.trim())
+    .find((d) => /^frame-ancestors\s/i.test(d));
   return fa ? `Content-Security-Policy: ${fa}` : undefined;
 }
 
@@ -213,11 +277,32 @@ export const defaultCredentials = defineRule<HttpFacts>({
     perService(facts, (s) => {
       const d = s.defaultCredentials;
       if (!d) return null;
-      const evidence = { endpoint: s.url, mechanism: d.mechanism, url: d.url, tried: d.attempts.map((a) => ({ entry: a.id, username: a.username, result: a.result })) };
-      if (d.accepted) return fail(`${d.url ?? s.url} accepted the default ${d.mechanism} login '${d.accepted.username}' (${d.accepted.vendor ?? "vendor"} default, entry ${d.accepted.id})`, evidence);
+      const evidence = {
+        endpoint: s.url,
+        mechanism: d.mechanism,
+        url: d.url,
+        tried: d.attempts.map((a) => ({ entry: a.id, username: a.username, result: a.result })),
+      };
+      if (d.accepted)
+        return fail(
+          `${d.url ?? s.url} accepted the default ${d.mechanism} login '${d.accepted.username}' (${d.accepted.vendor ?? "vendor"} default, entry ${d.accepted.id})`,
+          evidence,
+        );
       if (d.mechanism === "none") return notApplicable(`${s.url}: ${d.notTried ?? "no login found to try"}`, evidence);
-      if (d.complete && d.attempts.length > 0 && d.attempts.every((a) => a.result === "rejected")) return pass(`${d.url ?? s.url} rejected ${d.attempts.length} default ${d.mechanism} logins (${d.attempts.map((a) => a.id).join(", ")})`, evidence);
-      return undetermined(d.attempts.length ? "incomplete" : "not-attempted", `${d.url ?? s.url}: the default-credential check did not finish (${d.notTried ?? d.attempts.filter((a) => a.result === "error").map((a) => a.detail ?? a.id).join("; ") ?? ""})`, evidence);
+      if (d.complete && d.attempts.length > 0 && d.attempts.every((a) => a.result === "rejected"))
+        return pass(`${d.url ?? s.url} rejected ${d.attempts.length} default ${d.mechanism} logins (${d.attempts.map((a) => a.id).join(", ")})`, evidence);
+      return undetermined(
+        d.attempts.length ? "incomplete" : "not-attempted",
+        `${d.url ?? s.url}: the default-credential check did not finish (${
+          d.notTried ??
+          d.attempts
+            .filter((a) => a.result === "error")
+            .map((a) => a.detail ?? a.id)
+            .join("; ") ??
+          ""
+        })`,
+        evidence,
+      );
     }),
 });
 

@@ -17,23 +17,49 @@ function login(s: HttpService): string | undefined {
 }
 
 export function httpSignals(facts: HttpFacts): FleetSignals {
-  const out: Required<Pick<FleetSignals, "remoteAccess" | "cleartext" | "defaultCredentials" | "defaultCredentialChecks">> = { remoteAccess: [], cleartext: [], defaultCredentials: [], defaultCredentialChecks: [] };
+  const out: Required<Pick<FleetSignals, "remoteAccess" | "cleartext" | "defaultCredentials" | "defaultCredentialChecks">> = {
+    remoteAccess: [],
+    cleartext: [],
+    defaultCredentials: [],
+    defaultCredentialChecks: [],
+  };
   const loginsSeen = new Set<string>();
   for (const s of facts.services) {
     if (s.error || !s.exchanges[0] || s.exchanges[0].error) continue; // not audited: no signal, not a good one
     const how = login(s);
-    if (how) out.remoteAccess.push({ scheme: s.scheme, port: s.port, factors: "single-factor", detail: `${how}; no second factor observed (no login is attempted in a default run)` });
+    if (how)
+      out.remoteAccess.push({
+        scheme: s.scheme,
+        port: s.port,
+        factors: "single-factor",
+        detail: `${how}; no second factor observed (no login is attempted in a default run)`,
+      });
     if (s.scheme === "http") {
       const p = cleartextPath(s);
-      const clearLogin = s.exchanges.some((e) => !e.tls && ((e.status === 401 && e.challenges.length > 0) || e.forms.some((f) => f.passwordFields > 0) || (e.loosePasswordInputs ?? 0) > 0));
-      if (!p.redirected) out.cleartext.push({ scheme: "http", port: s.port, carries: clearLogin ? "credentials" : "management", detail: clearLogin ? `${how ?? "a login"} over cleartext HTTP` : "web UI over cleartext HTTP" });
+      const clearLogin = s.exchanges.some(
+        (e) => !e.tls && ((e.status === 401 && e.challenges.length > 0) || e.forms.some((f) => f.passwordFields > 0) || (e.loosePasswordInputs ?? 0) > 0),
+      );
+      if (!p.redirected)
+        out.cleartext.push({
+          scheme: "http",
+          port: s.port,
+          carries: clearLogin ? "credentials" : "management",
+          detail: clearLogin ? `${how ?? "a login"} over cleartext HTTP` : "web UI over cleartext HTTP",
+        });
     }
     // one login reached from two ports (a redirect from 80 to 443) counts once
     const d = s.defaultCredentials && !loginsSeen.has(`${s.defaultCredentials.mechanism} ${s.defaultCredentials.url}`) ? s.defaultCredentials : undefined;
     if (d) loginsSeen.add(`${d.mechanism} ${d.url}`);
     const tried = d?.attempts.filter((a) => a.result !== "error").length ?? 0;
     if (tried > 0) out.defaultCredentialChecks.push({ scheme: s.scheme, port: s.port, tried });
-    if (d?.accepted) out.defaultCredentials.push({ scheme: s.scheme, port: s.port, key: `http:${d.accepted.id}`, label: `web account '${d.accepted.username}' (${d.accepted.vendor ?? "vendor"} default, entry ${d.accepted.id})`, source: d.accepted.source });
+    if (d?.accepted)
+      out.defaultCredentials.push({
+        scheme: s.scheme,
+        port: s.port,
+        key: `http:${d.accepted.id}`,
+        label: `web account '${d.accepted.username}' (${d.accepted.vendor ?? "vendor"} default, entry ${d.accepted.id})`,
+        source: d.accepted.source,
+      });
   }
   return out;
 }

@@ -31,15 +31,23 @@ function page(p: HttpSimProfile, body: string): string {
 }
 
 const loginForm = (p: HttpSimProfile, failed: boolean) =>
-  page(p, `${failed ? "<p>Invalid user name or password</p>" : ""}<form method="post" action="/login"><input type="hidden" name="csrf" value="sim-token"><input type="text" name="username"><input type="password" name="password"><input type="submit" value="Log in"></form>`);
+  page(
+    p,
+    `${failed ? "<p>Invalid user name or password</p>" : ""}<form method="post" action="/login"><input type="hidden" name="csrf" value="sim-token"><input type="text" name="username"><input type="password" name="password"><input type="submit" value="Log in"></form>`,
+  );
 
 function digestOk(p: HttpSimProfile, header: string, method: string, nonces: Set<string>): boolean {
-  const params = Object.fromEntries([...header.matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)].map((m) => [m[1]!.toLowerCase(), (m[2] ?? m[3] ?? "").replace(/\\(.)/g, "$1")]));
+  const params = Object.fromEntries(
+    [...header.matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)].map((m) => [m[1]!.toLowerCase(), (m[2] ?? m[3] ?? "").replace(/\\(.)/g, "$1")]),
+  );
   if (!nonces.has(params.nonce ?? "")) return false;
   const account = p.auth.accounts.find((a) => a.username === params.username);
   if (!account) return false;
   const alg = params.algorithm ?? "MD5";
-  const H = (s: string) => createHash(/sha-?256/i.test(alg) ? "sha256" : "md5").update(s).digest("hex");
+  const H = (s: string) =>
+    createHash(/sha-?256/i.test(alg) ? "sha256" : "md5")
+      .update(s)
+      .digest("hex");
   let ha1 = H(`${account.username}:${p.auth.realm}:${account.password}`);
   if (/-sess$/i.test(alg)) ha1 = H(`${ha1}:${params.nonce}:${params.cnonce}`);
   const ha2 = H(`${method}:${params.uri}`);
@@ -67,7 +75,8 @@ export async function startHttpSimulator(profile: HttpSimProfile, opts: Simulato
       res.writeHead(status, { ...headers, ...extra });
       res.end(body);
     };
-    if (!secure && profile.http.redirectToHttps && profile.https.enabled) return send(301, "", { Location: `https://${(req.headers.host ?? opts.host).replace(/:\d+$/, "")}:${httpsPort}${req.url ?? "/"}` });
+    if (!secure && profile.http.redirectToHttps && profile.https.enabled)
+      return send(301, "", { Location: `https://${(req.headers.host ?? opts.host).replace(/:\d+$/, "")}:${httpsPort}${req.url ?? "/"}` });
     const a = profile.auth;
     const challenge = () => {
       if (a.kind === "basic") return `Basic realm="${a.realm}"`;

@@ -13,7 +13,14 @@ export const MAX_APDU = 255;
 
 /** U-format function bits in control octet 1 (§5.3), with the 0x03 format bits included. */
 export const U = { STARTDT_ACT: 0x07, STARTDT_CON: 0x0b, STOPDT_ACT: 0x13, STOPDT_CON: 0x23, TESTFR_ACT: 0x43, TESTFR_CON: 0x83 } as const;
-const U_NAMES: Record<number, string> = { 0x07: "STARTDT act", 0x0b: "STARTDT con", 0x13: "STOPDT act", 0x23: "STOPDT con", 0x43: "TESTFR act", 0x83: "TESTFR con" };
+const U_NAMES: Record<number, string> = {
+  0x07: "STARTDT act",
+  0x0b: "STARTDT con",
+  0x13: "STOPDT act",
+  0x23: "STOPDT con",
+  0x43: "TESTFR act",
+  0x83: "TESTFR con",
+};
 
 /** The one APDU a default run sends: TESTFR act (§5.3, "test frame" on an idle connection). */
 export const TESTFR_ACT = Buffer.from([START, 0x04, U.TESTFR_ACT, 0x00, 0x00, 0x00]);
@@ -26,7 +33,8 @@ export type Apdu =
 
 /** Total bytes of the APDU at the start of `buf` once its length octet is there (transport-kit frame function). */
 export function apduLength(buf: Uint8Array): number | undefined {
-  if (buf.length >= 1 && buf[0] !== START) throw new Iec104DecodeError(`not an IEC 104 APDU: start octet 0x${buf[0]!.toString(16).padStart(2, "0")} (expected 0x68)`);
+  if (buf.length >= 1 && buf[0] !== START)
+    throw new Iec104DecodeError(`not an IEC 104 APDU: start octet 0x${buf[0]!.toString(16).padStart(2, "0")} (expected 0x68)`);
   if (buf.length < 2) return undefined;
   const len = buf[1]!;
   if (len < 4 || len > 253) throw new Iec104DecodeError(`APDU length ${len} outside 4..253`);
@@ -40,7 +48,14 @@ export function decodeApdu(buf: Uint8Array): Apdu {
   const [c1, c2, c3, c4] = [buf[2]!, buf[3]!, buf[4]!, buf[5]!];
   if ((c1 & 0x01) === 0) {
     if (n < 7) throw new Iec104DecodeError("I-format APDU without an ASDU");
-    return { format: "I", sendSeq: ((c2 << 8) | c1) >> 1, recvSeq: ((c4 << 8) | c3) >> 1, typeId: buf[6]!, ...(n >= 9 ? { cot: buf[8]! & 0x3f } : {}), asduLength: n - 6 };
+    return {
+      format: "I",
+      sendSeq: ((c2 << 8) | c1) >> 1,
+      recvSeq: ((c4 << 8) | c3) >> 1,
+      typeId: buf[6]!,
+      ...(n >= 9 ? { cot: buf[8]! & 0x3f } : {}),
+      asduLength: n - 6,
+    };
   }
   if ((c1 & 0x03) === 0x01) {
     if (n !== 6) throw new Iec104DecodeError(`S-format APDU with ${n - 6} bytes of ASDU`);

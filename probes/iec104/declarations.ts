@@ -4,8 +4,18 @@
 import type { CheckDecl, PluginDiscoveryDecl } from "../../src/plugin.js";
 
 export const IEC104_CHECKS = {
-  testfr: { id: "iec104.testfr", safety: "passive", description: "TESTFR act (U-format keep-alive, IEC 60870-5-104 §5.3) on tcp/2404, expecting TESTFR con; never STARTDT, STOPDT, a general interrogation or any command" },
-  tls: { id: "iec104.tls", safety: "passive", description: "one TLS handshake on tcp/19998 (IEC 62351-3) without a client certificate: version, suite, certificate, CertificateRequest; if a session is set up, one TESTFR act inside it" },
+  testfr: {
+    id: "iec104.testfr",
+    safety: "passive",
+    description:
+      "TESTFR act (U-format keep-alive, IEC 60870-5-104 §5.3) on tcp/2404, expecting TESTFR con; never STARTDT, STOPDT, a general interrogation or any command",
+  },
+  tls: {
+    id: "iec104.tls",
+    safety: "passive",
+    description:
+      "one TLS handshake on tcp/19998 (IEC 62351-3) without a client certificate: version, suite, certificate, CertificateRequest; if a session is set up, one TESTFR act inside it",
+  },
 } as const satisfies Record<string, CheckDecl>;
 
 export const IEC104_DISCOVERY: PluginDiscoveryDecl = { cleartextSchemes: ["iec104"] };

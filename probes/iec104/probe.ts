@@ -76,10 +76,25 @@ export async function testfrExchange(conn: Connection, deadline: Deadline, sent:
 }
 
 async function probePlain(ctx: ProbeContext, host: string, p: Planned, deadline: Deadline): Promise<PlainFacts> {
-  const facts: PlainFacts = { url: p.url, port: p.port, role: p.role, reachability: "error", testfr: "not-sent", received: { u: {}, s: 0, i: 0, typeIds: [] }, sent: [], anomalies: [] };
+  const facts: PlainFacts = {
+    url: p.url,
+    port: p.port,
+    role: p.role,
+    reachability: "error",
+    testfr: "not-sent",
+    received: { u: {}, s: 0, i: 0, typeIds: [] },
+    sent: [],
+    anomalies: [],
+  };
   let conn: Connection;
   try {
-    conn = await Connection.open({ host, port: p.port, timeoutMs: Math.max(1, Math.min(ctx.timeoutMs, deadline.remaining())), signal: ctx.signal, maxBuffered: 8192 });
+    conn = await Connection.open({
+      host,
+      port: p.port,
+      timeoutMs: Math.max(1, Math.min(ctx.timeoutMs, deadline.remaining())),
+      signal: ctx.signal,
+      maxBuffered: 8192,
+    });
   } catch (e) {
     const code = e instanceof NetError ? e.code : "unreachable";
     facts.reachability = code === "refused" ? "closed" : "error";
@@ -100,8 +115,12 @@ async function probePlain(ctx: ProbeContext, host: string, p: Planned, deadline:
 export async function probeIec104(ctx: ProbeContext): Promise<Iec104Facts> {
   const host = ctx.endpoints[0]?.host;
   if (!host) throw new ProbeFailure("internal", "no IEC 104 endpoint given");
-  const plainList: Planned[] = ctx.endpoints.filter((e) => e.scheme === "iec104").map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
-  const tlsList: Planned[] = ctx.endpoints.filter((e) => e.scheme === "iec104+tls").map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
+  const plainList: Planned[] = ctx.endpoints
+    .filter((e) => e.scheme === "iec104")
+    .map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
+  const tlsList: Planned[] = ctx.endpoints
+    .filter((e) => e.scheme === "iec104+tls")
+    .map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
   // the other port of the pair is looked at too (a companion), unless turned off (tests: iec104.companions=off)
   const companions = ctx.options["iec104.companions"] !== "off";
   if (plainList.length === 0 && companions) plainList.push({ port: 2404, url: endpointUrl("iec104", host, 2404), role: "companion", explicit: false });

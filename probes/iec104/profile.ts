@@ -26,12 +26,26 @@ export type Iec104SimProfile = z.infer<typeof Iec104SimProfile>;
 export function profileFromFacts(facts: Iec104Facts): z.input<typeof Iec104SimProfile> {
   const plain = facts.plain.find((p) => p.reachability === "open");
   const tls = facts.tls.find((t) => t.proof !== "none");
-  const fault = !plain ? "none" : plain.testfr === "closed" ? "close-on-testfr" : plain.testfr === "silent" ? "silent" : plain.received.i > 0 ? "i-frames-before-startdt" : "none";
+  const fault = !plain
+    ? "none"
+    : plain.testfr === "closed"
+      ? "close-on-testfr"
+      : plain.testfr === "silent"
+        ? "silent"
+        : plain.received.i > 0
+          ? "i-frames-before-startdt"
+          : "none";
   return {
     plain: Boolean(plain),
     fault,
     ...(tls
-      ? { tls: { requireClientCert: tls.proof === "client-certificate-alert", ...(tls.protocol === "TLSv1.3" || tls.protocol === "TLSv1.2" ? { minVersion: tls.protocol, maxVersion: tls.protocol } : {}), keyType: tls.certificate?.keyAlgorithm === "rsa" ? "rsa-2048" : "ec-p256" } }
+      ? {
+          tls: {
+            requireClientCert: tls.proof === "client-certificate-alert",
+            ...(tls.protocol === "TLSv1.3" || tls.protocol === "TLSv1.2" ? { minVersion: tls.protocol, maxVersion: tls.protocol } : {}),
+            keyType: tls.certificate?.keyAlgorithm === "rsa" ? "rsa-2048" : "ec-p256",
+          },
+        }
       : {}),
   };
 }

@@ -99,7 +99,16 @@ export async function startIec104Simulator(profile: Iec104SimProfile, opts: Simu
       const ca = await issueCertificate({ subject: "CN=otaudit simulator IEC 62351 CA", isCa: true, keyType: profile.tls.keyType });
       const server = await issueCertificate({ subject: "CN=otaudit simulator IEC 104 station", keyType: profile.tls.keyType, ca, ips: [opts.host] });
       const t = tls.createServer(
-        { key: server.keyPem, cert: server.certPem, ca: [ca.certPem], requestCert: profile.tls.requireClientCert, rejectUnauthorized: profile.tls.requireClientCert, minVersion: profile.tls.minVersion, maxVersion: profile.tls.maxVersion, ...(profile.tls.minVersion === "TLSv1" || profile.tls.minVersion === "TLSv1.1" ? { ciphers: "DEFAULT@SECLEVEL=0" } : {}) },
+        {
+          key: server.keyPem,
+          cert: server.certPem,
+          ca: [ca.certPem],
+          requestCert: profile.tls.requireClientCert,
+          rejectUnauthorized: profile.tls.requireClientCert,
+          minVersion: profile.tls.minVersion,
+          maxVersion: profile.tls.maxVersion,
+          ...(profile.tls.minVersion === "TLSv1" || profile.tls.minVersion === "TLSv1.1" ? { ciphers: "DEFAULT@SECLEVEL=0" } : {}),
+        },
         (s) => {
           stats.tlsSessions++;
           serve(s, profile, stats);

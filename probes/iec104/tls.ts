@@ -21,7 +21,19 @@ function certificateOf(der: Buffer | undefined): TlsFacts["certificate"] {
   if (!der) return undefined;
   try {
     const d = describeCertificate(der);
-    return { subject: d.subject, issuer: d.issuer, selfSigned: d.selfSigned, notBefore: d.notBefore, notAfter: d.notAfter, keyAlgorithm: d.keyType, ...(d.keyBits ? { keyBits: d.keyBits } : {}), ...(d.namedCurve ? { namedCurve: d.namedCurve } : {}), signatureAlgorithm: d.signatureAlgorithm, ...(d.signatureHash ? { signatureHash: d.signatureHash } : {}), sha256: d.sha256 };
+    return {
+      subject: d.subject,
+      issuer: d.issuer,
+      selfSigned: d.selfSigned,
+      notBefore: d.notBefore,
+      notAfter: d.notAfter,
+      keyAlgorithm: d.keyType,
+      ...(d.keyBits ? { keyBits: d.keyBits } : {}),
+      ...(d.namedCurve ? { namedCurve: d.namedCurve } : {}),
+      signatureAlgorithm: d.signatureAlgorithm,
+      ...(d.signatureHash ? { signatureHash: d.signatureHash } : {}),
+      sha256: d.sha256,
+    };
   } catch {
     return undefined;
   }
@@ -39,8 +51,24 @@ function firstCertificateDer(list: readonly Buffer[] | undefined): Buffer | unde
 }
 
 export async function probeTls(ctx: ProbeContext, host: string, t: Planned, budget: Deadline): Promise<TlsFacts> {
-  const facts: TlsFacts = { url: t.url, port: t.port, role: t.role, reachability: "error", proof: "none", certificateRequested: false, testfr: "not-sent", detail: "" };
-  const hs = await observedHandshake({ host, port: t.port, timeoutMs: ctx.timeoutMs, signal: ctx.signal, deadline: budget.within(ctx.timeoutMs), servername: host });
+  const facts: TlsFacts = {
+    url: t.url,
+    port: t.port,
+    role: t.role,
+    reachability: "error",
+    proof: "none",
+    certificateRequested: false,
+    testfr: "not-sent",
+    detail: "",
+  };
+  const hs = await observedHandshake({
+    host,
+    port: t.port,
+    timeoutMs: ctx.timeoutMs,
+    signal: ctx.signal,
+    deadline: budget.within(ctx.timeoutMs),
+    servername: host,
+  });
   const flight = hs.observation.flight;
   facts.certificateRequested = flight.certificateRequest !== undefined;
   const sh = flight.serverHello;

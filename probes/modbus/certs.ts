@@ -103,7 +103,10 @@ function keyAlgorithm(type: KeyType, signHash: "SHA-256" | "SHA-1"): { gen: RsaH
 
 async function pkcs8Pem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "")}\n-----END PRIVATE KEY-----\n`;
 }
 
 export interface IssuedCert {
@@ -133,12 +136,19 @@ export async function issueCertificate(o: IssueOptions): Promise<IssuedCert> {
   const alg = keyAlgorithm(o.keyType ?? "ec-p256", signHash);
   const keys = (await webcrypto.subtle.generateKey(alg.gen, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
   const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(o.isCa ?? false, undefined, true)];
-  extensions.push(new x509.KeyUsagesExtension(o.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true));
+  extensions.push(
+    new x509.KeyUsagesExtension(
+      o.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
+  );
   if (o.ips?.length) extensions.push(new x509.SubjectAlternativeNameExtension(o.ips.map((ip) => ({ type: "ip" as const, value: ip }))));
   if (o.role !== undefined) extensions.push(new x509.Extension(MODBUS_ROLE_OID, false, encodeRole(o.role)));
   const notBefore = o.notBefore ?? new Date(Date.now() - 3600_000);
   const notAfter = o.notAfter ?? new Date(Date.now() + 365 * 24 * 3600_000);
-  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString("hex").replace(/^[89a-f]/, "1");
+  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+    .toString("hex")
+    .replace(/^[89a-f]/, "1");
   const cert = o.ca
     ? await x509.X509CertificateGenerator.create({
         serialNumber,
@@ -151,6 +161,14 @@ export async function issueCertificate(o: IssueOptions): Promise<IssuedCert> {
         signingAlgorithm: keyAlgorithm((o.ca.cert.publicKey.algorithm.name === "ECDSA" ? "ec-p256" : "rsa-2048") as KeyType, signHash).sign,
         extensions,
       })
-    : await x509.X509CertificateGenerator.createSelfSigned({ serialNumber, name: o.subject, notBefore, notAfter, keys, signingAlgorithm: alg.sign, extensions });
+    : await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber,
+        name: o.subject,
+        notBefore,
+        notAfter,
+        keys,
+        signingAlgorithm: alg.sign,
+        extensions,
+      });
   return { certPem: cert.toString("pem"), keyPem: await pkcs8Pem(keys.privateKey), cert, keys };
 }

@@ -4,7 +4,7 @@
 // echoed, protocol id 0, length 2..254, unit id echoed) and polite closes (FIN). It refuses to send
 // any function code outside the read-only set; the two single writes of the write-back test need
 // an explicit opt-in per connection, and never go to unit 0 (the broadcast address).
-import { Connection, Deadline, NetError } from "../../src/net/index.js";
+import { Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { FC, MEI_READ_DEVICE_ID, MbapDecodeError, encodeFrame, exceptionName, isExceptionPdu, mbapFrameLength } from "./mbap.js";
 
 export type MbapErrorKind = "timeout" | "protocol" | "closed" | "refused" | "unreachable" | "aborted" | "forbidden";
@@ -115,7 +115,8 @@ export class MbapChannel {
       const body = Buffer.from(adu.subarray(7));
       const rfc = body[0]!;
       if (isExceptionPdu(body)) {
-        if ((rfc & 0x7f) !== fc || body.length !== 2) return this.fail(`malformed exception response (function code ${rfc}, ${body.length} bytes) to function code ${fc}`);
+        if ((rfc & 0x7f) !== fc || body.length !== 2)
+          return this.fail(`malformed exception response (function code ${rfc}, ${body.length} bytes) to function code ${fc}`);
         return { kind: "exception", functionCode: fc, exceptionCode: body[1]!, exceptionName: exceptionName(body[1]!) };
       }
       if (rfc !== fc) return this.fail(`response function code ${rfc} to a request with function code ${fc}`);
@@ -141,7 +142,10 @@ export class MbapChannel {
         return new MbapError("timeout", `no response to function code ${fc} for unit ${unitId} within ${waitedMs} ms (no bytes received)`);
       }
       this.broken ??= "incomplete frame";
-      return new MbapError("timeout", `no complete response to function code ${fc} for unit ${unitId} within ${waitedMs} ms (${got} bytes of an incomplete frame received: the length field announces more than was sent)`);
+      return new MbapError(
+        "timeout",
+        `no complete response to function code ${fc} for unit ${unitId} within ${waitedMs} ms (${got} bytes of an incomplete frame received: the length field announces more than was sent)`,
+      );
     }
     const err = fromNetError(e);
     this.broken ??= err.message;

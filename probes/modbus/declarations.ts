@@ -4,14 +4,21 @@
 // work) and the cleartext scheme (plain Modbus/TCP has no security of its own).
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { z } from "zod";
-import { credentialsOfKind, type PluginCredentialEntry, type PluginCredentialsDecl, type PluginDiscoveryDecl, type PluginOptionDecl } from "../../src/plugin.js";
+import {
+  credentialsOfKind,
+  type PluginCredentialEntry,
+  type PluginCredentialsDecl,
+  type PluginDiscoveryDecl,
+  type PluginOptionDecl,
+} from "../../src/plugin.js";
 import { parseWriteTarget } from "./options.js";
 
 export const MODBUS_OPTIONS: PluginOptionDecl[] = [
   {
     name: "units",
     valueName: "list",
-    description: "extra Modbus unit ids to try after 1 and 255 (unit 0, a serial broadcast on gateways, only when named); 'all' sweeps 1-247 (needs --intrusive)",
+    description:
+      "extra Modbus unit ids to try after 1 and 255 (unit 0, a serial broadcast on gateways, only when named); 'all' sweeps 1-247 (needs --intrusive)",
     schema: z
       .string()
       .regex(/^(all|\d{1,3}(,\d{1,3})*)$/, "expected unit ids such as 2,3,17, or all")

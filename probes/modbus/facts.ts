@@ -181,7 +181,9 @@ export const TlsEndpointFacts = z.object({
       version: z.number().int(),
       cipherCode: z.number().int(),
       certificates: z.number().int(),
-      certificateRequest: z.object({ certificateTypes: z.array(z.number().int()), signatureAlgorithms: z.array(z.number().int()), authorities: z.number().int() }).optional(),
+      certificateRequest: z
+        .object({ certificateTypes: z.array(z.number().int()), signatureAlgorithms: z.array(z.number().int()), authorities: z.number().int() })
+        .optional(),
       anomalies: z.array(z.string()),
     })
     .optional(),

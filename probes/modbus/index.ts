@@ -51,8 +51,22 @@ export default definePlugin<ModbusFacts>({
       for (const u of e.units) {
         const id = u.deviceId?.status === "ok" ? u.deviceId.identity : undefined;
         if (!id || !(id.productName || id.productCode)) continue;
-        const raw = [`VendorName=${id.vendorName ?? ""}`, `ProductCode=${id.productCode ?? ""}`, `MajorMinorRevision=${id.revision ?? ""}`, ...(id.productName ? [`ProductName=${id.productName}`] : [])].join(", ");
-        if (!seen.has(raw)) seen.set(raw, { vendor: id.vendorName, product: id.productName ?? id.productCode, model: id.productName ? id.productCode : undefined, version: id.revision, source: "modbus device identification", raw, port: e.port });
+        const raw = [
+          `VendorName=${id.vendorName ?? ""}`,
+          `ProductCode=${id.productCode ?? ""}`,
+          `MajorMinorRevision=${id.revision ?? ""}`,
+          ...(id.productName ? [`ProductName=${id.productName}`] : []),
+        ].join(", ");
+        if (!seen.has(raw))
+          seen.set(raw, {
+            vendor: id.vendorName,
+            product: id.productName ?? id.productCode,
+            model: id.productName ? id.productCode : undefined,
+            version: id.revision,
+            source: "modbus device identification",
+            raw,
+            port: e.port,
+          });
       }
     return [...seen.values()];
   },

@@ -20,7 +20,7 @@ export interface MbapFrame {
 }
 
 export type ExtractResult =
-  | { kind: "need-more"; /** bytes the header says are still missing (0 when the header itself is incomplete) */ missing: number }
+  | { kind: "need-more" /** bytes the header says are still missing (0 when the header itself is incomplete) */; missing: number }
   | { kind: "frame"; frame: MbapFrame; consumed: number }
   | { kind: "invalid"; reason: string };
 
@@ -175,7 +175,8 @@ export interface DeviceIdResponse {
 
 /** Decode a Read Device Identification response PDU (§6.21); throws MbapDecodeError on a malformed one. */
 export function decodeDeviceIdResponse(pdu: Buffer): DeviceIdResponse {
-  if (pdu.length < 7 || pdu[0] !== FC.ENCAPSULATED_INTERFACE || pdu[1] !== MEI_READ_DEVICE_ID) throw new MbapDecodeError("not a Read Device Identification response");
+  if (pdu.length < 7 || pdu[0] !== FC.ENCAPSULATED_INTERFACE || pdu[1] !== MEI_READ_DEVICE_ID)
+    throw new MbapDecodeError("not a Read Device Identification response");
   const count = pdu[6]!;
   const objects: { id: number; value: string }[] = [];
   let at = 7;
@@ -187,7 +188,15 @@ export function decodeDeviceIdResponse(pdu: Buffer): DeviceIdResponse {
     objects.push({ id, value: pdu.subarray(at + 2, at + 2 + len).toString("latin1") });
     at += 2 + len;
   }
-  return { readCode: pdu[2]!, conformityLevel: pdu[3]!, moreFollows: pdu[4] === 0xff, moreFollowsByte: pdu[4]!, nextObjectId: pdu[5]!, objects, trailing: pdu.length - at };
+  return {
+    readCode: pdu[2]!,
+    conformityLevel: pdu[3]!,
+    moreFollows: pdu[4] === 0xff,
+    moreFollowsByte: pdu[4]!,
+    nextObjectId: pdu[5]!,
+    objects,
+    trailing: pdu.length - at,
+  };
 }
 
 export interface ServerIdResponse {

@@ -3,16 +3,50 @@
 import type { CheckDecl } from "../../src/plugin.js";
 
 export const CHECKS = {
-  units: { id: "modbus.units", safety: "read", description: "FC 43/14 to unit ids 1 and 255, then --modbus-units (unit 0, the serial broadcast address, only when named there): which units answer without authentication" },
-  deviceId: { id: "modbus.device-id", safety: "read", description: "Read Device Identification (FC 43 / MEI 14): basic, regular and extended streams, following 'more follows' (bounded), individual access for missing mandatory objects" },
+  units: {
+    id: "modbus.units",
+    safety: "read",
+    description:
+      "FC 43/14 to unit ids 1 and 255, then --modbus-units (unit 0, the serial broadcast address, only when named there): which units answer without authentication",
+  },
+  deviceId: {
+    id: "modbus.device-id",
+    safety: "read",
+    description:
+      "Read Device Identification (FC 43 / MEI 14): basic, regular and extended streams, following 'more follows' (bounded), individual access for missing mandatory objects",
+  },
   serverId: { id: "modbus.server-id", safety: "read", description: "Report Server ID (FC 17), with the run indicator status" },
-  tlsVersions: { id: "modbus.tls.versions", safety: "passive", description: "raw ClientHellos on port 802 offering SSLv3, TLS 1.0, 1.1, 1.2, 1.3 one at a time (the server's first flight is read, no session is set up)" },
-  tlsSuites: { id: "modbus.tls.weak-suites", safety: "passive", description: "raw ClientHellos offering only one weak suite family each (NULL, anonymous, export, RC4, DES, 3DES, static RSA)" },
-  tlsCertificate: { id: "modbus.tls.certificate", safety: "passive", description: "server certificate: validity, key type and size, signature algorithm, role extension" },
-  tlsClientAuth: { id: "modbus.tls.client-auth", safety: "read", description: "handshake without a client certificate (CertificateRequest and alerts observed), then one FC 43 read: is a client certificate required?" },
-  tlsClientCert: { id: "modbus.tls.client-cert", safety: "read", description: "with the supplied client certificate (credentials protocol modbus-tls): one FC 43 read; role recorded" },
+  tlsVersions: {
+    id: "modbus.tls.versions",
+    safety: "passive",
+    description: "raw ClientHellos on port 802 offering SSLv3, TLS 1.0, 1.1, 1.2, 1.3 one at a time (the server's first flight is read, no session is set up)",
+  },
+  tlsSuites: {
+    id: "modbus.tls.weak-suites",
+    safety: "passive",
+    description: "raw ClientHellos offering only one weak suite family each (NULL, anonymous, export, RC4, DES, 3DES, static RSA)",
+  },
+  tlsCertificate: {
+    id: "modbus.tls.certificate",
+    safety: "passive",
+    description: "server certificate: validity, key type and size, signature algorithm, role extension",
+  },
+  tlsClientAuth: {
+    id: "modbus.tls.client-auth",
+    safety: "read",
+    description: "handshake without a client certificate (CertificateRequest and alerts observed), then one FC 43 read: is a client certificate required?",
+  },
+  tlsClientCert: {
+    id: "modbus.tls.client-cert",
+    safety: "read",
+    description: "with the supplied client certificate (credentials protocol modbus-tls): one FC 43 read; role recorded",
+  },
   unitSweep: { id: "modbus.unit-sweep", safety: "intrusive", description: "full unit id sweep 1-247 (option modbus.sweep=full)" },
-  writeBack: { id: "modbus.write-back", safety: "intrusive", description: "--modbus-write unit:type:address: read, write the same value back (FC 5/6), read again" },
+  writeBack: {
+    id: "modbus.write-back",
+    safety: "intrusive",
+    description: "--modbus-write unit:type:address: read, write the same value back (FC 5/6), read again",
+  },
 } as const satisfies Record<string, CheckDecl>;
 
 /**
@@ -36,7 +70,9 @@ export function parseUnitList(text: string | undefined): number[] {
 
 /** The order units are tried in: 1 and 255 first, then the operator's extra ids (and the sweep), unit 0 last and only when named. */
 export function unitPlan(extra: number[], fullSweep: boolean): number[] {
-  const rest = [...new Set([...extra, ...(fullSweep ? Array.from({ length: 247 }, (_, i) => i + 1) : [])])].filter((u) => u !== 0 && u !== 1 && u !== 255).sort((a, b) => a - b);
+  const rest = [...new Set([...extra, ...(fullSweep ? Array.from({ length: 247 }, (_, i) => i + 1) : [])])]
+    .filter((u) => u !== 0 && u !== 1 && u !== 255)
+    .sort((a, b) => a - b);
   return [...DEFAULT_UNITS, ...rest, ...(extra.includes(0) ? [0] : [])];
 }
 

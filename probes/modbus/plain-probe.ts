@@ -5,10 +5,18 @@
 // identity bytes per endpoint are capped, exchanges kept are capped, and every request has an
 // absolute deadline inside the phase's own deadline.
 import type { ProbeContext } from "../../src/plugin.js";
-import { Deadline } from "../../src/net/index.js";
+import type { Deadline } from "../../src/net/index.js";
 import { MbapChannel, MbapError, type ModbusReply } from "./client.js";
 import type { DeviceIdStream, DeviceIdentity, Exchange, PlainEndpointFacts, UnitFacts } from "./facts.js";
-import { DEVICE_ID_OBJECTS, MbapDecodeError, READ_DEVICE_ID_CODE, decodeDeviceIdResponse, decodeReportServerIdResponse, readDeviceIdRequest, reportServerIdRequest } from "./mbap.js";
+import {
+  DEVICE_ID_OBJECTS,
+  MbapDecodeError,
+  READ_DEVICE_ID_CODE,
+  decodeDeviceIdResponse,
+  decodeReportServerIdResponse,
+  readDeviceIdRequest,
+  reportServerIdRequest,
+} from "./mbap.js";
 
 /** "more follows" is followed at most this many times per stream (a hostile server could loop). */
 export const MAX_STREAM_REQUESTS = 8;
@@ -63,7 +71,10 @@ async function channelOf(s: Session): Promise<MbapChannel> {
   if (s.channel) await s.channel.close(Math.min(1000, s.ctx.timeoutMs));
   // every connection is logged, reconnects included (one at a time: the old one is closed first)
   s.ctx.log.info({ action: "tcp-connect", safety: "passive", endpoint: s.url }, again ? "reconnect" : "connect");
-  s.channel = await MbapChannel.open({ host: s.host, port: s.port, timeoutMs: Math.max(1, Math.min(s.ctx.timeoutMs, s.deadline.remaining())), signal: s.ctx.signal }, { allowWriteBack: s.allowWriteBack ?? false });
+  s.channel = await MbapChannel.open(
+    { host: s.host, port: s.port, timeoutMs: Math.max(1, Math.min(s.ctx.timeoutMs, s.deadline.remaining())), signal: s.ctx.signal },
+    { allowWriteBack: s.allowWriteBack ?? false },
+  );
   return s.channel;
 }
 
@@ -109,14 +120,28 @@ interface StreamResult {
 }
 
 /** One Read Device Identification stream (§6.21), following "more follows" forward only, bounded. */
-async function readStream(s: Session, unitId: number, readCode: number, firstObject: number, into: Map<number, string>, anomalies: string[], firstWaitMs?: number): Promise<StreamResult> {
+async function readStream(
+  s: Session,
+  unitId: number,
+  readCode: number,
+  firstObject: number,
+  into: Map<number, string>,
+  anomalies: string[],
+  firstWaitMs?: number,
+): Promise<StreamResult> {
   let objectId = firstObject;
   let requests = 0;
   let conformity: number | undefined;
   const note = (a: string) => void (anomalies.length < 16 && anomalies.push(a));
   for (;;) {
     requests++;
-    const reply = await exchange(s, unitId, readDeviceIdRequest(readCode, objectId), `MEI 14 read code ${readCode} object ${objectId}`, requests === 1 ? firstWaitMs : undefined);
+    const reply = await exchange(
+      s,
+      unitId,
+      readDeviceIdRequest(readCode, objectId),
+      `MEI 14 read code ${readCode} object ${objectId}`,
+      requests === 1 ? firstWaitMs : undefined,
+    );
     if (reply.kind === "exception") return { reply, requests, ...(conformity !== undefined ? { conformity } : {}) };
     const r = decodeDeviceIdResponse(reply.pdu);
     conformity = r.conformityLevel;
@@ -135,7 +160,8 @@ async function readStream(s: Session, unitId: number, readCode: number, firstObj
     }
     if (r.moreFollowsByte !== 0x00 && r.moreFollowsByte !== 0xff) note(`More Follows byte 0x${r.moreFollowsByte.toString(16)} (0x00 or 0xFF expected)`);
     if (readCode === 4 || !r.moreFollows) return { reply, requests, conformity };
-    if (r.nextObjectId <= objectId) return { reply, requests, conformity, stopped: `next object id 0x${r.nextObjectId.toString(16)} does not advance (a loop)` };
+    if (r.nextObjectId <= objectId)
+      return { reply, requests, conformity, stopped: `next object id 0x${r.nextObjectId.toString(16)} does not advance (a loop)` };
     if (requests >= MAX_STREAM_REQUESTS) return { reply, requests, conformity, stopped: `stopped after ${MAX_STREAM_REQUESTS} requests` };
     objectId = r.nextObjectId;
   }
@@ -157,7 +183,14 @@ export function errorFact(e: unknown): { code: string; message: string } {
 }
 
 /** Streams after the basic one: regular always (a read), extended when the conformity level says 3, individual for missing mandatory objects. */
-async function moreStreams(s: Session, unitId: number, conformity: number | undefined, objects: Map<number, string>, anomalies: string[], streams: DeviceIdStream[]): Promise<number | undefined> {
+async function moreStreams(
+  s: Session,
+  unitId: number,
+  conformity: number | undefined,
+  objects: Map<number, string>,
+  anomalies: string[],
+  streams: DeviceIdStream[],
+): Promise<number | undefined> {
   const plan: { readCode: number; first: number }[] = [{ readCode: READ_DEVICE_ID_CODE.regular, first: 0x03 }];
   if (((conformity ?? 0) & 0x7f) === 3 && s.extendedUnits < MAX_EXTENDED_UNITS) {
     s.extendedUnits++;
@@ -170,7 +203,13 @@ async function moreStreams(s: Session, unitId: number, conformity: number | unde
     try {
       const r = await readStream(s, unitId, p.readCode, p.first, objects, anomalies);
       conformity = r.conformity ?? conformity;
-      streams.push({ readCode: p.readCode, status: r.reply.kind === "exception" ? "exception" : "ok", requests: r.requests, ...(r.reply.kind === "exception" ? { exception: { code: r.reply.exceptionCode, name: r.reply.exceptionName } } : {}), ...(r.stopped ? { stopped: r.stopped } : {}) });
+      streams.push({
+        readCode: p.readCode,
+        status: r.reply.kind === "exception" ? "exception" : "ok",
+        requests: r.requests,
+        ...(r.reply.kind === "exception" ? { exception: { code: r.reply.exceptionCode, name: r.reply.exceptionName } } : {}),
+        ...(r.stopped ? { stopped: r.stopped } : {}),
+      });
     } catch (e) {
       streams.push({ readCode: p.readCode, status: "error", requests: 1, stopped: errorFact(e).message });
       if (!(e instanceof MbapError && e.kind === "timeout") && !(e instanceof MbapDecodeError)) throw e;
@@ -184,23 +223,44 @@ export async function probeUnit(s: Session, unitId: number): Promise<UnitFacts> 
   const objects = new Map<number, string>();
   const anomalies: string[] = [];
   const streams: DeviceIdStream[] = [];
-  const withObjects = () => ({ identity: identityOf(objects), objects: [...objects.entries()].sort((a, b) => a[0] - b[0]).map(([id, value]) => ({ id, value })), streams, ...(anomalies.length ? { anomalies } : {}) });
+  const withObjects = () => ({
+    identity: identityOf(objects),
+    objects: [...objects.entries()].sort((a, b) => a[0] - b[0]).map(([id, value]) => ({ id, value })),
+    streams,
+    ...(anomalies.length ? { anomalies } : {}),
+  });
   try {
     // the basic stream is also the "does this unit answer" request (every server answers FC 43 with data or an exception)
     const basic = await readStream(s, unitId, READ_DEVICE_ID_CODE.basic, 0, objects, anomalies, unitWaitMs(s));
-    streams.push({ readCode: 1, status: basic.reply.kind === "exception" ? "exception" : "ok", requests: basic.requests, ...(basic.stopped ? { stopped: basic.stopped } : {}) });
+    streams.push({
+      readCode: 1,
+      status: basic.reply.kind === "exception" ? "exception" : "ok",
+      requests: basic.requests,
+      ...(basic.stopped ? { stopped: basic.stopped } : {}),
+    });
     if (basic.reply.kind === "exception") {
       unit.answered = !GATEWAY_EXCEPTIONS.has(basic.reply.exceptionCode);
-      unit.deviceId = { status: "exception", ...withObjects(), requests: basic.requests, exception: { code: basic.reply.exceptionCode, name: basic.reply.exceptionName } };
+      unit.deviceId = {
+        status: "exception",
+        ...withObjects(),
+        requests: basic.requests,
+        exception: { code: basic.reply.exceptionCode, name: basic.reply.exceptionName },
+      };
       if (!unit.answered) return unit;
     } else {
       unit.answered = true;
       const conformity = await moreStreams(s, unitId, basic.conformity, objects, anomalies, streams);
-      unit.deviceId = { status: "ok", ...withObjects(), requests: streams.reduce((n, x) => n + x.requests, 0), ...(conformity !== undefined ? { conformityLevel: conformity } : {}) };
+      unit.deviceId = {
+        status: "ok",
+        ...withObjects(),
+        requests: streams.reduce((n, x) => n + x.requests, 0),
+        ...(conformity !== undefined ? { conformityLevel: conformity } : {}),
+      };
     }
   } catch (e) {
     unit.deviceId = { status: "error", ...withObjects(), requests: streams.reduce((n, x) => n + x.requests, 0) + 1, error: errorFact(e) };
-    if (e instanceof MbapDecodeError) unit.answered = true; // it answered, with something malformed
+    if (e instanceof MbapDecodeError)
+      unit.answered = true; // it answered, with something malformed
     else throw Object.assign(e as Error, { unit });
   }
   try {
@@ -217,9 +277,27 @@ export async function probeUnit(s: Session, unitId: number): Promise<UnitFacts> 
   return unit;
 }
 
-export async function probePlainEndpoint(ctx: ProbeContext, t: { host: string; port: number; url: string; role: "target" | "companion" }, units: number[], fullSweep: boolean, deadline: Deadline): Promise<PlainEndpointFacts> {
+export async function probePlainEndpoint(
+  ctx: ProbeContext,
+  t: { host: string; port: number; url: string; role: "target" | "companion" },
+  units: number[],
+  fullSweep: boolean,
+  deadline: Deadline,
+): Promise<PlainEndpointFacts> {
   const s = newSession(ctx, t.host, t.port, t.url, deadline);
-  const facts: PlainEndpointFacts = { port: t.port, url: t.url, role: t.role, reachability: "open", answersUnauthenticated: false, unitsTried: [], fullSweep, units: [], exchanges: s.exchanges, functionCodesSent: s.sent, unitZero: units.includes(0) ? "tried-on-request" : "not-tried" };
+  const facts: PlainEndpointFacts = {
+    port: t.port,
+    url: t.url,
+    role: t.role,
+    reachability: "open",
+    answersUnauthenticated: false,
+    unitsTried: [],
+    fullSweep,
+    units: [],
+    exchanges: s.exchanges,
+    functionCodesSent: s.sent,
+    unitZero: units.includes(0) ? "tried-on-request" : "not-tried",
+  };
   try {
     await channelOf(s);
   } catch (e) {
@@ -233,7 +311,9 @@ export async function probePlainEndpoint(ctx: ProbeContext, t: { host: string; p
   try {
     for (const unitId of units) {
       if (ctx.signal.aborted || deadline.expired) {
-        facts.error ??= ctx.signal.aborted ? { code: "aborted", message: "stopped: run deadline or interrupt" } : { code: "timeout", message: `time budget spent after units ${facts.unitsTried.join(", ")}` };
+        facts.error ??= ctx.signal.aborted
+          ? { code: "aborted", message: "stopped: run deadline or interrupt" }
+          : { code: "timeout", message: `time budget spent after units ${facts.unitsTried.join(", ")}` };
         break;
       }
       facts.unitsTried.push(unitId);
@@ -256,7 +336,8 @@ export async function probePlainEndpoint(ctx: ProbeContext, t: { host: string; p
         break;
       }
     }
-    if (!facts.error && !s.answered && facts.unitsTried.length) facts.error = { code: "timeout", message: `no reply from units ${facts.unitsTried.join(", ")}${lastTimeout ? ` (last: ${lastTimeout})` : ""}` };
+    if (!facts.error && !s.answered && facts.unitsTried.length)
+      facts.error = { code: "timeout", message: `no reply from units ${facts.unitsTried.join(", ")}${lastTimeout ? ` (last: ${lastTimeout})` : ""}` };
   } finally {
     await s.channel?.close(Math.min(1000, ctx.timeoutMs));
   }

@@ -36,9 +36,13 @@ export async function probeModbus(ctx: ProbeContext): Promise<ModbusFacts> {
   if (fullSweep) ctx.assertAllowed(CHECKS.unitSweep);
   const units = unitPlan(parseUnitList(ctx.options["modbus.units"]), fullSweep);
 
-  const plainList: Planned[] = ctx.endpoints.filter((e) => e.scheme === "modbus").map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
+  const plainList: Planned[] = ctx.endpoints
+    .filter((e) => e.scheme === "modbus")
+    .map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
   if (plainList.length === 0 && companions) plainList.push({ port: 502, url: endpointUrl("modbus", host, 502), role: "companion", explicit: false });
-  const tlsList: Planned[] = ctx.endpoints.filter((e) => e.scheme === "modbus+tls").map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
+  const tlsList: Planned[] = ctx.endpoints
+    .filter((e) => e.scheme === "modbus+tls")
+    .map((e) => ({ port: e.port, url: e.url, role: "target", explicit: e.explicit }));
   if (tlsList.length === 0 && companions) tlsList.push({ port: 802, url: endpointUrl("modbus+tls", host, 802), role: "companion", explicit: false });
 
   const facts: ModbusFacts = { plain: [], secure: [], writeTest: { status: "not_requested", functionCodes: [] } };
@@ -77,7 +81,12 @@ export async function probeModbus(ctx: ProbeContext): Promise<ModbusFacts> {
     checkpoint();
   }
 
-  facts.writeTest = await writeBackTest(ctx, facts.plain.find((p) => p.role === "target" && p.reachability === "open"), host, new Deadline(WRITE_BUDGET * ctx.timeoutMs, ctx.signal));
+  facts.writeTest = await writeBackTest(
+    ctx,
+    facts.plain.find((p) => p.role === "target" && p.reachability === "open"),
+    host,
+    new Deadline(WRITE_BUDGET * ctx.timeoutMs, ctx.signal),
+  );
   try {
     outcome(facts, [...plainList, ...tlsList]);
   } catch (e) {

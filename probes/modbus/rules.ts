@@ -27,7 +27,14 @@ function offered(secure: TlsEndpointFacts[]): TlsEndpointFacts[] {
 function unproven(secure: TlsEndpointFacts[], what: string): RuleOutcome[] {
   return secure
     .filter((t) => !t.tlsOffered && t.versions.some((v) => v.result === "incomplete"))
-    .map((t) => undetermined("connection-closed", `${t.url}: ${what} cannot be judged: no TLS handshake completed (${t.service?.detail ?? "broke off after the ServerHello"})`, { endpoint: t.url, versions: t.versions, service: t.service }, { port: t.port }));
+    .map((t) =>
+      undetermined(
+        "connection-closed",
+        `${t.url}: ${what} cannot be judged: no TLS handshake completed (${t.service?.detail ?? "broke off after the ServerHello"})`,
+        { endpoint: t.url, versions: t.versions, service: t.service },
+        { port: t.port },
+      ),
+    );
 }
 
 export const plainExposed = defineRule<ModbusFacts>({
@@ -38,7 +45,8 @@ export const plainExposed = defineRule<ModbusFacts>({
     iec62443: ["CR 1.2", "CR 2.1", "CR 3.1", "CR 4.1"],
     severity: "high",
     safety: "read",
-    remediation: "Disable plain Modbus/TCP (port 502) or restrict it to a segmented cell behind a conduit; use Modbus/TCP Security (port 802, TLS with client certificates and roles).",
+    remediation:
+      "Disable plain Modbus/TCP (port 502) or restrict it to a segmented cell behind a conduit; use Modbus/TCP Security (port 802, TLS with client certificates and roles).",
     docs: "Modbus Messaging on TCP/IP Implementation Guide v1.0b; " + SPEC_SECURITY,
   },
   check({ facts }) {
@@ -58,12 +66,27 @@ export const plainExposed = defineRule<ModbusFacts>({
           },
         });
       } else if (p.reachability === "closed") {
-        outcomes.push({ status: "pass", port: p.port, message: `plain Modbus/TCP is not listening on ${p.url}`, evidence: { endpoint: p.url, reachability: "closed" } });
+        outcomes.push({
+          status: "pass",
+          port: p.port,
+          message: `plain Modbus/TCP is not listening on ${p.url}`,
+          evidence: { endpoint: p.url, reachability: "closed" },
+        });
       } else if (p.error) {
-        outcomes.push({ status: "error", port: p.port, message: `could not tell whether ${p.url} answers: ${p.error.message}`, evidence: { endpoint: p.url, error: p.error } });
+        outcomes.push({
+          status: "error",
+          port: p.port,
+          message: `could not tell whether ${p.url} answers: ${p.error.message}`,
+          evidence: { endpoint: p.url, error: p.error },
+        });
       } else {
         // silence is not evidence of protection: could not tell
-        outcomes.push({ status: "error", port: p.port, message: `could not tell whether ${p.url} answers: it accepted TCP but gave no Modbus reply to units ${p.unitsTried.join(", ") || "(none tried)"}`, evidence: { endpoint: p.url, unitsTried: p.unitsTried } });
+        outcomes.push({
+          status: "error",
+          port: p.port,
+          message: `could not tell whether ${p.url} answers: it accepted TCP but gave no Modbus reply to units ${p.unitsTried.join(", ") || "(none tried)"}`,
+          evidence: { endpoint: p.url, unitsTried: p.unitsTried },
+        });
       }
     }
     return outcomes.length ? outcomes : null;
@@ -86,18 +109,39 @@ export const securityAbsent = defineRule<ModbusFacts>({
     const marked = offered(facts.secure);
     // the pass rests on the recorded proof (a completed handshake, a whole server flight, a client-certificate alert)
     const ok = marked.filter((t) => t.service !== undefined && t.service.proof !== "none");
-    if (marked.length && !ok.length) return undetermined("no-evidence", `TLS marked as offered on ${marked.map((t) => t.url).join(", ")}, but what proved it is not in the facts`, { endpoints: marked.map((t) => t.url) }, { port: marked[0]!.port });
+    if (marked.length && !ok.length)
+      return undetermined(
+        "no-evidence",
+        `TLS marked as offered on ${marked.map((t) => t.url).join(", ")}, but what proved it is not in the facts`,
+        { endpoints: marked.map((t) => t.url) },
+        { port: marked[0]!.port },
+      );
     if (ok.length) {
-      return pass(`Modbus/TCP Security offered on ${ok.map((t) => t.url).join(", ")} (${ok[0]!.service!.detail})`, { endpoints: ok.map((t) => t.url), proof: ok[0]!.service, versions: ok[0]!.versions.filter((v) => v.result === "accepted").map((v) => v.version) }, { port: ok[0]!.port });
+      return pass(
+        `Modbus/TCP Security offered on ${ok.map((t) => t.url).join(", ")} (${ok[0]!.service!.detail})`,
+        { endpoints: ok.map((t) => t.url), proof: ok[0]!.service, versions: ok[0]!.versions.filter((v) => v.result === "accepted").map((v) => v.version) },
+        { port: ok[0]!.port },
+      );
     }
     // a server that chose parameters and then broke off has not shown a TLS service, nor its absence
     const broken = facts.secure.find((t) => t.versions.some((v) => v.result === "incomplete"));
     if (broken) {
-      return undetermined("connection-closed", `${broken.url}: no TLS handshake completed (${broken.service?.detail ?? "the handshakes broke off after the ServerHello"})`, { endpoint: broken.url, versions: broken.versions, clientCertificate: broken.clientCertificate }, { port: broken.port });
+      return undetermined(
+        "connection-closed",
+        `${broken.url}: no TLS handshake completed (${broken.service?.detail ?? "the handshakes broke off after the ServerHello"})`,
+        { endpoint: broken.url, versions: broken.versions, clientCertificate: broken.clientCertificate },
+        { port: broken.port },
+      );
     }
-    const errored = facts.secure.filter((t) => t.reachability === "error" || (t.reachability === "open" && (t.error !== undefined || t.versions.some((v) => v.result === "error"))));
+    const errored = facts.secure.filter(
+      (t) => t.reachability === "error" || (t.reachability === "open" && (t.error !== undefined || t.versions.some((v) => v.result === "error"))),
+    );
     if (errored.length) {
-      return error(`could not tell whether ${errored[0]!.url} offers TLS: ${errored[0]!.error?.message ?? errored[0]!.versions.find((v) => v.result === "error")?.detail ?? "handshake failed"}`, { endpoint: errored[0]!.url, error: errored[0]!.error, versions: errored[0]!.versions }, { port: errored[0]!.port });
+      return error(
+        `could not tell whether ${errored[0]!.url} offers TLS: ${errored[0]!.error?.message ?? errored[0]!.versions.find((v) => v.result === "error")?.detail ?? "handshake failed"}`,
+        { endpoint: errored[0]!.url, error: errored[0]!.error, versions: errored[0]!.versions },
+        { port: errored[0]!.port },
+      );
     }
     return fail(
       `no Modbus/TCP Security: ${facts.secure.map((t) => `${t.url} ${t.reachability === "closed" ? "refused the connection" : "refused every TLS version offered"}`).join("; ")}`,
@@ -125,7 +169,12 @@ function chosenItems(t: TlsEndpointFacts): JudgedItem[] {
   for (const s of t.weakSuites) {
     if (s.result !== "accepted" && s.result !== "incomplete") continue;
     const fam = k.weakSuites.find((w) => w.id === s.id);
-    add({ name: `${s.id} suites${s.cipher ? ` (${s.cipher})` : ""}`, status: "weak", reasons: [fam?.reason ?? "weak suite family"], severity: fam?.severity ?? "medium" });
+    add({
+      name: `${s.id} suites${s.cipher ? ` (${s.cipher})` : ""}`,
+      status: "weak",
+      reasons: [fam?.reason ?? "weak suite family"],
+      severity: fam?.severity ?? "medium",
+    });
   }
   if (t.negotiated) {
     add(judgeSuite(t.negotiated.cipher));
@@ -144,7 +193,8 @@ export const tlsWeak = defineRule<ModbusFacts>({
     iec62443: ["CR 4.3", "CR 3.1"],
     severity: "high",
     safety: "passive",
-    remediation: "Allow TLS 1.2 and 1.3 only, with ECDHE key exchange on P-256/X25519 or stronger and AEAD suites; disable NULL, anonymous, export, RC4, DES, 3DES and static-RSA suites.",
+    remediation:
+      "Allow TLS 1.2 and 1.3 only, with ECDHE key exchange on P-256/X25519 or stronger and AEAD suites; disable NULL, anonymous, export, RC4, DES, 3DES and static-RSA suites.",
     docs: "RFC 8996; RFC 9325 (BCP 195); " + SPEC_SECURITY,
   },
   check({ facts }) {
@@ -152,7 +202,12 @@ export const tlsWeak = defineRule<ModbusFacts>({
     for (const t of offered(facts.secure)) {
       const evidence = {
         endpoint: t.url,
-        versions: t.versions.map((v) => ({ version: v.version, result: v.result, ...(v.cipher ? { cipher: v.cipher } : {}), ...(v.detail ? { detail: v.detail } : {}) })),
+        versions: t.versions.map((v) => ({
+          version: v.version,
+          result: v.result,
+          ...(v.cipher ? { cipher: v.cipher } : {}),
+          ...(v.detail ? { detail: v.detail } : {}),
+        })),
         weakSuites: t.weakSuites.map((s) => ({ family: s.id, result: s.result, ...(s.cipher ? { cipher: s.cipher } : {}) })),
         negotiated: t.negotiated,
       };
@@ -162,13 +217,36 @@ export const tlsWeak = defineRule<ModbusFacts>({
         continue;
       }
       // a pass also needs every weak version and family to have been offered and refused
-      const untested = [...t.versions.filter((v) => v.result !== "refused" && tlsKnowledge().versions.find((k) => k.version === v.version)?.weak).map((v) => `${v.version} (${v.result}${v.detail ? `: ${v.detail}` : ""})`), ...t.weakSuites.filter((s) => s.result !== "refused").map((s) => `${s.id} (${s.result})`)];
-      const weakVersions = tlsKnowledge().versions.filter((k) => k.weak).map((k) => k.version);
+      const untested = [
+        ...t.versions
+          .filter((v) => v.result !== "refused" && tlsKnowledge().versions.find((k) => k.version === v.version)?.weak)
+          .map((v) => `${v.version} (${v.result}${v.detail ? `: ${v.detail}` : ""})`),
+        ...t.weakSuites.filter((s) => s.result !== "refused").map((s) => `${s.id} (${s.result})`),
+      ];
+      const weakVersions = tlsKnowledge()
+        .versions.filter((k) => k.weak)
+        .map((k) => k.version);
       const missing = weakVersions.filter((w) => !t.versions.some((v) => v.version === w));
       if (untested.length || missing.length || t.weakSuites.length < tlsKnowledge().weakSuites.length) {
-        out.push(undetermined("incomplete", `${t.url}: no weak parameter seen, but not everything was tested: ${[...untested, ...missing.map((m) => `${m} (not tried)`)].join(", ") || "weak suite families not tried"}`, evidence, { port: t.port }));
+        out.push(
+          undetermined(
+            "incomplete",
+            `${t.url}: no weak parameter seen, but not everything was tested: ${[...untested, ...missing.map((m) => `${m} (not tried)`)].join(", ") || "weak suite families not tried"}`,
+            evidence,
+            { port: t.port },
+          ),
+        );
       } else {
-        out.push(pass(`${t.url} accepts only ${t.versions.filter((v) => v.result === "accepted").map((v) => v.version).join(", ")}; every weak version and suite family offered was refused`, evidence, { port: t.port }));
+        out.push(
+          pass(
+            `${t.url} accepts only ${t.versions
+              .filter((v) => v.result === "accepted")
+              .map((v) => v.version)
+              .join(", ")}; every weak version and suite family offered was refused`,
+            evidence,
+            { port: t.port },
+          ),
+        );
       }
     }
     out.push(...unproven(facts.secure, "the TLS parameters"));
@@ -184,7 +262,8 @@ export const tlsCertificate = defineRule<ModbusFacts>({
     iec62443: ["CR 1.9", "CR 4.3"],
     severity: "medium",
     safety: "passive",
-    remediation: "Issue the device a certificate from the plant PKI with an RSA key of 2048 bits or more (or ECDSA P-256+, Ed25519), a SHA-256+ signature, and a current validity period; renew before expiry.",
+    remediation:
+      "Issue the device a certificate from the plant PKI with an RSA key of 2048 bits or more (or ECDSA P-256+, Ed25519), a SHA-256+ signature, and a current validity period; renew before expiry.",
     docs: "NIST SP 800-131A Rev. 2; NIST SP 800-57 Part 1 Rev. 5; FIPS 186-5; RFC 9155; " + SPEC_SECURITY,
   },
   check({ facts }) {
@@ -194,13 +273,35 @@ export const tlsCertificate = defineRule<ModbusFacts>({
       if (!c) {
         out.push(
           t.certificateError
-            ? undetermined("unparsed", `${t.url}: the server certificate could not be parsed (${t.certificateError.message})`, { endpoint: t.url, error: t.certificateError }, { port: t.port })
-            : skipped(`${t.url}: the server certificate could not be obtained (no TLS <= 1.2 flight in the clear and no handshake completed; supply a client certificate in the credentials file)`, { endpoint: t.url }, { port: t.port }),
+            ? undetermined(
+                "unparsed",
+                `${t.url}: the server certificate could not be parsed (${t.certificateError.message})`,
+                { endpoint: t.url, error: t.certificateError },
+                { port: t.port },
+              )
+            : skipped(
+                `${t.url}: the server certificate could not be obtained (no TLS <= 1.2 flight in the clear and no handshake completed; supply a client certificate in the credentials file)`,
+                { endpoint: t.url },
+                { port: t.port },
+              ),
         );
         continue;
       }
       const { key, signature } = judgeCertificate(c);
-      const evidence = { endpoint: t.url, subject: c.subject, issuer: c.issuer, notBefore: c.notBefore, notAfter: c.notAfter, keyAlgorithm: c.keyAlgorithm, keyBits: c.keyBits, namedCurve: c.namedCurve, signatureAlgorithm: c.signatureAlgorithm, signatureOid: c.signatureOid, selfSigned: c.selfSigned, sha256: c.sha256 };
+      const evidence = {
+        endpoint: t.url,
+        subject: c.subject,
+        issuer: c.issuer,
+        notBefore: c.notBefore,
+        notAfter: c.notAfter,
+        keyAlgorithm: c.keyAlgorithm,
+        keyBits: c.keyBits,
+        namedCurve: c.namedCurve,
+        signatureAlgorithm: c.signatureAlgorithm,
+        signatureOid: c.signatureOid,
+        selfSigned: c.selfSigned,
+        sha256: c.sha256,
+      };
       const items: JudgedItem[] = [key, signature];
       if (!c.validNow) items.unshift({ name: `validity ${c.notBefore} .. ${c.notAfter}`, status: "weak", reasons: ["not valid now"], severity: "medium" });
       const judged = judgeItems(items, "certificate parameters", { port: t.port, evidence });
@@ -219,17 +320,36 @@ export const clientAuth = defineRule<ModbusFacts>({
     iec62443: ["CR 1.2", "CR 2.1"],
     severity: "high",
     safety: "read",
-    remediation: "Require client certificates from the plant CA on port 802 (mutual TLS is mandatory in Modbus/TCP Security) and authorize requests by the role in the certificate.",
+    remediation:
+      "Require client certificates from the plant CA on port 802 (mutual TLS is mandatory in Modbus/TCP Security) and authorize requests by the role in the certificate.",
     docs: "RFC 8446 §4.3.2; RFC 5246 §7.4.4; " + SPEC_SECURITY,
   },
   check({ facts }) {
     const out: RuleOutcome[] = [];
     for (const t of offered(facts.secure)) {
       const cc = t.clientCertificate;
-      const ev = { endpoint: t.url, clientCertificate: cc.required, proof: cc.evidence ?? "none", alert: cc.alert, detail: cc.detail, certificateRequest: t.serverFlight?.certificateRequest, negotiated: t.negotiated, withClientCertificate: t.withClientCertificate };
-      if (cc.required === "required" && (cc.evidence === "certificate-request" || cc.evidence === "alert")) out.push(pass(`${t.url} requires a client certificate: ${cc.detail}`, ev, { port: t.port }));
+      const ev = {
+        endpoint: t.url,
+        clientCertificate: cc.required,
+        proof: cc.evidence ?? "none",
+        alert: cc.alert,
+        detail: cc.detail,
+        certificateRequest: t.serverFlight?.certificateRequest,
+        negotiated: t.negotiated,
+        withClientCertificate: t.withClientCertificate,
+      };
+      if (cc.required === "required" && (cc.evidence === "certificate-request" || cc.evidence === "alert"))
+        out.push(pass(`${t.url} requires a client certificate: ${cc.detail}`, ev, { port: t.port }));
       else if (cc.required === "not_required") out.push(fail(`${t.url} serves Modbus without a client certificate: ${cc.detail}`, ev, { port: t.port }));
-      else out.push(undetermined(/timeout|no answer|deadline/i.test(cc.detail) ? "no-answer" : "connection-closed", `${t.url}: whether a client certificate is required was not shown (${cc.detail})`, ev, { port: t.port }));
+      else
+        out.push(
+          undetermined(
+            /timeout|no answer|deadline/i.test(cc.detail) ? "no-answer" : "connection-closed",
+            `${t.url}: whether a client certificate is required was not shown (${cc.detail})`,
+            ev,
+            { port: t.port },
+          ),
+        );
     }
     out.push(...unproven(facts.secure, "client authentication"));
     return out.length ? out : null;
@@ -244,7 +364,8 @@ export const writeAccepted = defineRule<ModbusFacts>({
     iec62443: ["CR 2.1", "CR 3.5"],
     severity: "critical",
     safety: "intrusive",
-    remediation: "Make the controller refuse writes from unauthenticated clients (write protection, key switch in RUN, Modbus/TCP Security roles) or restrict writers by conduit firewall rules.",
+    remediation:
+      "Make the controller refuse writes from unauthenticated clients (write protection, key switch in RUN, Modbus/TCP Security roles) or restrict writers by conduit firewall rules.",
     docs: "Modbus Application Protocol 1.1b §6.5, §6.6; " + SPEC_SECURITY,
   },
   check({ facts }) {
@@ -271,7 +392,8 @@ export const identityDisclosed = defineRule<ModbusFacts>({
     iec62443: ["CR 4.1"],
     severity: "info",
     safety: "read",
-    remediation: "Informational: vendor, product, revision, extended identification objects and the run indicator are readable by anyone on the network (and feed advisory matching). Limit who can reach the device.",
+    remediation:
+      "Informational: vendor, product, revision, extended identification objects and the run indicator are readable by anyone on the network (and feed advisory matching). Limit who can reach the device.",
     docs: "Modbus Application Protocol 1.1b §6.17, §6.21",
   },
   check({ facts }) {

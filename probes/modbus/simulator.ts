@@ -166,7 +166,17 @@ async function buildPki(stateDir: string, host: string, t: NonNullable<ModbusSim
 
 export async function startModbusSimulator(profile: ModbusSimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
   const state = new DeviceState(profile);
-  const stats: ModbusSimStats = { connections: 0, tlsConnections: 0, tlsHandshakeFailures: 0, requests: 0, byFunctionCode: {}, byUnit: {}, writes: 0, cleanCloses: 0, resets: 0 };
+  const stats: ModbusSimStats = {
+    connections: 0,
+    tlsConnections: 0,
+    tlsHandshakeFailures: 0,
+    requests: 0,
+    byFunctionCode: {},
+    byUnit: {},
+    writes: 0,
+    cleanCloses: 0,
+    resets: 0,
+  };
   const sockets = new Set<net.Socket>();
   const servers: net.Server[] = [];
   const urls: string[] = [];

@@ -81,7 +81,8 @@ export async function probeTlsEndpoint(t: TlsTarget, o: TlsProbeOptions): Promis
   }
   if (scan.error) {
     facts.error = scan.error;
-    if (!scan.versions.some((v) => v.result === "accepted" || v.result === "refused" || v.result === "incomplete")) facts.reachability = scan.error.code === "timeout" || scan.error.code === "aborted" ? "open" : "error";
+    if (!scan.versions.some((v) => v.result === "accepted" || v.result === "refused" || v.result === "incomplete"))
+      facts.reachability = scan.error.code === "timeout" || scan.error.code === "aborted" ? "open" : "error";
   }
   const flight = scan.flight?.flight;
   if (flight?.serverHello) {
@@ -89,13 +90,22 @@ export async function probeTlsEndpoint(t: TlsTarget, o: TlsProbeOptions): Promis
       version: flight.serverHello.version,
       cipherCode: flight.serverHello.cipherSuite,
       certificates: flight.certificate?.certificates.length ?? 0,
-      ...(flight.certificateRequest ? { certificateRequest: { certificateTypes: flight.certificateRequest.certificateTypes, signatureAlgorithms: flight.certificateRequest.signatureAlgorithms, authorities: flight.certificateRequest.authorities } } : {}),
+      ...(flight.certificateRequest
+        ? {
+            certificateRequest: {
+              certificateTypes: flight.certificateRequest.certificateTypes,
+              signatureAlgorithms: flight.certificateRequest.signatureAlgorithms,
+              authorities: flight.certificateRequest.authorities,
+            },
+          }
+        : {}),
       anomalies: flight.anomalies,
     };
     const leaf = flight.certificate?.certificates[0];
     if (leaf) setCertificate(facts, leaf, "server-flight", flight.certificate!.certificates.length + (flight.certificate!.truncated ? 1 : 0));
   }
-  if (flight?.serverHello) prove(facts, "server-flight", `a whole ${versionName(flight.serverHello.version) ?? "TLS"} server flight (ServerHello .. ServerHelloDone)`);
+  if (flight?.serverHello)
+    prove(facts, "server-flight", `a whole ${versionName(flight.serverHello.version) ?? "TLS"} server flight (ServerHello .. ServerHelloDone)`);
   o.checkpoint?.(facts);
   const anyServerHello = facts.versions.some((v) => v.result === "accepted" || v.result === "incomplete");
   if (!anyServerHello) {
@@ -134,11 +144,21 @@ export async function probeTlsEndpoint(t: TlsTarget, o: TlsProbeOptions): Promis
       facts.withClientCertificate = r.facts;
       if (r.handshake.kind === "connected") {
         facts.negotiated ??= { protocol: r.handshake.protocol, cipher: r.handshake.cipher, ...(r.handshake.group ? { group: r.handshake.group } : {}) };
-        if (facts.service?.proof !== "handshake-completed") prove(facts, "handshake-completed", `a ${r.handshake.protocol} handshake with the supplied client certificate completed`);
+        if (facts.service?.proof !== "handshake-completed")
+          prove(facts, "handshake-completed", `a ${r.handshake.protocol} handshake with the supplied client certificate completed`);
         if (r.handshake.peerDer) setCertificate(facts, r.handshake.peerDer, "handshake");
       }
     }
   }
-  if (!facts.tlsOffered) facts.service = { proof: "none", detail: `the server chose parameters but no handshake completed: ${facts.versions.filter((v) => v.result === "incomplete").map((v) => `${v.version}: ${v.detail}`).join("; ") || bare.clientCertificate.detail}` };
+  if (!facts.tlsOffered)
+    facts.service = {
+      proof: "none",
+      detail: `the server chose parameters but no handshake completed: ${
+        facts.versions
+          .filter((v) => v.result === "incomplete")
+          .map((v) => `${v.version}: ${v.detail}`)
+          .join("; ") || bare.clientCertificate.detail
+      }`,
+    };
   return facts;
 }

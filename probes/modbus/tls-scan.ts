@@ -4,7 +4,7 @@
 // session and no Modbus request happen here. The TLS <= 1.2 flight is in the clear (RFC 5246 §7.3),
 // so it also yields the certificate chain and any CertificateRequest (RFC 5246 §7.4.4). The hellos and
 // their classification are the tls plugin's (probes/tls/hello-plan.ts).
-import { Deadline } from "../../src/net/index.js";
+import type { Deadline } from "../../src/net/index.js";
 import { classifyHello, helloFor, VERSION_ORDER } from "../tls/hello-plan.js";
 import { helloOnce, isConnectFailure, type ConnectFailure, type HelloResult } from "../tls/wire/client.js";
 import { versionCode, type VersionName } from "../tls/wire/constants.js";
@@ -39,7 +39,17 @@ export interface ScanResult {
 }
 
 async function hello(c: ScanContext, version: VersionName, suites?: number[], keyShareGroups?: number[]): Promise<HelloResult | ConnectFailure> {
-  return helloOnce({ host: c.host, port: c.port, timeoutMs: c.timeoutMs, signal: c.signal, deadline: c.deadline.within(c.timeoutMs), closeGraceMs: Math.min(500, c.timeoutMs) }, helloFor(version, c.host, suites, keyShareGroups));
+  return helloOnce(
+    {
+      host: c.host,
+      port: c.port,
+      timeoutMs: c.timeoutMs,
+      signal: c.signal,
+      deadline: c.deadline.within(c.timeoutMs),
+      closeGraceMs: Math.min(500, c.timeoutMs),
+    },
+    helloFor(version, c.host, suites, keyShareGroups),
+  );
 }
 
 export async function scanVersions(c: ScanContext): Promise<ScanResult> {
@@ -48,7 +58,9 @@ export async function scanVersions(c: ScanContext): Promise<ScanResult> {
   for (const version of VERSION_ORDER) {
     if (!stop && (c.signal.aborted || c.deadline.expired)) {
       stop = { result: "error", detail: c.signal.aborted ? "not tried: run aborted" : "not tried: time budget spent" };
-      out.error ??= c.signal.aborted ? { code: "aborted", message: "stopped: run deadline or interrupt" } : { code: "timeout", message: "the TLS phase's time budget is spent" };
+      out.error ??= c.signal.aborted
+        ? { code: "aborted", message: "stopped: run deadline or interrupt" }
+        : { code: "timeout", message: "the TLS phase's time budget is spent" };
     }
     if (stop) {
       out.versions.push({ version, result: stop.result, detail: stop.detail });
@@ -68,12 +80,17 @@ export async function scanVersions(c: ScanContext): Promise<ScanResult> {
     const want = r.flight.serverHello?.selectedGroup;
     if (r.outcome === "hello-retry-request" && want !== undefined && keyShareFor(want)) r = await hello(c, version, undefined, [want]);
     const entry: VersionEntry = { version, ...classifyHello(r, code, new Set(suitesForVersion(code))) };
-    if (!isConnectFailure(r) && r.outcome === "hello-retry-request") Object.assign(entry, { result: "incomplete", detail: `${r.detail} (not retried: no key share for that group)` });
+    if (!isConnectFailure(r) && r.outcome === "hello-retry-request")
+      Object.assign(entry, { result: "incomplete", detail: `${r.detail} (not retried: no key share for that group)` });
     out.versions.push(entry);
-    if (entry.result === "accepted" && code <= 0x0303 && (!out.flight || (out.flight.flight.serverHello?.version ?? 0) < code) && !isConnectFailure(r)) out.flight = r;
+    if (entry.result === "accepted" && code <= 0x0303 && (!out.flight || (out.flight.flight.serverHello?.version ?? 0) < code) && !isConnectFailure(r))
+      out.flight = r;
     // a peer that is silent or does not speak TLS at all is not asked again for every version
     if (!isConnectFailure(r) && out.versions.length === 1 && (r.outcome === "timeout" || r.outcome === "not-tls")) {
-      stop = r.outcome === "timeout" ? { result: "error", detail: `not tried: no answer to ${version}` } : { result: "refused", detail: `not tried: the port answered ${version} with bytes that are not TLS` };
+      stop =
+        r.outcome === "timeout"
+          ? { result: "error", detail: `not tried: no answer to ${version}` }
+          : { result: "refused", detail: `not tried: the port answered ${version} with bytes that are not TLS` };
       if (r.outcome === "timeout") out.error = { code: "timeout", message: `${version}: ${r.detail}` };
     }
   }
@@ -92,7 +109,11 @@ export async function scanWeakSuites(c: ScanContext, versions: VersionEntry[]): 
     }
     if (!best) {
       const refusedAll = versions.filter((v) => v.version !== "TLSv1.3").every((v) => v.result === "refused");
-      out.push({ id: family.id, result: refusedAll ? "refused" : "error", detail: refusedAll ? "no version below TLS 1.3 accepted (TLS 1.3 has no such suites)" : "no version below TLS 1.3 could be tested" });
+      out.push({
+        id: family.id,
+        result: refusedAll ? "refused" : "error",
+        detail: refusedAll ? "no version below TLS 1.3 accepted (TLS 1.3 has no such suites)" : "no version below TLS 1.3 could be tested",
+      });
       continue;
     }
     const codes = familyCodes(family.match);

@@ -5,7 +5,7 @@
 // (RFC 8446 §4.3.2, RFC 5246 §7.4.4) or an alert naming the missing certificate; a Modbus answer
 // without a certificate proves the opposite; a hang-up or a reset alone proves nothing.
 import type tls from "node:tls";
-import { Connection, Deadline } from "../../src/net/index.js";
+import { Connection, type Deadline } from "../../src/net/index.js";
 import { CLIENT_CERTIFICATE_ALERTS, alertName } from "../tls/wire/constants.js";
 import { observedHandshake, type HandshakeStep, type ObservedHandshake } from "../tls/wire/observed-handshake.js";
 import { MAX_BUFFERED, MbapChannel, MbapError } from "./client.js";
@@ -48,25 +48,47 @@ export function decideClientAuth(i: ClientAuthInput): TlsEndpointFacts["clientCe
   const pastHello = i.completed || i.step === "after-server-hello";
   const alert = i.alert !== undefined ? { code: i.alert, name: alertName(i.alert) } : undefined;
   if (i.completed && i.read?.kind === "answered") {
-    return { required: "not_required", evidence: "modbus-answered", detail: `unit ${i.unitId} answered function code 43 without a client certificate${i.read.exception ? ` (exception ${i.read.exception.name})` : ""}${i.certificateRequested ? "; a certificate was requested but not required" : ""}` };
+    return {
+      required: "not_required",
+      evidence: "modbus-answered",
+      detail: `unit ${i.unitId} answered function code 43 without a client certificate${i.read.exception ? ` (exception ${i.read.exception.name})` : ""}${i.certificateRequested ? "; a certificate was requested but not required" : ""}`,
+    };
   }
   if (alert && pastHello && CLIENT_CERTIFICATE_ALERTS.has(alert.code)) {
-    return { required: "required", evidence: "alert", alert, detail: `the server rejected the handshake without a client certificate with ${alert.name} (${alert.code}); ${i.what}` };
+    return {
+      required: "required",
+      evidence: "alert",
+      alert,
+      detail: `the server rejected the handshake without a client certificate with ${alert.name} (${alert.code}); ${i.what}`,
+    };
   }
   if (alert && pastHello && alert.code === 40 && i.certificateRequested) {
     return { required: "required", evidence: "alert", alert, detail: `CertificateRequest, then handshake_failure (40) after our empty Certificate; ${i.what}` };
   }
   const refusedAfterRequest = !i.completed || i.read?.kind === "closed" || alert !== undefined;
   if (i.certificateRequested && refusedAfterRequest) {
-    return { required: "required", evidence: "certificate-request", ...(alert ? { alert } : {}), detail: `the server sent a CertificateRequest and served nothing without a certificate; ${i.what}` };
+    return {
+      required: "required",
+      evidence: "certificate-request",
+      ...(alert ? { alert } : {}),
+      detail: `the server sent a CertificateRequest and served nothing without a certificate; ${i.what}`,
+    };
   }
-  return { required: "unknown", evidence: "none", ...(alert ? { alert } : {}), detail: `no CertificateRequest seen and no alert naming a missing certificate: ${i.what} (a hang-up or reset proves nothing)` };
+  return {
+    required: "unknown",
+    evidence: "none",
+    ...(alert ? { alert } : {}),
+    detail: `no CertificateRequest seen and no alert naming a missing certificate: ${i.what} (a hang-up or reset proves nothing)`,
+  };
 }
 
 function describe(h: ObservedHandshake, read?: ReadOutcome): string {
-  if (h.kind === "failed") return `handshake failed ${h.step === "after-server-hello" ? "after the ServerHello" : h.step === "before-server-hello" ? "before any ServerHello" : `at the ${h.step} step`} (${h.alert !== undefined ? `alert ${alertName(h.alert)}` : h.code}: ${h.message})`;
+  if (h.kind === "failed")
+    return `handshake failed ${h.step === "after-server-hello" ? "after the ServerHello" : h.step === "before-server-hello" ? "before any ServerHello" : `at the ${h.step} step`} (${h.alert !== undefined ? `alert ${alertName(h.alert)}` : h.code}: ${h.message})`;
   if (!read) return `handshake completed (${h.protocol})`;
-  return read.kind === "answered" ? `handshake completed (${h.protocol}), unit answered` : `handshake completed (${h.protocol}), then the read ended: ${read.detail}`;
+  return read.kind === "answered"
+    ? `handshake completed (${h.protocol}), unit answered`
+    : `handshake completed (${h.protocol}), then the read ended: ${read.detail}`;
 }
 
 export interface SessionContext {
@@ -88,21 +110,69 @@ export interface BareResult {
 
 /** Handshake without a client certificate, then one read. */
 export async function bareSession(c: SessionContext, rawFlightRequested: boolean): Promise<BareResult> {
-  c.log.info({ action: "tls-no-client-cert", safety: "read", endpoint: c.url, unitId: c.unitId, functionCode: 43 }, "TLS handshake without a client certificate");
-  const h = await observedHandshake({ host: c.host, port: c.port, timeoutMs: c.timeoutMs, signal: c.signal, deadline: c.deadline.within(c.timeoutMs), servername: c.host });
+  c.log.info(
+    { action: "tls-no-client-cert", safety: "read", endpoint: c.url, unitId: c.unitId, functionCode: 43 },
+    "TLS handshake without a client certificate",
+  );
+  const h = await observedHandshake({
+    host: c.host,
+    port: c.port,
+    timeoutMs: c.timeoutMs,
+    signal: c.signal,
+    deadline: c.deadline.within(c.timeoutMs),
+    servername: c.host,
+  });
   const requested = rawFlightRequested || h.observation.flight.certificateRequest !== undefined;
   if (h.kind === "failed") {
-    return { handshake: h, clientCertificate: decideClientAuth({ completed: false, step: h.step, ...(h.alert !== undefined ? { alert: h.alert } : {}), certificateRequested: requested, what: describe(h), unitId: c.unitId }) };
+    return {
+      handshake: h,
+      clientCertificate: decideClientAuth({
+        completed: false,
+        step: h.step,
+        ...(h.alert !== undefined ? { alert: h.alert } : {}),
+        certificateRequested: requested,
+        what: describe(h),
+        unitId: c.unitId,
+      }),
+    };
   }
   const read = await readOnce(h.socket, c.unitId, c.deadline.within(c.timeoutMs), Math.min(1000, c.timeoutMs));
   const late = h.lateError();
-  return { handshake: h, read, clientCertificate: decideClientAuth({ completed: true, ...(late?.alert !== undefined ? { alert: late.alert } : {}), certificateRequested: requested, read, what: describe(h, read), unitId: c.unitId }) };
+  return {
+    handshake: h,
+    read,
+    clientCertificate: decideClientAuth({
+      completed: true,
+      ...(late?.alert !== undefined ? { alert: late.alert } : {}),
+      certificateRequested: requested,
+      read,
+      what: describe(h, read),
+      unitId: c.unitId,
+    }),
+  };
 }
 
 /** Handshake with the operator's client certificate, then one read: what may it read, which role does it carry. */
-export async function certificateSession(c: SessionContext, cert: string, key: string, role: string | undefined): Promise<{ handshake: ObservedHandshake; facts: TlsEndpointFacts["withClientCertificate"] }> {
-  c.log.info({ action: "tls-client-cert", safety: "read", endpoint: c.url, unitId: c.unitId, functionCode: 43 }, "TLS handshake with the supplied client certificate");
-  const h = await observedHandshake({ host: c.host, port: c.port, timeoutMs: c.timeoutMs, signal: c.signal, deadline: c.deadline.within(c.timeoutMs), servername: c.host, cert, key });
+export async function certificateSession(
+  c: SessionContext,
+  cert: string,
+  key: string,
+  role: string | undefined,
+): Promise<{ handshake: ObservedHandshake; facts: TlsEndpointFacts["withClientCertificate"] }> {
+  c.log.info(
+    { action: "tls-client-cert", safety: "read", endpoint: c.url, unitId: c.unitId, functionCode: 43 },
+    "TLS handshake with the supplied client certificate",
+  );
+  const h = await observedHandshake({
+    host: c.host,
+    port: c.port,
+    timeoutMs: c.timeoutMs,
+    signal: c.signal,
+    deadline: c.deadline.within(c.timeoutMs),
+    servername: c.host,
+    cert,
+    key,
+  });
   const withRole = role !== undefined ? { role } : {};
   if (h.kind === "failed") return { handshake: h, facts: { status: h.alert !== undefined ? "refused" : "error", detail: describe(h), ...withRole } };
   const r = await readOnce(h.socket, c.unitId, c.deadline.within(c.timeoutMs), Math.min(1000, c.timeoutMs));
@@ -114,7 +184,10 @@ export async function certificateSession(c: SessionContext, cert: string, key: s
       readAnswered: r.kind === "answered" && !r.exception,
       ...(r.kind === "answered" && r.exception ? { exception: r.exception } : {}),
       ...withRole,
-      detail: r.kind === "answered" ? `unit ${c.unitId} answered function code 43${r.exception ? ` with exception ${r.exception.name}` : ""}` : `${describe(h, r)}${late?.alert !== undefined ? ` (alert ${alertName(late.alert)})` : ""}`,
+      detail:
+        r.kind === "answered"
+          ? `unit ${c.unitId} answered function code 43${r.exception ? ` with exception ${r.exception.name}` : ""}`
+          : `${describe(h, r)}${late?.alert !== undefined ? ` (alert ${alertName(late.alert)})` : ""}`,
     },
   };
 }

@@ -2,7 +2,7 @@
 // the operator's coil or holding register (FC 1/3), write the same value back (FC 5/6, Modbus
 // Application Protocol 1.1b §6.5, §6.6), read again. Never unit 0 (a broadcast), never another address.
 import type { ProbeContext } from "../../src/plugin.js";
-import { Deadline } from "../../src/net/index.js";
+import type { Deadline } from "../../src/net/index.js";
 import type { ModbusReply } from "./client.js";
 import type { PlainEndpointFacts, WriteTestFacts } from "./facts.js";
 import { FC, decodeReadResponse, readBitsOrRegistersRequest, writeSingleRequest } from "./mbap.js";
@@ -21,7 +21,7 @@ export async function writeBackTest(ctx: ProbeContext, plain: PlainEndpointFacts
   }
   const target = parseWriteTarget(spec);
   if (typeof target === "string") return { ...result, detail: target };
-  if (!plain || plain.reachability !== "open") return { ...result, detail: "no reachable plain Modbus/TCP endpoint to test" };
+  if (plain?.reachability !== "open") return { ...result, detail: "no reachable plain Modbus/TCP endpoint to test" };
   const s = { ...newSession(ctx, host, plain.port, plain.url, deadline, result.functionCodes), allowWriteBack: true };
   const readFc = target.type === "coil" ? FC.READ_COILS : FC.READ_HOLDING_REGISTERS;
   const writeFc = target.type === "coil" ? FC.WRITE_SINGLE_COIL : FC.WRITE_SINGLE_REGISTER;
@@ -38,8 +38,16 @@ export async function writeBackTest(ctx: ProbeContext, plain: PlainEndpointFacts
       return result;
     }
     result.valueRead = before;
-    ctx.log.warn({ action: "write-back", safety: "intrusive", endpoint: plain.url, unitId: target.unitId, functionCode: writeFc, address: target.address, value: before }, "writing back the value just read");
-    const w = await exchange(s, target.unitId, writeSingleRequest(writeFc, target.address, target.type === "coil" ? before === 1 : before), `${target.type} ${target.address} := ${before}`);
+    ctx.log.warn(
+      { action: "write-back", safety: "intrusive", endpoint: plain.url, unitId: target.unitId, functionCode: writeFc, address: target.address, value: before },
+      "writing back the value just read",
+    );
+    const w = await exchange(
+      s,
+      target.unitId,
+      writeSingleRequest(writeFc, target.address, target.type === "coil" ? before === 1 : before),
+      `${target.type} ${target.address} := ${before}`,
+    );
     if (w.kind === "exception") {
       result.status = "refused";
       result.exception = { code: w.exceptionCode, name: w.exceptionName, functionCode: writeFc };

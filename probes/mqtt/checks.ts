@@ -14,7 +14,8 @@ export const CHECKS = {
   tlsHandshake: {
     id: "mqtt.tls-handshake",
     safety: "passive",
-    description: "on MQTT-over-TLS endpoints (mqtts, 8883): one TLS handshake recording the negotiated version, suite and the server certificate (the certificate is recorded, not trusted)",
+    description:
+      "on MQTT-over-TLS endpoints (mqtts, 8883): one TLS handshake recording the negotiated version, suite and the server certificate (the certificate is recorded, not trusted)",
   },
   anonymousConnect: {
     id: "mqtt.anonymous-connect",
@@ -25,7 +26,8 @@ export const CHECKS = {
   credentialedConnect: {
     id: "mqtt.credentialed-connect",
     safety: "read",
-    description: "with bench credentials from --credentials: one CONNECT with them (over TLS when the device has an mqtts endpoint), then DISCONNECT; never SUBSCRIBE or PUBLISH",
+    description:
+      "with bench credentials from --credentials: one CONNECT with them (over TLS when the device has an mqtts endpoint), then DISCONNECT; never SUBSCRIBE or PUBLISH",
   },
   defaultCredentials: {
     id: "mqtt.default-credentials",

@@ -63,7 +63,14 @@ export const MqttService = z.object({
   anonymous: AnonymousConnect.optional(),
   defaultCredentials: LoginRunFacts.optional(),
   /** bench credentials from the credentials file: accepted or not (never the password) */
-  credentialed: z.object({ username: z.string(), outcome: z.enum(["accepted", "auth-refused", "refused-other", "no-answer"]), code: z.number().int().optional(), codeName: z.string().optional() }).optional(),
+  credentialed: z
+    .object({
+      username: z.string(),
+      outcome: z.enum(["accepted", "auth-refused", "refused-other", "no-answer"]),
+      code: z.number().int().optional(),
+      codeName: z.string().optional(),
+    })
+    .optional(),
   error: CheckError.optional(),
 });
 export type MqttService = z.infer<typeof MqttService>;

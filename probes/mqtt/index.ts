@@ -10,18 +10,32 @@ import { MqttSimProfile, profileFromFacts } from "./profile.js";
 import { MQTT_RULES } from "./rules.js";
 
 function signals(facts: MqttFacts): FleetSignals {
-  const out: Required<Pick<FleetSignals, "remoteAccess" | "cleartext" | "defaultCredentials" | "keys">> = { remoteAccess: [], cleartext: [], defaultCredentials: [], keys: [] };
+  const out: Required<Pick<FleetSignals, "remoteAccess" | "cleartext" | "defaultCredentials" | "keys">> = {
+    remoteAccess: [],
+    cleartext: [],
+    defaultCredentials: [],
+    keys: [],
+  };
   for (const s of facts.services) {
     const scheme = s.tls ? "mqtts" : "mqtt";
     const a = s.anonymous;
     if (a?.protocolLevel !== undefined) {
       const verified = s.credentialed?.outcome === "accepted";
       const factors = a.outcome === "accepted" ? "none" : a.outcome === "auth-refused" ? "single-factor" : "unknown";
-      out.remoteAccess.push({ scheme, port: s.port, factors, detail: a.outcome === "accepted" ? "broker accepts clients without credentials" : `broker requires a user name and password${verified ? " (bench credentials accepted)" : ""}` });
+      out.remoteAccess.push({
+        scheme,
+        port: s.port,
+        factors,
+        detail:
+          a.outcome === "accepted"
+            ? "broker accepts clients without credentials"
+            : `broker requires a user name and password${verified ? " (bench credentials accepted)" : ""}`,
+      });
       if (!s.tls) out.cleartext.push({ scheme, port: s.port, carries: a.outcome === "auth-refused" ? "credentials" : "data", detail: "MQTT on plain TCP" });
     }
     const acc = s.defaultCredentials?.accepted;
-    if (acc) out.defaultCredentials.push({ scheme, port: s.port, key: `mqtt:${acc.id}`, label: `${acc.username} (${acc.vendor ?? acc.id})`, source: acc.source });
+    if (acc)
+      out.defaultCredentials.push({ scheme, port: s.port, key: `mqtt:${acc.id}`, label: `${acc.username} (${acc.vendor ?? acc.id})`, source: acc.source });
     const cert = s.tlsSession?.certificate;
     if (cert) out.keys.push({ kind: "x509-certificate", fingerprint: `sha256:${cert.sha256}`, scheme, port: s.port, label: cert.subject });
   }

@@ -168,27 +168,59 @@ export function parseConnackProperties(b: Buffer, at: number, end: number): Conn
     }
     const id = r.u8();
     switch (id) {
-      case 0x11: p.sessionExpiryInterval = r.u32(); break;
-      case 0x21: p.receiveMaximum = r.u16(); break;
-      case 0x24: p.maximumQoS = r.u8(); break;
-      case 0x25: p.retainAvailable = r.u8() === 1; break;
-      case 0x27: p.maximumPacketSize = r.u32(); break;
-      case 0x12: p.assignedClientIdentifier = r.str(); break;
-      case 0x22: p.topicAliasMaximum = r.u16(); break;
-      case 0x1f: p.reasonString = r.str(); break;
+      case 0x11:
+        p.sessionExpiryInterval = r.u32();
+        break;
+      case 0x21:
+        p.receiveMaximum = r.u16();
+        break;
+      case 0x24:
+        p.maximumQoS = r.u8();
+        break;
+      case 0x25:
+        p.retainAvailable = r.u8() === 1;
+        break;
+      case 0x27:
+        p.maximumPacketSize = r.u32();
+        break;
+      case 0x12:
+        p.assignedClientIdentifier = r.str();
+        break;
+      case 0x22:
+        p.topicAliasMaximum = r.u16();
+        break;
+      case 0x1f:
+        p.reasonString = r.str();
+        break;
       case 0x26: {
         const pair: [string, string] = [r.str(), r.str()];
         p.userProperties = [...(p.userProperties ?? []), pair].slice(0, 16);
         break;
       }
-      case 0x28: p.wildcardSubscriptionAvailable = r.u8() === 1; break;
-      case 0x29: p.subscriptionIdentifiersAvailable = r.u8() === 1; break;
-      case 0x2a: p.sharedSubscriptionAvailable = r.u8() === 1; break;
-      case 0x13: p.serverKeepAlive = r.u16(); break;
-      case 0x1a: p.responseInformation = r.str(); break;
-      case 0x1c: p.serverReference = r.str(); break;
-      case 0x15: p.authenticationMethod = r.str(); break;
-      case 0x16: r.bin(); break; // Authentication Data: not kept
+      case 0x28:
+        p.wildcardSubscriptionAvailable = r.u8() === 1;
+        break;
+      case 0x29:
+        p.subscriptionIdentifiersAvailable = r.u8() === 1;
+        break;
+      case 0x2a:
+        p.sharedSubscriptionAvailable = r.u8() === 1;
+        break;
+      case 0x13:
+        p.serverKeepAlive = r.u16();
+        break;
+      case 0x1a:
+        p.responseInformation = r.str();
+        break;
+      case 0x1c:
+        p.serverReference = r.str();
+        break;
+      case 0x15:
+        p.authenticationMethod = r.str();
+        break;
+      case 0x16:
+        r.bin();
+        break; // Authentication Data: not kept
       default:
         p.unparsed = `unknown property identifier 0x${id.toString(16).padStart(2, "0")}`;
         return p;
@@ -310,7 +342,11 @@ export function parseConnect(packet: Buffer): ParsedConnect {
 }
 
 /** CONNACK for `level`: 3.x two bytes; 5.0 with properties (§3.2.2.3). */
-export function encodeConnack(level: number, code: number, props: { maximumQoS?: number; retainAvailable?: boolean; serverKeepAlive?: number; topicAliasMaximum?: number; reasonString?: string } = {}): Buffer {
+export function encodeConnack(
+  level: number,
+  code: number,
+  props: { maximumQoS?: number; retainAvailable?: boolean; serverKeepAlive?: number; topicAliasMaximum?: number; reasonString?: string } = {},
+): Buffer {
   if (level !== 5) return Buffer.from([0x20, 0x02, 0x00, code]);
   const p: Buffer[] = [];
   if (props.maximumQoS !== undefined) p.push(Buffer.from([0x24, props.maximumQoS]));

@@ -35,7 +35,14 @@ const newClientId = () => `otaudit-${randomBytes(6).toString("hex")}`;
 
 async function open(ep: ServiceEndpoint, ctx: ProbeContext): Promise<Connection> {
   try {
-    return await Connection.open({ host: ep.host, port: ep.port, timeoutMs: ctx.timeoutMs, signal: ctx.signal, maxBuffered: MAX_BUFFERED, ...(ep.scheme === "mqtts" ? { tls: observingTlsOptions(ep.host) } : {}) });
+    return await Connection.open({
+      host: ep.host,
+      port: ep.port,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+      maxBuffered: MAX_BUFFERED,
+      ...(ep.scheme === "mqtts" ? { tls: observingTlsOptions(ep.host) } : {}),
+    });
   } catch (e) {
     if (e instanceof NetError && e.code === "tls") throw new ServiceFailure("protocol", e.message);
     throw failureOf(e, "connect", ep.explicit);
@@ -43,7 +50,14 @@ async function open(ep: ServiceEndpoint, ctx: ProbeContext): Promise<Connection>
 }
 
 /** One CONNECT on a fresh connection; DISCONNECT when accepted; always a polite close. */
-async function connectOnce(ep: ServiceEndpoint, ctx: ProbeContext, level: ProtocolLevel, clientId: string, wantTls: boolean, cred?: { username: string; password: string }): Promise<ConnectResult> {
+async function connectOnce(
+  ep: ServiceEndpoint,
+  ctx: ProbeContext,
+  level: ProtocolLevel,
+  clientId: string,
+  wantTls: boolean,
+  cred?: { username: string; password: string },
+): Promise<ConnectResult> {
   const conn = await open(ep, ctx);
   const out: ConnectResult = { attempt: { protocolLevel: level, result: "error" } };
   try {
@@ -78,7 +92,10 @@ async function anonymousConnect(ep: ServiceEndpoint, ctx: ProbeContext, service:
   let failure: ServiceFailure | undefined;
   for (const level of LEVELS) {
     if (ctx.signal.aborted) break;
-    ctx.log.info({ action: CHECKS.anonymousConnect.id, safety: CHECKS.anonymousConnect.safety, endpoint: ep.url, protocolLevel: level, clientId }, "mqtt CONNECT without credentials");
+    ctx.log.info(
+      { action: CHECKS.anonymousConnect.id, safety: CHECKS.anonymousConnect.safety, endpoint: ep.url, protocolLevel: level, clientId },
+      "mqtt CONNECT without credentials",
+    );
     const r = await connectOnce(ep, ctx, level, clientId, service.tlsSession === undefined);
     if (r.tls) service.tlsSession = r.tls;
     result.attempts.push(r.attempt);
@@ -135,7 +152,10 @@ async function benchLogin(target: { s: MqttService; ep: ServiceEndpoint }, ctx: 
   if (!entry || typeof entry.username !== "string" || typeof entry.password !== "string") return;
   registerSecret(entry.password);
   ctx.assertAllowed(CHECKS.credentialedConnect);
-  ctx.log.info({ action: CHECKS.credentialedConnect.id, safety: CHECKS.credentialedConnect.safety, endpoint: target.ep.url, username: entry.username }, "mqtt CONNECT with bench credentials");
+  ctx.log.info(
+    { action: CHECKS.credentialedConnect.id, safety: CHECKS.credentialedConnect.safety, endpoint: target.ep.url, username: entry.username },
+    "mqtt CONNECT with bench credentials",
+  );
   const r = await connectOnce(target.ep, ctx, target.s.anonymous!.protocolLevel!, newClientId(), false, { username: entry.username, password: entry.password });
   const v = r.attempt.verdict;
   target.s.credentialed = {
@@ -155,7 +175,16 @@ async function tryDefaults(target: { s: MqttService; ep: ServiceEndpoint }, ctx:
   }
   const level = target.s.anonymous!.protocolLevel!;
   const planned = data.entries.slice(0, pacing.budget);
-  ctx.log.warn({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: target.ep.url, planned: planned.map((e) => `${e.id} (${e.username})`), delayMs: pacing.delayMs }, "trying factory-default broker credentials");
+  ctx.log.warn(
+    {
+      action: CHECKS.defaultCredentials.id,
+      safety: "intrusive",
+      endpoint: target.ep.url,
+      planned: planned.map((e) => `${e.id} (${e.username})`),
+      delayMs: pacing.delayMs,
+    },
+    "trying factory-default broker credentials",
+  );
   const details = new Map<string, string>();
   const run = await attemptLogins(
     data.entries,
@@ -164,7 +193,17 @@ async function tryDefaults(target: { s: MqttService; ep: ServiceEndpoint }, ctx:
       const r = await connectOnce(target.ep, ctx, level, newClientId(), false, { username: entry.username ?? "", password: entry.password });
       const { result, detail } = asLogin(r);
       details.set(entry.id, detail);
-      ctx.log.info({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: target.ep.url, entry: entry.id, username: entry.username, outcome: result.outcome }, "default-credential attempt");
+      ctx.log.info(
+        {
+          action: CHECKS.defaultCredentials.id,
+          safety: "intrusive",
+          endpoint: target.ep.url,
+          entry: entry.id,
+          username: entry.username,
+          outcome: result.outcome,
+        },
+        "default-credential attempt",
+      );
       return result;
     },
     ctx.signal,
@@ -177,7 +216,12 @@ export async function probeMqtt(ctx: ProbeContext): Promise<MqttFacts> {
     ctx,
     title: "MQTT",
     probe: (ep) => probeService(ep, ctx),
-    failed: (ep, f) => ({ port: ep.port, url: ep.url, tls: ep.scheme === "mqtts", error: { code: f.code === "absent" ? "unreachable" : f.code, message: f.message } }),
+    failed: (ep, f) => ({
+      port: ep.port,
+      url: ep.url,
+      tls: ep.scheme === "mqtts",
+      error: { code: f.code === "absent" ? "unreachable" : f.code, message: f.message },
+    }),
     learned: (s) => s.anonymous !== undefined,
     checkpoint: (services) => ({ services }),
   });

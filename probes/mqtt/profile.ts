@@ -16,7 +16,11 @@ export const MqttSimProfile = z
     plain: z.boolean().default(true),
     /** also serve MQTT over TLS (mqtts://) with a generated certificate */
     tls: z
-      .object({ keyType: z.enum(["ec-p256", "rsa-2048", "rsa-1024"]).default("ec-p256"), minVersion: z.enum(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).default("TLSv1.2"), maxVersion: z.enum(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).default("TLSv1.3") })
+      .object({
+        keyType: z.enum(["ec-p256", "rsa-2048", "rsa-1024"]).default("ec-p256"),
+        minVersion: z.enum(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).default("TLSv1.2"),
+        maxVersion: z.enum(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).default("TLSv1.3"),
+      })
       .strict()
       .optional(),
     /** MQTT 5 CONNACK properties the broker sends */
@@ -40,7 +44,9 @@ export function profileFromFacts(facts: MqttFacts): z.input<typeof MqttSimProfil
   const answered = facts.services.filter((s) => s.anonymous?.protocolLevel !== undefined);
   if (answered.length === 0) throw new Error("no MQTT broker answered in these facts");
   const first = answered[0]!.anonymous!;
-  const refused = new Set(answered.flatMap((s) => s.anonymous!.attempts.filter((a) => a.verdict === "version-refused" || a.result === "closed").map((a) => a.protocolLevel)));
+  const refused = new Set(
+    answered.flatMap((s) => s.anonymous!.attempts.filter((a) => a.verdict === "version-refused" || a.result === "closed").map((a) => a.protocolLevel)),
+  );
   const levels = ([5, 4, 3] as const).filter((l) => !refused.has(l) && l >= first.protocolLevel!);
   const p = first.properties;
   const tlsService = answered.find((s) => s.tls && s.tlsSession);

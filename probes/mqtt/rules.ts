@@ -25,14 +25,24 @@ function perService(facts: MqttFacts, fn: (s: MqttService) => RuleOutcome | null
 
 function connackEvidence(s: MqttService): Record<string, unknown> {
   const a = s.anonymous!;
-  return { url: s.url, attempts: a.attempts.map((x) => `${x.protocolLevel === 5 ? "5.0" : x.protocolLevel === 4 ? "3.1.1" : "3.1"}: ${x.result === "connack" ? `CONNACK ${x.code} (${x.codeName})` : `${x.result}${x.error ? ` (${x.error})` : ""}`}`) };
+  return {
+    url: s.url,
+    attempts: a.attempts.map(
+      (x) =>
+        `${x.protocolLevel === 5 ? "5.0" : x.protocolLevel === 4 ? "3.1.1" : "3.1"}: ${x.result === "connack" ? `CONNACK ${x.code} (${x.codeName})` : `${x.result}${x.error ? ` (${x.error})` : ""}`}`,
+    ),
+  };
 }
 
 /** No CONNACK at any level: nothing proves an MQTT broker, nothing to judge. */
 function noConnack(s: MqttService): RuleOutcome {
   const a = s.anonymous!;
   const closed = a.attempts.length > 0 && a.attempts.every((x) => x.result === "closed");
-  return undetermined(closed ? "connection-closed" : "no-answer", `${s.url}: no CONNACK to a CONNECT${closed ? " (the broker closed the connection each time)" : ""}`, connackEvidence(s));
+  return undetermined(
+    closed ? "connection-closed" : "no-answer",
+    `${s.url}: no CONNACK to a CONNECT${closed ? " (the broker closed the connection each time)" : ""}`,
+    connackEvidence(s),
+  );
 }
 
 export const anonymousRule = defineRule<MqttFacts>({
@@ -43,7 +53,8 @@ export const anonymousRule = defineRule<MqttFacts>({
     iec62443: ["CR 1.1", "CR 2.1", "CR 1.2"],
     severity: "high",
     safety: "read",
-    remediation: "Require authentication on every listener (Mosquitto: allow_anonymous false with a password_file or client certificates; other brokers: disable anonymous/guest access) and restrict topics per client with ACLs.",
+    remediation:
+      "Require authentication on every listener (Mosquitto: allow_anonymous false with a password_file or client certificates; other brokers: disable anonymous/guest access) and restrict topics per client with ACLs.",
     docs: "https://docs.oasis-open.org/mqtt/mqtt/v5.0/os/mqtt-v5.0-os.html#_Toc3901074",
   },
   check: ({ facts }) =>
@@ -51,7 +62,10 @@ export const anonymousRule = defineRule<MqttFacts>({
       const a = s.anonymous!;
       const evidence = connackEvidence(s);
       if (a.outcome === "accepted") {
-        return fail(`the broker accepted a CONNECT without user name or password (CONNACK code 0 at ${a.protocolLevel === 5 ? "MQTT 5.0" : a.protocolLevel === 4 ? "MQTT 3.1.1" : "MQTT 3.1"}): anyone who reaches ${s.url} can publish and subscribe`, evidence);
+        return fail(
+          `the broker accepted a CONNECT without user name or password (CONNACK code 0 at ${a.protocolLevel === 5 ? "MQTT 5.0" : a.protocolLevel === 4 ? "MQTT 3.1.1" : "MQTT 3.1"}): anyone who reaches ${s.url} can publish and subscribe`,
+          evidence,
+        );
       }
       if (a.outcome === "auth-refused") {
         // the pass rests on the CONNACK that refused (MQTT 3.1.1 codes 4/5, 5.0 0x86/0x87/0x8C), not on the outcome alone
@@ -59,7 +73,12 @@ export const anonymousRule = defineRule<MqttFacts>({
         if (!refusal) return undetermined("no-evidence", "an authentication refusal was recorded without the CONNACK (and its code) that said it", evidence);
         return pass(`the broker refused a CONNECT without credentials (${refusal.codeName ?? `CONNACK code ${refusal.code}`})`, evidence);
       }
-      if (a.outcome === "refused-other") return undetermined("unknown-value", `the broker refused the CONNECT for a reason other than authentication (${a.attempts.at(-1)?.codeName}): whether it requires credentials is not shown`, evidence);
+      if (a.outcome === "refused-other")
+        return undetermined(
+          "unknown-value",
+          `the broker refused the CONNECT for a reason other than authentication (${a.attempts.at(-1)?.codeName}): whether it requires credentials is not shown`,
+          evidence,
+        );
       return noConnack(s);
     }),
 });
@@ -83,7 +102,8 @@ export const cleartextRule = defineRule<MqttFacts>({
         return pass(`MQTT over ${s.tlsSession.protocol} (${s.tlsSession.cipher})`, { url: s.url, tls: s.tlsSession.protocol, cipher: s.tlsSession.cipher });
       }
       if (a.protocolLevel === undefined) return noConnack(s);
-      const carries = a.outcome === "auth-refused" ? "user names and passwords, payloads and topics" : "payloads and topics (and any credentials a client sends)";
+      const carries =
+        a.outcome === "auth-refused" ? "user names and passwords, payloads and topics" : "payloads and topics (and any credentials a client sends)";
       return fail(`an MQTT broker answers on plain TCP (${s.url}): ${carries} cross the network in clear`, { ...connackEvidence(s), tls: false });
     }),
 });
@@ -96,7 +116,8 @@ export const tlsRule = defineRule<MqttFacts>({
     iec62443: ["CR 4.3", "CR 1.9"],
     severity: "high",
     safety: "passive",
-    remediation: "Allow TLS 1.2 and 1.3 only (Mosquitto: tls_version tlsv1.2) and use a certificate with an RSA key of at least 2048 bits or an EC key on P-256 or stronger.",
+    remediation:
+      "Allow TLS 1.2 and 1.3 only (Mosquitto: tls_version tlsv1.2) and use a certificate with an RSA key of at least 2048 bits or an EC key on P-256 or stronger.",
     docs: "https://www.rfc-editor.org/rfc/rfc8996",
   },
   check: ({ facts }) =>
@@ -105,7 +126,14 @@ export const tlsRule = defineRule<MqttFacts>({
       const t = s.tlsSession;
       if (!t) return error(`${s.url}: the TLS handshake was not recorded`, { url: s.url });
       const j = judgeSession(t);
-      const evidence = { protocol: t.protocol, cipher: t.cipher, key: j.key.detail, certificate: t.certificate?.subject, notAfter: t.certificate?.notAfter, sha256: t.certificate?.sha256 };
+      const evidence = {
+        protocol: t.protocol,
+        cipher: t.cipher,
+        key: j.key.detail,
+        certificate: t.certificate?.subject,
+        notAfter: t.certificate?.notAfter,
+        sha256: t.certificate?.sha256,
+      };
       const problems = [
         ...(j.legacyVersion ? [`negotiated ${t.protocol} although TLS 1.3 was offered`] : []),
         ...(j.key.status === "weak" ? [`weak certificate key: ${j.key.detail}`] : []),
@@ -125,7 +153,8 @@ export const defaultCredentialsRule = defineRule<MqttFacts>({
     iec62443: ["CR 1.5", "CR 1.1"],
     severity: "critical",
     safety: "intrusive",
-    remediation: "Remove or change the broker's factory-default accounts (RabbitMQ: delete the guest user; ActiveMQ: change conf/users.properties) and give every client its own credentials.",
+    remediation:
+      "Remove or change the broker's factory-default accounts (RabbitMQ: delete the guest user; ActiveMQ: change conf/users.properties) and give every client its own credentials.",
     docs: "https://www.rabbitmq.com/docs/access-control#default-state",
   },
   check: ({ facts }) => {

@@ -30,7 +30,18 @@ export interface MqttSimulatorStats {
 const PACKET_TYPES = { subscribe: 8, publish: 3, disconnect: 14 } as const;
 
 export async function startMqttSimulator(profile: MqttSimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
-  const stats: MqttSimulatorStats = { connections: 0, connects: 0, withUsername: 0, withPassword: 0, accepted: 0, refused: 0, subscribes: 0, publishes: 0, disconnects: 0, clientIds: [] };
+  const stats: MqttSimulatorStats = {
+    connections: 0,
+    connects: 0,
+    withUsername: 0,
+    withPassword: 0,
+    accepted: 0,
+    refused: 0,
+    subscribes: 0,
+    publishes: 0,
+    disconnects: 0,
+    clientIds: [],
+  };
   const sockets = new Set<Socket>();
 
   const onConnection = (s: Socket) => {
@@ -105,7 +116,16 @@ export async function startMqttSimulator(profile: MqttSimProfile, opts: Simulato
   if (profile.tls) {
     const cert = await issueCertificate({ subject: "CN=otaudit-mqtt-simulator", keyType: profile.tls.keyType, ips: [opts.host] });
     const legacy = profile.tls.minVersion === "TLSv1" || profile.tls.minVersion === "TLSv1.1";
-    const server = createTlsServer({ cert: cert.certPem, key: cert.keyPem, minVersion: profile.tls.minVersion, maxVersion: profile.tls.maxVersion, ...(legacy ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}) }, onConnection);
+    const server = createTlsServer(
+      {
+        cert: cert.certPem,
+        key: cert.keyPem,
+        minVersion: profile.tls.minVersion,
+        maxVersion: profile.tls.maxVersion,
+        ...(legacy ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}),
+      },
+      onConnection,
+    );
     server.on("tlsClientError", () => {});
     servers.push({ server, scheme: "mqtts" });
   }

@@ -22,24 +22,60 @@ export const DECODE_LIMITS = {
 
 export class BinaryWriter {
   private parts: Buffer[] = [];
-  uint8(v: number) { const b = Buffer.alloc(1); b.writeUInt8(v); this.parts.push(b); return this; }
-  uint16(v: number) { const b = Buffer.alloc(2); b.writeUInt16LE(v); this.parts.push(b); return this; }
-  uint32(v: number) { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); this.parts.push(b); return this; }
-  int32(v: number) { const b = Buffer.alloc(4); b.writeInt32LE(v); this.parts.push(b); return this; }
-  int64(v: bigint) { const b = Buffer.alloc(8); b.writeBigInt64LE(v); this.parts.push(b); return this; }
-  bytes(b: Buffer) { this.parts.push(b); return this; }
+  uint8(v: number) {
+    const b = Buffer.alloc(1);
+    b.writeUInt8(v);
+    this.parts.push(b);
+    return this;
+  }
+  uint16(v: number) {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(v);
+    this.parts.push(b);
+    return this;
+  }
+  uint32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v >>> 0);
+    this.parts.push(b);
+    return this;
+  }
+  int32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(v);
+    this.parts.push(b);
+    return this;
+  }
+  int64(v: bigint) {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(v);
+    this.parts.push(b);
+    return this;
+  }
+  bytes(b: Buffer) {
+    this.parts.push(b);
+    return this;
+  }
   /** String / ByteString: Int32 length, -1 = null (§5.2.2.4) */
   string(s: string | null) {
     if (s === null) return this.int32(-1);
     const b = Buffer.from(s, "utf8");
     return this.int32(b.length).bytes(b);
   }
-  byteString(b: Buffer | null) { return b === null ? this.int32(-1) : this.int32(b.length).bytes(b); }
+  byteString(b: Buffer | null) {
+    return b === null ? this.int32(-1) : this.int32(b.length).bytes(b);
+  }
   /** DateTime: 100 ns ticks since 1601-01-01 UTC (§5.2.2.5) */
-  dateTime(d: Date) { return this.int64(BigInt(d.getTime() + 11_644_473_600_000) * 10_000n); }
+  dateTime(d: Date) {
+    return this.int64(BigInt(d.getTime() + 11_644_473_600_000) * 10_000n);
+  }
   /** NodeId in the four-byte form: namespace < 256, id < 65536 (§5.2.2.9) */
-  fourByteNodeId(ns: number, id: number) { return this.uint8(0x01).uint8(ns).uint16(id); }
-  toBuffer() { return Buffer.concat(this.parts); }
+  fourByteNodeId(ns: number, id: number) {
+    return this.uint8(0x01).uint8(ns).uint16(id);
+  }
+  toBuffer() {
+    return Buffer.concat(this.parts);
+  }
 }
 
 /** Marker appended to a String cut at DECODE_LIMITS.maxStringChars (so it can never equal a known URI). */
@@ -51,15 +87,44 @@ export class BinaryReader {
   offset = 0;
   constructor(readonly buf: Buffer) {}
   private need(n: number, what: string) {
-    if (n < 0 || this.offset + n > this.buf.length) throw new UacpProtocolError(`truncated message: ${what} needs ${n} bytes at offset ${this.offset}, ${this.buf.length - this.offset} left`);
+    if (n < 0 || this.offset + n > this.buf.length)
+      throw new UacpProtocolError(`truncated message: ${what} needs ${n} bytes at offset ${this.offset}, ${this.buf.length - this.offset} left`);
   }
-  remaining() { return this.buf.length - this.offset; }
-  uint8(what = "byte") { this.need(1, what); return this.buf.readUInt8(this.offset++); }
-  uint16(what = "uint16") { this.need(2, what); const v = this.buf.readUInt16LE(this.offset); this.offset += 2; return v; }
-  uint32(what = "uint32") { this.need(4, what); const v = this.buf.readUInt32LE(this.offset); this.offset += 4; return v; }
-  int32(what = "int32") { this.need(4, what); const v = this.buf.readInt32LE(this.offset); this.offset += 4; return v; }
-  int64(what = "int64") { this.need(8, what); const v = this.buf.readBigInt64LE(this.offset); this.offset += 8; return v; }
-  skip(n: number, what: string) { this.need(n, what); this.offset += n; }
+  remaining() {
+    return this.buf.length - this.offset;
+  }
+  uint8(what = "byte") {
+    this.need(1, what);
+    return this.buf.readUInt8(this.offset++);
+  }
+  uint16(what = "uint16") {
+    this.need(2, what);
+    const v = this.buf.readUInt16LE(this.offset);
+    this.offset += 2;
+    return v;
+  }
+  uint32(what = "uint32") {
+    this.need(4, what);
+    const v = this.buf.readUInt32LE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+  int32(what = "int32") {
+    this.need(4, what);
+    const v = this.buf.readInt32LE(this.offset);
+    this.offset += 4;
+    return v;
+  }
+  int64(what = "int64") {
+    this.need(8, what);
+    const v = this.buf.readBigInt64LE(this.offset);
+    this.offset += 8;
+    return v;
+  }
+  skip(n: number, what: string) {
+    this.need(n, what);
+    this.offset += n;
+  }
   /** Int32 length of a String/ByteString/array: -1 is null (§5.2.2.4, §5.2.5); other negatives lie. */
   private length(what: string): number {
     const len = this.int32(`${what} length`);
@@ -106,13 +171,39 @@ export class BinaryReader {
     const enc = this.uint8(what);
     let text: string;
     switch (enc & 0x3f) {
-      case 0x00: text = `i=${this.uint8(what)}`; break;
-      case 0x01: { const ns = this.uint8(what); text = `ns=${ns};i=${this.uint16(what)}`; break; }
-      case 0x02: { const ns = this.uint16(what); text = `ns=${ns};i=${this.uint32(what)}`; break; }
-      case 0x03: { const ns = this.uint16(what); text = `ns=${ns};s=${this.string(what) ?? ""}`; break; }
-      case 0x04: { const ns = this.uint16(what); this.need(16, what); text = `ns=${ns};g=${this.buf.subarray(this.offset, this.offset + 16).toString("hex")}`; this.offset += 16; break; }
-      case 0x05: { const ns = this.uint16(what); const b = this.byteString(what) ?? Buffer.alloc(0); text = `ns=${ns};b=${b.subarray(0, 256).toString("base64")}`; break; }
-      default: throw new UacpProtocolError(`${what}: unknown NodeId encoding 0x${enc.toString(16)}`);
+      case 0x00:
+        text = `i=${this.uint8(what)}`;
+        break;
+      case 0x01: {
+        const ns = this.uint8(what);
+        text = `ns=${ns};i=${this.uint16(what)}`;
+        break;
+      }
+      case 0x02: {
+        const ns = this.uint16(what);
+        text = `ns=${ns};i=${this.uint32(what)}`;
+        break;
+      }
+      case 0x03: {
+        const ns = this.uint16(what);
+        text = `ns=${ns};s=${this.string(what) ?? ""}`;
+        break;
+      }
+      case 0x04: {
+        const ns = this.uint16(what);
+        this.need(16, what);
+        text = `ns=${ns};g=${this.buf.subarray(this.offset, this.offset + 16).toString("hex")}`;
+        this.offset += 16;
+        break;
+      }
+      case 0x05: {
+        const ns = this.uint16(what);
+        const b = this.byteString(what) ?? Buffer.alloc(0);
+        text = `ns=${ns};b=${b.subarray(0, 256).toString("base64")}`;
+        break;
+      }
+      default:
+        throw new UacpProtocolError(`${what}: unknown NodeId encoding 0x${enc.toString(16)}`);
     }
     if (enc & 0x80) this.string(`${what} namespace URI`);
     if (enc & 0x40) this.uint32(`${what} server index`);

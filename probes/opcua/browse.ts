@@ -23,9 +23,32 @@ const SERVER_OBJECT = "i=2253";
 
 /** AttributeWriteMask bits (OPC 10000-3 §8.60), bit 0 first. */
 export const WRITE_MASK_BITS = [
-  "AccessLevel", "ArrayDimensions", "BrowseName", "ContainsNoLoops", "DataType", "Description", "DisplayName", "EventNotifier", "Executable",
-  "Historizing", "InverseName", "IsAbstract", "MinimumSamplingInterval", "NodeClass", "NodeId", "Symmetric", "UserAccessLevel", "UserExecutable",
-  "UserWriteMask", "ValueRank", "WriteMask", "ValueForVariableType", "DataTypeDefinition", "RolePermissions", "AccessRestrictions", "AccessLevelEx",
+  "AccessLevel",
+  "ArrayDimensions",
+  "BrowseName",
+  "ContainsNoLoops",
+  "DataType",
+  "Description",
+  "DisplayName",
+  "EventNotifier",
+  "Executable",
+  "Historizing",
+  "InverseName",
+  "IsAbstract",
+  "MinimumSamplingInterval",
+  "NodeClass",
+  "NodeId",
+  "Symmetric",
+  "UserAccessLevel",
+  "UserExecutable",
+  "UserWriteMask",
+  "ValueRank",
+  "WriteMask",
+  "ValueForVariableType",
+  "DataTypeDefinition",
+  "RolePermissions",
+  "AccessRestrictions",
+  "AccessLevelEx",
 ] as const;
 
 /** AccessLevelType bit CurrentWrite (OPC 10000-3 §8.57). */
@@ -58,7 +81,16 @@ export function writeMaskNames(mask: number): string[] {
 }
 
 /** Breadth-first from `root`, sharing `seen` and the node budget; returns whether limits cut it short. */
-async function walk(session: Session, root: string, seen: Set<string>, found: Found[], limits: typeof BROWSE_LIMITS, opts: SessionRunOptions, skip: string | undefined, budget: Deadline): Promise<boolean> {
+async function walk(
+  session: Session,
+  root: string,
+  seen: Set<string>,
+  found: Found[],
+  limits: typeof BROWSE_LIMITS,
+  opts: SessionRunOptions,
+  skip: string | undefined,
+  budget: Deadline,
+): Promise<boolean> {
   const ms = () => Math.max(1, Math.min(opts.timeoutMs, budget.remaining()));
   let frontier = [root];
   let truncated = false;
@@ -70,7 +102,16 @@ async function walk(session: Session, root: string, seen: Set<string>, found: Fo
       if (budget.expired) return true; // out of time: what was not seen is not judged
       const batch = frontier.slice(i, i + BROWSE_BATCH);
       const results = await withTimeout(
-        session.browse(batch.map((nodeId) => ({ nodeId, browseDirection: opcua.BrowseDirection.Forward, referenceTypeId: "HierarchicalReferences", includeSubtypes: true, nodeClassMask: classes, resultMask: 0x3f }))),
+        session.browse(
+          batch.map((nodeId) => ({
+            nodeId,
+            browseDirection: opcua.BrowseDirection.Forward,
+            referenceTypeId: "HierarchicalReferences",
+            includeSubtypes: true,
+            nodeClassMask: classes,
+            resultMask: 0x3f,
+          })),
+        ),
         ms(),
         "Browse",
         opts.signal,
@@ -97,7 +138,14 @@ async function walk(session: Session, root: string, seen: Set<string>, found: Fo
             break;
           }
           seen.add(id);
-          const nodeClass: NodeClassName | undefined = ref.nodeClass === opcua.NodeClass.Variable ? "Variable" : ref.nodeClass === opcua.NodeClass.Method ? "Method" : ref.nodeClass === opcua.NodeClass.Object ? "Object" : undefined;
+          const nodeClass: NodeClassName | undefined =
+            ref.nodeClass === opcua.NodeClass.Variable
+              ? "Variable"
+              : ref.nodeClass === opcua.NodeClass.Method
+                ? "Method"
+                : ref.nodeClass === opcua.NodeClass.Object
+                  ? "Object"
+                  : undefined;
           if (!nodeClass) continue;
           found.push({ nodeId: id, browseName: ref.browseName.toString().slice(0, 256), nodeClass, parent: batch[k] });
           if (nodeClass !== "Method") next.push(id);
@@ -130,7 +178,18 @@ export async function browseAccess(session: Session, limits: typeof BROWSE_LIMIT
     for (let p = f.parent; p && chain.length <= limits.maxDepth; p = parentOf.get(p)) chain.unshift(p);
     return chain;
   };
-  const out: AccessWalk = { ...limits, nodesVisited: seen.size, variablesChecked: 0, methodsChecked: 0, truncated, writable: [], executable: [], writableAttributes: [], unreadable: { count: 0, sample: [] }, dropped: 0 };
+  const out: AccessWalk = {
+    ...limits,
+    nodesVisited: seen.size,
+    variablesChecked: 0,
+    methodsChecked: 0,
+    truncated,
+    writable: [],
+    executable: [],
+    writableAttributes: [],
+    unreadable: { count: 0, sample: [] },
+    dropped: 0,
+  };
   const keep = <T>(list: T[], item: T) => (list.length < KEEP ? list.push(item) : out.dropped++);
   const unreadable = (nodeId: string, attribute: string, status: string) => {
     out.unreadable.count++;
@@ -148,7 +207,13 @@ export async function browseAccess(session: Session, limits: typeof BROWSE_LIMIT
       break;
     }
     const batch = reads.slice(i, i + READ_BATCH);
-    const values = await withTimeout(session.read(batch.map(({ n, attr }) => ({ nodeId: n.nodeId, attributeId: attr }))), Math.max(1, Math.min(opts.timeoutMs, budget.remaining())), "Read access rights", opts.signal);
+    const values = await withTimeout(
+      session.read(batch.map(({ n, attr }) => ({ nodeId: n.nodeId, attributeId: attr }))),
+      Math.max(1, Math.min(opts.timeoutMs, budget.remaining())),
+      "Read access rights",
+      opts.signal,
+    );
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: a branch ends its item early with unreadable(), whose value is ignored
     batch.forEach(({ n, attr }, j) => {
       const dv = values[j];
       const good = dv?.statusCode.isGood() ?? false;
@@ -162,7 +227,14 @@ export async function browseAccess(session: Session, limits: typeof BROWSE_LIMIT
         }
         const names = typeof v === "number" ? writeMaskNames(v) : [];
         if (typeof v !== "number") unreadable(n.nodeId, "UserWriteMask", `unexpected value type ${typeof v}`);
-        else if (names.length) keep(out.writableAttributes, { nodeId: n.nodeId, browseName: n.browseName, nodeClass: n.nodeClass, writableAttributes: names, ancestors: ancestors(n) });
+        else if (names.length)
+          keep(out.writableAttributes, {
+            nodeId: n.nodeId,
+            browseName: n.browseName,
+            nodeClass: n.nodeClass,
+            writableAttributes: names,
+            ancestors: ancestors(n),
+          });
         return;
       }
       if (attr === opcua.AttributeIds.UserAccessLevel) {

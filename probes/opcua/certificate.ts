@@ -76,10 +76,12 @@ function chainFacts(certs: NodeX509[]): NonNullable<CertificateFacts["chain"]> {
       : { status: "broken", length: 1, detail: "names itself as issuer but its signature does not verify with its own key" };
   }
   for (let i = 0; i + 1 < certs.length; i++) {
-    if (!signedBy(certs[i]!, certs[i + 1]!)) return { status: "broken", length: certs.length, detail: `certificate ${i + 1} of the chain is not signed by certificate ${i + 2}` };
+    if (!signedBy(certs[i]!, certs[i + 1]!))
+      return { status: "broken", length: certs.length, detail: `certificate ${i + 1} of the chain is not signed by certificate ${i + 2}` };
   }
   const last = certs[certs.length - 1]!;
-  if (last.issuer === last.subject && signedBy(last, last)) return { status: "verified", length: certs.length, detail: `${certs.length} certificate(s), each signed by the next, ending in a self-signed root` };
+  if (last.issuer === last.subject && signedBy(last, last))
+    return { status: "verified", length: certs.length, detail: `${certs.length} certificate(s), each signed by the next, ending in a self-signed root` };
   return { status: "incomplete", length: certs.length, detail: `the issuer of ${JSON.stringify(last.issuer)} was not sent: the chain cannot be verified here` };
 }
 

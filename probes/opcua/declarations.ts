@@ -7,7 +7,8 @@ export const OPCUA_OPTIONS: PluginOptionDecl[] = [
   {
     name: "client-pki",
     valueName: "dir",
-    description: "persistent OPC UA client PKI for sessions (trust its own/certs certificate on the server once); the trust test always uses a fresh certificate",
+    description:
+      "persistent OPC UA client PKI for sessions (trust its own/certs certificate on the server once); the trust test always uses a fresh certificate",
     schema: z.string().min(1, "expected a folder"),
     key: "clientPki",
   },

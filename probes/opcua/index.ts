@@ -14,7 +14,9 @@ import { OPCUA_POLICY_SETS, opcuaPolicyFacts } from "./policy.js";
 
 /** Derive a simulator profile from recorded facts (for `otaudit simulate RECORDING`, issue 9). */
 export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
-  const policies = [...new Set(facts.endpoints.map((e) => policyInfo(e.securityPolicyUri).name))].filter((n): n is (typeof SIM_POLICIES)[number] => (SIM_POLICIES as readonly string[]).includes(n));
+  const policies = [...new Set(facts.endpoints.map((e) => policyInfo(e.securityPolicyUri).name))].filter((n): n is (typeof SIM_POLICIES)[number] =>
+    (SIM_POLICIES as readonly string[]).includes(n),
+  );
   const modes = [...new Set(facts.endpoints.map((e) => e.securityMode).filter((m) => m !== "Invalid" && m !== "None"))] as ("Sign" | "SignAndEncrypt")[];
   const writable = facts.anonymousBrowse?.writable ?? [];
   // a certificate that did not name the address it was reached at keeps its names; one that did
@@ -29,7 +31,10 @@ export function profileFromFacts(facts: OpcuaFacts): OpcuaSimProfile {
     users: [], // passwords are never recorded
     auditing: facts.serverInfo?.auditing ?? true,
     autoAcceptUnknownCertificates: facts.trustTest.status === "accepted",
-    variables: writable.slice(0, 50).map((v, i) => ({ name: /^[A-Za-z][A-Za-z0-9_]*$/.test(v.browseName.replace(/^\d+:/, "")) ? v.browseName.replace(/^\d+:/, "") : `Variable${i + 1}`, writable: true })),
+    variables: writable.slice(0, 50).map((v, i) => ({
+      name: /^[A-Za-z][A-Za-z0-9_]*$/.test(v.browseName.replace(/^\d+:/, "")) ? v.browseName.replace(/^\d+:/, "") : `Variable${i + 1}`,
+      writable: true,
+    })),
     ...(certNamesReached || cert.sanDns.length + cert.sanIps.length === 0 ? {} : { certificateHosts: [...cert.sanDns, ...cert.sanIps] }),
     buildInfo: {
       manufacturerName: facts.serverInfo?.manufacturerName ?? "Example Automation",
@@ -75,6 +80,15 @@ export default definePlugin<OpcuaFacts>({
     const s = facts.serverInfo;
     if (s?.status !== "ok" || !(s.productName || s.productUri)) return [];
     const raw = `ManufacturerName=${s.manufacturerName ?? ""}, ProductName=${s.productName ?? ""}, SoftwareVersion=${s.softwareVersion ?? ""}, BuildNumber=${s.buildNumber ?? ""}`;
-    return [{ vendor: s.manufacturerName || undefined, product: s.productName || s.productUri, version: s.softwareVersion || undefined, source: "opcua BuildInfo", raw, port: portOfUrl(facts.discoveryUrl) }];
+    return [
+      {
+        vendor: s.manufacturerName || undefined,
+        product: s.productName || s.productUri,
+        version: s.softwareVersion || undefined,
+        source: "opcua BuildInfo",
+        raw,
+        port: portOfUrl(facts.discoveryUrl),
+      },
+    ];
   },
 });

@@ -48,7 +48,18 @@ export async function tryDefaultCredentials(
   const pacing = loginPacing(ctx.options, DEFAULT_CREDENTIAL_PACE_MS);
   const planned = Math.min(pacing.budget, cited.length);
   const where = { endpointUrl: plan.endpoint.endpointUrl };
-  ctx.log.info({ action: "ActivateSession(default credentials)", safety: "intrusive", endpoint: plan.endpoint.endpointUrl, attempts: planned, of: cited.length, paceMs: pacing.delayMs, protectedBy: plan.by }, "trying cited default credentials");
+  ctx.log.info(
+    {
+      action: "ActivateSession(default credentials)",
+      safety: "intrusive",
+      endpoint: plan.endpoint.endpointUrl,
+      attempts: planned,
+      of: cited.length,
+      paceMs: pacing.delayMs,
+      protectedBy: plan.by,
+    },
+    "trying cited default credentials",
+  );
   let client;
   try {
     client = await app.connect(plan.endpoint);
@@ -71,14 +82,30 @@ export async function tryDefaultCredentials(
       ctx.signal,
     );
     const tried = run.attempts.length;
-    const accepted = run.accepted ? [{ username: run.accepted.username, source: data.sources[run.accepted.source]?.title ?? run.accepted.source, id: run.accepted.id }] : [];
+    const accepted = run.accepted
+      ? [{ username: run.accepted.username, source: data.sources[run.accepted.source]?.title ?? run.accepted.source, id: run.accepted.id }]
+      : [];
     if (!run.complete) {
       const err = run.attempts.find((a) => a.result.outcome === "error")?.result;
       // an abort (the run's deadline, Ctrl-C) is named as such even when it cut an attempt short
       const why = ctx.signal.aborted || run.notTried.some((n) => n.why === "aborted") ? "aborted" : err && err.outcome === "error" ? err.error : "cut short";
-      return { status: "error", ...where, tried, planned, accepted, message: `${why === "aborted" ? "aborted" : `stopped: ${why}`} after ${tried} of ${planned} default credential(s)` };
+      return {
+        status: "error",
+        ...where,
+        tried,
+        planned,
+        accepted,
+        message: `${why === "aborted" ? "aborted" : `stopped: ${why}`} after ${tried} of ${planned} default credential(s)`,
+      };
     }
-    return { status: "ok", ...where, tried, planned, accepted, message: `${tried} of ${cited.length} cited default credential(s) tried (login budget ${pacing.budget})` };
+    return {
+      status: "ok",
+      ...where,
+      tried,
+      planned,
+      accepted,
+      message: `${tried} of ${cited.length} cited default credential(s) tried (login budget ${pacing.budget})`,
+    };
   } finally {
     await session.safeDisconnect(client, ctx.timeoutMs);
   }
@@ -104,10 +131,19 @@ async function freshUserCertificate(): Promise<{ der: Buffer; keyPem: string }> 
   return { der: Buffer.from(cert.rawData), keyPem };
 }
 
-export async function tryUserCertificate(session: SessionModule, app: ClientApp, endpoint: EndpointFacts, ctx: ProbeContext, sopts: SessionRunOptions): Promise<NonNullable<OpcuaFacts["userCertificateTest"]>> {
+export async function tryUserCertificate(
+  session: SessionModule,
+  app: ClientApp,
+  endpoint: EndpointFacts,
+  ctx: ProbeContext,
+  sopts: SessionRunOptions,
+): Promise<NonNullable<OpcuaFacts["userCertificateTest"]>> {
   ctx.assertAllowed(OPCUA_CHECKS.userCertificate);
   const where = { endpointUrl: endpoint.endpointUrl, securityPolicyUri: endpoint.securityPolicyUri, securityMode: endpoint.securityMode };
-  ctx.log.info({ action: "ActivateSession(self-signed user certificate)", safety: "intrusive", endpoint: endpoint.endpointUrl }, "self-signed user certificate test");
+  ctx.log.info(
+    { action: "ActivateSession(self-signed user certificate)", safety: "intrusive", endpoint: endpoint.endpointUrl },
+    "self-signed user certificate test",
+  );
   let user;
   try {
     user = await freshUserCertificate();

@@ -29,7 +29,9 @@ export const ServerProfilesFile = z
   .strict();
 export type ServerProfilesFile = z.infer<typeof ServerProfilesFile>;
 
-const StandardNode = z.object({ nodeId: z.string().regex(/^i=\d+$/), browseName: z.string().min(1), why: z.string().min(20), spec: z.string().min(10) }).strict();
+const StandardNode = z
+  .object({ nodeId: z.string().regex(/^i=\d+$/), browseName: z.string().min(1), why: z.string().min(20), spec: z.string().min(10) })
+  .strict();
 export const ServerNodesFile = z.object({ nodes: z.array(StandardNode), subtrees: z.array(StandardNode) }).strict();
 export type ServerNodesFile = z.infer<typeof ServerNodesFile>;
 

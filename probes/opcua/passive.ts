@@ -8,7 +8,7 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import type { ProbeContext } from "../../src/plugin.js";
-import { Deadline } from "../../src/net/index.js";
+import type { Deadline } from "../../src/net/index.js";
 import type { CertificateFacts, EndpointFacts, OpcuaFacts } from "./facts.js";
 import { parseCertificate, firstDerLength, sha256Hex } from "./certificate.js";
 import { UacpClient, UacpProtocolError, type AckFacts, type BoundedList, type RawApplication, type RawEndpoint } from "./uacp.js";
@@ -89,7 +89,7 @@ async function listTarget(t: Target, opts: PassiveOptions, withFindServers: bool
 }
 
 function parseOpcUrl(url: string): { host: string; port: number; path: string } | undefined {
-  const m = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/\[\]]+)(?::(\d{1,5}))?(\/[^?#]*)?$/i.exec(url);
+  const m = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/[\]]+)(?::(\d{1,5}))?(\/[^?#]*)?$/i.exec(url);
   if (!m) return undefined;
   const port = m[2] ? Number(m[2]) : 4840;
   if (port < 1 || port > 65535) return undefined;
@@ -102,7 +102,10 @@ async function addresses(host: string, ms: number): Promise<Set<string>> {
   if (isIP(host)) return new Set([host.toLowerCase()]);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const found = await Promise.race([lookup(host, { all: true }), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("lookup timed out")), ms)))]);
+    const found = await Promise.race([
+      lookup(host, { all: true }),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("lookup timed out")), ms))),
+    ]);
     return new Set(found.map((a) => a.address.toLowerCase()));
   } catch {
     return new Set();
@@ -146,7 +149,14 @@ export async function passivePhase(ctx: ProbeContext, target: Target, budget: De
 }
 
 /** GetEndpoints on listed servers' discovery URLs on the same host, one connection at a time. */
-async function contactListed(ctx: ProbeContext, target: Target, servers: RawApplication[], discovery: PassiveResult["discovery"], raw: { list: RawEndpoint[]; by: string }[], opts: PassiveOptions) {
+async function contactListed(
+  ctx: ProbeContext,
+  target: Target,
+  servers: RawApplication[],
+  discovery: PassiveResult["discovery"],
+  raw: { list: RawEndpoint[]; by: string }[],
+  opts: PassiveOptions,
+) {
   const seen = new Set<string>([`${target.host.toLowerCase()}:${target.port}`]);
   const targetAddrs = await addresses(target.host, ctx.timeoutMs);
   let lookups = 0;
@@ -204,7 +214,8 @@ async function endpointFacts(raw: { list: RawEndpoint[]; by: string }[]) {
         }
         if (!certificateBytes.has(sha) && certificateBytes.size < DISCOVERY_LIMITS.certificates) certificateBytes.set(sha, r.serverCertificate);
         if (!certificates.some((c) => c.sha256 === sha) && !certificateErrors.some((c) => c.sha256 === sha)) {
-          if (certificates.length + certificateErrors.length >= DISCOVERY_LIMITS.certificates) certificateErrors.push({ sha256: sha, error: "not parsed: too many distinct certificates" });
+          if (certificates.length + certificateErrors.length >= DISCOVERY_LIMITS.certificates)
+            certificateErrors.push({ sha256: sha, error: "not parsed: too many distinct certificates" });
           else {
             try {
               certificates.push(await parseCertificate(r.serverCertificate));

@@ -24,7 +24,8 @@ export function policyName(uri: string): string {
 function listGap(f: OpcuaFacts): string | undefined {
   if (!f.endpointList) return "the endpoint list was not recorded with its announced length";
   if (f.endpointList.error) return `the endpoint list ended in a parse error (${f.endpointList.error})`;
-  if (f.endpointList.kept < f.endpointList.declared) return `${f.endpointList.declared - f.endpointList.kept} of ${f.endpointList.declared} endpoints were not kept`;
+  if (f.endpointList.kept < f.endpointList.declared)
+    return `${f.endpointList.declared - f.endpointList.kept} of ${f.endpointList.declared} endpoints were not kept`;
   const failed = f.discovery?.contacted.filter((c) => c.status === "error") ?? [];
   if (failed.length) return `discovery URL ${failed[0]!.url} did not answer GetEndpoints`;
   return undefined;
@@ -41,7 +42,11 @@ export function opcuaPolicyFacts(f: OpcuaFacts): Record<string, PolicyOffer> {
   return {
     securityPolicies: offer(f.endpoints.map((e) => policyName(e.securityPolicyUri))),
     // a mode value outside the four of OPC 10000-4 §7.20 is kept as its number
-    securityModes: offer(f.endpoints.map((e) => (e.securityModeValue !== undefined && ![0, 1, 2, 3].includes(e.securityModeValue) ? `mode ${e.securityModeValue}` : e.securityMode))),
+    securityModes: offer(
+      f.endpoints.map((e) =>
+        e.securityModeValue !== undefined && ![0, 1, 2, 3].includes(e.securityModeValue) ? `mode ${e.securityModeValue}` : e.securityMode,
+      ),
+    ),
     userTokenTypes: offer(
       f.endpoints.flatMap((e) => e.userTokens.map((t) => (t.tokenType === "Unknown" ? `Unknown (${t.tokenTypeValue ?? "?"})` : t.tokenType))),
       dropped ? `${dropped} user token policies were not kept` : undefined,

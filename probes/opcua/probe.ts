@@ -35,7 +35,11 @@ export async function probeOpcua(ctx: ProbeContext): Promise<OpcuaFacts> {
   ctx.log.info({ action: "GetEndpoints+FindServers", safety: "passive", endpoint: discoveryUrl }, "listing OPC UA endpoints");
   let passive;
   try {
-    passive = await passivePhase(ctx, { host: target.host, port: target.port, url: discoveryUrl }, new Deadline(ctx.timeoutMs * PASSIVE_BUDGET_TIMEOUTS, ctx.signal));
+    passive = await passivePhase(
+      ctx,
+      { host: target.host, port: target.port, url: discoveryUrl },
+      new Deadline(ctx.timeoutMs * PASSIVE_BUDGET_TIMEOUTS, ctx.signal),
+    );
   } catch (e) {
     throw mapPassiveError(e, target.explicit, discoveryUrl);
   }

@@ -7,7 +7,10 @@ export const SIM_POLICIES = ["None", "Basic128Rsa15", "Basic256", "Basic256Sha25
 export const OpcuaSimProfile = z
   .object({
     securityPolicies: z.array(z.enum(SIM_POLICIES)).min(1).default(["Basic256Sha256"]),
-    securityModes: z.array(z.enum(["None", "Sign", "SignAndEncrypt"])).min(1).default(["SignAndEncrypt"]),
+    securityModes: z
+      .array(z.enum(["None", "Sign", "SignAndEncrypt"]))
+      .min(1)
+      .default(["SignAndEncrypt"]),
     anonymous: z.boolean().default(false),
     users: z.array(z.object({ username: z.string().min(1), password: z.string().min(1) }).strict()).default([]),
     auditing: z.boolean().default(true),
@@ -33,7 +36,10 @@ export const OpcuaSimProfile = z
       })
       .strict()
       .default({ manufacturerName: "Example Automation", productName: "otaudit simulated OPC UA server", softwareVersion: "1.0.0", buildNumber: "1" }),
-    resourcePath: z.string().regex(/^(\/[A-Za-z0-9_.-]+)*$/).default(""),
+    resourcePath: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9_.-]+)*$/)
+      .default(""),
     /** DNS names / IP addresses in the server certificate's subjectAltName; default: the address served */
     certificateHosts: z.array(z.string().min(1)).min(1).optional(),
   })

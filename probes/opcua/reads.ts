@@ -17,8 +17,18 @@ export const SERVER_NODES = {
 
 /** ServerDiagnosticsSummaryDataType fields (OPC 10000-5 §12.9), in its order. */
 const COUNTERS = [
-  "serverViewCount", "currentSessionCount", "cumulatedSessionCount", "securityRejectedSessionCount", "rejectedSessionCount", "sessionTimeoutCount",
-  "sessionAbortCount", "currentSubscriptionCount", "cumulatedSubscriptionCount", "publishingIntervalCount", "securityRejectedRequestsCount", "rejectedRequestsCount",
+  "serverViewCount",
+  "currentSessionCount",
+  "cumulatedSessionCount",
+  "securityRejectedSessionCount",
+  "rejectedSessionCount",
+  "sessionTimeoutCount",
+  "sessionAbortCount",
+  "currentSubscriptionCount",
+  "cumulatedSubscriptionCount",
+  "publishingIntervalCount",
+  "securityRejectedRequestsCount",
+  "rejectedRequestsCount",
 ] as const;
 
 const MAX_TEXT = 1024;
@@ -48,9 +58,21 @@ export interface ServerInfoRead {
 }
 
 export async function readServerInfo(session: Session, opts: SessionRunOptions): Promise<ServerInfoRead> {
-  const nodes = [SERVER_NODES.ServerStatus, SERVER_NODES.Auditing, SERVER_NODES.NamespaceArray, SERVER_NODES.ServerProfileArray, SERVER_NODES.DiagnosticsEnabledFlag, SERVER_NODES.ServerDiagnosticsSummary];
+  const nodes = [
+    SERVER_NODES.ServerStatus,
+    SERVER_NODES.Auditing,
+    SERVER_NODES.NamespaceArray,
+    SERVER_NODES.ServerProfileArray,
+    SERVER_NODES.DiagnosticsEnabledFlag,
+    SERVER_NODES.ServerDiagnosticsSummary,
+  ];
   const localTimeBefore = new Date().toISOString();
-  const values = await withTimeout(session.read(nodes.map((nodeId) => ({ nodeId, attributeId: opcua.AttributeIds.Value }))), opts.timeoutMs, "Read server information", opts.signal);
+  const values = await withTimeout(
+    session.read(nodes.map((nodeId) => ({ nodeId, attributeId: opcua.AttributeIds.Value }))),
+    opts.timeoutMs,
+    "Read server information",
+    opts.signal,
+  );
   const localTimeAfter = new Date().toISOString();
   const out: ServerInfoRead = { localTimeBefore, localTimeAfter, auditingOk: false, serverProfilesOk: false, diagnosticsOk: false, errors: [] };
   const [status, auditing, namespaces, profiles, enabled, summary] = values;

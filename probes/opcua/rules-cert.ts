@@ -14,16 +14,32 @@ const CERT_DOCS = "https://reference.opcfoundation.org/Core/Part4/v105/docs/6.1.
 
 /** The certificate's details, in every certificate finding (OpalOPC 10015). */
 export function certEvidence(c: CertificateFacts, endpoints: string[]) {
-  return { subject: c.subject, issuer: c.issuer, sha256: c.sha256, notBefore: c.notBefore, notAfter: c.notAfter, keyAlgorithm: c.keyAlgorithm, keySize: c.keySize, signatureAlgorithm: c.signatureAlgorithm, sanUris: c.sanUris, endpoints };
+  return {
+    subject: c.subject,
+    issuer: c.issuer,
+    sha256: c.sha256,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    keyAlgorithm: c.keyAlgorithm,
+    keySize: c.keySize,
+    signatureAlgorithm: c.signatureAlgorithm,
+    sanUris: c.sanUris,
+    endpoints,
+  };
 }
 
 function forEachCertificate(facts: OpcuaFacts, fn: (c: CertificateFacts, endpoints: string[]) => RuleOutcome): RuleOutcome[] | RuleOutcome {
-  const unparsed = facts.certificateErrors.map((e) => undetermined("unparsed", `server certificate could not be parsed: ${e.error}`, { sha256: e.sha256, error: e.error }));
+  const unparsed = facts.certificateErrors.map((e) =>
+    undetermined("unparsed", `server certificate could not be parsed: ${e.error}`, { sha256: e.sha256, error: e.error }),
+  );
   if (facts.certificates.length === 0) {
     if (unparsed.length) return unparsed;
     return notApplicable("no endpoint carries a server certificate", { endpoints: facts.endpoints.length });
   }
-  return [...facts.certificates.map((c) => fn(c, [...new Set(facts.endpoints.filter((e) => e.certificateSha256 === c.sha256).map((e) => e.endpointUrl))])), ...unparsed];
+  return [
+    ...facts.certificates.map((c) => fn(c, [...new Set(facts.endpoints.filter((e) => e.certificateSha256 === c.sha256).map((e) => e.endpointUrl))])),
+    ...unparsed,
+  ];
 }
 
 const certValidity = defineRule<OpcuaFacts>({
@@ -146,16 +162,22 @@ const certApplicationUri = defineRule<OpcuaFacts>({
     iec62443: ["CR 1.8"],
     severity: "medium",
     safety: "passive",
-    remediation: "Issue the application instance certificate with the server's ApplicationUri as a URI in the subjectAltName (OPC 10000-6 §6.2.2); clients that validate it refuse the server otherwise.",
+    remediation:
+      "Issue the application instance certificate with the server's ApplicationUri as a URI in the subjectAltName (OPC 10000-6 §6.2.2); clients that validate it refuse the server otherwise.",
     docs: CERT_DOCS,
   },
   check({ facts }) {
     return forEachCertificate(facts, (c, endpoints) => {
       const uris = [...new Set(facts.endpoints.filter((e) => e.certificateSha256 === c.sha256).map((e) => e.applicationUri))];
       const ev = { ...certEvidence(c, endpoints), applicationUris: uris };
-      if (uris.length === 0) return undetermined("no-evidence", "no listed endpoint carries this certificate: there is no ApplicationUri to compare it with", ev);
+      if (uris.length === 0)
+        return undetermined("no-evidence", "no listed endpoint carries this certificate: there is no ApplicationUri to compare it with", ev);
       const missing = uris.filter((u) => !c.sanUris.includes(u));
-      if (missing.length) return fail(`ApplicationUri ${missing.map((u) => JSON.stringify(u)).join(", ")} not in the certificate's subjectAltName URIs (${c.sanUris.join(", ") || "none"})`, ev);
+      if (missing.length)
+        return fail(
+          `ApplicationUri ${missing.map((u) => JSON.stringify(u)).join(", ")} not in the certificate's subjectAltName URIs (${c.sanUris.join(", ") || "none"})`,
+          ev,
+        );
       return pass(`certificate names the ApplicationUri ${uris.join(", ")}`, ev);
     });
   },
@@ -169,7 +191,8 @@ const certChain = defineRule<OpcuaFacts>({
     iec62443: ["CR 1.8", "CR 1.9"],
     severity: "medium",
     safety: "passive",
-    remediation: "Send the complete chain (own certificate, then its issuers, OPC 10000-6 §6.2.6) with valid signatures; re-issue a certificate whose signature does not verify.",
+    remediation:
+      "Send the complete chain (own certificate, then its issuers, OPC 10000-6 §6.2.6) with valid signatures; re-issue a certificate whose signature does not verify.",
     docs: CERT_DOCS,
   },
   check({ facts }) {
@@ -177,10 +200,14 @@ const certChain = defineRule<OpcuaFacts>({
       const ev = { ...certEvidence(c, endpoints), chain: c.chain };
       if (!c.chain) return undetermined("unobservable", "the facts do not record the certificate chain (recorded by an older probe): rescan", ev);
       switch (c.chain.status) {
-        case "broken": return fail(`certificate chain broken: ${c.chain.detail}`, ev);
-        case "incomplete": return undetermined("incomplete", `certificate chain incomplete: ${c.chain.detail}`, ev);
-        case "self-signed": return pass("self-signed certificate, its signature verifies (trust in it is set up per client, out of band)", ev);
-        default: return pass(`certificate chain verifies: ${c.chain.detail}`, ev);
+        case "broken":
+          return fail(`certificate chain broken: ${c.chain.detail}`, ev);
+        case "incomplete":
+          return undetermined("incomplete", `certificate chain incomplete: ${c.chain.detail}`, ev);
+        case "self-signed":
+          return pass("self-signed certificate, its signature verifies (trust in it is set up per client, out of band)", ev);
+        default:
+          return pass(`certificate chain verifies: ${c.chain.detail}`, ev);
       }
     });
   },

@@ -19,11 +19,14 @@ export function endpointListGap(facts: OpcuaFacts): RuleOutcome | undefined {
   if (facts.endpoints.length === 0) return undetermined("no-answer", "the server listed no endpoint", { endpointList: facts.endpointList });
   const l = facts.endpointList;
   if (l?.error) return undetermined("incomplete", `the endpoint list could not be read whole (${l.error}); ${l.kept} endpoint(s) kept`, { endpointList: l });
-  if (l && l.declared > l.kept) return undetermined("incomplete", `the server announced ${l.declared} endpoints; ${l.kept} were kept and judged`, { endpointList: l });
+  if (l && l.declared > l.kept)
+    return undetermined("incomplete", `the server announced ${l.declared} endpoints; ${l.kept} were kept and judged`, { endpointList: l });
   return undefined;
 }
 
-const unknownPolicies = (eps: EndpointFacts[]) => [...new Set(eps.filter((e) => policyInfo(e.securityPolicyUri).status === "unknown").map((e) => e.securityPolicyUri))];
+const unknownPolicies = (eps: EndpointFacts[]) => [
+  ...new Set(eps.filter((e) => policyInfo(e.securityPolicyUri).status === "unknown").map((e) => e.securityPolicyUri)),
+];
 
 const securityPolicyNone = defineRule<OpcuaFacts>({
   meta: {
@@ -33,7 +36,8 @@ const securityPolicyNone = defineRule<OpcuaFacts>({
     iec62443: ["CR 4.1", "CR 3.1"],
     severity: "high",
     safety: "passive",
-    remediation: "Disable endpoints with SecurityPolicy None (keep discovery only); offer Basic256Sha256, Aes128_Sha256_RsaOaep or Aes256_Sha256_RsaPss with SignAndEncrypt.",
+    remediation:
+      "Disable endpoints with SecurityPolicy None (keep discovery only); offer Basic256Sha256, Aes128_Sha256_RsaOaep or Aes256_Sha256_RsaPss with SignAndEncrypt.",
     docs: `${DOCS}4.4`,
   },
   check({ facts }) {
@@ -47,7 +51,11 @@ const securityPolicyNone = defineRule<OpcuaFacts>({
       });
     }
     const unknown = unknownPolicies(facts.endpoints);
-    if (unknown.length) return undetermined("unknown-value", `security policy URI(s) not known exactly, cannot be judged: ${unknown.join(", ")}`, { unknownPolicies: unknown, endpoints: facts.endpoints.map(epLabel) });
+    if (unknown.length)
+      return undetermined("unknown-value", `security policy URI(s) not known exactly, cannot be judged: ${unknown.join(", ")}`, {
+        unknownPolicies: unknown,
+        endpoints: facts.endpoints.map(epLabel),
+      });
     return endpointListGap(facts) ?? pass("no endpoint offers SecurityPolicy None", { endpoints: facts.endpoints.map(epLabel) });
   },
 });
@@ -73,12 +81,27 @@ const deprecatedPolicies = defineRule<OpcuaFacts>({
       return [...byPolicy.entries()].map(([uri, eps]): RuleOutcome => {
         const info = policyInfo(uri);
         // Basic128Rsa15 adds PKCS#1 v1.5 encryption and short keys to SHA-1: worse than Basic256
-        return fail(`deprecated security policy ${info.name} offered on ${[...new Set(eps.map((e) => e.endpointUrl))].join(", ")}`, { securityPolicy: info.name, securityPolicyUri: uri, modes: eps.map((e) => e.securityMode), endpoints: eps.map(epLabel), why: info.reasons, spec: info.spec }, { severity: info.reasons.length > 1 ? "high" : "medium" });
+        return fail(
+          `deprecated security policy ${info.name} offered on ${[...new Set(eps.map((e) => e.endpointUrl))].join(", ")}`,
+          {
+            securityPolicy: info.name,
+            securityPolicyUri: uri,
+            modes: eps.map((e) => e.securityMode),
+            endpoints: eps.map(epLabel),
+            why: info.reasons,
+            spec: info.spec,
+          },
+          { severity: info.reasons.length > 1 ? "high" : "medium" },
+        );
       });
     }
     const unknown = unknownPolicies(facts.endpoints);
-    if (unknown.length) return undetermined("unknown-value", `security policy URI(s) not known exactly, cannot be judged: ${unknown.join(", ")}`, { unknownPolicies: unknown });
-    return endpointListGap(facts) ?? pass("no deprecated security policy offered", { policies: [...new Set(facts.endpoints.map((e) => policyInfo(e.securityPolicyUri).name))] });
+    if (unknown.length)
+      return undetermined("unknown-value", `security policy URI(s) not known exactly, cannot be judged: ${unknown.join(", ")}`, { unknownPolicies: unknown });
+    return (
+      endpointListGap(facts) ??
+      pass("no deprecated security policy offered", { policies: [...new Set(facts.endpoints.map((e) => policyInfo(e.securityPolicyUri).name))] })
+    );
   },
 });
 
@@ -96,10 +119,21 @@ const noEncryption = defineRule<OpcuaFacts>({
   check({ facts }) {
     const encrypted = facts.endpoints.filter((e) => e.securityMode === "SignAndEncrypt" && knownEncrypting(e.securityPolicyUri));
     const modes = [...new Set(facts.endpoints.map((e) => e.securityMode))];
-    if (encrypted.length > 0) return pass(`SignAndEncrypt offered (${[...new Set(encrypted.map((e) => policyInfo(e.securityPolicyUri).name))].join(", ")})`, { modes, encrypted: encrypted.map(epLabel) });
+    if (encrypted.length > 0)
+      return pass(`SignAndEncrypt offered (${[...new Set(encrypted.map((e) => policyInfo(e.securityPolicyUri).name))].join(", ")})`, {
+        modes,
+        encrypted: encrypted.map(epLabel),
+      });
     const maybe = facts.endpoints.filter((e) => e.securityMode === "SignAndEncrypt" && policyInfo(e.securityPolicyUri).status === "unknown");
-    if (maybe.length) return undetermined("unknown-value", `SignAndEncrypt offered only with policy URI(s) not known exactly: ${[...new Set(maybe.map((e) => e.securityPolicyUri))].join(", ")}`, { modes, endpoints: maybe.map(epLabel) });
-    return endpointListGap(facts) ?? fail(`no endpoint encrypts traffic: modes offered are ${modes.join(", ")}`, { modes, endpoints: facts.endpoints.map(epLabel) });
+    if (maybe.length)
+      return undetermined(
+        "unknown-value",
+        `SignAndEncrypt offered only with policy URI(s) not known exactly: ${[...new Set(maybe.map((e) => e.securityPolicyUri))].join(", ")}`,
+        { modes, endpoints: maybe.map(epLabel) },
+      );
+    return (
+      endpointListGap(facts) ?? fail(`no endpoint encrypts traffic: modes offered are ${modes.join(", ")}`, { modes, endpoints: facts.endpoints.map(epLabel) })
+    );
   },
 });
 
@@ -116,7 +150,8 @@ const invalidMode = defineRule<OpcuaFacts>({
     iec62443: ["CR 4.1", "CR 3.1"],
     severity: "medium",
     safety: "passive",
-    remediation: "Configure every endpoint with MessageSecurityMode Sign or SignAndEncrypt; Invalid (0) is a default value and never a usable security mode (OPC 10000-4 §7.20).",
+    remediation:
+      "Configure every endpoint with MessageSecurityMode Sign or SignAndEncrypt; Invalid (0) is a default value and never a usable security mode (OPC 10000-4 §7.20).",
     docs: "https://reference.opcfoundation.org/Core/Part4/v105/docs/7.20",
   },
   check({ facts }) {
@@ -124,8 +159,13 @@ const invalidMode = defineRule<OpcuaFacts>({
       const v = modeValue(e);
       return v !== undefined && !(v >= 1 && v <= 3);
     });
-    if (invalid.length) return fail(`endpoint(s) with an invalid MessageSecurityMode: ${invalid.map((e) => `${e.endpointUrl} (${modeValue(e)})`).join(", ")}`, { endpoints: invalid.map((e) => ({ ...epLabel(e), securityModeValue: modeValue(e) })) });
-    return endpointListGap(facts) ?? pass("every endpoint has a valid MessageSecurityMode", { modes: [...new Set(facts.endpoints.map((e) => e.securityMode))] });
+    if (invalid.length)
+      return fail(`endpoint(s) with an invalid MessageSecurityMode: ${invalid.map((e) => `${e.endpointUrl} (${modeValue(e)})`).join(", ")}`, {
+        endpoints: invalid.map((e) => ({ ...epLabel(e), securityModeValue: modeValue(e) })),
+      });
+    return (
+      endpointListGap(facts) ?? pass("every endpoint has a valid MessageSecurityMode", { modes: [...new Set(facts.endpoints.map((e) => e.securityMode))] })
+    );
   },
 });
 

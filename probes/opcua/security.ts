@@ -24,10 +24,13 @@ export function effectiveTokenPolicy(e: Pick<EndpointFacts, "securityPolicyUri">
 
 export function authFactors(tokenType: UserTokenPolicyFacts["tokenType"]): AuthFactors {
   switch (tokenType) {
-    case "Anonymous": return "none";
+    case "Anonymous":
+      return "none";
     case "UserName":
-    case "Certificate": return "single";
-    default: return "unknown"; // IssuedToken: an identity provider may require more; not observable
+    case "Certificate":
+      return "single";
+    default:
+      return "unknown"; // IssuedToken: an identity provider may require more; not observable
   }
 }
 
@@ -39,13 +42,20 @@ const name = (uri: string) => `${policyInfo(uri).status === "unknown" ? "unknown
  */
 export function passwordExposure(e: EndpointFacts, token: UserTokenPolicyFacts, parsedCertificates: ReadonlySet<string>): PasswordExposure {
   if (e.securityMode === "SignAndEncrypt" && knownEncrypting(e.securityPolicyUri)) {
-    return { status: "protected", by: "channel", reason: `the channel is SignAndEncrypt with ${name(e.securityPolicyUri)}: every message, the password included, is encrypted` };
+    return {
+      status: "protected",
+      by: "channel",
+      reason: `the channel is SignAndEncrypt with ${name(e.securityPolicyUri)}: every message, the password included, is encrypted`,
+    };
   }
   const effective = effectiveTokenPolicy(e, token.securityPolicyUri);
   const info = policyInfo(effective);
   const channel = `${e.securityMode} channel with ${name(e.securityPolicyUri)}`;
   if (info.status === "unknown") {
-    return { status: "unknown", reason: `token ${name(effective)}${token.securityPolicyUri ? "" : " (the endpoint's)"} is not a known policy URI: whether the password is encrypted cannot be told (a client that does not know it may send it in clear)` };
+    return {
+      status: "unknown",
+      reason: `token ${name(effective)}${token.securityPolicyUri ? "" : " (the endpoint's)"} is not a known policy URI: whether the password is encrypted cannot be told (a client that does not know it may send it in clear)`,
+    };
   }
   if (info.status === "none") {
     if (e.securityMode === "SignAndEncrypt") {
@@ -53,8 +63,16 @@ export function passwordExposure(e: EndpointFacts, token: UserTokenPolicyFacts, 
     }
     return { status: "cleartext", reason: `token policy None on a ${channel}: the password travels in clear (OPC 10000-4 §7.36.3)` };
   }
-  if (!e.certificateSha256) return { status: "cleartext", reason: `token ${name(effective)} but the endpoint carries no server certificate: there is no key to encrypt the password with, clients send it in clear` };
-  if (!parsedCertificates.has(e.certificateSha256)) return { status: "unknown", reason: `token ${name(effective)} but the server certificate could not be parsed: whether a client can encrypt with it cannot be told` };
+  if (!e.certificateSha256)
+    return {
+      status: "cleartext",
+      reason: `token ${name(effective)} but the endpoint carries no server certificate: there is no key to encrypt the password with, clients send it in clear`,
+    };
+  if (!parsedCertificates.has(e.certificateSha256))
+    return {
+      status: "unknown",
+      reason: `token ${name(effective)} but the server certificate could not be parsed: whether a client can encrypt with it cannot be told`,
+    };
   return { status: "protected", by: "token", reason: `the password is encrypted with ${name(effective)} and the server certificate (OPC 10000-4 §7.36.3)` };
 }
 
@@ -63,7 +81,11 @@ export function annotateEndpoints(endpoints: EndpointFacts[], certificates: Cert
   const parsed = new Set(certificates.map((c) => c.sha256));
   return endpoints.map((e) => ({
     ...e,
-    userTokens: e.userTokens.map((t) => ({ ...t, authFactors: authFactors(t.tokenType), ...(t.tokenType === "UserName" ? { passwordExposure: passwordExposure(e, t, parsed) } : {}) })),
+    userTokens: e.userTokens.map((t) => ({
+      ...t,
+      authFactors: authFactors(t.tokenType),
+      ...(t.tokenType === "UserName" ? { passwordExposure: passwordExposure(e, t, parsed) } : {}),
+    })),
   }));
 }
 
@@ -120,12 +142,20 @@ export interface BuiltUserNameToken {
  * use the planned policy; then either the channel really is SignAndEncrypt with a known encrypting
  * policy, or the token is encrypted (OAEP) with the very certificate the probe saw for the endpoint.
  */
-export function refusePassword(plan: PasswordPlan, token: BuiltUserNameToken, channel: { mode: string; policyUri: string }, serverCertificate: Buffer | null, plaintextLength: number): string | null {
-  if (token.policyId !== plan.policyId) return `the client chose user token policy ${JSON.stringify(token.policyId)}, not the planned ${JSON.stringify(plan.policyId)}`;
+export function refusePassword(
+  plan: PasswordPlan,
+  token: BuiltUserNameToken,
+  channel: { mode: string; policyUri: string },
+  serverCertificate: Buffer | null,
+  plaintextLength: number,
+): string | null {
+  if (token.policyId !== plan.policyId)
+    return `the client chose user token policy ${JSON.stringify(token.policyId)}, not the planned ${JSON.stringify(plan.policyId)}`;
   if (channel.mode === "SignAndEncrypt" && knownEncrypting(channel.policyUri)) return null;
   if (plan.by === "channel") return `the channel is ${channel.mode} with ${JSON.stringify(channel.policyUri)}, not the planned SignAndEncrypt`;
   const alg = token.encryptionAlgorithm ?? "";
-  if (!PASSWORD_ENCRYPTION_ALGORITHMS.has(alg)) return `the password would be sent with encryption algorithm ${JSON.stringify(alg || null)}: not one otaudit knows to encrypt`;
+  if (!PASSWORD_ENCRYPTION_ALGORITHMS.has(alg))
+    return `the password would be sent with encryption algorithm ${JSON.stringify(alg || null)}: not one otaudit knows to encrypt`;
   if (!token.password || token.password.length <= plaintextLength) return "the token's password field is not a ciphertext";
   if (!serverCertificate || serverCertificate.length === 0) return "the server gave no certificate in CreateSession: nothing to encrypt with";
   let sha: string;

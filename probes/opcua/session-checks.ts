@@ -33,11 +33,19 @@ export interface TargetAddress {
   url: string;
 }
 
-export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, target: TargetAddress, checkpoint: () => void, certificateBytes: Map<string, Buffer> = new Map()): Promise<void> {
+export async function runSessionChecks(
+  ctx: ProbeContext,
+  facts: OpcuaFacts,
+  target: TargetAddress,
+  checkpoint: () => void,
+  certificateBytes: Map<string, Buffer> = new Map(),
+): Promise<void> {
   const own = facts.endpoints.filter((e) => !e.listedBy || e.listedBy === target.url);
   const usable = own.filter(openable).map((e) => reachable(e, target.host, target.port, target.path));
   const has = (e: EndpointFacts, type: string) => e.userTokens.some((t) => t.tokenType === type);
-  const anonymousEndpoints = usable.filter((e) => has(e, "Anonymous")).sort((a, b) => (a.securityMode === "None" ? -1 : 0) - (b.securityMode === "None" ? -1 : 0));
+  const anonymousEndpoints = usable
+    .filter((e) => has(e, "Anonymous"))
+    .sort((a, b) => (a.securityMode === "None" ? -1 : 0) - (b.securityMode === "None" ? -1 : 0));
   const secured = usable.filter((e) => e.securityMode !== "None" && policyInfo(e.securityPolicyUri).status !== "none").sort((a, b) => rank(a) - rank(b));
   const userNameEndpoints = usable.filter((e) => has(e, "UserName"));
   const certificateEndpoints = usable.filter((e) => has(e, "Certificate"));
@@ -47,11 +55,17 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
   const wantsDefaults = ctx.intrusive && own.some((e) => has(e, "UserName"));
   const wantsUserCert = ctx.intrusive && certificateEndpoints.length > 0;
   if (own.some((e) => e.securityMode !== "None") && secured.length === 0) {
-    facts.trustTest = { status: "not_applicable", message: "only policies this client cannot open (e.g. Basic128Rsa15 on Node 20, unknown policies) on signed endpoints" };
+    facts.trustTest = {
+      status: "not_applicable",
+      message: "only policies this client cannot open (e.g. Basic128Rsa15 on Node 20, unknown policies) on signed endpoints",
+    };
   }
-  if (ctx.intrusive && !wantsDefaults) facts.defaultCredentials = { status: "skipped", tried: 0, accepted: [], message: "no UserName token offered: default credentials not applicable" };
-  if (ctx.intrusive && !wantsUserCert) facts.userCertificateTest = { status: "not_applicable", message: "no endpoint this client can open offers the X.509 user certificate token" };
-  if (cred && userNameEndpoints.length === 0) facts.credentialedSession = { status: "skipped", username: cred.username, message: "no endpoint offers the UserName token" };
+  if (ctx.intrusive && !wantsDefaults)
+    facts.defaultCredentials = { status: "skipped", tried: 0, accepted: [], message: "no UserName token offered: default credentials not applicable" };
+  if (ctx.intrusive && !wantsUserCert)
+    facts.userCertificateTest = { status: "not_applicable", message: "no endpoint this client can open offers the X.509 user certificate token" };
+  if (cred && userNameEndpoints.length === 0)
+    facts.credentialedSession = { status: "skipped", username: cred.username, message: "no endpoint offers the UserName token" };
   if (wantsDefaults && plans.length === 0) {
     // no policy otaudit knows protects a password anywhere: decided from the endpoints alone, before
     // (and whatever becomes of) the client PKI and any connection
@@ -90,7 +104,15 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
     const trustEndpoint = secured[0];
     if (trustEndpoint && !ctx.signal.aborted) {
       ctx.assertAllowed(OPCUA_CHECKS.trust);
-      ctx.log.info({ action: "OpenSecureChannel(unknown client certificate)", safety: "read", endpoint: trustEndpoint.endpointUrl, policy: policyInfo(trustEndpoint.securityPolicyUri).name }, "trust test");
+      ctx.log.info(
+        {
+          action: "OpenSecureChannel(unknown client certificate)",
+          safety: "read",
+          endpoint: trustEndpoint.endpointUrl,
+          policy: policyInfo(trustEndpoint.securityPolicyUri).name,
+        },
+        "trust test",
+      );
       const where = { endpointUrl: trustEndpoint.endpointUrl, securityPolicyUri: trustEndpoint.securityPolicyUri, securityMode: trustEndpoint.securityMode };
       try {
         const c = await fresh.connect(trustEndpoint);
@@ -121,12 +143,31 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
     if (cred && userNameEndpoints.length > 0 && !ctx.signal.aborted) {
       const plan = plans.find((p) => channelOpens(p.endpoint)) ?? plans[0];
       if (!plan) {
-        ctx.log.warn({ action: "ActivateSession(username)", safety: "read", endpoint: userNameEndpoints[0]!.endpointUrl, username: cred.username }, "credentialed session not attempted: no policy otaudit knows would protect the password");
-        facts.credentialedSession = { status: "skipped", username: cred.username, message: "not attempted: no UserName token policy is known to protect the password (clear text, unknown policy or no server certificate); otaudit never sends the operator's password unless a policy it knows encrypts it" };
+        ctx.log.warn(
+          { action: "ActivateSession(username)", safety: "read", endpoint: userNameEndpoints[0]!.endpointUrl, username: cred.username },
+          "credentialed session not attempted: no policy otaudit knows would protect the password",
+        );
+        facts.credentialedSession = {
+          status: "skipped",
+          username: cred.username,
+          message:
+            "not attempted: no UserName token policy is known to protect the password (clear text, unknown policy or no server certificate); otaudit never sends the operator's password unless a policy it knows encrypts it",
+        };
       } else {
         ctx.assertAllowed(OPCUA_CHECKS.credentialed);
-        ctx.log.info({ action: "ActivateSession(username)", safety: "read", endpoint: plan.endpoint.endpointUrl, username: cred.username, protectedBy: plan.by }, "credentialed session");
-        const r = await sessionRun(session, app, plan.endpoint, { kind: "username", username: cred.username, password: cred.password!, plan }, ctx, sopts, !facts.serverInfo);
+        ctx.log.info(
+          { action: "ActivateSession(username)", safety: "read", endpoint: plan.endpoint.endpointUrl, username: cred.username, protectedBy: plan.by },
+          "credentialed session",
+        );
+        const r = await sessionRun(
+          session,
+          app,
+          plan.endpoint,
+          { kind: "username", username: cred.username, password: cred.password!, plan },
+          ctx,
+          sopts,
+          !facts.serverInfo,
+        );
         facts.credentialedSession = { ...r.session, username: cred.username, ...(r.browse ? { browse: r.browse } : {}) };
         if (!facts.serverInfo && r.info) facts.serverInfo = r.info;
       }
@@ -136,7 +177,14 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
     // --- intrusive: cited default credentials, paced, one connection
     if (tryDefaults && !ctx.signal.aborted) {
       const { tryDefaultCredentials } = await import("./intrusive.js");
-      facts.defaultCredentials = await tryDefaultCredentials(session, app, plans.filter((p) => channelOpens(p.endpoint)), plans.length, ctx, sopts);
+      facts.defaultCredentials = await tryDefaultCredentials(
+        session,
+        app,
+        plans.filter((p) => channelOpens(p.endpoint)),
+        plans.length,
+        ctx,
+        sopts,
+      );
       checkpoint();
     }
     // --- intrusive: a fresh self-signed X.509 user certificate (OpalOPC 10016)
@@ -145,7 +193,10 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
       const endpoint = certificateEndpoints.filter(channelOpens).sort((a, b) => rank(a) - rank(b))[0];
       facts.userCertificateTest = endpoint
         ? await tryUserCertificate(session, app, endpoint, ctx, sopts)
-        : { status: "skipped", message: "the X.509 user token is offered only on endpoints whose channel this client cannot open (client certificate not trusted)" };
+        : {
+            status: "skipped",
+            message: "the X.509 user token is offered only on endpoints whose channel this client cannot open (client certificate not trusted)",
+          };
       checkpoint();
     }
   } finally {
@@ -156,7 +207,15 @@ export async function runSessionChecks(ctx: ProbeContext, facts: OpcuaFacts, tar
 
 type RunResult = { session: SessionFacts; info?: OpcuaFacts["serverInfo"]; browse?: OpcuaFacts["anonymousBrowse"] };
 
-export async function sessionRun(session: SessionModule, app: ClientApp, endpoint: EndpointFacts, identity: Identity, ctx: ProbeContext, sopts: SessionRunOptions, readInfo: boolean): Promise<RunResult> {
+export async function sessionRun(
+  session: SessionModule,
+  app: ClientApp,
+  endpoint: EndpointFacts,
+  identity: Identity,
+  ctx: ProbeContext,
+  sopts: SessionRunOptions,
+  readInfo: boolean,
+): Promise<RunResult> {
   const where = { endpointUrl: endpoint.endpointUrl, securityPolicyUri: endpoint.securityPolicyUri, securityMode: endpoint.securityMode };
   let client;
   try {
@@ -179,7 +238,14 @@ export async function sessionRun(session: SessionModule, app: ClientApp, endpoin
         const { readServerInfo } = await import("./reads.js");
         try {
           const { auditingOk, serverProfilesOk, diagnosticsOk, errors, ...rest } = await readServerInfo(s, sopts);
-          out.info = { status: "ok", auditingStatus: auditingOk ? "ok" : "error", serverProfilesStatus: serverProfilesOk ? "ok" : "error", diagnosticsStatus: diagnosticsOk ? "ok" : "error", ...rest, ...(errors.length ? { error: errors.join("; ") } : {}) };
+          out.info = {
+            status: "ok",
+            auditingStatus: auditingOk ? "ok" : "error",
+            serverProfilesStatus: serverProfilesOk ? "ok" : "error",
+            diagnosticsStatus: diagnosticsOk ? "ok" : "error",
+            ...rest,
+            ...(errors.length ? { error: errors.join("; ") } : {}),
+          };
         } catch (e) {
           out.info = { status: "error", auditingStatus: "error", error: session.errorText(e) };
         }

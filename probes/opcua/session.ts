@@ -16,7 +16,10 @@ import { refusePassword, type PasswordPlan } from "./security.js";
 
 // node-opcua writes its warnings to the console; route them to our (scrubbed) logger instead.
 let currentLog: Logger | undefined;
-const toLog = (level: "debug" | "warn" | "error") => (...args: unknown[]) => currentLog?.[level]({ source: "node-opcua" }, args.map(String).join(" ").slice(0, 500));
+const toLog =
+  (level: "debug" | "warn" | "error") =>
+  (...args: unknown[]) =>
+    currentLog?.[level]({ source: "node-opcua" }, args.map(String).join(" ").slice(0, 500));
 routeNodeOpcuaLogs(toLog("debug"));
 
 type NodeOpcuaClient = typeof import("node-opcua-client");
@@ -50,8 +53,16 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?:
     const onAbort = () => reject(new TimeoutError(`${what} aborted`));
     signal?.addEventListener("abort", onAbort, { once: true });
     p.then(
-      (v) => { clearTimeout(timer); signal?.removeEventListener("abort", onAbort); resolve(v); },
-      (e) => { clearTimeout(timer); signal?.removeEventListener("abort", onAbort); reject(e); },
+      (v) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        reject(e);
+      },
     );
   });
 }
@@ -84,7 +95,12 @@ export class ClientApp {
     const applicationUri = persistentFolder ? "urn:otaudit:client" : `urn:otaudit:client:${process.pid}:${Date.now()}`;
     const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
     // We audit, we do not trust: the client accepts whatever server certificate it is shown.
-    const certificateManager = new OPCUACertificateManager({ rootFolder, automaticallyAcceptUnknownCertificate: true, disableFileWatchers: true, keySize: 2048 });
+    const certificateManager = new OPCUACertificateManager({
+      rootFolder,
+      automaticallyAcceptUnknownCertificate: true,
+      disableFileWatchers: true,
+      keySize: 2048,
+    });
     // the private key is generated off the main thread while node-opcua-client loads
     const initialised = withTimeout(certificateManager.initialize(), Math.max(opts.timeoutMs, 5000), "client PKI initialisation");
     initialised.catch(() => undefined);
@@ -140,7 +156,7 @@ export class ClientApp {
 
 /** host (bare, no brackets) and port of an opc.tcp URL */
 export function urlAddress(url: string): { host: string; port: number } {
-  const m = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/\[\]]+)(?::(\d{1,5}))?/i.exec(url);
+  const m = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/[\]]+)(?::(\d{1,5}))?/i.exec(url);
   if (!m) throw new Error(`not an opc.tcp URL: ${url}`);
   return { host: m[1]!.replace(/^\[|\]$/g, ""), port: m[2] ? Number(m[2]) : 4840 };
 }
@@ -206,7 +222,12 @@ function guardPasswords(client: Client, identity: Extract<Identity, { kind: "use
   inner.createUserIdentityToken = (context, info, cb) => {
     const ep = context.endpoint as { userIdentityTokens?: { policyId?: string | null; tokenType: number }[] };
     const only = (ep.userIdentityTokens ?? []).filter((t) => t.tokenType === opcua.UserTokenType.UserName && t.policyId === identity.plan.policyId);
-    if (only.length !== 1) return cb(new PasswordNotSentError(`password not sent: the endpoint the client resolved does not offer user token policy ${JSON.stringify(identity.plan.policyId)} exactly once`));
+    if (only.length !== 1)
+      return cb(
+        new PasswordNotSentError(
+          `password not sent: the endpoint the client resolved does not offer user token policy ${JSON.stringify(identity.plan.policyId)} exactly once`,
+        ),
+      );
     const endpoint = Object.assign(Object.create(Object.getPrototypeOf(ep)), ep, { userIdentityTokens: only });
     original({ ...context, endpoint }, info, (err, data) => {
       if (err || !data) return cb(err, data);
@@ -228,7 +249,8 @@ function guardPasswords(client: Client, identity: Extract<Identity, { kind: "use
 export async function openSession(client: Client, identity: Identity, opts: SessionRunOptions): Promise<Session> {
   let info: unknown;
   if (identity.kind === "anonymous") info = { type: opcua.UserTokenType.Anonymous };
-  else if (identity.kind === "certificate") info = { type: opcua.UserTokenType.Certificate, certificateData: identity.certificate, privateKey: identity.privateKeyPem };
+  else if (identity.kind === "certificate")
+    info = { type: opcua.UserTokenType.Certificate, certificateData: identity.certificate, privateKey: identity.privateKeyPem };
   else {
     guardPasswords(client, identity);
     info = { type: opcua.UserTokenType.UserName, userName: identity.username, password: identity.password };
@@ -255,9 +277,13 @@ export function classifyFailure(e: unknown): "rejected" | "error" {
  * Status codes that refuse the client's certificate, security settings or identity token
  * (OPC 10000-4 §7.38 / OPC 10000-6 Annex A StatusCodes.csv): only these are verdicts.
  */
-const REFUSAL_CODES = /^Bad(UserAccessDenied|IdentityToken(Invalid|Rejected)|UserSignatureInvalid|ApplicationSignatureInvalid|SecurityChecksFailed|SecurityPolicyRejected|SecurityModeRejected|NoValidCertificates|RequestNotAllowed|Certificate[A-Za-z]+)$/;
+const REFUSAL_CODES =
+  /^Bad(UserAccessDenied|IdentityToken(Invalid|Rejected)|UserSignatureInvalid|ApplicationSignatureInvalid|SecurityChecksFailed|SecurityPolicyRejected|SecurityModeRejected|NoValidCertificates|RequestNotAllowed|Certificate[A-Za-z]+)$/;
 
 /** Error message without secrets (node-opcua messages never carry the password; be sure anyway). */
 export function errorText(e: unknown): string {
-  return String((e as Error)?.message ?? e).replace(/\s+/g, " ").trim().slice(0, 400);
+  return String((e as Error)?.message ?? e)
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 400);
 }

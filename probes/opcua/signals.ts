@@ -51,8 +51,11 @@ export function opcuaSignals(facts: OpcuaFacts): FleetSignals {
   const none = [...new Set(facts.endpoints.filter((e) => e.securityMode === "None").map((e) => e.endpointUrl))];
   if (none.length) out.cleartext!.push({ scheme, port, carries: "data", detail: `security mode None on ${none.join(", ")}` });
   // the probe's own decision per UserName token (passwordExposure): one source of truth
-  const clearPasswords = [...new Set(facts.endpoints.filter((e) => e.userTokens.some((t) => t.passwordExposure?.status === "cleartext")).map((e) => e.endpointUrl))];
-  if (clearPasswords.length) out.cleartext!.push({ scheme, port, carries: "credentials", detail: `UserName passwords would travel unencrypted on ${clearPasswords.join(", ")}` });
+  const clearPasswords = [
+    ...new Set(facts.endpoints.filter((e) => e.userTokens.some((t) => t.passwordExposure?.status === "cleartext")).map((e) => e.endpointUrl)),
+  ];
+  if (clearPasswords.length)
+    out.cleartext!.push({ scheme, port, carries: "credentials", detail: `UserName passwords would travel unencrypted on ${clearPasswords.join(", ")}` });
   const seen = new Set<string>();
   for (const c of facts.certificates) {
     if (seen.has(c.sha256)) continue;

@@ -20,8 +20,16 @@ export async function startOpcuaSimulator(profile: OpcuaSimProfile, opts: Simula
 
   await mkdir(opts.stateDir, { recursive: true });
   const folder = await mkdtemp(join(opts.stateDir, "opcua-sim-"));
-  const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(folder, "pki"), automaticallyAcceptUnknownCertificate: profile.autoAcceptUnknownCertificates, disableFileWatchers: true });
-  const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(folder, "user-pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+  const serverCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(folder, "pki"),
+    automaticallyAcceptUnknownCertificate: profile.autoAcceptUnknownCertificates,
+    disableFileWatchers: true,
+  });
+  const userCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(folder, "user-pki"),
+    automaticallyAcceptUnknownCertificate: false,
+    disableFileWatchers: true,
+  });
   const policyUri = (name: string) => (SecurityPolicy as unknown as Record<string, string>)[name]!;
   const modes = profile.securityModes.map((m) => MessageSecurityMode[m as keyof typeof MessageSecurityMode] as number);
   const counts: Record<string, number> = {};

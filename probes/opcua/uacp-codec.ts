@@ -36,7 +36,11 @@ export const ENCODING_IDS = {
 /** The peer answered with an ERR message, an abort chunk or a ServiceFault / bad service result. */
 export class UacpRemoteError extends Error {
   override name = "UacpRemoteError";
-  constructor(readonly statusCode: number, message: string, readonly reason?: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly reason?: string,
+  ) {
     super(message);
   }
 }
@@ -214,7 +218,10 @@ export function securePayload(c: Chunk, expect: "OPN" | "MSG", what: string): Bu
 export class ResponseAssembler {
   private parts: Buffer[] = [];
   private total = 0;
-  constructor(readonly expect: "OPN" | "MSG", readonly what: string) {}
+  constructor(
+    readonly expect: "OPN" | "MSG",
+    readonly what: string,
+  ) {}
   /** the whole response body once the final chunk arrived, else undefined */
   add(c: Chunk): Buffer | undefined {
     const part = securePayload(c, this.expect, this.what);
@@ -225,4 +232,3 @@ export class ResponseAssembler {
     return c.chunk === "F" ? Buffer.concat(this.parts) : undefined;
   }
 }
-

@@ -5,7 +5,7 @@
 // absolute deadline (a peer that drips one byte at a time cannot stretch it), one request is
 // outstanding at a time, and unrequested messages are bounded. Spec: OPC 10000-6 §7.1 UACP, §6.7
 // secure conversation; OPC 10000-4 §5.4 discovery services, §5.5 secure channel services.
-import { Socket, connect, isIP } from "node:net";
+import { type Socket, connect, isIP } from "node:net";
 import { Deadline } from "../../src/net/index.js";
 import { UacpProtocolError } from "./binary.js";
 import { ChunkFramer, ResponseAssembler, decodeAck, decodeError, encodeHello, type AckFacts, type Chunk } from "./uacp-codec.js";
@@ -53,7 +53,10 @@ export class UacpClient {
   private requestId = 1;
   ack: AckFacts | undefined;
 
-  private constructor(private readonly socket: Socket, private readonly opts: UacpOptions) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly opts: UacpOptions,
+  ) {
     socket.on("data", (d: Buffer) => this.onData(d));
     socket.on("error", (e) => this.fail(e));
     socket.on("close", () => this.fail(new UacpProtocolError("connection closed by the server")));
@@ -202,8 +205,17 @@ export class UacpClient {
     this.end();
     await new Promise<void>((resolve) => {
       if (this.socket.closed) return resolve();
-      const timer = setTimeout(() => { this.socket.destroy(); resolve(); }, Math.min(this.opts.timeoutMs, 1000));
-      this.socket.once("close", () => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(
+        () => {
+          this.socket.destroy();
+          resolve();
+        },
+        Math.min(this.opts.timeoutMs, 1000),
+      );
+      this.socket.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 

@@ -32,7 +32,12 @@ export const CHECKS = {
     description: `ISO-on-TCP (RFC 1006) COTP Connection Request for the called TSAPs ${DEFAULT_TSAPS.map(tsapName).join(", ")} (one connection at a time, stops at the first accepted; --s7-tsap first when given)`,
     sends: () => DEFAULT_TSAPS.map((t) => `COTP CR called TSAP ${tsapName(t)} calling ${tsapName(CALLING_TSAP)}`),
   },
-  setup: { id: "s7.setup-communication", safety: "passive", description: "S7 'Setup communication' (job function 0xF0, PDU length 480): negotiates the PDU size, changes nothing on the CPU", sends: () => ["S7 setup communication"] },
+  setup: {
+    id: "s7.setup-communication",
+    safety: "passive",
+    description: "S7 'Setup communication' (job function 0xF0, PDU length 480): negotiates the PDU size, changes nothing on the CPU",
+    sends: () => ["S7 setup communication"],
+  },
   szl: {
     id: "s7.read-szl",
     safety: "read",

@@ -40,9 +40,19 @@ export default definePlugin<S7Facts>({
   identify: (facts) => {
     const id = facts.identity;
     if (!id?.orderNumber && !id?.moduleTypeName) return [];
-    const raw = [`orderNumber=${id.orderNumber ?? ""}`, `firmware=${id.firmwareVersion ?? ""}`, `moduleTypeName=${id.moduleTypeName ?? ""}`].map((x) => printable(x)).join(", ");
+    const raw = [`orderNumber=${id.orderNumber ?? ""}`, `firmware=${id.firmwareVersion ?? ""}`, `moduleTypeName=${id.moduleTypeName ?? ""}`]
+      .map((x) => printable(x))
+      .join(", ");
     const siemens = /^6E[SD]\d/.test(id.orderNumber ?? "") || /siemens/i.test(id.copyright ?? "");
-    const product: ObservedProduct = { ...(siemens ? { vendor: "Siemens" } : {}), product: id.moduleTypeName ?? id.orderNumber, ...(id.orderNumber ? { model: id.orderNumber } : {}), ...(id.firmwareVersion ? { version: id.firmwareVersion.replace(/^V/, "") } : {}), source: "s7 szl 0x0011/0x001c", raw, port: facts.port };
+    const product: ObservedProduct = {
+      ...(siemens ? { vendor: "Siemens" } : {}),
+      product: id.moduleTypeName ?? id.orderNumber,
+      ...(id.orderNumber ? { model: id.orderNumber } : {}),
+      ...(id.firmwareVersion ? { version: id.firmwareVersion.replace(/^V/, "") } : {}),
+      source: "s7 szl 0x0011/0x001c",
+      raw,
+      port: facts.port,
+    };
     return [product];
   },
 });

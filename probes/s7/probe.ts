@@ -17,8 +17,29 @@ import { Deadline, sleep } from "../../src/net/index.js";
 import { CALLING_TSAP, CHECKS, DEFAULT_TSAPS, SZL_READS, szlLabel } from "./checks.js";
 import type { S7Facts, SzlRead } from "./facts.js";
 import { S7Error, S7Session } from "./session.js";
-import { MODE_SELECTOR, decodeComponentIdentification, decodeCpuMode, decodeModuleIdentification, decodeProtection, parseSzlList, type SzlList } from "./szl.js";
-import { ERROR_CLASSES, ROSCTR, S7PLUS_PROTOCOL_ID, disconnectReason, parseS7, parseS7PlusHeader, parseSetupAnswer, parseSzlFragment, readSzlNextRequest, readSzlRequest, setupCommunication, tsapName } from "./wire.js";
+import {
+  MODE_SELECTOR,
+  decodeComponentIdentification,
+  decodeCpuMode,
+  decodeModuleIdentification,
+  decodeProtection,
+  parseSzlList,
+  type SzlList,
+} from "./szl.js";
+import {
+  ERROR_CLASSES,
+  ROSCTR,
+  S7PLUS_PROTOCOL_ID,
+  disconnectReason,
+  parseS7,
+  parseS7PlusHeader,
+  parseSetupAnswer,
+  parseSzlFragment,
+  readSzlNextRequest,
+  readSzlRequest,
+  setupCommunication,
+  tsapName,
+} from "./wire.js";
 
 /** Budgets in multiples of --timeout (the core caps a probe at 12 x timeout). */
 const CONNECT_BUDGET = 5;
@@ -34,7 +55,16 @@ export async function probeS7(ctx: ProbeContext): Promise<S7Facts> {
   if (!ep) throw new ProbeFailure("internal", "no S7 endpoint given");
   const named = ctx.options["s7.tsap"];
   const plan = [...new Set([...(named ? [Number.parseInt(named, 16)] : []), ...DEFAULT_TSAPS])];
-  const facts: S7Facts = { port: ep.port, url: ep.url, reachability: "error", tsapAttempts: [], setup: { status: "not_tried" }, s7plus: { indications: [] }, szl: [], sent: [] };
+  const facts: S7Facts = {
+    port: ep.port,
+    url: ep.url,
+    reachability: "error",
+    tsapAttempts: [],
+    setup: { status: "not_tried" },
+    s7plus: { indications: [] },
+    szl: [],
+    sent: [],
+  };
   const checkpoint = () => ctx.checkpoint(structuredClone(facts));
 
   const connectDeadline = new Deadline(CONNECT_BUDGET * ctx.timeoutMs, ctx.signal);
@@ -46,10 +76,18 @@ export async function probeS7(ctx: ProbeContext): Promise<S7Facts> {
       ctx.log.info({ action: "s7-cotp-connect", safety: CHECKS.cotp.safety, endpoint: ep.url, calledTsap: tsapName(called) }, "COTP connection request");
       let s: S7Session;
       try {
-        s = await S7Session.open({ host: ep.host, port: ep.port, timeoutMs: Math.max(1, Math.min(ctx.timeoutMs, connectDeadline.remaining())), signal: ctx.signal }, facts.sent);
+        s = await S7Session.open(
+          { host: ep.host, port: ep.port, timeoutMs: Math.max(1, Math.min(ctx.timeoutMs, connectDeadline.remaining())), signal: ctx.signal },
+          facts.sent,
+        );
       } catch (e) {
         const err = e as S7Error;
-        facts.tsapAttempts.push({ calledTsap: called, callingTsap: CALLING_TSAP, outcome: err.kind === "refused" ? "refused" : err.kind === "timeout" ? "timeout" : "error", detail: err.message });
+        facts.tsapAttempts.push({
+          calledTsap: called,
+          callingTsap: CALLING_TSAP,
+          outcome: err.kind === "refused" ? "refused" : err.kind === "timeout" ? "timeout" : "error",
+          detail: err.message,
+        });
         if (err.kind === "refused") facts.reachability = "closed";
         else facts.error = { code: err.kind, message: err.message };
         break; // TCP itself failed: no other TSAP can do better
@@ -66,7 +104,21 @@ export async function probeS7(ctx: ProbeContext): Promise<S7Facts> {
         facts.tsapAttempts.push({ calledTsap: called, callingTsap: CALLING_TSAP, outcome: "disconnect", detail: `COTP DR: ${disconnectReason(t.reason)}` });
       } catch (e) {
         const err = e as S7Error;
-        facts.tsapAttempts.push({ calledTsap: called, callingTsap: CALLING_TSAP, outcome: err.kind === "timeout" ? "timeout" : err.kind === "closed" ? "closed" : err.kind === "reset" ? "reset" : err.kind === "protocol" ? "protocol_error" : "error", detail: err.message });
+        facts.tsapAttempts.push({
+          calledTsap: called,
+          callingTsap: CALLING_TSAP,
+          outcome:
+            err.kind === "timeout"
+              ? "timeout"
+              : err.kind === "closed"
+                ? "closed"
+                : err.kind === "reset"
+                  ? "reset"
+                  : err.kind === "protocol"
+                    ? "protocol_error"
+                    : "error",
+          detail: err.message,
+        });
       }
       await s.close(Math.min(1000, ctx.timeoutMs));
       checkpoint();
@@ -99,7 +151,12 @@ async function readPhase(ctx: ProbeContext, s: S7Session, facts: S7Facts, deadli
     }
     const p = parseS7(answer);
     if (p.rosctr !== ROSCTR.ACK_DATA || (p.errorClass ?? 0) !== 0) {
-      facts.setup = { status: "refused", errorClass: p.errorClass, errorCode: p.errorCode, message: `ROSCTR ${p.rosctr}, error class 0x${(p.errorClass ?? 0).toString(16)} (${ERROR_CLASSES[p.errorClass ?? 0] ?? "unknown"}) code 0x${(p.errorCode ?? 0).toString(16)}` };
+      facts.setup = {
+        status: "refused",
+        errorClass: p.errorClass,
+        errorCode: p.errorCode,
+        message: `ROSCTR ${p.rosctr}, error class 0x${(p.errorClass ?? 0).toString(16)} (${ERROR_CLASSES[p.errorClass ?? 0] ?? "unknown"}) code 0x${(p.errorCode ?? 0).toString(16)}`,
+      };
       facts.s7plus.indications.push("the COTP connection was accepted but the S7comm Setup communication was refused");
       return;
     }
@@ -107,13 +164,24 @@ async function readPhase(ctx: ProbeContext, s: S7Session, facts: S7Facts, deadli
   } catch (e) {
     const err = e instanceof S7Error ? e : new S7Error("protocol", (e as Error).message);
     facts.setup = { status: err.kind === "timeout" ? "timeout" : err.kind === "closed" || err.kind === "reset" ? "closed" : "error", message: err.message };
-    if (err.kind === "closed" || err.kind === "reset") facts.s7plus.indications.push("the COTP connection was accepted but the peer hung up on the S7comm Setup communication");
+    if (err.kind === "closed" || err.kind === "reset")
+      facts.s7plus.indications.push("the COTP connection was accepted but the peer hung up on the S7comm Setup communication");
     return;
   }
   ctx.checkpoint(structuredClone(facts));
   for (const r of SZL_READS) {
     if (deadline.expired || s.broken) {
-      facts.szl.push({ id: r.id, index: r.index, status: "not_tried", fragments: 0, message: s.broken ? `connection unusable: ${s.broken}` : ctx.signal.aborted ? "stopped: run deadline or interrupt" : "the read phase's time budget is spent" });
+      facts.szl.push({
+        id: r.id,
+        index: r.index,
+        status: "not_tried",
+        fragments: 0,
+        message: s.broken
+          ? `connection unusable: ${s.broken}`
+          : ctx.signal.aborted
+            ? "stopped: run deadline or interrupt"
+            : "the read phase's time budget is spent",
+      });
       continue;
     }
     ctx.log.info({ action: "s7-read-szl", safety: CHECKS.szl.safety, endpoint: facts.url, szl: szlLabel(r.id, r.index) }, "S7 read SZL");
@@ -132,7 +200,9 @@ async function readList(ctx: ProbeContext, s: S7Session, id: number, index: numb
   try {
     let frame = readSzlRequest(s.nextRef(), id, index);
     for (;;) {
-      const pdu = parseS7(await s.exchange(frame, `SZL read ${szlLabel(id, index)}${read.fragments ? ` (fragment ${read.fragments + 1})` : ""}`, deadline.within(ctx.timeoutMs)));
+      const pdu = parseS7(
+        await s.exchange(frame, `SZL read ${szlLabel(id, index)}${read.fragments ? ` (fragment ${read.fragments + 1})` : ""}`, deadline.within(ctx.timeoutMs)),
+      );
       const f = parseSzlFragment(pdu);
       read.fragments++;
       if (f.errorCode !== 0 || f.returnCode !== 0xff) {
@@ -150,7 +220,14 @@ async function readList(ctx: ProbeContext, s: S7Session, id: number, index: numb
     }
     const payload = Buffer.concat(chunks).subarray(0, MAX_LIST_BYTES);
     const list = parseSzlList(payload);
-    Object.assign(read, { status: "ok", returnCode: 0xff, recordLength: list.recordLength, recordsAnnounced: list.announced, recordsRead: list.records.length, hex: payload.subarray(0, 4096).toString("hex") });
+    Object.assign(read, {
+      status: "ok",
+      returnCode: 0xff,
+      recordLength: list.recordLength,
+      recordsAnnounced: list.announced,
+      recordsRead: list.records.length,
+      hex: payload.subarray(0, 4096).toString("hex"),
+    });
     return { read, list };
   } catch (e) {
     const err = e instanceof S7Error ? e : new S7Error("protocol", (e as Error).message);
@@ -165,7 +242,13 @@ function apply(facts: S7Facts, id: number, list: SzlList, read: SzlRead): void {
   try {
     if (id === 0x0011) {
       const m = decodeModuleIdentification(list);
-      facts.identity = { ...facts.identity, ...(m.orderNumber ? { orderNumber: m.orderNumber } : {}), ...(m.firmwareVersion ? { firmwareVersion: m.firmwareVersion } : {}), ...(m.hardwareVersion ? { hardwareVersion: m.hardwareVersion } : {}), ...(m.bootLoaderVersion ? { bootLoaderVersion: m.bootLoaderVersion } : {}) };
+      facts.identity = {
+        ...facts.identity,
+        ...(m.orderNumber ? { orderNumber: m.orderNumber } : {}),
+        ...(m.firmwareVersion ? { firmwareVersion: m.firmwareVersion } : {}),
+        ...(m.hardwareVersion ? { hardwareVersion: m.hardwareVersion } : {}),
+        ...(m.bootLoaderVersion ? { bootLoaderVersion: m.bootLoaderVersion } : {}),
+      };
     } else if (id === 0x001c) {
       facts.identity = { ...facts.identity, ...decodeComponentIdentification(list).fields };
     } else if (id === 0x0232) {
@@ -192,5 +275,6 @@ function outcome(facts: S7Facts, explicit: boolean): void {
   }
   // TCP open, but no TSAP accepted and none refused with a COTP disconnect: not an S7 device we can audit
   const last = facts.tsapAttempts[facts.tsapAttempts.length - 1];
-  if (last && facts.tsapAttempts.every((a) => a.outcome === "timeout")) throw new ProbeFailure("timeout", `${facts.url}: no COTP answer to ${facts.tsapAttempts.length} connection requests`);
+  if (last && facts.tsapAttempts.every((a) => a.outcome === "timeout"))
+    throw new ProbeFailure("timeout", `${facts.url}: no COTP answer to ${facts.tsapAttempts.length} connection requests`);
 }

@@ -14,7 +14,10 @@ export const S7SimProfile = z
     identity: z
       .object({
         orderNumber: z.string().max(20).default("6ES7 315-2EH14-0AB0"),
-        firmware: z.string().regex(/^V\d{1,3}\.\d{1,3}\.\d{1,3}$/).default("V3.2.6"),
+        firmware: z
+          .string()
+          .regex(/^V\d{1,3}\.\d{1,3}\.\d{1,3}$/)
+          .default("V3.2.6"),
         asName: Text.default("SIM-STATION"),
         moduleName: Text.default("CPU 315-2 PN/DP"),
         moduleTypeName: Text.default("CPU 315-2 PN/DP"),
@@ -23,9 +26,23 @@ export const S7SimProfile = z
         serialNumber: Text.default("S C-X0000000"),
       })
       .strict()
-      .default({ orderNumber: "6ES7 315-2EH14-0AB0", firmware: "V3.2.6", asName: "SIM-STATION", moduleName: "CPU 315-2 PN/DP", moduleTypeName: "CPU 315-2 PN/DP", plantId: "", copyright: "Original Siemens Equipment", serialNumber: "S C-X0000000" }),
+      .default({
+        orderNumber: "6ES7 315-2EH14-0AB0",
+        firmware: "V3.2.6",
+        asName: "SIM-STATION",
+        moduleName: "CPU 315-2 PN/DP",
+        moduleTypeName: "CPU 315-2 PN/DP",
+        plantId: "",
+        copyright: "Original Siemens Equipment",
+        serialNumber: "S C-X0000000",
+      }),
     protection: z
-      .object({ keySwitch: z.number().int().min(0).max(3).default(1), parameterized: z.number().int().min(0).max(3).default(0), effective: z.number().int().min(0).max(3).default(1), modeSelector: z.number().int().min(0).max(4).default(2) })
+      .object({
+        keySwitch: z.number().int().min(0).max(3).default(1),
+        parameterized: z.number().int().min(0).max(3).default(0),
+        effective: z.number().int().min(0).max(3).default(1),
+        modeSelector: z.number().int().min(0).max(4).default(2),
+      })
       .strict()
       .default({ keySwitch: 1, parameterized: 0, effective: 1, modeSelector: 2 }),
     cpuMode: z.enum(["run", "stop"]).default("run"),
@@ -57,7 +74,16 @@ export function profileFromFacts(facts: S7Facts): z.input<typeof S7SimProfile> {
       copyright: cut(id.copyright),
       serialNumber: cut(id.serialNumber),
     },
-    ...(p ? { protection: { keySwitch: Math.min(3, p.keySwitchLevel), parameterized: Math.min(3, p.parameterizedLevel), effective: Math.min(3, p.effectiveLevel), modeSelector: Math.min(4, p.modeSelector) } } : {}),
+    ...(p
+      ? {
+          protection: {
+            keySwitch: Math.min(3, p.keySwitchLevel),
+            parameterized: Math.min(3, p.parameterizedLevel),
+            effective: Math.min(3, p.effectiveLevel),
+            modeSelector: Math.min(4, p.modeSelector),
+          },
+        }
+      : {}),
     cpuMode: facts.cpuMode && facts.cpuMode.code >= 1 && facts.cpuMode.code <= 4 ? "stop" : "run",
     deniedSzl: facts.szl.filter((r) => r.status === "refused").map((r) => r.id),
     variant: facts.setup.status === "s7plus" ? "s7plus" : "classic",

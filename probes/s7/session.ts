@@ -3,7 +3,7 @@
 // It refuses to send any S7 PDU but Setup communication and Read SZL (first and follow-up): no
 // write, no PLC control (start/stop), no block upload/download, no password (defence in depth, the
 // probe builds nothing else either). Closing is a TCP FIN (snap7's and nmap's clients send no COTP DR).
-import { Connection, Deadline, NetError } from "../../src/net/index.js";
+import { Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { FUNCTION_SETUP_COMMUNICATION, ROSCTR, S7_PROTOCOL_ID, S7WireError, connectionRequest, parseTpkt, tpktFrameLength, type CotpTpdu } from "./wire.js";
 
 /** A TPKT frame is at most 65,535 bytes; the buffer holds two before the peer counts as flooding. */
@@ -27,7 +27,14 @@ export function fromNet(e: unknown): S7Error {
   if (e instanceof S7Error) return e;
   if (e instanceof S7WireError) return new S7Error("protocol", e.message);
   if (!(e instanceof NetError)) return new S7Error("protocol", (e as Error).message);
-  const kind: Record<string, S7ErrorKind> = { refused: "refused", timeout: "timeout", aborted: "aborted", closed: "closed", reset: "reset", "too-large": "protocol" };
+  const kind: Record<string, S7ErrorKind> = {
+    refused: "refused",
+    timeout: "timeout",
+    aborted: "aborted",
+    closed: "closed",
+    reset: "reset",
+    "too-large": "protocol",
+  };
   return new S7Error(kind[e.code] ?? "unreachable", e.message);
 }
 

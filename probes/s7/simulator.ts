@@ -61,13 +61,27 @@ function lists(p: S7SimProfile, index: number, id: number): Buffer | undefined {
   }
   if (id === 0x001c) {
     const i = p.identity;
-    const texts: [number, string][] = [[1, i.asName], [2, i.moduleName], [3, i.plantId], [4, i.copyright], [5, i.serialNumber], [7, i.moduleTypeName]];
-    return szlList(0x001c, index, 34, texts.map(([k, t]) => Buffer.concat([Buffer.from([0, k]), pad(t, 32)])));
+    const texts: [number, string][] = [
+      [1, i.asName],
+      [2, i.moduleName],
+      [3, i.plantId],
+      [4, i.copyright],
+      [5, i.serialNumber],
+      [7, i.moduleTypeName],
+    ];
+    return szlList(
+      0x001c,
+      index,
+      34,
+      texts.map(([k, t]) => Buffer.concat([Buffer.from([0, k]), pad(t, 32)])),
+    );
   }
   if (id === 0x0232 && index === 0x0004) {
     const r = Buffer.alloc(40);
     const w = [4, p.protection.keySwitch, p.protection.parameterized, p.protection.effective, p.protection.modeSelector, 0];
-    w.forEach((v, k) => r.writeUInt16BE(v, k * 2));
+    w.forEach((v, k) => {
+      r.writeUInt16BE(v, k * 2);
+    });
     return szlList(0x0232, 4, 40, [r]);
   }
   if (id === 0x0424) {
@@ -92,7 +106,21 @@ function header(rosctr: number, pduRef: number, param: Buffer, data: Buffer, err
 }
 
 export async function startS7Simulator(profile: S7SimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
-  const stats: S7SimStats = { connections: 0, cotpRequests: 0, calledTsaps: [], setups: 0, szlReads: {}, szlFollowUps: 0, otherJobs: {}, otherUserdata: 0, writes: 0, controls: 0, blockTransfers: 0, cleanCloses: 0, resets: 0 };
+  const stats: S7SimStats = {
+    connections: 0,
+    cotpRequests: 0,
+    calledTsaps: [],
+    setups: 0,
+    szlReads: {},
+    szlFollowUps: 0,
+    otherJobs: {},
+    otherUserdata: 0,
+    writes: 0,
+    controls: 0,
+    blockTransfers: 0,
+    cleanCloses: 0,
+    resets: 0,
+  };
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     stats.connections++;

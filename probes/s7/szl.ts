@@ -127,13 +127,31 @@ export interface Protection {
 export function decodeProtection(list: SzlList): Protection {
   const r = list.records.find((x) => x.length >= 12 && x.readUInt16BE(0) === 0x0004) ?? list.records[0];
   if (!r || r.length < 12) throw new S7WireError("SZL 0x0232 index 4 holds no protection record");
-  return { keySwitchLevel: r.readUInt16BE(2), parameterizedLevel: r.readUInt16BE(4), effectiveLevel: r.readUInt16BE(6), modeSelector: r.readUInt16BE(8), startupSwitch: r.readUInt16BE(10) };
+  return {
+    keySwitchLevel: r.readUInt16BE(2),
+    parameterizedLevel: r.readUInt16BE(4),
+    effectiveLevel: r.readUInt16BE(6),
+    modeSelector: r.readUInt16BE(8),
+    startupSwitch: r.readUInt16BE(10),
+  };
 }
 
 export const MODE_SELECTOR: Record<number, string> = { 0: "undefined or cannot be determined", 1: "RUN", 2: "RUN-P", 3: "STOP", 4: "MRES" };
 
 /** Operating modes of bzu-id bits 0-3 (SZL 0x0424; the same codes as diagnostic event W#16#43xx). */
-export const CPU_MODES: Record<number, string> = { 1: "STOP (update)", 2: "STOP (memory reset)", 3: "STOP (self initialization)", 4: "STOP (internal)", 5: "STARTUP (complete restart)", 6: "STARTUP (cold restart)", 7: "STARTUP (restart)", 8: "RUN", 9: "RUN (redundant)", 10: "HOLD", 13: "DEFECT" };
+export const CPU_MODES: Record<number, string> = {
+  1: "STOP (update)",
+  2: "STOP (memory reset)",
+  3: "STOP (self initialization)",
+  4: "STOP (internal)",
+  5: "STARTUP (complete restart)",
+  6: "STARTUP (cold restart)",
+  7: "STARTUP (restart)",
+  8: "RUN",
+  9: "RUN (redundant)",
+  10: "HOLD",
+  13: "DEFECT",
+};
 
 export function decodeCpuMode(list: SzlList): { code: number; name: string } {
   const r = list.records[0];

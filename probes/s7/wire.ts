@@ -115,7 +115,14 @@ export function parseTpkt(frame: Buffer): CotpTpdu {
       if (li < 6) throw new S7WireError(`COTP ${code === COTP.CC ? "CC" : "CR"} header of ${li} bytes (6 minimum)`);
       const params = parseParams(header.subarray(6));
       const p = (c: number) => params.find((x) => x.code === c)?.value;
-      const base = { dstRef: header.readUInt16BE(1), srcRef: header.readUInt16BE(3), classOption: header[5]!, params, callingTsap: p(0xc1), calledTsap: p(0xc2) };
+      const base = {
+        dstRef: header.readUInt16BE(1),
+        srcRef: header.readUInt16BE(3),
+        classOption: header[5]!,
+        params,
+        callingTsap: p(0xc1),
+        calledTsap: p(0xc2),
+      };
       if (code === COTP.CR) return { kind: "cr", ...base };
       const size = p(0xc0);
       return { kind: "cc", ...base, ...(size?.length === 1 && size[0]! >= 7 && size[0]! <= 13 ? { tpduSize: 1 << size[0]! } : {}) };
@@ -135,7 +142,21 @@ export function parseTpkt(frame: Buffer): CotpTpdu {
 
 /** ISO 8073 §13.5 DR reason codes a peer gives when it refuses a connection (the common ones). */
 export function disconnectReason(r: number): string {
-  const names: Record<number, string> = { 0: "not specified", 1: "congestion at the TSAP", 2: "session entity not attached to the TSAP", 3: "address unknown", 128: "normal disconnect", 129: "remote transport entity congestion", 130: "connection negotiation failed", 131: "duplicate source reference", 132: "mismatched references", 133: "protocol error", 135: "reference overflow", 136: "connection request refused", 138: "header or parameter length invalid" };
+  const names: Record<number, string> = {
+    0: "not specified",
+    1: "congestion at the TSAP",
+    2: "session entity not attached to the TSAP",
+    3: "address unknown",
+    128: "normal disconnect",
+    129: "remote transport entity congestion",
+    130: "connection negotiation failed",
+    131: "duplicate source reference",
+    132: "mismatched references",
+    133: "protocol error",
+    135: "reference overflow",
+    136: "connection request refused",
+    138: "header or parameter length invalid",
+  };
   return names[r] ?? `reason ${r}`;
 }
 
@@ -223,7 +244,8 @@ export interface SetupAnswer {
 
 /** The negotiated parameters of an ack-data to Setup communication. */
 export function parseSetupAnswer(p: S7Pdu): SetupAnswer {
-  if (p.param.length !== 8 || p.param[0] !== FUNCTION_SETUP_COMMUNICATION) throw new S7WireError(`Setup communication answer with a ${p.param.length}-byte parameter (function 0x${(p.param[0] ?? 0).toString(16)})`);
+  if (p.param.length !== 8 || p.param[0] !== FUNCTION_SETUP_COMMUNICATION)
+    throw new S7WireError(`Setup communication answer with a ${p.param.length}-byte parameter (function 0x${(p.param[0] ?? 0).toString(16)})`);
   return { maxAmqCalling: p.param.readUInt16BE(2), maxAmqCalled: p.param.readUInt16BE(4), pduLength: p.param.readUInt16BE(6) };
 }
 
@@ -247,7 +269,8 @@ export function parseSzlFragment(p: S7Pdu): SzlFragment {
   if (q.length < 8 || q[0] !== 0x00 || q[1] !== 0x01 || q[2] !== 0x12) throw new S7WireError("userdata parameter head is not 00 01 12");
   const type = q[5]! >> 4;
   const group = q[5]! & 0x0f;
-  if (type !== 0x8 || group !== 0x4 || q[6] !== 0x01) throw new S7WireError(`userdata answer of type ${type}, group ${group}, subfunction ${q[6]} (8/4/1 expected)`);
+  if (type !== 0x8 || group !== 0x4 || q[6] !== 0x01)
+    throw new S7WireError(`userdata answer of type ${type}, group ${group}, subfunction ${q[6]} (8/4/1 expected)`);
   const long = q.length >= 12;
   const more = long ? q[9] !== 0x00 : false;
   const errorCode = long ? q.readUInt16BE(10) : 0;
@@ -261,7 +284,23 @@ export function parseSzlFragment(p: S7Pdu): SzlFragment {
   return { sequence: q[7]!, more, errorCode, returnCode: d[0]!, transportSize: d[1]!, payload: Buffer.from(d.subarray(4, 4 + n)) };
 }
 
-export const RETURN_CODES: Record<number, string> = { 0xff: "success", 0x0a: "object does not exist", 0x05: "invalid address", 0x06: "data type not supported", 0x07: "data type inconsistent", 0x01: "hardware fault", 0x03: "accessing the object not allowed" };
+export const RETURN_CODES: Record<number, string> = {
+  0xff: "success",
+  0x0a: "object does not exist",
+  0x05: "invalid address",
+  0x06: "data type not supported",
+  0x07: "data type inconsistent",
+  0x01: "hardware fault",
+  0x03: "accessing the object not allowed",
+};
 
 /** S7 error classes of ack / ack-data (snap7 s7_text.cpp, Wireshark packet-s7comm.c). */
-export const ERROR_CLASSES: Record<number, string> = { 0x00: "no error", 0x81: "application relationship error", 0x82: "object definition error", 0x83: "no resources available", 0x84: "error on service processing", 0x85: "error on supplies", 0x87: "access error" };
+export const ERROR_CLASSES: Record<number, string> = {
+  0x00: "no error",
+  0x81: "application relationship error",
+  0x82: "object definition error",
+  0x83: "no resources available",
+  0x84: "error on service processing",
+  0x85: "error on supplies",
+  0x87: "access error",
+};

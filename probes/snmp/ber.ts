@@ -336,7 +336,14 @@ export function encodeV3NoAuthMessage(m: V3Out): Buffer {
   const globalData = tlv(TAG.SEQUENCE, Buffer.concat([encodeInteger(m.msgId), encodeInteger(65507), encodeOctetString(Buffer.from([0x04])), encodeInteger(3)]));
   const usm = tlv(
     TAG.SEQUENCE,
-    Buffer.concat([encodeOctetString(m.engineId), encodeInteger(m.engineBoots), encodeInteger(m.engineTime), encodeOctetString(m.userName), encodeOctetString(""), encodeOctetString("")]),
+    Buffer.concat([
+      encodeOctetString(m.engineId),
+      encodeInteger(m.engineBoots),
+      encodeInteger(m.engineTime),
+      encodeOctetString(m.userName),
+      encodeOctetString(""),
+      encodeOctetString(""),
+    ]),
   );
   const scoped = tlv(TAG.SEQUENCE, Buffer.concat([encodeOctetString(m.engineId), encodeOctetString(""), m.pdu]));
   return tlv(TAG.SEQUENCE, Buffer.concat([encodeInteger(3), globalData, encodeOctetString(usm), scoped]));

@@ -52,7 +52,12 @@ export function planCommunities(ctx: ProbeContext): CommunityPlan {
     supplied.push({ label: `supplied #${n}`, source: "supplied", value: c.community });
   }
   const suppliedDefaults = new Set(snmpCredentials(ctx.credentials).flatMap((c) => (c.protocol === "snmp" && c.community ? [c.community] : [])));
-  const toCandidate = (mode: "default" | "intrusive") => (e: { password: string }) => ({ label: e.password, source: "default" as const, mode, value: e.password });
+  const toCandidate = (mode: "default" | "intrusive") => (e: { password: string }) => ({
+    label: e.password,
+    source: "default" as const,
+    mode,
+    value: e.password,
+  });
   return {
     supplied,
     defaults: defaultMode.map(toCandidate("default")),

@@ -6,7 +6,27 @@ import type { ReadAnswer, ReadVarbind, Reader } from "./reads.js";
 import type { UdpExchange } from "./udp.js";
 
 /** RFC 3416 §3 error-status names. */
-const ERROR_STATUS = ["noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "noAccess", "wrongType", "wrongLength", "wrongEncoding", "wrongValue", "noCreation", "inconsistentValue", "resourceUnavailable", "commitFailed", "undoFailed", "authorizationError", "notWritable", "inconsistentName"];
+const ERROR_STATUS = [
+  "noError",
+  "tooBig",
+  "noSuchName",
+  "badValue",
+  "readOnly",
+  "genErr",
+  "noAccess",
+  "wrongType",
+  "wrongLength",
+  "wrongEncoding",
+  "wrongValue",
+  "noCreation",
+  "inconsistentValue",
+  "resourceUnavailable",
+  "commitFailed",
+  "undoFailed",
+  "authorizationError",
+  "notWritable",
+  "inconsistentName",
+];
 export const errorStatusName = (n: number) => ERROR_STATUS[n] ?? `error-status ${n}`;
 
 export const versionName = (v: 0 | 1) => (v === 0 ? "v1" : "v2c");
@@ -17,7 +37,15 @@ export function sameCommunity(version: number, community: string) {
 }
 
 export function communityRequest(type: number, version: 0 | 1, community: string, requestId: number, oids: string[]): Buffer {
-  return encodeCommunityMessage(version, community, encodePdu(type, requestId, oids.map((oid) => ({ oid }))));
+  return encodeCommunityMessage(
+    version,
+    community,
+    encodePdu(
+      type,
+      requestId,
+      oids.map((oid) => ({ oid })),
+    ),
+  );
 }
 
 /** A decoded varbind as a JSON-safe ReadVarbind (a value that does not decode keeps only its tag). */

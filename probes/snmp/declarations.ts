@@ -2,7 +2,13 @@
 // its credentials-file entry (a community for v1/v2c, or a v3 user with keys) and its UDP
 // discovery (engine discovery, discovery.ts), used by sweeps.
 import { z } from "zod";
-import { credentialsOfKind, type PluginCredentialEntry, type PluginCredentialsDecl, type PluginDiscoveryDecl, type PluginOptionDecl } from "../../src/plugin.js";
+import {
+  credentialsOfKind,
+  type PluginCredentialEntry,
+  type PluginCredentialsDecl,
+  type PluginDiscoveryDecl,
+  type PluginOptionDecl,
+} from "../../src/plugin.js";
 
 export const SNMP_OPTIONS: PluginOptionDecl[] = [
   {

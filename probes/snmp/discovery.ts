@@ -56,10 +56,15 @@ export function discoverEngine(host: string, port: number, timeoutMs: number, si
     const send = () => {
       attempts++;
       sock.send(request, (err) => err && finish({ state: "error", detail: { message: err.message } }));
-      timer = setTimeout(() => (attempts <= retries ? send() : finish({ state: "timeout", detail: { message: `no answer within ${timeoutMs} ms x${attempts}` } })), timeoutMs);
+      timer = setTimeout(
+        () => (attempts <= retries ? send() : finish({ state: "timeout", detail: { message: `no answer within ${timeoutMs} ms x${attempts}` } })),
+        timeoutMs,
+      );
     };
     signal?.addEventListener("abort", onAbort, { once: true });
-    sock.on("error", (err: NodeJS.ErrnoException) => finish(err.code === "ECONNREFUSED" ? { state: "closed", detail: { message: "port unreachable" } } : { state: "error", detail: { message: err.message } }));
+    sock.on("error", (err: NodeJS.ErrnoException) =>
+      finish(err.code === "ECONNREFUSED" ? { state: "closed", detail: { message: "port unreachable" } } : { state: "error", detail: { message: err.message } }),
+    );
     sock.on("message", (msg) => {
       let r: DiscoveryReport;
       try {

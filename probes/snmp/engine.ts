@@ -13,7 +13,12 @@ export const usableEngineId = (id: Buffer) => id.length >= 5 && id.length <= 32;
 
 export function sendDiscovery(ex: UdpExchange, onAnswer: (m: SnmpMessage) => void): void {
   const msgId = ex.id();
-  ex.send(`m:${msgId}`, encodeV3NoAuthMessage({ msgId, engineId: Buffer.alloc(0), engineBoots: 0, engineTime: 0, userName: "", pdu: encodePdu(PDU.GET, ex.id(), []) }), onAnswer, (m) => !!m.v3);
+  ex.send(
+    `m:${msgId}`,
+    encodeV3NoAuthMessage({ msgId, engineId: Buffer.alloc(0), engineBoots: 0, engineTime: 0, userName: "", pdu: encodePdu(PDU.GET, ex.id(), []) }),
+    onAnswer,
+    (m) => !!m.v3,
+  );
 }
 
 export function engineFacts(discovery: SnmpMessage | undefined, why: string): SnmpFacts["engine"] {

@@ -24,7 +24,11 @@ function versions(f: SnmpFacts): PolicyOffer | undefined {
   const offered = Object.keys(state).filter((v) => state[v] === "present");
   if (offered.length === 0 && unknown.length === 3) return undefined;
   if (unknown.length === 0) return { offered, complete: true };
-  return { offered, complete: false, note: `not shown whether ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} served (no answer proves a version absent; a VACM read with a working credential can)` };
+  return {
+    offered,
+    complete: false,
+    note: `not shown whether ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} served (no answer proves a version absent; a VACM read with a working credential can)`,
+  };
 }
 
 /** Levels and protocols of the supplied v3 users: complete when every user got a definite answer at every level. */
@@ -51,7 +55,9 @@ function v3Sets(f: SnmpFacts): Record<string, PolicyOffer> {
     }
   }
   const offer = (values: Set<string>): PolicyOffer =>
-    gaps.length ? { offered: [...values], complete: false, note: gaps.slice(0, 5).join("; ") } : { offered: [...values], complete: true, note: `for the supplied users (${users.map((u) => u.user).join(", ")})` };
+    gaps.length
+      ? { offered: [...values], complete: false, note: gaps.slice(0, 5).join("; ") }
+      : { offered: [...values], complete: true, note: `for the supplied users (${users.map((u) => u.user).join(", ")})` };
   return { v3Levels: offer(levels), v3AuthProtocols: offer(auth), v3PrivProtocols: offer(priv) };
 }
 

@@ -62,7 +62,14 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
     wire: { malformedDatagrams: 0, unmatchedResponses: 0, foreignDatagrams: 0, duplicateResponses: 0, floodDropped: 0, portUnreachable: false },
   };
   const syncWire = () => {
-    facts.wire = { malformedDatagrams: ex.malformed, unmatchedResponses: ex.unmatched, foreignDatagrams: ex.foreign, duplicateResponses: ex.duplicates, floodDropped: ex.floodDropped, portUnreachable: ex.portUnreachable };
+    facts.wire = {
+      malformedDatagrams: ex.malformed,
+      unmatchedResponses: ex.unmatched,
+      foreignDatagrams: ex.foreign,
+      duplicateResponses: ex.duplicates,
+      floodDropped: ex.floodDropped,
+      portUnreachable: ex.portUnreachable,
+    };
   };
   const checkpoint = () => {
     syncWire();
@@ -73,7 +80,10 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
     if (systemSent || ctx.signal.aborted) return;
     systemSent = true;
     ctx.assertAllowed(checks.system);
-    ctx.log.info({ action: "snmp.system.get", safety: checks.system.safety, endpoint: ep.url, via: `${versionName(a.version)} community ${a.c.label}` }, "GET system group");
+    ctx.log.info(
+      { action: "snmp.system.get", safety: checks.system.safety, endpoint: ep.url, via: `${versionName(a.version)} community ${a.c.label}` },
+      "GET system group",
+    );
     sendSystemGet(ex, a, facts);
   });
   const ends: WaitEnd[] = [];
@@ -91,7 +101,10 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
     ctx.assertAllowed(checks.communities);
     const phase1 = [...plan.supplied, ...(canProve ? [] : plan.defaults)];
     ctx.log.info({ action: "snmp.v3.discovery", safety: checks.engine.safety, endpoint: ep.url }, "SNMPv3 engine discovery (RFC 3414 §4)");
-    ctx.log.info({ action: "snmp.community.get", safety: checks.communities.safety, endpoint: ep.url, candidates: phase1.map((c) => c.label) }, `v1 and v2c GET of sysDescr.0 with ${phase1.length} communities, each awaited up to ${t} ms`);
+    ctx.log.info(
+      { action: "snmp.community.get", safety: checks.communities.safety, endpoint: ep.url, candidates: phase1.map((c) => c.label) },
+      `v1 and v2c GET of sysDescr.0 with ${phase1.length} communities, each awaited up to ${t} ms`,
+    );
     let discovery: SnmpMessage | undefined;
     const names = planNames(ctx);
     let namesSent = false;
@@ -99,14 +112,24 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
       discovery = m;
       if (!m.v3 || !usableEngineId(m.v3.engineId) || ctx.signal.aborted) return;
       ctx.assertAllowed(checks.userNames);
-      ctx.log.info({ action: "snmp.v3.usernames", safety: checks.userNames.safety, endpoint: ep.url, names: names.filter((n) => !n.random).map((n) => n.name) }, "noAuthNoPriv GET per user name (no keys)");
+      ctx.log.info(
+        { action: "snmp.v3.usernames", safety: checks.userNames.safety, endpoint: ep.url, names: names.filter((n) => !n.random).map((n) => n.name) },
+        "noAuthNoPriv GET per user name (no keys)",
+      );
       namesSent = true;
       sendNameProbes(ex, m.v3, names);
     });
     for (const c of phase1) round.send(c);
     await wait();
     facts.engine = engineFacts(discovery, ex.portUnreachable ? "ICMP port unreachable" : `no answer to discovery within ${t} ms`);
-    facts.userNames = namesSent ? userNameFacts(names, !ctx.signal.aborted, t) : { ran: false, unknownNameReport: false, names: [], error: facts.engine.answered ? (facts.engine.error ?? "engine ID not usable: names not checked") : "SNMPv3 did not answer discovery" };
+    facts.userNames = namesSent
+      ? userNameFacts(names, !ctx.signal.aborted, t)
+      : {
+          ran: false,
+          unknownNameReport: false,
+          names: [],
+          error: facts.engine.answered ? (facts.engine.error ?? "engine ID not usable: names not checked") : "SNMPv3 did not answer discovery",
+        };
     const answered = () => facts.engine.answered || round.accepted.length > 0;
     if (answered()) checkpoint();
 
@@ -122,22 +145,37 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
       let before: Awaited<ReturnType<typeof readCounters>> | undefined;
       if (reader) {
         ctx.assertAllowed(checks.reads);
-        ctx.log.info({ action: "snmp.reads.counters", safety: checks.reads.safety, endpoint: ep.url, via: reader.via }, "GET snmpInBadVersions / snmpInBadCommunityNames before the default communities");
+        ctx.log.info(
+          { action: "snmp.reads.counters", safety: checks.reads.safety, endpoint: ep.url, via: reader.via },
+          "GET snmpInBadVersions / snmpInBadCommunityNames before the default communities",
+        );
         before = await readCounters(reader, budget);
       }
       const mark = round.sent();
-      ctx.log.info({ action: "snmp.community.get", safety: checks.communities.safety, endpoint: ep.url, candidates: plan.defaults.map((c) => c.label) }, `v1 and v2c GET of sysDescr.0 with ${plan.defaults.length} default-mode communities, each awaited up to ${t} ms`);
+      ctx.log.info(
+        { action: "snmp.community.get", safety: checks.communities.safety, endpoint: ep.url, candidates: plan.defaults.map((c) => c.label) },
+        `v1 and v2c GET of sysDescr.0 with ${plan.defaults.length} default-mode communities, each awaited up to ${t} ms`,
+      );
       for (const c of plan.defaults) round.send(c);
       await wait();
       if (plan.guesses.length && !ctx.signal.aborted) {
         ctx.assertAllowed(checks.communityGuesses);
-        ctx.log.info({ action: "snmp.community.guess", safety: checks.communityGuesses.safety, endpoint: ep.url }, "intrusive default-community guesses, paced");
+        ctx.log.info(
+          { action: "snmp.community.guess", safety: checks.communityGuesses.safety, endpoint: ep.url },
+          "intrusive default-community guesses, paced",
+        );
         await guessCommunities(ctx, ex, round, plan.guesses);
       }
       if (reader && before) {
         const after = await readCounters(reader, budget);
         const error = [before.error, after.error].filter(Boolean).join("; ");
-        facts.communities.proof = { via: reader.via, before: before.counters, after: after.counters, unansweredSent: round.unansweredSince(mark), ...(error ? { error } : {}) };
+        facts.communities.proof = {
+          via: reader.via,
+          before: before.counters,
+          after: after.counters,
+          unansweredSent: round.unansweredSince(mark),
+          ...(error ? { error } : {}),
+        };
       }
     } else if (plan.guesses.length && !ctx.signal.aborted && !ex.portUnreachable) {
       ctx.assertAllowed(checks.communityGuesses);
@@ -146,7 +184,10 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
     }
     if (systemSent && facts.system === undefined && !ctx.signal.aborted) await wait(); // a system GET sent from the last wait
     facts.communities.ran = ends.every((e) => e === "all-answered" || e === "timeout");
-    if (!facts.communities.ran) facts.communities.error = ends.includes("aborted") ? "aborted before every community got its whole wait" : "ICMP port unreachable during the community checks";
+    if (!facts.communities.ran)
+      facts.communities.error = ends.includes("aborted")
+        ? "aborted before every community got its whole wait"
+        : "ICMP port unreachable during the community checks";
 
     if (!answered()) {
       syncWire();
@@ -155,10 +196,16 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
       if (ex.portUnreachable) throw new ProbeFailure(ep.explicit ? "unreachable" : "absent", `${where}: ICMP port unreachable (no SNMP agent on this port)`);
       if (ctx.signal.aborted) throw new ProbeFailure("aborted", `${where}: aborted before any answer`);
       if (droppedAnswers(facts) > 0) {
-        throw new ProbeFailure("protocol", `${where}: no usable SNMP answer (${facts.wire.malformedDatagrams} malformed, ${facts.wire.unmatchedResponses} unmatched, ${facts.wire.foreignDatagrams} from another address or port)`);
+        throw new ProbeFailure(
+          "protocol",
+          `${where}: no usable SNMP answer (${facts.wire.malformedDatagrams} malformed, ${facts.wire.unmatchedResponses} unmatched, ${facts.wire.foreignDatagrams} from another address or port)`,
+        );
       }
       if (!ep.explicit) throw new ProbeFailure("absent", `${where}: no answer to SNMPv3 discovery or ${sent} communities within ${t} ms`);
-      throw new ProbeFailure("timeout", `${where}: no answer within ${t} ms to SNMPv3 discovery or any of ${sent} communities (v1/v2c with an unknown community cannot be ruled out)`);
+      throw new ProbeFailure(
+        "timeout",
+        `${where}: no answer within ${t} ms to SNMPv3 discovery or any of ${sent} communities (v1/v2c with an unknown community cannot be ruled out)`,
+      );
     }
     checkpoint();
 
@@ -166,7 +213,10 @@ export async function probeSnmp(ctx: ProbeContext, checks: SnmpChecks): Promise<
     reader ??= communityReaderFor(ex, round.accepted, ctx);
     if (reader && !ctx.signal.aborted) {
       ctx.assertAllowed(checks.reads);
-      ctx.log.info({ action: "snmp.reads.notifications", safety: checks.reads.safety, endpoint: ep.url, via: reader.via }, "bounded GET/GETNEXT of snmpEnableAuthenTraps, SNMP-TARGET-MIB, SNMP-NOTIFICATION-MIB and VACM");
+      ctx.log.info(
+        { action: "snmp.reads.notifications", safety: checks.reads.safety, endpoint: ep.url, via: reader.via },
+        "bounded GET/GETNEXT of snmpEnableAuthenTraps, SNMP-TARGET-MIB, SNMP-NOTIFICATION-MIB and VACM",
+      );
       facts.notifications = await readNotifications(reader, budget);
       facts.access = await readAccess(reader, budget);
     } else if (!reader) facts.readsError = "no community or v3 user could read: notification targets and access tables not read";

@@ -18,18 +18,26 @@ export const SnmpProfileUser = z
   })
   .strict()
   .superRefine((u, ctx) => {
-    if (u.level !== "noAuthNoPriv" && !(u.authProtocol && u.authKey)) ctx.addIssue({ code: "custom", path: ["authKey"], message: `${u.level} needs authProtocol and authKey` });
-    if (u.level === "authPriv" && !(u.privProtocol && u.privKey)) ctx.addIssue({ code: "custom", path: ["privKey"], message: "authPriv needs privProtocol and privKey" });
+    if (u.level !== "noAuthNoPriv" && !(u.authProtocol && u.authKey))
+      ctx.addIssue({ code: "custom", path: ["authKey"], message: `${u.level} needs authProtocol and authKey` });
+    if (u.level === "authPriv" && !(u.privProtocol && u.privKey))
+      ctx.addIssue({ code: "custom", path: ["privKey"], message: "authPriv needs privProtocol and privKey" });
   });
 
 export const SnmpProfile = z
   .object({
     /** SnmpEngineID as hex (RFC 3411 §5, 5..32 octets); a Net-SNMP style one is made up when absent */
-    engineId: z.string().regex(/^([0-9a-fA-F]{2}){5,32}$/, "5 to 32 octets of hex").optional(),
+    engineId: z
+      .string()
+      .regex(/^([0-9a-fA-F]{2}){5,32}$/, "5 to 32 octets of hex")
+      .optional(),
     system: z
       .object({
         sysDescr: z.string().default("otaudit SNMP simulator"),
-        sysObjectID: z.string().regex(/^\d+(\.\d+)+$/).default("1.3.6.1.4.1.8072.3.2.10"),
+        sysObjectID: z
+          .string()
+          .regex(/^\d+(\.\d+)+$/)
+          .default("1.3.6.1.4.1.8072.3.2.10"),
         sysContact: z.string().default(""),
         sysName: z.string().default("simulated-device"),
         sysLocation: z.string().default(""),
@@ -37,11 +45,25 @@ export const SnmpProfile = z
       .strict()
       .default({ sysDescr: "otaudit SNMP simulator", sysObjectID: "1.3.6.1.4.1.8072.3.2.10", sysContact: "", sysName: "simulated-device", sysLocation: "" }),
     communities: z
-      .array(z.object({ community: z.string().min(1), versions: z.array(z.enum(["v1", "v2c"])).min(1).default(["v1", "v2c"]), access: Access.default("read-only") }).strict())
+      .array(
+        z
+          .object({
+            community: z.string().min(1),
+            versions: z
+              .array(z.enum(["v1", "v2c"]))
+              .min(1)
+              .default(["v1", "v2c"]),
+            access: Access.default("read-only"),
+          })
+          .strict(),
+      )
       .default([]),
     users: z.array(SnmpProfileUser).default([]),
     /** SNMP versions the agent processes; a message of another version is dropped and counted in snmpInBadVersions */
-    versions: z.array(z.enum(["v1", "v2c", "v3"])).min(1).default(["v1", "v2c", "v3"]),
+    versions: z
+      .array(z.enum(["v1", "v2c", "v3"]))
+      .min(1)
+      .default(["v1", "v2c", "v3"]),
   })
   .strict();
 export type SnmpProfile = z.infer<typeof SnmpProfile>;

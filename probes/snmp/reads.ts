@@ -156,13 +156,17 @@ function shortText(octets: Buffer): string {
   return /^[\x20-\x7e]*$/.test(s) ? s : `0x${octets.subarray(0, 64).toString("hex")}`;
 }
 
-const textOf = (vb: ReadVarbind | undefined) => (vb?.hex !== undefined ? shortText(Buffer.from(vb.hex, "hex")) : undefined);
+const _textOf = (vb: ReadVarbind | undefined) => (vb?.hex !== undefined ? shortText(Buffer.from(vb.hex, "hex")) : undefined);
 
 function renderAddress(domain: string | undefined, hex: string | undefined): string | undefined {
   if (hex === undefined) return undefined;
   const b = Buffer.from(hex, "hex");
   if (domain === "udp-ipv4" && b.length === 6) return `${[...b.subarray(0, 4)].join(".")}:${b.readUInt16BE(4)}`;
-  if (domain === "udp-ipv6" && b.length === 18) return `[${b.subarray(0, 16).toString("hex").replace(/(.{4})(?!$)/g, "$1:")}]:${b.readUInt16BE(16)}`;
+  if (domain === "udp-ipv6" && b.length === 18)
+    return `[${b
+      .subarray(0, 16)
+      .toString("hex")
+      .replace(/(.{4})(?!$)/g, "$1:")}]:${b.readUInt16BE(16)}`;
   return `0x${b.subarray(0, 64).toString("hex")}`;
 }
 
@@ -220,7 +224,11 @@ export async function readNotifications(reader: Reader, budget: ReadBudget): Pro
     facts.targets.push(target);
   }
   facts.complete = addr.complete && params.complete && notify.complete;
-  const errors = [addr.error && `snmpTargetAddrTable: ${addr.error}`, params.error && `snmpTargetParamsTable: ${params.error}`, notify.error && `snmpNotifyTable: ${notify.error}`].filter(Boolean);
+  const errors = [
+    addr.error && `snmpTargetAddrTable: ${addr.error}`,
+    params.error && `snmpTargetParamsTable: ${params.error}`,
+    notify.error && `snmpNotifyTable: ${notify.error}`,
+  ].filter(Boolean);
   if (errors.length) facts.error = errors.join("; ");
   return facts;
 }
@@ -237,9 +245,11 @@ export async function readAccess(reader: Reader, budget: ReadBudget): Promise<Ac
   if (!a.ok) return { via: reader.via, communityGroups: "unknown", detail: `${a.why}: ${a.detail}` };
   const vb = a.varbinds[0];
   const prefix = `${READ_OIDS.vacmGroupName}.`;
-  if (!vb || isExceptionVb(vb) || !vb.oid.startsWith(prefix)) return { via: reader.via, communityGroups: "unknown", detail: "vacmSecurityToGroupTable is not in this credential's view" };
+  if (!vb || isExceptionVb(vb) || !vb.oid.startsWith(prefix))
+    return { via: reader.via, communityGroups: "unknown", detail: "vacmSecurityToGroupTable is not in this credential's view" };
   const model = Number(vb.oid.slice(prefix.length).split(".")[0]);
-  if (model === 1 || model === 2) return { via: reader.via, communityGroups: "present", detail: `first entry has security model ${model} (${model === 1 ? "SNMPv1" : "SNMPv2c"})` };
+  if (model === 1 || model === 2)
+    return { via: reader.via, communityGroups: "present", detail: `first entry has security model ${model} (${model === 1 ? "SNMPv1" : "SNMPv2c"})` };
   if (model >= 3) return { via: reader.via, communityGroups: "absent", detail: `first entry has security model ${model}: no v1/v2c entry sorts before it` };
   return { via: reader.via, communityGroups: "unknown", detail: `first entry has security model ${model}` };
 }

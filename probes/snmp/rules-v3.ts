@@ -20,12 +20,28 @@ export function keysVerified(u: V3UserFacts): boolean {
 
 /** A user whose check could not run at all yields an error outcome, never a silent pass. */
 function userError(u: V3UserFacts): RuleOutcome | null {
-  if (u.error) return error(`SNMPv3 user ${u.user} could not be checked: ${u.error}`, { user: u.user, authProtocol: u.authProtocol, privProtocol: u.privProtocol, legacyProvider: u.legacyProvider });
+  if (u.error)
+    return error(`SNMPv3 user ${u.user} could not be checked: ${u.error}`, {
+      user: u.user,
+      authProtocol: u.authProtocol,
+      privProtocol: u.privProtocol,
+      legacyProvider: u.legacyProvider,
+    });
   return null;
 }
 
 function levelsEvidence(u: V3UserFacts) {
-  return { user: u.user, attempts: u.attempts.map((a) => ({ level: a.level, outcome: a.outcome, ...(a.emptyView ? { emptyView: true } : {}), ...(a.reason ? { reason: a.reason } : {}) })), authProtocol: u.authProtocol, privProtocol: u.privProtocol };
+  return {
+    user: u.user,
+    attempts: u.attempts.map((a) => ({
+      level: a.level,
+      outcome: a.outcome,
+      ...(a.emptyView ? { emptyView: true } : {}),
+      ...(a.reason ? { reason: a.reason } : {}),
+    })),
+    authProtocol: u.authProtocol,
+    privProtocol: u.privProtocol,
+  };
 }
 
 export const noAuthAccepted = defineRule<SnmpFacts>({
@@ -42,10 +58,13 @@ export const noAuthAccepted = defineRule<SnmpFacts>({
   check({ facts, credentialed }) {
     const out: RuleOutcome[] = [];
     if (facts.userNames.randomAnswer?.includes("data returned without authentication")) {
-      out.push(fail("a random, surely unknown user name gets data with noAuthNoPriv: any name reads without a key", { user: "(random name)", level: "noAuthNoPriv" }));
+      out.push(
+        fail("a random, surely unknown user name gets data with noAuthNoPriv: any name reads without a key", { user: "(random name)", level: "noAuthNoPriv" }),
+      );
     }
     for (const n of facts.userNames.names) {
-      if (n.dataReturned) out.push(fail(`user '${n.name}' gets data with noAuthNoPriv (no key needed)`, { user: n.name, level: "noAuthNoPriv", source: n.source }));
+      if (n.dataReturned)
+        out.push(fail(`user '${n.name}' gets data with noAuthNoPriv (no key needed)`, { user: n.name, level: "noAuthNoPriv", source: n.source }));
     }
     for (const u of facts.v3Users) {
       if (out.some((o) => o.evidence?.user === u.user)) continue;
@@ -59,14 +78,23 @@ export const noAuthAccepted = defineRule<SnmpFacts>({
       // a refusal counts only for a user the agent knows: a denial (the access table refused the
       // level), usmStatsUnsupportedSecLevels, or keys that verified at another level
       const known = noauth?.outcome === "denied" || /unsupported security level/i.test(noauth?.reason ?? "") || keysVerified(u);
-      if (works(noauth)) out.push(fail(`user '${u.user}' is accepted at noAuthNoPriv${noauth!.emptyView ? " (its view shows nothing of the system group)" : ""}`, { ...ev, level: "noAuthNoPriv" }));
-      else if (refused(noauth) && known) out.push(pass(`user '${u.user}': noAuthNoPriv refused (${noauth!.outcome}: ${noauth!.reason ?? ""})`, { ...ev, level: "noAuthNoPriv" }));
-      else if (refused(noauth)) out.push(error(`user '${u.user}': every level refused (${noauth!.reason ?? noauth!.outcome}): the user or its keys are not known to the agent`, ev));
+      if (works(noauth))
+        out.push(
+          fail(`user '${u.user}' is accepted at noAuthNoPriv${noauth!.emptyView ? " (its view shows nothing of the system group)" : ""}`, {
+            ...ev,
+            level: "noAuthNoPriv",
+          }),
+        );
+      else if (refused(noauth) && known)
+        out.push(pass(`user '${u.user}': noAuthNoPriv refused (${noauth!.outcome}: ${noauth!.reason ?? ""})`, { ...ev, level: "noAuthNoPriv" }));
+      else if (refused(noauth))
+        out.push(error(`user '${u.user}': every level refused (${noauth!.reason ?? noauth!.outcome}): the user or its keys are not known to the agent`, ev));
       else if (noauth?.outcome === "no-answer") out.push(undetermined("no-answer", `user '${u.user}': no answer at noAuthNoPriv`, ev));
       else out.push(error(`user '${u.user}': noAuthNoPriv outcome unknown (${noauth?.reason ?? "not tried"})`, ev));
     }
     if (out.length) return out;
-    if (!credentialed || facts.v3Users.length === 0) return skipped("needs SNMPv3 credentials (user names) to check noAuthNoPriv access; default user names gave no data");
+    if (!credentialed || facts.v3Users.length === 0)
+      return skipped("needs SNMPv3 credentials (user names) to check noAuthNoPriv access; default user names gave no data");
     return null;
   },
 });
@@ -91,15 +119,22 @@ export const authNoPrivAccepted = defineRule<SnmpFacts>({
       const priv = attempt(u, "authPriv");
       const authOnly = attempt(u, "authNoPriv");
       const none = attempt(u, "noAuthNoPriv");
-      if (works(authOnly)) return fail(`user '${u.user}' works at authNoPriv${works(priv) ? " as well as at authPriv" : ""}: its data can travel unencrypted`, ev);
+      if (works(authOnly))
+        return fail(`user '${u.user}' works at authNoPriv${works(priv) ? " as well as at authPriv" : ""}: its data can travel unencrypted`, ev);
       if (works(none)) return fail(`user '${u.user}' works at noAuthNoPriv: its data travels unencrypted and unauthenticated`, ev);
       if (!keysVerified(u)) {
-        if (u.attempts.some((a) => a.outcome === "no-answer")) return undetermined("no-answer", `user '${u.user}': no answer at some level, keys not verified`, ev);
+        if (u.attempts.some((a) => a.outcome === "no-answer"))
+          return undetermined("no-answer", `user '${u.user}': no answer at some level, keys not verified`, ev);
         return error(`user '${u.user}' was not accepted at any authenticated level: credentials wrong or access denied`, ev);
       }
       if (!authOnly) return error(`user '${u.user}': authNoPriv was not tried`, ev);
-      if (refused(authOnly) && (!none || refused(none))) return pass(`user '${u.user}': the keys work and the agent refuses authNoPriv (${authOnly.outcome}: ${authOnly.reason ?? ""})${priv ? `; authPriv ${priv.outcome}` : ""}`, ev);
-      if (authOnly.outcome === "no-answer" || none?.outcome === "no-answer") return undetermined("no-answer", `user '${u.user}': no answer at a level without privacy`, ev);
+      if (refused(authOnly) && (!none || refused(none)))
+        return pass(
+          `user '${u.user}': the keys work and the agent refuses authNoPriv (${authOnly.outcome}: ${authOnly.reason ?? ""})${priv ? `; authPriv ${priv.outcome}` : ""}`,
+          ev,
+        );
+      if (authOnly.outcome === "no-answer" || none?.outcome === "no-answer")
+        return undetermined("no-answer", `user '${u.user}': no answer at a level without privacy`, ev);
       return error(`user '${u.user}': a level without privacy could not be checked (${authOnly.reason ?? authOnly.outcome})`, ev);
     });
   },
@@ -127,12 +162,23 @@ export const weakAlgorithms = defineRule<SnmpFacts>({
       const usesAuth = keysVerified(u);
       const usesPriv = privAttempt?.outcome === "accepted" || privAttempt?.outcome === "denied";
       const weak: { algorithm: string; label: string; why: string[] }[] = [];
-      if (usesAuth && u.authProtocol && algs.auth[u.authProtocol]?.weak) weak.push({ algorithm: u.authProtocol, label: algs.auth[u.authProtocol]!.label, why: algs.auth[u.authProtocol]!.reasons.map((r) => algs.reasons[r] ?? r) });
-      if (usesPriv && u.privProtocol && algs.priv[u.privProtocol]?.weak) weak.push({ algorithm: u.privProtocol, label: algs.priv[u.privProtocol]!.label, why: algs.priv[u.privProtocol]!.reasons.map((r) => algs.reasons[r] ?? r) });
+      if (usesAuth && u.authProtocol && algs.auth[u.authProtocol]?.weak)
+        weak.push({
+          algorithm: u.authProtocol,
+          label: algs.auth[u.authProtocol]!.label,
+          why: algs.auth[u.authProtocol]!.reasons.map((r) => algs.reasons[r] ?? r),
+        });
+      if (usesPriv && u.privProtocol && algs.priv[u.privProtocol]?.weak)
+        weak.push({
+          algorithm: u.privProtocol,
+          label: algs.priv[u.privProtocol]!.label,
+          why: algs.priv[u.privProtocol]!.reasons.map((r) => algs.reasons[r] ?? r),
+        });
       const evidence = { ...levelsEvidence(u), weak };
       if (weak.length) return fail(`user '${u.user}' uses ${weak.map((w) => w.label).join(" and ")}`, evidence);
       if (!usesAuth) {
-        if (u.attempts.some((a) => a.level !== "noAuthNoPriv" && a.outcome === "no-answer")) return undetermined("no-answer", `user '${u.user}': no answer at an authenticated level`, evidence);
+        if (u.attempts.some((a) => a.level !== "noAuthNoPriv" && a.outcome === "no-answer"))
+          return undetermined("no-answer", `user '${u.user}': no answer at an authenticated level`, evidence);
         if (!u.authProtocol) return notApplicable(`user '${u.user}' has no authentication protocol: no algorithm in use`, evidence);
         return error(`user '${u.user}': no authenticated level was accepted, the algorithms in use are not known (credentials wrong?)`, evidence);
       }
@@ -154,10 +200,17 @@ export const userEnumeration = defineRule<SnmpFacts>({
   },
   check({ facts }) {
     const u = facts.userNames;
-    if (!u.ran) return facts.engine.answered ? undetermined("not-attempted", `user-name check did not run: ${u.error ?? "engine ID not usable"}`, { error: u.error }) : skipped(`user-name check did not run: ${u.error ?? "SNMPv3 not answering"}`);
+    if (!u.ran)
+      return facts.engine.answered
+        ? undetermined("not-attempted", `user-name check did not run: ${u.error ?? "engine ID not usable"}`, { error: u.error })
+        : skipped(`user-name check did not run: ${u.error ?? "SNMPv3 not answering"}`);
     if (!u.unknownNameReport && !u.randomAnswer?.startsWith("response")) {
       if (u.error) return undetermined("no-answer", `could not tell whether user names are revealed: ${u.error}`, { error: u.error });
-      return undetermined("unknown-value", `a random user name got ${u.randomAnswer ?? "no usmStatsUnknownUserNames report"}: nothing to compare other names with`, { randomAnswer: u.randomAnswer });
+      return undetermined(
+        "unknown-value",
+        `a random user name got ${u.randomAnswer ?? "no usmStatsUnknownUserNames report"}: nothing to compare other names with`,
+        { randomAnswer: u.randomAnswer },
+      );
     }
     const revealed = u.names.filter((n) => n.answer === "other-report" || n.answer === "response");
     if (u.unknownNameReport && revealed.length) {
@@ -166,12 +219,23 @@ export const userEnumeration = defineRule<SnmpFacts>({
         { revealed: revealed.map((r) => ({ user: r.name, answer: r.answer, detail: r.detail })) },
       );
     }
-    if (!u.unknownNameReport) return undetermined("unknown-value", `a random user name got ${u.randomAnswer}: names answer alike, but not with the report RFC 3414 prescribes`, { randomAnswer: u.randomAnswer });
+    if (!u.unknownNameReport)
+      return undetermined("unknown-value", `a random user name got ${u.randomAnswer}: names answer alike, but not with the report RFC 3414 prescribes`, {
+        randomAnswer: u.randomAnswer,
+      });
     // no tested name answered differently: only a name known to be valid can show that valid names are hidden
     const valid = facts.v3Users.filter((x) => x.attempts.some((a) => a.outcome === "accepted" || a.outcome === "denied")).map((x) => x.user);
     const hidden = u.names.filter((n) => valid.includes(n.name) && n.answer === "unknown-user");
-    if (hidden.length) return pass(`valid user ${hidden.map((h) => `'${h.name}'`).join(", ")} gets the same usmStatsUnknownUserNames report as a random name: names are not revealed this way`, { hidden: hidden.map((h) => h.name), tested: u.names.map((n) => n.name) });
-    return undetermined("unobservable", `none of the ${u.names.length} tested names (${u.names.map((n) => n.name).join(", ")}) is known to be valid, so whether a valid name answers differently was not observed (RFC 3414 §3.2 makes a compliant agent answer it differently); supply a v3 user to check`, { tested: u.names.map((n) => n.name) });
+    if (hidden.length)
+      return pass(
+        `valid user ${hidden.map((h) => `'${h.name}'`).join(", ")} gets the same usmStatsUnknownUserNames report as a random name: names are not revealed this way`,
+        { hidden: hidden.map((h) => h.name), tested: u.names.map((n) => n.name) },
+      );
+    return undetermined(
+      "unobservable",
+      `none of the ${u.names.length} tested names (${u.names.map((n) => n.name).join(", ")}) is known to be valid, so whether a valid name answers differently was not observed (RFC 3414 §3.2 makes a compliant agent answer it differently); supply a v3 user to check`,
+      { tested: u.names.map((n) => n.name) },
+    );
   },
 });
 

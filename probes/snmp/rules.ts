@@ -24,14 +24,19 @@ function communityCheckBroken(f: SnmpFacts): RuleOutcome | null {
 function droppedOutcome(f: SnmpFacts, what: string): RuleOutcome | null {
   const n = droppedAnswers(f);
   if (n === 0) return null;
-  return undetermined("answer-dropped", `${n} answer(s) could not be used (${f.wire.malformedDatagrams} malformed, ${f.wire.unmatchedResponses} unmatched, ${f.wire.foreignDatagrams ?? 0} from another address or port, ${f.wire.floodDropped ?? 0} beyond the decode bound): ${what} cannot be concluded from silence`, { wire: f.wire });
+  return undetermined(
+    "answer-dropped",
+    `${n} answer(s) could not be used (${f.wire.malformedDatagrams} malformed, ${f.wire.unmatchedResponses} unmatched, ${f.wire.foreignDatagrams ?? 0} from another address or port, ${f.wire.floodDropped ?? 0} beyond the decode bound): ${what} cannot be concluded from silence`,
+    { wire: f.wire },
+  );
 }
 
 /** Counter deltas around the default-community requests (RFC 3418 §2 snmpInBadVersions / snmpInBadCommunityNames). */
 export function counterDeltas(f: SnmpFacts): { badVersions?: number; badCommunityNames?: number; unansweredSent: number; via: string } | undefined {
   const p = f.communities.proof;
   if (!p?.before || !p.after) return undefined;
-  const delta = (k: "snmpInBadVersions" | "snmpInBadCommunityNames") => (p.before![k] !== undefined && p.after![k] !== undefined && p.after![k]! >= p.before![k]! ? p.after![k]! - p.before![k]! : undefined);
+  const delta = (k: "snmpInBadVersions" | "snmpInBadCommunityNames") =>
+    p.before![k] !== undefined && p.after![k] !== undefined && p.after![k]! >= p.before![k]! ? p.after![k]! - p.before![k]! : undefined;
   return { badVersions: delta("snmpInBadVersions"), badCommunityNames: delta("snmpInBadCommunityNames"), unansweredSent: p.unansweredSent, via: p.via };
 }
 
@@ -50,7 +55,8 @@ export function defaultCommunitiesRefused(f: SnmpFacts): { tried: string[]; delt
   return { tried: [...new Set(defaults.map((r) => r.label))], deltas: d };
 }
 
-const silenceHint = "an agent drops a wrong community silently, so silence does not prove a refusal; with a community or SNMPv3 user in the credentials file otaudit reads the agent's snmpInBadCommunityNames/snmpInBadVersions counters around its requests";
+const silenceHint =
+  "an agent drops a wrong community silently, so silence does not prove a refusal; with a community or SNMPv3 user in the credentials file otaudit reads the agent's snmpInBadCommunityNames/snmpInBadVersions counters around its requests";
 
 export const v1v2cEnabled = defineRule<SnmpFacts>({
   meta: {
@@ -67,22 +73,38 @@ export const v1v2cEnabled = defineRule<SnmpFacts>({
     const acc = acceptedCommunities(facts);
     if (acc.length > 0) {
       const versions = [...new Set(acc.map((a) => a.version))].sort();
-      return fail(`SNMP ${versions.join(" and ")} answered: communities travel in clear text and authenticate nothing`, { versions, communities: [...new Set(acc.map((a) => a.label))] });
+      return fail(`SNMP ${versions.join(" and ")} answered: communities travel in clear text and authenticate nothing`, {
+        versions,
+        communities: [...new Set(acc.map((a) => a.label))],
+      });
     }
     if (facts.access?.communityGroups === "present") {
-      return fail(`no tried community was accepted, but the agent's VACM maps communities to an access group (${facts.access.detail ?? "v1/v2c entries"}): v1/v2c access is configured`, { access: facts.access });
+      return fail(
+        `no tried community was accepted, but the agent's VACM maps communities to an access group (${facts.access.detail ?? "v1/v2c entries"}): v1/v2c access is configured`,
+        { access: facts.access },
+      );
     }
     const broken = communityCheckBroken(facts) ?? droppedOutcome(facts, "v1/v2c being disabled");
     if (broken) return broken;
     const tried = facts.communities.results.length;
     const d = counterDeltas(facts);
     if (d && d.unansweredSent > 0 && d.badVersions !== undefined && d.badVersions >= d.unansweredSent) {
-      return pass(`the agent counted all ${d.unansweredSent} of our unanswered v1/v2c requests as bad versions (snmpInBadVersions +${d.badVersions}, read as ${d.via}): v1 and v2c are disabled`, { snmpInBadVersionsDelta: d.badVersions, unansweredSent: d.unansweredSent, via: d.via });
+      return pass(
+        `the agent counted all ${d.unansweredSent} of our unanswered v1/v2c requests as bad versions (snmpInBadVersions +${d.badVersions}, read as ${d.via}): v1 and v2c are disabled`,
+        { snmpInBadVersionsDelta: d.badVersions, unansweredSent: d.unansweredSent, via: d.via },
+      );
     }
     if (facts.access?.communityGroups === "absent") {
-      return pass(`no community is mapped to any access group (VACM vacmSecurityToGroupTable, RFC 3415, read as ${facts.access.via}): v1/v2c give no access`, { access: facts.access, tried });
+      return pass(`no community is mapped to any access group (VACM vacmSecurityToGroupTable, RFC 3415, read as ${facts.access.via}): v1/v2c give no access`, {
+        access: facts.access,
+        tried,
+      });
     }
-    return undetermined("no-answer", `no v1/v2c answer to ${tried} community requests within ${facts.communities.waitMs} ms each; ${silenceHint}`, { tried, v3Answers: facts.engine.answered, ...(d ? { counters: d } : {}) });
+    return undetermined("no-answer", `no v1/v2c answer to ${tried} community requests within ${facts.communities.waitMs} ms each; ${silenceHint}`, {
+      tried,
+      v3Answers: facts.engine.answered,
+      ...(d ? { counters: d } : {}),
+    });
   },
 });
 
@@ -104,7 +126,11 @@ export const defaultCommunity = defineRule<SnmpFacts>({
       const byName = new Map<string, string[]>();
       for (const d of accepted) byName.set(d.label, [...(byName.get(d.label) ?? []), d.version]);
       return [...byName].map(([community, versions]) =>
-        fail(`default community '${community}' accepted over ${versions.join(" and ")}`, { community, versions, ...(accepted.some((a) => a.label === community && a.lateMs !== undefined) ? { late: true } : {}) }),
+        fail(`default community '${community}' accepted over ${versions.join(" and ")}`, {
+          community,
+          versions,
+          ...(accepted.some((a) => a.label === community && a.lateMs !== undefined) ? { late: true } : {}),
+        }),
       );
     }
     if (defaults.length === 0) return error("no default community was sent (aborted before the default communities)", { endpoint: facts.endpoint });
@@ -114,15 +140,22 @@ export const defaultCommunity = defineRule<SnmpFacts>({
     if (defaults.some((r) => !r.waitedFull)) return undetermined("incomplete", "a default community request did not get its whole wait", { tried });
     const d = counterDeltas(facts);
     if (d && defaultCommunitiesRefused(facts)) {
-      return pass(`the agent counted all ${d.unansweredSent} of our default-community requests (${tried.join(", ")}) as rejected (snmpInBadCommunityNames +${d.badCommunityNames ?? "?"}, snmpInBadVersions +${d.badVersions ?? "?"}, read as ${d.via})`, {
-        tried,
-        snmpInBadCommunityNamesDelta: d.badCommunityNames,
-        snmpInBadVersionsDelta: d.badVersions,
-        unansweredSent: d.unansweredSent,
-        via: d.via,
-      });
+      return pass(
+        `the agent counted all ${d.unansweredSent} of our default-community requests (${tried.join(", ")}) as rejected (snmpInBadCommunityNames +${d.badCommunityNames ?? "?"}, snmpInBadVersions +${d.badVersions ?? "?"}, read as ${d.via})`,
+        {
+          tried,
+          snmpInBadCommunityNamesDelta: d.badCommunityNames,
+          snmpInBadVersionsDelta: d.badVersions,
+          unansweredSent: d.unansweredSent,
+          via: d.via,
+        },
+      );
     }
-    return undetermined("no-answer", `no answer to the default communities ${tried.map((x) => `'${x}'`).join(", ")} (v1 and v2c) within ${facts.communities.waitMs} ms each; ${silenceHint}`, { tried, ...(d ? { counters: d } : {}), ...(facts.communities.proof?.error ? { counterError: facts.communities.proof.error } : {}) });
+    return undetermined(
+      "no-answer",
+      `no answer to the default communities ${tried.map((x) => `'${x}'`).join(", ")} (v1 and v2c) within ${facts.communities.waitMs} ms each; ${silenceHint}`,
+      { tried, ...(d ? { counters: d } : {}), ...(facts.communities.proof?.error ? { counterError: facts.communities.proof.error } : {}) },
+    );
   },
 });
 
@@ -144,18 +177,30 @@ export const writeCommunity = defineRule<SnmpFacts>({
     }
     // a community accepted but never write-tested (e.g. it answered only after the wait) is not a
     // pass; one test per community covers its versions (the probe SETs once per community)
-    const untested = [...new Map(acceptedCommunities(facts).filter((a) => !facts.writeTests!.some((w) => w.label === a.label)).map((a) => [a.label, a])).values()];
+    const untested = [
+      ...new Map(
+        acceptedCommunities(facts)
+          .filter((a) => !facts.writeTests!.some((w) => w.label === a.label))
+          .map((a) => [a.label, a]),
+      ).values(),
+    ];
     const notDetermined = untested.map((a) =>
-      error(`community '${a.label}' (${a.version}) was accepted${a.lateMs !== undefined ? ` (late, after ${a.lateMs} ms)` : ""} but its write access was not tested`, { community: a.label, source: a.source, version: a.version, lateMs: a.lateMs }),
+      error(
+        `community '${a.label}' (${a.version}) was accepted${a.lateMs !== undefined ? ` (late, after ${a.lateMs} ms)` : ""} but its write access was not tested`,
+        { community: a.label, source: a.source, version: a.version, lateMs: a.lateMs },
+      ),
     );
-    if (facts.writeTests.length === 0 && notDetermined.length === 0) return { status: "not_applicable", message: "no community was accepted: nothing to write with" };
+    if (facts.writeTests.length === 0 && notDetermined.length === 0)
+      return { status: "not_applicable", message: "no community was accepted: nothing to write with" };
     return [
       ...notDetermined,
       ...facts.writeTests.map((w): RuleOutcome => {
         const evidence = { community: w.label, source: w.source, version: w.version, oid: w.oid, outcome: w.outcome, detail: w.detail };
-        if (w.outcome === "writable") return fail(`community '${w.label}' (${w.version}) can SET ${w.oid} (the value read was written back unchanged and echoed)`, evidence);
+        if (w.outcome === "writable")
+          return fail(`community '${w.label}' (${w.version}) can SET ${w.oid} (the value read was written back unchanged and echoed)`, evidence);
         if (w.outcome === "refused") return pass(`community '${w.label}' (${w.version}): ${w.detail ?? "SET refused"}`, evidence);
-        if (w.outcome === "unverified") return undetermined("unparsed", `community '${w.label}' (${w.version}): write access not proven either way (${w.detail ?? ""})`, evidence);
+        if (w.outcome === "unverified")
+          return undetermined("unparsed", `community '${w.label}' (${w.version}): write access not proven either way (${w.detail ?? ""})`, evidence);
         if (w.outcome === "no-answer") return undetermined("no-answer", `community '${w.label}' (${w.version}): ${w.detail ?? "no answer"}`, evidence);
         return error(`community '${w.label}' (${w.version}): write access not determined (${w.detail ?? w.outcome})`, evidence);
       }),

@@ -20,10 +20,22 @@ export function snmpSignals(facts: SnmpFacts): FleetSignals {
     const versions = [...new Set(accepted.map((r) => r.version))].sort();
     out.cleartext!.push({ scheme: "snmp", port, carries: "credentials", detail: `SNMP ${versions.join(" and ")} answered: the community travels in clear` });
   } else if (facts.access?.communityGroups === "present") {
-    out.cleartext!.push({ scheme: "snmp", port, carries: "credentials", detail: `the agent's VACM maps a community to an access group (read as ${facts.access.via}): v1/v2c access is configured, its community travels in clear` });
+    out.cleartext!.push({
+      scheme: "snmp",
+      port,
+      carries: "credentials",
+      detail: `the agent's VACM maps a community to an access group (read as ${facts.access.via}): v1/v2c access is configured, its community travels in clear`,
+    });
   }
   const defaults = new Map<string, (typeof accepted)[number]>();
   for (const r of accepted) if (r.source === "default" && !defaults.has(r.label)) defaults.set(r.label, r);
-  for (const [label, r] of defaults) out.defaultCredentials!.push({ scheme: "snmp", port, key: `snmp:${label}`, label: `community '${label}'`, source: `well-known default${r.mode === "intrusive" ? " (guessed with --intrusive)" : ""}, accepted over ${r.version}` });
+  for (const [label, r] of defaults)
+    out.defaultCredentials!.push({
+      scheme: "snmp",
+      port,
+      key: `snmp:${label}`,
+      label: `community '${label}'`,
+      source: `well-known default${r.mode === "intrusive" ? " (guessed with --intrusive)" : ""}, accepted over ${r.version}`,
+    });
   return out;
 }

@@ -42,7 +42,15 @@ export async function startSnmpSimulator(profile: SnmpProfile, opts: SimulatorOp
   if (profile.users.some((u) => u.privProtocol === "des") && !desAvailable()) {
     throw new Error("snmp simulator: a DES user needs Node's legacy OpenSSL provider (start node with --openssl-legacy-provider)");
   }
-  const stats: SnmpSimulatorStats = { datagrams: 0, malformed: 0, byVersion: { v1: 0, v2c: 0, v3: 0 }, byPdu: {}, sets: [], droppedWrongVersion: 0, communities: [] };
+  const stats: SnmpSimulatorStats = {
+    datagrams: 0,
+    malformed: 0,
+    byVersion: { v1: 0, v2c: 0, v3: 0 },
+    byPdu: {},
+    sets: [],
+    droppedWrongVersion: 0,
+    communities: [],
+  };
   const counters = { badVersions: 0, badCommunityNames: 0 };
   const enabled = new Set(profile.versions);
   const started = Date.now();
@@ -129,7 +137,13 @@ export async function startSnmpSimulator(profile: SnmpProfile, opts: SimulatorOp
   // System group (RFC 3418 §2): sysContact, sysName and sysLocation are read-write as in the MIB.
   const mib = agent.getMib();
   const scalar = (name: string, oid: string, type: string, access: string, value: unknown) => {
-    mib.registerProvider({ name, type: snmp.MibProviderType.Scalar, oid: oid.replace(/\.0$/, ""), scalarType: snmp.ObjectType[type], maxAccess: snmp.MaxAccess[access] });
+    mib.registerProvider({
+      name,
+      type: snmp.MibProviderType.Scalar,
+      oid: oid.replace(/\.0$/, ""),
+      scalarType: snmp.ObjectType[type],
+      maxAccess: snmp.MaxAccess[access],
+    });
     mib.setScalarValue(name, value);
   };
   const s = profile.system;

@@ -35,11 +35,20 @@ export function planNames(ctx: ProbeContext): NameProbe[] {
   return probes;
 }
 
-export function sendNameProbes(ex: { id(): number; send(key: string, d: Buffer, h: (m: SnmpMessage) => void, check?: (m: SnmpMessage) => boolean): void }, engine: V3Header, probes: NameProbe[]): void {
+export function sendNameProbes(
+  ex: { id(): number; send(key: string, d: Buffer, h: (m: SnmpMessage) => void, check?: (m: SnmpMessage) => boolean): void },
+  engine: V3Header,
+  probes: NameProbe[],
+): void {
   for (const probe of probes) {
     const msgId = ex.id();
     const pdu = encodePdu(PDU.GET, ex.id(), [{ oid: SYSTEM_GROUP.sysDescr }]);
-    ex.send(`m:${msgId}`, encodeV3NoAuthMessage({ msgId, engineId: engine.engineId, engineBoots: engine.engineBoots, engineTime: engine.engineTime, userName: probe.name, pdu }), (m) => (probe.answer = m), (m) => !!m.v3);
+    ex.send(
+      `m:${msgId}`,
+      encodeV3NoAuthMessage({ msgId, engineId: engine.engineId, engineBoots: engine.engineBoots, engineTime: engine.engineTime, userName: probe.name, pdu }),
+      (m) => (probe.answer = m),
+      (m) => !!m.v3,
+    );
   }
 }
 
@@ -50,7 +59,10 @@ export function classifyName(m: SnmpMessage | undefined): NameAnswer {
   if (m.v3?.encrypted) return { answer: "other-report", detail: "encrypted answer" };
   const pdu = m.pdu;
   const oid = pdu?.varbinds[0]?.oid;
-  if (pdu?.type === PDU.REPORT) return oid === USM_UNKNOWN_USER ? { answer: "unknown-user" } : { answer: "other-report", detail: USM_STATS_NAMES[oid ?? ""] ?? oid ?? "report without varbind" };
+  if (pdu?.type === PDU.REPORT)
+    return oid === USM_UNKNOWN_USER
+      ? { answer: "unknown-user" }
+      : { answer: "other-report", detail: USM_STATS_NAMES[oid ?? ""] ?? oid ?? "report without varbind" };
   if (!pdu || pdu.type !== PDU.RESPONSE) return { answer: "other-report", detail: `PDU type 0x${(pdu?.type ?? 0).toString(16)}` };
   if (pdu.errorStatus !== 0) return { answer: "response", detail: errorStatusName(pdu.errorStatus) };
   if (pdu.varbinds.length === 0 || pdu.varbinds.every(isException)) return { answer: "response", detail: "a Response without values (nothing in view)" };
@@ -94,9 +106,23 @@ export async function checkV3Users(ctx: ProbeContext, ep: ServiceEndpoint, facts
       continue;
     }
     const { openV3Service } = await import("./v3-child.js");
-    const { service, legacy } = openV3Service({ host: ep.host, port: ep.port, family: isIP(ep.host) === 6 ? 6 : 4, user, timeoutMs: ctx.timeoutMs }, ctx.signal);
+    const { service, legacy } = openV3Service(
+      { host: ep.host, port: ep.port, family: isIP(ep.host) === 6 ? 6 : 4, user, timeoutMs: ctx.timeoutMs },
+      ctx.signal,
+    );
     out.services.push(service);
-    ctx.log.info({ action: "snmp.v3.levels", safety: checks.v3Users.safety, endpoint: ep.url, user: c.username, auth: c.authProtocol, priv: c.privProtocol, legacyProvider: legacy }, "SNMPv3 security levels for a supplied user");
+    ctx.log.info(
+      {
+        action: "snmp.v3.levels",
+        safety: checks.v3Users.safety,
+        endpoint: ep.url,
+        user: c.username,
+        auth: c.authProtocol,
+        priv: c.privProtocol,
+        legacyProvider: legacy,
+      },
+      "SNMPv3 security levels for a supplied user",
+    );
     const r = await service.checkLevels();
     const uf: V3UserFacts = { ...base, legacyProvider: legacy, attempts: r.attempts };
     if (r.error) uf.error = r.error;
@@ -105,7 +131,12 @@ export async function checkV3Users(ctx: ProbeContext, ep: ServiceEndpoint, facts
     if (r.system && !facts.system) facts.system = { via: `v3 user ${c.username} (${r.systemLevel})`, ...r.system };
     const level = readableLevel(r.attempts);
     if (level && !out.reader) {
-      out.reader = { via: `v3 user ${c.username} (${level})`, version: "v3", get: (oids) => service.read("get", level, oids), getNext: (oids) => service.read("getNext", level, oids) };
+      out.reader = {
+        via: `v3 user ${c.username} (${level})`,
+        version: "v3",
+        get: (oids) => service.read("get", level, oids),
+        getNext: (oids) => service.read("getNext", level, oids),
+      };
     }
   }
   return out;

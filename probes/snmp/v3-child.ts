@@ -33,7 +33,9 @@ class ChildV3Service implements V3Service {
     const child = spawn(process.execPath, args, { cwd: PACKAGE_ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
     child.on("error", (e) => this.kill(`legacy-provider worker could not start: ${e.message}`));
-    child.on("exit", (code, sig) => this.kill(`legacy-provider worker ended (${sig ?? `exit code ${code}`}): ${this.stderr.trim().split("\n").slice(-1)[0] ?? ""}`.slice(0, 300)));
+    child.on("exit", (code, sig) =>
+      this.kill(`legacy-provider worker ended (${sig ?? `exit code ${code}`}): ${this.stderr.trim().split("\n").slice(-1)[0] ?? ""}`.slice(0, 300)),
+    );
     child.stderr!.on("data", (d) => (this.stderr = (this.stderr + String(d)).slice(-2000)));
     createInterface({ input: child.stdout! }).on("line", (line) => this.queue.shift()?.(line));
     signal.addEventListener("abort", this.onAbort, { once: true });

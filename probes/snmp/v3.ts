@@ -77,7 +77,8 @@ export function fromNetSnmp(vb: NetSnmpVarbind): ReadVarbind {
   if (snmp.isVarbindError(vb)) return out;
   const v = vb.value;
   if (Buffer.isBuffer(v)) {
-    if (vb.type === 0x46) out.num = v.length ? BigInt(`0x${v.toString("hex")}`).toString() : "0"; // Counter64 as octets
+    if (vb.type === 0x46)
+      out.num = v.length ? BigInt(`0x${v.toString("hex")}`).toString() : "0"; // Counter64 as octets
     else out.hex = v.subarray(0, 1024).toString("hex");
   } else if (typeof v === "number" || typeof v === "bigint") out.num = String(v);
   else if (typeof v === "string" && vb.type === 0x06) out.oidValue = v;
@@ -92,7 +93,10 @@ function userAt(u: V3UserSpec, level: SecurityLevel): V3User {
   return user;
 }
 
-type Outcome = { error: Error; varbinds?: undefined } | { error?: undefined; varbinds: NetSnmpVarbind[] } | { timeout: true; error?: undefined; varbinds?: undefined };
+type Outcome =
+  | { error: Error; varbinds?: undefined }
+  | { error?: undefined; varbinds: NetSnmpVarbind[] }
+  | { timeout: true; error?: undefined; varbinds?: undefined };
 
 /** One request on a session, capped at 2 x timeout (discovery + request). */
 function call(session: Session, op: "get" | "getNext", oids: string[], timeoutMs: number): Promise<Outcome> {
@@ -129,7 +133,13 @@ function classify(level: SecurityLevel, o: Outcome): LevelAttempt {
     return { level, outcome: "error", reason: netSnmpReason(e) };
   }
   const values = o.varbinds!;
-  if (values.length > 0 && values.every((vb) => snmp.isVarbindError(vb))) return { level, outcome: "accepted", emptyView: true, reason: "a Response whose values are all exceptions (noSuchObject/noSuchInstance): authenticated, nothing in view" };
+  if (values.length > 0 && values.every((vb) => snmp.isVarbindError(vb)))
+    return {
+      level,
+      outcome: "accepted",
+      emptyView: true,
+      reason: "a Response whose values are all exceptions (noSuchObject/noSuchInstance): authenticated, nothing in view",
+    };
   return { level, outcome: "accepted" };
 }
 
@@ -142,7 +152,12 @@ export class NetSnmpV3Service implements V3Service {
   private session(level: SecurityLevel): Session {
     let s = this.sessions.get(level);
     if (!s) {
-      s = snmp.createV3Session(this.req.host, userAt(this.req.user, level), { port: this.req.port, retries: 0, timeout: this.req.timeoutMs, transport: this.req.family === 6 ? "udp6" : "udp4" });
+      s = snmp.createV3Session(this.req.host, userAt(this.req.user, level), {
+        port: this.req.port,
+        retries: 0,
+        timeout: this.req.timeoutMs,
+        transport: this.req.family === 6 ? "udp6" : "udp4",
+      });
       s.on("error", () => undefined); // socket errors surface through call()
       this.sessions.set(level, s);
     }

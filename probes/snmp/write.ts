@@ -28,7 +28,11 @@ export function classifySet(set: SnmpMessage | undefined, oid: string, sent: Buf
   if (pdu.errorStatus !== 0) return { outcome: "refused", detail: `SET refused: ${errorStatusName(pdu.errorStatus)}` };
   const vb = pdu.varbinds[0];
   if (!vb || pdu.varbinds.length !== 1 || vb.oid !== oid) return { outcome: "unverified", detail: "noError, but the Response does not echo the OID written" };
-  if (isException(vb)) return { outcome: "refused", detail: `noError with ${vb.type === TAG.NO_SUCH_OBJECT ? "noSuchObject" : vb.type === TAG.NO_SUCH_INSTANCE ? "noSuchInstance" : "endOfMibView"} in place of the value: nothing was written` };
+  if (isException(vb))
+    return {
+      outcome: "refused",
+      detail: `noError with ${vb.type === TAG.NO_SUCH_OBJECT ? "noSuchObject" : vb.type === TAG.NO_SUCH_INSTANCE ? "noSuchInstance" : "endOfMibView"} in place of the value: nothing was written`,
+    };
   if (!vb.raw.equals(sent)) return { outcome: "unverified", detail: "noError, but the Response echoes another value than the one sent" };
   return { outcome: "writable", detail: `SET of ${oid} (same value written back) answered noError with the value echoed` };
 }
@@ -46,7 +50,10 @@ export async function writeTests(ctx: ProbeContext, ex: UdpExchange, accepted: A
       test.detail = "not tried: run aborted";
       continue;
     }
-    ctx.log.info({ action: "snmp.write.get", safety: checks.write.safety, endpoint: ctx.endpoints[0]?.url, community: a.c.label, oid }, "GET of the write-test OID before writing it back");
+    ctx.log.info(
+      { action: "snmp.write.get", safety: checks.write.safety, endpoint: ctx.endpoints[0]?.url, community: a.c.label, oid },
+      "GET of the write-test OID before writing it back",
+    );
     const read = await request(ex, a, (rid) => communityRequest(PDU.GET, a.version, a.c.value, rid, [oid]), ctx.signal);
     if (!read) {
       test.outcome = "no-answer";
@@ -62,7 +69,10 @@ export async function writeTests(ctx: ProbeContext, ex: UdpExchange, accepted: A
       test.detail = "not tried: run aborted";
       continue;
     }
-    ctx.log.info({ action: "snmp.write.set", safety: checks.write.safety, endpoint: ctx.endpoints[0]?.url, community: a.c.label, oid }, "SET writing back the value just read (RFC 3416 §4.2.5)");
+    ctx.log.info(
+      { action: "snmp.write.set", safety: checks.write.safety, endpoint: ctx.endpoints[0]?.url, community: a.c.label, oid },
+      "SET writing back the value just read (RFC 3416 §4.2.5)",
+    );
     const set = await request(ex, a, (rid) => encodeCommunityMessage(a.version, a.c.value, encodePdu(PDU.SET, rid, [{ oid, raw: vb.raw }])), ctx.signal);
     Object.assign(test, classifySet(set, oid, vb.raw, ex.timeoutMs));
   }

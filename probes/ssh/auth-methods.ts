@@ -10,8 +10,12 @@ export async function runAuthMethods(env: PhaseEnv, offeredHostKeys: readonly st
   const { ctx, ep } = env;
   ctx.assertAllowed(CHECKS.authMethods);
   const window = phaseWindow(env, WINDOWS.authMethods);
-  if (window.expired) return { username: PROBE_USERNAME, error: { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the probe's time budget was spent" } };
-  ctx.log.info({ action: CHECKS.authMethods.id, safety: CHECKS.authMethods.safety, endpoint: ep.url, username: PROBE_USERNAME }, "ssh 'none' request to list auth methods");
+  if (window.expired)
+    return { username: PROBE_USERNAME, error: { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the probe's time budget was spent" } };
+  ctx.log.info(
+    { action: CHECKS.authMethods.id, safety: CHECKS.authMethods.safety, endpoint: ep.url, username: PROBE_USERNAME },
+    "ssh 'none' request to list auth methods",
+  );
   let methods: string[] | undefined;
   const run = await runClient(
     {

@@ -24,14 +24,26 @@ export function sshAuthFactors(s: SshService): { factors: AuthFactors; detail: s
   if (s.auth?.noneAccepted) return { factors: "none", detail: `'none' logged in '${s.auth.username}'` };
   const c = s.credentialed;
   const d = s.defaultCredentials?.accepted;
-  if (c?.steps.some((st) => st.method === "none" && st.result === "success")) return { factors: "none", detail: `'none' logged in bench account '${c.username}'` };
-  if (d && (d.method === "none" || d.emptyPassword)) return { factors: "none", detail: `account '${d.username}' logged in ${d.method === "none" ? "with 'none'" : "with an empty password"}` };
+  if (c?.steps.some((st) => st.method === "none" && st.result === "success"))
+    return { factors: "none", detail: `'none' logged in bench account '${c.username}'` };
+  if (d && (d.method === "none" || d.emptyPassword))
+    return { factors: "none", detail: `account '${d.username}' logged in ${d.method === "none" ? "with 'none'" : "with an empty password"}` };
   if (c?.emptyPassword && c.passwordAloneAccepted) return { factors: "none", detail: `bench account '${c.username}' logged in with an empty password` };
-  if (c?.mfaObserved) return { factors: "mfa-verified", detail: `second factor demanded after ${c.steps.find((st) => st.result === "partial")?.method ?? "the first"}` };
+  if (c?.mfaObserved)
+    return { factors: "mfa-verified", detail: `second factor demanded after ${c.steps.find((st) => st.result === "partial")?.method ?? "the first"}` };
   if (d) return { factors: "single-factor", detail: `default password of '${d.username}' logged in (${d.id})` };
   if (c?.passwordAloneAccepted) return { factors: "single-factor", detail: `a password alone logged in bench account '${c.username}'` };
-  if (c?.authenticated) return { factors: "single-factor", detail: `bench account '${c.username}' logged in with ${c.steps.find((st) => st.result === "success")?.method ?? "one method"} alone` };
+  if (c?.authenticated)
+    return {
+      factors: "single-factor",
+      detail: `bench account '${c.username}' logged in with ${c.steps.find((st) => st.result === "success")?.method ?? "one method"} alone`,
+    };
   const offered = s.auth && !s.auth.error ? (s.auth.methods?.filter((m) => PASSWORD_LIKE.has(m)) ?? []) : [];
-  if (offered.length) return { factors: "single-factor", detail: `${offered.join(" and ")} offered as a first factor; no evidence that a second factor follows` };
-  return { factors: "unknown", detail: s.auth?.methods && !s.auth.error ? `only ${s.auth.methods.join(", ") || "no method"} offered; no login observed` : "authentication methods were not read" };
+  if (offered.length)
+    return { factors: "single-factor", detail: `${offered.join(" and ")} offered as a first factor; no evidence that a second factor follows` };
+  return {
+    factors: "unknown",
+    detail:
+      s.auth?.methods && !s.auth.error ? `only ${s.auth.methods.join(", ") || "no method"} offered; no login observed` : "authentication methods were not read",
+  };
 }

@@ -48,7 +48,8 @@ export const CHECKS = {
   credentialed: {
     id: "ssh.credentialed-login",
     safety: "read",
-    description: "log in with the bench credentials from --credentials (password, possibly empty, and/or key) to observe whether a second factor is demanded; disconnects at once",
+    description:
+      "log in with the bench credentials from --credentials (password, possibly empty, and/or key) to observe whether a second factor is demanded; disconnects at once",
   },
   defaultCredentials: {
     id: "ssh.default-credentials",

@@ -61,8 +61,18 @@ export async function runCredentialed(env: PhaseEnv, cred: SshBenchCredential, o
   if (keyError && !hasPassword) return { ...base, steps: [], authenticated: false, mfaObserved: false, error: { code: "config", message: keyError } };
   ctx.assertAllowed(CHECKS.credentialed);
   const window = phaseWindow(env, WINDOWS.credentialed);
-  if (window.expired) return { ...base, steps: [], authenticated: false, mfaObserved: false, error: { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the probe's time budget was spent" } };
-  ctx.log.info({ action: CHECKS.credentialed.id, safety: CHECKS.credentialed.safety, endpoint: ep.url, username: cred.username, factors: factorsGiven }, "ssh login with bench credentials");
+  if (window.expired)
+    return {
+      ...base,
+      steps: [],
+      authenticated: false,
+      mfaObserved: false,
+      error: { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the probe's time budget was spent" },
+    };
+  ctx.log.info(
+    { action: CHECKS.credentialed.id, safety: CHECKS.credentialed.safety, endpoint: ep.url, username: cred.username, factors: factorsGiven },
+    "ssh login with bench credentials",
+  );
 
   const steps: SshCredentialed["steps"] = [];
   const tried = new Set<string>();
@@ -98,7 +108,11 @@ export async function runCredentialed(env: PhaseEnv, cred: SshBenchCredential, o
     last = undefined;
     return next(false);
   };
-  const run = await runClient({ host: ep.host, port: ep.port, username: cred.username, algorithms: clientAlgorithms(offeredHostKeys), authHandler: authHandler as never }, window.remaining(), ctx.signal);
+  const run = await runClient(
+    { host: ep.host, port: ep.port, username: cred.username, algorithms: clientAlgorithms(offeredHostKeys), authHandler: authHandler as never },
+    window.remaining(),
+    ctx.signal,
+  );
   if (run.ready && last) steps.push({ method: last, result: "success" });
   const result: SshCredentialed = { ...base, steps, authenticated: run.ready, mfaObserved: steps.some((s) => s.result === "partial") };
   if (hasPassword) {

@@ -42,7 +42,11 @@ async function tryEntry(env: PhaseEnv, entry: SshEntry, offeredHostKeys: readonl
         attempt.methodsOffered = methodsLeft.slice(0, 32).map((m) => String(m).slice(0, 64));
         if (!methodsLeft.includes("password") && methodsLeft.includes("keyboard-interactive")) {
           attempt.method = "keyboard-interactive";
-          return next({ type: "keyboard-interactive", username: entry.username, prompt: (_n: string, _i: string, _l: string, prompts: unknown[], finish: (a: string[]) => void) => finish(prompts.map(() => password)) });
+          return next({
+            type: "keyboard-interactive",
+            username: entry.username,
+            prompt: (_n: string, _i: string, _l: string, prompts: unknown[], finish: (a: string[]) => void) => finish(prompts.map(() => password)),
+          });
         }
         attempt.method = "password";
         if (!methodsLeft.includes("password")) attempt.unadvertised = true;
@@ -65,7 +69,18 @@ async function tryEntry(env: PhaseEnv, entry: SshEntry, offeredHostKeys: readonl
     result = { outcome: "error", error: attempt.error };
   }
   record(attempt);
-  ctx.log.info({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, entry: entry.id, username: entry.username, result: attempt.result, acceptedBy: attempt.acceptedBy }, "default-credential attempt");
+  ctx.log.info(
+    {
+      action: CHECKS.defaultCredentials.id,
+      safety: "intrusive",
+      endpoint: ep.url,
+      entry: entry.id,
+      username: entry.username,
+      result: attempt.result,
+      acceptedBy: attempt.acceptedBy,
+    },
+    "default-credential attempt",
+  );
   return result;
 }
 
@@ -84,7 +99,16 @@ export async function runDefaultCredentials(env: PhaseEnv, offeredHostKeys: read
     return facts;
   }
   // say up front what will be tried (accounts and sources, never the passwords)
-  ctx.log.warn({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, planned: planned.map((e) => `${e.id} (${e.username}${e.password === "" ? ", empty password" : ""})`), delayMs }, "trying factory-default credentials");
+  ctx.log.warn(
+    {
+      action: CHECKS.defaultCredentials.id,
+      safety: "intrusive",
+      endpoint: ep.url,
+      planned: planned.map((e) => `${e.id} (${e.username}${e.password === "" ? ", empty password" : ""})`),
+      delayMs,
+    },
+    "trying factory-default credentials",
+  );
   // the overall budget bounds the loop too: an attempt that cannot finish in time is not started
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(1, env.budget.remaining()))]);
   const run = await attemptLogins(planned, { budget, delayMs }, (entry) => tryEntry(env, entry, offeredHostKeys, (a) => facts.attempts.push(a)), signal);
@@ -92,10 +116,19 @@ export async function runDefaultCredentials(env: PhaseEnv, offeredHostKeys: read
   if (run.accepted) {
     const e = run.accepted;
     const a = facts.attempts.find((x) => x.id === e.id)!;
-    facts.accepted = { id: e.id, username: e.username, source: data.sources[e.source]?.url ?? e.source, method: a.acceptedBy ?? "password", emptyPassword: e.password === "" };
+    facts.accepted = {
+      id: e.id,
+      username: e.username,
+      source: data.sources[e.source]?.url ?? e.source,
+      method: a.acceptedBy ?? "password",
+      emptyPassword: e.password === "",
+    };
     if (e.vendor) facts.accepted.vendor = e.vendor;
   }
-  if (run.notTried.length) facts.notAttempted = run.notTried.filter((n) => n.why !== "accepted-earlier").map((n) => ({ id: n.entry.id, why: ctx.signal.aborted || n.why !== "aborted" ? n.why : "time budget" }));
+  if (run.notTried.length)
+    facts.notAttempted = run.notTried
+      .filter((n) => n.why !== "accepted-earlier")
+      .map((n) => ({ id: n.entry.id, why: ctx.signal.aborted || n.why !== "aborted" ? n.why : "time budget" }));
   if (facts.notAttempted?.length === 0) delete facts.notAttempted;
   const err = run.attempts.find((a) => a.result.outcome === "error");
   if (err && err.result.outcome === "error") facts.error = { code: "attempt", message: err.result.error };

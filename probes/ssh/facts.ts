@@ -203,7 +203,14 @@ export const SshDefaultCredentials = z.object({
   attempts: z.array(SshDefaultCredentialAttempt),
   /** the first accepted entry: account, method and source, never the password */
   accepted: z
-    .object({ id: z.string(), username: z.string(), vendor: z.string().optional(), source: z.string(), method: LoginMethod.optional(), emptyPassword: z.boolean().optional() })
+    .object({
+      id: z.string(),
+      username: z.string(),
+      vendor: z.string().optional(),
+      source: z.string(),
+      method: LoginMethod.optional(),
+      emptyPassword: z.boolean().optional(),
+    })
     .optional(),
   /** every planned entry got a definite answer (accepted or rejected) */
   complete: z.boolean().optional(),

@@ -31,7 +31,10 @@ export async function runGroupExchange(env: PhaseEnv, serverKex: readonly string
       r.error = { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the group-exchange phase's time window ran out" };
       continue;
     }
-    ctx.log.info({ action: CHECKS.groupExchange.id, safety: CHECKS.groupExchange.safety, endpoint: ep.url, kex: algorithm, request: req }, "ssh DH group-exchange request");
+    ctx.log.info(
+      { action: CHECKS.groupExchange.id, safety: CHECKS.groupExchange.safety, endpoint: ep.url, kex: algorithm, request: req },
+      "ssh DH group-exchange request",
+    );
     const deadline = stepDeadline(env, window);
     let session: RawSession | undefined;
     try {

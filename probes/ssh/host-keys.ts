@@ -28,7 +28,13 @@ export function keyTypeOfAlgorithm(alg: string): string {
 }
 
 /** Preferred algorithm to fetch a key with (any offered one reads the same key). */
-const FETCH_PREFERENCE = ["rsa-sha2-512", "rsa-sha2-256", "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com"];
+const FETCH_PREFERENCE = [
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+  "rsa-sha2-512-cert-v01@openssh.com",
+  "rsa-sha2-256-cert-v01@openssh.com",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
+];
 
 export interface HostKeyPlan {
   keyType: string;
@@ -59,7 +65,14 @@ export function planHostKeys(offered: readonly string[]): { plan: HostKeyPlan[];
 
 function keyFact(p: HostKeyPlan, kex: string, blob: Buffer): SshHostKey {
   const d = describeHostKeyBlob(blob, p.keyType);
-  const k: SshHostKey = { keyType: p.keyType, algorithms: p.algorithms, status: "collected", fingerprintSha256: d.fingerprintSha256, fetchedWith: p.fetchWith, kex };
+  const k: SshHostKey = {
+    keyType: p.keyType,
+    algorithms: p.algorithms,
+    status: "collected",
+    fingerprintSha256: d.fingerprintSha256,
+    fetchedWith: p.fetchWith,
+    kex,
+  };
   if (d.keyType !== p.keyType) {
     k.blobKeyType = d.keyType;
     k.parseError = `server sent a ${d.keyType || "(unnamed)"} key when asked for ${p.keyType}`;
@@ -75,7 +88,12 @@ function keyFact(p: HostKeyPlan, kex: string, blob: Buffer): SshHostKey {
 }
 
 /** Read every offered host key (bounded). Takes over the hello session and always closes it. */
-export async function runHostKeys(env: PhaseEnv, hello: RawSession, offered: readonly string[], serverKex: readonly string[]): Promise<{ hostKeys: SshHostKey[]; overflow: number; cut?: string }> {
+export async function runHostKeys(
+  env: PhaseEnv,
+  hello: RawSession,
+  offered: readonly string[],
+  serverKex: readonly string[],
+): Promise<{ hostKeys: SshHostKey[]; overflow: number; cut?: string }> {
   const { ctx, ep } = env;
   const { plan, overflow } = planHostKeys(offered);
   const kex = chooseKex(serverKex);
@@ -84,7 +102,10 @@ export async function runHostKeys(env: PhaseEnv, hello: RawSession, offered: rea
   let cut: string | undefined;
   try {
     if (!kex) {
-      const error: CheckError = { code: "unsupported", message: `no key exchange otaudit implements was offered (${serverKex.slice(0, 8).join(", ") || "none"})` };
+      const error: CheckError = {
+        code: "unsupported",
+        message: `no key exchange otaudit implements was offered (${serverKex.slice(0, 8).join(", ") || "none"})`,
+      };
       for (const p of plan) hostKeys.push({ keyType: p.keyType, algorithms: p.algorithms, status: "unsupported", error });
       return { hostKeys, overflow };
     }
@@ -103,7 +124,10 @@ export async function runHostKeys(env: PhaseEnv, hello: RawSession, offered: rea
       }
       fetches++;
       ctx.assertAllowed(CHECKS.hostKeys);
-      ctx.log.info({ action: CHECKS.hostKeys.id, safety: CHECKS.hostKeys.safety, endpoint: ep.url, hostKeyAlgorithm: p.fetchWith, kex }, "ssh key exchange to read a host key");
+      ctx.log.info(
+        { action: CHECKS.hostKeys.id, safety: CHECKS.hostKeys.safety, endpoint: ep.url, hostKeyAlgorithm: p.fetchWith, kex },
+        "ssh key exchange to read a host key",
+      );
       const deadline = stepDeadline(env, window);
       try {
         session ??= await openRawSession(ep.host, ep.port, ctx.timeoutMs, deadline);
@@ -122,4 +146,3 @@ export async function runHostKeys(env: PhaseEnv, hello: RawSession, offered: rea
     if (session) await closeRawSession(session, Math.min(500, ctx.timeoutMs));
   }
 }
-

@@ -44,7 +44,16 @@ export default definePlugin<SshFacts>({
   identify: (facts) =>
     facts.services.flatMap((s) =>
       s.banner
-        ? [{ ...(s.banner.product ? { product: s.banner.product } : { text: s.banner.software }), version: s.banner.productVersion, distribution: distributionBuild(s.banner.comments), source: "ssh banner", raw: s.banner.raw, port: s.port }]
+        ? [
+            {
+              ...(s.banner.product ? { product: s.banner.product } : { text: s.banner.software }),
+              version: s.banner.productVersion,
+              distribution: distributionBuild(s.banner.comments),
+              source: "ssh banner",
+              raw: s.banner.raw,
+              port: s.port,
+            },
+          ]
         : [],
     ),
 });

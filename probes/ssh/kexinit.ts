@@ -8,7 +8,7 @@
 // References: RFC 4253 §4.2 (protocol version exchange), §6 (binary packet protocol),
 // §7.1 (SSH_MSG_KEXINIT), RFC 4251 §5 (name-list), §6 (algorithm naming: printable US-ASCII,
 // no comma, at most 64 characters), OpenSSH PROTOCOL "strict key exchange" (kex-strict-s-v00).
-import { MAX_IDENT_LINE, MSG, PayloadReader, SshStreamReader, SshWireError, encodeBinaryPacket, encodeString } from "./wire.js";
+import { MAX_IDENT_LINE, MSG, PayloadReader, SshStreamReader, SshWireError, encodeString } from "./wire.js";
 
 export { encodeBinaryPacket, encodeString, MAX_IDENT_LINE, MSG, PayloadReader, readBinaryPacket, SshWireError } from "./wire.js";
 
@@ -40,7 +40,7 @@ export interface Identification {
 /** Parse the version line "SSH-protoversion-softwareversion SP comments" (RFC 4253 §4.2). */
 export function parseIdentificationLine(line: string, preBannerLines: string[] = []): Identification {
   if (line.length > MAX_IDENT_LINE) throw new SshWireError(`identification line exceeds ${MAX_IDENT_LINE} bytes`);
-  const m = /^SSH-([^-\x20]+)-([^\x20]+)(?:\x20([^]*))?$/.exec(line);
+  const m = /^SSH-([^-\x20]+)-([^\x20]+)(?:\x20([\s\S]*))?$/.exec(line);
   if (!m) throw new SshWireError(`malformed identification string: ${JSON.stringify(line.slice(0, 80))}`);
   const violations: string[] = [];
   // printable US-ASCII only (RFC 4253 §4.2); kept as sent, the output layer escapes

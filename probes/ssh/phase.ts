@@ -1,6 +1,6 @@
 // What every probe phase gets: the probe context, the endpoint, the probe's overall budget (an
 // absolute Deadline) and the phase's own time window, and how a phase says it was cut short.
-import { Deadline } from "../../src/net/index.js";
+import type { Deadline } from "../../src/net/index.js";
 import type { ProbeContext } from "../../src/plugin.js";
 import type { ServiceEndpoint } from "../../src/model/facts.js";
 import type { SshService } from "./facts.js";

@@ -21,7 +21,7 @@ import { runAuthMethods } from "./auth-methods.js";
 import { preloadSsh2 } from "./ssh2-client.js";
 import { benchCredential, runCredentialed } from "./credentialed.js";
 import { runDefaultCredentials } from "./default-credentials.js";
-import { SshStepError, stepError } from "./raw-session.js";
+import { type SshStepError, stepError } from "./raw-session.js";
 import { noteCut, type PhaseEnv } from "./phase.js";
 
 async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshService> {

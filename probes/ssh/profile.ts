@@ -41,7 +41,10 @@ export const SshSimAccount = z
 export const SshSimProfile = z
   .object({
     /** softwareversion of the identification string: "SSH-2.0-<software> <comments>" */
-    software: z.string().regex(/^[\x21-\x2c\x2e-\x7e][\x21-\x7e]*$/, "printable, no spaces").default("OpenSSH_9.6"),
+    software: z
+      .string()
+      .regex(/^[\x21-\x2c\x2e-\x7e][\x21-\x7e]*$/, "printable, no spaces")
+      .default("OpenSSH_9.6"),
     comments: z.string().optional(),
     /** text lines sent before the identification string (RFC 4253 §4.2) */
     preBanner: z.array(z.string()).optional(),
@@ -62,7 +65,16 @@ export const SshSimProfile = z
      * only (1024, 1536, 2048, 3072, 4096, 6144, 8192). Absent: every request is refused.
      */
     groupExchange: z
-      .array(z.object({ min: z.number().int(), n: z.number().int(), max: z.number().int(), bits: z.union([z.literal(1024), z.literal(1536), z.literal(2048), z.literal(3072), z.literal(4096), z.literal(6144), z.literal(8192)]).nullable() }).strict())
+      .array(
+        z
+          .object({
+            min: z.number().int(),
+            n: z.number().int(),
+            max: z.number().int(),
+            bits: z.union([z.literal(1024), z.literal(1536), z.literal(2048), z.literal(3072), z.literal(4096), z.literal(6144), z.literal(8192)]).nullable(),
+          })
+          .strict(),
+      )
       .optional(),
     hostKeys: z.array(z.object({ type: z.enum(SIM_KEY_TYPES), bits: z.number().int().positive().optional() }).strict()).min(1),
     auth: z
@@ -81,8 +93,10 @@ export const SshSimProfile = z
       if (t && !types.has(t)) ctx.addIssue({ code: "custom", path: ["algorithms", "hostKey", i], message: `${alg} offered but no ${t} host key configured` });
     });
     p.hostKeys.forEach((k, i) => {
-      if (k.type === "rsa" && (k.bits ?? 2048) < 768) ctx.addIssue({ code: "custom", path: ["hostKeys", i, "bits"], message: "RSA keys below 768 bits cannot be generated" });
-      if (k.type === "dsa" && k.bits !== undefined && k.bits !== 1024) ctx.addIssue({ code: "custom", path: ["hostKeys", i, "bits"], message: "DSA host keys are 1024 bits (FIPS 186-2, SSH ssh-dss)" });
+      if (k.type === "rsa" && (k.bits ?? 2048) < 768)
+        ctx.addIssue({ code: "custom", path: ["hostKeys", i, "bits"], message: "RSA keys below 768 bits cannot be generated" });
+      if (k.type === "dsa" && k.bits !== undefined && k.bits !== 1024)
+        ctx.addIssue({ code: "custom", path: ["hostKeys", i, "bits"], message: "DSA host keys are 1024 bits (FIPS 186-2, SSH ssh-dss)" });
     });
   });
 export type SshSimProfile = z.output<typeof SshSimProfile>;
@@ -103,7 +117,7 @@ const KEY_TYPE_FROM_FACT: Record<string, SimKeyType> = {
  */
 export function profileFromFacts(facts: SshFacts): z.input<typeof SshSimProfile> {
   const s = facts.services.find((x) => !x.error && x.algorithms && x.banner);
-  if (!s || !s.algorithms || !s.banner) throw new Error("no audited SSH-2 service in these facts");
+  if (!s?.algorithms || !s.banner) throw new Error("no audited SSH-2 service in these facts");
   const a = s.algorithms;
   const hostKeys = s.hostKeys.flatMap((k) => {
     const type = KEY_TYPE_FROM_FACT[k.keyType];
@@ -129,7 +143,16 @@ export function profileFromFacts(facts: SshFacts): z.input<typeof SshSimProfile>
     },
     strictKex: a.strictKex,
     hostKeys,
-    ...(s.groupExchange ? { groupExchange: s.groupExchange.requests.map((r) => ({ min: r.min, n: r.n, max: r.max, bits: MODP_SIZES.includes(r.bits as never) ? (r.bits as (typeof MODP_SIZES)[number]) : null })) } : {}),
+    ...(s.groupExchange
+      ? {
+          groupExchange: s.groupExchange.requests.map((r) => ({
+            min: r.min,
+            n: r.n,
+            max: r.max,
+            bits: MODP_SIZES.includes(r.bits as never) ? (r.bits as (typeof MODP_SIZES)[number]) : null,
+          })),
+        }
+      : {}),
     auth: { chains, accounts: [] },
   };
   if (s.banner.comments) profile.comments = s.banner.comments;

@@ -6,7 +6,7 @@
 // with SSH_MSG_DISCONNECT (RFC 4253 §11.1) and a FIN. ssh2 cannot do this for certificate,
 // security-key or unknown host-key types, and does not expose the moduli.
 import { createECDH, generateKeyPairSync, getDiffieHellman, createDiffieHellman } from "node:crypto";
-import { Connection, Deadline, NetError } from "../../src/net/index.js";
+import { Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { describeDisconnect, encodeKexInitPayload, HelloParser, MAX_PACKETS_BEFORE_KEXINIT, type KexInit, type ServerHello } from "./kexinit.js";
 import { encodeBinaryPacket, encodeMpint, encodeString, encodeUint32, MAX_PACKET_LENGTH, MSG, PayloadReader, SshWireError } from "./wire.js";
@@ -74,7 +74,13 @@ export async function openRawSession(host: string, port: number, stepMs: number,
   const connectMs = stepMs;
   let conn: Connection;
   try {
-    conn = await Connection.open({ host, port, timeoutMs: Math.max(1, Math.min(connectMs, deadline.remaining())), signal: deadline.signal, maxBuffered: MAX_BUFFERED });
+    conn = await Connection.open({
+      host,
+      port,
+      timeoutMs: Math.max(1, Math.min(connectMs, deadline.remaining())),
+      signal: deadline.signal,
+      maxBuffered: MAX_BUFFERED,
+    });
   } catch (e) {
     if (e instanceof NetError && e.code === "timeout") throw new SshStepError("unreachable", `no TCP connect within ${connectMs} ms`);
     throw stepError(e, "TCP connect");
@@ -92,8 +98,10 @@ export async function openRawSession(host: string, port: number, stepMs: number,
     await conn.close(500);
     const what = parser.identification ? "KEXINIT" : "identification string";
     const err = stepError(e, what);
-    if (err.code === "protocol" && /closed the connection/.test(err.message) && !parser.identification) throw new SshStepError("protocol", "server closed the connection before sending an identification string");
-    if (err.code === "protocol" && /reset/.test(err.message)) throw new SshStepError("protocol", `connection reset by the server ${parser.identification ? "during KEXINIT" : "before the identification string"}`);
+    if (err.code === "protocol" && /closed the connection/.test(err.message) && !parser.identification)
+      throw new SshStepError("protocol", "server closed the connection before sending an identification string");
+    if (err.code === "protocol" && /reset/.test(err.message))
+      throw new SshStepError("protocol", `connection reset by the server ${parser.identification ? "during KEXINIT" : "before the identification string"}`);
     throw err;
   }
 }
@@ -110,7 +118,8 @@ export async function readPacket(s: RawSession, deadline: Deadline, what: string
     const type = p[0]!;
     if (type === MSG.DISCONNECT) throw new SshStepError("refused", `server sent SSH_MSG_DISCONNECT (${describeDisconnect(p)}) instead of ${what}`);
     if (type === MSG.IGNORE || type === MSG.DEBUG) {
-      if (++skipped > MAX_PACKETS_BEFORE_KEXINIT) throw new SshWireError(`more than ${MAX_PACKETS_BEFORE_KEXINIT} IGNORE/DEBUG packets while waiting for ${what}`);
+      if (++skipped > MAX_PACKETS_BEFORE_KEXINIT)
+        throw new SshWireError(`more than ${MAX_PACKETS_BEFORE_KEXINIT} IGNORE/DEBUG packets while waiting for ${what}`);
       continue;
     }
     return p;
@@ -203,8 +212,16 @@ export function parseGexGroup(p: Buffer): { p: Buffer; g: Buffer } {
 }
 
 /** Ask for a DH group on a fresh session (RFC 4419 §3); the server's group as sent. */
-export async function requestGexGroup(s: RawSession, gexAlg: string, hostKeyAlg: string, req: { min: number; n: number; max: number }, deadline: Deadline): Promise<{ p: Buffer; g: Buffer }> {
-  s.conn.write(Buffer.concat([encodeBinaryPacket(clientKexInit(s.hello.kexInit!, gexAlg, hostKeyAlg)), encodeBinaryPacket(gexRequest(req.min, req.n, req.max))]));
+export async function requestGexGroup(
+  s: RawSession,
+  gexAlg: string,
+  hostKeyAlg: string,
+  req: { min: number; n: number; max: number },
+  deadline: Deadline,
+): Promise<{ p: Buffer; g: Buffer }> {
+  s.conn.write(
+    Buffer.concat([encodeBinaryPacket(clientKexInit(s.hello.kexInit!, gexAlg, hostKeyAlg)), encodeBinaryPacket(gexRequest(req.min, req.n, req.max))]),
+  );
   return parseGexGroup(await readPacket(s, deadline, "SSH_MSG_KEX_DH_GEX_GROUP"));
 }
 

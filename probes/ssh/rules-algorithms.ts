@@ -44,7 +44,8 @@ export const kexRule = defineRule<SshFacts>({
     iec62443: ["CR 4.3", "CR 4.1"],
     severity: "high",
     safety: "passive",
-    remediation: "Offer only curve25519-sha256, sntrup761x25519-sha512 / mlkem768x25519-sha256, ecdh-sha2-nistp* or diffie-hellman-group14/16/18 with SHA-2 (OpenSSH: KexAlgorithms).",
+    remediation:
+      "Offer only curve25519-sha256, sntrup761x25519-sha512 / mlkem768x25519-sha256, ecdh-sha2-nistp* or diffie-hellman-group14/16/18 with SHA-2 (OpenSSH: KexAlgorithms).",
     docs: REF_RFC9142,
   },
   check: ({ facts }) => perService(facts, "ssh.kex.weak", (s) => algorithmOutcome("kex", s)),
@@ -58,7 +59,8 @@ export const cipherRule = defineRule<SshFacts>({
     iec62443: ["CR 4.1", "CR 4.3"],
     severity: "high",
     safety: "passive",
-    remediation: "Offer only AES-GCM, chacha20-poly1305@openssh.com (with strict kex) or AES-CTR (OpenSSH: Ciphers); remove CBC modes, 3DES, Blowfish, CAST and arcfour.",
+    remediation:
+      "Offer only AES-GCM, chacha20-poly1305@openssh.com (with strict kex) or AES-CTR (OpenSSH: Ciphers); remove CBC modes, 3DES, Blowfish, CAST and arcfour.",
     docs: "https://www.rfc-editor.org/rfc/rfc4344",
   },
   check: ({ facts }) => perService(facts, "ssh.cipher.weak", (s) => algorithmOutcome("cipher", s)),
@@ -72,14 +74,16 @@ export const macRule = defineRule<SshFacts>({
     iec62443: ["CR 3.1", "CR 4.3"],
     severity: "medium",
     safety: "passive",
-    remediation: "Offer only hmac-sha2-256-etm@openssh.com, hmac-sha2-512-etm@openssh.com or umac-128-etm@openssh.com (OpenSSH: MACs); drop MD5, SHA-1 and truncated MACs.",
+    remediation:
+      "Offer only hmac-sha2-256-etm@openssh.com, hmac-sha2-512-etm@openssh.com or umac-128-etm@openssh.com (OpenSSH: MACs); drop MD5, SHA-1 and truncated MACs.",
     docs: "https://www.rfc-editor.org/rfc/rfc6668",
   },
   check: ({ facts }) =>
     perService(facts, "ssh.mac.weak", (s) => {
       // Encrypt-and-MAC matters where CBC ciphers are offered too (RFC 4253 §6.4 + CBC_MODE): the
       // ciphers are read only when an encrypt-and-MAC MAC is offered
-      const eam = <T extends { status: string; flags: string[] }>(offered: T[]) => offered.filter((v) => v.status === "ok" && v.flags.includes("ENCRYPT_AND_MAC"));
+      const eam = <T extends { status: string; flags: string[] }>(offered: T[]) =>
+        offered.filter((v) => v.status === "ok" && v.flags.includes("ENCRYPT_AND_MAC"));
       const o = algorithmOutcome("mac", s, (offered) => {
         const cbc = s.algorithms && eam(offered).length ? ALGORITHM_LISTS.cipher(s.algorithms).some(isCbc) : false;
         if (!cbc) return [];
@@ -88,7 +92,12 @@ export const macRule = defineRule<SshFacts>({
       if (o.status !== "pass" || !s.algorithms) return o;
       const encryptAndMac = eam(ALGORITHM_LISTS.mac(s.algorithms).map((m) => classify("mac", m))).map((v) => v.name);
       const unknownCiphers = encryptAndMac.length ? ALGORITHM_LISTS.cipher(s.algorithms).filter((c) => classify("cipher", c).status === "unknown") : [];
-      if (unknownCiphers.length) return undetermined("unknown-value", `encrypt-and-MAC MACs (${encryptAndMac.join(", ")}) are weak beside CBC ciphers, and ciphers otaudit does not know are offered (${unknownCiphers.join(", ")}): they could be CBC`, { ...o.evidence, encryptAndMac, unknownCiphers });
+      if (unknownCiphers.length)
+        return undetermined(
+          "unknown-value",
+          `encrypt-and-MAC MACs (${encryptAndMac.join(", ")}) are weak beside CBC ciphers, and ciphers otaudit does not know are offered (${unknownCiphers.join(", ")}): they could be CBC`,
+          { ...o.evidence, encryptAndMac, unknownCiphers },
+        );
       return o;
     }),
 });
@@ -101,7 +110,8 @@ export const hostKeyAlgorithmRule = defineRule<SshFacts>({
     iec62443: ["CR 1.9", "CR 3.1"],
     severity: "medium",
     safety: "passive",
-    remediation: "Remove DSA host keys and the SHA-1 ssh-rsa signature scheme; offer ssh-ed25519, ecdsa-sha2-nistp256 or rsa-sha2-256/512 (OpenSSH: HostKey, HostKeyAlgorithms).",
+    remediation:
+      "Remove DSA host keys and the SHA-1 ssh-rsa signature scheme; offer ssh-ed25519, ecdsa-sha2-nistp256 or rsa-sha2-256/512 (OpenSSH: HostKey, HostKeyAlgorithms).",
     docs: "https://www.rfc-editor.org/rfc/rfc8332",
   },
   check: ({ facts }) => perService(facts, "ssh.hostkey.algorithm", (s) => algorithmOutcome("hostKey", s)),
@@ -122,7 +132,8 @@ export const terrapinRule = defineRule<SshFacts>({
     iec62443: ["CR 3.1"],
     severity: "medium",
     safety: "passive",
-    remediation: "Update the SSH server to a version with strict key exchange (kex-strict-s-v00@openssh.com, OpenSSH 9.6+ or vendor backport), or stop offering chacha20-poly1305@openssh.com and *-etm@openssh.com MACs.",
+    remediation:
+      "Update the SSH server to a version with strict key exchange (kex-strict-s-v00@openssh.com, OpenSSH 9.6+ or vendor backport), or stop offering chacha20-poly1305@openssh.com and *-etm@openssh.com MACs.",
     docs: "https://terrapin-attack.com/",
   },
   check: ({ facts }) =>
@@ -141,11 +152,22 @@ export const terrapinRule = defineRule<SshFacts>({
         const what = [...chacha, ...(cbc.length ? etm.map((m) => `${m} with ${cbc.join("/")}`) : [])];
         return fail(`exposed to Terrapin: ${what.join(", ")} offered without strict key exchange`, evidence);
       }
-      if (etm.length) return fail(`encrypt-then-MAC (${etm.join(", ")}) without strict key exchange: affected in theory (sequence numbers can be shifted), not practically exploitable with the ciphers offered`, evidence, { severity: "low" });
+      if (etm.length)
+        return fail(
+          `encrypt-then-MAC (${etm.join(", ")}) without strict key exchange: affected in theory (sequence numbers can be shifted), not practically exploitable with the ciphers offered`,
+          evidence,
+          { severity: "low" },
+        );
       const unknown = [...ciphers.filter((c) => classify("cipher", c).status === "unknown"), ...macs.filter((m) => classify("mac", m).status === "unknown")];
-      if (unknown.length) return undetermined("unknown-value", `cipher or MAC names not in the knowledge base, Terrapin exposure cannot be judged: ${unknown.join(", ")}`, { ...evidence, unknown });
-      if (cutLists("cipher", a).length || cutLists("mac", a).length) return undetermined("incomplete", "the cipher or MAC lists were longer than otaudit keeps; names left out were not judged", evidence);
-      if (ciphers.length === 0 || macs.length === 0) return undetermined("no-answer", "no cipher or no MAC was offered; Terrapin exposure cannot be judged", evidence);
+      if (unknown.length)
+        return undetermined("unknown-value", `cipher or MAC names not in the knowledge base, Terrapin exposure cannot be judged: ${unknown.join(", ")}`, {
+          ...evidence,
+          unknown,
+        });
+      if (cutLists("cipher", a).length || cutLists("mac", a).length)
+        return undetermined("incomplete", "the cipher or MAC lists were longer than otaudit keeps; names left out were not judged", evidence);
+      if (ciphers.length === 0 || macs.length === 0)
+        return undetermined("no-answer", "no cipher or no MAC was offered; Terrapin exposure cannot be judged", evidence);
       return pass("neither chacha20-poly1305 nor an encrypt-then-MAC mode offered", { ...evidence, ciphers, macs });
     }),
 });
@@ -187,21 +209,35 @@ export const gexModulusRule = defineRule<SshFacts>({
       const g = s.groupExchange;
       if (!g) {
         const cut = s.phasesCut?.find((c) => c.phase === "group-exchange");
-        return cut ? undetermined("incomplete", `group exchange offered but not tested: ${cut.message}`, { offered }) : undetermined("not-attempted", "group exchange offered but no group was requested", { offered });
+        return cut
+          ? undetermined("incomplete", `group exchange offered but not tested: ${cut.message}`, { offered })
+          : undetermined("not-attempted", "group exchange offered but no group was requested", { offered });
       }
       const sizes = Object.fromEntries(g.requests.map((r) => [r.label, r.bits ?? (r.refused ? "refused" : `error: ${r.error?.message ?? "no answer"}`)]));
       const evidence = { algorithm: g.algorithm, requested: g.requests.map((r) => `${r.label} ${r.min}/${r.n}/${r.max}`), sizes };
       const small = g.requests.filter((r) => r.bits !== undefined && r.bits < MIN_GEX_BITS);
       if (small.length) {
         const worst = Math.min(...small.map((r) => r.bits!));
-        return fail(`group exchange hands out a ${worst}-bit modulus (below ${MIN_GEX_BITS}) for the ${small.map((r) => r.label).join(" and ")} request${small.length > 1 ? "s" : ""}`, { ...evidence, weak: small.map((r) => `${r.bits} bits`) }, { severity: worst < 1024 ? "critical" : "high" });
+        return fail(
+          `group exchange hands out a ${worst}-bit modulus (below ${MIN_GEX_BITS}) for the ${small.map((r) => r.label).join(" and ")} request${small.length > 1 ? "s" : ""}`,
+          { ...evidence, weak: small.map((r) => `${r.bits} bits`) },
+          { severity: worst < 1024 ? "critical" : "high" },
+        );
       }
       const unanswered = g.requests.filter((r) => r.bits === undefined && !r.refused);
-      if (unanswered.length) return undetermined("no-answer", `no group for the ${unanswered.map((r) => r.label).join(", ")} request: ${unanswered[0]!.error?.message ?? "no answer"}`, evidence);
+      if (unanswered.length)
+        return undetermined(
+          "no-answer",
+          `no group for the ${unanswered.map((r) => r.label).join(", ")} request: ${unanswered[0]!.error?.message ?? "no answer"}`,
+          evidence,
+        );
       const served = g.requests.filter((r) => r.bits !== undefined);
       if (served.length === 0) return undetermined("no-answer", "the server refused every group request; no modulus to judge", evidence);
       const largest = Math.max(...served.map((r) => r.bits!));
-      const note = g.requests.find((r) => r.label === "large")?.bits !== undefined && largest < 3072 ? ` (the largest served is ${largest} bits, even when 8192 is asked for)` : "";
+      const note =
+        g.requests.find((r) => r.label === "large")?.bits !== undefined && largest < 3072
+          ? ` (the largest served is ${largest} bits, even when 8192 is asked for)`
+          : "";
       return pass(`every modulus served is at least ${MIN_GEX_BITS} bits: ${served.map((r) => `${r.label} ${r.bits}`).join(", ")}${note}`, evidence);
     }),
 });

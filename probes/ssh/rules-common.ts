@@ -75,7 +75,11 @@ export function cutLists(category: AlgorithmCategory, a: SshAlgorithms) {
 }
 
 /** A weak-algorithm outcome for one category; `extraWeak` adds context-dependent weaknesses. */
-export function algorithmOutcome(category: AlgorithmCategory, s: SshService, extraWeak: (offered: AlgorithmVerdict[]) => AlgorithmVerdict[] = () => []): RuleOutcome {
+export function algorithmOutcome(
+  category: AlgorithmCategory,
+  s: SshService,
+  extraWeak: (offered: AlgorithmVerdict[]) => AlgorithmVerdict[] = () => [],
+): RuleOutcome {
   if (!s.algorithms) return noAlgorithms(s);
   const db = algorithmDatabase();
   const offered = ALGORITHM_LISTS[category](s.algorithms)
@@ -96,7 +100,11 @@ export function algorithmOutcome(category: AlgorithmCategory, s: SshService, ext
   }
   const cut = cutLists(category, s.algorithms);
   if (cut.length && o.status === "pass") {
-    return undetermined("incomplete", `the server offered more ${label}s than otaudit keeps (${cut.map((c) => `${c.list}: ${c.total} names`).join("; ")}); the ones left out were not judged`, { ...o.evidence, cut });
+    return undetermined(
+      "incomplete",
+      `the server offered more ${label}s than otaudit keeps (${cut.map((c) => `${c.list}: ${c.total} names`).join("; ")}); the ones left out were not judged`,
+      { ...o.evidence, cut },
+    );
   }
   return o;
 }

@@ -80,7 +80,8 @@ export const hostCertificateRule = defineRule<SshFacts>({
     iec62443: ["CR 1.9", "CR 1.8"],
     severity: "medium",
     safety: "passive",
-    remediation: "Issue host certificates (type host) from a CA with an Ed25519 or RSA >= 3072-bit key, signed with rsa-sha2-512 or Ed25519, with a bounded validity, and renew them before they expire.",
+    remediation:
+      "Issue host certificates (type host) from a CA with an Ed25519 or RSA >= 3072-bit key, signed with rsa-sha2-512 or Ed25519, with a bounded validity, and renew them before they expire.",
     docs: "https://cvsweb.openbsd.org/src/usr.bin/ssh/PROTOCOL.certkeys?annotate=HEAD",
   },
   check: ({ facts, envelope }) =>
@@ -96,19 +97,35 @@ export const hostCertificateRule = defineRule<SshFacts>({
         const c = k.certificate;
         if (!c || c.parseError) return undetermined("unparsed", `${k.keyType}: certificate fields not parsed: ${c?.parseError ?? "missing"}`, evidence);
         const ca = c.ca;
-        const ev = { ...evidence, certType: c.certType, keyId: c.keyId, principals: c.principals, validAfter: validity(c.validAfter), validBefore: validity(c.validBefore), ca: ca && { keyType: ca.keyType, bits: ca.bits, fingerprint: ca.fingerprintSha256 }, signatureAlgorithm: c.signatureAlgorithm };
-        if (c.certType !== 2) return fail(`${k.keyType}: a ${c.certType === 1 ? "user" : `type ${c.certType}`} certificate is served as the host certificate`, ev);
+        const ev = {
+          ...evidence,
+          certType: c.certType,
+          keyId: c.keyId,
+          principals: c.principals,
+          validAfter: validity(c.validAfter),
+          validBefore: validity(c.validBefore),
+          ca: ca && { keyType: ca.keyType, bits: ca.bits, fingerprint: ca.fingerprintSha256 },
+          signatureAlgorithm: c.signatureAlgorithm,
+        };
+        if (c.certType !== 2)
+          return fail(`${k.keyType}: a ${c.certType === 1 ? "user" : `type ${c.certType}`} certificate is served as the host certificate`, ev);
         if (!ca || ca.parseError) return undetermined("unparsed", `${k.keyType}: the CA key could not be parsed: ${ca?.parseError ?? "missing"}`, ev);
         const caStrength = sshKeyStrength(ca);
         if (caStrength.status === "weak") return fail(`${k.keyType}: signed by a weak CA key (${caStrength.detail})`, { ...ev, weak: [ca.keyType] });
         const sig = c.signatureAlgorithm ? classify("hostKey", c.signatureAlgorithm) : undefined;
-        if (sig?.status === "weak") return fail(`${k.keyType}: the CA signed with ${c.signatureAlgorithm} (${sig.reasons.join(", ")})`, { ...ev, weak: [c.signatureAlgorithm!] });
-        if (now !== undefined && c.validBefore !== null && c.validBefore !== undefined && c.validBefore < now) return fail(`${k.keyType}: expired on ${validity(c.validBefore)}`, ev);
+        if (sig?.status === "weak")
+          return fail(`${k.keyType}: the CA signed with ${c.signatureAlgorithm} (${sig.reasons.join(", ")})`, { ...ev, weak: [c.signatureAlgorithm!] });
+        if (now !== undefined && c.validBefore !== null && c.validBefore !== undefined && c.validBefore < now)
+          return fail(`${k.keyType}: expired on ${validity(c.validBefore)}`, ev);
         if (now !== undefined && c.validAfter !== undefined && c.validAfter > now) return fail(`${k.keyType}: not valid before ${validity(c.validAfter)}`, ev);
         if (caStrength.status === "unknown") return undetermined("unknown-value", `${k.keyType}: CA key ${caStrength.detail}`, ev);
-        if (!sig || sig.status === "unknown") return undetermined("unknown-value", `${k.keyType}: CA signature algorithm ${c.signatureAlgorithm ?? "missing"} is not in the knowledge base`, ev);
+        if (!sig || sig.status === "unknown")
+          return undetermined("unknown-value", `${k.keyType}: CA signature algorithm ${c.signatureAlgorithm ?? "missing"} is not in the knowledge base`, ev);
         if (now === undefined) return undetermined("unobservable", `${k.keyType}: no probe time recorded, validity cannot be judged`, ev);
-        return pass(`${k.keyType}: host certificate from a ${caStrength.detail} CA, ${c.signatureAlgorithm} signature, valid until ${validity(c.validBefore)}`, ev);
+        return pass(
+          `${k.keyType}: host certificate from a ${caStrength.detail} CA, ${c.signatureAlgorithm} signature, valid until ${validity(c.validBefore)}`,
+          ev,
+        );
       });
     }),
 });

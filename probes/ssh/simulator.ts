@@ -93,7 +93,10 @@ function generateDsaPem(): string {
   const y = modPow(g!, x, p!);
   const body = Buffer.concat([0n, p!, q!, g!, y, x].map(derInteger));
   const seq = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
-  const b64 = seq.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const b64 = seq
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN DSA PRIVATE KEY-----\n${b64}\n-----END DSA PRIVATE KEY-----`;
 }
 
@@ -182,7 +185,7 @@ function serveGroupExchange(proto: Ssh2Proto, answers: NonNullable<SshSimProfile
     get: () => current,
     set: (kex: Ssh2Proto["_kex"]) => {
       current = kex;
-      if (!kex || kex.type !== "groupex") return;
+      if (kex?.type !== "groupex") return;
       const parse = kex.parse.bind(kex);
       kex.parse = (payload: Buffer) => {
         if (kex._step !== 1 || payload[0] !== 34 || payload.length < 13) return parse(payload); // 34: KEX_DH_GEX_REQUEST
@@ -268,7 +271,9 @@ export async function startSshSimulator(profile: SshSimProfile, opts: SimulatorO
         case "keyboard-interactive": {
           const expected = done.length > 0 && account?.otp !== undefined ? account.otp : account?.password;
           if (expected === undefined) return fail();
-          return ctx.prompt([{ prompt: done.length > 0 && account?.otp ? "Verification code: " : "Password: ", echo: false }], (answers) => (answers[0] === expected ? succeed() : fail()));
+          return ctx.prompt([{ prompt: done.length > 0 && account?.otp ? "Verification code: " : "Password: ", echo: false }], (answers) =>
+            answers[0] === expected ? succeed() : fail(),
+          );
         }
         default:
           return fail();
@@ -276,7 +281,7 @@ export async function startSshSimulator(profile: SshSimProfile, opts: SimulatorO
     });
     client.on("ready", () => {
       // logged in: the simulated device offers no shell; the probe disconnects on its own
-      client.on("session", (accept, reject) => reject());
+      client.on("session", (_accept, reject) => reject());
     });
   });
 
@@ -305,4 +310,3 @@ export function publicKeyLine(pem: string): string {
   const key = Array.isArray(parsed) ? parsed[0]! : parsed;
   return `${key.type} ${key.getPublicSSH().toString("base64")}`;
 }
-

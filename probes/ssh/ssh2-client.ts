@@ -31,7 +31,16 @@ export function preloadSsh2(): void {
 }
 
 /** Host-key algorithms ssh2 1.17.0 can negotiate (lib/protocol/constants.js SUPPORTED_SERVER_HOST_KEY). */
-export const SSH2_HOST_KEY_ALGORITHMS = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa", "ssh-dss"];
+export const SSH2_HOST_KEY_ALGORITHMS = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+  "ssh-rsa",
+  "ssh-dss",
+];
 /**
  * ssh2 client lists: its defaults first, then (regex append) every other algorithm it supports. Key
  * exchange is explicit: group exchange (RFC 4419) last, since it costs a round trip more and some

@@ -236,7 +236,10 @@ export class SshStreamReader {
       return null;
     }
     this.scanned = 0;
-    let line = this.q.take(nl + 1).subarray(0, nl).toString("latin1");
+    let line = this.q
+      .take(nl + 1)
+      .subarray(0, nl)
+      .toString("latin1");
     if (line.endsWith("\r")) line = line.slice(0, -1); // CR LF; a bare LF is tolerated as OpenSSH does
     if (line.startsWith("SSH-")) return { kind: "ident", line };
     if (++this.lines > MAX_PRE_BANNER_LINES) throw new SshWireError(`more than ${MAX_PRE_BANNER_LINES} lines before the identification string`);

@@ -16,7 +16,9 @@ export const TelnetService = z.object({
       /** an IAC command was received: the server speaks Telnet (RFC 854) */
       iac: z.boolean(),
       /** what the server proposed, in order ("DO TERMINAL-TYPE"), capped */
-      proposals: z.array(z.object({ verb: z.enum(["WILL", "WONT", "DO", "DONT"]), option: z.number().int().min(0).max(255), name: z.string().optional() })).max(64),
+      proposals: z
+        .array(z.object({ verb: z.enum(["WILL", "WONT", "DO", "DONT"]), option: z.number().int().min(0).max(255), name: z.string().optional() }))
+        .max(64),
       proposalsDropped: z.number().int().nonnegative(),
       subnegotiations: z.number().int().nonnegative(),
       /** WONT/DONT refusals otaudit sent */

@@ -14,10 +14,27 @@ function signals(facts: TelnetFacts): FleetSignals {
   for (const s of facts.services) {
     if (!s.negotiation || (!s.negotiation.iac && !s.banner?.bytes)) continue;
     const login = s.prompt === "login" || s.prompt === "password";
-    out.cleartext.push({ scheme: "telnet", port: s.port, carries: login ? "credentials" : "management", detail: login ? `Telnet ${s.prompt} prompt` : "Telnet service" });
-    out.remoteAccess.push({ scheme: "telnet", port: s.port, factors: s.prompt === "command" ? "none" : login ? "single-factor" : "unknown", detail: `Telnet, last line ${JSON.stringify(s.banner?.lastLine ?? "")}` });
+    out.cleartext.push({
+      scheme: "telnet",
+      port: s.port,
+      carries: login ? "credentials" : "management",
+      detail: login ? `Telnet ${s.prompt} prompt` : "Telnet service",
+    });
+    out.remoteAccess.push({
+      scheme: "telnet",
+      port: s.port,
+      factors: s.prompt === "command" ? "none" : login ? "single-factor" : "unknown",
+      detail: `Telnet, last line ${JSON.stringify(s.banner?.lastLine ?? "")}`,
+    });
     const acc = s.defaultCredentials?.accepted;
-    if (acc) out.defaultCredentials.push({ scheme: "telnet", port: s.port, key: `telnet:${acc.id}`, label: `${acc.username} (${acc.vendor ?? acc.id})`, source: acc.source });
+    if (acc)
+      out.defaultCredentials.push({
+        scheme: "telnet",
+        port: s.port,
+        key: `telnet:${acc.id}`,
+        label: `${acc.username} (${acc.vendor ?? acc.id})`,
+        source: acc.source,
+      });
   }
   return out;
 }
@@ -26,7 +43,10 @@ function signals(facts: TelnetFacts): FleetSignals {
 function identify(facts: TelnetFacts): ObservedProduct[] {
   return facts.services.flatMap((s): ObservedProduct[] => {
     const text = s.banner?.text ?? "";
-    const body = text.slice(0, text.lastIndexOf("\n") + 1).replace(/[\r\0]/g, "").trim();
+    const body = text
+      .slice(0, text.lastIndexOf("\n") + 1)
+      .replace(/[\r\0]/g, "")
+      .trim();
     return body ? [{ text: printable(body.slice(0, 512)).replace(/\\x0a/g, "\n"), source: "telnet banner", raw: text, port: s.port }] : [];
   });
 }

@@ -18,8 +18,6 @@ export const MAX_DATA = 4096;
 export const MAX_EVENTS = 64;
 /** refusals sent per option and direction: a peer that asks again and again is not answered forever */
 export const MAX_REPLIES_PER_OPTION = 2;
-/** bytes of one subnegotiation looked at (the rest is skipped until IAC SE) */
-export const MAX_SUBNEGOTIATION = 256;
 
 export type NegotiationVerb = "WILL" | "WONT" | "DO" | "DONT";
 const VERB: Record<number, NegotiationVerb> = { [WILL]: "WILL", [WONT]: "WONT", [DO]: "DO", [DONT]: "DONT" };
@@ -69,7 +67,6 @@ export class TelnetReader {
   readonly state: ReaderState = { iac: false, events: [], eventsDropped: 0, subnegotiations: 0, commands: 0, refusals: 0, dataBytes: 0 };
   private s: State = "data";
   private verb = 0;
-  private sbLength = 0;
   private replied = new Map<string, number>();
   /** data bytes kept so far (latin1, byte for byte), at most MAX_DATA */
   text = "";
@@ -93,7 +90,6 @@ export class TelnetReader {
             this.s = "option";
           } else if (b === SB) {
             this.state.subnegotiations++;
-            this.sbLength = 0;
             this.s = "sb";
           } else {
             this.state.commands++;
@@ -117,15 +113,12 @@ export class TelnetReader {
           break;
         }
         case "sb":
+          // subnegotiation bytes are skipped, never kept (RFC 855): nothing grows with their length
           if (b === IAC) this.s = "sb-iac";
-          else this.sbLength++;
           break;
         case "sb-iac":
           if (b === SE) this.s = "data";
-          else {
-            this.sbLength++; // IAC IAC inside a subnegotiation, or a peer's mistake: keep skipping
-            this.s = "sb";
-          }
+          else this.s = "sb"; // IAC IAC inside a subnegotiation, or a peer's mistake: keep skipping
           break;
       }
     }

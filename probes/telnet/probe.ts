@@ -46,7 +46,13 @@ async function probeService(ep: ServiceEndpoint, ctx: ProbeContext): Promise<Tel
   try {
     const { end, nudged } = await readBanner(session, ctx);
     const st = session.reader.state;
-    if (session.received === 0) throw new ServiceFailure(end === "closed" ? "protocol" : "timeout", end === "closed" ? "the server closed the connection without sending anything" : `nothing received within ${ctx.timeoutMs} ms, not even after an empty line`);
+    if (session.received === 0)
+      throw new ServiceFailure(
+        end === "closed" ? "protocol" : "timeout",
+        end === "closed"
+          ? "the server closed the connection without sending anything"
+          : `nothing received within ${ctx.timeoutMs} ms, not even after an empty line`,
+      );
     s.negotiation = {
       iac: st.iac,
       proposals: st.events.map((e) => ({ ...e, ...(OPTION_NAMES[e.option] ? { name: OPTION_NAMES[e.option] } : {}) })),
@@ -83,7 +89,8 @@ export async function tryLogin(ep: ServiceEndpoint, ctx: ProbeContext, username:
       await session.collect(ctx.timeoutMs + LOGIN_FAIL_DELAY_MS, true);
       kind = classifyPrompt(session.text);
       if (kind === "command") return { result: { outcome: "accepted" }, detail: `user name alone opened a session (${detailOf(session.text)})` };
-      if (kind === "login" || matchesKind("failure", session.text)) return { result: { outcome: "rejected" }, detail: `refused at the user name (${detailOf(session.text)})` };
+      if (kind === "login" || matchesKind("failure", session.text))
+        return { result: { outcome: "rejected" }, detail: `refused at the user name (${detailOf(session.text)})` };
       if (kind !== "password") return unclear(`no password prompt after the user name (${detailOf(session.text)})`);
     } else if (kind !== "password") {
       return unclear(`no login or password prompt (${detailOf(session.text)})`);
@@ -106,11 +113,24 @@ async function tryDefaults(ep: ServiceEndpoint, ctx: ProbeContext, s: TelnetServ
   const data = defaultCredentials();
   const pacing = loginPacing(ctx.options, DEFAULT_CREDENTIAL_DELAY_MS);
   if (s.prompt !== "login" && s.prompt !== "password") {
-    s.defaultCredentials = notTriedFacts(data, pacing, s.prompt === "command" ? "the server offers a command prompt without any login" : "no login or password prompt was recognised");
+    s.defaultCredentials = notTriedFacts(
+      data,
+      pacing,
+      s.prompt === "command" ? "the server offers a command prompt without any login" : "no login or password prompt was recognised",
+    );
     return;
   }
   const planned = data.entries.slice(0, pacing.budget);
-  ctx.log.warn({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, planned: planned.map((e) => `${e.id} (${e.username})`), delayMs: pacing.delayMs }, "trying factory-default Telnet accounts (in clear: Telnet has no encryption)");
+  ctx.log.warn(
+    {
+      action: CHECKS.defaultCredentials.id,
+      safety: "intrusive",
+      endpoint: ep.url,
+      planned: planned.map((e) => `${e.id} (${e.username})`),
+      delayMs: pacing.delayMs,
+    },
+    "trying factory-default Telnet accounts (in clear: Telnet has no encryption)",
+  );
   const details = new Map<string, string>();
   const run = await attemptLogins(
     data.entries,
@@ -118,7 +138,10 @@ async function tryDefaults(ep: ServiceEndpoint, ctx: ProbeContext, s: TelnetServ
     async (entry) => {
       const { result, detail } = await tryLogin(ep, ctx, entry.username ?? "", entry.password);
       details.set(entry.id, detail);
-      ctx.log.info({ action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, entry: entry.id, username: entry.username, outcome: result.outcome }, "default-credential attempt");
+      ctx.log.info(
+        { action: CHECKS.defaultCredentials.id, safety: "intrusive", endpoint: ep.url, entry: entry.id, username: entry.username, outcome: result.outcome },
+        "default-credential attempt",
+      );
       return result;
     },
     ctx.signal,

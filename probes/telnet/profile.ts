@@ -35,7 +35,7 @@ export type TelnetSimProfile = z.output<typeof TelnetSimProfile>;
 /** A profile reproducing the first answering Telnet service of recorded facts (no accounts: none are recorded). */
 export function profileFromFacts(facts: TelnetFacts): z.input<typeof TelnetSimProfile> {
   const s = facts.services.find((x) => x.negotiation);
-  if (!s || !s.negotiation) throw new Error("no answering Telnet service in these facts");
+  if (!s?.negotiation) throw new Error("no answering Telnet service in these facts");
   const text = s.banner?.text ?? "";
   const lines = text.split("\n").map((l) => l.replace(/[\r\0]/g, ""));
   const last = lines.pop() ?? "";

@@ -11,7 +11,9 @@ import type { TelnetFacts, TelnetService } from "./facts.js";
 function perService(facts: TelnetFacts, fn: (s: TelnetService) => RuleOutcome | null): RuleOutcome[] {
   const out: RuleOutcome[] = [];
   for (const s of facts.services) {
-    const o = s.negotiation ? fn(s) : error(`could not audit ${s.url}${s.error ? `: ${s.error.code}: ${s.error.message}` : ""}`, { url: s.url, error: s.error });
+    const o = s.negotiation
+      ? fn(s)
+      : error(`could not audit ${s.url}${s.error ? `: ${s.error.code}: ${s.error.message}` : ""}`, { url: s.url, error: s.error });
     if (o) out.push({ ...o, port: o.port ?? s.port });
   }
   return out;
@@ -22,7 +24,8 @@ function proof(s: TelnetService): { text: string; evidence: Record<string, unkno
   const b = s.banner;
   const proposals = n.proposals.slice(0, 6).map((p) => `IAC ${p.verb} ${p.name ?? p.option}`);
   const evidence: Record<string, unknown> = { url: s.url, proposals, lastLine: b?.lastLine, prompt: s.prompt, dataBytes: b?.bytes };
-  if (n.iac && proposals.length) return { text: `it answered with Telnet option negotiation (${proposals.join(", ")}${n.proposals.length > 6 ? ", ..." : ""}; RFC 854)`, evidence };
+  if (n.iac && proposals.length)
+    return { text: `it answered with Telnet option negotiation (${proposals.join(", ")}${n.proposals.length > 6 ? ", ..." : ""}; RFC 854)`, evidence };
   if (n.iac) return { text: "it sent Telnet IAC commands (RFC 854)", evidence };
   if (b && b.bytes > 0) return { text: `it sent ${b.bytes} bytes of text${b.lastLine ? ` ending in ${JSON.stringify(b.lastLine)}` : ""}`, evidence };
   return undefined;
@@ -42,9 +45,16 @@ export const cleartextRule = defineRule<TelnetFacts>({
   check: ({ facts }) =>
     perService(facts, (s) => {
       const p = proof(s);
-      if (!p) return undetermined("no-answer", `${s.url} accepted the connection but sent nothing${s.nudged ? ", not even after an empty line" : ""}: not shown to be Telnet`, { url: s.url });
+      if (!p)
+        return undetermined(
+          "no-answer",
+          `${s.url} accepted the connection but sent nothing${s.nudged ? ", not even after an empty line" : ""}: not shown to be Telnet`,
+          { url: s.url },
+        );
       // RFC 2946's ENCRYPT option (DES CFB64/OFB64) is obsolete, refused by us and by nearly every client
-      const encrypt = s.negotiation!.proposals.some((x) => x.option === 38 && (x.verb === "WILL" || x.verb === "DO")) ? " (it proposes the ENCRYPT option, RFC 2946, whose DES-based ciphers are obsolete)" : "";
+      const encrypt = s.negotiation!.proposals.some((x) => x.option === 38 && (x.verb === "WILL" || x.verb === "DO"))
+        ? " (it proposes the ENCRYPT option, RFC 2946, whose DES-based ciphers are obsolete)"
+        : "";
       return fail(`Telnet service on ${s.url}: ${p.text}; everything on it, credentials included, crosses the network in clear${encrypt}`, p.evidence);
     }),
 });
@@ -65,9 +75,15 @@ export const cleartextAuthRule = defineRule<TelnetFacts>({
       const p = proof(s);
       if (!p) return undetermined("no-answer", `${s.url} sent nothing: no prompt to judge`, { url: s.url });
       const line = JSON.stringify(s.banner?.lastLine ?? "");
-      if (s.prompt === "command") return fail(`a command prompt (${line}) was offered without any login: no authentication at all`, p.evidence, { severity: "critical" });
-      if (s.prompt === "login" || s.prompt === "password") return fail(`a ${s.prompt} prompt (${line}) asks for credentials that would cross the network in clear (single factor, no encryption)`, p.evidence);
-      return undetermined("unobservable", `no login, password or command prompt recognised (last line ${line})${s.closedByServer ? "; the server closed the connection" : ""}`, p.evidence);
+      if (s.prompt === "command")
+        return fail(`a command prompt (${line}) was offered without any login: no authentication at all`, p.evidence, { severity: "critical" });
+      if (s.prompt === "login" || s.prompt === "password")
+        return fail(`a ${s.prompt} prompt (${line}) asks for credentials that would cross the network in clear (single factor, no encryption)`, p.evidence);
+      return undetermined(
+        "unobservable",
+        `no login, password or command prompt recognised (last line ${line})${s.closedByServer ? "; the server closed the connection" : ""}`,
+        p.evidence,
+      );
     }),
 });
 

@@ -97,7 +97,10 @@ export function recordChain(svc: TlsService, ders: Buffer[], source: "server-fli
     try {
       svc.certificates.push(certificateFacts(der, index === 0));
     } catch (e) {
-      svc.certificateErrors.push({ index, message: e instanceof TlsWireError ? e.message : `certificate does not parse: ${(e as Error).message.split("\n")[0]}` });
+      svc.certificateErrors.push({
+        index,
+        message: e instanceof TlsWireError ? e.message : `certificate does not parse: ${(e as Error).message.split("\n")[0]}`,
+      });
       if (index === 0) break; // without the leaf, the rest cannot be placed
     }
   }

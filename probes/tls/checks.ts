@@ -34,11 +34,13 @@ export const CHECKS = {
   features: {
     id: "tls.features",
     safety: "passive",
-    description: "two more raw hellos at the best version up to TLS 1.2: one offering DEFLATE compression (CRIME), one offering only elliptic curves below 224 bits with ECDHE suites (does the server accept a weak group)",
+    description:
+      "two more raw hellos at the best version up to TLS 1.2: one offering DEFLATE compression (CRIME), one offering only elliptic curves below 224 bits with ECDHE suites (does the server accept a weak group)",
   },
   handshake: {
     id: "tls.handshake",
     safety: "passive",
-    description: "only when the certificate was not seen in the clear (a TLS 1.3-only server): one TLS handshake with Node's TLS to read the certificate chain, then close_notify and FIN; no application data",
+    description:
+      "only when the certificate was not seen in the clear (a TLS 1.3-only server): one TLS handshake with Node's TLS to read the certificate chain, then close_notify and FIN; no application data",
   },
 } as const satisfies Record<string, CheckDecl>;

@@ -126,7 +126,15 @@ export const TlsService = z.object({
   /** certificates that did not parse (index in the chain as sent) */
   certificateErrors: z.array(z.object({ index: z.number().int(), message: z.string() })),
   /** one Node TLS handshake, when the certificate was not in the clear (TLS 1.3 only servers) */
-  handshake: z.object({ result: z.enum(["completed", "failed"]), protocol: z.string().optional(), cipher: z.string().optional(), group: z.string().optional(), detail: z.string() }).optional(),
+  handshake: z
+    .object({
+      result: z.enum(["completed", "failed"]),
+      protocol: z.string().optional(),
+      cipher: z.string().optional(),
+      group: z.string().optional(),
+      detail: z.string(),
+    })
+    .optional(),
   /** phases cut short by the time budget or an abort */
   cut: z.array(z.object({ phase: z.string(), detail: z.string() })).optional(),
   error: ErrorFact.optional(),

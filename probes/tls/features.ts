@@ -37,8 +37,14 @@ export async function probeCompression(env: ScanEnv, best: { version: VersionNam
   const c = classifyHello(r, versionCode(best.version), new Set(best.codes));
   const method = isConnectFailure(r) ? undefined : r.flight.serverHello?.compressionMethod;
   const base = { version: best.version, offered, ...(method !== undefined ? { method } : {}) };
-  if (method !== undefined && !offered.includes(method)) return { ...base, result: "error", detail: `the ServerHello chose compression method ${method}, which was not offered` };
-  if (c.result === "accepted" || c.result === "incomplete") return { ...base, result: "accepted", detail: method === 1 ? "the server chose DEFLATE compression" : "the server chose no compression (null) with DEFLATE offered" };
+  if (method !== undefined && !offered.includes(method))
+    return { ...base, result: "error", detail: `the ServerHello chose compression method ${method}, which was not offered` };
+  if (c.result === "accepted" || c.result === "incomplete")
+    return {
+      ...base,
+      result: "accepted",
+      detail: method === 1 ? "the server chose DEFLATE compression" : "the server chose no compression (null) with DEFLATE offered",
+    };
   return { ...base, result: c.result, ...(c.detail ? { detail: c.detail } : {}) };
 }
 
@@ -52,7 +58,8 @@ export async function probeWeakGroups(env: ScanEnv, best: { version: VersionName
   const base = { version: best.version, offered: WEAK_EC_GROUPS };
   if (c.result === "accepted" || c.result === "incomplete") {
     if (c.group === undefined) return { ...base, result: "error", detail: "an ECDHE suite was chosen but no curve could be read from the ServerKeyExchange" };
-    if (!WEAK_EC_GROUPS.includes(c.group)) return { ...base, result: "error", group: c.group, detail: `the server chose curve ${GROUPS[c.group]?.name ?? c.group}, which was not offered` };
+    if (!WEAK_EC_GROUPS.includes(c.group))
+      return { ...base, result: "error", group: c.group, detail: `the server chose curve ${GROUPS[c.group]?.name ?? c.group}, which was not offered` };
     return { ...base, result: "accepted", group: c.group, detail: `the server chose ${GROUPS[c.group]?.name ?? c.group} with only weak curves offered` };
   }
   return { ...base, result: c.result, ...(c.detail ? { detail: c.detail } : {}) };

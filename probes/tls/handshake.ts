@@ -12,14 +12,32 @@ import { observedHandshake } from "./wire/observed-handshake.js";
 
 export async function readChainByHandshake(env: ScanEnv): Promise<{ facts: NonNullable<TlsService["handshake"]>; chain?: Buffer[] }> {
   env.log.info({ action: "tls-handshake", safety: "passive", endpoint: env.url }, "TLS handshake to read the certificate chain");
-  const h = await observedHandshake({ host: env.host, port: env.port, timeoutMs: env.timeoutMs, signal: env.signal, deadline: env.deadline.within(env.timeoutMs), ...(isIP(env.serverName) ? {} : { servername: env.serverName }) });
+  const h = await observedHandshake({
+    host: env.host,
+    port: env.port,
+    timeoutMs: env.timeoutMs,
+    signal: env.signal,
+    deadline: env.deadline.within(env.timeoutMs),
+    ...(isIP(env.serverName) ? {} : { servername: env.serverName }),
+  });
   if (h.kind === "failed") {
     const why = h.alert !== undefined ? `alert ${alertName(h.alert)}` : h.code;
-    return { facts: { result: "failed", detail: `handshake failed ${h.step === "after-server-hello" ? "after the ServerHello" : h.step === "before-server-hello" ? "before any ServerHello" : `at the ${h.step} step`} (${why}: ${h.message})` } };
+    return {
+      facts: {
+        result: "failed",
+        detail: `handshake failed ${h.step === "after-server-hello" ? "after the ServerHello" : h.step === "before-server-hello" ? "before any ServerHello" : `at the ${h.step} step`} (${why}: ${h.message})`,
+      },
+    };
   }
   await Connection.adopt(h.socket, 1 << 16).close(Math.min(1000, env.timeoutMs));
   return {
-    facts: { result: "completed", protocol: h.protocol, cipher: h.cipher, ...(h.group ? { group: h.group } : {}), detail: `${h.protocol} handshake completed with ${h.cipher}` },
+    facts: {
+      result: "completed",
+      protocol: h.protocol,
+      cipher: h.cipher,
+      ...(h.group ? { group: h.group } : {}),
+      detail: `${h.protocol} handshake completed with ${h.cipher}`,
+    },
     ...(h.peerChain?.length ? { chain: h.peerChain } : h.peerDer ? { chain: [h.peerDer] } : {}),
   };
 }

@@ -136,7 +136,8 @@ export function judgeValidity(notBefore: string, notAfter: string, at: Date): Va
   const from = isoTime(notBefore);
   const to = isoTime(notAfter);
   const now = at.getTime();
-  if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(now)) return { status: "unknown", detail: `validity dates that do not parse: notBefore ${JSON.stringify(notBefore)}, notAfter ${JSON.stringify(notAfter)}` };
+  if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(now))
+    return { status: "unknown", detail: `validity dates that do not parse: notBefore ${JSON.stringify(notBefore)}, notAfter ${JSON.stringify(notAfter)}` };
   if (from > to) return { status: "never-valid" };
   if (now < from) return { status: "not-yet-valid", daysUntil: Math.ceil((from - now) / DAY) };
   if (now > to) return { status: "expired", daysAgo: Math.floor((now - to) / DAY) };

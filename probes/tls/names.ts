@@ -37,7 +37,9 @@ export function ipBytes(text: string): Buffer | undefined {
   const groups = tail === undefined ? hs : [...hs, ...Array(8 - hs.length - ts.length).fill("0"), ...ts];
   if (groups.length !== 8) return undefined;
   const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16) & 0xffff, i * 2));
+  groups.forEach((g, i) => {
+    out.writeUInt16BE(parseInt(g, 16) & 0xffff, i * 2);
+  });
   return out;
 }
 

@@ -40,9 +40,29 @@ export async function auditTlsService(ctx: ProbeContext, ep: ServiceEndpoint, bu
 
 async function probeService(ctx: ProbeContext, ep: ServiceEndpoint, budget: Deadline, done: TlsService[]): Promise<TlsService | Skip> {
   const serverName = serverNameOf(ep);
-  const svc: TlsService = { port: ep.port, url: ep.url, serverName, serverNameKind: isIP(serverName) ? "ip" : "dns", tlsOffered: false, service: { proof: "none", detail: "no version accepted" }, versions: [], suites: [], certificates: [], certificateErrors: [] };
+  const svc: TlsService = {
+    port: ep.port,
+    url: ep.url,
+    serverName,
+    serverNameKind: isIP(serverName) ? "ip" : "dns",
+    tlsOffered: false,
+    service: { proof: "none", detail: "no version accepted" },
+    versions: [],
+    suites: [],
+    certificates: [],
+    certificateErrors: [],
+  };
   const checkpoint = () => ctx.checkpoint({ services: [...done, svc] } satisfies TlsFacts);
-  const env = (window: number): ScanEnv => ({ host: ep.host, port: ep.port, serverName, url: ep.url, timeoutMs: ctx.timeoutMs, signal: ctx.signal, deadline: budget.within(window * ctx.timeoutMs), log: ctx.log });
+  const env = (window: number): ScanEnv => ({
+    host: ep.host,
+    port: ep.port,
+    serverName,
+    url: ep.url,
+    timeoutMs: ctx.timeoutMs,
+    signal: ctx.signal,
+    deadline: budget.within(window * ctx.timeoutMs),
+    log: ctx.log,
+  });
 
   // 1. versions
   ctx.assertAllowed(CHECKS.versions);
@@ -60,7 +80,10 @@ async function probeService(ctx: ProbeContext, ep: ServiceEndpoint, budget: Dead
     svc.tlsOffered = true;
     svc.service = { proof: "server-flight", detail: `whole server flights for ${accepted.map((v) => v.version).join(", ")}` };
   } else {
-    svc.service = { proof: "none", detail: scan.notTls ? `not TLS: ${scan.notTls}` : scan.versions.map((v) => `${v.version}: ${v.result}${v.detail ? ` (${v.detail})` : ""}`).join("; ") };
+    svc.service = {
+      proof: "none",
+      detail: scan.notTls ? `not TLS: ${scan.notTls}` : scan.versions.map((v) => `${v.version}: ${v.result}${v.detail ? ` (${v.detail})` : ""}`).join("; "),
+    };
     if (scan.notTls) svc.error ??= { code: "not-tls", message: `the service does not speak TLS: ${scan.notTls}` };
   }
   // the chain of the highest TLS <= 1.2 flight that carried one (sent in the clear, RFC 5246 §7.3)
@@ -107,7 +130,8 @@ async function probeService(ctx: ProbeContext, ep: ServiceEndpoint, budget: Dead
       svc.handshake = h.facts;
       if (h.chain?.length) {
         recordChain(svc, h.chain, "handshake", false);
-        if (svc.service.proof === "server-flight") svc.service = { proof: "handshake-completed", detail: `${svc.service.detail}; a ${h.facts.protocol ?? "TLS"} handshake completed` };
+        if (svc.service.proof === "server-flight")
+          svc.service = { proof: "handshake-completed", detail: `${svc.service.detail}; a ${h.facts.protocol ?? "TLS"} handshake completed` };
       }
     }
   }
@@ -132,7 +156,8 @@ export async function probeTls(ctx: ProbeContext): Promise<TlsFacts> {
     const first = services.find((s) => s.error) ?? undefined;
     if (!first && !skipped.length) throw new ProbeFailure("aborted", "aborted before any TLS service was probed");
     if (!first) throw new ProbeFailure("absent", skipped.map((s) => s.skip.message).join("; "));
-    const code: ProbeFailureCode = first.error!.code === "timeout" ? "timeout" : first.error!.code === "aborted" ? "aborted" : first.error!.code === "refused" ? "unreachable" : "protocol";
+    const code: ProbeFailureCode =
+      first.error!.code === "timeout" ? "timeout" : first.error!.code === "aborted" ? "aborted" : first.error!.code === "refused" ? "unreachable" : "protocol";
     throw new ProbeFailure(code, `${first.url}: ${first.error!.message}`);
   }
   return { services };

@@ -63,8 +63,16 @@ export function profileFromFacts(facts: TlsFacts): z.input<typeof TlsSimProfile>
     const names = scan.accepted.map((a) => suiteLabel(a.code)).filter((n) => suiteByName(n));
     if (names.length) suites[scan.version] = names;
   }
-  for (const v of s.versions) if (v.result === "accepted" && !suites[v.version] && v.cipherCode !== undefined && suiteByName(suiteLabel(v.cipherCode))) suites[v.version] = [suiteLabel(v.cipherCode)];
-  const groupCodes = [...new Set([...s.versions.map((v) => v.group), ...s.suites.flatMap((x) => x.accepted.map((a) => a.group))].filter((g): g is number => g !== undefined && GROUPS[g] !== undefined))];
+  for (const v of s.versions)
+    if (v.result === "accepted" && !suites[v.version] && v.cipherCode !== undefined && suiteByName(suiteLabel(v.cipherCode)))
+      suites[v.version] = [suiteLabel(v.cipherCode)];
+  const groupCodes = [
+    ...new Set(
+      [...s.versions.map((v) => v.group), ...s.suites.flatMap((x) => x.accepted.map((a) => a.group))].filter(
+        (g): g is number => g !== undefined && GROUPS[g] !== undefined,
+      ),
+    ),
+  ];
   const dh = s.suites.flatMap((x) => x.accepted.map((a) => a.dhBits)).find((b) => b !== undefined);
   const leaf = s.certificates[0];
   const profile: z.input<typeof TlsSimProfile> = {
@@ -82,7 +90,15 @@ export function profileFromFacts(facts: TlsFacts): z.input<typeof TlsSimProfile>
     const hash = leaf.signatureHash === "sha1" ? "SHA-1" : leaf.signatureHash === "sha384" ? "SHA-384" : "SHA-256";
     profile.certificate = {
       keyType: leaf.keyAlgorithm === "ec" ? "ec" : "rsa",
-      ...(leaf.keyAlgorithm !== "ec" ? { rsaBits: ((leaf.keyBits ?? 2048) <= 1024 ? 1024 : (leaf.keyBits ?? 2048) <= 2048 ? 2048 : (leaf.keyBits ?? 2048) <= 3072 ? 3072 : 4096) as 1024 | 2048 | 3072 | 4096 } : {}),
+      ...(leaf.keyAlgorithm !== "ec"
+        ? {
+            rsaBits: ((leaf.keyBits ?? 2048) <= 1024 ? 1024 : (leaf.keyBits ?? 2048) <= 2048 ? 2048 : (leaf.keyBits ?? 2048) <= 3072 ? 3072 : 4096) as
+              | 1024
+              | 2048
+              | 3072
+              | 4096,
+          }
+        : {}),
       ...(leaf.keyAlgorithm === "ec" ? { curve: (leaf.keyBits ?? 256) > 256 ? "P-384" : "P-256" } : {}),
       signHash: hash,
       caIssued: !leaf.selfSigned,

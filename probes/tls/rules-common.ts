@@ -21,4 +21,3 @@ export function perService(facts: TlsFacts, judge: (s: TlsService) => RuleOutcom
   }
   return out.length ? out : null;
 }
-

@@ -35,11 +35,25 @@ export const legacyVersions = defineRule<TlsFacts>({
       const evidence = { endpoint: s.url, versions: s.versions.map((v) => ({ version: v.version, result: v.result })) };
       if (taken.length) {
         const items = taken.map((v) => ({ version: v.version, ...judgeVersionCode(versionCode(v.version)) }));
-        return fail(`${s.url} accepts ${taken.map((v) => v.version).join(", ")}: ${items.map((i) => `${i.version} (${i.reasons?.join("; ") ?? "weak"})`).join("; ")}`, { ...evidence, accepted: taken.map((v) => v.version) }, { severity: taken.some((v) => v.version === "SSLv3") ? "high" : "medium" });
+        return fail(
+          `${s.url} accepts ${taken.map((v) => v.version).join(", ")}: ${items.map((i) => `${i.version} (${i.reasons?.join("; ") ?? "weak"})`).join("; ")}`,
+          { ...evidence, accepted: taken.map((v) => v.version) },
+          { severity: taken.some((v) => v.version === "SSLv3") ? "high" : "medium" },
+        );
       }
       const refused = legacy.filter((v) => v.result === "refused");
       const untested = LEGACY.filter((name) => !refused.some((v) => v.version === name));
-      if (untested.length) return undetermined("incomplete", `${s.url}: ${untested.join(", ")} could not be tested (${legacy.filter((v) => untested.includes(v.version as never)).map((v) => `${v.version}: ${v.result}${v.detail ? ` ${v.detail}` : ""}`).join("; ") || "no answer recorded"})`, evidence);
+      if (untested.length)
+        return undetermined(
+          "incomplete",
+          `${s.url}: ${untested.join(", ")} could not be tested (${
+            legacy
+              .filter((v) => untested.includes(v.version as never))
+              .map((v) => `${v.version}: ${v.result}${v.detail ? ` ${v.detail}` : ""}`)
+              .join("; ") || "no answer recorded"
+          })`,
+          evidence,
+        );
       return pass(`${s.url} refused SSLv3, TLS 1.0 and TLS 1.1 (one raw ClientHello each)`, { ...evidence, refused: refused.map((v) => v.version) });
     }),
 });
@@ -52,7 +66,8 @@ export const weakSuites = defineRule<TlsFacts>({
     iec62443: ["CR 4.3", "CR 4.1", "CR 3.1"],
     severity: "high",
     safety: "passive",
-    remediation: "Accept only ECDHE (or DHE >= 2048 bits) key exchange with AEAD ciphers (AES-GCM, ChaCha20-Poly1305) and TLS 1.3 suites; remove NULL, anonymous, export, RC4, DES, 3DES and static-RSA suites (RFC 9325 §4.1).",
+    remediation:
+      "Accept only ECDHE (or DHE >= 2048 bits) key exchange with AEAD ciphers (AES-GCM, ChaCha20-Poly1305) and TLS 1.3 suites; remove NULL, anonymous, export, RC4, DES, 3DES and static-RSA suites (RFC 9325 §4.1).",
     docs: RFC9325,
   },
   check: ({ facts }) =>
@@ -70,7 +85,16 @@ export const weakSuites = defineRule<TlsFacts>({
       const evidence = { endpoint: s.url, suites: s.suites.map((x) => ({ version: x.version, result: x.result, accepted: x.accepted.map((a) => a.name) })) };
       const out = judgeItems(items, "cipher suite", { evidence });
       if (out.status === "pass" && open.length) {
-        return undetermined("incomplete", `${s.url}: no weak suite among those seen, but the enumeration of ${open.join(", ")} did not finish (${s.suites.filter((x) => open.includes(x.version)).map((x) => x.detail ?? x.result).join("; ") || "not run"})`, evidence);
+        return undetermined(
+          "incomplete",
+          `${s.url}: no weak suite among those seen, but the enumeration of ${open.join(", ")} did not finish (${
+            s.suites
+              .filter((x) => open.includes(x.version))
+              .map((x) => x.detail ?? x.result)
+              .join("; ") || "not run"
+          })`,
+          evidence,
+        );
       }
       return out;
     }),
@@ -107,7 +131,8 @@ export const weakKeyExchange = defineRule<TlsFacts>({
     iec62443: ["CR 4.3"],
     severity: "medium",
     safety: "passive",
-    remediation: "Use X25519, P-256 or larger curves, or FFDHE groups of at least 2048 bits (RFC 7919); disable curves below 224 bits and DH primes below 2048 bits (Logjam).",
+    remediation:
+      "Use X25519, P-256 or larger curves, or FFDHE groups of at least 2048 bits (RFC 7919); disable curves below 224 bits and DH primes below 2048 bits (Logjam).",
     docs: "https://www.rfc-editor.org/rfc/rfc7919",
   },
   check: ({ facts }) =>
@@ -116,16 +141,28 @@ export const weakKeyExchange = defineRule<TlsFacts>({
       const weakProbe = s.weakGroups;
       if (weakProbe?.result === "accepted" && weakProbe.group !== undefined) {
         const g = GROUPS[weakProbe.group];
-        items.push({ name: `${g?.name ?? `group ${weakProbe.group}`} (chosen when only weak curves were offered)`, status: g ? "weak" : "unknown", reasons: [`${g?.bits ?? "?"}-bit curve`], severity: "high" });
+        items.push({
+          name: `${g?.name ?? `group ${weakProbe.group}`} (chosen when only weak curves were offered)`,
+          status: g ? "weak" : "unknown",
+          reasons: [`${g?.bits ?? "?"}-bit curve`],
+          severity: "high",
+        });
       }
-      const evidence = { endpoint: s.url, weakCurveProbe: weakProbe ? { result: weakProbe.result, ...(weakProbe.group !== undefined ? { group: weakProbe.group } : {}) } : "not run" };
+      const evidence = {
+        endpoint: s.url,
+        weakCurveProbe: weakProbe ? { result: weakProbe.result, ...(weakProbe.group !== undefined ? { group: weakProbe.group } : {}) } : "not run",
+      };
       if (items.length === 0) {
         if (!ephemeral) return notApplicable(`${s.url}: no ephemeral key exchange was chosen (static key exchange is judged by tls.cipher.weak)`, evidence);
         return undetermined("no-answer", `${s.url}: ephemeral key exchange chosen, but no group or DH size could be read`, evidence);
       }
       const out = judgeItems(items, "key-exchange group", { evidence });
       if (out.status === "pass" && ecdheLegacy && weakProbe?.result !== "refused") {
-        return undetermined("incomplete", `${s.url}: the groups seen are acceptable, but whether the server also accepts a weak curve is unknown (${weakProbe ? `${weakProbe.result}: ${weakProbe.detail ?? ""}` : "the weak-curve probe did not run"})`, evidence);
+        return undetermined(
+          "incomplete",
+          `${s.url}: the groups seen are acceptable, but whether the server also accepts a weak curve is unknown (${weakProbe ? `${weakProbe.result}: ${weakProbe.detail ?? ""}` : "the weak-curve probe did not run"})`,
+          evidence,
+        );
       }
       return out;
     }),
@@ -153,9 +190,14 @@ export const compression = defineRule<TlsFacts>({
       const evidence = { endpoint: s.url, version: c.version, offered: c.offered, ...(c.method !== undefined ? { chosen: c.method } : {}) };
       if (c.result === "accepted" && c.method === 1) return fail(`${s.url} chose DEFLATE compression when offered (${k.reason})`, evidence);
       // "no compression" is an answer only when DEFLATE was among the methods offered (RFC 5246 §7.4.1.2)
-      if (c.result === "accepted" && c.method === 0 && !c.offered.includes(1)) return undetermined("no-evidence", `${s.url}: the server chose no compression, but DEFLATE is not recorded among the methods offered`, evidence);
+      if (c.result === "accepted" && c.method === 0 && !c.offered.includes(1))
+        return undetermined("no-evidence", `${s.url}: the server chose no compression, but DEFLATE is not recorded among the methods offered`, evidence);
       if (c.result === "accepted" && c.method === 0) return pass(`${s.url} chose no compression with DEFLATE offered first (${c.version})`, evidence);
-      return undetermined(c.result === "refused" ? "no-answer" : "unparsed", `${s.url}: the compression probe got no usable ServerHello (${c.result}${c.detail ? `: ${c.detail}` : ""})`, evidence);
+      return undetermined(
+        c.result === "refused" ? "no-answer" : "unparsed",
+        `${s.url}: the compression probe got no usable ServerHello (${c.result}${c.detail ? `: ${c.detail}` : ""})`,
+        evidence,
+      );
     }),
 });
 
@@ -178,9 +220,16 @@ export const renegotiation = defineRule<TlsFacts>({
       const observable = pre13.filter((v) => v.version !== "SSLv3");
       const evidence = { endpoint: s.url, versions: observable.map((v) => ({ version: v.version, renegotiationInfo: v.renegotiationInfo ?? "not recorded" })) };
       const without = observable.filter((v) => v.renegotiationInfo === false);
-      if (without.length) return fail(`${s.url}: no renegotiation_info in the ServerHello for ${without.map((v) => v.version).join(", ")} (${k.reason})`, evidence);
-      if (observable.length === 0) return undetermined("unobservable", `${s.url}: only SSLv3 accepted; an SSLv3 hello carries no extensions, so RFC 5746 support is not observable`, evidence);
-      if (observable.some((v) => v.renegotiationInfo !== true)) return undetermined("incomplete", `${s.url}: the renegotiation_info answer was not recorded for every version`, evidence);
+      if (without.length)
+        return fail(`${s.url}: no renegotiation_info in the ServerHello for ${without.map((v) => v.version).join(", ")} (${k.reason})`, evidence);
+      if (observable.length === 0)
+        return undetermined(
+          "unobservable",
+          `${s.url}: only SSLv3 accepted; an SSLv3 hello carries no extensions, so RFC 5746 support is not observable`,
+          evidence,
+        );
+      if (observable.some((v) => v.renegotiationInfo !== true))
+        return undetermined("incomplete", `${s.url}: the renegotiation_info answer was not recorded for every version`, evidence);
       return pass(`${s.url} answers with renegotiation_info (RFC 5746) for ${observable.map((v) => v.version).join(", ")}`, evidence);
     }),
 });

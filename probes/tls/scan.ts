@@ -5,7 +5,7 @@
 // version, one ServerHello at a time: offer every known suite, take out the one chosen, repeat until
 // the server refuses (the enumeration nmap's ssl-enum-ciphers and sslscan use). Raw hellos offer
 // what Node's TLS (OpenSSL 3, no SSLv3, no RC4/DES/3DES/export/NULL/static-DH suites) cannot.
-import { Deadline } from "../../src/net/index.js";
+import type { Deadline } from "../../src/net/index.js";
 import { MAX_SUITE_HELLOS } from "./checks.js";
 import type { AcceptedSuite, SuiteScan, VersionEntry } from "./facts.js";
 import { classifyHello, helloFor, VERSION_ORDER, type HelloExtras } from "./hello-plan.js";
@@ -28,18 +28,37 @@ export interface ScanEnv {
   log: { info(o: object, msg: string): void };
 }
 
-export async function hello(env: ScanEnv, version: VersionName, suites?: number[], keyShareGroups?: number[], extras?: HelloExtras): Promise<HelloResult | ConnectFailure> {
+export async function hello(
+  env: ScanEnv,
+  version: VersionName,
+  suites?: number[],
+  keyShareGroups?: number[],
+  extras?: HelloExtras,
+): Promise<HelloResult | ConnectFailure> {
   return helloOnce(
-    { host: env.host, port: env.port, timeoutMs: env.timeoutMs, signal: env.signal, deadline: env.deadline.within(env.timeoutMs), closeGraceMs: Math.min(500, env.timeoutMs) },
+    {
+      host: env.host,
+      port: env.port,
+      timeoutMs: env.timeoutMs,
+      signal: env.signal,
+      deadline: env.deadline.within(env.timeoutMs),
+      closeGraceMs: Math.min(500, env.timeoutMs),
+    },
     helloFor(version, env.serverName, suites, keyShareGroups, extras),
   );
 }
 
 /** TLS 1.3 HelloRetryRequest (RFC 8446 §4.1.4): offer a share for the group the server asked for, once. */
-async function helloWithRetry(env: ScanEnv, version: VersionName, suites?: number[], shares?: number[]): Promise<{ r: HelloResult | ConnectFailure; shares?: number[] }> {
+async function helloWithRetry(
+  env: ScanEnv,
+  version: VersionName,
+  suites?: number[],
+  shares?: number[],
+): Promise<{ r: HelloResult | ConnectFailure; shares?: number[] }> {
   const r = await hello(env, version, suites, shares);
   const want = isConnectFailure(r) ? undefined : r.flight.serverHello?.selectedGroup;
-  if (!isConnectFailure(r) && r.outcome === "hello-retry-request" && want !== undefined && keyShareFor(want)) return { r: await hello(env, version, suites, [want]), shares: [want] };
+  if (!isConnectFailure(r) && r.outcome === "hello-retry-request" && want !== undefined && keyShareFor(want))
+    return { r: await hello(env, version, suites, [want]), shares: [want] };
   return { r, ...(shares ? { shares } : {}) };
 }
 
@@ -62,7 +81,9 @@ export async function scanVersions(env: ScanEnv): Promise<VersionScan> {
   for (const version of VERSION_ORDER) {
     if (!stop && (env.signal.aborted || env.deadline.expired)) {
       stop = { result: "error", detail: env.signal.aborted ? "not tried: run aborted" : "not tried: time budget spent" };
-      out.error ??= env.signal.aborted ? { code: "aborted", message: "stopped: run deadline or interrupt" } : { code: "timeout", message: "the version scan's time budget is spent" };
+      out.error ??= env.signal.aborted
+        ? { code: "aborted", message: "stopped: run deadline or interrupt" }
+        : { code: "timeout", message: "the version scan's time budget is spent" };
     }
     if (stop) {
       out.versions.push({ version, result: stop.result, detail: stop.detail });
@@ -87,7 +108,10 @@ export async function scanVersions(env: ScanEnv): Promise<VersionScan> {
     if (version === "TLSv1.3" && entry.result === "accepted" && shares) out.tls13Shares = shares;
     // a peer that is silent or does not speak TLS at all is not asked again for every version
     if (out.versions.length === 1 && (r.outcome === "timeout" || r.outcome === "not-tls")) {
-      stop = r.outcome === "timeout" ? { result: "error", detail: `not tried: no answer to ${version}` } : { result: "refused", detail: `not tried: the port answered ${version} with bytes that are not TLS` };
+      stop =
+        r.outcome === "timeout"
+          ? { result: "error", detail: `not tried: no answer to ${version}` }
+          : { result: "refused", detail: `not tried: the port answered ${version} with bytes that are not TLS` };
       if (r.outcome === "timeout") out.error = { code: "timeout", message: `${version}: ${r.detail}` };
       else out.notTls = r.detail;
     }
@@ -122,7 +146,12 @@ export async function scanSuites(env: ScanEnv, version: VersionName, budget: Hel
     if (c.result === "refused") return done("complete", c.detail);
     if ((c.result === "accepted" || c.result === "incomplete") && c.cipherCode !== undefined) {
       // a ServerHello that chose the suite is the observation, even when the flight then broke off
-      accepted.push({ code: c.cipherCode, name: suiteLabel(c.cipherCode), ...(c.group !== undefined ? { group: c.group } : {}), ...(c.dhBits !== undefined ? { dhBits: c.dhBits } : {}) });
+      accepted.push({
+        code: c.cipherCode,
+        name: suiteLabel(c.cipherCode),
+        ...(c.group !== undefined ? { group: c.group } : {}),
+        ...(c.dhBits !== undefined ? { dhBits: c.dhBits } : {}),
+      });
       remaining = remaining.filter((s) => s !== c.cipherCode);
       continue;
     }

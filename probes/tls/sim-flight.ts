@@ -28,7 +28,8 @@ export function decide(p: TlsSimProfile, h: ParsedClientHello): Decision {
     if (group === undefined) return { kind: "alert", description: 40, version: 0x0303, why: "no common group" };
     return { kind: "accept", version: 0x0304, suite, group, compression: 0, tls13: true };
   }
-  if (h.supportedVersions && !h.supportedVersions.some((v) => v <= 0x0303)) return { kind: "alert", description: 70, version: 0x0303, why: "only TLS 1.3 offered, not enabled" };
+  if (h.supportedVersions && !h.supportedVersions.some((v) => v <= 0x0303))
+    return { kind: "alert", description: 70, version: 0x0303, why: "only TLS 1.3 offered, not enabled" };
   const legacy = (["TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3"] as const).filter((v) => p.versions.includes(v)).map((v) => ({ name: v, code: versionCode(v) }));
   const chosen = legacy.find((v) => v.code <= legacyMax);
   if (!chosen) return { kind: "alert", description: 70, version: Math.min(h.version, 0x0303), why: "no common version" };
@@ -75,14 +76,29 @@ export function scriptedFlight(p: TlsSimProfile, d: Extract<Decision, { kind: "a
   const exts: Buffer[] = [];
   const clientReneg = h.extensions.some((e) => e.type === ExtensionType.renegotiationInfo) || h.cipherSuites.includes(0x00ff);
   if (p.renegotiationInfo && clientReneg) exts.push(ext(ExtensionType.renegotiationInfo, Buffer.from([0])));
-  if (d.group !== undefined && h.extensions.some((e) => e.type === ExtensionType.ecPointFormats)) exts.push(ext(ExtensionType.ecPointFormats, Buffer.from([1, 0])));
-  const hello = Buffer.concat([u16(d.version), randomBytes(32), v1(randomBytes(32)), u16(d.suite), Buffer.from([d.compression]), ...(exts.length || d.version > 0x0300 ? [v2(Buffer.concat(exts))] : [])]);
+  if (d.group !== undefined && h.extensions.some((e) => e.type === ExtensionType.ecPointFormats))
+    exts.push(ext(ExtensionType.ecPointFormats, Buffer.from([1, 0])));
+  const hello = Buffer.concat([
+    u16(d.version),
+    randomBytes(32),
+    v1(randomBytes(32)),
+    u16(d.suite),
+    Buffer.from([d.compression]),
+    ...(exts.length || d.version > 0x0300 ? [v2(Buffer.concat(exts))] : []),
+  ]);
   const msgs = [encodeHandshake(HandshakeType.serverHello, hello)];
   const anon = s.authentication === "anon";
-  if (!anon && s.authentication !== "PSK") msgs.push(encodeHandshake(HandshakeType.certificate, Buffer.concat([u24(chain.reduce((n, c) => n + 3 + c.length, 0)), ...chain.map((c) => Buffer.concat([u24(c.length), c]))])));
+  if (!anon && s.authentication !== "PSK")
+    msgs.push(
+      encodeHandshake(
+        HandshakeType.certificate,
+        Buffer.concat([u24(chain.reduce((n, c) => n + 3 + c.length, 0)), ...chain.map((c) => Buffer.concat([u24(c.length), c]))]),
+      ),
+    );
   const signature = anon ? Buffer.alloc(0) : Buffer.concat([...(d.version >= 0x0303 ? [u16(ecKey ? 0x0403 : 0x0401)] : []), v2(randomBytes(ecKey ? 72 : 256))]);
   if (s.keyExchange === "ECDHE" || s.keyExchange === "ECDH_anon") {
-    const point = d.group === 29 || d.group === 30 ? randomBytes(POINT_BYTES[d.group]!) : Buffer.concat([Buffer.from([4]), randomBytes((POINT_BYTES[d.group!] ?? 65) - 1)]);
+    const point =
+      d.group === 29 || d.group === 30 ? randomBytes(POINT_BYTES[d.group]!) : Buffer.concat([Buffer.from([4]), randomBytes((POINT_BYTES[d.group!] ?? 65) - 1)]);
     msgs.push(encodeHandshake(HandshakeType.serverKeyExchange, Buffer.concat([Buffer.from([3]), u16(d.group!), v1(point), signature])));
   } else if (s.keyExchange === "DHE" || s.keyExchange === "DH_anon") {
     const prime = fakePrime(p.dhBits);
@@ -95,4 +111,13 @@ export function scriptedFlight(p: TlsSimProfile, d: Extract<Decision, { kind: "a
 }
 
 /** OpenSSL's names for the groups Node can serve (ecdhCurve option). */
-export const OPENSSL_GROUP: Record<string, string> = { x25519: "X25519", x448: "X448", secp256r1: "P-256", secp384r1: "P-384", secp521r1: "P-521", ffdhe2048: "ffdhe2048", ffdhe3072: "ffdhe3072", ffdhe4096: "ffdhe4096" };
+export const OPENSSL_GROUP: Record<string, string> = {
+  x25519: "X25519",
+  x448: "X448",
+  secp256r1: "P-256",
+  secp384r1: "P-384",
+  secp521r1: "P-521",
+  ffdhe2048: "ffdhe2048",
+  ffdhe3072: "ffdhe3072",
+  ffdhe4096: "ffdhe4096",
+};

@@ -72,10 +72,26 @@ function readClientHello(sock: net.Socket): Promise<{ hello: ParsedClientHello; 
 
 export async function startTlsSimulator(profile: TlsSimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
   const chain = await makeChain(profile.certificate);
-  const stats: TlsSimStats = { connections: 0, clientHellos: 0, byVersion: {}, scriptedFlights: 0, realHandshakes: 0, alerts: 0, applicationBytes: 0, unparsedHellos: 0 };
+  const stats: TlsSimStats = {
+    connections: 0,
+    clientHellos: 0,
+    byVersion: {},
+    scriptedFlights: 0,
+    realHandshakes: 0,
+    alerts: 0,
+    applicationBytes: 0,
+    unparsedHellos: 0,
+  };
   const groups13 = profile.groups.map((g) => OPENSSL_GROUP[g]).filter((g): g is string => g !== undefined);
   const context13 = profile.versions.includes("TLSv1.3")
-    ? tls.createSecureContext({ cert: chain.certPem, key: chain.keyPem, minVersion: "TLSv1.3", maxVersion: "TLSv1.3", ciphers: (profile.suites["TLSv1.3"] ?? []).join(":"), ...(groups13.length ? { ecdhCurve: groups13.join(":") } : {}) })
+    ? tls.createSecureContext({
+        cert: chain.certPem,
+        key: chain.keyPem,
+        minVersion: "TLSv1.3",
+        maxVersion: "TLSv1.3",
+        ciphers: (profile.suites["TLSv1.3"] ?? []).join(":"),
+        ...(groups13.length ? { ecdhCurve: groups13.join(":") } : {}),
+      })
     : undefined;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((sock) => {

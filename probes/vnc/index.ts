@@ -18,7 +18,13 @@ function signals(facts: VncFacts): FleetSignals {
     const judged = types.map((t) => classifyType(t).status);
     const factors = types.includes(1) ? "none" : judged.every((j) => j === "weak") ? "single-factor" : "unknown";
     out.remoteAccess.push({ scheme: "vnc", port: s.port, factors, detail: `RFB security types: ${labels.join(", ")}` });
-    if (types.includes(1) || types.includes(2)) out.cleartext.push({ scheme: "vnc", port: s.port, carries: "management", detail: `unencrypted RFB session possible (${labels.filter((_, i) => types[i] === 1 || types[i] === 2).join(", ")} offered)` });
+    if (types.includes(1) || types.includes(2))
+      out.cleartext.push({
+        scheme: "vnc",
+        port: s.port,
+        carries: "management",
+        detail: `unencrypted RFB session possible (${labels.filter((_, i) => types[i] === 1 || types[i] === 2).join(", ")} offered)`,
+      });
   }
   return out;
 }

@@ -27,7 +27,7 @@ export interface RfbVersion {
 export function parseVersion(bytes: Buffer): RfbVersion {
   const raw = bytes.subarray(0, VERSION_LENGTH).toString("latin1");
   const m = /^RFB (\d{3})\.(\d{3})\n$/.exec(raw);
-  if (!m) throw new RfbWireError("not an RFB server: the first 12 bytes are not an RFB ProtocolVersion (\"RFB xxx.yyy\\n\")");
+  if (!m) throw new RfbWireError('not an RFB server: the first 12 bytes are not an RFB ProtocolVersion ("RFB xxx.yyy\\n")');
   return { raw, major: Number(m[1]), minor: Number(m[2]) };
 }
 

@@ -23,7 +23,14 @@ function perService(facts: VncFacts, fn: (s: VncService, types: number[]) => Rul
     }
     if (s.security.failureReason !== undefined || s.security.types.length === 0) {
       const reason = s.security.failureReason ?? "";
-      out.push(undetermined("no-answer", `${s.url} refused the connection before offering security types${reason ? `: ${JSON.stringify(reason)}` : ""}`, { url: s.url, failureReason: reason, serverVersion: s.serverVersion?.raw }, { port: s.port }));
+      out.push(
+        undetermined(
+          "no-answer",
+          `${s.url} refused the connection before offering security types${reason ? `: ${JSON.stringify(reason)}` : ""}`,
+          { url: s.url, failureReason: reason, serverVersion: s.serverVersion?.raw },
+          { port: s.port },
+        ),
+      );
       continue;
     }
     const o = fn(s, s.security.types);
@@ -45,7 +52,8 @@ export const noneRule = defineRule<VncFacts>({
     iec62443: ["CR 1.1", "CR 2.1", "CR 7.7"],
     severity: "critical",
     safety: "passive",
-    remediation: "Remove security type None (TigerVNC/Xvnc: -SecurityTypes without None; other servers: require a password or system login), and reach VNC only through an authenticated, encrypted tunnel.",
+    remediation:
+      "Remove security type None (TigerVNC/Xvnc: -SecurityTypes without None; other servers: require a password or system login), and reach VNC only through an authenticated, encrypted tunnel.",
     docs: "https://www.rfc-editor.org/rfc/rfc6143#section-7.2.1",
   },
   check: ({ facts }) =>
@@ -61,7 +69,12 @@ export const noneRule = defineRule<VncFacts>({
       const db = securityTypeDatabase();
       const judged = types.map((t) => classifyType(t, db));
       const unknown = judged.filter((v) => v.status === "unknown");
-      if (unknown.length) return undetermined("unknown-value", `security type${unknown.length > 1 ? "s" : ""} not in the knowledge base, whether ${unknown.length > 1 ? "they authenticate" : "it authenticates"} cannot be judged: ${unknown.map((u) => u.type).join(", ")}`, { ...evidence, unknown: unknown.map((u) => u.type) });
+      if (unknown.length)
+        return undetermined(
+          "unknown-value",
+          `security type${unknown.length > 1 ? "s" : ""} not in the knowledge base, whether ${unknown.length > 1 ? "they authenticate" : "it authenticates"} cannot be judged: ${unknown.map((u) => u.type).join(", ")}`,
+          { ...evidence, unknown: unknown.map((u) => u.type) },
+        );
       const wrappers = judged.filter((v) => v.reasons.includes("SUBTYPE_NEGOTIATED_LATER"));
       if (wrappers.length)
         return undetermined(
@@ -96,11 +109,20 @@ export const securityTypesRule = defineRule<VncFacts>({
       if (weak.length) {
         const reasons = Object.fromEntries(weak.map((w) => [typeLabel(w.type, db), w.reasons.map((r) => `${r}: ${reasonText(r, db)}`)]));
         const sev = weak.some((w) => w.severity === "critical") ? "critical" : weak.some((w) => w.severity === "high") ? "high" : "medium";
-        return fail(`weak security type${weak.length > 1 ? "s" : ""} offered: ${weak.map((w) => `${typeLabel(w.type, db)} (${w.reasons.join(", ")})`).join("; ")}`, { ...evidence, weak: weak.map((w) => typeLabel(w.type, db)), reasons }, { severity: sev });
+        return fail(
+          `weak security type${weak.length > 1 ? "s" : ""} offered: ${weak.map((w) => `${typeLabel(w.type, db)} (${w.reasons.join(", ")})`).join("; ")}`,
+          { ...evidence, weak: weak.map((w) => typeLabel(w.type, db)), reasons },
+          { severity: sev },
+        );
       }
       const depends = judged.filter((v) => v.status === "depends");
       const unknown = judged.filter((v) => v.status === "unknown");
-      if (unknown.length) return undetermined("unknown-value", `security type${unknown.length > 1 ? "s" : ""} not in the knowledge base, cannot be judged: ${unknown.map((u) => u.type).join(", ")}`, { ...evidence, unknown: unknown.map((u) => u.type) });
+      if (unknown.length)
+        return undetermined(
+          "unknown-value",
+          `security type${unknown.length > 1 ? "s" : ""} not in the knowledge base, cannot be judged: ${unknown.map((u) => u.type).join(", ")}`,
+          { ...evidence, unknown: unknown.map((u) => u.type) },
+        );
       if (depends.length) {
         return undetermined(
           "unobservable",

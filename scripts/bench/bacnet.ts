@@ -9,7 +9,12 @@ import type { BacnetSimStats } from "../../probes/bacnet/simulator.js";
 import { otaudit, pairedRuns, timed } from "./otnative.js";
 
 export default async function main(): Promise<void> {
-  const profile = BacnetSimProfile.parse({ vendorName: "Bench Vendor", modelName: "B-1", firmwareRevision: "1.0", bdt: [{ address: "10.0.0.1", port: 47808, mask: "255.255.255.255" }] });
+  const profile = BacnetSimProfile.parse({
+    vendorName: "Bench Vendor",
+    modelName: "B-1",
+    firmwareRevision: "1.0",
+    bdt: [{ address: "10.0.0.1", port: 47808, mask: "255.255.255.255" }],
+  });
   let sim;
   try {
     sim = await bacnet.simulator!.start(profile, { host: "127.0.0.1", port: 47808, stateDir: "/tmp" });
@@ -35,6 +40,16 @@ export default async function main(): Promise<void> {
 }
 
 function diff(a: BacnetSimStats, b: BacnetSimStats): Record<string, unknown> {
-  const d = (x: Record<string, number>, y: Record<string, number>) => Object.fromEntries(Object.entries(y).map(([k, v]) => [k, v - (x[k] ?? 0)]).filter(([, v]) => v));
-  return { bvlc: d(a.bvlc, b.bvlc), confirmed: d(a.confirmed, b.confirmed), unconfirmed: d(a.unconfirmed, b.unconfirmed), stateChanging: b.stateChanging - a.stateChanging };
+  const d = (x: Record<string, number>, y: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(y)
+        .map(([k, v]) => [k, v - (x[k] ?? 0)])
+        .filter(([, v]) => v),
+    );
+  return {
+    bvlc: d(a.bvlc, b.bvlc),
+    confirmed: d(a.confirmed, b.confirmed),
+    unconfirmed: d(a.unconfirmed, b.unconfirmed),
+    stateChanging: b.stateChanging - a.stateChanging,
+  };
 }

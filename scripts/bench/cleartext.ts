@@ -55,7 +55,8 @@ function probeMs(): number {
 
 async function pair(c: Case): Promise<void> {
   const otaudit = () => timed(process.execPath, [BIN, "scan", c.url, "--json", jsonOut]);
-  const nmap = () => timed(NMAP!, ["-Pn", "-n", "-p", String(c.port), "--script", c.nmapScripts, ...(c.nmapArgs ? ["--script-args", c.nmapArgs] : []), "127.0.0.1"]);
+  const nmap = () =>
+    timed(NMAP!, ["-Pn", "-n", "-p", String(c.port), "--script", c.nmapScripts, ...(c.nmapArgs ? ["--script-args", c.nmapArgs] : []), "127.0.0.1"]);
   await otaudit(); // warm-up: module loading, page cache
   await nmap();
   const a: number[] = [];
@@ -77,10 +78,17 @@ async function pair(c: Case): Promise<void> {
     probe.push(probeMs());
     b.push(y.ms);
     exits.set(String(x.status), (exits.get(String(x.status)) ?? 0) + 1);
-    if (x.status !== 0 && x.status !== 1 && !firstProblem) firstProblem = x.out.split("\n").filter((l) => l.startsWith("otaudit:")).join(" ").slice(0, 300);
+    if (x.status !== 0 && x.status !== 1 && !firstProblem)
+      firstProblem = x.out
+        .split("\n")
+        .filter((l) => l.startsWith("otaudit:"))
+        .join(" ")
+        .slice(0, 300);
   }
   const [ma, mb] = [median(a), median(b)];
-  console.log(`${c.label.padEnd(34)} otaudit median ${ma.toFixed(0).padStart(5)} ms (exits ${[...exits].map(([k, v]) => `${k}x${v}`).join(" ")})  nmap --script ${c.nmapScripts} median ${mb.toFixed(0).padStart(5)} ms  ratio otaudit/nmap ${(ma / mb).toFixed(2)}  (${RUNS} paired runs)`);
+  console.log(
+    `${c.label.padEnd(34)} otaudit median ${ma.toFixed(0).padStart(5)} ms (exits ${[...exits].map(([k, v]) => `${k}x${v}`).join(" ")})  nmap --script ${c.nmapScripts} median ${mb.toFixed(0).padStart(5)} ms  ratio otaudit/nmap ${(ma / mb).toFixed(2)}  (${RUNS} paired runs)`,
+  );
   if (firstProblem) console.log(`${"".padEnd(34)} first non-0/1 exit: ${firstProblem}`);
   console.log(`${"".padEnd(34)} otaudit probe alone (facts durationMs) median ${median(probe).toFixed(0)} ms; ${c.note}`);
 }
@@ -96,22 +104,54 @@ export default async function bench(): Promise<void> {
     if (VSFTPD && process.getuid?.() === 0) {
       const v = await startVsftpd({ anonymous_enable: "YES", local_enable: "YES", ssl_enable: "NO" });
       stops.push(v.stop);
-      await pair({ label: "vsftpd 3.0.3 (anonymous, no TLS)", url: `ftp://127.0.0.1:${v.port}`, port: v.port, nmapScripts: "ftp-anon,ftp-syst", note: "otaudit: 3 connections (greeting+FEAT+USER, AUTH TLS, anonymous login); nmap: anonymous login + LIST, SYST" });
+      await pair({
+        label: "vsftpd 3.0.3 (anonymous, no TLS)",
+        url: `ftp://127.0.0.1:${v.port}`,
+        port: v.port,
+        nmapScripts: "ftp-anon,ftp-syst",
+        note: "otaudit: 3 connections (greeting+FEAT+USER, AUTH TLS, anonymous login); nmap: anonymous login + LIST, SYST",
+      });
     }
     if (TELNETD && process.getuid?.() === 0) {
       const t = await startTelnetd();
       stops.push(t.stop);
-      await pair({ label: "inetutils telnetd 2.4", url: `telnet://127.0.0.1:${t.port}`, port: t.port, nmapScripts: "banner", note: "otaudit: refuses every option, reads to the quiet login prompt (300 ms quiet window); nmap banner: first bytes only" });
+      await pair({
+        label: "inetutils telnetd 2.4",
+        url: `telnet://127.0.0.1:${t.port}`,
+        port: t.port,
+        nmapScripts: "banner",
+        note: "otaudit: refuses every option, reads to the quiet login prompt (300 ms quiet window); nmap banner: first bytes only",
+      });
     }
     if (XVNC) {
-      const x = await startXvnc(mkdtempSync(join(tmpdir(), "otaudit-bench-xvnc-")), ["-SecurityTypes", "VncAuth,None", "-PasswordFile", "/dev/null", "-BlacklistThreshold", "1000000"]);
+      const x = await startXvnc(mkdtempSync(join(tmpdir(), "otaudit-bench-xvnc-")), [
+        "-SecurityTypes",
+        "VncAuth,None",
+        "-PasswordFile",
+        "/dev/null",
+        "-BlacklistThreshold",
+        "1000000",
+      ]);
       stops.push(x.daemon.stop);
-      await pair({ label: "TigerVNC Xtigervnc 1.12", url: `vnc://127.0.0.1:${x.port}`, port: x.port, nmapScripts: "vnc-info", note: "both: ProtocolVersion and security types, no authentication (TigerVNC counts either as a failed attempt: its blacklist is raised here)" });
+      await pair({
+        label: "TigerVNC Xtigervnc 1.12",
+        url: `vnc://127.0.0.1:${x.port}`,
+        port: x.port,
+        nmapScripts: "vnc-info",
+        note: "both: ProtocolVersion and security types, no authentication (TigerVNC counts either as a failed attempt: its blacklist is raised here)",
+      });
     }
     if (MOSQUITTO) {
       const m = await startMosquitto();
       stops.push(m.stop);
-      await pair({ label: "Mosquitto 2.0.11 (anonymous)", url: `mqtt://127.0.0.1:${m.open}`, port: m.open, nmapScripts: "mqtt-subscribe", nmapArgs: "mqtt-subscribe.listen-msgs=0,mqtt-subscribe.listen-time=0.1s", note: "otaudit: CONNECT, CONNACK, DISCONNECT; nmap: CONNECT, SUBSCRIBE to $SYS/# and #, 100 ms listening" });
+      await pair({
+        label: "Mosquitto 2.0.11 (anonymous)",
+        url: `mqtt://127.0.0.1:${m.open}`,
+        port: m.open,
+        nmapScripts: "mqtt-subscribe",
+        nmapArgs: "mqtt-subscribe.listen-msgs=0,mqtt-subscribe.listen-time=0.1s",
+        note: "otaudit: CONNECT, CONNACK, DISCONNECT; nmap: CONNECT, SUBSCRIBE to $SYS/# and #, 100 ms listening",
+      });
     }
   } finally {
     for (const s of stops) await s();

@@ -59,7 +59,9 @@ export default async function bench(): Promise<void> {
   try {
     console.log(`simulated device (legacy-plc): ${device.urls.join(" ")}`);
     const ours = timeIt(process.execPath, [BIN, "scan", ...device.urls, "--json", join(work, "r.json")], 5);
-    console.log(`otaudit scan, ${device.urls.length} services, default mode: median ${ours.median.toFixed(0)} ms, best ${ours.min.toFixed(0)} ms wall incl. start-up (exit ${ours.code}; goal <= 2500 ms)`);
+    console.log(
+      `otaudit scan, ${device.urls.length} services, default mode: median ${ours.median.toFixed(0)} ms, best ${ours.min.toFixed(0)} ms wall incl. start-up (exit ${ours.code}; goal <= 2500 ms)`,
+    );
     const port = (scheme: string) => device.urls.find((u) => u.startsWith(scheme + "://"))?.match(/:(\d+)(\/|$)/)?.[1];
     let peerTotal = 0;
     const peers: string[] = [];

@@ -14,12 +14,15 @@ const BIN = join(PACKAGE_ROOT, "src/bin/otaudit.js");
 
 export default async function main(): Promise<void> {
   const nmapOk = existsSync("/usr/bin/nmap");
-  const otaudit = (host: string) => timed(process.execPath, [BIN, "scan", `enip://${host}:44818`, "--protocols", "enip", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
+  const otaudit = (host: string) =>
+    timed(process.execPath, [BIN, "scan", `enip://${host}:44818`, "--protocols", "enip", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
   const nmap = (host: string) => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "enip-info", "-p", "44818", host]);
-  for (const [label, profile, host] of [["simulator, no CIP Security", {}, "127.92.0.1"], ["simulator, CIP Security + TLS/DTLS", { cipSecurity: { present: true }, tls: true, dtls: true }, "127.92.0.2"]] as const) {
+  for (const [label, profile, host] of [
+    ["simulator, no CIP Security", {}, "127.92.0.1"],
+    ["simulator, CIP Security + TLS/DTLS", { cipSecurity: { present: true }, tls: true, dtls: true }, "127.92.0.2"],
+  ] as const) {
     const sim = await enip.simulator!.start(EnipSimProfile.parse(profile), { host, port: 44818, stateDir: "/nonexistent" });
     await paired(label, () => otaudit(host), nmapOk ? () => nmap(host) : undefined, "nmap not installed");
     await sim.stop();
   }
 }
-

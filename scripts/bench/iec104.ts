@@ -18,20 +18,30 @@ export default async function main(): Promise<void> {
     return;
   }
   const hasNmap = existsSync("/usr/bin/nmap");
-  const nmap = () => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "iec-identify", "--script-args", "iec-identify.timeout=2s", "-p", "2404", "127.0.0.1"]);
+  const nmap = () =>
+    timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "iec-identify", "--script-args", "iec-identify.timeout=2s", "-p", "2404", "127.0.0.1"]);
   try {
     await pairedRuns("IEC 104 station (tcp/2404)", () => otaudit("iec104://127.0.0.1:2404", "iec104"), hasNmap ? nmap : undefined);
     const s0 = structuredClone(sim.stats!() as Iec104SimStats);
     await otaudit("iec104://127.0.0.1:2404", "iec104");
     const s1 = structuredClone(sim.stats!() as Iec104SimStats);
-    console.log(`one otaudit run sent: U ${JSON.stringify(d(s0.u, s1.u))}, I-frames ${s1.iTypeIds.length - s0.iTypeIds.length}, commands ${s1.commands - s0.commands}`);
+    console.log(
+      `one otaudit run sent: U ${JSON.stringify(d(s0.u, s1.u))}, I-frames ${s1.iTypeIds.length - s0.iTypeIds.length}, commands ${s1.commands - s0.commands}`,
+    );
     if (hasNmap) {
       await nmap();
       const s2 = sim.stats!() as Iec104SimStats;
-      console.log(`one nmap iec-identify run sent: U ${JSON.stringify(d(s1.u, s2.u))}, I-frames ${JSON.stringify(s2.iTypeIds.slice(s1.iTypeIds.length))}, commands ${s2.commands - s1.commands}`);
+      console.log(
+        `one nmap iec-identify run sent: U ${JSON.stringify(d(s1.u, s2.u))}, I-frames ${JSON.stringify(s2.iTypeIds.slice(s1.iTypeIds.length))}, commands ${s2.commands - s1.commands}`,
+      );
     }
   } finally {
     await sim.stop();
   }
 }
-const d = (x: Record<string, number>, y: Record<string, number>) => Object.fromEntries(Object.entries(y).map(([k, v]) => [k, v - (x[k] ?? 0)]).filter(([, v]) => v));
+const d = (x: Record<string, number>, y: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(y)
+      .map(([k, v]) => [k, v - (x[k] ?? 0)])
+      .filter(([, v]) => v),
+  );

@@ -40,7 +40,8 @@ function timed(cmd: string, args: string[], timeoutMs = 120_000): Promise<{ ms: 
   });
 }
 
-const otaudit = (url: string, timeoutMs: number) => timed(process.execPath, [BIN, "scan", url, "--protocols", "modbus", "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
+const otaudit = (url: string, timeoutMs: number) =>
+  timed(process.execPath, [BIN, "scan", url, "--protocols", "modbus", "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
 const nmap = (port: number) => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "modbus-discover", "-p", String(port), "127.0.0.1"]);
 
 async function paired(label: string, port: number, timeoutMs: number): Promise<void> {
@@ -55,12 +56,28 @@ async function paired(label: string, port: number, timeoutMs: number): Promise<v
   const o = median(ours);
   const n = canNmap ? median(theirs) : undefined;
   const why = !existsSync("/usr/bin/nmap") ? "nmap not installed" : "port 502 busy (modbus-discover runs on 502 only)";
-  console.log(`${label.padEnd(34)} otaudit ${o.toFixed(0).padStart(5)} ms   nmap ${n !== undefined ? `${n.toFixed(0).padStart(5)} ms   ratio otaudit/nmap ${(o / n).toFixed(2)}` : why}`);
+  console.log(
+    `${label.padEnd(34)} otaudit ${o.toFixed(0).padStart(5)} ms   nmap ${n !== undefined ? `${n.toFixed(0).padStart(5)} ms   ratio otaudit/nmap ${(o / n).toFixed(2)}` : why}`,
+  );
 }
 
 function sane(r: Req): Step[] {
   const m = meiOf(r);
-  if (m) return m.readCode === 1 ? [reply(r, meiPdu({ objects: [[0, "Vendor"], [1, "P-1"], [2, "1.0"]] }))] : [reply(r, exceptionPdu(0x2b, 2))];
+  if (m)
+    return m.readCode === 1
+      ? [
+          reply(
+            r,
+            meiPdu({
+              objects: [
+                [0, "Vendor"],
+                [1, "P-1"],
+                [2, "1.0"],
+              ],
+            }),
+          ),
+        ]
+      : [reply(r, exceptionPdu(0x2b, 2))];
   if (r.pdu[0] === 0x11) return [reply(r, Buffer.from([0x11, 4, 0x53, 0x52, 0x56, 0xff]))];
   return [reply(r, exceptionPdu(r.pdu[0]!, 1))];
 }
@@ -73,9 +90,28 @@ async function rss(): Promise<void> {
     { name: "100 KiB burst after every answer", start: () => modbusPeer((r) => [...sane(r), Buffer.alloc(100 * 1024, 0x41)]) },
     {
       name: "extended objects, always 'more follows'",
-      start: () => modbusPeer((r) => (meiOf(r) ? [reply(r, meiPdu({ readCode: meiOf(r)!.readCode, conformity: 0x83, more: 0xff, next: Math.min(0xff, meiOf(r)!.objectId + 1), objects: [[meiOf(r)!.objectId, "e".repeat(240)]] }))] : sane(r))),
+      start: () =>
+        modbusPeer((r) =>
+          meiOf(r)
+            ? [
+                reply(
+                  r,
+                  meiPdu({
+                    readCode: meiOf(r)!.readCode,
+                    conformity: 0x83,
+                    more: 0xff,
+                    next: Math.min(0xff, meiOf(r)!.objectId + 1),
+                    objects: [[meiOf(r)!.objectId, "e".repeat(240)]],
+                  }),
+                ),
+              ]
+            : sane(r),
+        ),
     },
-    { name: "TLS: 4 MiB of zeros to every hello", start: () => rawTlsPeer({ 0x0303: { suite: 0xc02f, steps: flood }, 0x0304: { suite: 0x1301, steps: flood } }) },
+    {
+      name: "TLS: 4 MiB of zeros to every hello",
+      start: () => rawTlsPeer({ 0x0303: { suite: 0xc02f, steps: flood }, 0x0304: { suite: 0x1301, steps: flood } }),
+    },
     {
       name: "TLS: a thousand certificates",
       start: async () => {
@@ -89,7 +125,9 @@ async function rss(): Promise<void> {
     const peer = await c.start();
     try {
       const r = await otaudit(peer.url, 1000);
-      console.log(`  ${c.name.padEnd(44)} ${r.rssKiB !== undefined ? `${(r.rssKiB / 1024).toFixed(1)} MiB` : "n/a (no /usr/bin/time)"}   ${r.ms.toFixed(0)} ms`);
+      console.log(
+        `  ${c.name.padEnd(44)} ${r.rssKiB !== undefined ? `${(r.rssKiB / 1024).toFixed(1)} MiB` : "n/a (no /usr/bin/time)"}   ${r.ms.toFixed(0)} ms`,
+      );
     } finally {
       await peer.close();
     }
@@ -111,7 +149,9 @@ export default async function bench(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), "otaudit-bench-modbus-"));
   const identity = { vendorName: "Example Automation", productCode: "LX-100", revision: "2.4.1", productName: "LX PLC" };
   const profile = ModbusSimProfile.parse({ units: [1, 255], identity, serverId: "LX-100" });
-  const sim = await modbus.simulator!.start(profile, { host: "127.0.0.1", stateDir, port: 502 }).catch(() => modbus.simulator!.start(profile, { host: "127.0.0.1", stateDir }));
+  const sim = await modbus
+    .simulator!.start(profile, { host: "127.0.0.1", stateDir, port: 502 })
+    .catch(() => modbus.simulator!.start(profile, { host: "127.0.0.1", stateDir }));
   let py: ChildProcess | undefined;
   try {
     console.log(`whole CLI process vs whole nmap process, ${RUNS} paired runs, medians (otaudit also checks 802 and scores the elements)`);
@@ -119,7 +159,11 @@ export default async function bench(): Promise<void> {
     await paired("simulator, plain Modbus/TCP", simPort, 1000);
     await sim.stop(); // frees 502 for pymodbus
     if (existsSync("/usr/bin/python3") && existsSync("/usr/lib/python3/dist-packages/pymodbus")) {
-      py = spawn("/usr/bin/python3", [PYMODBUS_SCRIPT, simPort === 502 ? "502" : "0", JSON.stringify({ VendorName: "Pymodbus", ProductCode: "PM", MajorMinorRevision: "3.0.0" })], { stdio: ["ignore", "pipe", "ignore"] });
+      py = spawn(
+        "/usr/bin/python3",
+        [PYMODBUS_SCRIPT, simPort === 502 ? "502" : "0", JSON.stringify({ VendorName: "Pymodbus", ProductCode: "PM", MajorMinorRevision: "3.0.0" })],
+        { stdio: ["ignore", "pipe", "ignore"] },
+      );
       const port = await new Promise<number>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error("pymodbus did not start")), 15_000);
         py!.stdout!.setEncoding("utf8").on("data", (d: string) => {

@@ -43,7 +43,10 @@ async function wallAsync(args: string[], runs: number): Promise<{ ms: number; co
     code = await new Promise<number | null>((resolve) => {
       const child = spawn(process.execPath, args, { stdio: "ignore", cwd: PACKAGE_ROOT });
       const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-      child.on("close", (c) => { clearTimeout(timer); resolve(c); });
+      child.on("close", (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
     });
     times.push(performance.now() - t0);
   }
@@ -62,7 +65,11 @@ export default async function bench(): Promise<void> {
     ["node-opcua", "import('node-opcua')"],
   ];
   const loader = join(PACKAGE_ROOT, "dist", "probes", "opcua", "load-node-opcua.js");
-  if (existsSync(loader)) imports.push(["node-opcua-client as the probe loads it (W27 skipped)", `import(${JSON.stringify(loader)}).then((m) => m.importSkippingPkcs1Diagnostic(() => import('node-opcua-client')))`]);
+  if (existsSync(loader))
+    imports.push([
+      "node-opcua-client as the probe loads it (W27 skipped)",
+      `import(${JSON.stringify(loader)}).then((m) => m.importSkippingPkcs1Diagnostic(() => import('node-opcua-client')))`,
+    ]);
   if (existsSync(uacp)) imports.unshift(["our UACP client (dist/probes/opcua/uacp.js)", `import(${JSON.stringify(uacp)})`]);
   for (const [name, code] of imports) console.log(`  ${name.padEnd(46)} ${(wall(["-e", `${code}.then(() => process.exit(0))`], 3).ms - base).toFixed(0)} ms`);
 
@@ -77,17 +84,31 @@ export default async function bench(): Promise<void> {
       try {
         const url = sim.urls[0]!;
         const port = Number(/:(\d+)/.exec(url.slice("opc.tcp://".length))![1]);
-        const device = { host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port, transport: "tcp" as const, url, explicit: true }] };
+        const device = {
+          host: "127.0.0.1",
+          address: "127.0.0.1",
+          endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port, transport: "tcp" as const, url, explicit: true }],
+        };
         const times: number[] = [];
         let status = "";
         for (let i = 0; i < 5; i++) {
           const t = performance.now();
-          const env = await probeDevice(device, plugin, { plugins: [plugin], timeoutMs: 3000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log });
+          const env = await probeDevice(device, plugin, {
+            plugins: [plugin],
+            timeoutMs: 3000,
+            concurrency: 1,
+            intrusive: false,
+            credentials: [],
+            failOn: "high",
+            log,
+          });
           times.push(performance.now() - t);
           status = env.status;
         }
         console.log(`\n${profileName}: simulator start ${startMs.toFixed(0)} ms, ${url}`);
-        console.log(`  probe in-process (default mode, status ${status}): median ${median(times).toFixed(0)} ms over 5 runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`);
+        console.log(
+          `  probe in-process (default mode, status ${status}): median ${median(times).toFixed(0)} ms over 5 runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`,
+        );
         if (existsSync(join(PACKAGE_ROOT, "dist"))) {
           const cli = await wallAsync([BIN, "scan", url, "--json", join(stateDir, `${profileName}.json`)], 3);
           console.log(`  otaudit scan ${url} (CLI wall incl. start-up and node-opcua import): median ${cli.ms.toFixed(0)} ms (exit ${cli.code})`);
@@ -113,7 +134,14 @@ function header(w: BinaryWriter) {
   w.dateTime(new Date()).uint32(1).uint32(0).uint8(0).int32(-1).uint8(0).uint8(0).uint8(0);
 }
 const opn = () => {
-  const w = new BinaryWriter().uint32(7).string(NONE).byteString(null).byteString(null).uint32(1).uint32(1).fourByteNodeId(0, ENCODING_IDS.OpenSecureChannelResponse);
+  const w = new BinaryWriter()
+    .uint32(7)
+    .string(NONE)
+    .byteString(null)
+    .byteString(null)
+    .uint32(1)
+    .uint32(1)
+    .fourByteNodeId(0, ENCODING_IDS.OpenSecureChannelResponse);
   header(w);
   return frame("OPN", w.uint32(0).uint32(7).uint32(1).dateTime(new Date()).uint32(60000).byteString(null).toBuffer());
 };
@@ -127,22 +155,51 @@ function endpoints(n: number): Buffer {
   return msg(ENCODING_IDS.GetEndpointsResponse, (w) => {
     w.int32(n);
     for (let i = 0; i < n; i++) {
-      w.string("opc.tcp://plc:4840").string("urn:plc").string("urn:p").uint8(2).string("PLC").int32(0).string(null).string(null).int32(1).string("opc.tcp://plc:4840");
-      w.byteString(null).int32(1).string(NONE).int32(1).string("u").int32(1).string(null).string(null).string(null).string("http://opcfoundation.org/UA-Profile/Transport/uatcp-uasc-uabinary").uint8(0);
+      w.string("opc.tcp://plc:4840")
+        .string("urn:plc")
+        .string("urn:p")
+        .uint8(2)
+        .string("PLC")
+        .int32(0)
+        .string(null)
+        .string(null)
+        .int32(1)
+        .string("opc.tcp://plc:4840");
+      w.byteString(null)
+        .int32(1)
+        .string(NONE)
+        .int32(1)
+        .string("u")
+        .int32(1)
+        .string(null)
+        .string(null)
+        .string(null)
+        .string("http://opcfoundation.org/UA-Profile/Transport/uatcp-uasc-uabinary")
+        .uint8(0);
     }
   });
 }
 function servers(n: number): Buffer {
   return msg(ENCODING_IDS.FindServersResponse, (w) => {
     w.int32(n);
-    for (let i = 0; i < n; i++) w.string(`urn:s${i}`).string("urn:p").uint8(2).string("S").int32(0).string(null).string(null).int32(1).string(`opc.tcp://192.0.2.${i % 250}:4840`);
+    for (let i = 0; i < n; i++)
+      w.string(`urn:s${i}`)
+        .string("urn:p")
+        .uint8(2)
+        .string("S")
+        .int32(0)
+        .string(null)
+        .string(null)
+        .int32(1)
+        .string(`opc.tcp://192.0.2.${i % 250}:4840`);
   });
 }
 function chunked(body: Buffer, payload = 65_000): Buffer {
   const head = body.subarray(0, 16);
   const rest = body.subarray(16);
   const out: Buffer[] = [];
-  for (let i = 0; i < rest.length; i += payload) out.push(frame("MSG", Buffer.concat([head, rest.subarray(i, i + payload)]), i + payload >= rest.length ? "F" : "C"));
+  for (let i = 0; i < rest.length; i += payload)
+    out.push(frame("MSG", Buffer.concat([head, rest.subarray(i, i + payload)]), i + payload >= rest.length ? "F" : "C"));
   return Buffer.concat(out);
 }
 const typeOf = (body: Buffer) => (body.length >= 20 && body[16] === 0x01 ? body.readUInt16LE(18) : -1);
@@ -173,13 +230,22 @@ async function serve(script: Script): Promise<{ port: number; close(): Promise<v
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }) };
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }
 
 function peakRss(bin: string, url: string, out: string): Promise<{ kb: number; ms: number; code: number | null }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn("/usr/bin/time", ["-f", "%M", process.execPath, bin, "scan", url, "--json", out, "--timeout", "2000"], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "%M", process.execPath, bin, "scan", url, "--json", out, "--timeout", "2000"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     child.stderr.on("data", (d) => (err += String(d)));
     child.on("close", (code) => resolve({ kb: Number(/(\d+)\s*$/.exec(err.trim())?.[1] ?? 0), ms: performance.now() - t0, code }));
@@ -193,9 +259,32 @@ async function hostileRss(bin: string): Promise<void> {
   const cases: [string, Script][] = [
     ["well-behaved (1 endpoint)", talk(() => chunked(endpoints(1)))],
     [`GetEndpoints with ${many} endpoints (3.9 MB in ${Math.ceil(MANY.length / 65_000)} chunks)`, talk(() => MANY)],
-    ["FindServers naming 10,000 servers", talk(() => chunked(endpoints(1)), () => SERVERS)],
-    ["5,000 unrequested messages after Acknowledge", (t, s) => t === "HEL" && s.write(Buffer.concat([ack(), ...Array.from({ length: 5000 }, () => frame("MSG", Buffer.alloc(60_000)))]))],
-    ["drip: one byte every 50 ms", (t, s) => { if (t !== "HEL") return; const a = ack(); let i = 0; const tick = () => { if (i < a.length && !s.destroyed) { s.write(a.subarray(i, ++i)); setTimeout(tick, 50); } }; tick(); }],
+    [
+      "FindServers naming 10,000 servers",
+      talk(
+        () => chunked(endpoints(1)),
+        () => SERVERS,
+      ),
+    ],
+    [
+      "5,000 unrequested messages after Acknowledge",
+      (t, s) => t === "HEL" && s.write(Buffer.concat([ack(), ...Array.from({ length: 5000 }, () => frame("MSG", Buffer.alloc(60_000)))])),
+    ],
+    [
+      "drip: one byte every 50 ms",
+      (t, s) => {
+        if (t !== "HEL") return;
+        const a = ack();
+        let i = 0;
+        const tick = () => {
+          if (i < a.length && !s.destroyed) {
+            s.write(a.subarray(i, ++i));
+            setTimeout(tick, 50);
+          }
+        };
+        tick();
+      },
+    ],
   ];
   const dir = mkdtempSync(join(tmpdir(), "otaudit-bench-opcua-rss-"));
   console.log("\npeak RSS of one `otaudit scan opc.tcp://...` CLI process (GNU time %M, --timeout 2000):");

@@ -23,9 +23,15 @@ export function timed(cmd: string, args: string[], timeoutMs = 120_000): Promise
   });
 }
 
-export const otaudit = (url: string, protocol: string, timeoutMs = 2000) => timed(process.execPath, [BIN, "scan", url, "--protocols", protocol, "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
+export const otaudit = (url: string, protocol: string, timeoutMs = 2000) =>
+  timed(process.execPath, [BIN, "scan", url, "--protocols", protocol, "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
 
-export async function pairedRuns(label: string, ours: () => Promise<{ ms: number }>, theirs?: () => Promise<{ ms: number }>, theirName = "nmap"): Promise<void> {
+export async function pairedRuns(
+  label: string,
+  ours: () => Promise<{ ms: number }>,
+  theirs?: () => Promise<{ ms: number }>,
+  theirName = "nmap",
+): Promise<void> {
   await ours(); // warm-up (file cache)
   const a: number[] = [];
   const b: number[] = [];
@@ -35,5 +41,7 @@ export async function pairedRuns(label: string, ours: () => Promise<{ ms: number
   }
   const o = median(a);
   const n = theirs ? median(b) : undefined;
-  console.log(`${label.padEnd(36)} otaudit ${o.toFixed(0).padStart(5)} ms${n !== undefined ? `   ${theirName} ${n.toFixed(0).padStart(5)} ms   ratio otaudit/${theirName} ${(o / n).toFixed(2)}` : ""}`);
+  console.log(
+    `${label.padEnd(36)} otaudit ${o.toFixed(0).padStart(5)} ms${n !== undefined ? `   ${theirName} ${n.toFixed(0).padStart(5)} ms   ratio otaudit/${theirName} ${(o / n).toFixed(2)}` : ""}`,
+  );
 }

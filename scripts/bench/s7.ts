@@ -30,7 +30,12 @@ export function timed(cmd: string, args: string[], timeoutMs = 120_000): Promise
   });
 }
 
-export async function paired(label: string, ours: () => Promise<{ ms: number }>, theirs: (() => Promise<{ ms: number; out: string }>) | undefined, why: string): Promise<void> {
+export async function paired(
+  label: string,
+  ours: () => Promise<{ ms: number }>,
+  theirs: (() => Promise<{ ms: number; out: string }>) | undefined,
+  why: string,
+): Promise<void> {
   const a: number[] = [];
   const b: number[] = [];
   await ours(); // warm-up (file cache)
@@ -40,12 +45,15 @@ export async function paired(label: string, ours: () => Promise<{ ms: number }>,
   }
   const o = median(a);
   const n = theirs ? median(b) : undefined;
-  console.log(`${label.padEnd(36)} otaudit ${o.toFixed(0).padStart(5)} ms   nmap ${n !== undefined ? `${n.toFixed(0).padStart(5)} ms   ratio otaudit/nmap ${(o / n).toFixed(2)}` : why}`);
+  console.log(
+    `${label.padEnd(36)} otaudit ${o.toFixed(0).padStart(5)} ms   nmap ${n !== undefined ? `${n.toFixed(0).padStart(5)} ms   ratio otaudit/nmap ${(o / n).toFixed(2)}` : why}`,
+  );
 }
 
 export default async function main(): Promise<void> {
   const nmapOk = existsSync("/usr/bin/nmap");
-  const otaudit = (host: string) => timed(process.execPath, [BIN, "scan", `s7://${host}:102`, "--protocols", "s7", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
+  const otaudit = (host: string) =>
+    timed(process.execPath, [BIN, "scan", `s7://${host}:102`, "--protocols", "s7", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
   const nmap = (host: string) => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "s7-info", "-p", "102", host]);
   const require = createRequire(import.meta.url);
   try {
@@ -61,4 +69,3 @@ export default async function main(): Promise<void> {
   await paired("our simulator (PDU 240)", () => otaudit("127.91.0.2"), nmapOk ? () => nmap("127.91.0.2") : undefined, "nmap not installed");
   await sim.stop();
 }
-

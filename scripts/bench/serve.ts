@@ -34,7 +34,10 @@ async function timedGet(url: string): Promise<Sample> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
-const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 const rss = (pid: number) => {
   const s = readFileSync(`/proc/${pid}/status`, "utf8");
   return `RSS ${(Number(/VmRSS:\s+(\d+)/.exec(s)?.[1]) / 1024).toFixed(0)} MB, peak ${(Number(/VmHWM:\s+(\d+)/.exec(s)?.[1]) / 1024).toFixed(0)} MB`;
@@ -51,7 +54,10 @@ export default async function main(): Promise<void> {
       buildFleetStore(db, { devices: DEVICES, sweeps: 2, baseline: "commissioning", hostile: true, log: (l) => console.log(l) });
       console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s, ${(statSync(db).size / 2 ** 20).toFixed(0)} MB`);
     }
-    const child = spawn(process.execPath, [BIN, "serve", "--db", db, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, "serve", "--db", db, "--port", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -87,7 +93,9 @@ export default async function main(): Promise<void> {
         for (let i = 0; i < RUNS; i++) s.push(await timedGet(base + path));
         const sv = s.map((x) => x.server);
         const rt = s.map((x) => x.total);
-        console.log(`  ${label.padEnd(46)} server ${median(sv).toFixed(1).padStart(7)} / ${p95(sv).toFixed(1).padStart(7)} ms   round trip ${median(rt).toFixed(1).padStart(7)} / ${p95(rt).toFixed(1).padStart(7)} ms   ${(s[0]!.bytes / 1024).toFixed(0)} KB`);
+        console.log(
+          `  ${label.padEnd(46)} server ${median(sv).toFixed(1).padStart(7)} / ${p95(sv).toFixed(1).padStart(7)} ms   round trip ${median(rt).toFixed(1).padStart(7)} / ${p95(rt).toFixed(1).padStart(7)} ms   ${(s[0]!.bytes / 1024).toFixed(0)} KB`,
+        );
       }
       console.log(`server process: ${rss(child.pid!)}`);
     } finally {

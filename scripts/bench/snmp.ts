@@ -51,7 +51,9 @@ function paired(label: string, port: number, peerName: string, peer: [string, st
   }
   const a = median(ours);
   const b = median(theirs);
-  console.log(`${label.padEnd(28)} otaudit ${String(a).padStart(5)} ms (exit ${lastStatus})  ${peerName.padEnd(34)} ${String(b).padStart(5)} ms  ratio ${(a / b).toFixed(2)}  (medians of ${RUNS} paired runs)`);
+  console.log(
+    `${label.padEnd(28)} otaudit ${String(a).padStart(5)} ms (exit ${lastStatus})  ${peerName.padEnd(34)} ${String(b).padStart(5)} ms  ratio ${(a / b).toFixed(2)}  (medians of ${RUNS} paired runs)`,
+  );
 }
 
 async function startSnmpd(conf: string): Promise<{ port: number; d: DaemonProcess }> {
@@ -125,7 +127,9 @@ async function peakRss(): Promise<void> {
   }
   rows.sort((a, b) => b.kb - a.kb);
   for (const r of rows.slice(0, 6)) console.log(`  ${String(Math.round(r.kb / 1024)).padStart(4)} MB  ${r.name}`);
-  console.log(`  worst: ${rows[0]!.name}, ${Math.round(rows[0]!.kb / 1024)} MB; median over ${rows.length} cases ${Math.round(median(rows.map((r) => r.kb)) / 1024)} MB`);
+  console.log(
+    `  worst: ${rows[0]!.name}, ${Math.round(rows[0]!.kb / 1024)} MB; median over ${rows.length} cases ${Math.round(median(rows.map((r) => r.kb)) / 1024)} MB`,
+  );
 }
 
 export default async function benchSnmp(): Promise<void> {

@@ -72,13 +72,36 @@ async function peakRss(port: number): Promise<{ kib?: number; ms: number; code: 
 }
 
 const WORST: [string, Parameters<typeof scriptedServer>[0]][] = [
-  ["KEXINIT: 50,000 unknown host-key names", (s) => s.write(Buffer.concat([Buffer.from(IDENT), kexInit({ serverHostKeyAlgorithms: Array.from({ length: 50_000 }, (_, i) => i.toString(36)) })]))],
-  ["KEXINIT: one name repeated 120,000 times", (s) => s.write(Buffer.concat([Buffer.from(IDENT), kexInit({ serverHostKeyAlgorithms: Array.from({ length: 120_000 }, () => "x") })]))],
+  [
+    "KEXINIT: 50,000 unknown host-key names",
+    (s) => s.write(Buffer.concat([Buffer.from(IDENT), kexInit({ serverHostKeyAlgorithms: Array.from({ length: 50_000 }, (_, i) => i.toString(36)) })])),
+  ],
+  [
+    "KEXINIT: one name repeated 120,000 times",
+    (s) => s.write(Buffer.concat([Buffer.from(IDENT), kexInit({ serverHostKeyAlgorithms: Array.from({ length: 120_000 }, () => "x") })])),
+  ],
   [
     "host certificate with 40,000 principals",
     kexResponder(
       kexInit({ serverHostKeyAlgorithms: ["ssh-ed25519-cert-v01@openssh.com"] }),
-      ecdhReply(Buffer.concat([encodeString("ssh-ed25519-cert-v01@openssh.com"), encodeString(Buffer.alloc(32)), encodeString(Buffer.alloc(32, 2)), Buffer.alloc(8), encodeUint32(2), encodeString("x"), encodeString(Buffer.concat(Array.from({ length: 40_000 }, () => encodeString("p")))), Buffer.alloc(8), Buffer.alloc(8, 0xff), encodeString(""), encodeString(""), encodeString(""), encodeString(Buffer.concat([encodeString("ssh-ed25519"), encodeString(Buffer.alloc(32))])), encodeString(Buffer.concat([encodeString("ssh-ed25519"), encodeString(Buffer.alloc(64))]))])),
+      ecdhReply(
+        Buffer.concat([
+          encodeString("ssh-ed25519-cert-v01@openssh.com"),
+          encodeString(Buffer.alloc(32)),
+          encodeString(Buffer.alloc(32, 2)),
+          Buffer.alloc(8),
+          encodeUint32(2),
+          encodeString("x"),
+          encodeString(Buffer.concat(Array.from({ length: 40_000 }, () => encodeString("p")))),
+          Buffer.alloc(8),
+          Buffer.alloc(8, 0xff),
+          encodeString(""),
+          encodeString(""),
+          encodeString(""),
+          encodeString(Buffer.concat([encodeString("ssh-ed25519"), encodeString(Buffer.alloc(32))])),
+          encodeString(Buffer.concat([encodeString("ssh-ed25519"), encodeString(Buffer.alloc(64))])),
+        ]),
+      ),
     ),
   ],
   [
@@ -86,7 +109,10 @@ const WORST: [string, Parameters<typeof scriptedServer>[0]][] = [
     (s) => {
       s.write(Buffer.concat([Buffer.from(IDENT), kexInit()]));
       let sent = 0;
-      const t = setInterval(() => (s.writable && sent < 10 << 20 && s.writableLength < 1 << 20 ? ((sent += 65536), s.write(Buffer.alloc(65536, 0x41))) : undefined), 1);
+      const t = setInterval(
+        () => (s.writable && sent < 10 << 20 && s.writableLength < 1 << 20 ? ((sent += 65536), s.write(Buffer.alloc(65536, 0x41))) : undefined),
+        1,
+      );
       s.on("close", () => clearInterval(t));
     },
   ],
@@ -106,7 +132,16 @@ export default async function bench(): Promise<void> {
   if (SSHD && SSH_KEYGEN && IS_ROOT) {
     const configs: [string, { type: string; bits?: number }[], string[]][] = [
       ["OpenSSH 9.2 default config", [{ type: "ed25519" }, { type: "ecdsa" }, { type: "rsa", bits: 3072 }], []],
-      ["OpenSSH 9.2 weak config", [{ type: "rsa", bits: 1024 }, { type: "dsa" }], ["KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1", "Ciphers 3des-cbc,aes128-cbc", "MACs hmac-md5,hmac-sha1", "HostKeyAlgorithms ssh-rsa,ssh-dss"]],
+      [
+        "OpenSSH 9.2 weak config",
+        [{ type: "rsa", bits: 1024 }, { type: "dsa" }],
+        [
+          "KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1",
+          "Ciphers 3des-cbc,aes128-cbc",
+          "MACs hmac-md5,hmac-sha1",
+          "HostKeyAlgorithms ssh-rsa,ssh-dss",
+        ],
+      ],
       ["OpenSSH 9.2 group exchange", [{ type: "ed25519" }], ["KexAlgorithms diffie-hellman-group-exchange-sha256,curve25519-sha256"]],
     ];
     for (const [label, keys, options] of configs) {
@@ -120,7 +155,10 @@ export default async function bench(): Promise<void> {
   } else console.log("OpenSSH sshd figures skipped: needs /usr/sbin/sshd, ssh-keygen and root");
 
   if (!TIME) return console.log("peak RSS skipped: needs GNU time (/usr/bin/time)");
-  const sim = await startSshSimulator(loadProfile(join(PACKAGE_ROOT, "fixtures", "profiles", "hardened-controller.yaml"), PLUGINS).sections.get("ssh") as SshSimProfile, { host: HOST, stateDir });
+  const sim = await startSshSimulator(
+    loadProfile(join(PACKAGE_ROOT, "fixtures", "profiles", "hardened-controller.yaml"), PLUGINS).sections.get("ssh") as SshSimProfile,
+    { host: HOST, stateDir },
+  );
   const base = await peakRss(Number(sim.urls[0]!.split(":").pop()));
   await sim.stop();
   console.log(`${"peak RSS, hardened simulator (baseline)".padEnd(52)} ${String(base.kib).padStart(7)} KiB  ${base.ms.toFixed(0)} ms, exit ${base.code}`);

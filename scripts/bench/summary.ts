@@ -37,7 +37,10 @@ interface Run {
 function run([cmd, args]: Cmd): Promise<Run> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(TIME ?? cmd, TIME ? ["-f", "RSS_KIB=%M", cmd, ...args] : args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(TIME ?? cmd, TIME ? ["-f", "RSS_KIB=%M", cmd, ...args] : args, {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let err = "";
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (err = (err + d).slice(-4000)));
     const kill = setTimeout(() => child.kill("SIGKILL"), 120_000);
@@ -98,10 +101,21 @@ async function helpRow(): Promise<void> {
 
 async function sshRow(): Promise<void> {
   if (!(SSHD && SSH_KEYGEN && IS_ROOT)) return void ROWS.push("| SSH only | not measured: needs /usr/sbin/sshd, ssh-keygen and root | | | | | |");
-  const weak = ["KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,curve25519-sha256", "Ciphers 3des-cbc,aes128-cbc,aes128-ctr", "MACs hmac-md5,hmac-sha1,hmac-sha2-256", "HostKeyAlgorithms ssh-rsa,ssh-ed25519"];
+  const weak = [
+    "KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,curve25519-sha256",
+    "Ciphers 3des-cbc,aes128-cbc,aes128-ctr",
+    "MACs hmac-md5,hmac-sha1,hmac-sha2-256",
+    "HostKeyAlgorithms ssh-rsa,ssh-ed25519",
+  ];
   const sshd = await startSshd([{ type: "rsa", bits: 1024 }, { type: "ed25519" }], weak);
   try {
-    await paired("SSH only, weak OpenSSH 9.2", scan(`ssh://127.0.0.1:${sshd.port}`), "ssh-audit", SSH_AUDIT ? [[SSH_AUDIT, ["-n", "-p", String(sshd.port), "127.0.0.1"]]] : undefined, "ratio ≤ 0.8");
+    await paired(
+      "SSH only, weak OpenSSH 9.2",
+      scan(`ssh://127.0.0.1:${sshd.port}`),
+      "ssh-audit",
+      SSH_AUDIT ? [[SSH_AUDIT, ["-n", "-p", String(sshd.port), "127.0.0.1"]]] : undefined,
+      "ratio ≤ 0.8",
+    );
   } finally {
     await sshd.stop();
   }
@@ -110,7 +124,10 @@ async function sshRow(): Promise<void> {
 /** pymodbus on HOST:502 (nmap's modbus-discover runs on port 502 only). */
 async function startPymodbus(host: string): Promise<ChildProcess | undefined> {
   if (!existsSync("/usr/bin/python3") || !existsSync("/usr/lib/python3/dist-packages/pymodbus")) return undefined;
-  const py = spawn("/usr/bin/python3", [PYMODBUS_SCRIPT, "502", JSON.stringify({ VendorName: "Pymodbus", ProductCode: "PM", MajorMinorRevision: "3.0.0" })], { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, PYMODBUS_HOST: host } });
+  const py = spawn("/usr/bin/python3", [PYMODBUS_SCRIPT, "502", JSON.stringify({ VendorName: "Pymodbus", ProductCode: "PM", MajorMinorRevision: "3.0.0" })], {
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { ...process.env, PYMODBUS_HOST: host },
+  });
   const ok = await new Promise<boolean>((resolve) => {
     const t = setTimeout(() => resolve(false), 15_000);
     createInterface({ input: py.stdout! }).on("line", (l) => l.startsWith("READY") && (clearTimeout(t), resolve(true)));
@@ -140,12 +157,28 @@ async function snmpRow(): Promise<void> {
   writeFileSync(join(dir, "communities.txt"), "public\nprivate\n");
   const logFile = join(dir, "snmpd.log");
   writeFileSync(logFile, "");
-  const d = spawnDaemon("/usr/sbin/snmpd", ["-f", "-Lf", logFile, "-C", "-c", join(dir, "snmpd.conf"), "-p", join(dir, "pid"), `udp:${host}:161`], { env: { SNMP_PERSISTENT_DIR: join(dir, "persist"), MIBS: "", MIBDIRS: join(dir, "none") }, dir, logFile });
+  const d = spawnDaemon("/usr/sbin/snmpd", ["-f", "-Lf", logFile, "-C", "-c", join(dir, "snmpd.conf"), "-p", join(dir, "pid"), `udp:${host}:161`], {
+    env: { SNMP_PERSISTENT_DIR: join(dir, "persist"), MIBS: "", MIBDIRS: join(dir, "none") },
+    dir,
+    logFile,
+  });
   try {
     await waitFor(() => d.log().includes("NET-SNMP version"), 10_000);
     const ours = scan(`snmp://${host}`);
-    await paired("SNMP, wrong communities", ours, "onesixtyone", ONESIXTYONE ? [[ONESIXTYONE, ["-c", join(dir, "communities.txt"), host]]] : undefined, "ahead");
-    await paired("SNMP, wrong communities", ours, "nmap snmp-info+snmp-brute", NMAP ? [[NMAP, ["-sU", "-Pn", "-n", "-p", "161", "--script", "snmp-info,snmp-brute", host]]] : undefined, "ahead");
+    await paired(
+      "SNMP, wrong communities",
+      ours,
+      "onesixtyone",
+      ONESIXTYONE ? [[ONESIXTYONE, ["-c", join(dir, "communities.txt"), host]]] : undefined,
+      "ahead",
+    );
+    await paired(
+      "SNMP, wrong communities",
+      ours,
+      "nmap snmp-info+snmp-brute",
+      NMAP ? [[NMAP, ["-sU", "-Pn", "-n", "-p", "161", "--script", "snmp-info,snmp-brute", host]]] : undefined,
+      "ahead",
+    );
   } finally {
     await d.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -154,7 +187,9 @@ async function snmpRow(): Promise<void> {
 
 /** `otaudit simulate` in its own process (as a real device would be); resolves with its URLs. */
 async function simulate(host: string, args: string[]): Promise<{ urls: string[]; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, "simulate", join(PACKAGE_ROOT, "fixtures", "profiles", "legacy-plc.yaml"), "--host", host, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "simulate", join(PACKAGE_ROOT, "fixtures", "profiles", "legacy-plc.yaml"), "--host", host, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const urls: string[] = [];
   createInterface({ input: child.stdout! }).on("line", (l) => /^[a-z.+]+:\/\//.test(l.trim()) && urls.push(l.trim()));
   await new Promise<void>((resolve, reject) => {
@@ -175,7 +210,13 @@ async function deviceRow(): Promise<void> {
     if (SSH_AUDIT && port("ssh")) peers.push([SSH_AUDIT, ["-n", "-p", port("ssh")!, host]]);
     if (NMAP && port("modbus")) peers.push([NMAP, ["-Pn", "-n", "-sT", "-p", port("modbus")!, "--script", "modbus-discover", host]]);
     if (NMAP && port("snmp")) peers.push([NMAP, ["-sU", "-Pn", "-n", "-p", port("snmp")!, "--script", "snmp-info,snmp-brute", host]]);
-    await paired("one device: SSH, Modbus, SNMP, OPC UA", scan(...sim.urls), "ssh-audit + nmap modbus + nmap snmp (sum)", peers.length === 3 ? peers : undefined, "ratio ≤ 0.5");
+    await paired(
+      "one device: SSH, Modbus, SNMP, OPC UA",
+      scan(...sim.urls),
+      "ssh-audit + nmap modbus + nmap snmp (sum)",
+      peers.length === 3 ? peers : undefined,
+      "ratio ≤ 0.5",
+    );
   } finally {
     sim.child.kill("SIGTERM");
   }

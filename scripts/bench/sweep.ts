@@ -37,7 +37,22 @@ function line(label: string, devices: number, t: Timed): string {
 
 function compare(devices: number, hostsFile: string, csv: string, dir: string, nmapCapMs: number): void {
   const db = join(dir, `sweep-${devices}.db`);
-  const ours = timed(process.execPath, [BIN, "sweep", csv, "--db", db, "--json", join(dir, `sweep-${devices}.json`), ...(CONCURRENCY ? ["--concurrency", CONCURRENCY] : []), "--no-progress", "--yes"], 600_000);
+  const ours = timed(
+    process.execPath,
+    [
+      BIN,
+      "sweep",
+      csv,
+      "--db",
+      db,
+      "--json",
+      join(dir, `sweep-${devices}.json`),
+      ...(CONCURRENCY ? ["--concurrency", CONCURRENCY] : []),
+      "--no-progress",
+      "--yes",
+    ],
+    600_000,
+  );
   console.log(line(`otaudit sweep (default mode${CONCURRENCY ? `, c=${CONCURRENCY}` : ""})`, devices, ours));
   const hasNmap = spawnSync("sh", ["-c", "command -v nmap"]).status === 0;
   if (!hasNmap) {
@@ -45,7 +60,11 @@ function compare(devices: number, hostsFile: string, csv: string, dir: string, n
     return;
   }
   // same coverage: SSH algorithms and auth methods, Modbus identification, SNMP info and community guessing
-  const nmap = timed("nmap", ["-Pn", "-n", "-sT", "-sU", "-p", "T:22,502,U:161", "--script", NMAP_SCRIPTS, "-iL", hostsFile, "-oX", join(dir, `nmap-${devices}.xml`)], nmapCapMs);
+  const nmap = timed(
+    "nmap",
+    ["-Pn", "-n", "-sT", "-sU", "-p", "T:22,502,U:161", "--script", NMAP_SCRIPTS, "-iL", hostsFile, "-oX", join(dir, `nmap-${devices}.xml`)],
+    nmapCapMs,
+  );
   console.log(line(`nmap ${NMAP_SCRIPTS.split(",").length} scripts`, devices, nmap));
   const ratio = devices / ours.wallS / (devices / nmap.wallS);
   console.log(`  => otaudit/nmap throughput: ${ratio.toFixed(1)}x (target >= 2x)${nmap.timedOut ? " (nmap capped: at least this)" : ""}`);
@@ -81,7 +100,10 @@ export default async function bench(): Promise<void> {
     // (2) 1,000 simulated devices in a child process (the plugins' simulators)
     const hosts = consecutiveHosts("127.0.104.1", 1000);
     const stateDir = join(dir, "sim-state");
-    const sim = spawn(process.execPath, ["--import", "tsx", join(PACKAGE_ROOT, "scripts", "sweep-bench", "sim-fleet.ts"), "1000", hosts[0]!, stateDir], { stdio: ["pipe", "pipe", "inherit"], cwd: PACKAGE_ROOT });
+    const sim = spawn(process.execPath, ["--import", "tsx", join(PACKAGE_ROOT, "scripts", "sweep-bench", "sim-fleet.ts"), "1000", hosts[0]!, stateDir], {
+      stdio: ["pipe", "pipe", "inherit"],
+      cwd: PACKAGE_ROOT,
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         let out = "";

@@ -32,7 +32,10 @@ interface Proc {
 /** Run a CLI process under GNU time (%e wall, %M peak RSS kB, %U + %S CPU seconds). */
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Proc> {
   return new Promise((resolve) => {
-    const child = spawn("/usr/bin/time", ["-f", "BENCH_TIME %e %M %U %S", process.execPath, BIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "BENCH_TIME %e %M %U %S", process.execPath, BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     child.stderr!.on("data", (d) => (err += d));
     child.once("exit", (code) => {
@@ -77,7 +80,8 @@ interface DbCounters {
 }
 
 async function dbCounters(c: pg.Client, db: string): Promise<DbCounters> {
-  const s = (await c.query("SELECT xact_commit + xact_rollback AS x, tup_inserted, tup_updated, tup_deleted FROM pg_stat_database WHERE datname = $1", [db])).rows[0];
+  const s = (await c.query("SELECT xact_commit + xact_rollback AS x, tup_inserted, tup_updated, tup_deleted FROM pg_stat_database WHERE datname = $1", [db]))
+    .rows[0];
   const wal = (await c.query("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS b")).rows[0];
   return { xacts: Number(s.x), inserted: Number(s.tup_inserted), updated: Number(s.tup_updated), deleted: Number(s.tup_deleted), walBytes: Number(wal.b) };
 }
@@ -114,7 +118,10 @@ export default async function bench(): Promise<void> {
   await admin.connect();
   const hosts = consecutiveHosts("127.0.140.1", COUNT);
   const stateDir = join(dir, "sim-state");
-  const sim = spawn(process.execPath, ["--import", "tsx", join(PACKAGE_ROOT, "scripts", "sweep-bench", "sim-fleet.ts"), String(COUNT), hosts[0]!, stateDir], { stdio: ["pipe", "pipe", "inherit"], cwd: PACKAGE_ROOT });
+  const sim = spawn(process.execPath, ["--import", "tsx", join(PACKAGE_ROOT, "scripts", "sweep-bench", "sim-fleet.ts"), String(COUNT), hosts[0]!, stateDir], {
+    stdio: ["pipe", "pipe", "inherit"],
+    cwd: PACKAGE_ROOT,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       let out = "";
@@ -130,8 +137,12 @@ export default async function bench(): Promise<void> {
     });
     const csv = join(dir, "fleet.csv");
     writeFileSync(csv, `host,zone\n${hosts.map((h) => `${h},plant`).join("\n")}\n`);
-    console.log(`${COUNT} simulated devices (ssh, snmp, modbus simulators, one process), one zone; ${cpus().length} cores; PostgreSQL ${cluster.port} (fsync on)`);
-    console.log("  run                                  wall s  devices/s  CPU s: otaudit postgres devices  cores busy  peak RSS MB  xacts/dev  rows/dev  WAL KB/dev  table KB/dev  load avg");
+    console.log(
+      `${COUNT} simulated devices (ssh, snmp, modbus simulators, one process), one zone; ${cpus().length} cores; PostgreSQL ${cluster.port} (fsync on)`,
+    );
+    console.log(
+      "  run                                  wall s  devices/s  CPU s: otaudit postgres devices  cores busy  peak RSS MB  xacts/dev  rows/dev  WAL KB/dev  table KB/dev  load avg",
+    );
     const configs: { label: string; workers: number; mode: "sqlite" | "pg-local" | "distributed" }[] = [
       { label: "local sweep, SQLite (c=128)", workers: 0, mode: "sqlite" },
       { label: "local sweep, PostgreSQL (c=128)", workers: 0, mode: "pg-local" },
@@ -147,11 +158,29 @@ export default async function bench(): Promise<void> {
       const simCpu0 = cpuOf(sim.pid!, true);
       const t0 = performance.now();
       let procs: Proc[];
-      if (cfg.mode === "sqlite") procs = [await run(["sweep", csv, "--db", join(dir, `local${i}.db`), "--json", join(dir, `r${i}.json`), "--no-progress", "-q"])];
+      if (cfg.mode === "sqlite")
+        procs = [await run(["sweep", csv, "--db", join(dir, `local${i}.db`), "--json", join(dir, `r${i}.json`), "--no-progress", "-q"])];
       else if (cfg.mode === "pg-local") procs = [await run(["sweep", csv, "--db", url, "--json", join(dir, `r${i}.json`), "--no-progress", "-q"], env)];
       else {
-        const coordinator = run(["sweep", csv, "--db", url, "--distribute", "--concurrency", String(cfg.workers * PER_WORKER), "--json", join(dir, `r${i}.json`), "--no-progress", "-q"], env);
-        const workers = Array.from({ length: cfg.workers }, (_, w) => run(["worker", "--db", url, "--zone", "plant", "--concurrency", String(PER_WORKER), "--exit-when-idle", "--name", `w${w}`, "-q"], env));
+        const coordinator = run(
+          [
+            "sweep",
+            csv,
+            "--db",
+            url,
+            "--distribute",
+            "--concurrency",
+            String(cfg.workers * PER_WORKER),
+            "--json",
+            join(dir, `r${i}.json`),
+            "--no-progress",
+            "-q",
+          ],
+          env,
+        );
+        const workers = Array.from({ length: cfg.workers }, (_, w) =>
+          run(["worker", "--db", url, "--zone", "plant", "--concurrency", String(PER_WORKER), "--exit-when-idle", "--name", `w${w}`, "-q"], env),
+        );
         procs = [await coordinator, ...(await Promise.all(workers))];
       }
       const wall = (performance.now() - t0) / 1000;

@@ -48,7 +48,10 @@ export const BACNET_TARGETS: FuzzTarget<any>[] = [
   },
   {
     name: "tag reader (values until a closing tag)",
-    input: mutated(DATAGRAMS.map((d) => d.subarray(4)), 1500),
+    input: mutated(
+      DATAGRAMS.map((d) => d.subarray(4)),
+      1500,
+    ),
     typed,
     run(b: Buffer) {
       const r = new TagReader(b);

@@ -11,8 +11,19 @@ import { fuzzMain, mutated, type FuzzTarget } from "./lib.js";
 const typed = (e: unknown) => e instanceof Dnp3DecodeError;
 const hex = (h: string) => Buffer.from(h, "hex");
 // real frames (test/dnp3/fixtures/real-traffic.ts: Zeek, ITI / opendnp3 captures)
-const FRAMES = ["0564058b01006400a097", "056405c9000401009881", "056420440300040095e3c8c581000000d5000000020401000000607a00d7000000020403000000789f", "05641c440300040064bdc7c683900078015b010c0003000000009287000401737465768d5c", "05640a44030004007caee6f78210004fbd"].map(hex);
-const FRAGMENTS = [hex("c0810000" + "00fc000000010441434d45" + "00d1000000020105"), hex("c0830000" + "78015b010c0003000000000004010102030405"), hex("c0830000" + "78075b0109000100000001000000" + "04"), hex("d0820000")];
+const FRAMES = [
+  "0564058b01006400a097",
+  "056405c9000401009881",
+  "056420440300040095e3c8c581000000d5000000020401000000607a00d7000000020403000000789f",
+  "05641c440300040064bdc7c683900078015b010c0003000000009287000401737465768d5c",
+  "05640a44030004007caee6f78210004fbd",
+].map(hex);
+const FRAGMENTS = [
+  hex("c0810000" + "00fc000000010441434d45" + "00d1000000020105"),
+  hex("c0830000" + "78015b010c0003000000000004010102030405"),
+  hex("c0830000" + "78075b0109000100000001000000" + "04"),
+  hex("d0820000"),
+];
 
 export const DNP3_TARGETS: FuzzTarget<any>[] = [
   {
@@ -36,7 +47,10 @@ export const DNP3_TARGETS: FuzzTarget<any>[] = [
   },
   {
     name: "transport reassembly (segments in any order)",
-    input: fc.array(fc.uint8Array({ minLength: 0, maxLength: 250 }).map((a) => Buffer.from(a)), { maxLength: 80 }),
+    input: fc.array(
+      fc.uint8Array({ minLength: 0, maxLength: 250 }).map((a) => Buffer.from(a)),
+      { maxLength: 80 },
+    ),
     typed,
     run(segs: Buffer[]) {
       const r = new Reassembly(4096, 64);

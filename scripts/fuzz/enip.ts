@@ -5,7 +5,20 @@
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { identityFacts } from "../../probes/enip/probe.js";
-import { CMD, EnipWireError, HEADER_LENGTH, ITEM, MAX_ITEMS, encode, frameLength, parseCpf, parseHeader, parseIdentityItem, parseRRDataReply, parseServiceItem } from "../../probes/enip/wire.js";
+import {
+  CMD,
+  EnipWireError,
+  HEADER_LENGTH,
+  ITEM,
+  MAX_ITEMS,
+  encode,
+  frameLength,
+  parseCpf,
+  parseHeader,
+  parseIdentityItem,
+  parseRRDataReply,
+  parseServiceItem,
+} from "../../probes/enip/wire.js";
 import { FANUC_R30IB_LIST_IDENTITY, hex } from "../../test/enip/captures.js";
 import { fuzzMain, mutated, type FuzzTarget } from "./lib.js";
 

@@ -7,7 +7,11 @@ import { featureList, FtpWireError, MAX_REPLY, parseReply, ReplyFramer } from ".
 export const targets: SeedTarget[] = [
   {
     name: "reply",
-    seeds: [Buffer.from("220 (vsFTPd 3.0.3)\r\n"), Buffer.from("211-Features:\r\n AUTH TLS\r\n PBSZ\r\n211 End\r\n"), Buffer.from("220-a\r\n220-b\r\n220 c\r\n")],
+    seeds: [
+      Buffer.from("220 (vsFTPd 3.0.3)\r\n"),
+      Buffer.from("211-Features:\r\n AUTH TLS\r\n PBSZ\r\n211 End\r\n"),
+      Buffer.from("220-a\r\n220-b\r\n220 c\r\n"),
+    ],
     run(b) {
       for (const drip of [false, true]) {
         const f = new ReplyFramer();

@@ -15,7 +15,7 @@ const b = (s: string) => Buffer.from(s, "latin1");
 const RESPONSES = [
   b("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 24\r\n\r\n<title>PLC</title>abcdef"),
   b("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Folded: a\r\n  b\r\n\r\n5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n"),
-  b("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\", nonce=\"n\", qop=\"auth\"\r\nContent-Length: 0\r\n\r\n"),
+  b('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="r", nonce="n", qop="auth"\r\nContent-Length: 0\r\n\r\n'),
   b("HTTP/1.0 302 Found\nLocation: https://10.0.0.5/\n\nbody until close"),
 ];
 const typed = (e: unknown) => e instanceof HttpWireError;
@@ -41,7 +41,26 @@ export const HTTP_TARGETS: FuzzTarget<any>[] = [
   },
   {
     name: "page scan (tags, attributes, forms, meta refresh)",
-    input: text(["<", ">", "<form", "</form>", "<input", "type=password", "type=hidden", "name=", "value=", '"', "'", "<title>", "</title>", "<meta http-equiv=refresh content=", "url=", "&amp;", " ", "a"]),
+    input: text([
+      "<",
+      ">",
+      "<form",
+      "</form>",
+      "<input",
+      "type=password",
+      "type=hidden",
+      "name=",
+      "value=",
+      '"',
+      "'",
+      "<title>",
+      "</title>",
+      "<meta http-equiv=refresh content=",
+      "url=",
+      "&amp;",
+      " ",
+      "a",
+    ]),
     typed: never,
     run(html: string) {
       scanPage(html);

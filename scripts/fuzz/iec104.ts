@@ -7,7 +7,15 @@ import { Iec104DecodeError, MAX_APDU, apduLength, decodeApdu } from "../../probe
 import { fuzzMain, mutated, type FuzzTarget } from "./lib.js";
 
 const typed = (e: unknown) => e instanceof Iec104DecodeError;
-const REAL = ["680443000000", "680483000000", "680407000000", "68040b000000", "681a9a0028000d02010003001405000000f041001505000000314400", "680401009c00", "681528009c003a010600030095110081080017130d086d"].map((h) => Buffer.from(h, "hex"));
+const REAL = [
+  "680443000000",
+  "680483000000",
+  "680407000000",
+  "68040b000000",
+  "681a9a0028000d02010003001405000000f041001505000000314400",
+  "680401009c00",
+  "681528009c003a010600030095110081080017130d086d",
+].map((h) => Buffer.from(h, "hex"));
 
 export const IEC104_TARGETS: FuzzTarget<any>[] = [
   {

@@ -42,7 +42,8 @@ export function fuzzOne<T>(t: FuzzTarget<T>, runs: number, seed?: number): FuzzR
     { numRuns: runs, ...(seed !== undefined ? { seed } : {}) },
   );
   const report: FuzzReport = { name: t.name, runs: r.numRuns, typedErrors, escapes: r.failed ? 1 : 0 };
-  if (r.failed) report.counterexample = `${String(r.errorInstance).split("\n")[0]} on ${JSON.stringify(r.counterexample)?.slice(0, 400)} (seed ${r.seed}, path ${r.counterexamplePath})`;
+  if (r.failed)
+    report.counterexample = `${String(r.errorInstance).split("\n")[0]} on ${JSON.stringify(r.counterexample)?.slice(0, 400)} (seed ${r.seed}, path ${r.counterexamplePath})`;
   return report;
 }
 
@@ -50,7 +51,8 @@ export function fuzzOne<T>(t: FuzzTarget<T>, runs: number, seed?: number): FuzzR
 export function fuzzMain(title: string, targets: FuzzTarget<any>[]): FuzzReport[] {
   const { runs, seed } = fuzzArgs();
   const reports = targets.map((t) => fuzzOne(t, runs, seed));
-  for (const r of reports) console.log(`${title} ${r.name}: ${r.runs} cases, ${r.typedErrors} typed errors, ${r.escapes ? `ESCAPED: ${r.counterexample}` : "0 escapes"}`);
+  for (const r of reports)
+    console.log(`${title} ${r.name}: ${r.runs} cases, ${r.typedErrors} typed errors, ${r.escapes ? `ESCAPED: ${r.counterexample}` : "0 escapes"}`);
   if (reports.some((r) => r.escapes)) process.exitCode = 1;
   return reports;
 }
@@ -63,7 +65,10 @@ export function mutated(samples: Buffer[], maxLength = 2048): fc.Arbitrary<Buffe
     for (const [at, v] of fl) if (b.length) b[at % b.length] = v;
     return truncate && b.length ? b.subarray(0, cut % b.length) : b;
   });
-  return fc.oneof(fc.uint8Array({ maxLength }).map((a) => Buffer.from(a)), fromSample);
+  return fc.oneof(
+    fc.uint8Array({ maxLength }).map((a) => Buffer.from(a)),
+    fromSample,
+  );
 }
 
 /** A suite of fast-check properties (each fails when anything but the parser's typed error escapes). */

@@ -4,12 +4,36 @@
 // may come out. `npm run fuzz -- modbus [--runs N]`.
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { MbapDecodeError, decodeDeviceIdResponse, decodeReadResponse, decodeReportServerIdResponse, encodeFrame, extractFrame, mbapFrameLength } from "../../probes/modbus/mbap.js";
+import {
+  MbapDecodeError,
+  decodeDeviceIdResponse,
+  decodeReadResponse,
+  decodeReportServerIdResponse,
+  encodeFrame,
+  extractFrame,
+  mbapFrameLength,
+} from "../../probes/modbus/mbap.js";
 import { fuzzMain, mutated, type FuzzTarget } from "./lib.js";
 
 const typed = (e: unknown) => e instanceof MbapDecodeError;
-const mei = (objects: [number, string][], more = 0, next = 0) => Buffer.concat([Buffer.from([0x2b, 0x0e, 1, 0x83, more, next, objects.length]), ...objects.map(([id, v]) => Buffer.concat([Buffer.from([id, v.length]), Buffer.from(v, "latin1")]))]);
-const MEI_SAMPLES = [mei([[0, "Vendor"], [1, "P"], [2, "1.0"]]), mei([[0x80, "x".repeat(200)]], 0xff, 0x81), mei([]), mei([[0, ""], [0, "dup"]])];
+const mei = (objects: [number, string][], more = 0, next = 0) =>
+  Buffer.concat([
+    Buffer.from([0x2b, 0x0e, 1, 0x83, more, next, objects.length]),
+    ...objects.map(([id, v]) => Buffer.concat([Buffer.from([id, v.length]), Buffer.from(v, "latin1")])),
+  ]);
+const MEI_SAMPLES = [
+  mei([
+    [0, "Vendor"],
+    [1, "P"],
+    [2, "1.0"],
+  ]),
+  mei([[0x80, "x".repeat(200)]], 0xff, 0x81),
+  mei([]),
+  mei([
+    [0, ""],
+    [0, "dup"],
+  ]),
+];
 const FRAME_SAMPLES = MEI_SAMPLES.map((pdu, i) => encodeFrame({ transactionId: i, unitId: 1, pdu }));
 
 export const MODBUS_TARGETS: FuzzTarget<any>[] = [

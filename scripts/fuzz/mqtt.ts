@@ -11,7 +11,11 @@ const expected = (e: unknown) => {
 export const targets: SeedTarget[] = [
   {
     name: "connack",
-    seeds: [encodeConnack(4, 5), encodeConnack(5, 0, { maximumQoS: 1, reasonString: "ok", serverKeepAlive: 30 }), Buffer.from([0x20, 0x09, 0x00, 0x00, 0x06, 0x21, 0x00, 0x14, 0x22, 0x00, 0x0a])],
+    seeds: [
+      encodeConnack(4, 5),
+      encodeConnack(5, 0, { maximumQoS: 1, reasonString: "ok", serverKeepAlive: 30 }),
+      Buffer.from([0x20, 0x09, 0x00, 0x00, 0x06, 0x21, 0x00, 0x14, 0x22, 0x00, 0x0a]),
+    ],
     run(b) {
       try {
         const n = packetFrame(b);

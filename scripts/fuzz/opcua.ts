@@ -9,8 +9,24 @@
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { BinaryReader, BinaryWriter, UacpProtocolError } from "../../probes/opcua/binary.js";
-import { ChunkFramer, ENCODING_IDS, KEEP_LIMITS, POLICY_NONE, ResponseAssembler, UacpRemoteError, decodeAck, decodeError, frame, type Chunk } from "../../probes/opcua/uacp-codec.js";
-import { decodeFindServersResponse, decodeGetEndpointsResponse, decodeOpenSecureChannelResponse, readEndpointDescription } from "../../probes/opcua/uacp-services.js";
+import {
+  ChunkFramer,
+  ENCODING_IDS,
+  KEEP_LIMITS,
+  POLICY_NONE,
+  ResponseAssembler,
+  UacpRemoteError,
+  decodeAck,
+  decodeError,
+  frame,
+  type Chunk,
+} from "../../probes/opcua/uacp-codec.js";
+import {
+  decodeFindServersResponse,
+  decodeGetEndpointsResponse,
+  decodeOpenSecureChannelResponse,
+  readEndpointDescription,
+} from "../../probes/opcua/uacp-services.js";
 
 export interface OpcuaFuzzTarget<T = Buffer> {
   name: string;
@@ -43,29 +59,41 @@ const str = fc.oneof(fc.string({ maxLength: 40 }), fc.constant(POLICY_NONE), fc.
 function responseHeader(w: BinaryWriter, result = 0) {
   w.dateTime(new Date(0)).uint32(1).uint32(result).uint8(0).int32(-1).uint8(0).uint8(0).uint8(0);
 }
-const endpoint = fc.record({ url: str, app: str, mode: fc.integer({ min: -1, max: 5 }), policy: str, tokens: fc.array(fc.tuple(str, fc.integer({ min: -1, max: 6 }), fc.option(str)), { maxLength: 4 }), cert: fc.option(fc.uint8Array({ maxLength: 64 })) });
+const endpoint = fc.record({
+  url: str,
+  app: str,
+  mode: fc.integer({ min: -1, max: 5 }),
+  policy: str,
+  tokens: fc.array(fc.tuple(str, fc.integer({ min: -1, max: 6 }), fc.option(str)), { maxLength: 4 }),
+  cert: fc.option(fc.uint8Array({ maxLength: 64 })),
+});
 const endpointsBody = fc.array(endpoint, { maxLength: 6 }).map((eps) => {
   const w = new BinaryWriter().fourByteNodeId(0, ENCODING_IDS.GetEndpointsResponse);
   responseHeader(w);
   w.int32(eps.length);
   for (const e of eps) {
     w.string(e.url).string(e.app).string("urn:p").uint8(0x02).string(e.app).int32(0).string(null).string(null).int32(1).string(e.url);
-    w.byteString(e.cert ? Buffer.from(e.cert) : null).int32(e.mode).string(e.policy).int32(e.tokens.length);
+    w.byteString(e.cert ? Buffer.from(e.cert) : null)
+      .int32(e.mode)
+      .string(e.policy)
+      .int32(e.tokens.length);
     for (const [id, type, policy] of e.tokens) w.string(id).int32(type).string(null).string(null).string(policy);
     w.string("http://opcfoundation.org/UA-Profile/Transport/uatcp-uasc-uabinary").uint8(1);
   }
   return w.toBuffer();
 });
-const serversBody = fc.array(fc.record({ uri: str, urls: fc.array(str, { maxLength: 12 }), type: fc.integer({ min: -1, max: 4 }) }), { maxLength: 20 }).map((ss) => {
-  const w = new BinaryWriter().fourByteNodeId(0, ENCODING_IDS.FindServersResponse);
-  responseHeader(w);
-  w.int32(ss.length);
-  for (const s of ss) {
-    w.string(s.uri).string("urn:p").uint8(0x02).string("n").int32(s.type).string(null).string(null).int32(s.urls.length);
-    for (const u of s.urls) w.string(u);
-  }
-  return w.toBuffer();
-});
+const serversBody = fc
+  .array(fc.record({ uri: str, urls: fc.array(str, { maxLength: 12 }), type: fc.integer({ min: -1, max: 4 }) }), { maxLength: 20 })
+  .map((ss) => {
+    const w = new BinaryWriter().fourByteNodeId(0, ENCODING_IDS.FindServersResponse);
+    responseHeader(w);
+    w.int32(ss.length);
+    for (const s of ss) {
+      w.string(s.uri).string("urn:p").uint8(0x02).string("n").int32(s.type).string(null).string(null).int32(s.urls.length);
+      for (const u of s.urls) w.string(u);
+    }
+    return w.toBuffer();
+  });
 const opnBody = fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 0x80010000)).map(([ch, tok, result]) => {
   const w = new BinaryWriter().fourByteNodeId(0, ENCODING_IDS.OpenSecureChannelResponse);
   responseHeader(w, result);
@@ -91,7 +119,10 @@ const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((u) => Buff
 const either = (valid: fc.Arbitrary<Buffer>) => fc.oneof(bytes(2048), mutate(valid), valid);
 
 /** a stream of frames (valid ones and garbage) and the segment sizes it is delivered in */
-const framesOf = (types: string[]) => fc.array(fc.tuple(fc.constantFrom(...types), bytes(300), fc.constantFrom("F", "C", "A")), { maxLength: 8 }).map((fs) => fs.map(([t, b, c]) => frame(t as "MSG", b, c as "F")));
+const framesOf = (types: string[]) =>
+  fc
+    .array(fc.tuple(fc.constantFrom(...types), bytes(300), fc.constantFrom("F", "C", "A")), { maxLength: 8 })
+    .map((fs) => fs.map(([t, b, c]) => frame(t as "MSG", b, c as "F")));
 /** what a server may send (Part 6 §7.1.2: ACK, ERR, RHE; secure conversation OPN, MSG, CLO), and a client-only HEL */
 const frames = framesOf(["ACK", "ERR", "MSG", "OPN", "CLO", "HEL"]);
 const serverFrames = framesOf(["ACK", "ERR", "MSG", "OPN", "CLO", "RHE"]);
@@ -113,7 +144,13 @@ const sizes = fc.array(fc.integer({ min: 0, max: 64 }), { maxLength: 200 });
 export const targets: OpcuaFuzzTarget<unknown>[] = [
   target({
     name: "framer: arbitrary bytes in arbitrary segments",
-    input: fc.tuple(fc.oneof(bytes(4096), frames.map((f) => Buffer.concat(f))), sizes),
+    input: fc.tuple(
+      fc.oneof(
+        bytes(4096),
+        frames.map((f) => Buffer.concat(f)),
+      ),
+      sizes,
+    ),
     run([stream, s]) {
       const framer = new ChunkFramer();
       return attempt(() => {
@@ -135,19 +172,38 @@ export const targets: OpcuaFuzzTarget<unknown>[] = [
       return false;
     },
   }),
-  target({ name: "Acknowledge", input: either(fc.array(fc.oneof(fc.nat(), fc.constant(8192), fc.constant(0xffffffff)), { minLength: 5, maxLength: 5 }).map((v) => Buffer.from(new Uint32Array(v).buffer))), run: (b) => attempt(() => decodeAck(b)) }),
+  target({
+    name: "Acknowledge",
+    input: either(
+      fc
+        .array(fc.oneof(fc.nat(), fc.constant(8192), fc.constant(0xffffffff)), { minLength: 5, maxLength: 5 })
+        .map((v) => Buffer.from(new Uint32Array(v).buffer)),
+    ),
+    run: (b) => attempt(() => decodeAck(b)),
+  }),
   target({
     name: "ERR / abort reason",
     input: either(fc.tuple(fc.nat(), str).map(([c, r]) => new BinaryWriter().uint32(c).string(r).toBuffer())),
-    run: (b) => attempt(() => {
-      const e = decodeError(b, "ERR");
-      if (!(e instanceof UacpRemoteError)) throw new Error("decodeError must return a UacpRemoteError");
-    }),
+    run: (b) =>
+      attempt(() => {
+        const e = decodeError(b, "ERR");
+        if (!(e instanceof UacpRemoteError)) throw new Error("decodeError must return a UacpRemoteError");
+      }),
   }),
 
   target({
     name: "secure chunks: headers, abort chunks and assembly",
-    input: fc.array(fc.tuple(fc.constantFrom("OPN", "MSG", "ERR"), fc.oneof(bytes(200), fc.tuple(bytes(8), str).map(([h, p]) => Buffer.concat([new BinaryWriter().uint32(1).string(p).int32(-1).int32(-1).toBuffer(), h]))), fc.constantFrom<"F" | "C" | "A">("F", "C", "A")), { maxLength: 70 }),
+    input: fc.array(
+      fc.tuple(
+        fc.constantFrom("OPN", "MSG", "ERR"),
+        fc.oneof(
+          bytes(200),
+          fc.tuple(bytes(8), str).map(([h, p]) => Buffer.concat([new BinaryWriter().uint32(1).string(p).int32(-1).int32(-1).toBuffer(), h])),
+        ),
+        fc.constantFrom<"F" | "C" | "A">("F", "C", "A"),
+      ),
+      { maxLength: 70 },
+    ),
     run(cs) {
       const asm = new ResponseAssembler(cs[0]?.[0] === "OPN" ? "OPN" : "MSG", "fuzz");
       return attempt(() => {
@@ -159,23 +215,31 @@ export const targets: OpcuaFuzzTarget<unknown>[] = [
   target({
     name: "GetEndpoints response",
     input: either(endpointsBody),
-    run: (b) => attempt(() => {
-      const r = decodeGetEndpointsResponse(b);
-      if (r.items.length > KEEP_LIMITS.endpoints) throw new Error("more endpoints kept than the limit");
-      for (const e of r.items) if (e.userIdentityTokens.length > KEEP_LIMITS.userTokens || e.applicationName.length > 1100) throw new Error("an endpoint kept more than its limits");
-    }),
+    run: (b) =>
+      attempt(() => {
+        const r = decodeGetEndpointsResponse(b);
+        if (r.items.length > KEEP_LIMITS.endpoints) throw new Error("more endpoints kept than the limit");
+        for (const e of r.items)
+          if (e.userIdentityTokens.length > KEEP_LIMITS.userTokens || e.applicationName.length > 1100) throw new Error("an endpoint kept more than its limits");
+      }),
   }),
 
   target({
     name: "FindServers response",
     input: either(serversBody),
-    run: (b) => attempt(() => {
-      const r = decodeFindServersResponse(b);
-      if (r.items.length > KEEP_LIMITS.servers || r.items.some((s) => s.discoveryUrls.length > KEEP_LIMITS.discoveryUrls)) throw new Error("more servers or URLs kept than the limits");
-    }),
+    run: (b) =>
+      attempt(() => {
+        const r = decodeFindServersResponse(b);
+        if (r.items.length > KEEP_LIMITS.servers || r.items.some((s) => s.discoveryUrls.length > KEEP_LIMITS.discoveryUrls))
+          throw new Error("more servers or URLs kept than the limits");
+      }),
   }),
 
-  target({ name: "EndpointDescription alone", input: either(endpointsBody.map((b) => b.subarray(32))), run: (b) => attempt(() => readEndpointDescription(new BinaryReader(b))) }),
+  target({
+    name: "EndpointDescription alone",
+    input: either(endpointsBody.map((b) => b.subarray(32))),
+    run: (b) => attempt(() => readEndpointDescription(new BinaryReader(b))),
+  }),
 ];
 
 export function fuzzOpcua(runs: number, seed?: number): { name: string; runs: number; rejected: number; ms: number; failure?: string }[] {
@@ -203,7 +267,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   let failed = false;
   for (const r of fuzzOpcua(runs, seed)) {
     if (r.failure) failed = true;
-    console.log(`${r.failure ? "FAIL" : "ok  "} opcua/${r.name}: ${r.runs} cases (${r.rejected} rejected with the typed error) in ${r.ms} ms${r.failure ? `\n${r.failure}` : ""}`);
+    console.log(
+      `${r.failure ? "FAIL" : "ok  "} opcua/${r.name}: ${r.runs} cases (${r.rejected} rejected with the typed error) in ${r.ms} ms${r.failure ? `\n${r.failure}` : ""}`,
+    );
   }
   process.exit(failed ? 1 : 0);
 }

@@ -6,19 +6,37 @@
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { MAX_RECORDS, decodeComponentIdentification, decodeCpuMode, decodeModuleIdentification, decodeProtection, parseSzlList } from "../../probes/s7/szl.js";
-import { S7WireError, parseS7, parseSetupAnswer, parseSzlFragment, parseTpkt, readSzlRequest, setupCommunication, tpktFrameLength } from "../../probes/s7/wire.js";
+import {
+  S7WireError,
+  parseS7,
+  parseSetupAnswer,
+  parseSzlFragment,
+  parseTpkt,
+  readSzlRequest,
+  setupCommunication,
+  tpktFrameLength,
+} from "../../probes/s7/wire.js";
 import { CPU_315, S7_1200, hex } from "../../test/s7/captures.js";
 import { fuzzMain, mutated, type FuzzTarget } from "./lib.js";
 
 const typed = (e: unknown) => e instanceof S7WireError;
-const FRAMES: Buffer[] = [...[S7_1200.cotpCr, S7_1200.cotpCc, S7_1200.s7plusCreateObjectAnswer, S7_1200.s7plusV2Answer].map(hex), setupCommunication(1), readSzlRequest(2, 0x0011, 0)];
+const FRAMES: Buffer[] = [
+  ...[S7_1200.cotpCr, S7_1200.cotpCc, S7_1200.s7plusCreateObjectAnswer, S7_1200.s7plusV2Answer].map(hex),
+  setupCommunication(1),
+  readSzlRequest(2, 0x0011, 0),
+];
 const szlAnswer = (data: string) => {
   const d = hex(data);
   const param = Buffer.from([0, 1, 0x12, 8, 0x12, 0x84, 1, 1, 0, 0, 0, 0]);
   const h = Buffer.from([0x32, 7, 0, 0, 0, 1, 0, 12, d.length >> 8, d.length & 0xff]);
   return Buffer.concat([h, param, d]);
 };
-const S7PDUS = [szlAnswer(CPU_315.szl0011), szlAnswer(CPU_315.szl0232idx4), szlAnswer(CPU_315.szl0424), Buffer.from("320300000001000800000000f0000001000100f0", "hex")];
+const S7PDUS = [
+  szlAnswer(CPU_315.szl0011),
+  szlAnswer(CPU_315.szl0232idx4),
+  szlAnswer(CPU_315.szl0424),
+  Buffer.from("320300000001000800000000f0000001000100f0", "hex"),
+];
 const LISTS = [CPU_315.szl0011, CPU_315.szl0232idx4, CPU_315.szl0424].map((h) => hex(h).subarray(4));
 
 export const S7_TARGETS: FuzzTarget<any>[] = [

@@ -7,7 +7,21 @@
 // (test/snmp/fuzz.test.ts runs a smaller number of them in vitest).
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { BerParseError, PDU, TAG, decodeMessage, encodeCommunityMessage, encodeInteger, encodeOctetString, encodePdu, encodeV3NoAuthMessage, octetsToText, tlv, valueToText, type SnmpMessage } from "../../probes/snmp/ber.js";
+import {
+  BerParseError,
+  PDU,
+  TAG,
+  decodeMessage,
+  encodeCommunityMessage,
+  encodeInteger,
+  encodeOctetString,
+  encodePdu,
+  encodeV3NoAuthMessage,
+  octetsToText,
+  tlv,
+  valueToText,
+  type SnmpMessage,
+} from "../../probes/snmp/ber.js";
 import { toReadVarbind } from "../../probes/snmp/community-reader.js";
 import { decodeEngineId } from "../../probes/snmp/engine-id.js";
 import { systemFromPdu } from "../../probes/snmp/system.js";
@@ -21,12 +35,19 @@ export interface SnmpFuzzTarget {
   run(bytes: Uint8Array): boolean;
 }
 
-const oid = fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 39 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 14 })).map(([a, b, r]) => [a, b, ...r].join("."));
+const oid = fc
+  .tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 39 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 14 }))
+  .map(([a, b, r]) => [a, b, ...r].join("."));
 const value = fc.oneof(
   fc.uint8Array({ maxLength: 80 }).map((b) => encodeOctetString(b)),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }).map((v) => encodeInteger(v, TAG.COUNTER64)),
   fc.integer().map((v) => encodeInteger(v)),
-  fc.constantFrom(Buffer.from([TAG.NULL, 0]), Buffer.from([TAG.NO_SUCH_OBJECT, 0]), Buffer.from([TAG.NO_SUCH_INSTANCE, 0]), Buffer.from([TAG.END_OF_MIB_VIEW, 0])),
+  fc.constantFrom(
+    Buffer.from([TAG.NULL, 0]),
+    Buffer.from([TAG.NO_SUCH_OBJECT, 0]),
+    Buffer.from([TAG.NO_SUCH_INSTANCE, 0]),
+    Buffer.from([TAG.END_OF_MIB_VIEW, 0]),
+  ),
   fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => tlv(TAG.IP_ADDRESS, b)),
 );
 const varbinds = fc.array(fc.record({ oid, raw: value }), { maxLength: 12 });
@@ -34,15 +55,38 @@ const pduType = fc.constantFrom(PDU.GET, PDU.GET_NEXT, PDU.RESPONSE, PDU.SET, PD
 
 /** Valid messages of every shape the probe meets: v1/v2c of any PDU type, v3 noAuth (discovery and Reports). */
 const validMessage: fc.Arbitrary<Uint8Array> = fc.oneof(
-  fc.tuple(fc.constantFrom(0 as const, 1 as const), fc.uint8Array({ maxLength: 40 }), pduType, fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), varbinds, fc.nat(20), fc.nat(20)).map(([v, c, t, id, vbs, es, ei]) => encodeCommunityMessage(v, c, encodePdu(t, id, vbs, es, ei))),
-  fc.tuple(fc.nat(2 ** 31 - 1), fc.uint8Array({ maxLength: 40 }), fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), fc.string({ maxLength: 40 }), pduType, varbinds).map(([msgId, engineId, boots, time, user, t, vbs]) =>
-    encodeV3NoAuthMessage({ msgId, engineId, engineBoots: boots, engineTime: time, userName: user, pdu: encodePdu(t, msgId, vbs) }),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(0 as const, 1 as const),
+      fc.uint8Array({ maxLength: 40 }),
+      pduType,
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      varbinds,
+      fc.nat(20),
+      fc.nat(20),
+    )
+    .map(([v, c, t, id, vbs, es, ei]) => encodeCommunityMessage(v, c, encodePdu(t, id, vbs, es, ei))),
+  fc
+    .tuple(
+      fc.nat(2 ** 31 - 1),
+      fc.uint8Array({ maxLength: 40 }),
+      fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+      fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+      fc.string({ maxLength: 40 }),
+      pduType,
+      varbinds,
+    )
+    .map(([msgId, engineId, boots, time, user, t, vbs]) =>
+      encodeV3NoAuthMessage({ msgId, engineId, engineBoots: boots, engineTime: time, userName: user, pdu: encodePdu(t, msgId, vbs) }),
+    ),
 );
 
 /** A valid message with 1-8 edits: byte overwrite, insertion, deletion, or a cut. */
 const mutatedMessage: fc.Arbitrary<Uint8Array> = fc
-  .tuple(validMessage, fc.array(fc.tuple(fc.constantFrom("set", "insert", "delete", "cut"), fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }))
+  .tuple(
+    validMessage,
+    fc.array(fc.tuple(fc.constantFrom("set", "insert", "delete", "cut"), fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+  )
   .map(([msg, edits]) => {
     let b = Buffer.from(msg);
     for (const [kind, at, byte] of edits) {
@@ -61,13 +105,20 @@ const berTree: fc.Arbitrary<Uint8Array> = fc
     node: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
       fc.tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 24 })).map(([t, c]) => tlv(t, c)),
-      fc.tuple(fc.constantFrom(0x30, 0xa0, 0xa2, 0xa8, 0x04, 0x06, 0x02), fc.array(tie("node"), { maxLength: 5 }), fc.integer({ min: -3, max: 3 }), fc.boolean()).map(([t, kids, lie, huge]) => {
-        const body = Buffer.concat(kids);
-        const real = tlv(t, body);
-        if (lie === 0 && !huge) return real;
-        const declared = huge ? 0x7fffffff : Math.max(0, body.length + lie);
-        return Buffer.concat([Buffer.from([t, 0x84, declared >>> 24, (declared >>> 16) & 0xff, (declared >>> 8) & 0xff, declared & 0xff]), body]);
-      }),
+      fc
+        .tuple(
+          fc.constantFrom(0x30, 0xa0, 0xa2, 0xa8, 0x04, 0x06, 0x02),
+          fc.array(tie("node"), { maxLength: 5 }),
+          fc.integer({ min: -3, max: 3 }),
+          fc.boolean(),
+        )
+        .map(([t, kids, lie, huge]) => {
+          const body = Buffer.concat(kids);
+          const real = tlv(t, body);
+          if (lie === 0 && !huge) return real;
+          const declared = huge ? 0x7fffffff : Math.max(0, body.length + lie);
+          return Buffer.concat([Buffer.from([t, 0x84, declared >>> 24, (declared >>> 16) & 0xff, (declared >>> 8) & 0xff, declared & 0xff]), body]);
+        }),
     ),
   }))
   .node.map((b) => new Uint8Array(b));
@@ -121,7 +172,20 @@ export const SNMP_TARGETS: SnmpFuzzTarget[] = [
   { name: "decodeMessage: random BER trees with lying lengths", input: berTree, run: decodeAndUse },
   {
     name: "decodeMessage: responses whose values are random BER trees",
-    input: fc.tuple(fc.constantFrom(0 as const, 1 as const), fc.array(fc.tuple(oid, berTree), { minLength: 1, maxLength: 6 })).map(([v, vbs]) => new Uint8Array(encodeCommunityMessage(v, "public", encodePdu(PDU.RESPONSE, 1, vbs.map(([o, raw]) => ({ oid: o, raw: Buffer.from(raw) })))))),
+    input: fc.tuple(fc.constantFrom(0 as const, 1 as const), fc.array(fc.tuple(oid, berTree), { minLength: 1, maxLength: 6 })).map(
+      ([v, vbs]) =>
+        new Uint8Array(
+          encodeCommunityMessage(
+            v,
+            "public",
+            encodePdu(
+              PDU.RESPONSE,
+              1,
+              vbs.map(([o, raw]) => ({ oid: o, raw: Buffer.from(raw) })),
+            ),
+          ),
+        ),
+    ),
     run: decodeAndUse,
   },
   { name: "decodeEngineId: arbitrary engine ids (never throws)", input: fc.uint8Array({ maxLength: 80 }), run: (b) => (decodeEngineId(b), false) },
@@ -130,7 +194,8 @@ export const SNMP_TARGETS: SnmpFuzzTarget[] = [
     input: fc.uint8Array({ maxLength: 2000 }),
     run: (b) => {
       const s = octetsToText(b);
-      if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/.test(s)) throw new Error(`raw control character in ${JSON.stringify(s)}`);
+      if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/.test(s))
+        throw new Error(`raw control character in ${JSON.stringify(s)}`);
       return false;
     },
   },

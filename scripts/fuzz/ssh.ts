@@ -59,9 +59,18 @@ export const SAMPLE_BLOBS: Buffer[] = (() => {
   const ed = Buffer.concat([encodeString("ssh-ed25519"), encodeString(Buffer.alloc(32, 5))]);
   const rsa = Buffer.concat([encodeString("ssh-rsa"), encodeString(Buffer.from([1, 0, 1])), mpint(256)]);
   const dss = Buffer.concat([encodeString("ssh-dss"), mpint(128), mpint(20), mpint(128), mpint(128)]);
-  const ecdsa = Buffer.concat([encodeString("ecdsa-sha2-nistp256"), encodeString("nistp256"), encodeString(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 6)]))]);
+  const ecdsa = Buffer.concat([
+    encodeString("ecdsa-sha2-nistp256"),
+    encodeString("nistp256"),
+    encodeString(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 6)])),
+  ]);
   const skEd = Buffer.concat([encodeString("sk-ssh-ed25519@openssh.com"), encodeString(Buffer.alloc(32, 5)), encodeString("ssh:")]);
-  const skEc = Buffer.concat([encodeString("sk-ecdsa-sha2-nistp256@openssh.com"), encodeString("nistp256"), encodeString(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 6)])), encodeString("ssh:")]);
+  const skEc = Buffer.concat([
+    encodeString("sk-ecdsa-sha2-nistp256@openssh.com"),
+    encodeString("nistp256"),
+    encodeString(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 6)])),
+    encodeString("ssh:"),
+  ]);
   const cert = Buffer.concat([
     encodeString("ssh-ed25519-cert-v01@openssh.com"),
     encodeString(Buffer.alloc(32, 1)),
@@ -86,11 +95,19 @@ const suite: FuzzSuite = {
   targets: [
     {
       name: "hello reader: arbitrary bytes after a banner, any chunking",
-      property: () => fc.property(fc.uint8Array({ maxLength: 800 }), cuts, (bytes, c) => onlyWireErrors(() => feed(Buffer.concat([IDENT, Buffer.from(bytes)]), c))) as never,
+      property: () =>
+        fc.property(fc.uint8Array({ maxLength: 800 }), cuts, (bytes, c) => onlyWireErrors(() => feed(Buffer.concat([IDENT, Buffer.from(bytes)]), c))) as never,
     },
     {
       name: "hello reader: arbitrary bytes with line ends, no banner",
-      property: () => fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constant(new Uint8Array([0x0d, 0x0a])), fc.constant(new Uint8Array(Buffer.from("SSH-")))), { maxLength: 60 }), cuts, (parts, c) => onlyWireErrors(() => feed(Buffer.concat(parts.map((p) => Buffer.from(p))), c))) as never,
+      property: () =>
+        fc.property(
+          fc.array(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constant(new Uint8Array([0x0d, 0x0a])), fc.constant(new Uint8Array(Buffer.from("SSH-")))), {
+            maxLength: 60,
+          }),
+          cuts,
+          (parts, c) => onlyWireErrors(() => feed(Buffer.concat(parts.map((p) => Buffer.from(p))), c)),
+        ) as never,
     },
     {
       name: "hello reader: byte flips in a valid KEXINIT packet",
@@ -103,7 +120,10 @@ const suite: FuzzSuite = {
     },
     {
       name: "KEXINIT payload: message 20 then arbitrary bytes",
-      property: () => fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => onlyWireErrors(() => parseKexInitPayload(Buffer.concat([Buffer.from([20]), Buffer.from(bytes)])))) as never,
+      property: () =>
+        fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) =>
+          onlyWireErrors(() => parseKexInitPayload(Buffer.concat([Buffer.from([20]), Buffer.from(bytes)]))),
+        ) as never,
     },
     {
       name: "host-key blob: arbitrary bytes (never throws)",
@@ -120,7 +140,10 @@ const suite: FuzzSuite = {
     },
     {
       name: "DH group-exchange group: message 31 then arbitrary bytes",
-      property: () => fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => onlyWireErrors(() => parseGexGroup(Buffer.concat([Buffer.from([31]), Buffer.from(bytes)])))) as never,
+      property: () =>
+        fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) =>
+          onlyWireErrors(() => parseGexGroup(Buffer.concat([Buffer.from([31]), Buffer.from(bytes)]))),
+        ) as never,
     },
   ],
 };

@@ -8,7 +8,10 @@ import { DO, DONT, IAC, MAX_DATA, MAX_EVENTS, SB, SE, TelnetReader, WILL, WONT }
 export const targets: SeedTarget[] = [
   {
     name: "nvt",
-    seeds: [Buffer.from([IAC, DO, 24, IAC, WILL, 1, IAC, SB, 24, 1, IAC, SE, 0x6c, 0x6f, 0x67, 0x69, 0x6e, 0x3a, 0x20]), Buffer.from("\r\nLinux\r\n\r\nvm login: ")],
+    seeds: [
+      Buffer.from([IAC, DO, 24, IAC, WILL, 1, IAC, SB, 24, 1, IAC, SE, 0x6c, 0x6f, 0x67, 0x69, 0x6e, 0x3a, 0x20]),
+      Buffer.from("\r\nLinux\r\n\r\nvm login: "),
+    ],
     run(b) {
       const whole = new TelnetReader();
       const r1 = whole.push(b).reply;

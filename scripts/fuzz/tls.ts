@@ -22,26 +22,48 @@ import { decide } from "../../probes/tls/sim-flight.js";
 
 const typed = (e: unknown) => e instanceof TlsWireError;
 const body = (m: Buffer) => m.subarray(4);
-const SH = [serverHello({ suite: 0xc02f }), serverHello({ suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 }), serverHello({ suite: 0x1301, hrrGroup: 24 })].map(body);
+const SH = [
+  serverHello({ suite: 0xc02f }),
+  serverHello({ suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 }),
+  serverHello({ suite: 0x1301, hrrGroup: 24 }),
+].map(body);
 const CERT = [certificate([Buffer.from("3003020101", "hex"), Buffer.alloc(40, 1)]), certificate([Buffer.alloc(10, 2)], true)].map(body);
 const CR = [certificateRequest({}), certificateRequest({ version: 0x0301 }), certificateRequest({ version: 0x0304 })].map(body);
 const SKE = [skeEcdhe(23), skeDhe(256), skeEcdhe(29, 0x0403, Buffer.alloc(3))].map(body);
-const FLIGHTS = [tls12Flight({ certificateRequest: true }), Buffer.concat([hsRecord(serverHello({ suite: 0x1301, supportedVersion: 0x0304 })), Buffer.from([20, 3, 3, 0, 1, 1, 23, 3, 3, 0, 4, 1, 2, 3, 4])]), alertRecord(40)];
+const FLIGHTS = [
+  tls12Flight({ certificateRequest: true }),
+  Buffer.concat([hsRecord(serverHello({ suite: 0x1301, supportedVersion: 0x0304 })), Buffer.from([20, 3, 3, 0, 1, 1, 23, 3, 3, 0, 4, 1, 2, 3, 4])]),
+  alertRecord(40),
+];
 // a real certificate (DER, EC P-256, made with the openssl CLI), so mutations exercise the X.509 walker deeply
 const CERT_DER = Buffer.from(
   "3082017330820119a003020102021435a1eacd50fd9fb635ccf7ced69fb7fcdf53c47e300a06082a8648ce3d040302300f310d300b06035504030c04" +
-  "66757a7a301e170d3236313230313030333532315a170d3336313132383030333532315a300f310d300b06035504030c0466757a7a3059301306072a" +
-  "8648ce3d020106082a8648ce3d03010703420004c823dcf87f7686e622292fb8e704b5721b9f1e68007993846abbe8317a733ddab6eeb1cd7cddff82" +
-  "a4a3f06443b925c6e08e8636913ca5b412dcd79252be774ca3533051301d0603551d0e04160414160dcfd6257f134f288dcc5fe958e156d337638030" +
-  "1f0603551d23041830168014160dcfd6257f134f288dcc5fe958e156d3376380300f0603551d130101ff040530030101ff300a06082a8648ce3d0403" +
-  "020348003045022100e96f6075be3107458899c0cc9ccb3bda835c94879a898f02f7ba5440e4ed478202205279b39264b1da5b8e0f3b8004e7c27826" +
-  "5d02589120232ef369653caf9a43b2",
+    "66757a7a301e170d3236313230313030333532315a170d3336313132383030333532315a300f310d300b06035504030c0466757a7a3059301306072a" +
+    "8648ce3d020106082a8648ce3d03010703420004c823dcf87f7686e622292fb8e704b5721b9f1e68007993846abbe8317a733ddab6eeb1cd7cddff82" +
+    "a4a3f06443b925c6e08e8636913ca5b412dcd79252be774ca3533051301d0603551d0e04160414160dcfd6257f134f288dcc5fe958e156d337638030" +
+    "1f0603551d23041830168014160dcfd6257f134f288dcc5fe958e156d3376380300f0603551d130101ff040530030101ff300a06082a8648ce3d0403" +
+    "020348003045022100e96f6075be3107458899c0cc9ccb3bda835c94879a898f02f7ba5440e4ed478202205279b39264b1da5b8e0f3b8004e7c27826" +
+    "5d02589120232ef369653caf9a43b2",
   "hex",
 );
 
-const SIM_PROFILE = TlsSimProfile.parse({ versions: ["SSLv3", "TLSv1", "TLSv1.2", "TLSv1.3"], suites: { SSLv3: ["TLS_RSA_WITH_RC4_128_SHA"], TLSv1: ["TLS_RSA_WITH_3DES_EDE_CBC_SHA"], "TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"], "TLSv1.3": ["TLS_AES_128_GCM_SHA256"] }, acceptsWeakCurves: true });
+const SIM_PROFILE = TlsSimProfile.parse({
+  versions: ["SSLv3", "TLSv1", "TLSv1.2", "TLSv1.3"],
+  suites: {
+    SSLv3: ["TLS_RSA_WITH_RC4_128_SHA"],
+    TLSv1: ["TLS_RSA_WITH_3DES_EDE_CBC_SHA"],
+    "TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
+    "TLSv1.3": ["TLS_AES_128_GCM_SHA256"],
+  },
+  acceptsWeakCurves: true,
+});
 
-const parse = <T>(name: string, samples: Buffer[], fn: (b: Buffer) => T): FuzzTarget<Buffer> => ({ name, input: mutated(samples, 1024), typed, run: (b) => void fn(b) });
+const parse = <T>(name: string, samples: Buffer[], fn: (b: Buffer) => T): FuzzTarget<Buffer> => ({
+  name,
+  input: mutated(samples, 1024),
+  typed,
+  run: (b) => void fn(b),
+});
 
 export const TLS_TARGETS: FuzzTarget<any>[] = [
   parse("record header and record", FLIGHTS, (b) => {
@@ -50,7 +72,13 @@ export const TLS_TARGETS: FuzzTarget<any>[] = [
   }),
   {
     name: "handshake reassembly (arbitrary record payloads)",
-    input: fc.array(mutated(FLIGHTS.map((f) => f.subarray(5)), 300), { maxLength: 12 }),
+    input: fc.array(
+      mutated(
+        FLIGHTS.map((f) => f.subarray(5)),
+        300,
+      ),
+      { maxLength: 12 },
+    ),
     typed,
     run(parts: Buffer[]) {
       const a = new HandshakeAssembler(1 << 16, 32);
@@ -68,7 +96,11 @@ export const TLS_TARGETS: FuzzTarget<any>[] = [
   parse("ServerKeyExchange (ECDHE_PSK)", SKE, (b) => parseServerKeyExchange(b, 0xd001, 0x0303)),
   parse("ServerKeyExchange (RSA export)", SKE, (b) => parseServerKeyExchange(b, 0x0003, 0x0300)),
   parse("alerts", [Buffer.from([2, 40]), Buffer.from([1, 0, 2, 116])], (b) => parseAlerts(b)),
-  parse("ClientHello", [clientHelloBody({ version: 0x0303, cipherSuites: [0x1301, 0xc02f], serverName: "plc", groups: [29], supportedVersions: [0x0304] })], (b) => parseClientHello(b)),
+  parse(
+    "ClientHello",
+    [clientHelloBody({ version: 0x0303, cipherSuites: [0x1301, 0xc02f], serverName: "plc", groups: [29], supportedVersions: [0x0304] })],
+    (b) => parseClientHello(b),
+  ),
   {
     name: "first flight (record sequences)",
     input: mutated(FLIGHTS, 1500),
@@ -89,7 +121,10 @@ export const TLS_TARGETS: FuzzTarget<any>[] = [
   parse("certificate facts (leaf, SAN, CN)", [CERT_DER], (b) => certificateFacts(b, true)),
   {
     name: "simulator decision on mutated ClientHellos",
-    input: mutated([clientHelloBody({ version: 0x0303, cipherSuites: [0x1301, 0xc02f, 0x000a], serverName: "plc", groups: [29, 23], supportedVersions: [0x0304, 0x0303] })], 600),
+    input: mutated(
+      [clientHelloBody({ version: 0x0303, cipherSuites: [0x1301, 0xc02f, 0x000a], serverName: "plc", groups: [29, 23], supportedVersions: [0x0304, 0x0303] })],
+      600,
+    ),
     typed,
     run(b: Buffer) {
       decide(SIM_PROFILE, parseClientHello(b));
@@ -97,7 +132,10 @@ export const TLS_TARGETS: FuzzTarget<any>[] = [
   },
   {
     name: "subjectAltName text and name matching (never throw)",
-    input: fc.tuple(fc.string({ maxLength: 300, unit: fc.constantFrom("DNS:", "IP Address:", '"', "\\", ",", " ", "a", "*.", ".", ":", "1", "f") }), fc.string({ maxLength: 60 })),
+    input: fc.tuple(
+      fc.string({ maxLength: 300, unit: fc.constantFrom("DNS:", "IP Address:", '"', "\\", ",", " ", "a", "*.", ".", ":", "1", "f") }),
+      fc.string({ maxLength: 60 }),
+    ),
     typed: () => false,
     run([san, host]: [string, string]) {
       const names = parseSubjectAltName(san);

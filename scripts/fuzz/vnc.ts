@@ -1,7 +1,17 @@
 // Fuzz targets for the RFB handshake parser (probes/vnc/rfb.ts): ProtocolVersion and security types.
 import { pathToFileURL } from "node:url";
 import { runSeedTargets, type SeedTarget } from "./lib.js";
-import { encodeSecurityList, encodeSecurityType, MAX_REASON, parseSecurityList, parseSecurityType, parseVersion, RfbWireError, securityListFrame, securityTypeFrame } from "../../probes/vnc/rfb.js";
+import {
+  encodeSecurityList,
+  encodeSecurityType,
+  MAX_REASON,
+  parseSecurityList,
+  parseSecurityType,
+  parseVersion,
+  RfbWireError,
+  securityListFrame,
+  securityTypeFrame,
+} from "../../probes/vnc/rfb.js";
 
 export const targets: SeedTarget[] = [
   {

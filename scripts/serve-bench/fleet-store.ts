@@ -82,7 +82,12 @@ export function buildFleetStore(file: string, opts: FleetStoreOptions): FleetSto
   const tpl = templates();
   const hostile = opts.hostile
     ? JSON.stringify({
-        ...replayText(readFileSync(join(PACKAGE_ROOT, "fixtures", "library", "password-gateway", "recording.json"), "utf8").split("Example Networks").join(JSON.stringify(HOSTILE).slice(1, -1)), "hostile"),
+        ...replayText(
+          readFileSync(join(PACKAGE_ROOT, "fixtures", "library", "password-gateway", "recording.json"), "utf8")
+            .split("Example Networks")
+            .join(JSON.stringify(HOSTILE).slice(1, -1)),
+          "hostile",
+        ),
         name: `gw ${HOSTILE}`,
       })
     : undefined;

@@ -19,7 +19,10 @@ export interface PgBinaries {
 export function findPostgres(root = "/usr/lib/postgresql"): PgBinaries | undefined {
   let majors: number[] = [];
   try {
-    majors = readdirSync(root).map(Number).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => b - a);
+    majors = readdirSync(root)
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0)
+      .sort((a, b) => b - a);
   } catch {
     return undefined;
   }
@@ -33,7 +36,8 @@ export function findPostgres(root = "/usr/lib/postgresql"): PgBinaries | undefin
 export function postgresAvailable(): { ok: boolean; reason: string } {
   const bin = findPostgres();
   if (!bin) return { ok: false, reason: "PostgreSQL server not installed (apt-get install postgresql: /usr/lib/postgresql/*/bin)" };
-  if (process.getuid?.() === 0 && spawnSync("id", ["-u", "nobody"]).status !== 0) return { ok: false, reason: "running as root without a 'nobody' user to run PostgreSQL as" };
+  if (process.getuid?.() === 0 && spawnSync("id", ["-u", "nobody"]).status !== 0)
+    return { ok: false, reason: "running as root without a 'nobody' user to run PostgreSQL as" };
   return { ok: true, reason: "" };
 }
 
@@ -110,7 +114,9 @@ export async function startPgCluster(opts: { fsync?: boolean; maxConnections?: n
     log_min_messages: "warning",
     ...opts.settings,
   };
-  const o = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(" ");
+  const o = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(" ");
   run("pg_ctl", ["-D", data, "-l", logFile, "-w", "-t", "90", "-o", o, "start"]);
   let stopped = false;
   const stopSync = () => {

@@ -131,16 +131,26 @@ export async function startRealFleet(opts: RealFleetOptions): Promise<RealFleet>
     });
     // ---- snmpd: one process, every address; v2c community "public" read-only ----
     const snmpConf = join(dir, "snmpd.conf");
-    writeFileSync(snmpConf, ["rocommunity public 127.0.0.0/8", "sysLocation bench rack", "sysContact bench@example.invalid", "sysDescr Bench PLC snmpd", ""].join("\n"));
+    writeFileSync(
+      snmpConf,
+      ["rocommunity public 127.0.0.0/8", "sysLocation bench rack", "sysContact bench@example.invalid", "sysDescr Bench PLC snmpd", ""].join("\n"),
+    );
     const agents = hosts.map((h) => `udp:${h}:161`).join(",");
     mkdirSync(join(dir, "snmp"), { recursive: true });
-    children.push(spawn(SNMPD, ["-f", "-C", "-c", snmpConf, "-Ln", "-p", join(dir, "snmpd.pid"), agents], { stdio: "ignore", env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, "snmp"), MIBS: "" } }));
+    children.push(
+      spawn(SNMPD, ["-f", "-C", "-c", snmpConf, "-Ln", "-p", join(dir, "snmpd.pid"), agents], {
+        stdio: "ignore",
+        env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, "snmp"), MIBS: "" },
+      }),
+    );
     // ---- pymodbus: one process, a server per address ----
     const script = fileURLToPath(new URL("./modbus_fleet.py", import.meta.url));
     children.push(spawn(PYTHON, [script, "502", ...hosts], { stdio: "ignore" }));
     await waitUntil("sshd", async () => (await Promise.all(hosts.map((h) => tcpOpen(h, 22)))).every(Boolean));
     await waitUntil("pymodbus", async () => (await Promise.all(hosts.map((h) => tcpOpen(h, 502)))).every(Boolean));
-    await waitUntil("snmpd", async () => (await Promise.all([hosts[0]!, hosts.at(-1)!].map((h) => discoverEngine(h, 161, 300, undefined, 0)))).every((r) => r.state === "answered"));
+    await waitUntil("snmpd", async () =>
+      (await Promise.all([hosts[0]!, hosts.at(-1)!].map((h) => discoverEngine(h, 161, 300, undefined, 0)))).every((r) => r.state === "answered"),
+    );
     return { hosts, sharedKeyHosts: [hosts[0]!, hosts[1]!], dir, stop };
   } catch (e) {
     await stop();

@@ -11,7 +11,12 @@ export function benchProfile(i: number): Record<string, unknown> {
   return {
     ssh: {
       software: "OpenSSH_8.4",
-      algorithms: { kex: ["curve25519-sha256", "diffie-hellman-group14-sha1"], hostKey: ["ssh-ed25519"], cipher: ["aes128-ctr", "aes256-ctr"], mac: ["hmac-sha2-256", "hmac-sha1"] },
+      algorithms: {
+        kex: ["curve25519-sha256", "diffie-hellman-group14-sha1"],
+        hostKey: ["ssh-ed25519"],
+        cipher: ["aes128-ctr", "aes256-ctr"],
+        mac: ["hmac-sha2-256", "hmac-sha1"],
+      },
       hostKeys: [{ type: "ed25519" }],
       auth: { chains: [["password"], ["publickey"]] },
     },

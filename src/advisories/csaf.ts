@@ -64,21 +64,49 @@ export const CsafDocument = z.object({
       branches: z.array(Branch).optional(),
       full_product_names: z.array(FullProductName).optional(),
       relationships: z
-        .array(z.object({ category: z.string(), full_product_name: FullProductName, product_reference: z.string().min(1), relates_to_product_reference: z.string().min(1) }))
+        .array(
+          z.object({
+            category: z.string(),
+            full_product_name: FullProductName,
+            product_reference: z.string().min(1),
+            relates_to_product_reference: z.string().min(1),
+          }),
+        )
         .optional(),
     })
     .optional(),
   vulnerabilities: z
     .array(
       z.object({
-        cve: z.string().regex(/^CVE-\d{4}-\d{4,}$/, "a CVE id such as CVE-2024-12345").optional(),
+        cve: z
+          .string()
+          .regex(/^CVE-\d{4}-\d{4,}$/, "a CVE id such as CVE-2024-12345")
+          .optional(),
         ids: z.array(z.object({ system_name: z.string(), text: z.string() })).optional(),
         title: z.string().optional(),
         product_status: z
-          .object({ known_affected: ProductIds, first_affected: ProductIds, last_affected: ProductIds, fixed: ProductIds, first_fixed: ProductIds, known_not_affected: ProductIds, under_investigation: ProductIds, recommended: ProductIds })
+          .object({
+            known_affected: ProductIds,
+            first_affected: ProductIds,
+            last_affected: ProductIds,
+            fixed: ProductIds,
+            first_fixed: ProductIds,
+            known_not_affected: ProductIds,
+            under_investigation: ProductIds,
+            recommended: ProductIds,
+          })
           .optional(),
-        remediations: z.array(z.object({ category: z.string(), details: z.string().optional(), url: z.string().optional(), product_ids: ProductIds })).optional(),
-        scores: z.array(z.object({ products: z.array(z.string()), cvss_v3: z.object({ baseSeverity: z.string().optional(), baseScore: z.number().optional() }).optional() })).optional(),
+        remediations: z
+          .array(z.object({ category: z.string(), details: z.string().optional(), url: z.string().optional(), product_ids: ProductIds }))
+          .optional(),
+        scores: z
+          .array(
+            z.object({
+              products: z.array(z.string()),
+              cvss_v3: z.object({ baseSeverity: z.string().optional(), baseScore: z.number().optional() }).optional(),
+            }),
+          )
+          .optional(),
       }),
     )
     .optional(),
@@ -101,7 +129,17 @@ export interface ParseIssue {
   message: string;
 }
 
-const SEVERITY_WORDS: Record<string, Severity> = { critical: "critical", high: "high", important: "high", medium: "medium", moderate: "medium", low: "low", none: "info", info: "info", informational: "info" };
+const SEVERITY_WORDS: Record<string, Severity> = {
+  critical: "critical",
+  high: "high",
+  important: "high",
+  medium: "medium",
+  moderate: "medium",
+  low: "low",
+  none: "info",
+  info: "info",
+  informational: "info",
+};
 export function severityFromText(text: string | undefined): Severity | undefined {
   return text ? SEVERITY_WORDS[text.trim().toLowerCase()] : undefined;
 }
@@ -141,7 +179,8 @@ function descriptorRange(d: Descriptor): { range: VersionRange; label: string } 
   return { range: { kind: "all", text: "*" }, label: "all versions" };
 }
 
-const sameName = (a: string | undefined, b: string | undefined, tokens: (s: string) => string[]) => (a === undefined || b === undefined ? a === b : tokens(a).join(" ") === tokens(b).join(" "));
+const sameName = (a: string | undefined, b: string | undefined, tokens: (s: string) => string[]) =>
+  a === undefined || b === undefined ? a === b : tokens(a).join(" ") === tokens(b).join(" ");
 
 /** Validate and convert one CSAF 2.0 document. Issues carry field paths from the document root. */
 export function csafToAdvisory(raw: unknown, file: string): { advisory?: Advisory; issues: ParseIssue[] } {
@@ -166,7 +205,8 @@ export function csafToAdvisory(raw: unknown, file: string): { advisory?: Advisor
     const status = v.product_status ?? {};
     for (const [key, ids] of Object.entries(status))
       (ids ?? []).forEach((id, k) => {
-        if (!products.has(id)) issues.push({ path: ["vulnerabilities", vi, "product_status", key, k], message: `unknown product id '${id}' (not in product_tree)` });
+        if (!products.has(id))
+          issues.push({ path: ["vulnerabilities", vi, "product_status", key, k], message: `unknown product id '${id}' (not in product_tree)` });
       });
     const affected = [...(status.known_affected ?? []), ...(status.first_affected ?? []), ...(status.last_affected ?? [])];
     const fixedIds = [...(status.fixed ?? []), ...(status.first_fixed ?? [])];
@@ -174,7 +214,10 @@ export function csafToAdvisory(raw: unknown, file: string): { advisory?: Advisor
       const d = products.get(pid);
       if (!d) continue;
       if (!d.product) {
-        issues.push({ path: ["vulnerabilities", vi, "product_status"], message: `product '${pid}' (${d.name}) has no product_name branch: cannot be matched by name` });
+        issues.push({
+          path: ["vulnerabilities", vi, "product_status"],
+          message: `product '${pid}' (${d.name}) has no product_name branch: cannot be matched by name`,
+        });
         continue;
       }
       const { range, label } = descriptorRange(d);
@@ -186,7 +229,9 @@ export function csafToAdvisory(raw: unknown, file: string): { advisory?: Advisor
       if (fixed.length === 0 && hint) fixed.push(hint);
       const score = v.scores?.find((s) => s.products.includes(pid))?.cvss_v3?.baseSeverity;
       const severity = severityFromText(score) ?? docSeverity;
-      const fix = v.remediations?.find((r) => r.category === "vendor_fix" && (r.product_ids ?? []).includes(pid)) ?? v.remediations?.find((r) => (r.product_ids ?? []).includes(pid));
+      const fix =
+        v.remediations?.find((r) => r.category === "vendor_fix" && (r.product_ids ?? []).includes(pid)) ??
+        v.remediations?.find((r) => (r.product_ids ?? []).includes(pid));
       const prev = byProduct.get(pid);
       const cves = v.cve ? [v.cve] : [];
       const otherIds = v.cve ? [] : (v.ids ?? []).map((x) => x.text);
@@ -208,7 +253,14 @@ export function csafToAdvisory(raw: unknown, file: string): { advisory?: Advisor
     }
   });
   if (issues.length) return { issues };
-  const advisory: Advisory = { id: doc.document.tracking.id, title: doc.document.title, format: "csaf", file, publisher: doc.document.publisher.name, products: [...byProduct.values()] };
+  const advisory: Advisory = {
+    id: doc.document.tracking.id,
+    title: doc.document.title,
+    format: "csaf",
+    file,
+    publisher: doc.document.publisher.name,
+    products: [...byProduct.values()],
+  };
   if (selfUrl) advisory.url = selfUrl;
   return { advisory, issues };
 }

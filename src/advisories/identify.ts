@@ -6,7 +6,8 @@
  * "Debian-2+deb12u3", "Ubuntu-3ubuntu0.10", "FreeBSD-20240806". Distributions backport security
  * fixes without changing the upstream version, so the upstream version alone is not proof.
  */
-const DISTRIBUTION = /^(debian|ubuntu|raspbian|devuan|kali|mint|freebsd|netbsd|dragonfly|fedora|rhel|red ?hat|centos|rocky|alma|oracle|amazon|suse|opensuse|sles|alpine|arch|gentoo|photon|mariner|openwrt|yocto|poky|wrlinux|buildroot)\b/i;
+const DISTRIBUTION =
+  /^(debian|ubuntu|raspbian|devuan|kali|mint|freebsd|netbsd|dragonfly|fedora|rhel|red ?hat|centos|rocky|alma|oracle|amazon|suse|opensuse|sles|alpine|arch|gentoo|photon|mariner|openwrt|yocto|poky|wrlinux|buildroot)\b/i;
 
 export function distributionBuild(comments: string | undefined): string | undefined {
   const c = comments?.trim();

@@ -20,7 +20,10 @@ export interface DeviceObservation extends ObservedProduct {
 }
 
 /** Every product the device's facts show, in plugin order; a plugin whose identify() throws is noted. */
-export function observeProducts(plugins: readonly ProtocolPlugin[], facts: Record<string, FactsEnvelope>): { observed: DeviceObservation[]; problems: string[] } {
+export function observeProducts(
+  plugins: readonly ProtocolPlugin[],
+  facts: Record<string, FactsEnvelope>,
+): { observed: DeviceObservation[]; problems: string[] } {
   const observed: DeviceObservation[] = [];
   const problems: string[] = [];
   for (const plugin of plugins) {
@@ -39,7 +42,11 @@ export function observeProducts(plugins: readonly ProtocolPlugin[], facts: Recor
 export function namesProduct(entry: Pick<AffectedProduct, "vendor" | "product">, o: ObservedProduct): boolean {
   const names = [o.product, o.model].filter((n): n is string => !!n);
   if (names.some((n) => productNamesMatch(entry.product, n))) return entry.vendor === undefined || o.vendor === undefined || sameVendor(entry.vendor, o.vendor);
-  if (o.text) return textNames(o.text, o.vendor === undefined ? entry.vendor : undefined, entry.product) && (entry.vendor === undefined || o.vendor === undefined || sameVendor(entry.vendor, o.vendor));
+  if (o.text)
+    return (
+      textNames(o.text, o.vendor === undefined ? entry.vendor : undefined, entry.product) &&
+      (entry.vendor === undefined || o.vendor === undefined || sameVendor(entry.vendor, o.vendor))
+    );
   return false;
 }
 
@@ -59,9 +66,21 @@ interface Match {
   observations: DeviceObservation[];
 }
 
-function base(o: { protocol: string; port?: number | null }): Pick<Finding, "ruleId" | "title" | "elements" | "iec62443" | "protocol" | "port" | "remediation" | "safety"> {
+function base(o: {
+  protocol: string;
+  port?: number | null;
+}): Pick<Finding, "ruleId" | "title" | "elements" | "iec62443" | "protocol" | "port" | "remediation" | "safety"> {
   const m = mapped(ADVISORY_RULE_META); // elements and IEC 62443 from the Secure by Demand spec
-  return { ruleId: m.id, title: m.title, elements: [...m.elements], iec62443: [...m.iec62443], protocol: o.protocol, port: o.port ?? null, remediation: m.remediation, safety: m.safety };
+  return {
+    ruleId: m.id,
+    title: m.title,
+    elements: [...m.elements],
+    iec62443: [...m.iec62443],
+    protocol: o.protocol,
+    port: o.port ?? null,
+    remediation: m.remediation,
+    safety: m.safety,
+  };
 }
 
 function matchFinding(m: Match): Finding {
@@ -69,7 +88,9 @@ function matchFinding(m: Match): Finding {
   const distribution = m.observations.find((o) => o.distribution)?.distribution;
   const advisorySeverity = m.entry.severity ?? ADVISORY_RULE_META.severity;
   const severity = distribution ? capSeverity(advisorySeverity, DISTRIBUTION_SEVERITY_CAP) : advisorySeverity;
-  const label = distribution ? `version-based, distribution build: verify: ${distribution} may carry a backported fix under the upstream version; ` : "version-based: ";
+  const label = distribution
+    ? `version-based, distribution build: verify: ${distribution} may carry a backported fix under the upstream version; `
+    : "version-based: ";
   const vulns = m.entry.cves.length ? m.entry.cves : m.entry.ids;
   const product = [m.entry.vendor, m.entry.product].filter(Boolean).join(" ");
   const sources = [...new Set(m.observations.map((o) => o.source))];
@@ -108,8 +129,18 @@ export function advisoryFindings(observed: DeviceObservation[], set: AdvisorySet
   const files = set.files;
   if (versioned.length === 0) {
     const unversioned = observed.map((o) => `${[o.vendor, o.product ?? o.model].filter(Boolean).join(" ") || `'${o.text ?? ""}'`} (${o.source})`);
-    const why = unversioned.length ? `identified ${unversioned.join("; ")} but read no version` : "no probe read a product version (banner, device identification, BuildInfo, sysDescr)";
-    return [{ ...base({ protocol: "advisories" }), status: "skipped", severity: "info", message: `advisories not checked: ${why}${problems.length ? `; ${problems.join("; ")}` : ""}`, evidence: { files, observed: unversioned, problems } }];
+    const why = unversioned.length
+      ? `identified ${unversioned.join("; ")} but read no version`
+      : "no probe read a product version (banner, device identification, BuildInfo, sysDescr)";
+    return [
+      {
+        ...base({ protocol: "advisories" }),
+        status: "skipped",
+        severity: "info",
+        message: `advisories not checked: ${why}${problems.length ? `; ${problems.join("; ")}` : ""}`,
+        evidence: { files, observed: unversioned, problems },
+      },
+    ];
   }
   const matches = new Map<string, Match>();
   const unknown = new Map<string, Finding>();
@@ -129,7 +160,16 @@ export function advisoryFindings(observed: DeviceObservation[], set: AdvisorySet
             status: "skipped",
             severity: "info",
             message: `version-based: cannot tell whether ${describeObservation(o)} is in ${advisory.id}'s range '${entry.versionsLabel}' for ${entry.product}: not matched, verify by hand`,
-            evidence: { basis: "version-based", advisory: advisory.id, advisoryFile: advisory.file, product: entry.product, affected: entry.versionsLabel, observedVersion: o.version, source: o.source, raw: o.raw },
+            evidence: {
+              basis: "version-based",
+              advisory: advisory.id,
+              advisoryFile: advisory.file,
+              product: entry.product,
+              affected: entry.versionsLabel,
+              observedVersion: o.version,
+              source: o.source,
+              raw: o.raw,
+            },
           });
         }
       }
@@ -142,7 +182,12 @@ export function advisoryFindings(observed: DeviceObservation[], set: AdvisorySet
       status: "pass",
       severity: "info",
       message: `version-based: no supplied advisory affects ${checked.join("; ")} (${set.advisories.length} advisor${set.advisories.length === 1 ? "y" : "ies"} from ${files.join(", ")})`,
-      evidence: { basis: "version-based", files, advisories: set.advisories.map((a) => a.id), observed: versioned.map((o) => ({ protocol: o.protocol, source: o.source, version: o.version, raw: o.raw })) },
+      evidence: {
+        basis: "version-based",
+        files,
+        advisories: set.advisories.map((a) => a.id),
+        observed: versioned.map((o) => ({ protocol: o.protocol, source: o.source, version: o.version, raw: o.raw })),
+      },
     });
   }
   return [...findings, ...unknown.values()];

@@ -3,7 +3,30 @@
 // Names become word tokens (case, accents and punctuation dropped, letters and digits split);
 // vendors lose trailing company-form words; products lose the words "firmware" and "software".
 
-const COMPANY_FORMS = new Set(["inc", "incorporated", "ltd", "limited", "gmbh", "ag", "co", "corp", "corporation", "company", "llc", "sa", "se", "kg", "bv", "nv", "oy", "ab", "spa", "srl", "plc", "kk"]);
+const COMPANY_FORMS = new Set([
+  "inc",
+  "incorporated",
+  "ltd",
+  "limited",
+  "gmbh",
+  "ag",
+  "co",
+  "corp",
+  "corporation",
+  "company",
+  "llc",
+  "sa",
+  "se",
+  "kg",
+  "bv",
+  "nv",
+  "oy",
+  "ab",
+  "spa",
+  "srl",
+  "plc",
+  "kk",
+]);
 const PRODUCT_NOISE = new Set(["firmware", "software", "fw"]);
 
 /** Names repeat across advisories and devices (a sweep matches thousands): tokens are memoised. */

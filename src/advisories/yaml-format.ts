@@ -45,7 +45,11 @@ export function yamlToAdvisories(raw: unknown, file: string): { advisories?: Adv
     seen.add(a.id);
     const fixed = a.fixed === undefined ? [] : Array.isArray(a.fixed) ? a.fixed : [a.fixed];
     fixed.forEach((f, k) => {
-      if (!parseVersion(f)) issues.push({ path: ["advisories", i, "fixed", ...(Array.isArray(a.fixed) ? [k] : [])], message: `'${f}' is not a version (must start with a number)` });
+      if (!parseVersion(f))
+        issues.push({
+          path: ["advisories", i, "fixed", ...(Array.isArray(a.fixed) ? [k] : [])],
+          message: `'${f}' is not a version (must start with a number)`,
+        });
     });
     a.affected.forEach((text, k) => {
       const r = parseRange(text);
@@ -54,7 +58,18 @@ export function yamlToAdvisories(raw: unknown, file: string): { advisories?: Adv
         return;
       }
       const advisory = advisories.find((x) => x.id === a.id);
-      const product = { product: a.product, range: r.range, versionsLabel: text, cves: a.cve, ids: a.cve.length ? [] : [a.id], severity: a.severity, fixed, ...(a.vendor ? { vendor: a.vendor } : {}), ...(a.url ? { url: a.url } : {}), ...(a.remediation ? { remediation: a.remediation } : {}) };
+      const product = {
+        product: a.product,
+        range: r.range,
+        versionsLabel: text,
+        cves: a.cve,
+        ids: a.cve.length ? [] : [a.id],
+        severity: a.severity,
+        fixed,
+        ...(a.vendor ? { vendor: a.vendor } : {}),
+        ...(a.url ? { url: a.url } : {}),
+        ...(a.remediation ? { remediation: a.remediation } : {}),
+      };
       if (advisory) advisory.products.push(product);
       else advisories.push({ id: a.id, title: a.title, format: "yaml", file, publisher: a.source, ...(a.url ? { url: a.url } : {}), products: [product] });
     });

@@ -26,13 +26,19 @@ export function runSends(plugins: readonly ProtocolPlugin[]): ProtocolSends[] {
       const values = c.sends?.();
       return { id: c.id, safety: c.safety, description: c.description, ...(values ? { values } : {}) };
     });
-    return { protocol: p.id, title: p.title, defaultRun: checks.filter((c) => c.safety !== "intrusive"), intrusiveOnly: checks.filter((c) => c.safety === "intrusive") };
+    return {
+      protocol: p.id,
+      title: p.title,
+      defaultRun: checks.filter((c) => c.safety !== "intrusive"),
+      intrusiveOnly: checks.filter((c) => c.safety === "intrusive"),
+    };
   });
 }
 
 /** Markdown-friendly text (also what `otaudit rules --sends` prints). */
 export function renderSends(sends: ProtocolSends[]): string {
-  const line = (c: SentCheck) => `- \`${c.id}\` (${c.safety}): ${c.description}${c.values?.length ? `; exactly: ${c.values.map((v) => `\`${v}\``).join(", ")}` : ""}`;
+  const line = (c: SentCheck) =>
+    `- \`${c.id}\` (${c.safety}): ${c.description}${c.values?.length ? `; exactly: ${c.values.map((v) => `\`${v}\``).join(", ")}` : ""}`;
   const out: string[] = [];
   for (const s of sends) {
     out.push(`**${s.title}** (\`${s.protocol}\`), default run:`, "", ...s.defaultRun.map(line), "");

@@ -26,7 +26,10 @@ export function selectPlugins(ids: string[] | undefined): ProtocolPlugin[] {
 
 /** ctx.options for the probes: the core's login pacing, then every plugin's declared flags. */
 export function validatePluginOptions(opts: AuditCliOptions): Record<string, string | undefined> {
-  for (const [flag, v] of [["--login-budget", opts.loginBudget], ["--login-delay", opts.loginDelay]] as const) {
+  for (const [flag, v] of [
+    ["--login-budget", opts.loginBudget],
+    ["--login-delay", opts.loginDelay],
+  ] as const) {
     if (v !== undefined && !opts.intrusive) throw new UsageError(`${flag}: paces intrusive default-credential attempts; add --intrusive to run them`);
   }
   return {

@@ -39,15 +39,24 @@ export async function runBaselineDrift(opts: BaselineOptions): Promise<number> {
     const baseline = await store.getBaseline(opts.name);
     if (!baseline) throw new UsageError(`--name ${opts.name}: no such baseline in ${store.label} (save one with 'otaudit baseline save')`);
     const sweep = await pickSweep(store, opts);
-    const report = driftReport(opts.name, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, buildSweepDocument(sweep, await store.devices(sweep.id)));
+    const report = driftReport(
+      opts.name,
+      baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot },
+      buildSweepDocument(sweep, await store.devices(sweep.id)),
+    );
     if (opts.json) writeJson(opts.json, report);
     if (opts.json !== "-") {
       const s = report.summary;
-      const lines = [`drift of sweep ${sweep.id} against baseline '${opts.name}' (sweep ${baseline.sweepId}): ${s.changed} changed, ${s.unchanged} unchanged, ${s.new} new, ${s.missing} missing`];
+      const lines = [
+        `drift of sweep ${sweep.id} against baseline '${opts.name}' (sweep ${baseline.sweepId}): ${s.changed} changed, ${s.unchanged} unchanged, ${s.new} new, ${s.missing} missing`,
+      ];
       for (const d of report.devices.filter((x) => x.state !== "unchanged")) {
         lines.push(`  ${d.host}: ${d.state}`);
         for (const c of d.changes) {
-          const what = c.added || c.removed ? `${c.added?.length ? `+${c.added.join(" +")}` : ""}${c.removed?.length ? ` -${c.removed.join(" -")}` : ""}` : `${String(c.before ?? "(none)")} -> ${String(c.after ?? "(none)")}`;
+          const what =
+            c.added || c.removed
+              ? `${c.added?.length ? `+${c.added.join(" +")}` : ""}${c.removed?.length ? ` -${c.removed.join(" -")}` : ""}`
+              : `${String(c.before ?? "(none)")} -> ${String(c.after ?? "(none)")}`;
           lines.push(`    [${c.category}] ${c.protocol} ${c.path}: ${what.trim()}`);
         }
       }

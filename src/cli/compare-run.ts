@@ -56,7 +56,8 @@ export async function runCompare(files: string[], opts: CompareOptions): Promise
       warn(e.message);
     }
   }
-  for (const c of matrix.candidates) say(`${c.rank}${c.tied ? "=" : ""}. ${c.label}: ${c.score}${c.knockOuts.length ? ` (knock-out: element ${c.knockOuts.join(", ")} failed)` : ""}\n`);
+  for (const c of matrix.candidates)
+    say(`${c.rank}${c.tied ? "=" : ""}. ${c.label}: ${c.score}${c.knockOuts.length ? ` (knock-out: element ${c.knockOuts.join(", ")} failed)` : ""}\n`);
   for (const p of written) say(`wrote ${p}\n`);
   return finalExitCode({ write, render: [] }, false, EXIT.OK);
 }

@@ -3,7 +3,12 @@
 export function exitCodesHelp(kind: "audit" | "sweep" | "report" | "record"): string {
   const lines =
     kind === "record"
-      ? ["  0    recording written", "  2    usage or input error, or an output that could not be written", "  3    nothing could be audited (no recording written)", "  130  interrupted (Ctrl-C): what was gathered is written"]
+      ? [
+          "  0    recording written",
+          "  2    usage or input error, or an output that could not be written",
+          "  3    nothing could be audited (no recording written)",
+          "  130  interrupted (Ctrl-C): what was gathered is written",
+        ]
       : kind === "report"
         ? [
             "  0    reports written",

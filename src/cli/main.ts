@@ -23,7 +23,9 @@ function errorLine(s: string): void {
 /** The program; `plugins` give the audit commands their flags (none: top-level help and version). */
 export function buildProgram(plugins: readonly ProtocolPlugin[] = []): Command {
   const program = new Command("otaudit")
-    .description("Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements over each protocol a plugin audits (listed by `otaudit scan --help`). Default runs are passive and read-only.")
+    .description(
+      "Audit OT devices (PLCs, HMIs, RTUs, gateways) against the 12 Secure by Demand OT elements over each protocol a plugin audits (listed by `otaudit scan --help`). Default runs are passive and read-only.",
+    )
     .version(TOOL_VERSION, "-V, --version")
     .option("-q, --quiet", "no scorecard and no progress: the exit code and the files only (errors and warnings still on stderr)")
     .option("-v, --verbose", "progress per device and protocol on stderr")
@@ -68,7 +70,11 @@ export async function runCli(argv: string[], opts: { choosePlugins?: boolean } =
   let plugins: readonly ProtocolPlugin[] = [];
   if (argv.some((a) => !a.startsWith("-"))) {
     if (opts.choosePlugins) {
-      const [{ choosePlugins }, { BUILTIN_MANIFEST }, { requestBuiltinPlugins }] = await Promise.all([import("./plugin-choice.js"), import("../../probes/manifest.js"), import("../plugin-loader.js")]);
+      const [{ choosePlugins }, { BUILTIN_MANIFEST }, { requestBuiltinPlugins }] = await Promise.all([
+        import("./plugin-choice.js"),
+        import("../../probes/manifest.js"),
+        import("../plugin-loader.js"),
+      ]);
       const ids = choosePlugins(argv, buildProgram(), BUILTIN_MANIFEST);
       if (ids) requestBuiltinPlugins(ids);
     }

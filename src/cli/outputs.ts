@@ -53,7 +53,9 @@ export interface OutputProblems {
 export function outputPaths(opts: Pick<OutputOptions, "json" | "format" | "out" | "log">): NamedPath[] {
   const out: NamedPath[] = [];
   if (opts.json && opts.json !== "-") out.push({ label: `--json`, path: opts.json });
-  if (opts.out) for (const f of opts.format ?? []) if (f in REPORT_FILES) out.push({ label: `--format ${f}`, path: join(opts.out, REPORT_FILES[f as keyof typeof REPORT_FILES]) });
+  if (opts.out)
+    for (const f of opts.format ?? [])
+      if (f in REPORT_FILES) out.push({ label: `--format ${f}`, path: join(opts.out, REPORT_FILES[f as keyof typeof REPORT_FILES]) });
   if (opts.log) out.push({ label: "--log", path: opts.log });
   return out;
 }
@@ -111,7 +113,8 @@ export function validateOutputOptions(opts: OutputOptions, extra: { inputs?: Nam
   if (opts.out) checkWritableDir(opts.out, `--out ${opts.out}`);
   if (opts.format && !opts.out) throw new UsageError("--format: needs --out DIR to write the reports into");
   if (opts.out && !opts.format) throw new UsageError(`--out: needs --format LIST (${REPORT_FORMATS.join(",")})`);
-  for (const f of opts.format ?? []) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
+  for (const f of opts.format ?? [])
+    if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   if (opts.out) for (const o of outputPaths({ format: opts.format, out: opts.out })) checkWritableFile(o.path, o.label);
   checkLogOption(opts.log);
   refuseSameFile([...outputPaths(opts), ...(extra.outputs ?? [])], [...inputPaths(opts), ...(extra.inputs ?? [])]);
@@ -138,7 +141,11 @@ export function applyOutputInputs(doc: ResultDocument, opts: OutputOptions): voi
  * A failing write or renderer does not keep the other outputs from being written; the problems
  * are printed (one line each) and returned for finalExitCode.
  */
-export async function writeOutputs(doc: ResultDocument, opts: OutputOptions, scorecard: (doc: ResultDocument) => string = (d) => renderScorecards(d, { color: useColor(opts.color) })): Promise<OutputProblems> {
+export async function writeOutputs(
+  doc: ResultDocument,
+  opts: OutputOptions,
+  scorecard: (doc: ResultDocument) => string = (d) => renderScorecards(d, { color: useColor(opts.color) }),
+): Promise<OutputProblems> {
   applyOutputInputs(doc, opts);
   const problems: OutputProblems = { write: [], render: [] };
   if (opts.json) {

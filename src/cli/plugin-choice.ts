@@ -18,7 +18,20 @@ export interface ManifestView {
 const NARROWED_COMMAND = "scan";
 
 /** Options whose input or output spans every protocol's rules, credentials or facts. */
-const NEEDS_ALL = new Set(["--help", "-h", "--version", "-V", "--credentials", "--waivers", "--evidence", "--policy", "--from-facts", "--format", "--out", "--advisories"]);
+const NEEDS_ALL = new Set([
+  "--help",
+  "-h",
+  "--version",
+  "-V",
+  "--credentials",
+  "--waivers",
+  "--evidence",
+  "--policy",
+  "--from-facts",
+  "--format",
+  "--out",
+  "--advisories",
+]);
 
 const SCHEME_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 const HOST_PORT_RE = /^(?:\[[^\]]*\]|[^:/[\]]+):(\d{1,5})$/;
@@ -43,7 +56,12 @@ function targetOwner(target: string, manifest: readonly ManifestView[]): string 
  * The built-in plugin ids `argv` needs, or undefined for all of them. `program` is the CLI built
  * without plugins (its commands and their core options).
  */
-export function choosePlugins(argv: readonly string[], program: Command, manifest: readonly ManifestView[], env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+export function choosePlugins(
+  argv: readonly string[],
+  program: Command,
+  manifest: readonly ManifestView[],
+  env: NodeJS.ProcessEnv = process.env,
+): string[] | undefined {
   if (env.OTAUDIT_PLUGINS) return undefined;
   let i = 0;
   // global flags (-q, -v) before the command; anything else there (help, version) loads all
@@ -71,7 +89,11 @@ export function choosePlugins(argv: readonly string[], program: Command, manifes
       if (!takesValue(o)) continue;
       const value = eq > 0 ? tok.slice(eq + 1) : argv[++i];
       if (value === undefined) return undefined;
-      if (o.long === "--protocols") protocols = value.split(",").map((s) => s.trim()).filter(Boolean);
+      if (o.long === "--protocols")
+        protocols = value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
       continue;
     }
     // a plugin's own flag (--<plugin id>-<name> <value>, src/cli/plugin-options.ts)

@@ -24,7 +24,10 @@ export async function runPolicyMake(result: string, opts: PolicyMakeOptions): Pr
     checkWritableFile(opts.out!, `--out ${opts.out}`);
     refuseSameFile([{ label: "--out", path: opts.out! }], [{ label: "RESULT", path: result }]);
   }
-  if (looksLikeRecording(result)) throw new UsageError(`RESULT: ${result} is a recording (otaudit record), not a result: replay it first (otaudit scan --from-facts ${result} --json result.json)`);
+  if (looksLikeRecording(result))
+    throw new UsageError(
+      `RESULT: ${result} is a recording (otaudit record), not a result: replay it first (otaudit scan --from-facts ${result} --json result.json)`,
+    );
   const doc = await loadResult(result);
   const policy = makePolicy(doc, PLUGINS, { device: opts.device, name: opts.name, resultFile: result, toolVersion: TOOL_VERSION });
   const text = policyYaml(policy);

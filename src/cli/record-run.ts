@@ -57,8 +57,16 @@ export async function runRecord(targets: string[], opts: RecordOptions): Promise
     const more = await writeOutputs(doc, outputOpts);
     problems.write.push(...more.write);
     problems.render.push(...more.render);
-    const summary = doc.devices.map((d) => `${d.host} [${Object.values(d.facts).map((f) => `${f.protocol}:${f.status}`).join(" ")}]`).join(", ");
-    if (!problems.write.length) note(`recorded ${plural(doc.devices.length, "device")} to ${opts.out}${interrupted ? " (interrupted: partial)" : ""}: ${summary}`);
+    const summary = doc.devices
+      .map(
+        (d) =>
+          `${d.host} [${Object.values(d.facts)
+            .map((f) => `${f.protocol}:${f.status}`)
+            .join(" ")}]`,
+      )
+      .join(", ");
+    if (!problems.write.length)
+      note(`recorded ${plural(doc.devices.length, "device")} to ${opts.out}${interrupted ? " (interrupted: partial)" : ""}: ${summary}`);
     if (live.transcriptFiles.length) note(`${plural(live.transcriptFiles.length, "transcript")} in ${opts.transcripts}`);
     return finalExitCode(problems, interrupted, EXIT.OK);
   } finally {

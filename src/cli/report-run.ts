@@ -51,7 +51,8 @@ export function loadResultDocument(file: string): ResultDocument {
 }
 
 export async function runReport(file: string | undefined, opts: ReportOptions): Promise<number> {
-  for (const f of opts.format) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
+  for (const f of opts.format)
+    if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   if (opts.format.length === 0) throw new UsageError("--format: name at least one format");
   const { resolveDb } = await import("../store/db-url.js");
   const db = resolveDb(opts);

@@ -11,7 +11,10 @@ import type { RfpOptions } from "./option-types.js";
 export async function runRfp(opts: RfpOptions): Promise<number> {
   checkWritableDir(opts.out, `--out ${opts.out}`);
   const names = ["rfp.md", "requirements.csv", "acceptance-tests.csv"];
-  refuseSameFile(names.map((n) => ({ label: "--out", path: join(opts.out, n) })), opts.weights ? [{ label: "--weights", path: opts.weights }] : []);
+  refuseSameFile(
+    names.map((n) => ({ label: "--out", path: join(opts.out, n) })),
+    opts.weights ? [{ label: "--weights", path: opts.weights }] : [],
+  );
   const policy = opts.weights ? loadPolicy(opts.weights) : DEFAULT_POLICY;
   const rules = allRules().sort((a, b) => a.id.localeCompare(b.id));
   const files: [string, string][] = [

@@ -17,7 +17,10 @@ export function attachProgress(audit: AuditOptions, total: number, label = "scan
   const draw = (force = false) => total > 1 && status.set(`${label}: ${done}/${plural(total, "device")}, ${failing} failing so far`, force);
   audit.onProbe = (e) => {
     if (!e.envelope) verbose(`${e.host}: ${e.protocol}: probing`);
-    else verbose(`${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""}${e.envelope.incomplete ? ` (incomplete: ${e.envelope.incomplete.message})` : ""} in ${e.envelope.durationMs} ms`);
+    else
+      verbose(
+        `${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""}${e.envelope.incomplete ? ` (incomplete: ${e.envelope.incomplete.message})` : ""} in ${e.envelope.durationMs} ms`,
+      );
   };
   const previous = audit.onDeviceDone;
   audit.onDeviceDone = (d) => {

@@ -32,7 +32,8 @@ export function readToken(opts: Pick<ServeCliOptions, "tokenFile">, env: NodeJS.
   const raw = opts.tokenFile ? readOptionFile(opts.tokenFile, "--token-file").toString("utf8").split(/\r?\n/)[0]! : env[TOKEN_ENV]!;
   const token = raw.trim();
   if (token.length < MIN_TOKEN) throw new UsageError(`${source}: the token must have at least ${MIN_TOKEN} characters`);
-  if (!/^[\x21-\x7e]+$/.test(token) || token.length > 512) throw new UsageError(`${source}: the token must be printable ASCII without spaces, at most 512 characters`);
+  if (!/^[\x21-\x7e]+$/.test(token) || token.length > 512)
+    throw new UsageError(`${source}: the token must be printable ASCII without spaces, at most 512 characters`);
   registerSecret(token);
   return token;
 }
@@ -79,15 +80,29 @@ export async function runServe(results: string[], opts: ServeCliOptions): Promis
   if (opts.tlsClientCa && !opts.tlsCert) throw new UsageError("--tls-client-ca: needs --tls-cert and --tls-key");
   const token = readToken(opts);
   const tls = opts.tlsCert
-    ? { cert: readOptionFile(opts.tlsCert, "--tls-cert"), key: readOptionFile(opts.tlsKey!, "--tls-key"), ...(opts.tlsClientCa ? { clientCa: readOptionFile(opts.tlsClientCa, "--tls-client-ca") } : {}) }
+    ? {
+        cert: readOptionFile(opts.tlsCert, "--tls-cert"),
+        key: readOptionFile(opts.tlsKey!, "--tls-key"),
+        ...(opts.tlsClientCa ? { clientCa: readOptionFile(opts.tlsClientCa, "--tls-client-ca") } : {}),
+      }
     : undefined;
   if (!isLoopback(opts.host) && !token && !tls?.clientCa)
-    throw new UsageError(`--host ${opts.host}: not a loopback address; the dashboard then needs a token (--token-file FILE or ${TOKEN_ENV}) or TLS client certificates (--tls-cert, --tls-key, --tls-client-ca)`);
+    throw new UsageError(
+      `--host ${opts.host}: not a loopback address; the dashboard then needs a token (--token-file FILE or ${TOKEN_ENV}) or TLS client certificates (--tls-cert, --tls-key, --tls-client-ca)`,
+    );
   if (!isLoopback(opts.host) && token && !tls) warn(`serve: without TLS the token travels in clear on ${opts.host}; add --tls-cert and --tls-key`);
   const reader = await openReader(results, opts.db, opts.dbEnv);
   let running;
   try {
-    running = await startServer({ reader, plugins: PLUGINS, host: opts.host, port: opts.port, ...(token ? { token } : {}), ...(tls ? { tls } : {}), onError: (m) => warn(m) });
+    running = await startServer({
+      reader,
+      plugins: PLUGINS,
+      host: opts.host,
+      port: opts.port,
+      ...(token ? { token } : {}),
+      ...(tls ? { tls } : {}),
+      onError: (m) => warn(m),
+    });
   } catch (e) {
     await reader.close();
     const err = e as NodeJS.ErrnoException;
@@ -104,9 +119,14 @@ export async function runServe(results: string[], opts: ServeCliOptions): Promis
   process.on("SIGTERM", onSignal);
   try {
     const sweeps = await server.index.sweeps();
-    say(`otaudit serve: ${reader.label} (${sweeps.length === 1 ? "1 sweep" : `${sweeps.length} sweeps`}) on ${server.url}${token ? " (API token required)" : ""}\n`);
+    say(
+      `otaudit serve: ${reader.label} (${sweeps.length === 1 ? "1 sweep" : `${sweeps.length} sweeps`}) on ${server.url}${token ? " (API token required)" : ""}\n`,
+    );
     note("read-only dashboard; stop with Ctrl-C");
-    void prewarm(server.index, sweeps.map((s) => s.id));
+    void prewarm(
+      server.index,
+      sweeps.map((s) => s.id),
+    );
     await stopped;
     return EXIT.OK;
   } finally {

@@ -29,7 +29,8 @@ export function simulatorPorts(opts: Pick<SimulateOptions, "port" | "defaultPort
   const schemes = plugins.flatMap((p) => p.schemes);
   for (const pair of opts.port ?? []) {
     const m = /^([a-z][a-z0-9.+-]*)=(\d{1,5})$/.exec(pair);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`--port: expected scheme=port with a port from 1 to 65535, e.g. ${schemes[0] ?? "scheme"}=2222 (got '${pair}')`);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)
+      throw new UsageError(`--port: expected scheme=port with a port from 1 to 65535, e.g. ${schemes[0] ?? "scheme"}=2222 (got '${pair}')`);
     const scheme = plugins.find((p) => p.id === m[1])?.schemes[0] ?? m[1]!;
     if (!schemes.includes(scheme)) throw new UsageError(`--port: unknown scheme '${m[1]}' (known: ${schemes.join(", ")})`);
     ports[scheme] = Number(m[2]);
@@ -40,9 +41,16 @@ export function simulatorPorts(opts: Pick<SimulateOptions, "port" | "defaultPort
 /** Why a simulator could not listen, in words an operator can act on. */
 function startFailure(e: unknown, ports: Record<string, number>): string {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === "EACCES") return `permission denied (${err.message}): ports below 1024 need root or CAP_NET_BIND_SERVICE; choose others with --port scheme=port`;
+  if (err.code === "EACCES")
+    return `permission denied (${err.message}): ports below 1024 need root or CAP_NET_BIND_SERVICE; choose others with --port scheme=port`;
   if (err.code === "EADDRINUSE") return `a port is already in use (${err.message}); another simulator on this address? use another --host or --port`;
-  return `${err.message}${Object.keys(ports).length ? ` (ports asked for: ${Object.entries(ports).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`;
+  return `${err.message}${
+    Object.keys(ports).length
+      ? ` (ports asked for: ${Object.entries(ports)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ")})`
+      : ""
+  }`;
 }
 
 export async function runSimulate(file: string, opts: SimulateOptions): Promise<number> {
@@ -52,11 +60,13 @@ export async function runSimulate(file: string, opts: SimulateOptions): Promise<
   const { profile, notes } = loadSimulationSource(file, PLUGINS, opts.device);
   for (const n of notes) note(`simulate: ${n}`);
   const servable = plugins.filter((p) => profile.sections.has(p.id) && p.simulator);
-  if (servable.length === 0) throw new UsageError(`${file}: nothing to simulate (no protocol section this otaudit can serve${opts.protocols ? " among --protocols" : ""})`);
+  if (servable.length === 0)
+    throw new UsageError(`${file}: nothing to simulate (no protocol section this otaudit can serve${opts.protocols ? " among --protocols" : ""})`);
   for (const pair of opts.port ?? []) {
     const name = pair.split("=")[0]!;
     const owner = plugins.find((p) => p.id === name || p.schemes.includes(name));
-    if (owner && !servable.includes(owner)) throw new UsageError(`--port: ${file} serves no ${name} (it serves: ${servable.flatMap((p) => p.schemes.slice(0, 1)).join(", ")})`);
+    if (owner && !servable.includes(owner))
+      throw new UsageError(`--port: ${file} serves no ${name} (it serves: ${servable.flatMap((p) => p.schemes.slice(0, 1)).join(", ")})`);
   }
 
   let stopRequested: () => void = () => {};

@@ -61,7 +61,15 @@ export async function sweepStatus(store: Store, sweepId?: string): Promise<Sweep
   const zones: Record<string, ZoneStatus> = {};
   const zone = (z: string) => (zones[z] ??= { devices: totals.get(z) ?? 0, queued: 0, active: 0, done: 0, failed: 0, notQueued: 0 });
   for (const z of [...totals.keys()].sort()) zone(z);
-  const report: SweepStatusReport = { sweepId: sweep.id, status: sweep.status, distributed: !!sweep.settings.distributed, createdAt: sweep.createdAt, finishedAt: sweep.finishedAt, devices: sweep.targets.length, zones };
+  const report: SweepStatusReport = {
+    sweepId: sweep.id,
+    status: sweep.status,
+    distributed: !!sweep.settings.distributed,
+    createdAt: sweep.createdAt,
+    finishedAt: sweep.finishedAt,
+    devices: sweep.targets.length,
+    zones,
+  };
   if (store.kind === "postgres") {
     const pg = store as PgStore;
     const { sweepCounts } = await import("../worker/queue.js");
@@ -92,7 +100,9 @@ export async function sweepStatus(store: Store, sweepId?: string): Promise<Sweep
 }
 
 export function renderStatus(r: SweepStatusReport): string {
-  const lines = [`otaudit sweep ${r.sweepId}: ${r.status}${r.distributed ? ", distributed" : ""}, started ${r.createdAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ""}; ${r.devices} devices`];
+  const lines = [
+    `otaudit sweep ${r.sweepId}: ${r.status}${r.distributed ? ", distributed" : ""}, started ${r.createdAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ""}; ${r.devices} devices`,
+  ];
   const cols = ["devices", "queued", "active", "done", "failed", "notQueued"] as const;
   const names = Object.keys(r.zones);
   const width = Math.max(4, ...names.map((n) => n.length));
@@ -104,12 +114,18 @@ export function renderStatus(r: SweepStatusReport): string {
     for (const c of cols) sum[c] = (sum[c] ?? 0) + z[c];
   }
   if (names.length > 1) lines.push(`  ${"all".padEnd(width)}  ${cols.map((c) => String(sum[c] ?? 0).padStart(11)).join("")}`);
-  if (r.slots && Object.keys(r.slots).length) lines.push(`  devices at once: ${Object.entries(r.slots).map(([s, v]) => `${s} ${v.used}/${v.limit}`).join(", ")}`);
+  if (r.slots && Object.keys(r.slots).length)
+    lines.push(
+      `  devices at once: ${Object.entries(r.slots)
+        .map(([s, v]) => `${s} ${v.used}/${v.limit}`)
+        .join(", ")}`,
+    );
   if (r.workers) {
     const alive = r.workers.filter((w) => w.alive);
     lines.push(`  workers alive: ${alive.length ? alive.map((w) => `${w.id} (zone ${w.zone}, ${w.devicesDone} devices)`).join(", ") : "none"}`);
     const gone = r.workers.filter((w) => !w.alive);
-    if (gone.length) lines.push(`  workers gone in the last hour: ${gone.map((w) => `${w.id} (${w.stoppedAt ? "stopped" : `silent since ${w.lastSeen}`})`).join(", ")}`);
+    if (gone.length)
+      lines.push(`  workers gone in the last hour: ${gone.map((w) => `${w.id} (${w.stoppedAt ? "stopped" : `silent since ${w.lastSeen}`})`).join(", ")}`);
   }
   return lines.map(safeText).join("\n") + "\n";
 }

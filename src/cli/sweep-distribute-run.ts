@@ -28,9 +28,12 @@ export function checkDistributeOptions(opts: SweepOptions, backend: "sqlite" | "
     return;
   }
   if (backend !== "postgres") throw new UsageError("--distribute: needs --db postgres://... (zone workers share the store and the job queue)");
-  if (opts.credentials) throw new UsageError("--credentials: with --distribute, credentials stay in the zones: give them to the workers (otaudit worker --credentials FILE)");
-  if (opts.advisories?.length) throw new UsageError("--advisories: with --distribute, give the advisory files to the workers (otaudit worker --advisories FILE)");
-  if (opts.lease !== undefined && opts.lease < MIN_LEASE_S) throw new UsageError(`--lease: at least ${MIN_LEASE_S} seconds (a worker stops a device 8 s before its lease ends)`);
+  if (opts.credentials)
+    throw new UsageError("--credentials: with --distribute, credentials stay in the zones: give them to the workers (otaudit worker --credentials FILE)");
+  if (opts.advisories?.length)
+    throw new UsageError("--advisories: with --distribute, give the advisory files to the workers (otaudit worker --advisories FILE)");
+  if (opts.lease !== undefined && opts.lease < MIN_LEASE_S)
+    throw new UsageError(`--lease: at least ${MIN_LEASE_S} seconds (a worker stops a device 8 s before its lease ends)`);
 }
 
 /**
@@ -73,7 +76,14 @@ export async function queueCheck(): Promise<PgOpenOptions> {
 }
 
 /** Enqueue and wait; progress on the terminal's status line. */
-export async function runDistributed(store: Store, sweep: SweepRow, targets: SweepTarget[], settings: DistributedSettings, signal: AbortSignal, showProgress: boolean): Promise<{ interrupted: boolean; failed: number }> {
+export async function runDistributed(
+  store: Store,
+  sweep: SweepRow,
+  targets: SweepTarget[],
+  settings: DistributedSettings,
+  signal: AbortSignal,
+  showProgress: boolean,
+): Promise<{ interrupted: boolean; failed: number }> {
   const { distributeSweep, progressLine } = await import("../worker/distribute.js");
   const outcome = await distributeSweep({
     store: store as PgStore,

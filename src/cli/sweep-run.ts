@@ -38,20 +38,28 @@ async function openSweep(store: Store, targets: string[], opts: SweepOptions, se
   const { protocols } = settings;
   if (opts.resume) {
     const sweep = opts.sweepId ? await store.getSweep(opts.sweepId) : await store.latestSweep(true);
-    if (!sweep) throw new UsageError(opts.sweepId ? `--sweep-id ${opts.sweepId}: no such sweep in ${store.label}` : `--resume: no unfinished sweep in ${store.label}`);
+    if (!sweep)
+      throw new UsageError(opts.sweepId ? `--sweep-id ${opts.sweepId}: no such sweep in ${store.label}` : `--resume: no unfinished sweep in ${store.label}`);
     const stored = sweep.targets as SweepTarget[];
     if (targets.length > 0) {
       const given = expandSweepTargets(targets, { knownProtocols: protocols, maxRange: opts.maxRange, yes: opts.yes });
-      if (!sameTargets(given, stored)) throw new UsageError(`--resume: the targets differ from sweep ${sweep.id}'s; give none to continue it as it was started`);
+      if (!sameTargets(given, stored))
+        throw new UsageError(`--resume: the targets differ from sweep ${sweep.id}'s; give none to continue it as it was started`);
     }
-    if (sweep.settings.intrusive !== settings.intrusive) throw new UsageError(`--resume: sweep ${sweep.id} was started ${sweep.settings.intrusive ? "with" : "without"} --intrusive; resume it the same way`);
-    if (sweep.settings.protocols.join(",") !== protocols.join(",")) throw new UsageError(`--resume: sweep ${sweep.id} audits ${sweep.settings.protocols.join(",")}; resume it with the same --protocols`);
-    if (!!sweep.settings.distributed !== !!settings.distributed) throw new UsageError(`--resume: sweep ${sweep.id} was started ${sweep.settings.distributed ? "with" : "without"} --distribute; resume it the same way`);
+    if (sweep.settings.intrusive !== settings.intrusive)
+      throw new UsageError(`--resume: sweep ${sweep.id} was started ${sweep.settings.intrusive ? "with" : "without"} --intrusive; resume it the same way`);
+    if (sweep.settings.protocols.join(",") !== protocols.join(","))
+      throw new UsageError(`--resume: sweep ${sweep.id} audits ${sweep.settings.protocols.join(",")}; resume it with the same --protocols`);
+    if (!!sweep.settings.distributed !== !!settings.distributed)
+      throw new UsageError(`--resume: sweep ${sweep.id} was started ${sweep.settings.distributed ? "with" : "without"} --distribute; resume it the same way`);
     return { sweep: settings.distributed ? { ...sweep, settings: { ...sweep.settings, distributed: sweep.settings.distributed } } : sweep, targets: stored };
   }
   const expanded = expandSweepTargets(targets, { knownProtocols: protocols, maxRange: opts.maxRange, yes: opts.yes });
   const withCredentials = settings.distributed ? expanded.find((t) => t.credentialsFile) : undefined;
-  if (withCredentials) throw new UsageError(`${withCredentials.source}: credentials: with --distribute, device credentials stay in the zones: give them to the workers (otaudit worker --credentials FILE)`);
+  if (withCredentials)
+    throw new UsageError(
+      `${withCredentials.source}: credentials: with --distribute, device credentials stay in the zones: give them to the workers (otaudit worker --credentials FILE)`,
+    );
   const id = opts.sweepId ?? newSweepId();
   if (await store.getSweep(id)) throw new UsageError(`--sweep-id ${id}: already in ${store.label}; add --resume to continue it`);
   return { sweep: await store.createSweep(id, expanded, settings), targets: expanded };
@@ -100,7 +108,12 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     backoffBaseMs: Math.min(2000, Math.max(100, Math.round(opts.discoveryTimeout / 2))),
   };
   const protocols = selectPlugins(opts.protocols).map((p) => p.id);
-  const settings: SweepSettings = { intrusive: opts.intrusive, protocols, failOn: opts.failOn, ...(opts.distribute ? { distributed: distributedSettings(opts, politeness) } : {}) };
+  const settings: SweepSettings = {
+    intrusive: opts.intrusive,
+    protocols,
+    failOn: opts.failOn,
+    ...(opts.distribute ? { distributed: distributedSettings(opts, politeness) } : {}),
+  };
   if (db?.kind === "postgres" && db.passwordInArgument) warn(PASSWORD_IN_ARGUMENT_WARNING);
   const store: Store = db ? await openStoreSpec(db, opts.distribute ? await queueCheck() : {}) : new SweepStore(":memory:");
   const control = runControl(opts.deadline);
@@ -108,31 +121,34 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
   setMaxListeners(Math.max(10, opts.concurrency * 8), control.signal);
   try {
     const baseline = opts.baseline ? await store.getBaseline(opts.baseline) : undefined;
-    if (opts.baseline && !baseline) throw new UsageError(`--baseline ${opts.baseline}: no such baseline in ${store.label} (save one with 'otaudit baseline save')`);
+    if (opts.baseline && !baseline)
+      throw new UsageError(`--baseline ${opts.baseline}: no such baseline in ${store.label} (save one with 'otaudit baseline save')`);
     const { sweep, targets: sweepTargets } = await openSweep(store, targets, opts, settings);
     const audit = buildAuditOptions(opts, control.signal);
     const assetCredentials = loadAssetCredentials(sweepTargets);
     if (opts.intrusive) announceIntrusive(audit.plugins);
     // progress: the status line on a terminal (not with --no-progress or --quiet), --verbose lines
     const showProgress = opts.progress !== false;
-    audit.onProbe = (e) => e.envelope && verbose(`${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""} in ${e.envelope.durationMs} ms`);
+    audit.onProbe = (e) =>
+      e.envelope &&
+      verbose(`${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""} in ${e.envelope.durationMs} ms`);
     let outcome: { interrupted: boolean; failed?: number };
     try {
       outcome = sweep.settings.distributed
         ? await runDistributed(store, sweep, sweepTargets, sweep.settings.distributed, control.signal, showProgress)
         : await runSweep({
-        audit,
-        politeness,
-        discoveryTimeoutMs: Math.min(opts.discoveryTimeout, opts.timeout),
-        store,
-        sweepId: sweep.id,
-        targets: sweepTargets,
-        assetCredentials,
-        onDeviceDone: (d, stats) => {
-          verbose(`${d.host}: done, ${plural(d.findings.filter((f) => f.status === "fail" && !f.waiver).length, "failing finding")}`);
-          if (showProgress) status.set(SweepProgress.line(stats), stats.done + stats.alreadyDone >= stats.total);
-        },
-      });
+            audit,
+            politeness,
+            discoveryTimeoutMs: Math.min(opts.discoveryTimeout, opts.timeout),
+            store,
+            sweepId: sweep.id,
+            targets: sweepTargets,
+            assetCredentials,
+            onDeviceDone: (d, stats) => {
+              verbose(`${d.host}: done, ${plural(d.findings.filter((f) => f.status === "fail" && !f.waiver).length, "failing finding")}`);
+              if (showProgress) status.set(SweepProgress.line(stats), stats.done + stats.alreadyDone >= stats.total);
+            },
+          });
     } finally {
       status.clear();
     }

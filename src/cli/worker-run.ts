@@ -68,7 +68,12 @@ export async function runWorkerCommand(opts: WorkerCliOptions): Promise<number> 
       onDevice: (e) => verbose(`${e.host}: ${e.stored ? "stored" : "already stored"} (sweep ${e.sweepId}), ${plural(e.failing, "failing finding")}`),
       onNote: (line) => warn(line),
     });
-    const why = summary.reason === "idle" ? "nothing left in the zone" : summary.reason === "signal" ? "stopped by a signal" : "the database was unreachable for a minute";
+    const why =
+      summary.reason === "idle"
+        ? "nothing left in the zone"
+        : summary.reason === "signal"
+          ? "stopped by a signal"
+          : "the database was unreachable for a minute";
     note(`worker ${id}: ${why}; ${plural(summary.devices, "device")} stored${summary.givenBack ? `, ${plural(summary.givenBack, "job")} given back` : ""}`);
     if (summary.reason === "database") {
       warn(`${db.flag}: the database was unreachable for a minute; stopping`);

@@ -84,7 +84,7 @@ function readPathField(path: string): Buffer | string {
 
 /** Prefix a plugin's `field: message` (or plain message) with the entry index. */
 function entryLine(source: string, i: number, message: string): string {
-  return /^[A-Za-z_][\w.\[\]]*: /.test(message) ? `${source}: [${i}].${message}` : `${source}: [${i}]: ${message}`;
+  return /^[A-Za-z_][\w.[\]]*: /.test(message) ? `${source}: [${i}].${message}` : `${source}: [${i}]: ${message}`;
 }
 
 export function parseCredentials(text: string, source: string, env: NodeJS.ProcessEnv = process.env, opts: ParseCredentialsOptions = {}): CredentialEntry[] {
@@ -103,7 +103,10 @@ export function parseCredentials(text: string, source: string, env: NodeJS.Proce
       const entry = iss.path.length === 2 && typeof iss.path[0] === "number" ? (raw as Record<string, unknown>[])[iss.path[0]] : undefined;
       if (last === "protocol" && entry && typeof entry === "object") {
         const kind = (entry as Record<string, unknown>).protocol;
-        return { ...iss, message: `${kind === undefined ? "missing" : `unknown kind ${JSON.stringify(kind)}`} (known: ${[...owners.keys()].sort().join(", ")})` };
+        return {
+          ...iss,
+          message: `${kind === undefined ? "missing" : `unknown kind ${JSON.stringify(kind)}`} (known: ${[...owners.keys()].sort().join(", ")})`,
+        };
       }
       return iss;
     });
@@ -137,7 +140,10 @@ export function parseCredentials(text: string, source: string, env: NodeJS.Proce
       for (const iss of values.error.issues) {
         const field = String(iss.path[0] ?? "");
         const shown = fromEnv.has(field) ? `${field}Env` : field;
-        const message = iss.code === "invalid_type" && entry[field] === undefined ? `required${decl.secrets.includes(field) ? ` (give ${field} or ${field}Env)` : ""}` : iss.message;
+        const message =
+          iss.code === "invalid_type" && entry[field] === undefined
+            ? `required${decl.secrets.includes(field) ? ` (give ${field} or ${field}Env)` : ""}`
+            : iss.message;
         errors.push(`${at}.${[shown, ...iss.path.slice(1).map(String)].join(".")}: ${message}`);
       }
       return entry;

@@ -8,7 +8,7 @@ export function isValidHostSelector(sel: string): boolean {
     const fam = isIP(addr!);
     return fam !== 0 && Number.isInteger(n) && n >= 0 && n <= (fam === 4 ? 32 : 128);
   }
-  return /^[A-Za-z0-9.:*?_\-\[\]]+$/.test(sel);
+  return /^[A-Za-z0-9.:*?_\-[\]]+$/.test(sel);
 }
 
 function ipv4ToInt(a: string): number {
@@ -26,7 +26,15 @@ export function hostMatches(selector: string | undefined, host: string): boolean
     return (ipv4ToInt(addr!) & mask) === (ipv4ToInt(host) & mask);
   }
   if (/[*?]/.test(selector)) {
-    const re = new RegExp("^" + selector.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
+    const re = new RegExp(
+      "^" +
+        selector
+          .replace(/[.+^${}()|\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".") +
+        "$",
+      "i",
+    );
     return re.test(host);
   }
   return selector.toLowerCase() === host.toLowerCase();

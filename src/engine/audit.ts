@@ -120,7 +120,14 @@ async function probeDeviceInner(device: DeviceSpec, plugin: ProtocolPlugin, opts
     if (err instanceof ProbeFailure) {
       const status = err.code === "absent" ? "absent" : err.code === "unreachable" ? "unreachable" : "error";
       log.info({ code: err.code }, err.message);
-      return (status === "error" ? salvage(err.code, err.message) : undefined) ?? { ...base, status, durationMs: elapsed(), error: { code: err.code, message: err.message } };
+      return (
+        (status === "error" ? salvage(err.code, err.message) : undefined) ?? {
+          ...base,
+          status,
+          durationMs: elapsed(),
+          error: { code: err.code, message: err.message },
+        }
+      );
     }
     log.error({ err: err.message }, "probe crashed");
     return salvage("internal", err.message) ?? { ...base, status: "error", durationMs: elapsed(), error: { code: "internal", message: err.message } };
@@ -158,7 +165,9 @@ async function surveySurface(device: DeviceSpec, opts: AuditOptions): Promise<Fa
   if (!device.surface || tcp.length === 0 || opts.signal?.aborted) return undefined;
   const startedAt = new Date();
   const pacer = new DevicePacer({ giveUpAfter: SURFACE_GIVE_UP_AFTER, backoffBaseMs: 0 });
-  opts.log.child({ device: device.host }).info({ action: "surface", safety: "passive", ports: tcp.map((t) => t.port) }, "TCP connect with a clean close to the surface ports");
+  opts.log
+    .child({ device: device.host })
+    .info({ action: "surface", safety: "passive", ports: tcp.map((t) => t.port) }, "TCP connect with a clean close to the surface ports");
   const found = await discoverDevice(device.address, { tcp, udp: [] }, opts.timeoutMs, pacer, opts.signal);
   return surfaceEnvelope(startedAt, found);
 }

@@ -92,7 +92,13 @@ export interface DiscoveryResult {
 }
 
 /** Discover one device's services, one connection at a time, paced by the device's pacer. */
-export async function discoverDevice(host: string, plan: DiscoveryPlan, timeoutMs: number, pacer: ConnectionPacer, signal?: AbortSignal): Promise<DiscoveryResult> {
+export async function discoverDevice(
+  host: string,
+  plan: DiscoveryPlan,
+  timeoutMs: number,
+  pacer: ConnectionPacer,
+  signal?: AbortSignal,
+): Promise<DiscoveryResult> {
   const ports: PortResult[] = [];
   for (const t of plan.tcp) {
     const base = { ...t, transport: "tcp" as const };
@@ -107,7 +113,13 @@ export async function discoverDevice(host: string, plan: DiscoveryPlan, timeoutM
     ports.push({ ...base, state, ms: Math.round(performance.now() - t0) });
   }
   for (const u of plan.udp) {
-    const base = { port: u.port, transport: "udp" as const, service: u.service, cleartext: u.plugin.discovery?.cleartextSchemes?.includes(u.service) ?? false, plugin: u.plugin.id };
+    const base = {
+      port: u.port,
+      transport: "udp" as const,
+      service: u.service,
+      cleartext: u.plugin.discovery?.cleartextSchemes?.includes(u.service) ?? false,
+      plugin: u.plugin.id,
+    };
     const udp = u.plugin.discovery?.udp;
     if (!udp || signal?.aborted || pacer.givenUp) {
       ports.push({ ...base, state: "skipped", ms: 0 });

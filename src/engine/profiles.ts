@@ -40,7 +40,13 @@ export function parseProfile(text: string, source: string, plugins: readonly Pro
     }
     if (!plugin.simulator) continue; // protocol without a simulator yet: section ignored
     const parsed = plugin.simulator.profileSchema.safeParse(value);
-    if (!parsed.success) lines.push(...zodIssueLines(source, parsed.error.issues.map((i) => ({ ...i, path: [key, ...i.path] }))));
+    if (!parsed.success)
+      lines.push(
+        ...zodIssueLines(
+          source,
+          parsed.error.issues.map((i) => ({ ...i, path: [key, ...i.path] })),
+        ),
+      );
     else sections.set(key, parsed.data);
   }
   if (lines.length) throw new UsageError(lines[0]!, lines);
@@ -69,7 +75,13 @@ export interface RunningDevice {
  * Start every simulator of a profile on `host`: ephemeral ports, or the per-scheme `ports` asked
  * for (e.g. { ssh: 22, "modbus+tls": 802 }). Stops what started on failure.
  */
-export async function startProfile(profile: DeviceProfile, plugins: readonly ProtocolPlugin[], host: string, stateDir: string, ports: Record<string, number> = {}): Promise<RunningDevice> {
+export async function startProfile(
+  profile: DeviceProfile,
+  plugins: readonly ProtocolPlugin[],
+  host: string,
+  stateDir: string,
+  ports: Record<string, number> = {},
+): Promise<RunningDevice> {
   const simulators = new Map<string, RunningSimulator>();
   const stopAll = async () => {
     await Promise.allSettled([...simulators.values()].map((s) => s.stop()));
@@ -80,7 +92,15 @@ export async function startProfile(profile: DeviceProfile, plugins: readonly Pro
       if (section === undefined || !plugin.simulator) continue;
       const mine = Object.fromEntries(Object.entries(ports).filter(([scheme]) => plugin.schemes.includes(scheme)));
       const port = mine[plugin.schemes[0]!];
-      simulators.set(plugin.id, await plugin.simulator.start(section, { host, stateDir, ...(port !== undefined ? { port } : {}), ...(Object.keys(mine).length ? { ports: mine } : {}) }));
+      simulators.set(
+        plugin.id,
+        await plugin.simulator.start(section, {
+          host,
+          stateDir,
+          ...(port !== undefined ? { port } : {}),
+          ...(Object.keys(mine).length ? { ports: mine } : {}),
+        }),
+      );
     }
   } catch (e) {
     await stopAll();

@@ -30,7 +30,8 @@ export const MAX_EVIDENCE_STRING = 2048;
 
 /** Cap lists and strings in evidence, recursively (depth-limited): linear in the evidence size. */
 export function boundEvidence(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return value.length > MAX_EVIDENCE_STRING ? `${value.slice(0, MAX_EVIDENCE_STRING)}… (${value.length - MAX_EVIDENCE_STRING} more characters)` : value;
+  if (typeof value === "string")
+    return value.length > MAX_EVIDENCE_STRING ? `${value.slice(0, MAX_EVIDENCE_STRING)}… (${value.length - MAX_EVIDENCE_STRING} more characters)` : value;
   if (depth > 6 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     const kept = value.slice(0, MAX_EVIDENCE_ITEMS).map((v) => boundEvidence(v, depth + 1));
@@ -52,7 +53,13 @@ export function boundEvidence(value: unknown, depth = 0): unknown {
 /** The engine's guard: a pass must carry positive evidence. */
 export function guardOutcome(o: RuleOutcome): RuleOutcome {
   if (o.status === "pass" && !hasEvidence(o.evidence)) {
-    return { status: "undetermined", reason: "no-evidence", message: `no evidence to support a pass (${o.message})`, evidence: {}, ...(o.port !== undefined ? { port: o.port } : {}) };
+    return {
+      status: "undetermined",
+      reason: "no-evidence",
+      message: `no evidence to support a pass (${o.message})`,
+      evidence: {},
+      ...(o.port !== undefined ? { port: o.port } : {}),
+    };
   }
   if (o.status === "undetermined" && !o.reason) return { ...(o as RuleOutcome & { status: "undetermined" }), reason: "no-evidence" };
   return o;
@@ -72,7 +79,12 @@ export function aggregateOutcomes(outcomes: RuleOutcome[]): (RuleOutcome & { occ
     const first = g[0]!;
     if (g.length === 1) return first;
     const sample = g.slice(0, 5).map((o) => o.message);
-    return { ...first, message: `${g.length} occurrences: ${sample.join("; ")}${g.length > sample.length ? "; …" : ""}`, evidence: { sample: g.slice(0, 5).map((o) => o.evidence ?? {}), occurrences: g.length }, occurrences: g.length } as RuleOutcome & { occurrences: number };
+    return {
+      ...first,
+      message: `${g.length} occurrences: ${sample.join("; ")}${g.length > sample.length ? "; …" : ""}`,
+      evidence: { sample: g.slice(0, 5).map((o) => o.evidence ?? {}), occurrences: g.length },
+      occurrences: g.length,
+    } as RuleOutcome & { occurrences: number };
   });
 }
 
@@ -126,7 +138,18 @@ export function runRules(plugin: ProtocolPlugin, envelope: FactsEnvelope, ctx: R
       outcomes = [{ status: "error", message: `rule failed: ${(e as Error).message}`, evidence: { exception: (e as Error).name } }];
     }
     if (outcomes.length === 0) outcomes = [{ status: "not_applicable", message: "does not apply to this device", evidence: {} }];
-    if (envelope.incomplete) outcomes = outcomes.map((o) => (o.status === "pass" ? { status: "undetermined", reason: "incomplete", message: `probe stopped early (${envelope.incomplete!.code}: ${envelope.incomplete!.message}); not a pass: ${o.message}`, evidence: o.evidence, ...(o.port !== undefined ? { port: o.port } : {}) } : o));
+    if (envelope.incomplete)
+      outcomes = outcomes.map((o) =>
+        o.status === "pass"
+          ? {
+              status: "undetermined",
+              reason: "incomplete",
+              message: `probe stopped early (${envelope.incomplete!.code}: ${envelope.incomplete!.message}); not a pass: ${o.message}`,
+              evidence: o.evidence,
+              ...(o.port !== undefined ? { port: o.port } : {}),
+            }
+          : o,
+      );
     for (const o of aggregateOutcomes(outcomes)) findings.push(toFinding(rule, plugin, envelope, o));
   }
   return findings;

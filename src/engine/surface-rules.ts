@@ -20,7 +20,8 @@ export const CLEARTEXT_MANAGEMENT_META: RuleMeta = {
   iec62443: ["CR 4.1", "CR 3.1", "CR 1.2"],
   severity: "high",
   safety: "passive",
-  remediation: "Disable the cleartext management service and use its encrypted successor (named in the finding's evidence), or, where it cannot be turned off, block it at the zone boundary and reach it only through an encrypted, authenticated tunnel.",
+  remediation:
+    "Disable the cleartext management service and use its encrypted successor (named in the finding's evidence), or, where it cannot be turned off, block it at the zone boundary and reach it only through an encrypted, authenticated tunnel.",
   docs: `A full TCP connect (clean close) to the cleartext management ports of the surface data (probes/surface.ts, ${SURFACE_PORTS.filter((s) => s.cleartext && s.role === "management").length} ports). Reported when no plugin audits the service.`,
 };
 
@@ -31,7 +32,8 @@ export const UNAUDITED_SERVICE_META: RuleMeta = {
   iec62443: ["CR 7.7"],
   severity: "medium",
   safety: "passive",
-  remediation: "Find out what the service is and whether the device needs it (CR 7.7 least functionality); disable it or audit it with a tool that speaks its protocol. The elements it bears on stay at best partial until then.",
+  remediation:
+    "Find out what the service is and whether the device needs it (CR 7.7 least functionality); disable it or audit it with a tool that speaks its protocol. The elements it bears on stay at best partial until then.",
   docs: `The surface ports (probes/surface.ts, ${SURFACE_PORTS.length} ports) that answered a TCP connect and that no otaudit plugin audits.`,
 };
 
@@ -39,7 +41,16 @@ export const SURFACE_RULE_METAS: readonly RuleMeta[] = [CLEARTEXT_MANAGEMENT_MET
 
 function base(meta: RuleMeta): Omit<Finding, "status" | "message" | "port" | "evidence"> {
   const { elements, iec62443 } = mapped(meta); // the Secure by Demand spec is authoritative
-  return { ruleId: meta.id, title: meta.title, severity: meta.severity, elements: [...elements], iec62443: [...iec62443], protocol: SURFACE_SOURCE, remediation: meta.remediation, safety: meta.safety };
+  return {
+    ruleId: meta.id,
+    title: meta.title,
+    severity: meta.severity,
+    elements: [...elements],
+    iec62443: [...iec62443],
+    protocol: SURFACE_SOURCE,
+    remediation: meta.remediation,
+    safety: meta.safety,
+  };
 }
 
 /** Findings for the device's unaudited open services. */
@@ -48,9 +59,24 @@ export function surfaceFindings(facts: Readonly<Record<string, FactsEnvelope>>):
   for (const p of unauditedPorts(facts)) {
     const known = SURFACE_PORTS.find((s) => s.service === p.service);
     const name = known?.title ?? p.service;
-    const evidence = { port: p.port, transport: p.transport, service: p.service, state: p.state, cleartext: p.cleartext, role: p.role, ...(known ? { spec: known.spec } : {}), ...(known?.secureAlternative ? { useInstead: known.secureAlternative } : {}) };
+    const evidence = {
+      port: p.port,
+      transport: p.transport,
+      service: p.service,
+      state: p.state,
+      cleartext: p.cleartext,
+      role: p.role,
+      ...(known ? { spec: known.spec } : {}),
+      ...(known?.secureAlternative ? { useInstead: known.secureAlternative } : {}),
+    };
     if (p.cleartext && p.role === "management") {
-      out.push({ ...base(CLEARTEXT_MANAGEMENT_META), status: "fail", port: p.port, message: `${name} (${portLabel(p)}) accepted a connection: a cleartext management service, audited by no plugin`, evidence });
+      out.push({
+        ...base(CLEARTEXT_MANAGEMENT_META),
+        status: "fail",
+        port: p.port,
+        message: `${name} (${portLabel(p)}) accepted a connection: a cleartext management service, audited by no plugin`,
+        evidence,
+      });
     } else {
       out.push({
         ...base(UNAUDITED_SERVICE_META),

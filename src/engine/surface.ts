@@ -53,11 +53,15 @@ export const SURFACE_PORTS_ENV = "OTAUDIT_SURFACE_PORTS";
 
 function overrides(spec: string | undefined): Map<string, number> {
   const out = new Map<string, number>();
-  for (const part of (spec ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (spec ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z0-9-]+)=(\d{1,5})$/.exec(part);
     const port = m ? Number(m[2]) : 0;
     if (!m || port < 1 || port > 65535) throw new UsageError(`${SURFACE_PORTS_ENV}: '${part}' is not SERVICE=PORT`);
-    if (!SURFACE_PORTS.some((s) => s.service === m[1])) throw new UsageError(`${SURFACE_PORTS_ENV}: unknown service '${m[1]}' (known: ${SURFACE_PORTS.map((s) => s.service).join(", ")})`);
+    if (!SURFACE_PORTS.some((s) => s.service === m[1]))
+      throw new UsageError(`${SURFACE_PORTS_ENV}: unknown service '${m[1]}' (known: ${SURFACE_PORTS.map((s) => s.service).join(", ")})`);
     out.set(m[1]!, port);
   }
   return out;

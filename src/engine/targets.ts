@@ -21,9 +21,9 @@ export interface DeviceSpec {
 
 export type ParsedDevice = Omit<DeviceSpec, "address">;
 
-const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^:/\[\]?#]*)(?::([^/]*))?(\/[^?#]*)?$/;
+const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^:/[\]?#]*)(?::([^/]*))?(\/[^?#]*)?$/;
 const HOSTNAME_RE = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-const HOST_PORT_RE = /^(?:\[([^\]]+)\]|([^:\[\]/@]+)):(\d*)$/;
+const HOST_PORT_RE = /^(?:\[([^\]]+)\]|([^:[\]/@]+)):(\d*)$/;
 
 export function formatHostPort(host: string, port: number): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
@@ -57,20 +57,37 @@ export function rejectUserinfo(target: string): void {
   const at = authority.lastIndexOf("@");
   if (at < 0) return;
   const masked = `${target.slice(0, authStart)}***@${rest.slice(at + 1)}`;
-  throw new UsageError(`target '${masked}': a user name or password in a target is not accepted (it would show in shell history and process lists); put it in a --credentials file`);
+  throw new UsageError(
+    `target '${masked}': a user name or password in a target is not accepted (it would show in shell history and process lists); put it in a --credentials file`,
+  );
 }
 
 /** The plugin and scheme whose default port this is, among the enabled plugins. */
 function byDefaultPort(port: number, target: string, plugins: readonly ProtocolPlugin[]): { plugin: ProtocolPlugin; scheme: string } {
   const owners = plugins.flatMap((p) => p.defaultPorts.filter((d) => d.port === port).map((d) => ({ plugin: p, scheme: d.scheme })));
   const schemes = [...new Set(plugins.flatMap((p) => p.schemes))].sort().join(", ");
-  if (owners.length === 0) throw new UsageError(`target '${target}': no enabled protocol has ${port} as its default port; name the protocol with a URL such as scheme://${target} (schemes: ${schemes})`);
-  if (owners.length > 1) throw new UsageError(`target '${target}': port ${port} is the default port of ${owners.map((o) => o.scheme).join(" and ")}; name one with a URL such as ${owners[0]!.scheme}://${target}`);
+  if (owners.length === 0)
+    throw new UsageError(
+      `target '${target}': no enabled protocol has ${port} as its default port; name the protocol with a URL such as scheme://${target} (schemes: ${schemes})`,
+    );
+  if (owners.length > 1)
+    throw new UsageError(
+      `target '${target}': port ${port} is the default port of ${owners.map((o) => o.scheme).join(" and ")}; name one with a URL such as ${owners[0]!.scheme}://${target}`,
+    );
   return owners[0]!;
 }
 
 function endpoint(plugin: ProtocolPlugin, scheme: string, host: string, port: number, explicit: boolean, path?: string): ServiceEndpoint {
-  return { protocol: plugin.id, scheme, host, port, transport: plugin.transport, url: endpointUrl(scheme, host, port, path), explicit, ...(path ? { path } : {}) };
+  return {
+    protocol: plugin.id,
+    scheme,
+    host,
+    port,
+    transport: plugin.transport,
+    url: endpointUrl(scheme, host, port, path),
+    explicit,
+    ...(path ? { path } : {}),
+  };
 }
 
 /** Parse target strings (no DNS yet). */
@@ -140,7 +157,9 @@ function limitEndpoints(endpoints: ServiceEndpoint[], plugins: readonly Protocol
     const named = mine.filter((e) => e.explicit);
     if (named.length > 0) for (const e of mine.filter((x) => !x.explicit)) endpoints.splice(endpoints.indexOf(e), 1);
     if (named.length > p.maxEndpoints) {
-      throw new UsageError(`target '${named[p.maxEndpoints]!.url}': otaudit audits ${p.maxEndpoints} ${p.title} service per device in one run; audit ${named.map((e) => e.url).join(" and ")} in separate runs`);
+      throw new UsageError(
+        `target '${named[p.maxEndpoints]!.url}': otaudit audits ${p.maxEndpoints} ${p.title} service per device in one run; audit ${named.map((e) => e.url).join(" and ")} in separate runs`,
+      );
     }
   }
 }

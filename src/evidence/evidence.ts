@@ -48,12 +48,21 @@ export type AnswerEntry = z.infer<typeof AnswerEntry>;
 
 export const Artifacts = z
   .object({
-    sbom: z.object({ format: z.enum(["spdx", "cyclonedx"]), location: z.string().min(1) }).strict().optional(),
+    sbom: z
+      .object({ format: z.enum(["spdx", "cyclonedx"]), location: z.string().min(1) })
+      .strict()
+      .optional(),
     securityTxt: webUrl.optional().describe("RFC 9116 security.txt URL"),
     psirt: webUrl.optional().describe("vulnerability disclosure policy / PSIRT page"),
     csafAdvisories: z.array(webUrl).optional().describe("CSAF 2.0 advisory or provider-metadata URLs"),
-    threatModel: z.object({ summary: z.string().min(1), methodology: z.string().optional(), reviewedOn: isoDate }).strict().optional(),
-    roadmap: z.object({ location: z.string().min(1), summary: z.string().optional() }).strict().optional(),
+    threatModel: z
+      .object({ summary: z.string().min(1), methodology: z.string().optional(), reviewedOn: isoDate })
+      .strict()
+      .optional(),
+    roadmap: z
+      .object({ location: z.string().min(1), summary: z.string().optional() })
+      .strict()
+      .optional(),
     endOfSupport: isoDate.optional().describe("last day of security updates"),
   })
   .strict();
@@ -75,7 +84,12 @@ export const Product = z
     for (const [el, body] of Object.entries(p.elements)) {
       const known = new Set(questionsFor(Number(el)).map((x) => x.id));
       for (const qid of Object.keys(body.answers))
-        if (!known.has(qid)) ctx.addIssue({ code: "custom", path: ["elements", el, "answers", qid], message: `no question '${qid}' for element ${el} (known: ${[...known].join(", ")})` });
+        if (!known.has(qid))
+          ctx.addIssue({
+            code: "custom",
+            path: ["elements", el, "answers", qid],
+            message: `no question '${qid}' for element ${el} (known: ${[...known].join(", ")})`,
+          });
     }
   });
 export type Product = z.infer<typeof Product>;
@@ -127,7 +141,11 @@ export function elementAttestation(p: Product, element: number): string | undefi
   if (given.includes("unanswered") || given.includes("no")) return undefined;
   if (!given.some((a) => a === "yes" || a === "partial")) return undefined;
   const count = (a: Answer) => given.filter((x) => x === a).length;
-  const parts = [`yes ${count("yes")}`, count("partial") ? `partial ${count("partial")}` : "", count("not_applicable") ? `n/a ${count("not_applicable")}` : ""].filter(Boolean);
+  const parts = [
+    `yes ${count("yes")}`,
+    count("partial") ? `partial ${count("partial")}` : "",
+    count("not_applicable") ? `n/a ${count("not_applicable")}` : "",
+  ].filter(Boolean);
   const refs = [...new Set(questions.flatMap((x) => answers[x.id]?.evidence ?? []))];
   return `${p.vendor} ${p.product}: ${parts.join(", ")} of ${questions.length} (${p.attestedBy.name}, ${p.attestedBy.role}, ${p.attestedOn}); evidence: ${refs.join("; ")}`;
 }

@@ -89,7 +89,15 @@ export function isIsoDate(s: string): boolean {
 
 /** A device selector matches a device by host (address, glob, CIDR; see credentials) or by name (glob). */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp("^" + pattern.replace(/[.+^${}()|\\[\]]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", "i");
+  const re = new RegExp(
+    "^" +
+      pattern
+        .replace(/[.+^${}()|\\[\]]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".") +
+      "$",
+    "i",
+  );
   return re.test(value);
 }
 

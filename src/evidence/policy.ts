@@ -27,7 +27,10 @@ export const PolicyFile = z
     mustNotFail: z.array(z.number().int().min(1).max(12)).default([]),
   })
   .strict()
-  .refine((p) => Object.values({ ...DEFAULT_WEIGHTS, ...p.weights }).some((w) => (w as number) > 0), { message: "at least one element needs a weight above 0", path: ["weights"] });
+  .refine((p) => Object.values({ ...DEFAULT_WEIGHTS, ...p.weights }).some((w) => (w as number) > 0), {
+    message: "at least one element needs a weight above 0",
+    path: ["weights"],
+  });
 export type PolicyFile = z.infer<typeof PolicyFile>;
 
 export interface Policy {

@@ -30,13 +30,13 @@ export function evidenceTemplate(): string {
     "# Validate with: otaudit evidence check --evidence THIS_FILE   (schema: otaudit evidence schema)",
     `schemaVersion: ${EVIDENCE_SCHEMA_VERSION}`,
     "products:",
-    "  - vendor: \"\"          # manufacturer",
-    "    product: \"\"         # product name",
-    "    version: \"\"         # firmware / software version the answers cover",
+    '  - vendor: ""          # manufacturer',
+    '    product: ""         # product name',
+    '    version: ""         # firmware / software version the answers cover',
     "    # which audited devices are this product: address, glob (10.0.*), CIDR, or device-name glob",
-    "    devices: [\"*\"]",
-    "    attestedBy: { name: \"\", role: \"\", organisation: \"\" }",
-    "    attestedOn: \"\"   # YYYY-MM-DD",
+    '    devices: ["*"]',
+    '    attestedBy: { name: "", role: "", organisation: "" }',
+    '    attestedOn: ""   # YYYY-MM-DD',
     "    artifacts: {}",
     "    # artifacts (all optional):",
     "    #   sbom: { format: spdx | cyclonedx, location: FILE-OR-URL }",
@@ -49,7 +49,9 @@ export function evidenceTemplate(): string {
     "    elements:",
   ];
   for (const el of ELEMENTS) {
-    out.push(`      # ${el.id}. ${el.name} (${el.verifiedBy === "attest" ? "only the vendor can show this" : el.verifiedBy === "probe" ? "otaudit verifies this on the device; answers add context" : "partly verified on the device, partly by these answers"})`);
+    out.push(
+      `      # ${el.id}. ${el.name} (${el.verifiedBy === "attest" ? "only the vendor can show this" : el.verifiedBy === "probe" ? "otaudit verifies this on the device; answers add context" : "partly verified on the device, partly by these answers"})`,
+    );
     out.push(`      "${el.id}":`);
     out.push("        answers:");
     for (const x of questionsFor(el.id)) {

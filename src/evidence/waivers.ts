@@ -27,9 +27,7 @@ export const Waiver = z
   .strict();
 export type Waiver = z.infer<typeof Waiver>;
 
-export const WaiversFile = z
-  .object({ schemaVersion: z.literal(WAIVERS_SCHEMA_VERSION), waivers: z.array(Waiver) })
-  .strict();
+export const WaiversFile = z.object({ schemaVersion: z.literal(WAIVERS_SCHEMA_VERSION), waivers: z.array(Waiver) }).strict();
 export type WaiversFile = z.infer<typeof WaiversFile>;
 
 export interface LoadedWaivers {
@@ -53,7 +51,9 @@ export function checkWaiverRules(w: LoadedWaivers, knownRuleIds: ReadonlySet<str
   w.file.waivers.forEach((x, i) => {
     if (knownRuleIds.has(x.rule)) return;
     const near = [...knownRuleIds].filter((id) => id.split(".")[0] === x.rule.split(".")[0]).slice(0, 5);
-    lines.push(`${w.label}: waivers[${i}].rule: unknown rule '${x.rule}'${near.length ? ` (rules of that protocol: ${near.join(", ")})` : " (see `otaudit rules`)"}`);
+    lines.push(
+      `${w.label}: waivers[${i}].rule: unknown rule '${x.rule}'${near.length ? ` (rules of that protocol: ${near.join(", ")})` : " (see `otaudit rules`)"}`,
+    );
   });
   if (lines.length) throw usageErrorFromLines(lines);
 }

@@ -20,7 +20,8 @@ export interface BaselineSnapshot {
 }
 
 /** Values that change on their own between sweeps: never drift. */
-const VOLATILE_KEY = /(time|duration|startedAt|uptime|boots|^ms$|Ms$|waitMs|nonce|cookie|latency|attempts|unmatched|malformed|message|detail|^error$|requests|nodesVisited)/i;
+const VOLATILE_KEY =
+  /(time|duration|startedAt|uptime|boots|^ms$|Ms$|waitMs|nonce|cookie|latency|attempts|unmatched|malformed|message|detail|^error$|requests|nodesVisited)/i;
 /** Facts that belong to the sweep itself, not to the device's configuration. */
 const SWEEP_ONLY = new Set(["discovery"]);
 
@@ -80,7 +81,10 @@ export function snapshotDevice(d: DeviceResult): DeviceSnapshot {
     facts[protocol] = flat;
   }
   const discovered = (d.facts.discovery?.data as { ports?: { state: string; transport: string; port: number; service: string }[] } | undefined)?.ports ?? [];
-  const services = new Set([...d.services.map((s) => s.url), ...discovered.filter((p) => p.state === "open").map((p) => `${p.service}:${p.transport}/${p.port}`)]);
+  const services = new Set([
+    ...d.services.map((s) => s.url),
+    ...discovered.filter((p) => p.state === "open").map((p) => `${p.service}:${p.transport}/${p.port}`),
+  ]);
   return { services: [...services].sort(), facts };
 }
 
@@ -156,7 +160,8 @@ export const DRIFT_RULE_META: RuleMeta = {
   iec62443: ["CR 7.6", "CR 3.4"],
   severity: "medium",
   safety: "passive",
-  remediation: "Confirm every change listed against the change records; restore the baseline configuration where a change was not authorized, then save a new baseline (otaudit baseline save).",
+  remediation:
+    "Confirm every change listed against the change records; restore the baseline configuration where a change was not authorized, then save a new baseline (otaudit baseline save).",
   docs: "Compares a sweep with a saved baseline (otaudit baseline save; otaudit sweep --baseline NAME): services, algorithms, endpoints, certificates, firmware and other configuration facts the probes observe.",
 };
 
@@ -169,14 +174,44 @@ export function driftFindings(report: DriftReport): FleetFinding[] {
   for (const d of report.devices) {
     if (d.state === "changed") {
       const categories = [...new Set(d.changes.map((c) => c.category))].sort();
-      out.push({ ...base, status: "fail", severity: m.severity, message: `${d.host}: ${d.changes.length} configuration change(s) since baseline '${report.baseline}' (${categories.join(", ")}): confirm each was authorized`, evidence: { ...baseline, host: d.host, changes: d.changes }, devices: [d.host] });
+      out.push({
+        ...base,
+        status: "fail",
+        severity: m.severity,
+        message: `${d.host}: ${d.changes.length} configuration change(s) since baseline '${report.baseline}' (${categories.join(", ")}): confirm each was authorized`,
+        evidence: { ...baseline, host: d.host, changes: d.changes },
+        devices: [d.host],
+      });
     } else if (d.state === "new") {
-      out.push({ ...base, status: "fail", severity: "low", message: `${d.host}: not in baseline '${report.baseline}' (a device added since): confirm it was commissioned on purpose`, evidence: { ...baseline, host: d.host }, devices: [d.host] });
+      out.push({
+        ...base,
+        status: "fail",
+        severity: "low",
+        message: `${d.host}: not in baseline '${report.baseline}' (a device added since): confirm it was commissioned on purpose`,
+        evidence: { ...baseline, host: d.host },
+        devices: [d.host],
+      });
     } else if (d.state === "missing") {
-      out.push({ ...base, status: "undetermined", reason: "no-answer", severity: m.severity, message: `${d.host}: in baseline '${report.baseline}' but not audited by this sweep: drift cannot be told`, evidence: { ...baseline, host: d.host }, devices: [d.host] });
+      out.push({
+        ...base,
+        status: "undetermined",
+        reason: "no-answer",
+        severity: m.severity,
+        message: `${d.host}: in baseline '${report.baseline}' but not audited by this sweep: drift cannot be told`,
+        evidence: { ...baseline, host: d.host },
+        devices: [d.host],
+      });
     }
   }
   const unchanged = report.devices.filter((d) => d.state === "unchanged").map((d) => d.host);
-  if (unchanged.length) out.push({ ...base, status: "pass", severity: m.severity, message: `${unchanged.length} device(s) unchanged since baseline '${report.baseline}' (every configuration fact the probes observed is equal)`, evidence: { ...baseline, unchanged }, devices: unchanged });
+  if (unchanged.length)
+    out.push({
+      ...base,
+      status: "pass",
+      severity: m.severity,
+      message: `${unchanged.length} device(s) unchanged since baseline '${report.baseline}' (every configuration fact the probes observed is equal)`,
+      evidence: { ...baseline, unchanged },
+      devices: unchanged,
+    });
   return out;
 }

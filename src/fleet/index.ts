@@ -19,7 +19,11 @@ export interface FleetOptions {
   plugins?: readonly ProtocolPlugin[];
 }
 
-export function fleetDevices(devices: DeviceResult[], zoneOf: (host: string) => string | undefined = () => undefined, plugins: readonly ProtocolPlugin[] = PLUGINS): FleetDevice[] {
+export function fleetDevices(
+  devices: DeviceResult[],
+  zoneOf: (host: string) => string | undefined = () => undefined,
+  plugins: readonly ProtocolPlugin[] = PLUGINS,
+): FleetDevice[] {
   return devices.map((result) => ({
     host: result.host,
     zone: zoneOf(result.host) ?? (result.facts.discovery?.data as { inventory?: { zone?: string } } | undefined)?.inventory?.zone ?? DEFAULT_ZONE,
@@ -49,13 +53,37 @@ export function evaluateFleetDevices(fleet: FleetDevice[], opts: Pick<FleetOptio
     const base = { ruleId: rule.meta.id, title: rule.meta.title, elements, iec62443, safety: rule.meta.safety, remediation: rule.meta.remediation };
     try {
       const outcomes = rule.check(ctx) ?? [];
-      if (outcomes.length === 0) findings.push({ ...base, status: "not_applicable", severity: rule.meta.severity, message: "no device had the facts this rule reads", evidence: {}, devices: [] });
+      if (outcomes.length === 0)
+        findings.push({
+          ...base,
+          status: "not_applicable",
+          severity: rule.meta.severity,
+          message: "no device had the facts this rule reads",
+          evidence: {},
+          devices: [],
+        });
       for (const o of outcomes) {
-        findings.push({ ...base, status: o.status, severity: o.severity ?? rule.meta.severity, message: o.message, evidence: o.evidence ?? {}, devices: o.devices, ...(o.reason ? { reason: o.reason } : {}), ...(o.zone ? { zone: o.zone } : {}) });
+        findings.push({
+          ...base,
+          status: o.status,
+          severity: o.severity ?? rule.meta.severity,
+          message: o.message,
+          evidence: o.evidence ?? {},
+          devices: o.devices,
+          ...(o.reason ? { reason: o.reason } : {}),
+          ...(o.zone ? { zone: o.zone } : {}),
+        });
       }
       for (const { host, gap } of rule.gaps?.(ctx) ?? []) gapsByHost.get(host)?.push({ ...gap, ruleId: rule.meta.id });
     } catch (e) {
-      findings.push({ ...base, status: "error", severity: rule.meta.severity, message: `fleet rule failed: ${(e as Error).message}`, evidence: { exception: (e as Error).name }, devices: [] });
+      findings.push({
+        ...base,
+        status: "error",
+        severity: rule.meta.severity,
+        message: `fleet rule failed: ${(e as Error).message}`,
+        evidence: { exception: (e as Error).name },
+        devices: [],
+      });
     }
   }
   const zones: FleetSection["zones"] = {};

@@ -75,6 +75,7 @@ export interface FleetDevice {
   /** the typed signals every plugin derived from its facts (what fleet rules read) */
   signals: DeviceSignals;
   /** a protocol's facts data when its probe completed (status ok), else undefined */
+  // biome-ignore lint/suspicious/noExplicitAny: callers name the facts type of the protocol they ask for
   facts<T = any>(protocol: string): T | undefined;
 }
 

@@ -45,7 +45,13 @@ export function deviceSignals(result: Pick<DeviceResult, "facts">, plugins: read
   for (const port of discoveredPorts(result.facts)) {
     if (port.state !== "open" || !port.cleartext || covered.has(port.port)) continue;
     const carries = port.role === "control" ? "control" : port.role === "data" ? "data" : "management";
-    out.cleartext.push({ protocol: port.plugin ?? port.service, scheme: port.service, port: port.port, carries, detail: `${port.service} on ${portLabel(port).split(" ")[0]} (cleartext)` });
+    out.cleartext.push({
+      protocol: port.plugin ?? port.service,
+      scheme: port.service,
+      port: port.port,
+      carries,
+      detail: `${port.service} on ${portLabel(port).split(" ")[0]} (cleartext)`,
+    });
   }
   return out;
 }

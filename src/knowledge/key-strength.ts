@@ -25,16 +25,22 @@ export function judgeKey(type: KeyTypeName | undefined, bits?: number, curve?: s
     case "rsa":
     case "rsa-pss":
       if (!bits) return { status: "unknown", detail: `${t} key of unknown size` };
-      return bits >= MIN_RSA_BITS ? { status: "ok", detail: `${t.toUpperCase()} ${bits} bits` } : { status: "weak", detail: `${t.toUpperCase()} ${bits} bits (below ${MIN_RSA_BITS})`, minimumBits: MIN_RSA_BITS };
+      return bits >= MIN_RSA_BITS
+        ? { status: "ok", detail: `${t.toUpperCase()} ${bits} bits` }
+        : { status: "weak", detail: `${t.toUpperCase()} ${bits} bits (below ${MIN_RSA_BITS})`, minimumBits: MIN_RSA_BITS };
     case "dsa":
       return { status: "weak", detail: `DSA${bits ? ` ${bits} bits` : ""}: no longer approved for signatures (FIPS 186-5)` };
     case "dh":
       if (!bits) return { status: "unknown", detail: "DH key of unknown size" };
-      return bits >= MIN_RSA_BITS ? { status: "ok", detail: `DH ${bits} bits` } : { status: "weak", detail: `DH ${bits} bits (below ${MIN_RSA_BITS})`, minimumBits: MIN_RSA_BITS };
+      return bits >= MIN_RSA_BITS
+        ? { status: "ok", detail: `DH ${bits} bits` }
+        : { status: "weak", detail: `DH ${bits} bits (below ${MIN_RSA_BITS})`, minimumBits: MIN_RSA_BITS };
     case "ec": {
       const size = bits ?? curveBits(curve);
       if (!size) return { status: "unknown", detail: `EC key on an unknown curve${curve ? ` (${curve})` : ""}` };
-      return size >= MIN_EC_BITS ? { status: "ok", detail: `EC ${curve ?? ""} ${size} bits`.replace(/\s+/g, " ") } : { status: "weak", detail: `EC ${curve ?? ""} ${size} bits (below ${MIN_EC_BITS})`.replace(/\s+/g, " "), minimumBits: MIN_EC_BITS };
+      return size >= MIN_EC_BITS
+        ? { status: "ok", detail: `EC ${curve ?? ""} ${size} bits`.replace(/\s+/g, " ") }
+        : { status: "weak", detail: `EC ${curve ?? ""} ${size} bits (below ${MIN_EC_BITS})`.replace(/\s+/g, " "), minimumBits: MIN_EC_BITS };
     }
     case "ed25519":
     case "ed448":

@@ -34,7 +34,12 @@ export const LoginRunFacts = z.object({
 export type LoginRunFacts = z.infer<typeof LoginRunFacts>;
 
 /** Facts of a finished run. `details` holds what the device answered per entry id. */
-export function loginRunFacts(run: LoginRun<DefaultCredentialEntry>, data: DefaultCredentialsFile, pacing: Pacing, details: Map<string, string> = new Map()): LoginRunFacts {
+export function loginRunFacts(
+  run: LoginRun<DefaultCredentialEntry>,
+  data: DefaultCredentialsFile,
+  pacing: Pacing,
+  details: Map<string, string> = new Map(),
+): LoginRunFacts {
   const planned = data.entries.slice(0, pacing.budget);
   const facts: LoginRunFacts = {
     planned: planned.map((e) => e.id),
@@ -65,14 +70,21 @@ export function loginRunOutcome(d: LoginRunFacts | undefined, label: string): Ru
   const tried = d.attempts.map((a) => `${a.id} (${a.username || "no user"}): ${a.result}${a.detail ? ` [${a.detail}]` : ""}`);
   const evidence: Record<string, unknown> = { tried, budget: d.budget, knownEntries: d.knownEntries };
   if (d.accepted) {
-    return fail(`${label} accepted factory-default credentials for account '${d.accepted.username}'${d.accepted.vendor ? ` (${d.accepted.vendor}, entry ${d.accepted.id})` : ` (entry ${d.accepted.id})`}`, { ...evidence, account: d.accepted.username, entry: d.accepted.id, source: d.accepted.source });
+    return fail(
+      `${label} accepted factory-default credentials for account '${d.accepted.username}'${d.accepted.vendor ? ` (${d.accepted.vendor}, entry ${d.accepted.id})` : ` (entry ${d.accepted.id})`}`,
+      { ...evidence, account: d.accepted.username, entry: d.accepted.id, source: d.accepted.source },
+    );
   }
   if (d.notTried) return undetermined("not-attempted", `${label}: no default credential was tried: ${d.notTried}`, evidence);
   if (d.planned.length === 0) return undetermined("not-attempted", `${label}: the login budget allowed no attempt`, evidence);
   const rejected = d.attempts.filter((a) => a.result === "rejected").length;
   if (!d.complete || rejected < d.planned.length) {
     const unclear = d.attempts.find((a) => a.result === "error");
-    return undetermined("incomplete", `${label}: default-credential check incomplete: ${rejected} of ${d.planned.length} planned attempts answered clearly${unclear ? ` (${unclear.id}: ${unclear.detail ?? "no clear answer"})` : ""}`, evidence);
+    return undetermined(
+      "incomplete",
+      `${label}: default-credential check incomplete: ${rejected} of ${d.planned.length} planned attempts answered clearly${unclear ? ` (${unclear.id}: ${unclear.detail ?? "no clear answer"})` : ""}`,
+      evidence,
+    );
   }
   return pass(`${label}: ${rejected} known default credential${rejected > 1 ? "s" : ""} rejected (budget ${d.budget} of ${d.knownEntries} known)`, evidence);
 }

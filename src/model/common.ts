@@ -41,4 +41,6 @@ export const Verdict = z.enum(VERDICTS);
 export type Verdict = z.infer<typeof Verdict>;
 
 /** IEC 62443 requirement id, e.g. "CR 1.1", "CR 1.1 RE 2", "SR 3.1", "SD-4", "DM-1". */
-export const Iec62443Ref = z.string().regex(/^(CR|SR|EDR|HDR|NDR|CCSC) \d+\.\d+( RE ?\d+)?$|^[A-Z]{2,3}-\d+$/, "an IEC 62443 reference such as 'CR 1.1' or 'SD-4'");
+export const Iec62443Ref = z
+  .string()
+  .regex(/^(CR|SR|EDR|HDR|NDR|CCSC) \d+\.\d+( RE ?\d+)?$|^[A-Z]{2,3}-\d+$/, "an IEC 62443 reference such as 'CR 1.1' or 'SD-4'");

@@ -23,9 +23,7 @@ export const Finding = z.object({
   evidence: z.record(z.string(), z.unknown()),
   remediation: z.string(),
   safety: SafetyClass,
-  waiver: z
-    .object({ justification: z.string(), approver: z.string(), expires: z.string() })
-    .optional(),
+  waiver: z.object({ justification: z.string(), approver: z.string(), expires: z.string() }).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -125,9 +123,7 @@ export type ResultDocument = z.infer<typeof ResultDocument>;
  * plugin's own zod schema (so `otaudit schema` documents every fact a plugin records).
  */
 export function buildPublishedResultSchema(factsSchemas: Record<string, z.ZodType>) {
-  const facts = z
-    .object(Object.fromEntries(Object.entries(factsSchemas).map(([id, s]) => [id, factsEnvelope(s).optional()])))
-    .catchall(AnyFactsEnvelope);
+  const facts = z.object(Object.fromEntries(Object.entries(factsSchemas).map(([id, s]) => [id, factsEnvelope(s).optional()]))).catchall(AnyFactsEnvelope);
   return ResultDocument.extend({ devices: z.array(DeviceResult.extend({ facts })) });
 }
 
@@ -139,7 +135,8 @@ export type RunInfo = ResultDocument["run"];
  * `undetermined: 0` through the schema default), so only the version changes.
  */
 export function upgradeResultDocument(raw: unknown): unknown {
-  if (raw && typeof raw === "object" && (raw as { schemaVersion?: unknown }).schemaVersion === "1.0.0") return { ...(raw as object), schemaVersion: SCHEMA_VERSION };
+  if (raw && typeof raw === "object" && (raw as { schemaVersion?: unknown }).schemaVersion === "1.0.0")
+    return { ...(raw as object), schemaVersion: SCHEMA_VERSION };
   return raw;
 }
 

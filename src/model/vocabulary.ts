@@ -21,7 +21,17 @@ export const FINDING_STATUSES = ["fail", "pass", "undetermined", "error", "not_a
  * - unobservable: default mode cannot know (e.g. an empty password without a login attempt)
  * - no-evidence: the rule returned a pass without evidence (the engine's guard)
  */
-export const UNDETERMINED_REASONS = ["unknown-value", "answer-dropped", "unparsed", "no-answer", "connection-closed", "not-attempted", "incomplete", "unobservable", "no-evidence"] as const;
+export const UNDETERMINED_REASONS = [
+  "unknown-value",
+  "answer-dropped",
+  "unparsed",
+  "no-answer",
+  "connection-closed",
+  "not-attempted",
+  "incomplete",
+  "unobservable",
+  "no-evidence",
+] as const;
 
 /** Element verdicts, best first for display (see src/model/common.ts Verdict). */
 export const VERDICTS = ["pass", "fail", "partial", "undetermined", "attested", "unverified", "error"] as const;

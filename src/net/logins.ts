@@ -28,7 +28,12 @@ export interface Pacing {
   delayMs: number;
 }
 
-export async function attemptLogins<E>(entries: readonly E[], pacing: Pacing, tryOne: (entry: E, index: number) => Promise<LoginResult>, signal?: AbortSignal): Promise<LoginRun<E>> {
+export async function attemptLogins<E>(
+  entries: readonly E[],
+  pacing: Pacing,
+  tryOne: (entry: E, index: number) => Promise<LoginResult>,
+  signal?: AbortSignal,
+): Promise<LoginRun<E>> {
   const planned = entries.slice(0, Math.max(0, pacing.budget));
   const run: LoginRun<E> = { attempts: [], notTried: [], complete: false };
   let stop: LoginRun<E>["notTried"][number]["why"] | undefined;

@@ -157,7 +157,10 @@ export class Connection {
       };
       // expiry is decided after the poll phase (setImmediate), so a connect that completed while the
       // event loop was busy is taken, not reported as a timeout
-      const timer = setTimeout(() => setImmediate(() => finish(new NetError("timeout", `no ${o.tls ? "TLS handshake" : "TCP connect"} within ${o.timeoutMs} ms`))), o.timeoutMs);
+      const timer = setTimeout(
+        () => setImmediate(() => finish(new NetError("timeout", `no ${o.tls ? "TLS handshake" : "TCP connect"} within ${o.timeoutMs} ms`))),
+        o.timeoutMs,
+      );
       const onAbort = () => {
         // a connect in flight may already be established at the device, which may have sent a
         // banner: destroying it now would answer with a reset. Let it complete, then close with a

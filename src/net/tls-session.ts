@@ -48,7 +48,11 @@ export type TlsSessionFacts = z.infer<typeof TlsSessionFacts>;
 
 /** Connect options for observing a server: any certificate accepted (we record, we do not trust). */
 export function observingTlsOptions(host: string): { rejectUnauthorized: false; servername?: string; minVersion: "TLSv1"; ciphers: string } {
-  const o: { rejectUnauthorized: false; servername?: string; minVersion: "TLSv1"; ciphers: string } = { rejectUnauthorized: false, minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" };
+  const o: { rejectUnauthorized: false; servername?: string; minVersion: "TLSv1"; ciphers: string } = {
+    rejectUnauthorized: false,
+    minVersion: "TLSv1",
+    ciphers: "DEFAULT:@SECLEVEL=0",
+  };
   if (!/^[\d.]+$/.test(host) && !host.includes(":")) o.servername = host; // SNI only for names (RFC 6066 §3)
   return o;
 }

@@ -15,7 +15,6 @@ import { isPolicyFinding } from "./rules.js";
 
 export { isPolicyFinding };
 
-
 export function applyPolicyToDevice(d: DeviceResult, policy: Policy, plugins: readonly ProtocolPlugin[]): DeviceResult {
   const own = d.findings.filter((f) => !isPolicyFinding(f));
   const added = [...setFindings(policy, d.facts, plugins), ...requirementFindings(policy, { findings: own, facts: d.facts }, plugins)];

@@ -87,7 +87,13 @@ function citedRequirements(): { id: string; title: string; rules: string[] }[] {
   const known = allRuleIds(); // rules the catalog really has (the spec may name one being renamed)
   return Object.entries(spec.requirements)
     .filter(([id]) => id.startsWith("CR "))
-    .map(([id, r]) => ({ id, title: r.title, rules: Object.entries(spec.rules).filter(([rid, x]) => !rid.startsWith("policy.") && id in x.iec62443 && known.has(rid)).map(([rid]) => rid) }))
+    .map(([id, r]) => ({
+      id,
+      title: r.title,
+      rules: Object.entries(spec.rules)
+        .filter(([rid, x]) => !rid.startsWith("policy.") && id in x.iec62443 && known.has(rid))
+        .map(([rid]) => rid),
+    }))
     .filter((r) => r.rules.length > 0);
 }
 
@@ -99,7 +105,12 @@ function evidenceOf(doc: ResultDocument, d: DeviceResult): Judged[] {
   return [...d.findings.filter((f) => !isPolicyFinding(f)), ...fleet.filter((f) => Array.isArray(f.devices) && f.devices.includes(d.host))];
 }
 
-function requirementCapability(req: { id: string; title: string; rules: string[] }, evidence: readonly Judged[], d: DeviceResult, levels: Record<string, number>): RequirementCapability {
+function requirementCapability(
+  req: { id: string; title: string; rules: string[] },
+  evidence: readonly Judged[],
+  d: DeviceResult,
+  levels: Record<string, number>,
+): RequirementCapability {
   const mine = evidence.filter((f) => f.iec62443.includes(req.id));
   const ids = (p: (f: Judged) => boolean) => [...new Set(mine.filter(p).map((f) => f.ruleId))];
   const failed = ids((f) => f.status === "fail" && f.severity !== "info");
@@ -140,7 +151,15 @@ export function deviceCapability(doc: ResultDocument, d: DeviceResult): DeviceCa
   const perLevel = Array.from({ length: top }, (_, i) => {
     const at = requirements.filter((r) => r.level === i + 1);
     const n = (p: (r: RequirementCapability) => boolean) => at.filter(p).length;
-    return { level: i + 1, requirements: at.length, verified: n((r) => r.capability === "verified"), attested: n((r) => r.capability === "attested"), failed: n((r) => r.evidence === "failed"), undecided: n((r) => r.capability === "missing" && r.evidence === "undecided"), none: n((r) => r.capability === "missing" && r.evidence === "none") };
+    return {
+      level: i + 1,
+      requirements: at.length,
+      verified: n((r) => r.capability === "verified"),
+      attested: n((r) => r.capability === "attested"),
+      failed: n((r) => r.evidence === "failed"),
+      undecided: n((r) => r.capability === "missing" && r.evidence === "undecided"),
+      none: n((r) => r.capability === "missing" && r.evidence === "none"),
+    };
   });
   return {
     host: d.host,

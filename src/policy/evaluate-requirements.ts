@@ -34,7 +34,8 @@ function signalItems(concern: PolicyConcern, s: DeviceSignals): Item[] {
   if (concern === "default-credentials") {
     for (const d of s.defaultCredentials) out.push({ status: "fail", text: `default credential ${d.label} accepted on ${where(d.scheme, d.port)}` });
     for (const c of s.defaultCredentialChecks)
-      if (c.tried > 0 && !s.defaultCredentials.some((d) => d.scheme === c.scheme && d.port === c.port)) out.push({ status: "pass", text: `${c.tried} default credential(s) tried on ${where(c.scheme, c.port)}, none accepted` });
+      if (c.tried > 0 && !s.defaultCredentials.some((d) => d.scheme === c.scheme && d.port === c.port))
+        out.push({ status: "pass", text: `${c.tried} default credential(s) tried on ${where(c.scheme, c.port)}, none accepted` });
     return [...out, ...broken];
   }
   if (concern === "cleartext") {
@@ -45,7 +46,8 @@ function signalItems(concern: PolicyConcern, s: DeviceSignals): Item[] {
     for (const r of s.remoteAccess) {
       const at = `remote access ${where(r.scheme, r.port)}`;
       if (r.factors === "none") out.push({ status: "fail", text: `${at} needs no authentication (${r.detail})` });
-      else if (concern === "authentication") continue; // a single factor is still authentication
+      else if (concern === "authentication")
+        continue; // a single factor is still authentication
       else if (r.factors === "single-factor") out.push({ status: "fail", text: `${at} accepts a single factor (${r.detail})` });
       else if (r.factors === "mfa-verified") out.push({ status: "pass", text: `${at}: a second factor was demanded (${r.detail})` });
       else out.push({ status: "undecided", reason: "unobservable", text: `${at}: factors not observable (${r.detail})` });
@@ -101,14 +103,26 @@ function judgeRequirement(policy: Policy, clause: RequirementClause, findings: r
     why: clause.why,
   };
   const texts = (xs: Item[]) => list(xs.map((i) => i.text));
-  if (fails.length) return { ...base, status: "fail", message: `${clause.title}: ${fails.length} deviation(s) from policy '${policy.name}': ${texts(fails)}`, evidence };
-  if (open.length) return { ...base, status: "undetermined", reason: open[0]!.reason ?? "no-evidence", message: `${clause.title}: not decided (${texts(open)})`, evidence };
+  if (fails.length)
+    return { ...base, status: "fail", message: `${clause.title}: ${fails.length} deviation(s) from policy '${policy.name}': ${texts(fails)}`, evidence };
+  if (open.length)
+    return { ...base, status: "undetermined", reason: open[0]!.reason ?? "no-evidence", message: `${clause.title}: not decided (${texts(open)})`, evidence };
   if (passes.length) return { ...base, status: "pass", message: `${clause.title}: shown by ${texts(passes)}`, evidence };
-  return { ...base, status: "undetermined", reason: "no-evidence", message: `${clause.title}: nothing on this device could show it (no check of this kind ran, no signal speaks to it)`, evidence };
+  return {
+    ...base,
+    status: "undetermined",
+    reason: "no-evidence",
+    message: `${clause.title}: nothing on this device could show it (no check of this kind ran, no signal speaks to it)`,
+    evidence,
+  };
 }
 
 /** Findings of every requirement clause of the policy on one device. */
-export function requirementFindings(policy: Policy, device: { findings: readonly Finding[]; facts: Parameters<typeof deviceSignals>[0]["facts"] }, plugins: readonly ProtocolPlugin[]): Finding[] {
+export function requirementFindings(
+  policy: Policy,
+  device: { findings: readonly Finding[]; facts: Parameters<typeof deviceSignals>[0]["facts"] },
+  plugins: readonly ProtocolPlugin[],
+): Finding[] {
   if (policy.requirements.length === 0) return [];
   const signals = deviceSignals(device, plugins);
   return policy.requirements.map((c) => requirementFinding(policy, c, device.findings, signals));

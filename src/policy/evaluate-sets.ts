@@ -24,9 +24,25 @@ export function list(values: readonly string[]): string {
 }
 
 /** The finding skeleton of a clause: the policy rule of its concern, mapped by the spec. */
-export function clauseFinding(concern: PolicyConcern, title: string, severity: Severity, protocol: string, port: number | null): Omit<Finding, "status" | "message" | "evidence"> {
+export function clauseFinding(
+  concern: PolicyConcern,
+  title: string,
+  severity: Severity,
+  protocol: string,
+  port: number | null,
+): Omit<Finding, "status" | "message" | "evidence"> {
   const meta = mapped(policyRuleMetas().find((m) => m.id === policyRuleId(concern))!);
-  return { ruleId: meta.id, title, severity, elements: meta.elements, iec62443: meta.iec62443, protocol, port, remediation: meta.remediation, safety: "passive" };
+  return {
+    ruleId: meta.id,
+    title,
+    severity,
+    elements: meta.elements,
+    iec62443: meta.iec62443,
+    protocol,
+    port,
+    remediation: meta.remediation,
+    safety: "passive",
+  };
 }
 
 interface SetContext {
@@ -61,7 +77,13 @@ function judge(ctx: SetContext, offer: PolicyOffer): Pick<Finding, "status" | "m
     missing.length && offer.complete ? `does not offer ${list(missing)}, required` : "",
   ].filter(Boolean);
   if (problems.length) return { status: "fail", message: `${what}: ${problems.join("; ")} by policy '${policy.name}'`, evidence };
-  if (!offer.complete) return { status: "undetermined", reason: "incomplete", message: `${what}: no deviation from policy '${policy.name}' seen, but only part of the set is known (${offer.note ?? "not every value shown"})`, evidence };
+  if (!offer.complete)
+    return {
+      status: "undetermined",
+      reason: "incomplete",
+      message: `${what}: no deviation from policy '${policy.name}' seen, but only part of the set is known (${offer.note ?? "not every value shown"})`,
+      evidence,
+    };
   return { status: "pass", message: `${what} within policy '${policy.name}': ${list(offer.offered)}`, evidence };
 }
 
@@ -69,11 +91,18 @@ function noSet(ctx: SetContext, offers: ProtocolOffers): Pick<Finding, "status" 
   const what = `${ctx.protocol} ${ctx.decl.title}`;
   if (offers.kind === "absent") {
     // nothing listens on the protocol's default port: nothing of the set is offered there
-    if (ctx.clause.require?.length) return { status: "fail", message: `${what}: the device does not serve ${ctx.protocol}, so it does not offer ${list(ctx.clause.require)}, required by policy '${ctx.policy.name}'`, evidence: { probeStatus: "absent", requiredMissing: ctx.clause.require } };
+    if (ctx.clause.require?.length)
+      return {
+        status: "fail",
+        message: `${what}: the device does not serve ${ctx.protocol}, so it does not offer ${list(ctx.clause.require)}, required by policy '${ctx.policy.name}'`,
+        evidence: { probeStatus: "absent", requiredMissing: ctx.clause.require },
+      };
     return { status: "not_applicable", message: `the device does not serve ${ctx.protocol} on its default port`, evidence: { probeStatus: "absent" } };
   }
-  if (offers.kind === "not-audited") return { status: "undetermined", reason: "not-attempted", message: `${what}: ${ctx.protocol} was not audited in this run`, evidence: {} };
-  if (offers.kind === "failed") return { status: "undetermined", reason: "no-answer", message: `${what}: not shown (${offers.why})`, evidence: { probe: offers.why } };
+  if (offers.kind === "not-audited")
+    return { status: "undetermined", reason: "not-attempted", message: `${what}: ${ctx.protocol} was not audited in this run`, evidence: {} };
+  if (offers.kind === "failed")
+    return { status: "undetermined", reason: "no-answer", message: `${what}: not shown (${offers.why})`, evidence: { probe: offers.why } };
   return { status: "undetermined", reason: "not-attempted", message: `${what}: the facts do not show this set (not observed in this run)`, evidence: {} };
 }
 
@@ -95,11 +124,29 @@ export function setFindings(policy: Policy, facts: Readonly<Record<string, Facts
       const offer = offers.kind === "ok" ? offers.sets[set] : undefined;
       const r = offer ? judge(ctx, offer) : noSet(ctx, offers.kind === "ok" ? { kind: "no-sets" } : offers);
       const clauseId = `${protocol}.${set}`;
-      const base = clauseFinding(decl.concern, `Policy clause ${clauseId}: ${decl.title}`, clause.severity ?? policy.severity, protocol === SERVICES_KEY ? SURFACE_SOURCE : protocol, port);
-      const evidence = { policy: policy.name, clause: clauseId, concern: decl.concern, ...r.evidence, ...(clause.derivesFrom ? { derivesFrom: clause.derivesFrom } : {}), ...(clause.why ? { why: clause.why } : {}) };
-      out.push({ ...base, status: r.status, message: r.message, ...(r.reason ? { reason: r.reason } : {}), evidence: boundEvidence(evidence) as Record<string, unknown> });
+      const base = clauseFinding(
+        decl.concern,
+        `Policy clause ${clauseId}: ${decl.title}`,
+        clause.severity ?? policy.severity,
+        protocol === SERVICES_KEY ? SURFACE_SOURCE : protocol,
+        port,
+      );
+      const evidence = {
+        policy: policy.name,
+        clause: clauseId,
+        concern: decl.concern,
+        ...r.evidence,
+        ...(clause.derivesFrom ? { derivesFrom: clause.derivesFrom } : {}),
+        ...(clause.why ? { why: clause.why } : {}),
+      };
+      out.push({
+        ...base,
+        status: r.status,
+        message: r.message,
+        ...(r.reason ? { reason: r.reason } : {}),
+        evidence: boundEvidence(evidence) as Record<string, unknown>,
+      });
     }
   }
   return out;
 }
-

@@ -58,18 +58,29 @@ export const PolicyDocument = z
     name: z.string().min(1).max(200),
     description: z.string().max(4000).optional(),
     /** a built-in policy whose clauses come first (e.g. an SL 2 policy extends the SL 1 one) */
-    extends: z.string().regex(/^[a-z0-9-]+$/, "the name of a built-in policy").optional(),
+    extends: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, "the name of a built-in policy")
+      .optional(),
     /** how the policy was made (`otaudit policy make`): the result file and the golden device */
-    madeFrom: z.object({ result: z.string().max(1000), device: z.string().max(300), tool: z.string().max(50), at: z.string().max(40) }).strict().optional(),
+    madeFrom: z
+      .object({ result: z.string().max(1000), device: z.string().max(300), tool: z.string().max(50), at: z.string().max(40) })
+      .strict()
+      .optional(),
     /** severity of a deviation unless a clause says otherwise */
     severity: Severity.default("high"),
     offers: z.record(Key, z.record(SetKey, SetClause)).default({}),
     requirements: z.array(RequirementClause).max(200).default([]),
     /** sets the golden device did not show completely, left out by `policy make` (information only) */
-    notIncluded: z.array(z.object({ set: z.string().max(200), why: z.string().max(2000) }).strict()).max(500).optional(),
+    notIncluded: z
+      .array(z.object({ set: z.string().max(200), why: z.string().max(2000) }).strict())
+      .max(500)
+      .optional(),
   })
   .strict()
-  .refine((p) => p.extends !== undefined || Object.values(p.offers).some((sets) => Object.keys(sets).length > 0) || p.requirements.length > 0, { message: "the policy has no clause (give offers or requirements)" });
+  .refine((p) => p.extends !== undefined || Object.values(p.offers).some((sets) => Object.keys(sets).length > 0) || p.requirements.length > 0, {
+    message: "the policy has no clause (give offers or requirements)",
+  });
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
 
 /** A validated policy with where it came from. */
@@ -86,7 +97,10 @@ export function policyProblems(p: PolicyDocument, plugins: readonly ProtocolPlug
     const names = protocol === SERVICES_KEY ? [SERVICES_SET] : Object.keys(plugins.find((x) => x.id === protocol)?.policySets ?? {});
     const plugin = plugins.find((x) => x.id === protocol);
     if (protocol !== SERVICES_KEY && !plugin) {
-      out.push({ path: ["offers", protocol], message: `no plugin '${protocol}' is loaded (plugins: ${plugins.map((x) => x.id).join(", ")}; '${SERVICES_KEY}' is the device's open services)` });
+      out.push({
+        path: ["offers", protocol],
+        message: `no plugin '${protocol}' is loaded (plugins: ${plugins.map((x) => x.id).join(", ")}; '${SERVICES_KEY}' is the device's open services)`,
+      });
       continue;
     }
     if (names.length === 0) {
@@ -95,14 +109,17 @@ export function policyProblems(p: PolicyDocument, plugins: readonly ProtocolPlug
     }
     for (const [set, clause] of Object.entries(sets)) {
       if (!names.includes(set)) out.push({ path: ["offers", protocol, set], message: `unknown set (${protocol} offers: ${names.join(", ")})` });
-      for (const [i, ref] of (clause.derivesFrom ?? []).entries()) if (!known.has(ref)) out.push({ path: ["offers", protocol, set, "derivesFrom", i], message: `unknown requirement '${ref}' (known: ${[...known].join(", ")})` });
+      for (const [i, ref] of (clause.derivesFrom ?? []).entries())
+        if (!known.has(ref))
+          out.push({ path: ["offers", protocol, set, "derivesFrom", i], message: `unknown requirement '${ref}' (known: ${[...known].join(", ")})` });
     }
   }
   const ids = new Set<string>();
   for (const [i, r] of p.requirements.entries()) {
     if (ids.has(r.id)) out.push({ path: ["requirements", i, "id"], message: `duplicate clause id '${r.id}'` });
     ids.add(r.id);
-    for (const [j, ref] of r.derivesFrom.entries()) if (!known.has(ref)) out.push({ path: ["requirements", i, "derivesFrom", j], message: `unknown requirement '${ref}' (known: ${[...known].join(", ")})` });
+    for (const [j, ref] of r.derivesFrom.entries())
+      if (!known.has(ref)) out.push({ path: ["requirements", i, "derivesFrom", j], message: `unknown requirement '${ref}' (known: ${[...known].join(", ")})` });
   }
   return out;
 }
@@ -112,7 +129,8 @@ export function policyJsonSchema(): unknown {
   return {
     $id: "https://otaudit.dev/schema/policy.json",
     title: "otaudit policy file",
-    description: "Allowed, denied and required sets per protocol (offers.<plugin id>.<set>; `otaudit policy sets` lists them) and protocol-agnostic requirement clauses. Validated against the loaded plugins and the Secure by Demand spec as well.",
+    description:
+      "Allowed, denied and required sets per protocol (offers.<plugin id>.<set>; `otaudit policy sets` lists them) and protocol-agnostic requirement clauses. Validated against the loaded plugins and the Secure by Demand spec as well.",
     ...z.toJSONSchema(PolicyDocument, { unrepresentable: "any", io: "input" }),
   };
 }

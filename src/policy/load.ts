@@ -32,7 +32,8 @@ export function parsePolicy(text: string, label: string, source: string, plugins
   if (!parsed.success) throw usageErrorFromLines(zodIssueLines(label, parsed.error.issues));
   const problems = policyProblems(parsed.data, plugins);
   if (parsed.data.extends !== undefined) {
-    if (!builtinPolicyNames().includes(parsed.data.extends)) problems.push({ path: ["extends"], message: `no built-in policy '${parsed.data.extends}' (built-in: ${builtinPolicyNames().join(", ")})` });
+    if (!builtinPolicyNames().includes(parsed.data.extends))
+      problems.push({ path: ["extends"], message: `no built-in policy '${parsed.data.extends}' (built-in: ${builtinPolicyNames().join(", ")})` });
     else if (depth >= MAX_EXTENDS) problems.push({ path: ["extends"], message: `extends more than ${MAX_EXTENDS} policies deep (a cycle?)` });
   }
   if (problems.length) throw usageErrorFromLines(zodIssueLines(label, problems));

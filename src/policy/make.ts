@@ -25,7 +25,11 @@ export function pickDevice(doc: ResultDocument, wanted: string | undefined): Dev
   const hosts = doc.devices.map((d) => (d.name ? `${d.host} (${d.name})` : d.host)).join(", ");
   if (wanted === undefined) {
     if (doc.devices.length === 1) return doc.devices[0]!;
-    throw new UsageError(doc.devices.length === 0 ? "RESULT: the result holds no device" : `--device: the result holds ${doc.devices.length} devices; name the golden one (${hosts})`);
+    throw new UsageError(
+      doc.devices.length === 0
+        ? "RESULT: the result holds no device"
+        : `--device: the result holds ${doc.devices.length} devices; name the golden one (${hosts})`,
+    );
   }
   const d = doc.devices.find((x) => x.host === wanted || x.name === wanted);
   if (!d) throw new UsageError(`--device ${wanted}: no such device in the result (${hosts || "none"})`);
@@ -43,7 +47,14 @@ export function makePolicy(doc: ResultDocument, plugins: readonly ProtocolPlugin
     if (!plugin.policySets) continue;
     const o = pluginOffers(plugin, d.facts[plugin.id]);
     if (o.kind !== "ok") {
-      const why = o.kind === "absent" ? "the golden device does not serve it" : o.kind === "not-audited" ? "not audited in this result" : o.kind === "failed" ? `not shown (${o.why})` : "no sets";
+      const why =
+        o.kind === "absent"
+          ? "the golden device does not serve it"
+          : o.kind === "not-audited"
+            ? "not audited in this result"
+            : o.kind === "failed"
+              ? `not shown (${o.why})`
+              : "no sets";
       if (o.kind !== "no-sets") notIncluded.push({ set: `${plugin.id}.*`, why });
       continue;
     }
@@ -56,7 +67,11 @@ export function makePolicy(doc: ResultDocument, plugins: readonly ProtocolPlugin
   }
   const services = servicesOffer(d.facts);
   if (services?.complete) offers[SERVICES_KEY] = { [SERVICES_SET]: { allow: sorted(services.offered) } };
-  else notIncluded.push({ set: `${SERVICES_KEY}.${SERVICES_SET}`, why: services ? `shown only in part: ${services.note}` : "the surface ports were not looked at (scan a host target, not service URLs)" });
+  else
+    notIncluded.push({
+      set: `${SERVICES_KEY}.${SERVICES_SET}`,
+      why: services ? `shown only in part: ${services.note}` : "the surface ports were not looked at (scan a host target, not service URLs)",
+    });
   if (Object.keys(offers).length === 0) throw new UsageError(`RESULT: device ${label} shows no complete set to make a policy from`);
   return {
     otauditPolicy: POLICY_FORMAT_VERSION,

@@ -18,7 +18,9 @@ export type NoOffer =
 export type ProtocolOffers = { kind: "ok"; sets: Record<string, PolicyOffer>; port: number | null } | NoOffer;
 
 function incompleteAll(sets: Record<string, PolicyOffer>, why: string): Record<string, PolicyOffer> {
-  return Object.fromEntries(Object.entries(sets).map(([k, v]) => [k, { offered: v.offered, complete: false, note: v.note && !v.complete ? `${v.note}; ${why}` : why }]));
+  return Object.fromEntries(
+    Object.entries(sets).map(([k, v]) => [k, { offered: v.offered, complete: false, note: v.note && !v.complete ? `${v.note}; ${why}` : why }]),
+  );
 }
 
 /** A plugin's sets on this device's facts. */
@@ -26,7 +28,8 @@ export function pluginOffers(plugin: ProtocolPlugin, envelope: FactsEnvelope | u
   if (!plugin.policyFacts || !plugin.policySets) return { kind: "no-sets" };
   if (!envelope) return { kind: "not-audited" };
   if (envelope.status === "absent") return { kind: "absent" };
-  if (envelope.status !== "ok" || envelope.data === undefined) return { kind: "failed", why: envelope.error ? `${envelope.error.code}: ${envelope.error.message}` : envelope.status };
+  if (envelope.status !== "ok" || envelope.data === undefined)
+    return { kind: "failed", why: envelope.error ? `${envelope.error.code}: ${envelope.error.message}` : envelope.status };
   const parsed = plugin.factsSchema.safeParse(envelope.data);
   if (!parsed.success) return { kind: "failed", why: `its facts do not match the ${plugin.id} facts schema` };
   let sets: Record<string, PolicyOffer>;
@@ -59,5 +62,7 @@ export function servicesOffer(facts: Readonly<Record<string, FactsEnvelope>>): P
     else if (p.state !== "open" && p.state !== "closed" && !pluginPorts.has(p.port)) gaps.push(`${p.service}/${p.port}: ${p.state}`);
   }
   if (offered.size === 0 && !ports) return undefined;
-  return gaps.length ? { offered: [...offered], complete: false, note: gaps.slice(0, 5).join("; ") } : { offered: [...offered], complete: true, note: "the plugins' ports and the surface ports otaudit looks at" };
+  return gaps.length
+    ? { offered: [...offered], complete: false, note: gaps.slice(0, 5).join("; ") }
+    : { offered: [...offered], complete: true, note: "the plugins' ports and the surface ports otaudit looks at" };
 }

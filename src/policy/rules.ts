@@ -41,7 +41,8 @@ const TEXT: Record<PolicyConcern, ConcernText> = {
   },
   "protocol-version": {
     title: "Protocol versions and variants within the policy",
-    remediation: "Disable the protocol versions and variants the policy does not allow (legacy versions, plain variants without security), or change the policy on purpose.",
+    remediation:
+      "Disable the protocol versions and variants the policy does not allow (legacy versions, plain variants without security), or change the policy on purpose.",
   },
   authentication: {
     title: "Authentication within the policy",
@@ -57,7 +58,8 @@ const TEXT: Record<PolicyConcern, ConcernText> = {
   },
   cleartext: {
     title: "No cleartext channels (policy requirement)",
-    remediation: "Turn off the cleartext variant of every protocol and use its secured variant (the failing findings name both), or tunnel what cannot be secured.",
+    remediation:
+      "Turn off the cleartext variant of every protocol and use its secured variant (the failing findings name both), or tunnel what cannot be secured.",
   },
   mfa: {
     title: "Multifactor authentication on remote access (policy requirement)",

@@ -14,7 +14,12 @@ export function renderCapability(doc: ResultDocument): string {
 
 /** Verdict-badge classes of report.html for the three capabilities. */
 const BADGE: Record<RequirementCapability["capability"], string> = { verified: "pass", attested: "attested", missing: "fail" };
-const EVIDENCE: Record<RequirementCapability["evidence"], string> = { passed: "passed", failed: "a verified failure", undecided: "checks could not decide", none: "no evidence" };
+const EVIDENCE: Record<RequirementCapability["evidence"], string> = {
+  passed: "passed",
+  failed: "a verified failure",
+  undecided: "checks could not decide",
+  none: "no evidence",
+};
 
 function row(r: RequirementCapability): string {
   const rules = [
@@ -27,7 +32,10 @@ function row(r: RequirementCapability): string {
 }
 
 function deviceBlock(c: DeviceCapability, label: string): string {
-  const levels = c.perLevel.map((l) => `SL-C ${l.level}: ${l.verified} of ${l.requirements} verified${l.attested ? `, ${l.attested} attested` : ""}${l.failed ? `, ${l.failed} failed` : ""}${l.undecided ? `, ${l.undecided} undecided` : ""}${l.none ? `, ${l.none} without evidence` : ""}`);
+  const levels = c.perLevel.map(
+    (l) =>
+      `SL-C ${l.level}: ${l.verified} of ${l.requirements} verified${l.attested ? `, ${l.attested} attested` : ""}${l.failed ? `, ${l.failed} failed` : ""}${l.undecided ? `, ${l.undecided} undecided` : ""}${l.none ? `, ${l.none} without evidence` : ""}`,
+  );
   return `<h3>${h(label)}: SL-C ${c.verifiedLevel} verified, ${c.attestedLevel} with vendor attestations</h3>
 <p class="meta">${levels.map(h).join(" · ")}</p>
 <table><thead><tr><th>Requirement</th><th>Title</th><th>SL-C</th><th>Capability</th><th>Evidence</th><th>Checks</th></tr></thead><tbody>

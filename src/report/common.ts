@@ -205,7 +205,7 @@ export function escapeHtml(s: string): string {
 
 /** Markdown inline text: neutralise table pipes, emphasis, links and raw HTML from device data. */
 export function escapeMd(s: string): string {
-  return s.replace(/\r?\n/g, " ").replace(/[\\`*_{}\[\]<>|#!]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+  return s.replace(/\r?\n/g, " ").replace(/[\\`*_{}[\]<>|#!]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
 }
 
 /** RFC 4180 field; cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV injection). */

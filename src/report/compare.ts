@@ -55,7 +55,13 @@ function keyEvidence(d: DeviceResult, elementId: number): string {
   const e = d.elements.find((x) => x.id === elementId);
   const mine = sortedFindings(d.findings.filter((f) => f.elements.includes(elementId)));
   const failing = mine.filter((f) => f.status === "fail" && !f.waiver && f.severity !== "info");
-  if (failing.length) return failing.slice(0, 2).map((f) => `${f.ruleId}: ${f.message}`).join("; ") + (failing.length > 2 ? `; +${failing.length - 2} more` : "");
+  if (failing.length)
+    return (
+      failing
+        .slice(0, 2)
+        .map((f) => `${f.ruleId}: ${f.message}`)
+        .join("; ") + (failing.length > 2 ? `; +${failing.length - 2} more` : "")
+    );
   const undetermined = mine.filter((f) => f.status === "undetermined");
   const errors = mine.filter((f) => f.status === "error");
   const passes = mine.filter((f) => f.status === "pass");
@@ -124,19 +130,47 @@ function weightNote(p: Policy): string {
 
 export function renderCompareCsv(m: CompareMatrix): string {
   let out = csvRow(["element", "name", "weight", ...m.candidates.flatMap((c) => [`${c.label} verdict`, `${c.label} evidence`])]);
-  for (const [i, el] of ELEMENTS.entries()) out += csvRow([el.id, el.name, m.policy.weights[el.id] ?? 1, ...m.candidates.flatMap((c) => [c.cells[i]!.verdict, `${c.cells[i]!.mark ? `${c.cells[i]!.mark === "best" ? "best" : "tied best"}: ` : ""}${c.cells[i]!.evidence}`])]);
+  for (const [i, el] of ELEMENTS.entries())
+    out += csvRow([
+      el.id,
+      el.name,
+      m.policy.weights[el.id] ?? 1,
+      ...m.candidates.flatMap((c) => [
+        c.cells[i]!.verdict,
+        `${c.cells[i]!.mark ? `${c.cells[i]!.mark === "best" ? "best" : "tied best"}: ` : ""}${c.cells[i]!.evidence}`,
+      ]),
+    ]);
   out += csvRow(["score", "weighted score (0-100)", "", ...m.candidates.flatMap((c) => [c.score, ""])]);
-  out += csvRow(["rank", "", "", ...m.candidates.flatMap((c) => [rankText(c), c.knockOuts.length ? `knock-out: element ${c.knockOuts.join(", ")} failed` : ""])]);
+  out += csvRow([
+    "rank",
+    "",
+    "",
+    ...m.candidates.flatMap((c) => [rankText(c), c.knockOuts.length ? `knock-out: element ${c.knockOuts.join(", ")} failed` : ""]),
+  ]);
   return out;
 }
 
 export function renderCompareMarkdown(m: CompareMatrix): string {
-  const out = ["# otaudit comparison", "", `Policy: ${escapeMd(m.policy.name)} (${escapeMd(m.policy.source)}). Weights ${weightNote(m.policy)}.${m.policy.mustNotFail.length ? ` Must not fail: ${m.policy.mustNotFail.join(", ")}.` : ""}`, ""];
+  const out = [
+    "# otaudit comparison",
+    "",
+    `Policy: ${escapeMd(m.policy.name)} (${escapeMd(m.policy.source)}). Weights ${weightNote(m.policy)}.${m.policy.mustNotFail.length ? ` Must not fail: ${m.policy.mustNotFail.join(", ")}.` : ""}`,
+    "",
+  ];
   out.push("## Ranking", "", "| Rank | Candidate | Weighted score | Knock-out |", "|---|---|---|---|");
-  for (const c of m.candidates) out.push(`| ${rankText(c)} | ${escapeMd(c.label)} | ${c.score} | ${c.knockOuts.length ? `element ${c.knockOuts.join(", ")} failed` : "-"} |`);
-  out.push("", "## Matrix", "", `| Element | Weight | ${m.candidates.map((c) => escapeMd(c.label)).join(" | ")} |`, `|---|---|${m.candidates.map(() => "---").join("|")}|`);
+  for (const c of m.candidates)
+    out.push(`| ${rankText(c)} | ${escapeMd(c.label)} | ${c.score} | ${c.knockOuts.length ? `element ${c.knockOuts.join(", ")} failed` : "-"} |`);
+  out.push(
+    "",
+    "## Matrix",
+    "",
+    `| Element | Weight | ${m.candidates.map((c) => escapeMd(c.label)).join(" | ")} |`,
+    `|---|---|${m.candidates.map(() => "---").join("|")}|`,
+  );
   for (const [i, el] of ELEMENTS.entries())
-    out.push(`| ${el.id}. ${el.name} | ${m.policy.weights[el.id] ?? 1} | ${m.candidates.map((c) => `**${VERDICT_LABEL[c.cells[i]!.verdict]}**${c.cells[i]!.mark ? MARK_TEXT[c.cells[i]!.mark!] : ""}: ${escapeMd(c.cells[i]!.evidence)}`).join(" | ")} |`);
+    out.push(
+      `| ${el.id}. ${el.name} | ${m.policy.weights[el.id] ?? 1} | ${m.candidates.map((c) => `**${VERDICT_LABEL[c.cells[i]!.verdict]}**${c.cells[i]!.mark ? MARK_TEXT[c.cells[i]!.mark!] : ""}: ${escapeMd(c.cells[i]!.evidence)}`).join(" | ")} |`,
+    );
   out.push(`| **Weighted score** | | ${m.candidates.map((c) => `**${c.score}**`).join(" | ")} |`, "");
   out.push(`${POINTS_NOTE} Best and tied best mark only verified pass or partial cells.`, "");
   return out.join("\n");
@@ -144,12 +178,15 @@ export function renderCompareMarkdown(m: CompareMatrix): string {
 
 export function renderCompareHtml(m: CompareMatrix): string {
   const head = m.candidates.map((c) => `<th>${rankText(c)}. ${h(c.label)}<div class="meta">${h(c.source)}</div></th>`).join("");
-  const rows = ELEMENTS.map((el, i) => `<tr><td>${el.id}. ${h(el.name)}</td><td>${m.policy.weights[el.id] ?? 1}</td>${m.candidates
-    .map((c) => {
-      const cell = c.cells[i]!;
-      return `<td><span class="v v-${cell.verdict}">${VERDICT_LABEL[cell.verdict]}</span>${cell.mark === "best" ? " ★ best" : cell.mark === "tied" ? " ☆ tied best" : ""}<div class="n">${h(cell.evidence)}</div></td>`;
-    })
-    .join("")}</tr>`);
+  const rows = ELEMENTS.map(
+    (el, i) =>
+      `<tr><td>${el.id}. ${h(el.name)}</td><td>${m.policy.weights[el.id] ?? 1}</td>${m.candidates
+        .map((c) => {
+          const cell = c.cells[i]!;
+          return `<td><span class="v v-${cell.verdict}">${VERDICT_LABEL[cell.verdict]}</span>${cell.mark === "best" ? " ★ best" : cell.mark === "tied" ? " ☆ tied best" : ""}<div class="n">${h(cell.evidence)}</div></td>`;
+        })
+        .join("")}</tr>`,
+  );
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -7,8 +7,25 @@ import { csvRow, evidenceText, sortedFindings } from "./common.js";
 import { humanView } from "./safe-text.js";
 
 export const CSV_COLUMNS = [
-  "device", "host", "protocol", "port", "rule", "title", "status", "reason", "occurrences", "severity", "waived", "waiver_approver", "waiver_expires",
-  "elements", "iec62443", "message", "evidence", "remediation", "safety",
+  "device",
+  "host",
+  "protocol",
+  "port",
+  "rule",
+  "title",
+  "status",
+  "reason",
+  "occurrences",
+  "severity",
+  "waived",
+  "waiver_approver",
+  "waiver_expires",
+  "elements",
+  "iec62443",
+  "message",
+  "evidence",
+  "remediation",
+  "safety",
 ] as const;
 
 export function renderCsv(result: ResultDocument): string {
@@ -18,9 +35,25 @@ export function renderCsv(result: ResultDocument): string {
     for (const f of sortedFindings(d.findings))
       rows.push(
         csvRow([
-          d.name ?? "", d.host, f.protocol, f.port ?? "", f.ruleId, f.title, f.status, f.reason ?? "", f.occurrences ?? 1, f.severity, f.waiver ? "yes" : "no",
-          f.waiver?.approver ?? "", f.waiver?.expires ?? "", f.elements.join(" "), f.iec62443.join("; "), f.message,
-          evidenceText(f.evidence), f.remediation, f.safety,
+          d.name ?? "",
+          d.host,
+          f.protocol,
+          f.port ?? "",
+          f.ruleId,
+          f.title,
+          f.status,
+          f.reason ?? "",
+          f.occurrences ?? 1,
+          f.severity,
+          f.waiver ? "yes" : "no",
+          f.waiver?.approver ?? "",
+          f.waiver?.expires ?? "",
+          f.elements.join(" "),
+          f.iec62443.join("; "),
+          f.message,
+          evidenceText(f.evidence),
+          f.remediation,
+          f.safety,
         ]),
       );
   return rows.join("");

@@ -19,7 +19,9 @@ const prop = (name: string, value: string | number | boolean) => ({ name: `otaud
 
 /** A deterministic urn:uuid (version 5 layout) for the BOM from the run and its devices. */
 function serialNumber(doc: ResultDocument): string {
-  const h = createHash("sha256").update(`${doc.run.startedAt}|${doc.tool.version}|${doc.devices.map((d) => d.host).join(",")}`).digest("hex");
+  const h = createHash("sha256")
+    .update(`${doc.run.startedAt}|${doc.tool.version}|${doc.devices.map((d) => d.host).join(",")}`)
+    .digest("hex");
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -34,7 +36,13 @@ function productComponent(d: DeviceResult, o: DeviceObservation, i: number): Jso
     ...(o.version ? { version: safeText(o.version) } : {}),
     ...(o.vendor ? { manufacturer: { name: safeText(o.vendor) } } : {}),
     ...(o.text ? { description: safeText(o.text) } : {}),
-    properties: [prop("source", o.source), prop("protocol", o.protocol), ...(o.port ? [prop("port", o.port)] : []), ...(o.model && o.product ? [prop("model", o.model)] : []), ...(o.distribution ? [prop("distribution", o.distribution)] : [])],
+    properties: [
+      prop("source", o.source),
+      prop("protocol", o.protocol),
+      ...(o.port ? [prop("port", o.port)] : []),
+      ...(o.model && o.product ? [prop("model", o.model)] : []),
+      ...(o.distribution ? [prop("distribution", o.distribution)] : []),
+    ],
   };
 }
 
@@ -68,14 +76,25 @@ function services(d: DeviceResult, signals: ReturnType<typeof deviceSignals>): J
     const bomRef = ref("service", d.host, e.scheme, e.port);
     if (seen.has(bomRef)) continue;
     seen.add(bomRef);
-    out.push({ "bom-ref": bomRef, name: safeText(e.scheme), endpoints: [safeText(e.url)], ...auth(e.port), properties: [prop("host", d.host), prop("protocol", e.protocol), prop("transport", e.transport), prop("cleartext", cleartext(e.port))] });
+    out.push({
+      "bom-ref": bomRef,
+      name: safeText(e.scheme),
+      endpoints: [safeText(e.url)],
+      ...auth(e.port),
+      properties: [prop("host", d.host), prop("protocol", e.protocol), prop("transport", e.transport), prop("cleartext", cleartext(e.port))],
+    });
   }
   for (const p of discoveredPorts(d.facts)) {
     const bomRef = ref("service", d.host, p.service, p.port);
     if (p.state !== "open" || seen.has(bomRef) || d.services.some((e) => e.port === p.port && e.transport === p.transport)) continue;
     seen.add(bomRef);
     const host = d.host.includes(":") ? `[${d.host}]` : d.host;
-    out.push({ "bom-ref": bomRef, name: safeText(p.service), endpoints: [safeText(`${p.transport}://${host}:${p.port}`)], properties: [prop("host", d.host), prop("transport", p.transport), prop("cleartext", p.cleartext), prop("audited", false)] });
+    out.push({
+      "bom-ref": bomRef,
+      name: safeText(p.service),
+      endpoints: [safeText(`${p.transport}://${host}:${p.port}`)],
+      properties: [prop("host", d.host), prop("transport", p.transport), prop("cleartext", p.cleartext), prop("audited", false)],
+    });
   }
   return out;
 }

@@ -46,7 +46,15 @@ function description(d: DeviceResult, f: Finding): string {
 
 const tag = (s: string) => s.replace(/\s+/g, "-");
 
-export function defectDojoDocument(result: ResultDocument): { name: string; type: string; version: string; description: string; dynamic_tool: boolean; static_tool: boolean; findings: Record<string, unknown>[] } {
+export function defectDojoDocument(result: ResultDocument): {
+  name: string;
+  type: string;
+  version: string;
+  description: string;
+  dynamic_tool: boolean;
+  static_tool: boolean;
+  findings: Record<string, unknown>[];
+} {
   const doc = humanView(result);
   const date = doc.run.finishedAt.slice(0, 10);
   const findings: Record<string, unknown>[] = [];
@@ -72,7 +80,13 @@ export function defectDojoDocument(result: ResultDocument): { name: string; type
         dynamic_finding: true,
         ...(f.occurrences && f.occurrences > 1 ? { nb_occurences: f.occurrences } : {}),
         endpoints: [endpoint(d, f)],
-        tags: ["otaudit", `status:${f.status}`, `protocol:${tag(f.protocol)}`, ...f.elements.map((e) => `sbd-element:${e}`), ...f.iec62443.map((r) => `iec62443:${tag(r)}`)],
+        tags: [
+          "otaudit",
+          `status:${f.status}`,
+          `protocol:${tag(f.protocol)}`,
+          ...f.elements.map((e) => `sbd-element:${e}`),
+          ...f.iec62443.map((r) => `iec62443:${tag(r)}`),
+        ],
       });
     }
   return {

@@ -9,7 +9,20 @@
 import { ELEMENTS } from "../catalog/elements.js";
 import type { Verdict } from "../model/common.js";
 import type { DeviceResult, Finding, ResultDocument } from "../model/result.js";
-import { STATUS_LABEL, VERDICT_LABEL, counts, countsLine, deviceLabel, displayPath, escapeHtml as h, evidenceRows, iecAnchors, plural, sortedFindings, verdictOf } from "./common.js";
+import {
+  STATUS_LABEL,
+  VERDICT_LABEL,
+  counts,
+  countsLine,
+  deviceLabel,
+  displayPath,
+  escapeHtml as h,
+  evidenceRows,
+  iecAnchors,
+  plural,
+  sortedFindings,
+  verdictOf,
+} from "./common.js";
 import { humanView } from "./safe-text.js";
 import { checkDetail, checkTitle } from "./titles.js";
 import { capabilitySectionHtml } from "./capability.js";
@@ -67,7 +80,15 @@ function grid(d: DeviceResult): string {
     const e = d.elements.find((x) => x.id === el.id);
     const v = e?.verdict ?? "unverified";
     const c = e?.counts;
-    const parts = c ? [c.fail ? `${c.fail} fail` : "", c.undetermined ? `${c.undetermined} undetermined` : "", c.error ? plural(c.error, "error") : "", c.skipped ? `${c.skipped} skipped` : "", c.pass ? `${c.pass} pass` : ""].filter(Boolean) : [];
+    const parts = c
+      ? [
+          c.fail ? `${c.fail} fail` : "",
+          c.undetermined ? `${c.undetermined} undetermined` : "",
+          c.error ? plural(c.error, "error") : "",
+          c.skipped ? `${c.skipped} skipped` : "",
+          c.pass ? `${c.pass} pass` : "",
+        ].filter(Boolean)
+      : [];
     const open = e?.unaudited?.length ? `<div class="open">not audited: ${h(e.unaudited.join(", "))}</div>` : "";
     return `<div class="cell ${v}"><div class="n">${el.id}</div><div class="name">${h(el.name)}</div><div>${badge(v)}</div><div class="n">${parts.join(" · ")}${e?.attestation ? `${parts.length ? " · " : ""}vendor-attested` : ""}</div>${open}</div>`;
   });
@@ -83,26 +104,58 @@ function group(title: string, fs: Finding[], folded: boolean): string {
 
 function deviceSection(d: DeviceResult): string {
   const by = (p: (f: Finding) => boolean) => d.findings.filter(p);
-  const protocols = Object.values(d.facts).map((f) => `${h(f.protocol)}: ${h(f.status)}${f.error ? ` (${h(f.error.message)})` : ""}`).join("; ");
+  const protocols = Object.values(d.facts)
+    .map((f) => `${h(f.protocol)}: ${h(f.status)}${f.error ? ` (${h(f.error.message)})` : ""}`)
+    .join("; ");
   const attested = d.elements.filter((e) => e.attestation);
   return `<section class="device">
 <h3>${h(deviceLabel(d))} — score ${d.score ?? "-"} / 100</h3>
 <p class="meta">${countsLine(counts(d))}. Protocols: ${protocols || "none"}.</p>
 ${grid(d)}
-${group("Failing", by((f) => f.status === "fail" && !f.waiver), false)}
-${group("Undetermined: the check ran but could not decide", by((f) => f.status === "undetermined"), false)}
-${group("Could not run", by((f) => f.status === "error"), false)}
-${group("Waived", by((f) => f.status === "fail" && !!f.waiver), false)}
-${group("Skipped", by((f) => f.status === "skipped"), true)}
-${group("Not applicable", by((f) => f.status === "not_applicable"), true)}
-${group("Passed", by((f) => f.status === "pass"), true)}
+${group(
+  "Failing",
+  by((f) => f.status === "fail" && !f.waiver),
+  false,
+)}
+${group(
+  "Undetermined: the check ran but could not decide",
+  by((f) => f.status === "undetermined"),
+  false,
+)}
+${group(
+  "Could not run",
+  by((f) => f.status === "error"),
+  false,
+)}
+${group(
+  "Waived",
+  by((f) => f.status === "fail" && !!f.waiver),
+  false,
+)}
+${group(
+  "Skipped",
+  by((f) => f.status === "skipped"),
+  true,
+)}
+${group(
+  "Not applicable",
+  by((f) => f.status === "not_applicable"),
+  true,
+)}
+${group(
+  "Passed",
+  by((f) => f.status === "pass"),
+  true,
+)}
 ${attested.length ? `<h4>Vendor attestations (not verified by otaudit)</h4><ul>${attested.map((e) => `<li>${e.id}. ${h(e.name)}: ${h(e.attestation!)}</li>`).join("")}</ul>` : ""}
 </section>`;
 }
 
 function summaryCard(d: DeviceResult): string {
   const v = (x: Verdict) => d.elements.filter((e) => e.verdict === x).length;
-  const tally = (["pass", "partial", "undetermined", "attested", "fail", "error", "unverified"] as Verdict[]).map((x) => `${v(x)} ${VERDICT_LABEL[x].toLowerCase()}`).join(" · ");
+  const tally = (["pass", "partial", "undetermined", "attested", "fail", "error", "unverified"] as Verdict[])
+    .map((x) => `${v(x)} ${VERDICT_LABEL[x].toLowerCase()}`)
+    .join(" · ");
   const worst = sortedFindings(d.findings.filter((f) => f.status === "fail" && !f.waiver)).slice(0, 3);
   return `<div class="card"><div><strong>${h(deviceLabel(d))}</strong></div><div class="score">${d.score ?? "-"}<span class="meta"> / 100</span></div>
 <div>Elements: ${tally}</div>

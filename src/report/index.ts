@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { ResultDocument } from "../model/result.js";
 import { UsageError } from "../errors.js";
 import { writeFileAtomic } from "./write.js";
-import type { ReportContext, RuleInfo } from "./common.js";
+import type { ReportContext } from "./common.js";
 import { renderSarif } from "./sarif.js";
 import { renderJunit } from "./junit.js";
 import { renderCsv } from "./csv.js";
@@ -67,8 +67,15 @@ export interface ReportsWritten {
  * Render each requested format and write it. One failing renderer or write does not keep the
  * others from being written: failures are returned, one line each, for the caller's exit code.
  */
-export async function writeReports(doc: ResultDocument, formats: string[], outDir: string, ctx?: ReportContext, render: typeof renderReport = renderReport): Promise<ReportsWritten> {
-  for (const f of formats) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
+export async function writeReports(
+  doc: ResultDocument,
+  formats: string[],
+  outDir: string,
+  ctx?: ReportContext,
+  render: typeof renderReport = renderReport,
+): Promise<ReportsWritten> {
+  for (const f of formats)
+    if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (known: ${REPORT_FORMATS.join(", ")})`);
   const context = ctx ?? { rules: allRules() };
   const out: ReportsWritten = { written: [], renderFailures: [], writeFailures: [] };
   for (const f of new Set(formats as ReportFormat[])) {

@@ -79,13 +79,20 @@ export function renderJunit(result: ResultDocument): string {
   });
   const sum = (k: "tests" | "failures" | "errors" | "skipped") => per.reduce((n, s) => n + s[k], 0);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites${attr("name", "otaudit")}${attr("tests", sum("tests"))}${attr("failures", sum("failures"))}${attr("errors", sum("errors"))}${attr("skipped", sum("skipped"))}${attr("time", (doc.run.durationMs / 1000).toFixed(3))}>`);
+  out.push(
+    `<testsuites${attr("name", "otaudit")}${attr("tests", sum("tests"))}${attr("failures", sum("failures"))}${attr("errors", sum("errors"))}${attr("skipped", sum("skipped"))}${attr("time", (doc.run.durationMs / 1000).toFixed(3))}>`,
+  );
   for (const s of per) {
     const d = s.d;
-    out.push(`  <testsuite${attr("name", deviceLabel(d))}${attr("hostname", d.host)}${attr("tests", s.tests)}${attr("failures", s.failures)}${attr("errors", s.errors)}${attr("skipped", s.skipped)}${attr("time", "0")}${attr("timestamp", doc.run.startedAt)}>`);
+    out.push(
+      `  <testsuite${attr("name", deviceLabel(d))}${attr("hostname", d.host)}${attr("tests", s.tests)}${attr("failures", s.failures)}${attr("errors", s.errors)}${attr("skipped", s.skipped)}${attr("time", "0")}${attr("timestamp", doc.run.startedAt)}>`,
+    );
     out.push("    <properties>");
     out.push(`      <property${attr("name", "score")}${attr("value", d.score ?? "")}/>`);
-    for (const e of d.elements) out.push(`      <property${attr("name", `element.${e.id}`)}${attr("value", `${e.verdict} (${e.name})${e.unaudited?.length ? `; unaudited: ${e.unaudited.join(", ")}` : ""}`)}/>`);
+    for (const e of d.elements)
+      out.push(
+        `      <property${attr("name", `element.${e.id}`)}${attr("value", `${e.verdict} (${e.name})${e.unaudited?.length ? `; unaudited: ${e.unaudited.join(", ")}` : ""}`)}/>`,
+      );
     out.push("    </properties>");
     for (const f of d.findings) testcase(d, f, out);
     out.push("  </testsuite>");

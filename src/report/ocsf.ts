@@ -18,7 +18,13 @@ export const OCSF_CLASS = { category_uid: 2, category_name: "Findings", class_ui
 const ACTIVITY_CREATE = 1;
 
 /** base_event severity_id: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical. */
-const SEVERITY: Record<Finding["severity"], [number, string]> = { info: [1, "Informational"], low: [2, "Low"], medium: [3, "Medium"], high: [4, "High"], critical: [5, "Critical"] };
+const SEVERITY: Record<Finding["severity"], [number, string]> = {
+  info: [1, "Informational"],
+  low: [2, "Low"],
+  medium: [3, "Medium"],
+  high: [4, "High"],
+  critical: [5, "Critical"],
+};
 
 /** compliance.status_id: 1 Pass, 2 Warning (no result for want of information), 3 Fail, 99 Other. */
 function complianceStatus(f: Finding): { status_id: number; status: string; status_detail?: string } {
@@ -110,5 +116,7 @@ export function ocsfEvents(result: ResultDocument): Record<string, unknown>[] {
 }
 
 export function renderOcsf(result: ResultDocument): string {
-  return ocsfEvents(result).map((e) => JSON.stringify(e) + "\n").join("");
+  return ocsfEvents(result)
+    .map((e) => JSON.stringify(e) + "\n")
+    .join("");
 }

@@ -25,7 +25,9 @@ export function renderRfpMarkdown(rules: RuleInfo[], policy: Policy): string {
     "Each candidate is audited with `otaudit scan` in default mode (passive and read-only checks) on a test bench, with the vendor evidence file (`otaudit evidence init`) supplied by the bidder, and candidates are compared with `otaudit compare`.",
     "Verdict points: pass 1, partial 0.5, attested 0.5 (vendor word, not verified), fail / undetermined (the checks ran but could not decide) / error / unverified 0.",
     `Element weights (${escapeMd(safeText(policy.name))}): ${ELEMENTS.map((e) => `${e.id}: ${policy.weights[e.id] ?? 1}`).join(", ")}.`,
-    policy.mustNotFail.length ? `A bid is rejected when any of these elements fails: ${policy.mustNotFail.join(", ")}.` : "No element is a knock-out criterion under this policy.",
+    policy.mustNotFail.length
+      ? `A bid is rejected when any of these elements fails: ${policy.mustNotFail.join(", ")}.`
+      : "No element is a knock-out criterion under this policy.",
     "",
     "## Requirements",
     "",
@@ -57,7 +59,8 @@ export function renderRfpMarkdown(rules: RuleInfo[], policy: Policy): string {
 
 export function renderRfpRequirementsCsv(): string {
   let out = csvRow(["requirement", "element", "name", "requirement_text", "considerations", "verified_by", "iec62443"]);
-  for (const el of ELEMENTS) out += csvRow([`R${el.id}`, el.id, el.name, el.summary, el.considerations.join(" | "), el.verifiedBy, iecAnchors(el.id).join("; ")]);
+  for (const el of ELEMENTS)
+    out += csvRow([`R${el.id}`, el.id, el.name, el.summary, el.considerations.join(" | "), el.verifiedBy, iecAnchors(el.id).join("; ")]);
   return out;
 }
 
@@ -67,9 +70,33 @@ export function renderAcceptancePlanCsv(rules: RuleInfo[]): string {
   for (const el of ELEMENTS) {
     let n = 0;
     for (const r of rules.filter((x) => x.elements.includes(el.id)))
-      out += csvRow([`T${el.id}.${++n}`, el.id, el.name, "otaudit rule", r.id, r.protocol, r.safety, r.severity, r.title, "rule passes or does not apply; never fail, never undetermined", r.iec62443.join("; ")]);
+      out += csvRow([
+        `T${el.id}.${++n}`,
+        el.id,
+        el.name,
+        "otaudit rule",
+        r.id,
+        r.protocol,
+        r.safety,
+        r.severity,
+        r.title,
+        "rule passes or does not apply; never fail, never undetermined",
+        r.iec62443.join("; "),
+      ]);
     for (const x of questionsFor(el.id))
-      out += csvRow([`T${el.id}.${++n}`, el.id, el.name, "vendor evidence", x.id, "", "", "", `${x.question} Evidence: ${x.evidenceHint}`, "answered yes/partial/not_applicable with evidence", iecAnchors(el.id).join("; ")]);
+      out += csvRow([
+        `T${el.id}.${++n}`,
+        el.id,
+        el.name,
+        "vendor evidence",
+        x.id,
+        "",
+        "",
+        "",
+        `${x.question} Evidence: ${x.evidenceHint}`,
+        "answered yes/partial/not_applicable with evidence",
+        iecAnchors(el.id).join("; "),
+      ]);
   }
   return out;
 }

@@ -16,7 +16,15 @@ import { humanView } from "./safe-text.js";
 import { findingIdentities } from "./identity.js";
 
 /** GitHub code scanning's documented maxima (uploads above them are rejected) and display limits. */
-export const SARIF_LIMITS = { runs: 20, resultsPerRun: 25_000, rulesPerRun: 25_000, tagsPerRule: 20, locationsPerResult: 10, ruleName: 255, description: 1024 } as const;
+export const SARIF_LIMITS = {
+  runs: 20,
+  resultsPerRun: 25_000,
+  rulesPerRun: 25_000,
+  tagsPerRule: 20,
+  locationsPerResult: 10,
+  ruleName: 255,
+  description: 1024,
+} as const;
 
 const cut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
@@ -52,7 +60,14 @@ function kindOf(status: Finding["status"]): Kind {
 
 function messageText(d: { host: string; name?: string }, f: Finding): string {
   const times = f.occurrences && f.occurrences > 1 ? ` (${f.occurrences} occurrences)` : "";
-  const status = f.status === "undetermined" ? `undetermined (${f.reason ?? "no reason given"}): ` : f.status === "error" ? "could not run: " : f.status === "skipped" ? "skipped: " : "";
+  const status =
+    f.status === "undetermined"
+      ? `undetermined (${f.reason ?? "no reason given"}): `
+      : f.status === "error"
+        ? "could not run: "
+        : f.status === "skipped"
+          ? "skipped: "
+          : "";
   return `${d.name ?? d.host}: ${status}${f.message}${times}`;
 }
 
@@ -61,7 +76,13 @@ function ruleDescriptor(r: RuleInfo) {
   const helpText = `${r.remediation}\n\nSecure by Demand elements: ${elements.join(", ")}. IEC 62443: ${r.iec62443.join(", ") || "-"}. Safety class: ${r.safety}.`;
   return {
     id: r.id,
-    name: cut(r.id.split(/[._-]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join(""), SARIF_LIMITS.ruleName),
+    name: cut(
+      r.id
+        .split(/[._-]/)
+        .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+        .join(""),
+      SARIF_LIMITS.ruleName,
+    ),
     shortDescription: { text: cut(r.title, SARIF_LIMITS.description) },
     fullDescription: { text: cut(r.docs ?? r.title, SARIF_LIMITS.description) },
     help: {
@@ -70,7 +91,10 @@ function ruleDescriptor(r: RuleInfo) {
     },
     defaultConfiguration: { level: levelOf(r.severity) },
     properties: {
-      tags: ["security", `protocol:${r.protocol}`, ...r.elements.map((id) => `sbd-element:${id}`), ...r.iec62443.map((x) => `iec62443:${x}`)].slice(0, SARIF_LIMITS.tagsPerRule),
+      tags: ["security", `protocol:${r.protocol}`, ...r.elements.map((id) => `sbd-element:${id}`), ...r.iec62443.map((x) => `iec62443:${x}`)].slice(
+        0,
+        SARIF_LIMITS.tagsPerRule,
+      ),
       "security-severity": SECURITY_SEVERITY[r.severity],
       elements: r.elements,
       iec62443: r.iec62443,
@@ -107,7 +131,10 @@ export function renderSarif(result: ResultDocument, ctx: ReportContext = {}): st
       message: { text: messageText(d, f) },
       locations: [
         {
-          physicalLocation: { artifactLocation: { uri: artifactPath(d.host, f.protocol, f.port) }, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } },
+          physicalLocation: {
+            artifactLocation: { uri: artifactPath(d.host, f.protocol, f.port) },
+            region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+          },
           logicalLocations: [
             { name: d.name ?? d.host, fullyQualifiedName: d.host, kind: "device" },
             { name: service, fullyQualifiedName: `${d.host}/${service}`, kind: "service" },
@@ -131,7 +158,9 @@ export function renderSarif(result: ResultDocument, ctx: ReportContext = {}): st
       },
     };
     if (f.waiver)
-      result.suppressions = [{ kind: "external", status: "accepted", justification: `${f.waiver.justification} (approved by ${f.waiver.approver}, expires ${f.waiver.expires})` }];
+      result.suppressions = [
+        { kind: "external", status: "accepted", justification: `${f.waiver.justification} (approved by ${f.waiver.approver}, expires ${f.waiver.expires})` },
+      ];
     results.push(result);
   }
   const sarif = {
@@ -152,9 +181,21 @@ export function renderSarif(result: ResultDocument, ctx: ReportContext = {}): st
         results,
         properties: {
           schemaVersion: doc.schemaVersion,
-          ...(dropped ? { resultsLeftOut: { count: dropped, why: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run; the least important (passed, not applicable, skipped first) were left out` } } : {}),
+          ...(dropped
+            ? {
+                resultsLeftOut: {
+                  count: dropped,
+                  why: `GitHub code scanning accepts at most ${SARIF_LIMITS.resultsPerRun} results per run; the least important (passed, not applicable, skipped first) were left out`,
+                },
+              }
+            : {}),
           intrusive: doc.run.intrusive,
-          devices: doc.devices.map((d) => ({ host: d.host, name: d.name, score: d.score, elements: Object.fromEntries(d.elements.map((e) => [e.id, e.verdict])) })),
+          devices: doc.devices.map((d) => ({
+            host: d.host,
+            name: d.name,
+            score: d.score,
+            elements: Object.fromEntries(d.elements.map((e) => [e.id, e.verdict])),
+          })),
         },
       },
     ],

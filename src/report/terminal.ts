@@ -77,7 +77,8 @@ function renderDeviceFindings(d: ResultDocument["devices"][number], opts: Termin
   for (const f of failing.slice(0, max)) lines.push("  " + findingLine(f, opts.color));
   if (failing.length > max) lines.push(`  ... ${failing.length - max} more failing (see --json or --format html)`);
   const maxOpen = Math.max(5, Math.floor(max / 4));
-  for (const f of undetermined.slice(0, maxOpen)) lines.push("  " + paint(`UNDETERMINED ${where(f)} ${f.ruleId} (${f.reason ?? "no reason given"}): ${f.message}`, 33, opts.color));
+  for (const f of undetermined.slice(0, maxOpen))
+    lines.push("  " + paint(`UNDETERMINED ${where(f)} ${f.ruleId} (${f.reason ?? "no reason given"}): ${f.message}`, 33, opts.color));
   if (undetermined.length > maxOpen) lines.push(`  ... ${undetermined.length - maxOpen} more undetermined`);
   const errorRules = new Set<string>();
   for (const f of errors) {

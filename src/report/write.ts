@@ -11,7 +11,21 @@
 // Outputs never name an input of the same run (refuseSameFile: same inode). Folders are created one
 // level at a time: Node 20's recursive mkdir spins forever under /proc, and a bad --out must be an
 // error, not a hang. Every byte passes the secret scrubber.
-import { accessSync, chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import { scrub } from "../secrets.js";
@@ -287,7 +301,8 @@ export function refuseSameFile(outputs: NamedPath[], inputs: NamedPath[]): void 
     // into a report corrupt it (two reports naming one file get the same document: allowed)
     const key = oid ?? `path:${resolve(o.path)}`;
     const other = seen.get(key);
-    if (other && (other.label === "--log" || o.label === "--log")) throw new UsageError(`${o.label}: ${o.path} is also ${other.label}; give each output its own file`);
+    if (other && (other.label === "--log" || o.label === "--log"))
+      throw new UsageError(`${o.label}: ${o.path} is also ${other.label}; give each output its own file`);
     seen.set(key, o);
   }
 }

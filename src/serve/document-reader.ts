@@ -37,7 +37,13 @@ export class DocumentReader implements StoreReader {
         const inv = (result.facts.discovery?.data as { inventory?: { zone?: string } } | undefined)?.inventory?.zone;
         return { host: result.host, seq, zone: zoneOf(doc, result.host, inv), result };
       });
-      const info: SweepInfo = { id, createdAt: doc.run.startedAt, finishedAt: doc.run.finishedAt, status: doc.run.interrupted ? "interrupted" : "done", devices: rows.length };
+      const info: SweepInfo = {
+        id,
+        createdAt: doc.run.startedAt,
+        finishedAt: doc.run.finishedAt,
+        status: doc.run.interrupted ? "interrupted" : "done",
+        devices: rows.length,
+      };
       return { info, doc, rows };
     });
     this.loaded.sort((a, b) => b.info.createdAt.localeCompare(a.info.createdAt));

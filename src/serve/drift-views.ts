@@ -79,7 +79,11 @@ async function changedBetween(fi: FleetIndex, p: Params) {
   const to = p.required("to");
   const d = await fi.driftBetween(from, to);
   if (!d) throw new NotFound(`sweeps '${from.slice(0, 80)}' and '${to.slice(0, 80)}': not both in this store`);
-  const hosts = [...d.changed.map((h) => ({ host: h, state: "changed" as const })), ...d.added.map((h) => ({ host: h, state: "new" as const })), ...d.missing.map((h) => ({ host: h, state: "missing" as const }))];
+  const hosts = [
+    ...d.changed.map((h) => ({ host: h, state: "changed" as const })),
+    ...d.added.map((h) => ({ host: h, state: "new" as const })),
+    ...d.missing.map((h) => ({ host: h, state: "missing" as const })),
+  ];
   return { d, hosts };
 }
 
@@ -97,10 +101,20 @@ export async function driftChangesView(fi: FleetIndex, sp: URLSearchParams): Pro
   const rows = [];
   for (const h of pg.rows) {
     const s = to.hosts.get(h.host) ?? from.hosts.get(h.host);
-    const changes = h.state === "changed" ? changeSummary(await deviceChanges(fi, d.from, d.to, h.host)) : { state: h.state, categories: {}, changes: [], more: 0 };
+    const changes =
+      h.state === "changed" ? changeSummary(await deviceChanges(fi, d.from, d.to, h.host)) : { state: h.state, categories: {}, changes: [], more: 0 };
     rows.push({ host: h.host, name: s?.name ?? null, zone: s?.zone ?? null, ...changes });
   }
-  return { from: d.from, to: d.to, counts: { changed: d.changed.length, new: d.added.length, missing: d.missing.length, unchanged: d.unchanged }, total: pg.total, page: pg.page, pages: pg.pages, size: pg.size, rows };
+  return {
+    from: d.from,
+    to: d.to,
+    counts: { changed: d.changed.length, new: d.added.length, missing: d.missing.length, unchanged: d.unchanged },
+    total: pg.total,
+    page: pg.page,
+    pages: pg.pages,
+    size: pg.size,
+    rows,
+  };
 }
 
 export async function driftCsv(fi: FleetIndex, sp: URLSearchParams, text: (s: string) => string): Promise<string> {
@@ -108,7 +122,8 @@ export async function driftCsv(fi: FleetIndex, sp: URLSearchParams, text: (s: st
   const { d, hosts } = await changedBetween(fi, p);
   const [to, from] = [(await fi.digest(d.to))!, (await fi.digest(d.from))!];
   const out = [csvRow(["host", "zone", "state", "from_sweep", "to_sweep"])];
-  for (const h of hosts) out.push(csvRow([text(h.host), text((to.hosts.get(h.host) ?? from.hosts.get(h.host))?.zone ?? ""), h.state, text(d.from), text(d.to)]));
+  for (const h of hosts)
+    out.push(csvRow([text(h.host), text((to.hosts.get(h.host) ?? from.hosts.get(h.host))?.zone ?? ""), h.state, text(d.from), text(d.to)]));
   return out.join("");
 }
 
@@ -136,7 +151,14 @@ export async function deviceDriftView(fi: FleetIndex, sp: URLSearchParams): Prom
     }
     const snap = snapshotDevice(row.result);
     const drift = prev ? diffDevice(host, prev.snap, snap) : { host, state: "new" as const, changes: [] };
-    timeline.push({ sweep: info.id, createdAt: info.createdAt, since: prev?.sweep ?? null, score: row.result.score ?? null, failing: row.result.findings.filter((f) => f.status === "fail" && !f.waiver).length, ...changeSummary(drift) });
+    timeline.push({
+      sweep: info.id,
+      createdAt: info.createdAt,
+      since: prev?.sweep ?? null,
+      score: row.result.score ?? null,
+      failing: row.result.findings.filter((f) => f.status === "fail" && !f.waiver).length,
+      ...changeSummary(drift),
+    });
     prev = { sweep: info.id, snap };
   }
   const current = await fi.reader.device(target.sweep.id, host);

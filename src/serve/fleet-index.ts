@@ -216,7 +216,8 @@ export class FleetIndex {
         idx.byHost.set(s.host, s);
         if (!stored) idx.light.push(lightFleetDevice(row.result, zone, this.plugins));
         for (const f of row.result.findings) {
-          if (f.status === "fail" && !f.waiver && !idx.ruleMeta.has(f.ruleId)) idx.ruleMeta.set(f.ruleId, { title: f.title, severity: f.severity, elements: [...f.elements] });
+          if (f.status === "fail" && !f.waiver && !idx.ruleMeta.has(f.ruleId))
+            idx.ruleMeta.set(f.ruleId, { title: f.title, severity: f.severity, elements: [...f.elements] });
         }
       }
       idx.cursor = page.cursor;
@@ -248,15 +249,23 @@ export class FleetIndex {
       for (const k of s.gaps) z.gaps[k]++;
       for (const r of s.failingRules) failing.set(r, (failing.get(r) ?? 0) + 1);
       for (const k of Object.keys(idx.totals) as (keyof FindingCounts)[]) idx.totals[k] += s.counts[k];
-      s.verdicts.forEach((v, i) => idx.elementVerdicts[i]![v]++);
+      s.verdicts.forEach((v, i) => {
+        idx.elementVerdicts[i]![v]++;
+      });
     }
     idx.zones = [...zones.values()].sort((a, b) => a.zone.localeCompare(b.zone));
     idx.rules = [...failing.entries()]
       .map(([id, n]) => ({ id, failing: n, ...(idx.ruleMeta.get(id) ?? { title: id, severity: "info", elements: [] }) }))
       .sort((a, b) => b.failing - a.failing || a.id.localeCompare(b.id));
     idx.facets = {
-      zones: tally(idx.rows.map((s) => s.zone), Infinity),
-      protocols: tally(idx.rows.flatMap((s) => s.protocols), Infinity),
+      zones: tally(
+        idx.rows.map((s) => s.zone),
+        Infinity,
+      ),
+      protocols: tally(
+        idx.rows.flatMap((s) => s.protocols),
+        Infinity,
+      ),
       vendors: tally(idx.rows.map((s) => s.identity.vendor)),
       models: tally(idx.rows.map((s) => s.identity.model)),
       firmware: tally(idx.rows.map((s) => s.identity.firmware)),

@@ -48,7 +48,13 @@ export class PgReader implements StoreReader {
       `SELECT s.id, s.created_at, s.finished_at, s.status, (SELECT count(*) FROM ${S}.devices d WHERE d.sweep_id = s.id) AS n
          FROM ${S}.sweeps s ORDER BY s.created_at DESC, s.ord DESC`,
     );
-    return r.rows.map((x) => ({ id: String(x.id), createdAt: iso(x.created_at), finishedAt: x.finished_at == null ? null : iso(x.finished_at), status: x.status as SweepInfo["status"], devices: Number(x.n) }));
+    return r.rows.map((x) => ({
+      id: String(x.id),
+      createdAt: iso(x.created_at),
+      finishedAt: x.finished_at == null ? null : iso(x.finished_at),
+      status: x.status as SweepInfo["status"],
+      devices: Number(x.n),
+    }));
   }
 
   async devicePage(sweepId: string, after: number | null, limit: number): Promise<DevicePage> {
@@ -65,11 +71,10 @@ export class PgReader implements StoreReader {
     if (more) {
       // a transaction that stored several devices is never split by the cursor: its rest comes now
       const last = rows[rows.length - 1]!;
-      const rest = await this.store.q(`SELECT d.txid::text AS txid, d.host, d.seq, d.zone, d.result FROM ${S}.devices d WHERE d.sweep_id = $1 AND d.txid = $2::xid8 AND d.host > $3 ORDER BY d.host`, [
-        sweepId,
-        last.txid,
-        last.host,
-      ]);
+      const rest = await this.store.q(
+        `SELECT d.txid::text AS txid, d.host, d.seq, d.zone, d.result FROM ${S}.devices d WHERE d.sweep_id = $1 AND d.txid = $2::xid8 AND d.host > $3 ORDER BY d.host`,
+        [sweepId, last.txid, last.host],
+      );
       rows.push(...rest.rows);
     }
     const cursor = rows.length ? Number(rows[rows.length - 1]!.txid) : after;

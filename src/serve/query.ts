@@ -36,7 +36,10 @@ export const FILTER_PARAMS = ["zone", "element", "verdict", "severity", "protoco
 
 /** Reads a request's parameters: only `allowed` names, each at most once and at most MAX_PARAM characters. */
 export class Params {
-  constructor(private readonly sp: URLSearchParams, allowed: readonly string[]) {
+  constructor(
+    private readonly sp: URLSearchParams,
+    allowed: readonly string[],
+  ) {
     for (const key of new Set(sp.keys())) {
       if (!allowed.includes(key)) throw new BadRequest(`unknown parameter '${key.slice(0, 40)}' (known: ${allowed.join(", ") || "none"})`);
       const all = sp.getAll(key);

@@ -105,7 +105,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean, extra: Record<string, string> = {}) => {
     const buf = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-    res.writeHead(status, { ...SECURITY_HEADERS, ...(opts.tls ? { "Strict-Transport-Security": "max-age=31536000" } : {}), "Content-Type": type, "Content-Length": String(buf.length), ...extra });
+    res.writeHead(status, {
+      ...SECURITY_HEADERS,
+      ...(opts.tls ? { "Strict-Transport-Security": "max-age=31536000" } : {}),
+      "Content-Type": type,
+      "Content-Length": String(buf.length),
+      ...extra,
+    });
     res.end(head ? undefined : buf);
   };
   const sendError = (res: ServerResponse, status: number, message: string, head: boolean, extra: Record<string, string> = {}) =>
@@ -169,7 +175,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
   };
   const server: Server = opts.tls
-    ? (createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.clientCa ? { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}), minVersion: "TLSv1.2" }, listener) as unknown as Server)
+    ? (createTlsServer(
+        {
+          cert: opts.tls.cert,
+          key: opts.tls.key,
+          ...(opts.tls.clientCa ? { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+          minVersion: "TLSv1.2",
+        },
+        listener,
+      ) as unknown as Server)
     : createPlainServer(listener);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

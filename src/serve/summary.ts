@@ -148,7 +148,14 @@ const VERDICT_BADNESS: Record<Verdict, number> = { fail: 6, error: 5, undetermin
 /** Sort key, worst first: failing elements, failing findings by severity, gaps, undecided elements. */
 export function badness(s: DeviceSummary): number[] {
   const by = (v: Verdict) => s.verdicts.filter((x) => x === v).length;
-  return [by("fail"), ...s.failBySeverity.slice(0, 4), s.gaps.length, by("error") + by("undetermined"), by("partial"), s.verdicts.reduce((n, v) => n + VERDICT_BADNESS[v], 0)];
+  return [
+    by("fail"),
+    ...s.failBySeverity.slice(0, 4),
+    s.gaps.length,
+    by("error") + by("undetermined"),
+    by("partial"),
+    s.verdicts.reduce((n, v) => n + VERDICT_BADNESS[v], 0),
+  ];
 }
 
 export function compareWorstFirst(a: DeviceSummary, b: DeviceSummary): number {

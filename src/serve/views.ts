@@ -58,7 +58,16 @@ export async function overviewView(fi: FleetIndex, sp: URLSearchParams): Promise
     fleetFindings: idx.fleet.findings
       .filter((f) => f.status === "fail" || f.status === "undetermined" || f.status === "error")
       .slice(0, 30)
-      .map((f) => ({ ruleId: f.ruleId, title: f.title, status: f.status, severity: f.severity, message: f.message, zone: f.zone ?? null, devices: f.devices.length, sample: f.devices.slice(0, 5) })),
+      .map((f) => ({
+        ruleId: f.ruleId,
+        title: f.title,
+        status: f.status,
+        severity: f.severity,
+        message: f.message,
+        zone: f.zone ?? null,
+        devices: f.devices.length,
+        sample: f.devices.slice(0, 5),
+      })),
     facets: idx.facets,
     indexMs: Math.round(idx.buildMs),
   };
@@ -95,10 +104,36 @@ export async function devicesView(fi: FleetIndex, sp: URLSearchParams): Promise<
   const idx = await sweepIndex(fi, p);
   const { filter, sort, rows } = listed(p, idx);
   const pg = paginate(rows, p.int("page", 1, 1e9) ?? 1, p.int("size", 1, MAX_PAGE_SIZE) ?? DEFAULT_PAGE_SIZE);
-  return { sweep: idx.sweep.id, filter, sort, total: pg.total, page: pg.page, pages: pg.pages, size: pg.size, of: idx.rows.length, rows: pg.rows.map(deviceRow) };
+  return {
+    sweep: idx.sweep.id,
+    filter,
+    sort,
+    total: pg.total,
+    page: pg.page,
+    pages: pg.pages,
+    size: pg.size,
+    of: idx.rows.length,
+    rows: pg.rows.map(deviceRow),
+  };
 }
 
-export const DEVICE_CSV_COLUMNS = ["host", "name", "zone", "vendor", "model", "firmware", "protocols", "score", "failing", "undetermined", "error", "passed", ...SEVERITIES.map((s) => `failing_${s}`), ...ELEMENTS.map((e) => `element_${e.id}`), "gaps"];
+export const DEVICE_CSV_COLUMNS = [
+  "host",
+  "name",
+  "zone",
+  "vendor",
+  "model",
+  "firmware",
+  "protocols",
+  "score",
+  "failing",
+  "undetermined",
+  "error",
+  "passed",
+  ...SEVERITIES.map((s) => `failing_${s}`),
+  ...ELEMENTS.map((e) => `element_${e.id}`),
+  "gaps",
+];
 
 /** The device list of the current view (every page) as CSV; text escaped by the caller's boundary. */
 export async function devicesCsv(fi: FleetIndex, sp: URLSearchParams, text: (s: string) => string): Promise<string> {
@@ -108,10 +143,25 @@ export async function devicesCsv(fi: FleetIndex, sp: URLSearchParams, text: (s: 
   const out = [csvRow(DEVICE_CSV_COLUMNS)];
   for (const s of rows)
     out.push(
-      csvRow([
-        s.host, s.name ?? "", s.zone, s.identity.vendor ?? "", s.identity.model ?? "", s.identity.firmware ?? "", s.protocols.join(" "), s.score ?? "",
-        s.counts.fail, s.counts.undetermined, s.counts.error, s.counts.pass, ...s.failBySeverity, ...s.verdicts, s.gaps.join(" "),
-      ].map((v) => (typeof v === "string" ? text(v) : v))),
+      csvRow(
+        [
+          s.host,
+          s.name ?? "",
+          s.zone,
+          s.identity.vendor ?? "",
+          s.identity.model ?? "",
+          s.identity.firmware ?? "",
+          s.protocols.join(" "),
+          s.score ?? "",
+          s.counts.fail,
+          s.counts.undetermined,
+          s.counts.error,
+          s.counts.pass,
+          ...s.failBySeverity,
+          ...s.verdicts,
+          s.gaps.join(" "),
+        ].map((v) => (typeof v === "string" ? text(v) : v)),
+      ),
     );
   return out.join("");
 }
@@ -130,7 +180,10 @@ export async function deviceView(fi: FleetIndex, sp: URLSearchParams, plugins: r
   const d = row.result;
   const s = idx.byHost.get(d.host);
   const extras = fi.reader.documentExtras ? await fi.reader.documentExtras(idx.sweep.id) : undefined;
-  const waivers = (extras?.waivers as ResultDocument["waivers"] | undefined)?.entries.filter((w) => w.devices.length === 0 || w.devices.includes(d.host) || (d.name !== undefined && w.devices.includes(d.name))) ?? [];
+  const waivers =
+    (extras?.waivers as ResultDocument["waivers"] | undefined)?.entries.filter(
+      (w) => w.devices.length === 0 || w.devices.includes(d.host) || (d.name !== undefined && w.devices.includes(d.name)),
+    ) ?? [];
   const evidence = ((extras?.evidence ?? []) as NonNullable<ResultDocument["evidence"]>).filter((e) => e.devices.includes(d.host));
   return {
     sweep: idx.sweep,
@@ -140,14 +193,44 @@ export async function deviceView(fi: FleetIndex, sp: URLSearchParams, plugins: r
     score: d.score ?? null,
     identity: s?.identity ?? null,
     inventory: inventoryOf(d) ?? null,
-    observations: observations(d, plugins).map((o) => ({ protocol: o.protocol, vendor: o.vendor ?? null, product: o.product ?? null, model: o.model ?? null, version: o.version ?? null, source: o.source, raw: o.raw })),
-    services: d.services.map((e) => ({ url: e.url, protocol: e.protocol, port: e.port, transport: e.transport, status: d.facts[e.protocol]?.status ?? "not probed", error: d.facts[e.protocol]?.error?.message ?? null })),
+    observations: observations(d, plugins).map((o) => ({
+      protocol: o.protocol,
+      vendor: o.vendor ?? null,
+      product: o.product ?? null,
+      model: o.model ?? null,
+      version: o.version ?? null,
+      source: o.source,
+      raw: o.raw,
+    })),
+    services: d.services.map((e) => ({
+      url: e.url,
+      protocol: e.protocol,
+      port: e.port,
+      transport: e.transport,
+      status: d.facts[e.protocol]?.status ?? "not probed",
+      error: d.facts[e.protocol]?.error?.message ?? null,
+    })),
     surface: discoveredPorts(d.facts)
       .filter((p) => p.state === "open")
-      .map((p) => ({ port: p.port, transport: p.transport, service: p.service, cleartext: p.cleartext, audited: !!p.plugin || d.services.some((e) => e.port === p.port && e.transport === p.transport) })),
+      .map((p) => ({
+        port: p.port,
+        transport: p.transport,
+        service: p.service,
+        cleartext: p.cleartext,
+        audited: !!p.plugin || d.services.some((e) => e.port === p.port && e.transport === p.transport),
+      })),
     unaudited: s?.unaudited ?? [],
     gaps: idx.fleet.gaps.find((g) => g.host === d.host)?.gaps ?? [],
-    elements: d.elements.map((e) => ({ id: e.id, name: e.name, verdict: e.verdict, basis: e.basis, counts: e.counts, unaudited: e.unaudited ?? [], attestation: e.attestation ?? null, iec62443: iecAnchors(e.id) })),
+    elements: d.elements.map((e) => ({
+      id: e.id,
+      name: e.name,
+      verdict: e.verdict,
+      basis: e.basis,
+      counts: e.counts,
+      unaudited: e.unaudited ?? [],
+      attestation: e.attestation ?? null,
+      iec62443: iecAnchors(e.id),
+    })),
     countsLine: countsLine(s?.counts ?? { fail: 0, waived: 0, undetermined: 0, error: 0, skipped: 0, pass: 0, notApplicable: 0 }),
     findings: sortedFindings(d.findings).map((f) => ({
       ruleId: f.ruleId,

@@ -8,7 +8,9 @@
 import { CannotAuditError, UsageError } from "../errors.js";
 import { registerSecret } from "../secrets.js";
 
-export type DbSpec = { kind: "sqlite"; file: string; flag: string } | { kind: "postgres"; url: string; label: string; flag: string; passwordInArgument: boolean };
+export type DbSpec =
+  | { kind: "sqlite"; file: string; flag: string }
+  | { kind: "postgres"; url: string; label: string; flag: string; passwordInArgument: boolean };
 
 export function isPostgresUrl(text: string): boolean {
   return /^postgres(ql)?:\/\//i.test(text);
@@ -76,7 +78,8 @@ export function resolveDb(flags: DbFlags, fallbackEnv?: string): DbSpec | undefi
   if (text === undefined) return undefined;
   if (text.trim() === "") throw new UsageError(`${flag}: empty`);
   if (!isPostgresUrl(text)) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new UsageError(`${flag}: unsupported database URL scheme (postgres:// or postgresql://, or a SQLite file path)`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+      throw new UsageError(`${flag}: unsupported database URL scheme (postgres:// or postgresql://, or a SQLite file path)`);
     return { kind: "sqlite", file: text, flag: fromEnv ? `${flag} (${text})` : `--db ${text}` };
   }
   const hasPassword = registerUrlSecrets(text);
@@ -85,7 +88,13 @@ export function resolveDb(flags: DbFlags, fallbackEnv?: string): DbSpec | undefi
   } catch {
     throw new UsageError(`${flag}: not a valid postgres:// URL`);
   }
-  return { kind: "postgres", url: text, label: dbLabel(text), flag: fromEnv ? `${flag} (${dbLabel(text)})` : `--db ${dbLabel(text)}`, passwordInArgument: hasPassword && !fromEnv };
+  return {
+    kind: "postgres",
+    url: text,
+    label: dbLabel(text),
+    flag: fromEnv ? `${flag} (${dbLabel(text)})` : `--db ${dbLabel(text)}`,
+    passwordInArgument: hasPassword && !fromEnv,
+  };
 }
 
 /** The sentence for a password given on the command line (other users can read process lists). */
@@ -110,9 +119,11 @@ export function dbError(e: unknown, flag: string): UsageError | CannotAuditError
   const code = err.code ?? "";
   const msg = (err.message ?? String(e)).replace(/\s+/g, " ").trim();
   if (code === "28P01" || code === "28000") return new UsageError(`${flag}: authentication failed (${msg}); check the user and PGPASSWORD / PGPASSFILE`);
-  if (/SASL|client password must be a string|password must be a string/i.test(msg)) return new UsageError(`${flag}: the server asks for a password; set PGPASSWORD or PGPASSFILE, or use --db-env VAR`);
+  if (/SASL|client password must be a string|password must be a string/i.test(msg))
+    return new UsageError(`${flag}: the server asks for a password; set PGPASSWORD or PGPASSFILE, or use --db-env VAR`);
   if (code === "3D000") return new UsageError(`${flag}: ${msg}`);
   if (code === "42501") return new UsageError(`${flag}: permission denied (${msg})`);
-  if (UNREACHABLE.has(code) || /timeout|terminated|ECONNREFUSED|connect/i.test(msg)) return new CannotAuditError(`${flag}: cannot reach the database (${code || msg})`);
+  if (UNREACHABLE.has(code) || /timeout|terminated|ECONNREFUSED|connect/i.test(msg))
+    return new CannotAuditError(`${flag}: cannot reach the database (${code || msg})`);
   return new CannotAuditError(`${flag}: database error (${code ? `${code} ` : ""}${msg})`);
 }

@@ -33,7 +33,9 @@ export interface PgOpenOptions {
 }
 
 // the URL is parsed as pg itself parses it (its own dependency: sslmode, sslrootcert, host=...)
-const parseConnectionString = (createRequire(createRequire(import.meta.url).resolve("pg"))("pg-connection-string") as { parse(url: string): Record<string, unknown> }).parse;
+const parseConnectionString = (
+  createRequire(createRequire(import.meta.url).resolve("pg"))("pg-connection-string") as { parse(url: string): Record<string, unknown> }
+).parse;
 
 /**
  * Pool settings from the URL; a URL without password gets PGPASSWORD or the password file's entry
@@ -52,13 +54,21 @@ export function poolConfig(url: string): pg.PoolConfig {
   return { ...cfg, password: () => pgPassword(target) as string };
 }
 
-export type SchemaState = { kind: "absent" } | { kind: "empty" } | { kind: "ours"; version: number } | { kind: "newer"; version: number } | { kind: "foreign"; tables: string[] };
+export type SchemaState =
+  | { kind: "absent" }
+  | { kind: "empty" }
+  | { kind: "ours"; version: number }
+  | { kind: "newer"; version: number }
+  | { kind: "foreign"; tables: string[] };
 
 /** What the schema holds, read from the catalog (visible whatever the table privileges). */
 export async function inspectSchema(exec: Exec, schema = PG_SCHEMA, ourTables = PG_TABLES): Promise<SchemaState> {
   const ns = await exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
   if (ns.rows.length === 0) return { kind: "absent" };
-  const rel = await exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname", [schema]);
+  const rel = await exec(
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname",
+    [schema],
+  );
   const tables = rel.rows.map((r) => String(r.relname));
   if (tables.length === 0) return { kind: "empty" };
   if (!tables.includes("migrations")) return { kind: "foreign", tables };
@@ -103,7 +113,14 @@ export class PgStore implements Store {
 
   /** Connect, check the schema, create or migrate it (read-write opens). Errors name --db only. */
   static async open(spec: PgSpec, opts: PgOpenOptions = {}): Promise<PgStore> {
-    const pool = new pg.Pool({ ...poolConfig(spec.url), max: opts.poolMax ?? 4, application_name: "otaudit", connectionTimeoutMillis: 15_000, idleTimeoutMillis: 30_000, keepAlive: true });
+    const pool = new pg.Pool({
+      ...poolConfig(spec.url),
+      max: opts.poolMax ?? 4,
+      application_name: "otaudit",
+      connectionTimeoutMillis: 15_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    });
     pool.on("error", () => {}); // an idle connection dropped by the server: the next query reports it
     const store = new PgStore(pool, spec);
     try {
@@ -165,12 +182,24 @@ export class PgStore implements Store {
 
   async createSweep(id: string, targets: unknown[], settings: SweepSettings): Promise<SweepRow> {
     const createdAt = new Date().toISOString();
-    await this.q(`INSERT INTO ${S}.sweeps (id, created_at, status, targets, settings) VALUES ($1, $2, 'running', $3, $4)`, [id, createdAt, JSON.stringify(targets), JSON.stringify(settings)]);
+    await this.q(`INSERT INTO ${S}.sweeps (id, created_at, status, targets, settings) VALUES ($1, $2, 'running', $3, $4)`, [
+      id,
+      createdAt,
+      JSON.stringify(targets),
+      JSON.stringify(settings),
+    ]);
     return { id, createdAt, finishedAt: null, status: "running", targets, settings };
   }
 
   private toRow(r: Record<string, unknown>): SweepRow {
-    return { id: String(r.id), createdAt: iso(r.created_at), finishedAt: isoOrNull(r.finished_at), status: r.status as SweepStatus, targets: r.targets as unknown[], settings: r.settings as SweepSettings };
+    return {
+      id: String(r.id),
+      createdAt: iso(r.created_at),
+      finishedAt: isoOrNull(r.finished_at),
+      status: r.status as SweepStatus,
+      targets: r.targets as unknown[],
+      settings: r.settings as SweepSettings,
+    };
   }
 
   async getSweep(id: string): Promise<SweepRow | undefined> {
@@ -179,7 +208,9 @@ export class PgStore implements Store {
   }
 
   async latestSweep(unfinishedOnly = false): Promise<SweepRow | undefined> {
-    const r = await this.q(`SELECT id, created_at, finished_at, status, targets, settings FROM ${S}.sweeps ${unfinishedOnly ? "WHERE status <> 'done'" : ""} ORDER BY created_at DESC, ord DESC LIMIT 1`);
+    const r = await this.q(
+      `SELECT id, created_at, finished_at, status, targets, settings FROM ${S}.sweeps ${unfinishedOnly ? "WHERE status <> 'done'" : ""} ORDER BY created_at DESC, ord DESC LIMIT 1`,
+    );
     return r.rows[0] ? this.toRow(r.rows[0]) : undefined;
   }
 
@@ -189,7 +220,15 @@ export class PgStore implements Store {
               (SELECT count(*) FROM ${S}.devices d WHERE d.sweep_id = s.id) AS device_count
          FROM ${S}.sweeps s ORDER BY s.created_at DESC, s.ord DESC`,
     );
-    return r.rows.map((x) => ({ id: String(x.id), createdAt: iso(x.created_at), finishedAt: isoOrNull(x.finished_at), status: x.status as SweepStatus, settings: x.settings as SweepSettings, targetCount: Number(x.target_count), deviceCount: Number(x.device_count) }));
+    return r.rows.map((x) => ({
+      id: String(x.id),
+      createdAt: iso(x.created_at),
+      finishedAt: isoOrNull(x.finished_at),
+      status: x.status as SweepStatus,
+      settings: x.settings as SweepSettings,
+      targetCount: Number(x.target_count),
+      deviceCount: Number(x.device_count),
+    }));
   }
 
   async finishSweep(id: string, status: "done" | "interrupted"): Promise<void> {
@@ -197,7 +236,14 @@ export class PgStore implements Store {
   }
 
   /** The INSERT of one device (inside a caller's transaction): true when it was new. */
-  static async insertDevice(exec: Exec, sweepId: string, seq: number, zone: string | undefined, result: DeviceResult, opts: SaveDeviceOptions = {}): Promise<boolean> {
+  static async insertDevice(
+    exec: Exec,
+    sweepId: string,
+    seq: number,
+    zone: string | undefined,
+    result: DeviceResult,
+    opts: SaveDeviceOptions = {},
+  ): Promise<boolean> {
     const clean = scrubDeep(result);
     const r = await exec(
       `INSERT INTO ${S}.devices (sweep_id, host, seq, zone, completed_at, result, worker) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sweep_id, host) DO NOTHING`,
@@ -224,7 +270,10 @@ export class PgStore implements Store {
   }
 
   async devicePage(sweepId: string, offset: number, limit: number): Promise<StoredDevice[]> {
-    return this.toDevices((await this.q(`SELECT host, seq, zone, result FROM ${S}.devices WHERE sweep_id = $1 ORDER BY seq, host LIMIT $2 OFFSET $3`, [sweepId, limit, offset])).rows);
+    return this.toDevices(
+      (await this.q(`SELECT host, seq, zone, result FROM ${S}.devices WHERE sweep_id = $1 ORDER BY seq, host LIMIT $2 OFFSET $3`, [sweepId, limit, offset]))
+        .rows,
+    );
   }
 
   async deviceCount(sweepId: string): Promise<number> {
@@ -232,7 +281,9 @@ export class PgStore implements Store {
   }
 
   async getDevice(sweepId: string, host: string): Promise<StoredDevice | undefined> {
-    return this.toDevices((await this.q(`SELECT host, seq, zone, result FROM ${S}.devices WHERE sweep_id = $1 AND lower(host) = lower($2)`, [sweepId, host])).rows)[0];
+    return this.toDevices(
+      (await this.q(`SELECT host, seq, zone, result FROM ${S}.devices WHERE sweep_id = $1 AND lower(host) = lower($2)`, [sweepId, host])).rows,
+    )[0];
   }
 
   async saveBaseline(name: string, sweepId: string, snapshot: unknown): Promise<void> {

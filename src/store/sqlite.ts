@@ -57,13 +57,16 @@ export function checkStoreFile(file: string): void {
   } catch (e) {
     throw new UsageError(`--db ${file}: cannot read (${(e as NodeJS.ErrnoException).code})`);
   }
-  if (read < head.length || head.toString("latin1") !== SQLITE_MAGIC) throw new UsageError(`--db ${file}: not an otaudit store (not a SQLite database); nothing was changed`);
+  if (read < head.length || head.toString("latin1") !== SQLITE_MAGIC)
+    throw new UsageError(`--db ${file}: not an otaudit store (not a SQLite database); nothing was changed`);
   let tables: string[];
   let version: number;
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((t) => !t.startsWith("sqlite_"));
+      tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter(
+        (t) => !t.startsWith("sqlite_"),
+      );
       version = db.pragma("user_version", { simple: true }) as number;
     } finally {
       db.close();
@@ -73,9 +76,12 @@ export function checkStoreFile(file: string): void {
   }
   if (tables.length === 0 && version === 0) return; // an empty database: ours to initialise
   const ours = (v: number) => sqliteTablesAt(v).every((t) => tables.includes(t));
-  if (version > STORE_VERSION && ours(STORE_VERSION)) throw new UsageError(`--db ${file}: written by a newer otaudit (store version ${version}); nothing was changed`);
+  if (version > STORE_VERSION && ours(STORE_VERSION))
+    throw new UsageError(`--db ${file}: written by a newer otaudit (store version ${version}); nothing was changed`);
   if (version < 1 || version > STORE_VERSION || !ours(version))
-    throw new UsageError(`--db ${file}: not an otaudit store (SQLite database with tables ${tables.slice(0, 8).join(", ") || "(none)"}${tables.length > 8 ? ", ..." : ""}, user_version ${version}); nothing was changed`);
+    throw new UsageError(
+      `--db ${file}: not an otaudit store (SQLite database with tables ${tables.slice(0, 8).join(", ") || "(none)"}${tables.length > 8 ? ", ..." : ""}, user_version ${version}); nothing was changed`,
+    );
 }
 
 /** Apply the migrations above `user_version` in one transaction (then the version is the latest). */
@@ -106,7 +112,10 @@ export class SweepStore implements Store {
   private readonly insertDevice: Database.Statement;
   private readonly hasWorkerColumn: boolean;
 
-  constructor(readonly file: string, opts: { mustExist?: boolean; readonly?: boolean } = {}) {
+  constructor(
+    readonly file: string,
+    opts: { mustExist?: boolean; readonly?: boolean } = {},
+  ) {
     if (opts.mustExist && file !== ":memory:" && !existsSync(file)) throw new UsageError(`--db ${file}: no such store`);
     if (file !== ":memory:") checkStoreFile(file);
     try {
@@ -131,7 +140,9 @@ export class SweepStore implements Store {
     this.hasWorkerColumn = (this.db.pragma("user_version", { simple: true }) as number) >= 2;
     this.insertDevice = opts.readonly
       ? (undefined as unknown as Database.Statement)
-      : this.db.prepare("INSERT INTO devices (sweep_id, host, seq, zone, completed_at, result, worker) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sweep_id, host) DO NOTHING");
+      : this.db.prepare(
+          "INSERT INTO devices (sweep_id, host, seq, zone, completed_at, result, worker) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sweep_id, host) DO NOTHING",
+        );
   }
 
   get label(): string {
@@ -149,7 +160,9 @@ export class SweepStore implements Store {
 
   createSweep(id: string, targets: unknown[], settings: SweepSettings): SweepRow {
     const createdAt = new Date().toISOString();
-    this.db.prepare("INSERT INTO sweeps (id, created_at, status, targets, settings) VALUES (?, ?, 'running', ?, ?)").run(id, createdAt, JSON.stringify(targets), JSON.stringify(settings));
+    this.db
+      .prepare("INSERT INTO sweeps (id, created_at, status, targets, settings) VALUES (?, ?, 'running', ?, ?)")
+      .run(id, createdAt, JSON.stringify(targets), JSON.stringify(settings));
     return { id, createdAt, finishedAt: null, status: "running", targets, settings };
   }
 
@@ -164,15 +177,27 @@ export class SweepStore implements Store {
 
   /** The most recent sweep (optionally: the most recent one not finished). */
   latestSweep(unfinishedOnly = false): SweepRow | undefined {
-    const r = this.db.prepare(`SELECT * FROM sweeps ${unfinishedOnly ? "WHERE status != 'done'" : ""} ORDER BY created_at DESC, rowid DESC LIMIT 1`).get() as SweepDbRow | undefined;
+    const r = this.db.prepare(`SELECT * FROM sweeps ${unfinishedOnly ? "WHERE status != 'done'" : ""} ORDER BY created_at DESC, rowid DESC LIMIT 1`).get() as
+      | SweepDbRow
+      | undefined;
     return r ? this.toRow(r) : undefined;
   }
 
   listSweeps(): SweepSummary[] {
     const rows = this.db
-      .prepare("SELECT s.id, s.created_at, s.finished_at, s.status, s.settings, json_array_length(s.targets) AS target_count, (SELECT count(*) FROM devices d WHERE d.sweep_id = s.id) AS device_count FROM sweeps s ORDER BY s.created_at DESC, s.rowid DESC")
+      .prepare(
+        "SELECT s.id, s.created_at, s.finished_at, s.status, s.settings, json_array_length(s.targets) AS target_count, (SELECT count(*) FROM devices d WHERE d.sweep_id = s.id) AS device_count FROM sweeps s ORDER BY s.created_at DESC, s.rowid DESC",
+      )
       .all() as (Omit<SweepDbRow, "targets"> & { target_count: number; device_count: number })[];
-    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, finishedAt: r.finished_at, status: r.status, settings: JSON.parse(r.settings), targetCount: r.target_count, deviceCount: r.device_count }));
+    return rows.map((r) => ({
+      id: r.id,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+      status: r.status,
+      settings: JSON.parse(r.settings),
+      targetCount: r.target_count,
+      deviceCount: r.device_count,
+    }));
   }
 
   finishSweep(id: string, status: "done" | "interrupted"): void {
@@ -182,7 +207,9 @@ export class SweepStore implements Store {
   /** Store one device's result in its own transaction; false when it was already stored. */
   saveDevice(sweepId: string, seq: number, zone: string | undefined, result: DeviceResult, opts: SaveDeviceOptions = {}): boolean {
     const clean = scrubDeep(result);
-    const info = this.db.transaction(() => this.insertDevice.run(sweepId, clean.host, seq, zone ?? null, new Date().toISOString(), JSON.stringify(clean), opts.worker ?? null))();
+    const info = this.db.transaction(() =>
+      this.insertDevice.run(sweepId, clean.host, seq, zone ?? null, new Date().toISOString(), JSON.stringify(clean), opts.worker ?? null),
+    )();
     return info.changes === 1;
   }
 
@@ -200,7 +227,11 @@ export class SweepStore implements Store {
   }
 
   devicePage(sweepId: string, offset: number, limit: number): StoredDevice[] {
-    return this.toDevices(this.db.prepare("SELECT host, seq, zone, result FROM devices WHERE sweep_id = ? ORDER BY seq, host LIMIT ? OFFSET ?").all(sweepId, limit, offset) as never);
+    return this.toDevices(
+      this.db
+        .prepare("SELECT host, seq, zone, result FROM devices WHERE sweep_id = ? ORDER BY seq, host LIMIT ? OFFSET ?")
+        .all(sweepId, limit, offset) as never,
+    );
   }
 
   deviceCount(sweepId: string): number {
@@ -208,7 +239,9 @@ export class SweepStore implements Store {
   }
 
   getDevice(sweepId: string, host: string): StoredDevice | undefined {
-    return this.toDevices(this.db.prepare("SELECT host, seq, zone, result FROM devices WHERE sweep_id = ? AND lower(host) = lower(?)").all(sweepId, host) as never)[0];
+    return this.toDevices(
+      this.db.prepare("SELECT host, seq, zone, result FROM devices WHERE sweep_id = ? AND lower(host) = lower(?)").all(sweepId, host) as never,
+    )[0];
   }
 
   /** the worker that stored each device (distributed sweeps; empty for a version-1 store) */
@@ -219,16 +252,26 @@ export class SweepStore implements Store {
   }
 
   saveBaseline(name: string, sweepId: string, snapshot: unknown): void {
-    this.db.prepare("INSERT INTO baselines (name, sweep_id, created_at, snapshot) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET sweep_id = excluded.sweep_id, created_at = excluded.created_at, snapshot = excluded.snapshot").run(name, sweepId, new Date().toISOString(), JSON.stringify(snapshot));
+    this.db
+      .prepare(
+        "INSERT INTO baselines (name, sweep_id, created_at, snapshot) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET sweep_id = excluded.sweep_id, created_at = excluded.created_at, snapshot = excluded.snapshot",
+      )
+      .run(name, sweepId, new Date().toISOString(), JSON.stringify(snapshot));
   }
 
   getBaseline(name: string): BaselineRow | undefined {
-    const r = this.db.prepare("SELECT * FROM baselines WHERE name = ?").get(name) as { name: string; sweep_id: string; created_at: string; snapshot: string } | undefined;
+    const r = this.db.prepare("SELECT * FROM baselines WHERE name = ?").get(name) as
+      | { name: string; sweep_id: string; created_at: string; snapshot: string }
+      | undefined;
     return r ? { name: r.name, sweepId: r.sweep_id, createdAt: r.created_at, snapshot: JSON.parse(r.snapshot) } : undefined;
   }
 
   listBaselines(): Omit<BaselineRow, "snapshot">[] {
-    const rows = this.db.prepare("SELECT name, sweep_id, created_at FROM baselines ORDER BY created_at DESC, name").all() as { name: string; sweep_id: string; created_at: string }[];
+    const rows = this.db.prepare("SELECT name, sweep_id, created_at FROM baselines ORDER BY created_at DESC, name").all() as {
+      name: string;
+      sweep_id: string;
+      created_at: string;
+    }[];
     return rows.map((r) => ({ name: r.name, sweepId: r.sweep_id, createdAt: r.created_at }));
   }
 }

@@ -14,7 +14,11 @@ export const InventoryAsset = z
   .object({
     host: z.string().trim().min(1, "a host address or name is required"),
     name: z.string().trim().min(1).optional(),
-    zone: z.string().trim().regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only").optional(),
+    zone: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.:-]+$/, "letters, digits and _ . : - only")
+      .optional(),
     vendor: z.string().trim().min(1).optional(),
     model: z.string().trim().min(1).optional(),
     /** protocols expected on the asset: audited even when discovery did not see them (then reported unreachable) */
@@ -86,7 +90,8 @@ function csvToRaw(text: string, source: string): unknown[] {
   if (rows.length === 0) return [];
   const header = rows[0]!.map((h) => h.trim().toLowerCase());
   for (const [i, h] of header.entries()) {
-    if (!(CSV_COLUMNS as readonly string[]).includes(h)) throw new UsageError(`${source}: header column ${i + 1} '${h}': unknown column (known: ${CSV_COLUMNS.join(", ")})`);
+    if (!(CSV_COLUMNS as readonly string[]).includes(h))
+      throw new UsageError(`${source}: header column ${i + 1} '${h}': unknown column (known: ${CSV_COLUMNS.join(", ")})`);
   }
   if (!header.includes("host")) throw new UsageError(`${source}: header: a 'host' column is required`);
   return rows.slice(1).map((cells) => {
@@ -94,7 +99,13 @@ function csvToRaw(text: string, source: string): unknown[] {
     header.forEach((h, j) => {
       const v = (cells[j] ?? "").trim();
       if (v === "") return;
-      obj[h] = h === "protocols" ? v.split(/[;\s]+/).filter(Boolean).map((p) => p.toLowerCase()) : v;
+      obj[h] =
+        h === "protocols"
+          ? v
+              .split(/[;\s]+/)
+              .filter(Boolean)
+              .map((p) => p.toLowerCase())
+          : v;
     });
     return obj;
   });

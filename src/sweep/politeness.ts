@@ -25,7 +25,10 @@ export const DEFAULT_ZONE = "default";
 export function parseZoneLimits(text: string | undefined): Map<string, number> {
   const out = new Map<string, number>();
   if (!text) return out;
-  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9_.:*-]+)=(\d+)$/.exec(part);
     if (!m || Number(m[2]) < 1) throw new UsageError(`--zone-limit: '${part}' is not ZONE=N with N >= 1 (e.g. cell-1=2,*=8)`);
     out.set(m[1]!, Number(m[2]));

@@ -7,7 +7,10 @@ export class SweepProgress {
   private lastDraw = 0;
   private drawn = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, readonly enabled = Boolean(stream.isTTY)) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    readonly enabled = Boolean(stream.isTTY),
+  ) {}
 
   static line(s: SweepStats, now = Date.now()): string {
     const elapsed = Math.max(0.001, (now - s.startedAt) / 1000);

@@ -52,10 +52,28 @@ function credentialsForTarget(cache: Map<string, CredentialEntry[]>, t: SweepTar
   return entries.map((c) => ({ ...c, host: c.host ?? t.host }));
 }
 
-function discoveryEnvelope(t: SweepTarget, address: string | undefined, startedAt: Date, d: DiscoveryResult | undefined, error?: { code: string; message: string }): FactsEnvelope {
+function discoveryEnvelope(
+  t: SweepTarget,
+  address: string | undefined,
+  startedAt: Date,
+  d: DiscoveryResult | undefined,
+  error?: { code: string; message: string },
+): FactsEnvelope {
   const answered = d?.ports.some((p) => p.state === "open") ?? false;
-  const inventory = { ...(t.zone ? { zone: t.zone } : {}), ...(t.vendor ? { vendor: t.vendor } : {}), ...(t.model ? { model: t.model } : {}), ...(t.expectedProtocols ? { expectedProtocols: t.expectedProtocols } : {}), source: t.source };
-  const err = error ?? (answered ? undefined : d?.backedOff ? { code: "backoff", message: "the device stopped answering; remaining ports skipped" } : { code: "no-services", message: "no service answered discovery" });
+  const inventory = {
+    ...(t.zone ? { zone: t.zone } : {}),
+    ...(t.vendor ? { vendor: t.vendor } : {}),
+    ...(t.model ? { model: t.model } : {}),
+    ...(t.expectedProtocols ? { expectedProtocols: t.expectedProtocols } : {}),
+    source: t.source,
+  };
+  const err =
+    error ??
+    (answered
+      ? undefined
+      : d?.backedOff
+        ? { code: "backoff", message: "the device stopped answering; remaining ports skipped" }
+        : { code: "no-services", message: "no service answered discovery" });
   return {
     protocol: DISCOVERY_FACTS,
     status: answered ? "ok" : "unreachable",
@@ -84,7 +102,11 @@ export function endpointsToAudit(t: SweepTarget, address: string, d: DiscoveryRe
 }
 
 /** Discover and audit one asset: the unit of work of a local sweep and of a zone worker's job. */
-export async function sweepOne(t: SweepTarget, opts: Pick<SweepRunOptions, "audit" | "politeness" | "discoveryTimeoutMs">, credCache: Map<string, CredentialEntry[]>): Promise<DeviceResult> {
+export async function sweepOne(
+  t: SweepTarget,
+  opts: Pick<SweepRunOptions, "audit" | "politeness" | "discoveryTimeoutMs">,
+  credCache: Map<string, CredentialEntry[]>,
+): Promise<DeviceResult> {
   const startedAt = new Date();
   const { audit } = opts;
   let address = t.host;
@@ -92,7 +114,10 @@ export async function sweepOne(t: SweepTarget, opts: Pick<SweepRunOptions, "audi
     try {
       address = (await lookup(t.host)).address;
     } catch {
-      return { ...emptyResult(t), facts: { [DISCOVERY_FACTS]: discoveryEnvelope(t, undefined, startedAt, undefined, { code: "dns", message: `cannot resolve ${t.host}` }) } };
+      return {
+        ...emptyResult(t),
+        facts: { [DISCOVERY_FACTS]: discoveryEnvelope(t, undefined, startedAt, undefined, { code: "dns", message: `cannot resolve ${t.host}` }) },
+      };
     }
   }
   const pacer = new DevicePacer(opts.politeness);
@@ -108,7 +133,15 @@ export async function sweepOne(t: SweepTarget, opts: Pick<SweepRunOptions, "audi
     if (endpoints.length === 0) continue;
     if (audit.signal?.aborted) break;
     if (pacer.givenUp) {
-      facts[plugin.id] = { protocol: plugin.id, status: "error", endpoints, error: { code: "backoff", message: `not probed: the device stopped answering (${pacer.timeouts} timeouts)` }, startedAt: new Date().toISOString(), durationMs: 0, probeVersion: plugin.version };
+      facts[plugin.id] = {
+        protocol: plugin.id,
+        status: "error",
+        endpoints,
+        error: { code: "backoff", message: `not probed: the device stopped answering (${pacer.timeouts} timeouts)` },
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        probeVersion: plugin.version,
+      };
       continue;
     }
     await pacer.beforeConnection(audit.signal);

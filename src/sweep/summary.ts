@@ -9,7 +9,9 @@ export function renderSweepSummary(doc: ResultDocument, opts: { sweepId?: string
   const lines: string[] = [];
   const fleet = doc.fleet as FleetSection | undefined;
   const withServices = doc.devices.filter((d) => d.facts.discovery?.status === "ok" || d.services.length > 0).length;
-  lines.push(`otaudit sweep${opts.sweepId ? ` ${opts.sweepId}` : ""}: ${doc.devices.length} devices, ${withServices} with services${doc.run.interrupted ? " (interrupted: resume with --resume)" : ""}`);
+  lines.push(
+    `otaudit sweep${opts.sweepId ? ` ${opts.sweepId}` : ""}: ${doc.devices.length} devices, ${withServices} with services${doc.run.interrupted ? " (interrupted: resume with --resume)" : ""}`,
+  );
   const bySeverity = new Map<string, number>();
   for (const d of doc.devices) for (const f of d.findings) if (f.status === "fail") bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
   const errors = doc.devices.reduce((n, d) => n + d.findings.filter((f) => f.status === "error").length, 0);

@@ -101,12 +101,22 @@ export function expandSweepTargets(args: string[], opts: ExpandOptions): SweepTa
   };
   for (const target of args) {
     if (target.trim() === "") throw new UsageError("TARGET: an empty target was given");
-    if (target.includes("://")) throw new UsageError(`target '${target}': sweep takes addresses, CIDR ranges and inventory files; use 'otaudit scan' for service URLs`);
+    if (target.includes("://"))
+      throw new UsageError(`target '${target}': sweep takes addresses, CIDR ranges and inventory files; use 'otaudit scan' for service URLs`);
     if (isInventoryPath(target)) {
       for (const a of loadInventory(target, opts.knownProtocols)) {
         if (a.host.includes("/")) throw new UsageError(`${target}: host '${a.host}': an inventory row names one asset, not a range`);
         checkHost(a.host, target);
-        add({ host: a.host, name: a.name, zone: a.zone, vendor: a.vendor, model: a.model, expectedProtocols: a.protocols, credentialsFile: a.credentials, source: target });
+        add({
+          host: a.host,
+          name: a.name,
+          zone: a.zone,
+          vendor: a.vendor,
+          model: a.model,
+          expectedProtocols: a.protocols,
+          credentialsFile: a.credentials,
+          source: target,
+        });
       }
       continue;
     }
@@ -131,5 +141,6 @@ export function expandSweepTargets(args: string[], opts: ExpandOptions): SweepTa
 }
 
 function checkHost(host: string, target: string): void {
-  if (isIP(host) === 0 && !HOSTNAME_RE.test(host)) throw new UsageError(`target '${target}': '${host}' is not a valid address, host name, CIDR range or inventory file`);
+  if (isIP(host) === 0 && !HOSTNAME_RE.test(host))
+    throw new UsageError(`target '${target}': '${host}' is not a valid address, host name, CIDR range or inventory file`);
 }

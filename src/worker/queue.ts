@@ -38,8 +38,11 @@ export function zoneOfQueue(name: string): string {
 export async function checkQueueSchema(exec: Exec, flag: string): Promise<"absent" | "ours"> {
   const state = await inspectSchema(exec, Q, []);
   if (state.kind === "absent" || state.kind === "empty") return "absent";
-  const tables = await exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'version'", [Q]);
-  if (tables.rows.length === 0) throw new UsageError(`${flag}: not an otaudit store (schema ${Q} holds tables that are not a pg-boss queue); nothing was changed`);
+  const tables = await exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'version'", [
+    Q,
+  ]);
+  if (tables.rows.length === 0)
+    throw new UsageError(`${flag}: not an otaudit store (schema ${Q} holds tables that are not a pg-boss queue); nothing was changed`);
   return "ours";
 }
 
@@ -117,7 +120,8 @@ export async function openQueue(store: PgStore, opts: { supervise: boolean }): P
  */
 export async function ensureQueues(store: PgStore, boss: PgBoss, zones: Iterable<string>): Promise<void> {
   const names = [...new Set([...zones].map(queueName))];
-  const present = async (exec: (t: string, v: unknown[]) => Promise<{ rows: unknown[] }>) => new Set((await exec(`SELECT name FROM ${Q}.queue WHERE name = ANY($1)`, [names])).rows.map((r) => (r as { name: string }).name));
+  const present = async (exec: (t: string, v: unknown[]) => Promise<{ rows: unknown[] }>) =>
+    new Set((await exec(`SELECT name FROM ${Q}.queue WHERE name = ANY($1)`, [names])).rows.map((r) => (r as { name: string }).name));
   if (names.length === 0) return;
   if ((await present((t, v) => store.q(t, v))).size === names.length) return;
   await withQueueLock(store, async (client) => {
@@ -128,7 +132,11 @@ export async function ensureQueues(store: PgStore, boss: PgBoss, zones: Iterable
 
 /** Enqueue one job per device, in batches (a 100,000-device sweep is 100 statements). */
 export async function enqueueDevices(store: PgStore, boss: PgBoss, jobs: DeviceJob[], leaseS: number): Promise<void> {
-  await ensureQueues(store, boss, jobs.map((j) => j.zone));
+  await ensureQueues(
+    store,
+    boss,
+    jobs.map((j) => j.zone),
+  );
   for (let i = 0; i < jobs.length; i += 1000) {
     await boss.insert(
       jobs.slice(i, i + 1000).map((j) => ({
@@ -165,7 +173,8 @@ export async function sweepCounts(store: PgStore, sweepId: string): Promise<Map<
     if (!c) out.set(z, (c = { queued: 0, active: 0, done: 0, failed: 0, total: 0 }));
     return c;
   };
-  const installed = (await store.q("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'job'", [Q])).rows.length > 0;
+  const installed =
+    (await store.q("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = 'job'", [Q])).rows.length > 0;
   if (installed) {
     const jobs = await store.q(
       `SELECT j.data->>'zone' AS zone, j.state::text AS state, count(*) AS n
@@ -197,13 +206,18 @@ export async function sweepCounts(store: PgStore, sweepId: string): Promise<Map<
 
 /** Hosts of the sweep with a job waiting or in progress (a resumed coordinator does not enqueue them again). */
 export async function pendingHosts(store: PgStore, sweepId: string): Promise<Set<string>> {
-  const r = await store.q(`SELECT data->>'host' AS host FROM ${Q}.job WHERE name LIKE '${QUEUE_PREFIX}%' AND data->>'sweepId' = $1 AND state IN ('created', 'retry', 'active')`, [sweepId]);
+  const r = await store.q(
+    `SELECT data->>'host' AS host FROM ${Q}.job WHERE name LIKE '${QUEUE_PREFIX}%' AND data->>'sweepId' = $1 AND state IN ('created', 'retry', 'active')`,
+    [sweepId],
+  );
   return new Set(r.rows.map((x) => String(x.host).toLowerCase()));
 }
 
 /** Cancel the sweep's jobs that no worker has started (Ctrl-C or --deadline of the coordinator). */
 export async function cancelQueued(boss: PgBoss, store: PgStore, sweepId: string): Promise<number> {
-  const r = await store.q(`SELECT name, id FROM ${Q}.job WHERE name LIKE '${QUEUE_PREFIX}%' AND data->>'sweepId' = $1 AND state IN ('created', 'retry')`, [sweepId]);
+  const r = await store.q(`SELECT name, id FROM ${Q}.job WHERE name LIKE '${QUEUE_PREFIX}%' AND data->>'sweepId' = $1 AND state IN ('created', 'retry')`, [
+    sweepId,
+  ]);
   const byQueue = new Map<string, string[]>();
   for (const x of r.rows) byQueue.set(String(x.name), [...(byQueue.get(String(x.name)) ?? []), String(x.id)]);
   for (const [name, ids] of byQueue) for (let i = 0; i < ids.length; i += 1000) await boss.cancel(name, ids.slice(i, i + 1000));

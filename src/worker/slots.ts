@@ -30,7 +30,10 @@ export async function setLimits(store: PgStore, global: number, zones: Map<strin
   const scopes: [string, number][] = [[GLOBAL_SCOPE, global], ...[...zones].map(([z, n]) => [zoneScope(z), n] as [string, number])];
   await store.transaction(async (exec) => {
     for (const [scope, max] of scopes) {
-      await exec(`INSERT INTO ${S}.limits (scope, max_active, updated_at) VALUES ($1, $2, now()) ON CONFLICT (scope) DO UPDATE SET max_active = excluded.max_active, updated_at = now()`, [scope, max]);
+      await exec(
+        `INSERT INTO ${S}.limits (scope, max_active, updated_at) VALUES ($1, $2, now()) ON CONFLICT (scope) DO UPDATE SET max_active = excluded.max_active, updated_at = now()`,
+        [scope, max],
+      );
       await exec(`INSERT INTO ${S}.leases (scope, slot) SELECT $1, g FROM generate_series(0, $2::int - 1) g ON CONFLICT DO NOTHING`, [scope, max]);
     }
   });

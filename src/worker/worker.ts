@@ -138,7 +138,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
   const pending = () => {
     if (!pendingCache || Date.now() - pendingCache.at > pollMs / 2) {
       const value = store
-        .q(`SELECT count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after < now()) AS waiting, count(*) FILTER (WHERE state IN ('created', 'retry', 'active')) AS in_progress FROM ${PG_QUEUE_SCHEMA}.job WHERE name = $1`, [queue])
+        .q(
+          `SELECT count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after < now()) AS waiting, count(*) FILTER (WHERE state IN ('created', 'retry', 'active')) AS in_progress FROM ${PG_QUEUE_SCHEMA}.job WHERE name = $1`,
+          [queue],
+        )
         .then((r) => ({ waiting: Number(r.rows[0]!.waiting), inProgress: Number(r.rows[0]!.in_progress) }));
       value.catch(() => {});
       pendingCache = { at: Date.now(), value };
@@ -219,7 +222,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     try {
       if (Date.now() >= jobDeadline) return giveBack(job, "the job's lease is too short");
       opts.onStart?.({ sweepId: data.sweepId, host: data.host });
-      result = await sweepOne(target, { audit: { ...ctx.audit, signal: ac.signal }, politeness: ctx.politeness, discoveryTimeoutMs: ctx.settings.distributed!.discoveryTimeoutMs }, new Map());
+      result = await sweepOne(
+        target,
+        { audit: { ...ctx.audit, signal: ac.signal }, politeness: ctx.politeness, discoveryTimeoutMs: ctx.settings.distributed!.discoveryTimeoutMs },
+        new Map(),
+      );
     } finally {
       clearInterval(watch);
       stop.signal.removeEventListener("abort", onStop);
@@ -298,7 +305,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     clearInterval(heartbeat);
     opts.signal.removeEventListener("abort", onSignal);
     await releaseSlots(store, id).catch(() => {});
-    await store.q(`UPDATE ${PG_SCHEMA}.workers SET stopped_at = now(), last_seen = now(), devices_done = $2 WHERE id = $1`, [id, summary.devices]).catch(() => {});
+    await store
+      .q(`UPDATE ${PG_SCHEMA}.workers SET stopped_at = now(), last_seen = now(), devices_done = $2 WHERE id = $1`, [id, summary.devices])
+      .catch(() => {});
     await boss.stop({ close: false, graceful: false, wait: true }).catch(() => {});
   }
   return summary;

@@ -51,7 +51,15 @@ describe("otaudit scan --advisories", () => {
 
   it("replays recorded facts through the same matching (comma list)", async () => {
     const out = join(dir, "replay.json");
-    const r = await runOtaudit(["scan", "--from-facts", "fixtures/library/hardened-controller/recording.json", "--advisories", `${CSAF},${YAML}`, "--json", out]);
+    const r = await runOtaudit([
+      "scan",
+      "--from-facts",
+      "fixtures/library/hardened-controller/recording.json",
+      "--advisories",
+      `${CSAF},${YAML}`,
+      "--json",
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const d = ResultDocument.parse(JSON.parse(readFileSync(out, "utf8"))).devices[0]!;
     const f = d.findings.find((x) => x.ruleId === "advisory.version-match")!;
@@ -71,7 +79,9 @@ describe("otaudit scan --advisories", () => {
     const out = join(dir, "never.json");
     const r = await runOtaudit(["scan", urls.modbus, "--advisories", `${broken},${badYaml}`, "--json", out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`otaudit: ${broken}: vulnerabilities[0].product_status.known_affected[0]: unknown product id 'CSAFPID-0404' (not in product_tree)`);
+    expect(r.stderr).toContain(
+      `otaudit: ${broken}: vulnerabilities[0].product_status.known_affected[0]: unknown product id 'CSAFPID-0404' (not in product_tree)`,
+    );
     expect(r.stderr).toContain(`otaudit: ${badYaml}: advisories[0].affected[0]: '< two': 'two' is not a version`);
     expect(existsSync(out)).toBe(false);
     expect((device.simulators.get("modbus")!.stats!() as { connections: number }).connections).toBe(before.connections);

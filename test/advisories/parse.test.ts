@@ -21,11 +21,25 @@ describe("CSAF 2.0", () => {
   it("reads the example advisory: products from branches, CVSS severity, fixed version, vendor fix", () => {
     const { advisory, issues } = csafToAdvisory(csaf(), CSAF_FILE);
     expect(issues).toEqual([]);
-    expect(advisory).toMatchObject({ id: "EXA-SA-2025-001", format: "csaf", publisher: "Example Automation PSIRT (fictitious)", url: "https://example.invalid/psirt/EXA-SA-2025-001.json" });
+    expect(advisory).toMatchObject({
+      id: "EXA-SA-2025-001",
+      format: "csaf",
+      publisher: "Example Automation PSIRT (fictitious)",
+      url: "https://example.invalid/psirt/EXA-SA-2025-001.json",
+    });
     // one affected product (CSAFPID-0001) carrying both vulnerabilities; HX-900 is known_not_affected
     expect(advisory!.products).toHaveLength(1);
     const p = advisory!.products[0]!;
-    expect(p).toMatchObject({ vendor: "Example Automation", product: "LX-100", versionsLabel: "vers:generic/>=2.0.0|<2.4.2", severity: "critical", fixed: ["2.4.2"], ids: ["EXA-VU-2025-0001", "EXA-VU-2025-0002"], cves: [], url: "https://example.invalid/downloads/lx-100/2.4.2" });
+    expect(p).toMatchObject({
+      vendor: "Example Automation",
+      product: "LX-100",
+      versionsLabel: "vers:generic/>=2.0.0|<2.4.2",
+      severity: "critical",
+      fixed: ["2.4.2"],
+      ids: ["EXA-VU-2025-0001", "EXA-VU-2025-0002"],
+      cves: [],
+      url: "https://example.invalid/downloads/lx-100/2.4.2",
+    });
     expect(rangeContains(p.range, "2.4.1")).toBe(true);
     expect(rangeContains(p.range, "2.4.2")).toBe(false);
   });
@@ -34,14 +48,51 @@ describe("CSAF 2.0", () => {
     const doc = {
       document: { category: "csaf_security_advisory", csaf_version: "2.0", title: "t", publisher: { name: "P" }, tracking: { id: "T-1" } },
       product_tree: {
-        branches: [{ category: "vendor", name: "ACME", branches: [{ category: "product_family", name: "Controllers", branches: [{ category: "product_name", name: "FW-7", branches: [{ category: "product_version", name: "1.2.3", product: { product_id: "FW123", name: "ACME FW-7 1.2.3" } }, { category: "product_version", name: "1.2.4", product: { product_id: "FW124", name: "ACME FW-7 1.2.4" } }] }] }] }, { category: "vendor", name: "ACME", branches: [{ category: "product_name", name: "Rack", product: { product_id: "RACK", name: "ACME Rack" } }] }],
-        relationships: [{ category: "installed_on", product_reference: "FW123", relates_to_product_reference: "RACK", full_product_name: { product_id: "FW123-ON-RACK", name: "ACME FW-7 1.2.3 on Rack" } }],
+        branches: [
+          {
+            category: "vendor",
+            name: "ACME",
+            branches: [
+              {
+                category: "product_family",
+                name: "Controllers",
+                branches: [
+                  {
+                    category: "product_name",
+                    name: "FW-7",
+                    branches: [
+                      { category: "product_version", name: "1.2.3", product: { product_id: "FW123", name: "ACME FW-7 1.2.3" } },
+                      { category: "product_version", name: "1.2.4", product: { product_id: "FW124", name: "ACME FW-7 1.2.4" } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+          { category: "vendor", name: "ACME", branches: [{ category: "product_name", name: "Rack", product: { product_id: "RACK", name: "ACME Rack" } }] },
+        ],
+        relationships: [
+          {
+            category: "installed_on",
+            product_reference: "FW123",
+            relates_to_product_reference: "RACK",
+            full_product_name: { product_id: "FW123-ON-RACK", name: "ACME FW-7 1.2.3 on Rack" },
+          },
+        ],
       },
-      vulnerabilities: [{ cve: "CVE-2099-0001", product_status: { known_affected: ["FW123-ON-RACK"], fixed: ["FW124"] }, scores: [{ products: ["FW123-ON-RACK"], cvss_v3: { baseSeverity: "MEDIUM" } }] }],
+      vulnerabilities: [
+        {
+          cve: "CVE-2099-0001",
+          product_status: { known_affected: ["FW123-ON-RACK"], fixed: ["FW124"] },
+          scores: [{ products: ["FW123-ON-RACK"], cvss_v3: { baseSeverity: "MEDIUM" } }],
+        },
+      ],
     };
     const { advisory, issues } = csafToAdvisory(doc, "x.json");
     expect(issues).toEqual([]);
-    expect(advisory!.products).toEqual([expect.objectContaining({ vendor: "ACME", product: "FW-7", versionsLabel: "1.2.3", cves: ["CVE-2099-0001"], severity: "medium", fixed: ["1.2.4"] })]);
+    expect(advisory!.products).toEqual([
+      expect.objectContaining({ vendor: "ACME", product: "FW-7", versionsLabel: "1.2.3", cves: ["CVE-2099-0001"], severity: "medium", fixed: ["1.2.4"] }),
+    ]);
   });
 
   it("falls back to the document's aggregate severity, then to none (the rule default, high, applies)", () => {
@@ -79,7 +130,14 @@ describe("otaudit YAML advisories", () => {
     const r = parseAdvisoryText(readFileSync(YAML_FILE, "utf8"), YAML_FILE);
     expect(r.issues).toEqual([]);
     expect(r.advisories!.map((a) => a.id)).toEqual(["OPENSSH-7.8-USERENUM", "OPENSSH-9.6-TERRAPIN"]);
-    expect(r.advisories![1]!.products[0]).toMatchObject({ vendor: "OpenBSD", product: "OpenSSH", cves: ["CVE-2023-48795"], severity: "medium", fixed: ["9.6"], versionsLabel: "< 9.6" });
+    expect(r.advisories![1]!.products[0]).toMatchObject({
+      vendor: "OpenBSD",
+      product: "OpenSSH",
+      cves: ["CVE-2023-48795"],
+      severity: "medium",
+      fixed: ["9.6"],
+      versionsLabel: "< 9.6",
+    });
   });
 
   it("defaults severity to high and reports problems by field", () => {

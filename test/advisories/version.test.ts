@@ -95,14 +95,20 @@ const qualifier = fc.oneof(
   fc.constantFrom("a", "b", "k", "z"),
 );
 const version = fc.tuple(fc.constantFrom("", "v", "V"), release, qualifier).map(([p, r, q]) => `${p}${r.join(".")}${q}`);
-const anyVersion = fc.oneof(version, fc.string({ maxLength: 12 }), fc.tuple(release, fc.string({ maxLength: 6 })).map(([r, s]) => `${r.join(".")}${s}`));
+const anyVersion = fc.oneof(
+  version,
+  fc.string({ maxLength: 12 }),
+  fc.tuple(release, fc.string({ maxLength: 6 })).map(([r, s]) => `${r.join(".")}${s}`),
+);
 
 describe("ordering properties (fast-check)", () => {
   it("never throws, on any input", () => {
-    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => {
-      compareVersions(a, b);
-      parseRange(a);
-    }));
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        compareVersions(a, b);
+        parseRange(a);
+      }),
+    );
   });
 
   it("is reflexive and antisymmetric", () => {

@@ -33,7 +33,22 @@ const PROPS: Record<number, unknown[]> = {
   62: [{ type: 2, value: 1476 }],
   107: [{ type: 9, value: 3 }],
 };
-export const COUNTED = ["whoIs", "readProperty", "readPropertyMultiple", "writeProperty", "writePropertyMultiple", "reinitializeDevice", "deviceCommunicationControl", "timeSync", "timeSyncUTC", "registerForeignDevice", "createObject", "deleteObject", "atomicWriteFile", "unhandledEvent"];
+export const COUNTED = [
+  "whoIs",
+  "readProperty",
+  "readPropertyMultiple",
+  "writeProperty",
+  "writePropertyMultiple",
+  "reinitializeDevice",
+  "deviceCommunicationControl",
+  "timeSync",
+  "timeSyncUTC",
+  "registerForeignDevice",
+  "createObject",
+  "deleteObject",
+  "atomicWriteFile",
+  "unhandledEvent",
+];
 
 export async function startBacnetJsDevice(Client: any, port: number): Promise<BacnetJsDevice> {
   const events: Record<string, number> = {};
@@ -50,7 +65,10 @@ export async function startBacnetJsDevice(Client: any, port: number): Promise<Ba
   });
   device.on("readPropertyMultiple", (c: any) => {
     const spec = c.payload.properties[0];
-    const values = spec.properties.map((p: any) => ({ property: { id: p.id, index: 0xffffffff }, value: PROPS[p.id] ?? [{ value: { type: "BacnetError", errorClass: 2, errorCode: 32 } }] }));
+    const values = spec.properties.map((p: any) => ({
+      property: { id: p.id, index: 0xffffffff },
+      value: PROPS[p.id] ?? [{ value: { type: "BacnetError", errorClass: 2, errorCode: 32 } }],
+    }));
     device.readPropertyMultipleResponse(c.header.sender, c.invokeId, [{ objectId: spec.objectId, values }]);
   });
   await new Promise((r) => setTimeout(r, 100));

@@ -62,7 +62,8 @@ describe("BVLC and our requests", () => {
   it("encodes only the read-only BVLC functions; Write-BDT and Register-Foreign-Device are refused", () => {
     expect(encodeBvlc(BVLC.READ_BDT)).toEqual(Buffer.from("81020004", "hex"));
     expect(encodeBvlc(BVLC.READ_FDT)).toEqual(Buffer.from("81060004", "hex"));
-    for (const fn of [BVLC.WRITE_BDT, BVLC.REGISTER_FOREIGN_DEVICE, BVLC.DELETE_FDT_ENTRY, BVLC.DISTRIBUTE_BROADCAST, BVLC.ORIGINAL_BROADCAST]) expect(() => encodeBvlc(fn)).toThrow(/never sent/);
+    for (const fn of [BVLC.WRITE_BDT, BVLC.REGISTER_FOREIGN_DEVICE, BVLC.DELETE_FDT_ENTRY, BVLC.DISTRIBUTE_BROADCAST, BVLC.ORIGINAL_BROADCAST])
+      expect(() => encodeBvlc(fn)).toThrow(/never sent/);
   });
   it("refuses to encode a confirmed service other than ReadProperty(Multiple)", () => {
     expect(readPropertyMultiple(1, 8, 1, DEVICE_PROPERTIES)[3]).toBe(14);
@@ -70,7 +71,11 @@ describe("BVLC and our requests", () => {
   it("checks the BVLC length against the datagram and table sizes", () => {
     expect(() => decodeBvlc(Buffer.from("810a0020010000", "hex"))).toThrow(/BVLC length 32 but the datagram has 7/);
     expect(() => decodeBvlc(Buffer.from("8103000700000000", "hex"))).toThrow(BacnetDecodeError);
-    expect(decodeBvlc(Buffer.from("8103000e0a000001bac0ffffffff", "hex"))).toEqual({ function: 3, total: 1, entries: [{ address: "10.0.0.1", port: 47808, mask: "255.255.255.255" }] });
+    expect(decodeBvlc(Buffer.from("8103000e0a000001bac0ffffffff", "hex"))).toEqual({
+      function: 3,
+      total: 1,
+      entries: [{ address: "10.0.0.1", port: 47808, mask: "255.255.255.255" }],
+    });
     expect(() => decodeBvlc(Buffer.from("8203000400", "hex").subarray(0, 4))).toThrow(/type 0x82/);
   });
 });

@@ -28,13 +28,32 @@ describeWithDaemon("BACnet interop with @bacnet-js/client", Boolean(Client), "@b
   it("our probe audits @bacnet-js/client acting as a device: I-Am, RPM identity, and only reads arrived", async () => {
     const { facts, result } = await scanWith<BacnetFacts>(bacnet, [`bacnet://127.0.0.1:${port}`], { timeoutMs: 800 });
     expect(facts!.whoIs).toMatchObject({ answered: true, instance: DEVICE, vendorId: 260 });
-    expect(facts!.identity).toMatchObject({ vendorName: "bacnet-js vendor", modelName: "JS-1", firmwareRevision: "3.3.2", applicationSoftwareVersion: "app 1.0", objectName: "bacnet-js device", protocolRevision: 14 });
+    expect(facts!.identity).toMatchObject({
+      vendorName: "bacnet-js vendor",
+      modelName: "JS-1",
+      firmwareRevision: "3.3.2",
+      applicationSoftwareVersion: "app 1.0",
+      objectName: "bacnet-js device",
+      protocolRevision: 14,
+    });
     expect(facts!.deviceInstance).toBe(DEVICE);
     expect(facts!.reads.find((r) => r.service === "readPropertyMultiple")?.outcome).toBe("ack");
     expect(findings(result, "bacnet.ip.unauthenticated")[0]!.status).toBe("fail");
     // the device's own counters: Who-Is once, reads only
     expect(dev.events).toMatchObject({ whoIs: 1, readProperty: 1, readPropertyMultiple: 1 });
-    for (const w of ["writeProperty", "writePropertyMultiple", "reinitializeDevice", "deviceCommunicationControl", "timeSync", "timeSyncUTC", "registerForeignDevice", "createObject", "deleteObject", "atomicWriteFile"]) expect(dev.events[w], w).toBeUndefined();
+    for (const w of [
+      "writeProperty",
+      "writePropertyMultiple",
+      "reinitializeDevice",
+      "deviceCommunicationControl",
+      "timeSync",
+      "timeSyncUTC",
+      "registerForeignDevice",
+      "createObject",
+      "deleteObject",
+      "atomicWriteFile",
+    ])
+      expect(dev.events[w], w).toBeUndefined();
   });
 
   it("@bacnet-js/client as a client reads our simulator: Who-Is/I-Am, ReadProperty, ReadPropertyMultiple", async () => {
@@ -48,7 +67,16 @@ describeWithDaemon("BACnet interop with @bacnet-js/client", Boolean(Client), "@b
       expect(await iAm).toMatchObject({ deviceId: 777, vendorId: 8 });
       const rp = await client.readProperty({ address: `127.0.0.1:${simPort}` }, { type: 8, instance: 777 }, 121);
       expect(rp.values[0].value).toBe("Sim Vendor");
-      const rpm = await client.readPropertyMultiple({ address: `127.0.0.1:${simPort}` }, [{ objectId: { type: 8, instance: 777 }, properties: [{ id: 70, index: 0xffffffff }, { id: 44, index: 0xffffffff }, { id: 120, index: 0xffffffff }] }]);
+      const rpm = await client.readPropertyMultiple({ address: `127.0.0.1:${simPort}` }, [
+        {
+          objectId: { type: 8, instance: 777 },
+          properties: [
+            { id: 70, index: 0xffffffff },
+            { id: 44, index: 0xffffffff },
+            { id: 120, index: 0xffffffff },
+          ],
+        },
+      ]);
       const got = Object.fromEntries(rpm.values[0].values.map((v: any) => [v.id, v.value[0].value]));
       expect(got).toEqual({ 70: "SIM-2", 44: "9.9", 120: 8 });
       const err = await client.readProperty({ address: `127.0.0.1:${simPort}` }, { type: 8, instance: 777 }, 58).catch((e: Error) => e);

@@ -20,12 +20,26 @@ const status = (r: Awaited<ReturnType<typeof run>>["result"], id: string) => fin
 
 describe("BACnet/IP probe, from the device's side", () => {
   it("sends a unicast Who-Is, ReadProperty/ReadPropertyMultiple and the two table reads: nothing that writes", async () => {
-    const { stats, facts } = await run({ vendorName: "V", modelName: "M", firmwareRevision: "1", protocolRevision: 22, networkPorts: [{ instance: 1, networkType: 5 }] });
+    const { stats, facts } = await run({
+      vendorName: "V",
+      modelName: "M",
+      firmwareRevision: "1",
+      protocolRevision: 22,
+      networkPorts: [{ instance: 1, networkType: 5 }],
+    });
     expect(stats.stateChanging).toBe(0);
     expect(Object.keys(stats.bvlc).sort()).toEqual(["0x02", "0x06", "0x0a"]); // never 0x0b (broadcast), 0x01, 0x05, 0x08, 0x09
     expect(Object.keys(stats.confirmed).sort()).toEqual(["12", "14"]);
     expect(stats.unconfirmed).toEqual({ "8": 1 });
-    expect(facts!.sent).toEqual(["Who-Is (unicast)", "ReadProperty device,1234 protocol-services-supported", "ReadPropertyMultiple device,1234 (15 properties)", "ReadProperty device,1234 object-list", "ReadProperty network-port,1 network-type", "Read-Broadcast-Distribution-Table", "Read-Foreign-Device-Table"]);
+    expect(facts!.sent).toEqual([
+      "Who-Is (unicast)",
+      "ReadProperty device,1234 protocol-services-supported",
+      "ReadPropertyMultiple device,1234 (15 properties)",
+      "ReadProperty device,1234 object-list",
+      "ReadProperty network-port,1 network-type",
+      "Read-Broadcast-Distribution-Table",
+      "Read-Foreign-Device-Table",
+    ]);
   });
 
   it("no I-Am: reads the wildcard Device instance 4194303 one ReadProperty at a time when RPM is not supported", async () => {
@@ -38,7 +52,20 @@ describe("BACnet/IP probe, from the device's side", () => {
   });
 
   it("BACnet/SC: a secure-connect Network Port passes; only IPv4 ports fail; revision 14 is not observable", async () => {
-    expect(status((await run({ protocolRevision: 22, networkPorts: [{ instance: 1, networkType: 5 }, { instance: 2, networkType: 11 }] })).result, "bacnet.secure-connect")).toEqual(["pass"]);
+    expect(
+      status(
+        (
+          await run({
+            protocolRevision: 22,
+            networkPorts: [
+              { instance: 1, networkType: 5 },
+              { instance: 2, networkType: 11 },
+            ],
+          })
+        ).result,
+        "bacnet.secure-connect",
+      ),
+    ).toEqual(["pass"]);
     expect(status((await run({ protocolRevision: 22, networkPorts: [{ instance: 1, networkType: 5 }] })).result, "bacnet.secure-connect")).toEqual(["fail"]);
     expect(status((await run({ protocolRevision: 14 })).result, "bacnet.secure-connect")).toEqual(["undetermined"]);
   });
@@ -88,6 +115,8 @@ describe("BACnet/IP probe, from the device's side", () => {
   });
   it("fleet signals: BACnet/IP is a cleartext control channel", async () => {
     const { facts } = await run({});
-    expect(bacnet.signals!(facts!, [])).toEqual({ cleartext: [{ scheme: "bacnet", port: facts!.port, carries: "control", detail: expect.stringMatching(/udp\/\d+ answered \(device 1234\)/) }] });
+    expect(bacnet.signals!(facts!, [])).toEqual({
+      cleartext: [{ scheme: "bacnet", port: facts!.port, carries: "control", detail: expect.stringMatching(/udp\/\d+ answered \(device 1234\)/) }],
+    });
   });
 });

@@ -12,14 +12,21 @@ const roundTrip = (value: Buffer) => new TagReader(Buffer.concat([opening(3), va
 describe("BACnet tags (properties)", () => {
   it("unsigned, enumerated, strings, bit strings and object identifiers decode to what was encoded", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.string({ maxLength: 300 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 64 }), fc.integer({ min: 0, max: 1023 }), fc.integer({ min: 0, max: 0x3fffff }), (n, s, bits, t, inst) => {
-        expect(roundTrip(appUnsigned(n))).toEqual([{ type: "unsigned", value: n }]);
-        expect(roundTrip(appUnsigned(n & 0xffff, 9))).toEqual([{ type: "enumerated", value: n & 0xffff }]);
-        expect(roundTrip(appString(s))).toEqual([{ type: "string", charset: 0, value: Buffer.from(s, "utf8").toString("utf8") }]);
-        const b = bits.map((x) => (x ? "1" : "0")).join("");
-        expect(roundTrip(appBits(b))).toEqual([{ type: "bits", bits: b }]);
-        expect(roundTrip(appObject(t, inst))).toEqual([{ type: "object", objectType: t, instance: inst }]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.string({ maxLength: 300 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 64 }),
+        fc.integer({ min: 0, max: 1023 }),
+        fc.integer({ min: 0, max: 0x3fffff }),
+        (n, s, bits, t, inst) => {
+          expect(roundTrip(appUnsigned(n))).toEqual([{ type: "unsigned", value: n }]);
+          expect(roundTrip(appUnsigned(n & 0xffff, 9))).toEqual([{ type: "enumerated", value: n & 0xffff }]);
+          expect(roundTrip(appString(s))).toEqual([{ type: "string", charset: 0, value: Buffer.from(s, "utf8").toString("utf8") }]);
+          const b = bits.map((x) => (x ? "1" : "0")).join("");
+          expect(roundTrip(appBits(b))).toEqual([{ type: "bits", bits: b }]);
+          expect(roundTrip(appObject(t, inst))).toEqual([{ type: "object", objectType: t, instance: inst }]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -17,7 +17,15 @@ if (!Client) throw new Error("@bacnet-js/client is not installed");
 const dev = await startBacnetJsDevice(Client, await freeUdpPort());
 try {
   const [spec] = await resolveTargets([`bacnet://127.0.0.1:${dev.port}`], PLUGINS);
-  const live = await recordDevices([{ ...spec!, name: "bacnet-js-device" }], { plugins: [...PLUGINS], timeoutMs: 2000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: silentLogger() });
+  const live = await recordDevices([{ ...spec!, name: "bacnet-js-device" }], {
+    plugins: [...PLUGINS],
+    timeoutMs: 2000,
+    concurrency: 1,
+    intrusive: false,
+    credentials: [],
+    failOn: "high",
+    log: silentLogger(),
+  });
   const dir = join(PACKAGE_ROOT, "fixtures", "library", "bacnet-js-device");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "recording.json"), serializeRecording(live.recording));

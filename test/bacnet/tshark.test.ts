@@ -18,7 +18,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeWithDaemon("BACnet/IP bytes on the wire, dissected by Wireshark (tshark)", Boolean(TSHARK), "tshark not installed (apt-get install tshark)", () => {
   it("our requests and the simulator's answers dissect as the intended BVLC functions and services", async () => {
-    const sim = await startSim(bacnet, { instance: 4711, vendorName: "Wire Vendor", modelName: "W-1", firmwareRevision: "2.0", bdt: [{ address: "10.1.2.3", port: 47808, mask: "255.255.255.255" }] });
+    const sim = await startSim(bacnet, {
+      instance: 4711,
+      vendorName: "Wire Vendor",
+      modelName: "W-1",
+      firmwareRevision: "2.0",
+      bdt: [{ address: "10.1.2.3", port: 47808, mask: "255.255.255.255" }],
+    });
     const port = Number(/:(\d+)$/.exec(sim.urls[0]!)![1]);
     const proxy = await udpRecordingProxy("127.0.0.1", port);
     try {
@@ -48,6 +54,10 @@ describeWithDaemon("BACnet/IP bytes on the wire, dissected by Wireshark (tshark)
     expect(acks).toContain("W-1");
     expect(tsharkFields(file, ["bvlc.bdt_ip", "bvlc.bdt_port"], ["-Y", "bvlc.function == 0x03"])[0]).toEqual(["10.1.2.3", "47808"]);
     // our requests never ask for a segmented response (the SA bit of the PDU header)
-    expect(tsharkFields(file, ["bacapp.SA"], ["-Y", "bacapp.type == 0"]).flat().every((v) => v === "False" || v === "0")).toBe(true);
+    expect(
+      tsharkFields(file, ["bacapp.SA"], ["-Y", "bacapp.type == 0"])
+        .flat()
+        .every((v) => v === "False" || v === "0"),
+    ).toBe(true);
   });
 });

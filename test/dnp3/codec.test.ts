@@ -9,7 +9,7 @@ import { REAL_DNP3 } from "./fixtures/real-traffic.js";
 const hex = (h: string) => Buffer.from(h, "hex");
 
 describe("CRC-16/DNP", () => {
-  it("matches the published check value of the catalogue of CRC algorithms (\"123456789\" -> 0xEA82)", () => {
+  it('matches the published check value of the catalogue of CRC algorithms ("123456789" -> 0xEA82)', () => {
     expect(crcDnp(Buffer.from("123456789"))).toBe(0xea82);
   });
   it("is 0xFFFF on no data (initial 0, final XOR 0xFFFF)", () => {

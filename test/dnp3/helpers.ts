@@ -39,7 +39,16 @@ export interface ScanOptions {
 /** Probe `urls` as one device through the engine with one plugin. */
 export async function scanWith<F>(plugin: ProtocolPlugin, urls: string[], o: ScanOptions = {}): Promise<{ result: DeviceResult; facts?: F }> {
   const [device] = parseTargetStrings(urls, [plugin]);
-  const opts: AuditOptions = { plugins: [plugin], timeoutMs: o.timeoutMs ?? 1500, concurrency: 1, intrusive: o.intrusive ?? false, credentials: [], failOn: "high", log: silentLogger(), pluginOptions: { ...o.options } };
+  const opts: AuditOptions = {
+    plugins: [plugin],
+    timeoutMs: o.timeoutMs ?? 1500,
+    concurrency: 1,
+    intrusive: o.intrusive ?? false,
+    credentials: [],
+    failOn: "high",
+    log: silentLogger(),
+    pluginOptions: { ...o.options },
+  };
   const result = await auditDevice({ ...device!, address: device!.host }, opts);
   return { result, facts: result.facts[plugin.id]?.data as F | undefined };
 }

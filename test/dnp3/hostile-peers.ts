@@ -20,14 +20,25 @@ export interface HostileCase {
 const OUT = 10;
 const MASTER = 1;
 
-export const linkStatus = (opts: { src?: number; dest?: number; func?: number } = {}) => encodeFrame({ dir: false, prm: false, fcb: false, fcvDfc: false, func: opts.func ?? SEC.LINK_STATUS, dest: opts.dest ?? MASTER, src: opts.src ?? OUT });
+export const linkStatus = (opts: { src?: number; dest?: number; func?: number } = {}) =>
+  encodeFrame({ dir: false, prm: false, fcb: false, fcvDfc: false, func: opts.func ?? SEC.LINK_STATUS, dest: opts.dest ?? MASTER, src: opts.src ?? OUT });
 /** One application fragment as one or more link frames (transport FIR/FIN). */
 export function fragment(app: Buffer, o: { fir?: boolean; fin?: boolean; seq?: number; src?: number } = {}): Buffer {
   const th = ((o.fin ?? true) ? 0x80 : 0) | ((o.fir ?? true) ? 0x40 : 0) | ((o.seq ?? 0) & 0x3f);
-  return encodeFrame({ dir: false, prm: true, fcb: false, fcvDfc: false, func: PRI.UNCONFIRMED_USER_DATA, dest: MASTER, src: o.src ?? OUT, data: Buffer.concat([Buffer.from([th]), app]) });
+  return encodeFrame({
+    dir: false,
+    prm: true,
+    fcb: false,
+    fcvDfc: false,
+    func: PRI.UNCONFIRMED_USER_DATA,
+    dest: MASTER,
+    src: o.src ?? OUT,
+    data: Buffer.concat([Buffer.from([th]), app]),
+  });
 }
 /** A response header: AC (FIR FIN, sequence), FC, IIN. */
-export const resp = (seq: number, objects: Buffer = Buffer.alloc(0), o: { fc?: number; iin?: [number, number]; ac?: number } = {}) => Buffer.concat([Buffer.from([o.ac ?? 0xc0 | seq, o.fc ?? FC.RESPONSE, ...(o.iin ?? [0, 0])]), objects]);
+export const resp = (seq: number, objects: Buffer = Buffer.alloc(0), o: { fc?: number; iin?: [number, number]; ac?: number } = {}) =>
+  Buffer.concat([Buffer.from([o.ac ?? 0xc0 | seq, o.fc ?? FC.RESPONSE, ...(o.iin ?? [0, 0])]), objects]);
 export const attr = (variation: number, text: string, type = 1) => {
   const v = Buffer.from(text, "latin1");
   return Buffer.concat([Buffer.from([0, variation, 0, 0, 0, type, v.length]), v]);
@@ -43,7 +54,10 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: "garbage before any frame (an HTTP answer)", onFrame: (_f, io) => io.write(Buffer.from("HTTP/1.1 400 Bad Request\r\n\r\n")) },
   { name: "LEN promises 255 bytes, 20 come", onFrame: (f, io) => isLink(f) && io.write(linkStatus().subarray(0, 3).fill(0xff, 2, 3)) },
   { name: "LEN below the minimum 5", onFrame: (_f, io) => io.write(Buffer.from([0x05, 0x64, 0x02, 0x0b, 0x01, 0x00, 0x0a, 0x00, 0, 0])) },
-  { name: "header CRC wrong on the link status answer", onFrame: (f, io) => isLink(f) && io.write(Buffer.concat([linkStatus().subarray(0, 8), Buffer.from([0, 0])])) },
+  {
+    name: "header CRC wrong on the link status answer",
+    onFrame: (f, io) => isLink(f) && io.write(Buffer.concat([linkStatus().subarray(0, 8), Buffer.from([0, 0])])),
+  },
   {
     name: "data block CRC wrong on the response",
     onFrame: (f, io) => {
@@ -83,22 +97,45 @@ export const HOSTILE_CASES: HostileCase[] = [
       }
     },
   },
-  { name: "response with another application sequence", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp((appSeq(f) + 5) & 0x0f, attr(252, "WRONG"))))) },
+  {
+    name: "response with another application sequence",
+    onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp((appSeq(f) + 5) & 0x0f, attr(252, "WRONG"))))),
+  },
   {
     name: "IIN flood: 400 unsolicited responses instead of the answer",
     onFrame: (f, io) => {
       answerLink(f, io);
-      if (isRead(f)) io.write(Buffer.concat(Array.from({ length: 400 }, (_, i) => fragment(resp(i & 0x0f, undefined, { ac: 0xd0 | (i & 0x0f), fc: FC.UNSOLICITED_RESPONSE, iin: [0xff, 0x3f] }), { seq: i }))));
+      if (isRead(f))
+        io.write(
+          Buffer.concat(
+            Array.from({ length: 400 }, (_, i) =>
+              fragment(resp(i & 0x0f, undefined, { ac: 0xd0 | (i & 0x0f), fc: FC.UNSOLICITED_RESPONSE, iin: [0xff, 0x3f] }), { seq: i }),
+            ),
+          ),
+        );
     },
   },
-  { name: "attribute length longer than the fragment", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([0, 252, 0, 0, 0, 1, 200, 0x41, 0x42]))))) },
-  { name: "object range claims 256 attributes, carries one", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([0, 252, 0, 0, 255, 1, 1, 0x41]))))) },
+  {
+    name: "attribute length longer than the fragment",
+    onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([0, 252, 0, 0, 0, 1, 200, 0x41, 0x42]))))),
+  },
+  {
+    name: "object range claims 256 attributes, carries one",
+    onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([0, 252, 0, 0, 255, 1, 1, 0x41]))))),
+  },
   { name: "range stop below start", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([0, 252, 0, 9, 2]))))) },
   {
     name: "control characters, escapes and bidi overrides in every attribute",
-    onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.concat([attr(252, CONTROL), attr(250, CONTROL), attr(242, CONTROL)]))))),
+    onFrame: (f, io) => (
+      answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.concat([attr(252, CONTROL), attr(250, CONTROL), attr(242, CONTROL)]))))
+    ),
   },
-  { name: "100 tiny attributes (more than the object bound)", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.concat([Buffer.from([0, 252, 0, 0, 99]), Buffer.alloc(200, 0)]))))) },
+  {
+    name: "100 tiny attributes (more than the object bound)",
+    onFrame: (f, io) => (
+      answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.concat([Buffer.from([0, 252, 0, 0, 99]), Buffer.alloc(200, 0)]))))
+    ),
+  },
   { name: "reset right after connect", onConnect: (io) => io.sock.resetAndDestroy() },
   { name: "FIN after the link status answer", onFrame: (f, io) => isLink(f) && (io.write(linkStatus()), io.sock.end()) },
   {
@@ -114,14 +151,47 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   { name: "flood: 200 KB of frames nobody asked for", onConnect: (io) => io.write(Buffer.alloc(200_000, 0x05)) },
   { name: "silent: accepts TCP, never answers" },
-  { name: "authentication error object (g120v7) to a READ", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([120, 7, 0x5b, 1, 9, 0, 1, 0, 0, 0, 1, 0, 0, 0, 4]), { fc: FC.AUTHENTICATION_RESPONSE })))) },
-  { name: "g120v1 challenge too short to hold its fields", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([120, 1, 0x5b, 1, 2, 0, 1, 0]), { fc: FC.AUTHENTICATION_RESPONSE })))) },
-  { name: "response asks for an application confirm", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), attr(252, "ACME"), { ac: 0xe0 | appSeq(f) })))) },
-  { name: "unsolicited response before the link status answer", onFrame: (f, io) => isLink(f) && io.write(Buffer.concat([fragment(resp(0, undefined, { ac: 0xd0, fc: FC.UNSOLICITED_RESPONSE, iin: [0x10, 0] })), linkStatus()])) },
-  { name: "the outstation sends its own link status request", onFrame: (f, io) => isLink(f) && io.write(encodeFrame({ dir: false, prm: true, fcb: false, fcvDfc: false, func: PRI.REQUEST_LINK_STATUS, dest: MASTER, src: OUT })) },
-  { name: "SA version as a visible string '5' (not a UINT)", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), attr(209, "5", 1))))) },
-  { name: "SA version attribute with no value bytes", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([0, 209, 0, 0, 0, 2, 0]))))) },
-  { name: "a class 0 object the probe never asked for (g30v1), then attributes", onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.concat([Buffer.from([30, 1, 0, 0, 0, 1, 0, 0, 0, 0]), attr(252, "HIDDEN")]))))) },
+  {
+    name: "authentication error object (g120v7) to a READ",
+    onFrame: (f, io) => (
+      answerLink(f, io),
+      isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([120, 7, 0x5b, 1, 9, 0, 1, 0, 0, 0, 1, 0, 0, 0, 4]), { fc: FC.AUTHENTICATION_RESPONSE })))
+    ),
+  },
+  {
+    name: "g120v1 challenge too short to hold its fields",
+    onFrame: (f, io) => (
+      answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([120, 1, 0x5b, 1, 2, 0, 1, 0]), { fc: FC.AUTHENTICATION_RESPONSE })))
+    ),
+  },
+  {
+    name: "response asks for an application confirm",
+    onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), attr(252, "ACME"), { ac: 0xe0 | appSeq(f) })))),
+  },
+  {
+    name: "unsolicited response before the link status answer",
+    onFrame: (f, io) =>
+      isLink(f) && io.write(Buffer.concat([fragment(resp(0, undefined, { ac: 0xd0, fc: FC.UNSOLICITED_RESPONSE, iin: [0x10, 0] })), linkStatus()])),
+  },
+  {
+    name: "the outstation sends its own link status request",
+    onFrame: (f, io) =>
+      isLink(f) && io.write(encodeFrame({ dir: false, prm: true, fcb: false, fcvDfc: false, func: PRI.REQUEST_LINK_STATUS, dest: MASTER, src: OUT })),
+  },
+  {
+    name: "SA version as a visible string '5' (not a UINT)",
+    onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), attr(209, "5", 1))))),
+  },
+  {
+    name: "SA version attribute with no value bytes",
+    onFrame: (f, io) => (answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.from([0, 209, 0, 0, 0, 2, 0]))))),
+  },
+  {
+    name: "a class 0 object the probe never asked for (g30v1), then attributes",
+    onFrame: (f, io) => (
+      answerLink(f, io), isRead(f) && io.write(fragment(resp(appSeq(f), Buffer.concat([Buffer.from([30, 1, 0, 0, 0, 1, 0, 0, 0, 0]), attr(252, "HIDDEN")]))))
+    ),
+  },
 ];
 
 /** Serve one case on loopback; every frame the probe sent is kept (decoded) for device-side checks. */

@@ -39,7 +39,15 @@ export function tcpPcap(port: number, packets: readonly Packet[]): Buffer {
     tcp.writeUInt16BE(65535, 14);
     if (p.fromClient) cseq += p.payload.length;
     else sseq += p.payload.length;
-    const [src, dst] = p.fromClient ? [[10, 0, 0, 1], [10, 0, 0, 2]] : [[10, 0, 0, 2], [10, 0, 0, 1]];
+    const [src, dst] = p.fromClient
+      ? [
+          [10, 0, 0, 1],
+          [10, 0, 0, 2],
+        ]
+      : [
+          [10, 0, 0, 2],
+          [10, 0, 0, 1],
+        ];
     return ipv4(6, src, dst, Buffer.concat([tcp, p.payload]));
   });
   return pcapFile(frames);
@@ -53,7 +61,15 @@ export function udpPcap(port: number, packets: readonly Packet[]): Buffer {
       udp.writeUInt16BE(p.fromClient ? 47809 : port, 0);
       udp.writeUInt16BE(p.fromClient ? port : 47809, 2);
       udp.writeUInt16BE(8 + p.payload.length, 4);
-      const [src, dst] = p.fromClient ? [[10, 0, 0, 1], [10, 0, 0, 2]] : [[10, 0, 0, 2], [10, 0, 0, 1]];
+      const [src, dst] = p.fromClient
+        ? [
+            [10, 0, 0, 1],
+            [10, 0, 0, 2],
+          ]
+        : [
+            [10, 0, 0, 2],
+            [10, 0, 0, 1],
+          ];
       return ipv4(17, src, dst, Buffer.concat([udp, p.payload]));
     }),
   );
@@ -78,9 +94,15 @@ function pcapFile(frames: Buffer[]): Buffer {
 
 /** Fields per frame from `tshark -T fields` (one array of values per requested field, per frame). */
 export function tsharkFields(file: string, fields: string[], extra: string[] = []): string[][] {
-  const r = spawnSync(TSHARK!, ["-n", "-r", file, ...extra, "-T", "fields", "-E", "separator=\t", ...fields.flatMap((f) => ["-e", f])], { encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(TSHARK!, ["-n", "-r", file, ...extra, "-T", "fields", "-E", "separator=\t", ...fields.flatMap((f) => ["-e", f])], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
-  return r.stdout.replace(/\n+$/, "").split("\n").map((l) => l.split("\t"));
+  return r.stdout
+    .replace(/\n+$/, "")
+    .split("\n")
+    .map((l) => l.split("\t"));
 }
 
 /** The whole JSON dissection (for layer and expert-info checks). */

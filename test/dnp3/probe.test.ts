@@ -86,10 +86,21 @@ describe("DNP3 probe, from the outstation's side", () => {
 
   it("identify() gives manufacturer, product and software version for advisories", async () => {
     const { facts } = await run({ address: 10, attributes: { "252": "Grid Co", "250": "RTU-7", "242": "5.1.2", "243": "B" } });
-    expect(dnp3.identify!(facts!)).toEqual([{ vendor: "Grid Co", product: "RTU-7", version: "5.1.2", source: "dnp3 device attributes", raw: "g0v252=Grid Co, g0v250=RTU-7, g0v242=5.1.2, g0v243=B", port: facts!.port }]);
+    expect(dnp3.identify!(facts!)).toEqual([
+      {
+        vendor: "Grid Co",
+        product: "RTU-7",
+        version: "5.1.2",
+        source: "dnp3 device attributes",
+        raw: "g0v252=Grid Co, g0v250=RTU-7, g0v242=5.1.2, g0v243=B",
+        port: facts!.port,
+      },
+    ]);
   });
   it("fleet signals: DNP3 is a cleartext control channel", async () => {
     const { facts } = await run({ address: 10 });
-    expect(dnp3.signals!(facts!, [])).toEqual({ cleartext: [{ scheme: "dnp3", port: facts!.port, carries: "control", detail: expect.stringMatching(/answered \(outstation 10\)/) }] });
+    expect(dnp3.signals!(facts!, [])).toEqual({
+      cleartext: [{ scheme: "dnp3", port: facts!.port, carries: "control", detail: expect.stringMatching(/answered \(outstation 10\)/) }],
+    });
   });
 });

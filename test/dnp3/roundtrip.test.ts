@@ -27,11 +27,16 @@ describe("record -> simulate -> probe gives the recorded outcomes", () => {
       const rec = JSON.parse(readFileSync(join(PACKAGE_ROOT, "fixtures", "library", name, "recording.json"), "utf8"));
       const facts = rec.devices[0].facts[plugin.id].data;
       const golden = JSON.parse(readFileSync(join(PACKAGE_ROOT, "fixtures", "library", name, "expected.json"), "utf8"));
-      const want = golden.devices[0].findings.filter((f: { ruleId: string }) => f.ruleId.startsWith(`${plugin.id}.`)).map((f: { ruleId: string; status: string }) => `${f.ruleId} ${f.status}`);
+      const want = golden.devices[0].findings
+        .filter((f: { ruleId: string }) => f.ruleId.startsWith(`${plugin.id}.`))
+        .map((f: { ruleId: string; status: string }) => `${f.ruleId} ${f.status}`);
       const sim = await startSim(plugin, plugin.profileFromFacts!(facts));
       try {
         // iec104: the companion port of a one-port station is looked at as when recorded (2404 refused)
-        const { result } = await scanWith(plugin, sim.urls, { timeoutMs: 600, options: plugin.id === "dnp3" ? { "dnp3.addresses": String(facts.outstation ?? 10) } : {} });
+        const { result } = await scanWith(plugin, sim.urls, {
+          timeoutMs: 600,
+          options: plugin.id === "dnp3" ? { "dnp3.addresses": String(facts.outstation ?? 10) } : {},
+        });
         const got = result.findings.filter((f) => f.ruleId.startsWith(`${plugin.id}.`)).map((f) => `${f.ruleId} ${f.status}`);
         expect(got).toEqual(want);
       } finally {

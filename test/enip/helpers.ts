@@ -36,7 +36,15 @@ export async function startSim(profile: unknown, o: { host?: string; port?: numb
 
 export async function scan(urls: string[], o: { timeoutMs?: number } = {}): Promise<{ result: DeviceResult; facts?: EnipFacts }> {
   const [device] = parseTargetStrings(urls, [enip]);
-  const opts: AuditOptions = { plugins: [enip], timeoutMs: o.timeoutMs ?? 2000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: silentLogger() };
+  const opts: AuditOptions = {
+    plugins: [enip],
+    timeoutMs: o.timeoutMs ?? 2000,
+    concurrency: 1,
+    intrusive: false,
+    credentials: [],
+    failOn: "high",
+    log: silentLogger(),
+  };
   const result = await auditDevice({ ...device!, address: device!.host }, opts);
   return { result, facts: result.facts.enip?.data as EnipFacts | undefined };
 }

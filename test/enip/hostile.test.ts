@@ -88,7 +88,11 @@ function reply(r: Req, data: Buffer, o: { command?: number; length?: number; sta
   (o.context ?? r.context).copy(h, 12);
   return Buffer.concat([h, data]);
 }
-const cpf = (items: [number, Buffer][], count?: number) => Buffer.concat([Buffer.from([(count ?? items.length) & 0xff, (count ?? items.length) >> 8]), ...items.map(([t, b]) => Buffer.concat([Buffer.from([t & 0xff, t >> 8, b.length & 0xff, b.length >> 8]), b]))]);
+const cpf = (items: [number, Buffer][], count?: number) =>
+  Buffer.concat([
+    Buffer.from([(count ?? items.length) & 0xff, (count ?? items.length) >> 8]),
+    ...items.map(([t, b]) => Buffer.concat([Buffer.from([t & 0xff, t >> 8, b.length & 0xff, b.length >> 8]), b])),
+  ]);
 const P = EnipSimProfile.parse({});
 const ident = (name: Buffer | string = "PLC", mut?: (d: Buffer) => void) => {
   const d = identityItem({ ...P, identity: { ...P.identity, productName: "" } }, 44818).subarray(0, 33);
@@ -105,7 +109,14 @@ const services = () => {
   Buffer.from("Communications").copy(d, 4);
   return d;
 };
-const cipReply = (status: number, data: Buffer = Buffer.alloc(0), addl: number[] = []) => Buffer.concat([Buffer.alloc(6), cpf([[0, Buffer.alloc(0)], [ITEM.UNCONNECTED_DATA, Buffer.concat([Buffer.from([0x8e, 0, status, addl.length]), ...addl.map((w) => Buffer.from([w & 0xff, w >> 8])), data])]])]);
+const cipReply = (status: number, data: Buffer = Buffer.alloc(0), addl: number[] = []) =>
+  Buffer.concat([
+    Buffer.alloc(6),
+    cpf([
+      [0, Buffer.alloc(0)],
+      [ITEM.UNCONNECTED_DATA, Buffer.concat([Buffer.from([0x8e, 0, status, addl.length]), ...addl.map((w) => Buffer.from([w & 0xff, w >> 8])), data])],
+    ]),
+  ]);
 function sane(r: Req, o: { name?: Buffer | string; cip?: Buffer } = {}): Step[] {
   switch (r.command) {
     case CMD.LIST_IDENTITY:
@@ -133,37 +144,114 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: "encapsulation length longer than the data (never completes)", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, Buffer.alloc(10), { length: 500 }), "hang"]) },
+  {
+    name: "encapsulation length longer than the data (never completes)",
+    answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, Buffer.alloc(10), { length: 500 }), "hang"]),
+  },
   { name: "encapsulation length 65535 with 300 bytes", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, Buffer.alloc(300), { length: 0xffff }), "hang"]) },
-  { name: "encapsulation length shorter than the data (garbage follows)", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, ident()]]), { length: 4 })]) },
+  {
+    name: "encapsulation length shorter than the data (garbage follows)",
+    answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, ident()]]), { length: 4 })]),
+  },
   { name: "CPF item count 65535 with one item", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, ident()]], 0xffff))]) },
-  { name: "CPF item length past the end", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, Buffer.concat([Buffer.from([1, 0, 0x0c, 0, 0xff, 0x00]), ident()]))]) },
+  {
+    name: "CPF item length past the end",
+    answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, Buffer.concat([Buffer.from([1, 0, 0x0c, 0, 0xff, 0x00]), ident()]))]),
+  },
   { name: "identity item of 20 bytes", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, Buffer.alloc(20)]]))]) },
-  { name: "product-name length 255 with 3 bytes", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, ident("ABC", (d) => (d[32] = 255))]]))]) },
-  { name: "no identity item, 16 other items", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf(Array.from({ length: 16 }, () => [0x1234, Buffer.alloc(8)] as [number, Buffer])))]) },
+  {
+    name: "product-name length 255 with 3 bytes",
+    answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, ident("ABC", (d) => (d[32] = 255))]]))]),
+  },
+  {
+    name: "no identity item, 16 other items",
+    answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf(Array.from({ length: 16 }, () => [0x1234, Buffer.alloc(8)] as [number, Buffer])))]),
+  },
   { name: "reply with another command", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, Buffer.alloc(0), { command: 0x0004 })]) },
   { name: "reply with another sender context", answer: (r) => sane(r).map((s) => (Buffer.isBuffer(s) ? (s.fill(0xaa, 12, 20), s) : s)) },
   { name: "encapsulation status 0x0001 to everything", answer: (r) => [reply(r, Buffer.alloc(0), { status: 1 })] },
-  { name: "RegisterSession answered with session 0", answer: on(CMD.REGISTER_SESSION, (r) => [reply(r, r.raw.subarray(24), { session: 0 })]), check: (f) => expect(f!.session.status).toBe("refused") },
-  { name: "SendRRData reply without an unconnected data item", answer: on(CMD.SEND_RR_DATA, (r) => [reply(r, Buffer.concat([Buffer.alloc(6), cpf([[0, Buffer.alloc(0)]])]))]) },
-  { name: "CIP additional status size 200 with 1 word", answer: (r) => sane(r, { cip: Buffer.concat([Buffer.alloc(6), cpf([[0, Buffer.alloc(0)], [ITEM.UNCONNECTED_DATA, Buffer.from([0x8e, 0, 0, 200, 1, 0])]])]) }) },
-  { name: "CIP reply service of another request (0x81)", answer: (r) => sane(r, { cip: Buffer.concat([Buffer.alloc(6), cpf([[0, Buffer.alloc(0)], [ITEM.UNCONNECTED_DATA, Buffer.from([0x81, 0, 0, 0, 2])]])]) }) },
-  { name: "CIP Security 'success' with no data", answer: (r) => sane(r, { cip: cipReply(0) }), check: (f, res) => expect(res.findings.find((x) => x.ruleId === "enip.cip-security.absent")!.status).toBe("undetermined") },
+  {
+    name: "RegisterSession answered with session 0",
+    answer: on(CMD.REGISTER_SESSION, (r) => [reply(r, r.raw.subarray(24), { session: 0 })]),
+    check: (f) => expect(f!.session.status).toBe("refused"),
+  },
+  {
+    name: "SendRRData reply without an unconnected data item",
+    answer: on(CMD.SEND_RR_DATA, (r) => [reply(r, Buffer.concat([Buffer.alloc(6), cpf([[0, Buffer.alloc(0)]])]))]),
+  },
+  {
+    name: "CIP additional status size 200 with 1 word",
+    answer: (r) =>
+      sane(r, {
+        cip: Buffer.concat([
+          Buffer.alloc(6),
+          cpf([
+            [0, Buffer.alloc(0)],
+            [ITEM.UNCONNECTED_DATA, Buffer.from([0x8e, 0, 0, 200, 1, 0])],
+          ]),
+        ]),
+      }),
+  },
+  {
+    name: "CIP reply service of another request (0x81)",
+    answer: (r) =>
+      sane(r, {
+        cip: Buffer.concat([
+          Buffer.alloc(6),
+          cpf([
+            [0, Buffer.alloc(0)],
+            [ITEM.UNCONNECTED_DATA, Buffer.from([0x81, 0, 0, 0, 2])],
+          ]),
+        ]),
+      }),
+  },
+  {
+    name: "CIP Security 'success' with no data",
+    answer: (r) => sane(r, { cip: cipReply(0) }),
+    check: (_f, res) => expect(res.findings.find((x) => x.ruleId === "enip.cip-security.absent")!.status).toBe("undetermined"),
+  },
   { name: "CIP Security 'configured' state as a 2-byte value", answer: (r) => sane(r, { cip: cipReply(0, Buffer.from([2, 0])) }) },
   { name: "privilege violation (0x0F) on the CIP Security object", answer: (r) => sane(r, { cip: cipReply(0x0f) }) },
-  { name: "control characters, ESC, BEL and U+202E in the product name", answer: (r) => sane(r, { name: ESC }), check: (f) => expect(Buffer.from(f!.listIdentity.identity!.productName, "latin1")).toEqual(ESC) },
-  { name: "non-UTF-8 bytes in the product name", answer: (r) => sane(r, { name: BAD }), check: (f) => expect(Buffer.from(f!.listIdentity.identity!.productName, "latin1")).toEqual(BAD) },
-  { name: "unsolicited flood on connect (200 KiB of encapsulation frames)", onConnect: () => [Buffer.concat(Array.from({ length: 100 }, () => Buffer.concat([Buffer.from([0x63, 0, 0xd0, 0x07]), Buffer.alloc(20), Buffer.alloc(2000)])))], answer: (r) => sane(r) },
+  {
+    name: "control characters, ESC, BEL and U+202E in the product name",
+    answer: (r) => sane(r, { name: ESC }),
+    check: (f) => expect(Buffer.from(f!.listIdentity.identity!.productName, "latin1")).toEqual(ESC),
+  },
+  {
+    name: "non-UTF-8 bytes in the product name",
+    answer: (r) => sane(r, { name: BAD }),
+    check: (f) => expect(Buffer.from(f!.listIdentity.identity!.productName, "latin1")).toEqual(BAD),
+  },
+  {
+    name: "unsolicited flood on connect (200 KiB of encapsulation frames)",
+    onConnect: () => [
+      Buffer.concat(Array.from({ length: 100 }, () => Buffer.concat([Buffer.from([0x63, 0, 0xd0, 0x07]), Buffer.alloc(20), Buffer.alloc(2000)]))),
+    ],
+    answer: (r) => sane(r),
+  },
   { name: "1 MiB flood after the first answer", answer: on(CMD.LIST_IDENTITY, (r) => [...(sane(r) as Buffer[]), Buffer.alloc(1 << 20, 0x41)]) },
-  { name: "1-byte TCP segments (valid answers, in time)", timeoutMs: 3000, answer: (r) => [{ drip: Buffer.concat(sane(r).filter(Buffer.isBuffer)), everyMs: 1 }], check: (f) => expect(f!.listIdentity.identity!.productName).toBe("PLC") },
+  {
+    name: "1-byte TCP segments (valid answers, in time)",
+    timeoutMs: 3000,
+    answer: (r) => [{ drip: Buffer.concat(sane(r).filter(Buffer.isBuffer)), everyMs: 1 }],
+    check: (f) => expect(f!.listIdentity.identity!.productName).toBe("PLC"),
+  },
   { name: "slow drip past the deadline (absolute, not per chunk)", answer: (r) => [{ drip: Buffer.concat(sane(r).filter(Buffer.isBuffer)), everyMs: 80 }] },
-  { name: "reset in the middle of the ListIdentity reply", answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, ident()]])).subarray(0, 30), { wait: 5 }, "reset"]) },
+  {
+    name: "reset in the middle of the ListIdentity reply",
+    answer: on(CMD.LIST_IDENTITY, (r) => [reply(r, cpf([[ITEM.IDENTITY, ident()]])).subarray(0, 30), { wait: 5 }, "reset"]),
+  },
   { name: "FIN in the middle of the RegisterSession reply", answer: on(CMD.REGISTER_SESSION, (r) => [reply(r, r.raw.subarray(24)).subarray(0, 10), "close"]) },
   { name: "reset on connect", onConnect: () => ["reset"], answer: (r) => sane(r) },
   { name: "accepts and never answers", answer: () => ["hang"] },
   { name: "an HTTP server on port 44818", answer: () => [Buffer.from("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"), "close"] },
   { name: "duplicate replies to every request", answer: (r) => [...sane(r), ...sane(r)] },
-  { name: "ListServices with 16 items of 64 KiB names", answer: on(CMD.LIST_SERVICES, (r) => [reply(r, cpf(Array.from({ length: 16 }, () => [ITEM.COMMUNICATIONS, Buffer.alloc(3000, 0x41)] as [number, Buffer])))]) },
+  {
+    name: "ListServices with 16 items of 64 KiB names",
+    answer: on(CMD.LIST_SERVICES, (r) => [
+      reply(r, cpf(Array.from({ length: 16 }, () => [ITEM.COMMUNICATIONS, Buffer.alloc(3000, 0x41)] as [number, Buffer]))),
+    ]),
+  },
 ];
 
 function common(facts: EnipFacts | undefined, result: DeviceResult, json: string): void {
@@ -174,7 +262,7 @@ function common(facts: EnipFacts | undefined, result: DeviceResult, json: string
   expect(env.incomplete).toBeUndefined();
   expect(json.length).toBeLessThan(200_000);
   for (const f of result.findings) expect(f.message).not.toMatch(/[\x00-\x1f\x7f\u202e]/);
-  expect((facts?.cipSecurity.reads.length ?? 0)).toBeLessThanOrEqual(3);
+  expect(facts?.cipSecurity.reads.length ?? 0).toBeLessThanOrEqual(3);
 }
 
 describe.concurrent("hostile EtherNet/IP peers", () => {

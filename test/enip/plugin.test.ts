@@ -13,16 +13,30 @@ const recorded = (name: string): EnipFacts => JSON.parse(readFileSync(`fixtures/
 
 describe("EtherNet/IP plugin declarations", () => {
   it("identify(): vendor name from the table, product name, product code as model, revision", () => {
-    expect(enip.identify!(recorded("enip-logix-plc"))).toEqual([{ vendor: "Rockwell Automation/Allen-Bradley", product: "1756-L61/B LOGIX5561", model: "product code 55", version: "20.11", source: "enip ListIdentity", raw: expect.stringContaining("vendorId=1"), port: 44818 }]);
+    expect(enip.identify!(recorded("enip-logix-plc"))).toEqual([
+      {
+        vendor: "Rockwell Automation/Allen-Bradley",
+        product: "1756-L61/B LOGIX5561",
+        model: "product code 55",
+        version: "20.11",
+        source: "enip ListIdentity",
+        raw: expect.stringContaining("vendorId=1"),
+        port: 44818,
+      },
+    ]);
   });
 
   it("signals: a cleartext control channel", () => {
-    expect(enip.signals!(recorded("enip-logix-plc"), [])).toEqual({ cleartext: [{ scheme: "enip", port: 44818, carries: "control", detail: expect.stringContaining("without authentication") }], keys: [] });
+    expect(enip.signals!(recorded("enip-logix-plc"), [])).toEqual({
+      cleartext: [{ scheme: "enip", port: 44818, carries: "control", detail: expect.stringContaining("without authentication") }],
+      keys: [],
+    });
   });
 
   it("every message the probe sent is one the checks declare (the README's 'exactly' list)", () => {
     const declared = new Set(Object.values(CHECKS).flatMap((c) => c.sends()));
-    for (const name of ["enip-logix-plc", "enip-cip-security"]) for (const sent of recorded(name).sent) expect(declared.has(sent), `${name}: ${sent}`).toBe(true);
+    for (const name of ["enip-logix-plc", "enip-cip-security"])
+      for (const sent of recorded(name).sent) expect(declared.has(sent), `${name}: ${sent}`).toBe(true);
   });
 
   it("record -> profileFromFacts -> simulate -> probe: the same identity, CIP Security state and verdicts", async () => {
@@ -47,7 +61,10 @@ describe("EtherNet/IP UDP discovery declaration", () => {
   it("one ListIdentity datagram: answered with the identity, or closed", async () => {
     const sim = await startSim({ tcp: false });
     try {
-      expect(await enip.discovery!.udp!(sim.host, sim.port, 1000)).toEqual({ state: "answered", detail: { vendorId: 1, productCode: 55, productName: "1756-L61/B LOGIX5561" } });
+      expect(await enip.discovery!.udp!(sim.host, sim.port, 1000)).toEqual({
+        state: "answered",
+        detail: { vendorId: 1, productCode: 55, productName: "1756-L61/B LOGIX5561" },
+      });
     } finally {
       await sim.stop();
     }

@@ -23,15 +23,53 @@ function onlyReads(sim: Sim): void {
 
 describe.concurrent("EtherNet/IP against the simulator", () => {
   test("a controller without CIP Security: identity decoded bit by bit, CIP Security fails with the object's and 2221's answers in evidence", async () => {
-    const sim = await start({ identity: { vendorId: 1, deviceType: 14, productCode: 55, revision: "20.11", status: 0x0f65, serialNumber: "c0ffee01", productName: "1756-L61/B LOGIX5561", state: 3 } });
+    const sim = await start({
+      identity: {
+        vendorId: 1,
+        deviceType: 14,
+        productCode: 55,
+        revision: "20.11",
+        status: 0x0f65,
+        serialNumber: "c0ffee01",
+        productName: "1756-L61/B LOGIX5561",
+        state: 3,
+      },
+    });
     const { result, facts } = await scan([sim.url]);
     const id = facts!.listIdentity.identity!;
-    expect(id).toMatchObject({ vendorName: "Rockwell Automation/Allen-Bradley", deviceTypeName: "Programmable Logic Controller", productCode: 55, revision: "20.11", serialNumber: "c0ffee01", productName: "1756-L61/B LOGIX5561", stateName: "operational" });
-    expect(id.statusBits).toEqual({ owned: true, configured: true, extendedStatus: 6, extendedStatusName: "at least one I/O connection in run mode", minorRecoverableFault: true, minorUnrecoverableFault: true, majorRecoverableFault: true, majorUnrecoverableFault: true, extendedStatus2: 0 });
+    expect(id).toMatchObject({
+      vendorName: "Rockwell Automation/Allen-Bradley",
+      deviceTypeName: "Programmable Logic Controller",
+      productCode: 55,
+      revision: "20.11",
+      serialNumber: "c0ffee01",
+      productName: "1756-L61/B LOGIX5561",
+      stateName: "operational",
+    });
+    expect(id.statusBits).toEqual({
+      owned: true,
+      configured: true,
+      extendedStatus: 6,
+      extendedStatusName: "at least one I/O connection in run mode",
+      minorRecoverableFault: true,
+      minorUnrecoverableFault: true,
+      majorRecoverableFault: true,
+      majorUnrecoverableFault: true,
+      extendedStatus2: 0,
+    });
     expect(facts!.listServices.services[0]).toMatchObject({ name: "Communications", capabilityNames: ["CIP over TCP", "class 0/1 I/O over UDP"] });
     expect(facts!.udp.status).toBe("answered");
     expect(statuses(result)).toEqual({ "enip.plain.exposed": "fail", "enip.cip-security.absent": "fail", "enip.identity.disclosed": "fail" });
-    expect(facts!.sent).toEqual(["ListIdentity (TCP)", "ListServices", "RegisterSession", "Get_Attribute_Single class 0x5d instance 1 attribute 1", "UnRegisterSession", "ListIdentity (UDP unicast)", "TLS ClientHello tcp/2221", "DTLS ClientHello udp/2222"]);
+    expect(facts!.sent).toEqual([
+      "ListIdentity (TCP)",
+      "ListServices",
+      "RegisterSession",
+      "Get_Attribute_Single class 0x5d instance 1 attribute 1",
+      "UnRegisterSession",
+      "ListIdentity (UDP unicast)",
+      "TLS ClientHello tcp/2221",
+      "DTLS ClientHello udp/2222",
+    ]);
     onlyReads(sim);
     expect(sim.stats()).toMatchObject({ connections: 1, udpListIdentity: 1, sessionsRegistered: 1 });
   });
@@ -39,7 +77,13 @@ describe.concurrent("EtherNet/IP against the simulator", () => {
   test("CIP Security configured: pass on the state byte; the TLS and DTLS answers are recorded", async () => {
     const sim = await start({ cipSecurity: { present: true, state: 2, profiles: 6, configured: 2 }, tls: true, dtls: true });
     const { result, facts } = await scan([sim.url]);
-    expect(facts!.cipSecurity).toMatchObject({ status: "present", state: 2, stateName: "configured", profiles: ["EtherNet/IP Confidentiality Profile", "CIP Authorization Profile"], profilesConfigured: ["EtherNet/IP Confidentiality Profile"] });
+    expect(facts!.cipSecurity).toMatchObject({
+      status: "present",
+      state: 2,
+      stateName: "configured",
+      profiles: ["EtherNet/IP Confidentiality Profile", "CIP Authorization Profile"],
+      profilesConfigured: ["EtherNet/IP Confidentiality Profile"],
+    });
     expect(facts!.tls).toMatchObject({ status: "offered", version: "TLSv1.3" });
     expect(facts!.dtls).toMatchObject({ status: "offered" });
     expect(result.findings.find((f) => f.ruleId === "enip.cip-security.absent")).toMatchObject({ status: "pass", evidence: { stateByte: "02" } });
@@ -50,9 +94,15 @@ describe.concurrent("EtherNet/IP against the simulator", () => {
   test("a TLS 1.2 service on 2221 shows its certificate: fingerprint and subject become a key signal", async () => {
     const sim = await start({ tls: true, tlsMaxVersion: "TLSv1.2" });
     const { result, facts } = await scan([sim.url]);
-    expect(facts!.tls).toMatchObject({ status: "offered", version: "TLSv1.2", certificate: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), subject: expect.stringContaining("enip-simulator") } });
+    expect(facts!.tls).toMatchObject({
+      status: "offered",
+      version: "TLSv1.2",
+      certificate: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/), subject: expect.stringContaining("enip-simulator") },
+    });
     const { default: enip } = await import("../../probes/enip/index.js");
-    expect(enip.signals!(facts!, []).keys).toEqual([{ kind: "x509-certificate", fingerprint: facts!.tls.certificate!.sha256, scheme: "enip", port: 2221, label: expect.stringContaining("enip-simulator") }]);
+    expect(enip.signals!(facts!, []).keys).toEqual([
+      { kind: "x509-certificate", fingerprint: facts!.tls.certificate!.sha256, scheme: "enip", port: 2221, label: expect.stringContaining("enip-simulator") },
+    ]);
     expect(result.findings.find((f) => f.ruleId === "enip.cip-security.absent")).toMatchObject({ status: "pass" });
   });
 
@@ -66,7 +116,10 @@ describe.concurrent("EtherNet/IP against the simulator", () => {
   test("no CIP Security object but TLS on 2221: pass on the TLS version the server chose", async () => {
     const sim = await start({ tls: true });
     const { result } = await scan([sim.url]);
-    expect(result.findings.find((f) => f.ruleId === "enip.cip-security.absent")).toMatchObject({ status: "pass", evidence: { secure: [{ port: 2221, transport: "tcp", version: "TLSv1.3" }] } });
+    expect(result.findings.find((f) => f.ruleId === "enip.cip-security.absent")).toMatchObject({
+      status: "pass",
+      evidence: { secure: [{ port: 2221, transport: "tcp", version: "TLSv1.3" }] },
+    });
   });
 
   test("a refused session: CIP Security undetermined (never a pass), identity still read", async () => {

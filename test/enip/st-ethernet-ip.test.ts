@@ -22,7 +22,22 @@ try {
 describeWithDaemon("st-ethernet-ip client against our EtherNet/IP simulator", eip !== undefined, "st-ethernet-ip is not installed (npm ci)", () => {
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSim({ identity: { vendorId: 1, deviceType: 14, productCode: 94, revision: "32.11", status: 0x3060, serialNumber: "60d2a3f1", productName: "1756-L83E/B", state: 3 }, cipSecurity: { present: true, state: 1, profiles: 6, configured: 0 } }, { port: 44818 });
+    sim = await startSim(
+      {
+        identity: {
+          vendorId: 1,
+          deviceType: 14,
+          productCode: 94,
+          revision: "32.11",
+          status: 0x3060,
+          serialNumber: "60d2a3f1",
+          productName: "1756-L83E/B",
+          state: 3,
+        },
+        cipSecurity: { present: true, state: 1, profiles: 6, configured: 0 },
+      },
+      { port: 44818 },
+    );
   });
   afterAll(() => sim?.stop());
 
@@ -46,6 +61,15 @@ describeWithDaemon("st-ethernet-ip client against our EtherNet/IP simulator", ei
     const device = browser._parseListIdentityResponse(r.answer);
     browser.stop?.();
     browser.socket?.close?.();
-    expect(device).toMatchObject({ vendorID: 1, deviceType: 14, productCode: 94, revision: "32.11", status: 0x3060, serialNumber: "0x60d2a3f1", productName: "1756-L83E/B", state: 3 });
+    expect(device).toMatchObject({
+      vendorID: 1,
+      deviceType: 14,
+      productCode: 94,
+      revision: "32.11",
+      status: 0x3060,
+      serialNumber: "0x60d2a3f1",
+      productName: "1756-L83E/B",
+      state: 3,
+    });
   });
 });

@@ -55,7 +55,15 @@ describeWithDaemon("tshark decodes the EtherNet/IP probe and simulator", TSHARK 
       const req = encode(CMD.LIST_IDENTITY);
       const r = await udpExchange(sim.host, sim.port, req, new Deadline(2000));
       const file = join(dir, "enip-udp.pcap");
-      writePcap(file, [{ dir: "c2s", data: req }, { dir: "s2c", data: r.answer! }], 44818, "udp");
+      writePcap(
+        file,
+        [
+          { dir: "c2s", data: req },
+          { dir: "s2c", data: r.answer! },
+        ],
+        44818,
+        "udp",
+      );
       const frames = tsharkJson(file);
       expect(frames.map((f) => fieldValues(f, "enip.command")[0])).toEqual(["0x0063", "0x0063"]);
       expect(fieldValues(frames[1], "enip.lir.name")).toEqual(["1756-L61/B LOGIX5561"]);

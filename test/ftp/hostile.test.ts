@@ -106,7 +106,9 @@ describe("hostile FTP servers", () => {
   });
 
   it("234 to AUTH TLS, then plain text instead of TLS: handshake error, AUTH TLS undetermined", async () => {
-    const d = await audit(lineServer("220 ok\r\n", (c) => (c === "AUTH TLS" ? "234 go ahead\r\nthis is not TLS at all\r\n" : c.startsWith("USER") ? "530 no\r\n" : "500 ?\r\n")));
+    const d = await audit(
+      lineServer("220 ok\r\n", (c) => (c === "AUTH TLS" ? "234 go ahead\r\nthis is not TLS at all\r\n" : c.startsWith("USER") ? "530 no\r\n" : "500 ?\r\n")),
+    );
     expect(svc(d).authTls!.error).toBeDefined();
     expect(finding(d, "ftp.auth-tls")).toMatchObject({ status: "undetermined", reason: "incomplete" });
   });

@@ -57,7 +57,9 @@ describe("FEAT and text", () => {
 describe("properties (fast-check)", () => {
   const replyArb = fc.oneof(
     fc.tuple(fc.integer({ min: 100, max: 599 }), fc.stringMatching(/^[ -~]{0,60}$/)).map(([c, t]) => `${c} ${t}\r\n`),
-    fc.tuple(fc.integer({ min: 100, max: 599 }), fc.array(fc.stringMatching(/^[ -~]{0,30}$/), { maxLength: 10 })).map(([c, ls]) => `${c}-first\r\n${ls.map((l) => ` ${l}\r\n`).join("")}${c} last\r\n`),
+    fc
+      .tuple(fc.integer({ min: 100, max: 599 }), fc.array(fc.stringMatching(/^[ -~]{0,30}$/), { maxLength: 10 }))
+      .map(([c, ls]) => `${c}-first\r\n${ls.map((l) => ` ${l}\r\n`).join("")}${c} last\r\n`),
   );
 
   it("the frame length does not depend on how the bytes arrive", () => {

@@ -7,8 +7,29 @@ import type { FtpFacts, FtpService } from "../../probes/ftp/facts.js";
 import { hasEvidence } from "../../src/rule-kit.js";
 import { runRules } from "../vnc/kit.js";
 
-const reply = (code: number, ...text: string[]) => ({ code, lines: text.length ? text.map((t, i) => (i === text.length - 1 ? `${code} ${t}` : i === 0 ? `${code}-${t}` : ` ${t}`)) : [`${code} `] });
-const tlsSession = { protocol: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", chainLength: 1, verified: false, certificate: { subject: "CN=ftp", issuer: "CN=ftp", serialNumber: "01", notBefore: "2024-01-01T00:00:00.000Z", notAfter: "2099-01-01T00:00:00.000Z", selfSigned: true, keyType: "rsa", keyBits: 2048, signatureAlgorithm: "RSASSA-PKCS1-v1_5 with SHA-256", sha256: "cd".repeat(32), subjectAltNames: [] } };
+const reply = (code: number, ...text: string[]) => ({
+  code,
+  lines: text.length ? text.map((t, i) => (i === text.length - 1 ? `${code} ${t}` : i === 0 ? `${code}-${t}` : ` ${t}`)) : [`${code} `],
+});
+const tlsSession = {
+  protocol: "TLSv1.3",
+  cipher: "TLS_AES_256_GCM_SHA384",
+  chainLength: 1,
+  verified: false,
+  certificate: {
+    subject: "CN=ftp",
+    issuer: "CN=ftp",
+    serialNumber: "01",
+    notBefore: "2024-01-01T00:00:00.000Z",
+    notAfter: "2099-01-01T00:00:00.000Z",
+    selfSigned: true,
+    keyType: "rsa",
+    keyBits: 2048,
+    signatureAlgorithm: "RSASSA-PKCS1-v1_5 with SHA-256",
+    sha256: "cd".repeat(32),
+    subjectAltNames: [],
+  },
+};
 const legacy: FtpService = {
   port: 21,
   url: "ftp://192.0.2.1:21",
@@ -40,15 +61,21 @@ describe("FTP rules", () => {
   });
 
   it("USER alone logging in: critical", () => {
-    const [o] = runRules(ftp, { services: [{ ...legacy, cleartextUser: { username: "otaudit", reply: reply(230, "Login successful.") } }] }).filter((x) => x.ruleId === "ftp.cleartext-login");
+    const [o] = runRules(ftp, { services: [{ ...legacy, cleartextUser: { username: "otaudit", reply: reply(230, "Login successful.") } }] }).filter(
+      (x) => x.ruleId === "ftp.cleartext-login",
+    );
     expect(o).toMatchObject({ status: "fail", severity: "critical" });
   });
 
   it("no reply, odd codes, a refused greeting: undetermined, never pass", () => {
-    expect(statuses({ ...legacy, cleartextUser: { username: "otaudit", error: { code: "timeout", message: "no reply" } } })["ftp.cleartext-login"]).toBe("undetermined");
+    expect(statuses({ ...legacy, cleartextUser: { username: "otaudit", error: { code: "timeout", message: "no reply" } } })["ftp.cleartext-login"]).toBe(
+      "undetermined",
+    );
     expect(statuses({ ...legacy, cleartextUser: { username: "otaudit", reply: reply(421, "Timeout.") } })["ftp.cleartext-login"]).toBe("undetermined");
     expect(statuses({ ...legacy, anonymous: { userReply: reply(331, "x"), passReply: reply(421, "bye") } })["ftp.anonymous"]).toBe("undetermined");
-    expect(statuses({ ...hardened, authTls: { reply: reply(234, "go"), error: { code: "tls", message: "handshake failed" } } })["ftp.auth-tls"]).toBe("undetermined");
+    expect(statuses({ ...hardened, authTls: { reply: reply(234, "go"), error: { code: "tls", message: "handshake failed" } } })["ftp.auth-tls"]).toBe(
+      "undetermined",
+    );
     const busy = statuses({ port: 21, url: "ftp://192.0.2.1:21", greeting: reply(421, "Too many users") });
     expect(Object.values(busy).every((s) => s === "undetermined")).toBe(true);
     expect(Object.values(statuses({ port: 21, url: "ftp://192.0.2.1:21", error: { code: "timeout", message: "x" } })).every((s) => s === "error")).toBe(true);
@@ -61,7 +88,9 @@ describe("FTP rules", () => {
 
 describe("identity and signals", () => {
   it("the greeting names vsftpd 3.0.3 for advisories", () => {
-    expect(ftp.identify!({ services: [legacy] })).toEqual([{ vendor: "Chris Evans", product: "vsftpd", version: "3.0.3", source: "ftp greeting", raw: "220 (vsFTPd 3.0.3)", port: 21 }]);
+    expect(ftp.identify!({ services: [legacy] })).toEqual([
+      { vendor: "Chris Evans", product: "vsftpd", version: "3.0.3", source: "ftp greeting", raw: "220 (vsFTPd 3.0.3)", port: 21 },
+    ]);
   });
   it("signals: a cleartext channel carrying credentials and anonymous remote access", () => {
     const s = ftp.signals!({ services: [legacy] } as FtpFacts, []);

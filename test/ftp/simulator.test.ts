@@ -26,8 +26,18 @@ let legacy: RunningSimulator;
 let hardened: RunningSimulator;
 
 beforeAll(async () => {
-  legacy = await start({ greeting: ["220-Example Automation LX-100", "220 FTP server (firmware 2.4.1) ready."], anonymous: true, accounts: [{ username: "MELSEC", password: "MELSEC" }] });
-  hardened = await start({ greeting: ["220 (vsFTPd 3.0.3)"], features: ["AUTH TLS", "PBSZ", "PROT"], authTls: {}, cleartextLogin: "refuse", accounts: [{ username: "MELSEC", password: "MELSEC" }] });
+  legacy = await start({
+    greeting: ["220-Example Automation LX-100", "220 FTP server (firmware 2.4.1) ready."],
+    anonymous: true,
+    accounts: [{ username: "MELSEC", password: "MELSEC" }],
+  });
+  hardened = await start({
+    greeting: ["220 (vsFTPd 3.0.3)"],
+    features: ["AUTH TLS", "PBSZ", "PROT"],
+    authTls: {},
+    cleartextLogin: "refuse",
+    accounts: [{ username: "MELSEC", password: "MELSEC" }],
+  });
 });
 afterAll(() => Promise.all(running.map((s) => s.stop())));
 

@@ -17,7 +17,19 @@ describeWithDaemon("vsftpd interop", Boolean(VSFTPD && OPENSSL && IS_ROOT), "nee
     [anonPlain, localPlain, hardened] = await Promise.all([
       startVsftpd({ anonymous_enable: "YES", local_enable: "YES", ssl_enable: "NO" }),
       startVsftpd({ anonymous_enable: "NO", local_enable: "YES", ssl_enable: "NO", delay_failed_login: "0" }),
-      startVsftpd({ anonymous_enable: "NO", local_enable: "YES", ssl_enable: "YES", force_local_logins_ssl: "YES", force_local_data_ssl: "YES", ssl_sslv2: "NO", ssl_sslv3: "NO", delay_failed_login: "0" }, true),
+      startVsftpd(
+        {
+          anonymous_enable: "NO",
+          local_enable: "YES",
+          ssl_enable: "YES",
+          force_local_logins_ssl: "YES",
+          force_local_data_ssl: "YES",
+          ssl_sslv2: "NO",
+          ssl_sslv3: "NO",
+          delay_failed_login: "0",
+        },
+        true,
+      ),
     ]);
   }, 30_000);
   afterAll(() => Promise.all([anonPlain?.stop(), localPlain?.stop(), hardened?.stop()]));
@@ -42,7 +54,9 @@ describeWithDaemon("vsftpd interop", Boolean(VSFTPD && OPENSSL && IS_ROOT), "nee
     expect(d.findings.filter((f) => f.status === "fail")).toEqual([]);
     expect(finding(d, "ftp.cleartext-login")).toMatchObject({ status: "pass", evidence: { reply: ["530 Non-anonymous sessions must use encryption."] } });
     expect(finding(d, "ftp.auth-tls").status).toBe("pass");
-    expect((d.facts.ftp!.data as FtpFacts).services[0]!.authTls!.tlsSession).toMatchObject({ certificate: { subject: "CN=otaudit-vsftpd", keyType: "rsa", keyBits: 2048 } });
+    expect((d.facts.ftp!.data as FtpFacts).services[0]!.authTls!.tlsSession).toMatchObject({
+      certificate: { subject: "CN=otaudit-vsftpd", keyType: "rsa", keyBits: 2048 },
+    });
   });
 
   it("vsftpd's log: a default run sent PASS only after USER anonymous, and no login of a real user", () => {
@@ -50,7 +64,13 @@ describeWithDaemon("vsftpd interop", Boolean(VSFTPD && OPENSSL && IS_ROOT), "nee
       const cmds = [...v.log().matchAll(/\[pid (\d+)\][^\n]*FTP command: Client "127\.0\.0\.1", "([^"]*)"/g)].map((m) => [m[1], m[2]] as const);
       expect(cmds.length).toBeGreaterThan(0);
       for (const [i, [pid, cmd]] of cmds.entries()) {
-        if (cmd.startsWith("PASS")) expect(cmds.slice(0, i).filter(([p]) => p === pid).map(([, c]) => c)).toContain("USER anonymous");
+        if (cmd.startsWith("PASS"))
+          expect(
+            cmds
+              .slice(0, i)
+              .filter(([p]) => p === pid)
+              .map(([, c]) => c),
+          ).toContain("USER anonymous");
       }
       // logins (ok or failed) only ever for the anonymous account (RFC 1635), never a real user
       for (const m of v.log().matchAll(/\[pid \d+\] \[([^\]]*)\] (?:OK|FAIL) LOGIN/g)) expect(["anonymous", "ftp"]).toContain(m[1]);

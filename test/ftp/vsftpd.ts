@@ -23,7 +23,25 @@ export async function startVsftpd(options: Record<string, string>, withCert = fa
   mkdirSync(anon, { mode: 0o555 });
   mkdirSync("/var/run/vsftpd/empty", { recursive: true, mode: 0o755 }); // vsftpd's secure_chroot_dir default
   if (withCert) {
-    execFileSync(OPENSSL!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=otaudit-vsftpd"], { stdio: "ignore" });
+    execFileSync(
+      OPENSSL!,
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=otaudit-vsftpd",
+      ],
+      { stdio: "ignore" },
+    );
   }
   const port = await freeTcpPort();
   const logFile = join(dir, "vsftpd.log");
@@ -43,7 +61,12 @@ export async function startVsftpd(options: Record<string, string>, withCert = fa
     ...(withCert ? { rsa_cert_file: join(dir, "cert.pem"), rsa_private_key_file: join(dir, "key.pem") } : {}),
     ...options,
   };
-  writeFileSync(join(dir, "vsftpd.conf"), Object.entries(conf).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  writeFileSync(
+    join(dir, "vsftpd.conf"),
+    Object.entries(conf)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n") + "\n",
+  );
   const daemon = spawnDaemon(VSFTPD!, [join(dir, "vsftpd.conf")], { dir, logFile });
   try {
     await waitFor(async () => {

@@ -29,12 +29,23 @@ export function manifestEntries(): string[] {
 /** Golden-like files on disk: report goldens and fixtures, fixture recordings and expected findings. */
 function goldenFilesOnDisk(root: string): string[] {
   const out: string[] = [];
-  const files = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(dir, d.name)) : []);
-  const dirs = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(dir, d.name)) : []);
+  const files = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((d) => d.isFile())
+          .map((d) => join(dir, d.name))
+      : [];
+  const dirs = (dir: string) =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => join(dir, d.name))
+      : [];
   out.push(...files(join(root, "test", "report", "golden")));
   out.push(...files(join(root, "test", "report", "golden-demo")));
   out.push(...files(join(root, "test", "report", "fixtures")).filter((f) => f.endsWith(".json")));
-  for (const lib of ["library", "real"]) for (const d of dirs(join(root, "fixtures", lib))) out.push(...files(d).filter((f) => /\/(recording|expected)\.json$/.test(f)));
+  for (const lib of ["library", "real"])
+    for (const d of dirs(join(root, "fixtures", lib))) out.push(...files(d).filter((f) => /\/(recording|expected)\.json$/.test(f)));
   return out.map((f) => relative(root, f)).sort();
 }
 
@@ -90,8 +101,14 @@ describe("golden files", () => {
   const entries = manifestEntries();
 
   it("the manifest lists every golden file on disk, and every listed file exists", () => {
-    expect(entries.filter((e) => !existsSync(join(PACKAGE_ROOT, e))), "golden files listed in test/goldens/manifest.txt but missing").toEqual([]);
-    expect(goldenFilesOnDisk(PACKAGE_ROOT).filter((f) => !entries.includes(f)), "golden files not listed in test/goldens/manifest.txt (add them on purpose)").toEqual([]);
+    expect(
+      entries.filter((e) => !existsSync(join(PACKAGE_ROOT, e))),
+      "golden files listed in test/goldens/manifest.txt but missing",
+    ).toEqual([]);
+    expect(
+      goldenFilesOnDisk(PACKAGE_ROOT).filter((f) => !entries.includes(f)),
+      "golden files not listed in test/goldens/manifest.txt (add them on purpose)",
+    ).toEqual([]);
   });
 
   it("every manifest entry belongs to a golden kind whose check passes on the repository", () => {

@@ -17,7 +17,8 @@ export function checkGolden(path: string, actual: string, hint: string, update =
     writeFileSync(path, actual);
     return;
   }
-  if (!existsSync(path)) throw new GoldenMismatch(`golden file ${path} is missing: a missing golden is a failure; regenerate on purpose with ${hint} and review it`);
+  if (!existsSync(path))
+    throw new GoldenMismatch(`golden file ${path} is missing: a missing golden is a failure; regenerate on purpose with ${hint} and review it`);
   // vitest's assertion shows the diff
   expect(actual, `golden file ${path} differs; if on purpose: ${hint}, then review the diff`).toBe(readFileSync(path, "utf8"));
 }

@@ -14,7 +14,8 @@ function deepMerge(a: Json | undefined, b: Json | undefined): Json {
   if (!a) return { ...(b ?? {}) };
   if (!b) return { ...a };
   const out: Json = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = v && typeof v === "object" && !Array.isArray(v) && out[k] && typeof out[k] === "object" && !Array.isArray(out[k]) ? deepMerge(out[k], v) : v;
+  for (const [k, v] of Object.entries(b))
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && out[k] && typeof out[k] === "object" && !Array.isArray(out[k]) ? deepMerge(out[k], v) : v;
   return out;
 }
 
@@ -30,7 +31,7 @@ export function compileOcsfClass(dir: string, classFile: string, profiles: reado
   /** A record's attributes (parents first), with the profile each came from. */
   function attributesOf(record: Json, parent: (name: string) => Json | undefined): Json {
     const base = record.extends ? (parent(record.extends) ?? {}) : {};
-    let own: Json = {};
+    const own: Json = {};
     for (const [k, v] of Object.entries<Json>(record.attributes ?? {})) {
       if (k === "$include") {
         for (const inc of v as unknown as string[]) {
@@ -64,7 +65,16 @@ export function compileOcsfClass(dir: string, classFile: string, profiles: reado
       if (!types[cur].type) break;
       cur = types[cur].type;
     }
-    const json = cur === "string_t" ? "string" : cur === "integer_t" || cur === "long_t" ? "integer" : cur === "float_t" ? "number" : cur === "boolean_t" ? "boolean" : undefined;
+    const json =
+      cur === "string_t"
+        ? "string"
+        : cur === "integer_t" || cur === "long_t"
+          ? "integer"
+          : cur === "float_t"
+            ? "number"
+            : cur === "boolean_t"
+              ? "boolean"
+              : undefined;
     return json ? { type: json, ...extra } : {};
   };
   function attributeSchema(name: string, attr: Json): Json {
@@ -79,7 +89,8 @@ export function compileOcsfClass(dir: string, classFile: string, profiles: reado
       item = { $ref: `#/$defs/${t}` };
     }
     if (attr["x-enum"]) item = { ...item, enum: attr["x-enum"] };
-    else if (def.enum && (item.type === "integer" || item.type === "string")) item = { ...item, enum: Object.keys(def.enum).map((k) => (item.type === "integer" ? Number(k) : k)) };
+    else if (def.enum && (item.type === "integer" || item.type === "string"))
+      item = { ...item, enum: Object.keys(def.enum).map((k) => (item.type === "integer" ? Number(k) : k)) };
     return def.is_array ? { type: "array", items: item } : item;
   }
   function schemaOf(record: Json): Json {
@@ -114,6 +125,15 @@ export function compileOcsfClass(dir: string, classFile: string, profiles: reado
   const fixed = (name: string, values: number[]) => (cls.attributes[name] = { ...cls.attributes[name], "x-enum": values });
   fixed("category_uid", [categoryUid]);
   fixed("class_uid", [classUid]);
-  fixed("type_uid", activities.map((a) => classUid * 100 + a));
-  return { $schema: "http://json-schema.org/draft-07/schema#", title: cls.caption, ...schemaOf(cls), $defs: defs, "x-ocsf": { category: cls.category, uid: cls.uid } };
+  fixed(
+    "type_uid",
+    activities.map((a) => classUid * 100 + a),
+  );
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: cls.caption,
+    ...schemaOf(cls),
+    $defs: defs,
+    "x-ocsf": { category: cls.category, uid: cls.uid },
+  };
 }

@@ -17,7 +17,8 @@ afterEach(async () => {
 });
 
 const res = (head: string, body = "") => Buffer.from(`${head.replace(/\n/g, "\r\n")}\r\n\r\n${body}`, "utf8");
-const ok = (body: string, extra = "") => res(`HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: ${Buffer.byteLength(body, "utf8")}${extra ? `\n${extra}` : ""}`, body);
+const ok = (body: string, extra = "") =>
+  res(`HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: ${Buffer.byteLength(body, "utf8")}${extra ? `\n${extra}` : ""}`, body);
 const pathOf = (req: Buffer) => /^GET (\S+)/.exec(req.toString("latin1"))?.[1] ?? "?";
 
 async function run(script: (path: string, i: number) => PeerStep[], timeoutMs = T) {
@@ -74,12 +75,18 @@ describe("hostile web servers (http probe through the engine)", () => {
   });
 
   it("11. 300,000 one-byte chunks: the body cap ends it (linear)", async () => {
-    const r = await run(() => [res("HTTP/1.1 200 OK\nContent-Type: text/html\nTransfer-Encoding: chunked"), Buffer.from("1\r\na\r\n".repeat(300_000)), "close"], 15_000);
+    const r = await run(
+      () => [res("HTTP/1.1 200 OK\nContent-Type: text/html\nTransfer-Encoding: chunked"), Buffer.from("1\r\na\r\n".repeat(300_000)), "close"],
+      15_000,
+    );
     expect(r.exchanges[0]!.body?.truncated).toBe(true);
   });
 
   it("12. a chunk extension longer than 4 KiB: too large", async () => {
-    expect((await run(() => [res("HTTP/1.1 200 OK\nTransfer-Encoding: chunked"), Buffer.from(`5;${"e".repeat(5000)}\r\nhello\r\n0\r\n\r\n`), "close"])).exchanges[0]!.error?.code).toBe("too-large");
+    expect(
+      (await run(() => [res("HTTP/1.1 200 OK\nTransfer-Encoding: chunked"), Buffer.from(`5;${"e".repeat(5000)}\r\nhello\r\n0\r\n\r\n`), "close"])).exchanges[0]!
+        .error?.code,
+    ).toBe("too-large");
   });
 
   it("13. two different Content-Length values: invalid (request smuggling shape)", async () => {

@@ -11,21 +11,27 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { audit } from "../tls/helpers.js";
 import { htpasswdLine, MODERN_TLS, modernCertificate, NGINX_READY, NGINX_REASON, startNginx, type NginxServer } from "../tls/nginx.js";
 
-const PLAIN = (p: number) => `  server { listen 127.0.0.1:${p}; location / { return 200 "<html><head><title>Pump station HMI</title></head><body><p>Firmware version: 4.2.17</p></body></html>"; } }`;
+const PLAIN = (p: number) =>
+  `  server { listen 127.0.0.1:${p}; location / { return 200 "<html><head><title>Pump station HMI</title></head><body><p>Firmware version: 4.2.17</p></body></html>"; } }`;
 // a static page: `return` would answer before the access phase and skip auth_basic
-const BASIC = (p: number, dir: string) => `  server { listen 127.0.0.1:${p}; root ${join(dir, "www")}; location / { auth_basic "PLC web"; auth_basic_user_file ${join(dir, "htpasswd")}; } }`;
+const BASIC = (p: number, dir: string) =>
+  `  server { listen 127.0.0.1:${p}; root ${join(dir, "www")}; location / { auth_basic "PLC web"; auth_basic_user_file ${join(dir, "htpasswd")}; } }`;
 const REDIRECT = (p: number, to: number) => `  server { listen 127.0.0.1:${p}; location / { return 301 https://127.0.0.1:${to}$request_uri; } }`;
 
 describeWithDaemon("http plugin against Debian nginx", NGINX_READY, NGINX_REASON, () => {
   let nginx: NginxServer;
   let url: { plain: string; basic: string; redirect: string; https: string };
   beforeAll(async () => {
-    nginx = await startNginx(4, (p, dir) => [PLAIN(p[0]!), BASIC(p[1]!, dir), REDIRECT(p[2]!, p[3]!), MODERN_TLS(p[3]!, dir)].join("\n"), (dir) => {
-      modernCertificate(dir);
-      writeFileSync(join(dir, "htpasswd"), htpasswdLine("admin", "admin"));
-      mkdirSync(join(dir, "www"));
-      writeFileSync(join(dir, "www", "index.html"), "<html><head><title>PLC</title></head><body>ok</body></html>");
-    });
+    nginx = await startNginx(
+      4,
+      (p, dir) => [PLAIN(p[0]!), BASIC(p[1]!, dir), REDIRECT(p[2]!, p[3]!), MODERN_TLS(p[3]!, dir)].join("\n"),
+      (dir) => {
+        modernCertificate(dir);
+        writeFileSync(join(dir, "htpasswd"), htpasswdLine("admin", "admin"));
+        mkdirSync(join(dir, "www"));
+        writeFileSync(join(dir, "www", "index.html"), "<html><head><title>PLC</title></head><body>ok</body></html>");
+      },
+    );
     const [a, b, c, d] = nginx.ports;
     url = { plain: `http://127.0.0.1:${a}`, basic: `http://127.0.0.1:${b}`, redirect: `http://127.0.0.1:${c}`, https: `https://127.0.0.1:${d}` };
   }, 60_000);
@@ -75,7 +81,10 @@ describeWithDaemon("http plugin against Debian nginx", NGINX_READY, NGINX_REASON
     const f = r.findings("http.credentials.default")[0]!;
     expect(f.status).toBe("fail");
     expect(f.message).toMatch(/'admin'.*siemens-scalance-admin/);
-    const sent = nginx.accessLog().slice(before).filter((l) => l.split("|")[3] !== "-");
+    const sent = nginx
+      .accessLog()
+      .slice(before)
+      .filter((l) => l.split("|")[3] !== "-");
     expect(sent.length).toBe(1);
     expect(sent[0]!.split("|")[3]).toMatch(/^Basic /);
     // the password never reaches facts or findings

@@ -25,7 +25,12 @@ const b = (s: string) => Buffer.from(s, "latin1");
 describe("response parser (RFC 9112)", () => {
   it.each([
     ["Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA", "hello", "length"],
-    ["chunked with extension and trailer", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n", "hello world", "chunked"],
+    [
+      "chunked with extension and trailer",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n",
+      "hello world",
+      "chunked",
+    ],
     ["close-delimited", "HTTP/1.0 200 OK\r\n\r\nuntil close", "until close", "close"],
     ["bare LF line ends", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", "ok", "length"],
     ["interim 100 first", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx", "x", "length"],
@@ -74,7 +79,11 @@ describe("response parser (RFC 9112)", () => {
       fc.property(arb, ({ body, chunked, splits }) => {
         const data = Buffer.from(body);
         const wire = chunked
-          ? Buffer.concat([b("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), ...(data.length ? [b(`${data.length.toString(16)}\r\n`), data, b("\r\n")] : []), b("0\r\n\r\n")])
+          ? Buffer.concat([
+              b("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+              ...(data.length ? [b(`${data.length.toString(16)}\r\n`), data, b("\r\n")] : []),
+              b("0\r\n\r\n"),
+            ])
           : Buffer.concat([b(`HTTP/1.1 200 OK\r\nContent-Length: ${data.length}\r\n\r\n`), data]);
         const whole = parse(wire);
         const split = parse(wire, false, splits);
@@ -105,22 +114,39 @@ describe("page scan, headers, identity", () => {
       <form action="/cgi/login" METHOD=POST><input type=hidden name=tok value="a&quot;b"><input name="user"><input type='password' name='pw'></form>
       <input type="password" id="pin">`);
     expect(s.title).toBe("PLC & HMI");
-    expect(s.forms).toEqual([{ action: "/cgi/login", method: "post", inputs: [{ name: "tok", type: "hidden", value: 'a"b' }, { name: "user", type: "text" }, { name: "pw", type: "password" }] }]);
+    expect(s.forms).toEqual([
+      {
+        action: "/cgi/login",
+        method: "post",
+        inputs: [
+          { name: "tok", type: "hidden", value: 'a"b' },
+          { name: "user", type: "text" },
+          { name: "pw", type: "password" },
+        ],
+      },
+    ]);
     expect(s.loosePasswordInputs).toBe(1);
     expect(s.metaRefresh).toBe("/login.htm");
   });
 
   it("hints: firmware and software versions, meta generator (patterns from web.yaml)", () => {
     const h = findHints('<meta name="generator" content="Vendor WebUI 3"> Firmware Version: V2.10.4b  SW ver. 1.2.3', hintPatterns());
-    expect(h).toEqual([{ id: "firmware-version", value: "2.10.4b" }, { id: "software-version", value: "1.2.3" }, { id: "meta-generator", value: "Vendor WebUI 3" }]);
+    expect(h).toEqual([
+      { id: "firmware-version", value: "2.10.4b" },
+      { id: "software-version", value: "1.2.3" },
+      { id: "meta-generator", value: "Vendor WebUI 3" },
+    ]);
   });
 
   it("property: the page scan never throws and stays bounded on arbitrary text", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 3000, unit: fc.constantFrom("<", ">", "form", "input", "title", "meta", "=", '"', "'", " ", "type=password", "a", "\n") }), (html) => {
-        const s = scanPage(html);
-        expect(s.forms.length).toBeLessThanOrEqual(16);
-      }),
+      fc.property(
+        fc.string({ maxLength: 3000, unit: fc.constantFrom("<", ">", "form", "input", "title", "meta", "=", '"', "'", " ", "type=password", "a", "\n") }),
+        (html) => {
+          const s = scanPage(html);
+          expect(s.forms.length).toBeLessThanOrEqual(16);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -135,7 +161,12 @@ describe("page scan, headers, identity", () => {
   });
 
   it("HSTS: max-age, includeSubDomains, preload, repeated or broken directives", () => {
-    expect(parseHsts('max-age="31536000"; includeSubDomains; preload')).toMatchObject({ maxAge: 31536000, includeSubDomains: true, preload: true, problems: [] });
+    expect(parseHsts('max-age="31536000"; includeSubDomains; preload')).toMatchObject({
+      maxAge: 31536000,
+      includeSubDomains: true,
+      preload: true,
+      problems: [],
+    });
     expect(parseHsts("max-age=abc").maxAge).toBeUndefined();
     expect(parseHsts("max-age=1; max-age=2").problems).toContain("max-age repeated");
   });
@@ -147,9 +178,19 @@ describe("page scan, headers, identity", () => {
   });
 
   it("Digest responses match RFC 7616 §3.9.1 (MD5 and SHA-256)", () => {
-    const c = { scheme: "Digest", realm: "http-auth@example.org", qop: "auth, auth-int", nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque: "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS" };
+    const c = {
+      scheme: "Digest",
+      realm: "http-auth@example.org",
+      qop: "auth, auth-int",
+      nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
+      opaque: "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS",
+    };
     const cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
-    expect(digestAuthorization({ ...c, algorithm: "MD5" }, "Mufasa", "Circle of Life", "GET", "/dir/index.html", cnonce)).toContain('response="8ca523f5e9506fed4657c9700eebdbec"');
-    expect(digestAuthorization({ ...c, algorithm: "SHA-256" }, "Mufasa", "Circle of Life", "GET", "/dir/index.html", cnonce)).toContain('response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"');
+    expect(digestAuthorization({ ...c, algorithm: "MD5" }, "Mufasa", "Circle of Life", "GET", "/dir/index.html", cnonce)).toContain(
+      'response="8ca523f5e9506fed4657c9700eebdbec"',
+    );
+    expect(digestAuthorization({ ...c, algorithm: "SHA-256" }, "Mufasa", "Circle of Life", "GET", "/dir/index.html", cnonce)).toContain(
+      'response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"',
+    );
   });
 });

@@ -12,7 +12,9 @@ import type { HttpSimStats } from "../../probes/http/simulator.js";
 import { audit } from "../tls/helpers.js";
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 async function withSim<T>(profile: unknown, fn: (urls: string[], stats: () => HttpSimStats) => Promise<T>): Promise<T> {
   const stateDir = mkdtempSync(join(tmpdir(), "otaudit-http-sim-"));

@@ -40,9 +40,17 @@ describeWithDaemon("scan HOST audits nginx on 80 and 443", NGINX_READY && root, 
   let nginx: NginxServer;
   let doc: ResultDocument;
   beforeAll(async () => {
-    nginx = await startNginx(0, (_p, dir) => `  server { listen ${ADDRESS}:80; location / { return 200 "<html><title>HMI</title></html>"; } }\n${MODERN_TLS(443, dir).replace("127.0.0.1:443", `${ADDRESS}:443`)}`, (dir) => void modernCertificate(dir));
+    nginx = await startNginx(
+      0,
+      (_p, dir) =>
+        `  server { listen ${ADDRESS}:80; location / { return 200 "<html><title>HMI</title></html>"; } }\n${MODERN_TLS(443, dir).replace("127.0.0.1:443", `${ADDRESS}:443`)}`,
+      (dir) => void modernCertificate(dir),
+    );
     await waitFor(async () => (await tcpPortOpen(80, ADDRESS)) && tcpPortOpen(443, ADDRESS), 10_000);
-    const r = spawnSync(process.execPath, [BIN, "scan", ADDRESS, "--protocols", "tls,http", "--timeout", "3000", "--json", "-", "-q"], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync(process.execPath, [BIN, "scan", ADDRESS, "--protocols", "tls,http", "--timeout", "3000", "--json", "-", "-q"], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     doc = JSON.parse(r.stdout) as ResultDocument;
   }, 150_000);
   afterAll(() => nginx?.stop());

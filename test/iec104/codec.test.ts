@@ -17,7 +17,7 @@ describe("IEC 104 APCI on real traffic", () => {
     expect(decodeApdu(hex(R.startdtAct))).toMatchObject({ format: "U", function: "STARTDT act" });
     expect(decodeApdu(hex(R.startdtCon))).toMatchObject({ format: "U", function: "STARTDT con" });
     expect(decodeApdu(hex(R.sFrame))).toEqual({ format: "S", recvSeq: 78 });
-    expect(decodeApdu(hex(R.iFrameMeasured))).toMatchObject({ format: "I", sendSeq: 77, recvSeq: 20, typeId: 13, cot: 1 }) // Wireshark: cause 1 (periodic);
+    expect(decodeApdu(hex(R.iFrameMeasured))).toMatchObject({ format: "I", sendSeq: 77, recvSeq: 20, typeId: 13, cot: 1 }); // Wireshark: cause 1 (periodic);
     expect(decodeApdu(hex(R.iFrameCommand))).toMatchObject({ format: "I", typeId: 58, cot: 6 });
   });
   it("tells commands (control direction) from monitor types", () => {

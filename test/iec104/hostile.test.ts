@@ -30,19 +30,43 @@ const CON = u(0x83);
 const plain = (f?: Iec104Facts) => f!.plain[0]!;
 
 const CASES: Case[] = [
-  { name: "an HTTP answer instead of an APDU", onTestfr: (io) => io.write(Buffer.from("HTTP/1.0 400 Bad Request\r\n\r\n")), check: (f) => expect(plain(f).testfr).toBe("error") },
+  {
+    name: "an HTTP answer instead of an APDU",
+    onTestfr: (io) => io.write(Buffer.from("HTTP/1.0 400 Bad Request\r\n\r\n")),
+    check: (f) => expect(plain(f).testfr).toBe("error"),
+  },
   { name: "start octet 0x69", onTestfr: (io) => io.write(Buffer.from([0x69, 4, 0x83, 0, 0, 0])) },
   { name: "APDU length 3 (below 4)", onTestfr: (io) => io.write(Buffer.from([0x68, 3, 0x83, 0, 0])) },
   { name: "APDU length 254 (above 253)", onTestfr: (io) => io.write(Buffer.concat([Buffer.from([0x68, 254]), Buffer.alloc(254)])) },
-  { name: "length 200, 10 bytes sent, then nothing", onTestfr: (io) => io.write(Buffer.concat([Buffer.from([0x68, 200]), Buffer.alloc(10)])), check: (f) => expect(plain(f).testfr).toBe("silent") },
-  { name: "STARTDT con nobody asked for", onTestfr: (io) => io.write(u(0x0b)), check: (f) => expect(plain(f).anomalies.join()).toMatch(/STARTDT con received unasked/) },
+  {
+    name: "length 200, 10 bytes sent, then nothing",
+    onTestfr: (io) => io.write(Buffer.concat([Buffer.from([0x68, 200]), Buffer.alloc(10)])),
+    check: (f) => expect(plain(f).testfr).toBe("silent"),
+  },
+  {
+    name: "STARTDT con nobody asked for",
+    onTestfr: (io) => io.write(u(0x0b)),
+    check: (f) => expect(plain(f).anomalies.join()).toMatch(/STARTDT con received unasked/),
+  },
   { name: "STOPDT act from the station", onTestfr: (io) => io.write(u(0x13)) },
-  { name: "the station tests us back (TESTFR act) and never confirms ours", onTestfr: (io) => io.write(u(0x43)), check: (f) => expect(plain(f)).toMatchObject({ testfr: "other", received: { u: { "TESTFR act": 1 } } }) },
-  { name: "TESTFR con with non-zero control octets", onTestfr: (io) => io.write(u(0x83, 1, 2, 3)), check: (f) => expect(plain(f).anomalies.join()).toMatch(/not zero/) },
+  {
+    name: "the station tests us back (TESTFR act) and never confirms ours",
+    onTestfr: (io) => io.write(u(0x43)),
+    check: (f) => expect(plain(f)).toMatchObject({ testfr: "other", received: { u: { "TESTFR act": 1 } } }),
+  },
+  {
+    name: "TESTFR con with non-zero control octets",
+    onTestfr: (io) => io.write(u(0x83, 1, 2, 3)),
+    check: (f) => expect(plain(f).anomalies.join()).toMatch(/not zero/),
+  },
   { name: "U-format with two function bits", onTestfr: (io) => io.write(u(0xc3)) },
   { name: "S-format carrying ASDU bytes", onTestfr: (io) => io.write(Buffer.from([0x68, 6, 1, 0, 0, 0, 9, 9])) },
   { name: "I-format without an ASDU", onTestfr: (io) => io.write(u(0x00)) },
-  { name: "300 I-frames before STARTDT", onTestfr: (io) => io.write(Buffer.concat(Array.from({ length: 300 }, () => iFrame(1)))), check: (f) => expect(plain(f).anomalies.join()).toMatch(/before STARTDT|flood/) },
+  {
+    name: "300 I-frames before STARTDT",
+    onTestfr: (io) => io.write(Buffer.concat(Array.from({ length: 300 }, () => iFrame(1)))),
+    check: (f) => expect(plain(f).anomalies.join()).toMatch(/before STARTDT|flood/),
+  },
   { name: "1 MiB of garbage on connect", onConnect: (io) => io.write(Buffer.alloc(1 << 20, 0x68)) },
   {
     name: "drip: TESTFR con one byte every 300 ms",
@@ -57,17 +81,61 @@ const CASES: Case[] = [
   { name: "FIN on TESTFR act", onTestfr: (io) => io.sock.end(), check: (f) => expect(plain(f).testfr).toBe("closed") },
   { name: "reset on TESTFR act", onTestfr: (io) => io.sock.resetAndDestroy(), check: (f) => expect(["closed", "error"]).toContain(plain(f).testfr) },
   { name: "silent station" },
-  { name: "TESTFR con in six TCP segments", onTestfr: (io) => CON.forEach((b, i) => setTimeout(() => io.write(Buffer.from([b])), i * 5)), check: (f) => expect(plain(f).testfr).toBe("testfr-con") },
-  { name: "50 S-frames, then TESTFR con", onTestfr: (io) => io.write(Buffer.concat([...Array.from({ length: 50 }, () => Buffer.from([0x68, 4, 1, 0, 2, 0])), CON])), check: (f) => expect(plain(f).received.s).toBe(50) },
-  { name: "control characters and escapes inside an I-frame ASDU", onTestfr: (io) => io.write(Buffer.concat([iFrame(1, [...Buffer.from("\x1b[2J\x07\u202e")]), CON])), check: (f) => expect(plain(f).received.typeIds).toEqual([1]) },
-  { name: "100 TESTFR con in a row", onTestfr: (io) => io.write(Buffer.concat(Array.from({ length: 100 }, () => CON))), check: (f) => expect(plain(f).testfr).toBe("testfr-con") },
-  { name: "a command-direction I-frame (C_SC_NA_1) sent by the station", onTestfr: (io) => io.write(iFrame(45)), check: (f) => expect(plain(f).received.typeIds).toEqual([45]) },
+  {
+    name: "TESTFR con in six TCP segments",
+    onTestfr: (io) => {
+      CON.forEach((b, i) => {
+        setTimeout(() => io.write(Buffer.from([b])), i * 5);
+      });
+    },
+    check: (f) => expect(plain(f).testfr).toBe("testfr-con"),
+  },
+  {
+    name: "50 S-frames, then TESTFR con",
+    onTestfr: (io) => io.write(Buffer.concat([...Array.from({ length: 50 }, () => Buffer.from([0x68, 4, 1, 0, 2, 0])), CON])),
+    check: (f) => expect(plain(f).received.s).toBe(50),
+  },
+  {
+    name: "control characters and escapes inside an I-frame ASDU",
+    onTestfr: (io) => io.write(Buffer.concat([iFrame(1, [...Buffer.from("\x1b[2J\x07\u202e")]), CON])),
+    check: (f) => expect(plain(f).received.typeIds).toEqual([1]),
+  },
+  {
+    name: "100 TESTFR con in a row",
+    onTestfr: (io) => io.write(Buffer.concat(Array.from({ length: 100 }, () => CON))),
+    check: (f) => expect(plain(f).testfr).toBe("testfr-con"),
+  },
+  {
+    name: "a command-direction I-frame (C_SC_NA_1) sent by the station",
+    onTestfr: (io) => io.write(iFrame(45)),
+    check: (f) => expect(plain(f).received.typeIds).toEqual([45]),
+  },
   { name: "TLS port answers plain IEC 104", tls: "raw", onTestfr: (io) => io.write(CON), check: (f) => expect(f!.tls[0]!.proof).toBe("none") },
-  { name: "TLS port answers garbage to the ClientHello", tls: "raw", onConnect: (io) => io.sock.once("data", () => io.write(Buffer.alloc(64, 0x41))), check: (f) => expect(f!.tls[0]!.proof).toBe("none") },
+  {
+    name: "TLS port answers garbage to the ClientHello",
+    tls: "raw",
+    onConnect: (io) => io.sock.once("data", () => io.write(Buffer.alloc(64, 0x41))),
+    check: (f) => expect(f!.tls[0]!.proof).toBe("none"),
+  },
   { name: "TLS port resets on the ClientHello", tls: "raw", onConnect: (io) => io.sock.once("data", () => io.sock.resetAndDestroy()) },
-  { name: "TLS port accepts and never answers", tls: "raw", check: (f, r) => expect(r.findings.find((x) => x.ruleId === "iec104.tls.absent")!.status).toBe("error") },
-  { name: "TLS session, then garbage inside it", tls: "real", onTestfr: (io) => io.write(Buffer.from("garbage\r\n")), check: (f) => expect(f!.tls[0]!).toMatchObject({ proof: "handshake-completed", testfr: "error" }), passes: ["iec104.tls.absent", "iec104.tls.weak"] },
-  { name: "TLS session, then 200 KiB flood inside it", tls: "real", onTestfr: (io) => io.write(Buffer.alloc(200 * 1024, 0x68)), passes: ["iec104.tls.absent", "iec104.tls.weak"] },
+  {
+    name: "TLS port accepts and never answers",
+    tls: "raw",
+    check: (_f, r) => expect(r.findings.find((x) => x.ruleId === "iec104.tls.absent")!.status).toBe("error"),
+  },
+  {
+    name: "TLS session, then garbage inside it",
+    tls: "real",
+    onTestfr: (io) => io.write(Buffer.from("garbage\r\n")),
+    check: (f) => expect(f!.tls[0]!).toMatchObject({ proof: "handshake-completed", testfr: "error" }),
+    passes: ["iec104.tls.absent", "iec104.tls.weak"],
+  },
+  {
+    name: "TLS session, then 200 KiB flood inside it",
+    tls: "real",
+    onTestfr: (io) => io.write(Buffer.alloc(200 * 1024, 0x68)),
+    passes: ["iec104.tls.absent", "iec104.tls.weak"],
+  },
 ];
 
 let cert: { key: string; cert: string };
@@ -116,7 +184,12 @@ describe.concurrent("hostile IEC 104 stations", () => {
     const p = await peer(c);
     const { result, facts } = await scanWith<Iec104Facts>(iec104, [p.url], { timeoutMs: 400, options: { "iec104.companions": "off" } });
     expect(() => DeviceResult.parse(result)).not.toThrow();
-    expect(result.findings.filter((f) => f.status === "pass").map((f) => f.ruleId).sort()).toEqual(c.passes ?? []);
+    expect(
+      result.findings
+        .filter((f) => f.status === "pass")
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(c.passes ?? []);
     const env = result.facts.iec104!;
     expect(env.error?.message ?? "").not.toMatch(/did not finish within/);
     expect(env.incomplete).toBeUndefined();

@@ -42,7 +42,9 @@ describe("IEC 104 probe, from the station's side", () => {
 
   it("TLS 1.0 only: weak version fails", async () => {
     const { result } = await run({ plain: false, tls: { requireClientCert: false, minVersion: "TLSv1", maxVersion: "TLSv1" } });
-    expect(findings(result, "iec104.tls.weak").map((f) => [f.status, f.message])).toEqual([["fail", expect.stringMatching(/TLSv1 \(IEC 62351-3 requires TLS 1.2/)]]);
+    expect(findings(result, "iec104.tls.weak").map((f) => [f.status, f.message])).toEqual([
+      ["fail", expect.stringMatching(/TLSv1 \(IEC 62351-3 requires TLS 1.2/)],
+    ]);
   });
 
   it("a station that hangs up on TESTFR is not judged; I-frames before STARTDT are an anomaly", async () => {

@@ -9,11 +9,17 @@ import { apduLength, decodeApdu } from "../../probes/iec104/apci.js";
 describe("IEC 104 APCI (properties)", () => {
   it("every I-format APDU decodes to its sequence numbers and type id", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0x7fff }), fc.integer({ min: 0, max: 0x7fff }), fc.integer({ min: 1, max: 255 }), fc.uint8Array({ minLength: 0, maxLength: 200 }), (tx, rx, type, rest) => {
-        const b = Buffer.from([0x68, 5 + rest.length, (tx << 1) & 0xff, tx >> 7, (rx << 1) & 0xff, rx >> 7, type, ...rest]);
-        expect(apduLength(b)).toBe(b.length);
-        expect(decodeApdu(b)).toMatchObject({ format: "I", sendSeq: tx, recvSeq: rx, typeId: type });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0x7fff }),
+        fc.integer({ min: 0, max: 0x7fff }),
+        fc.integer({ min: 1, max: 255 }),
+        fc.uint8Array({ minLength: 0, maxLength: 200 }),
+        (tx, rx, type, rest) => {
+          const b = Buffer.from([0x68, 5 + rest.length, (tx << 1) & 0xff, tx >> 7, (rx << 1) & 0xff, rx >> 7, type, ...rest]);
+          expect(apduLength(b)).toBe(b.length);
+          expect(decodeApdu(b)).toMatchObject({ format: "I", sendSeq: tx, recvSeq: rx, typeId: type });
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -26,7 +26,17 @@ describe("surface ports claimed by the DNP3 and IEC 104 plugins", () => {
   it("an open 20000 / 2404 found by discovery is not an unaudited service, so no surface rule fires", () => {
     const plan = discoveryPlan(PLUGINS, surfacePorts(PLUGINS, {}));
     const ports = plan.tcp.filter((t) => t.port === 20000 || t.port === 2404).map((t) => ({ ...t, transport: "tcp" as const, state: "open" as const, ms: 1 }));
-    const facts: Record<string, FactsEnvelope> = { discovery: { protocol: "discovery", status: "ok", endpoints: [], startedAt: new Date(0).toISOString(), durationMs: 1, probeVersion: "1.0.0", data: { ports, backedOff: false } } };
+    const facts: Record<string, FactsEnvelope> = {
+      discovery: {
+        protocol: "discovery",
+        status: "ok",
+        endpoints: [],
+        startedAt: new Date(0).toISOString(),
+        durationMs: 1,
+        probeVersion: "1.0.0",
+        data: { ports, backedOff: false },
+      },
+    };
     expect(unauditedPorts(facts)).toEqual([]);
     expect(surfaceFindings(facts).filter((f) => f.status !== "pass" && f.status !== "not_applicable")).toEqual([]);
   });

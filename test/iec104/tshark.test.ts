@@ -37,9 +37,16 @@ describeWithDaemon("IEC 104 bytes on the wire, dissected by Wireshark (tshark)",
   });
 
   it("Wireshark and our decoder agree on real station traffic (types, sequence numbers, cause)", () => {
-    const pkts = [REAL_IEC104.iFrameMeasured, REAL_IEC104.sFrame, REAL_IEC104.iFrameCommand].map((h, i) => ({ fromClient: i !== 0, payload: Buffer.from(h, "hex") }));
+    const pkts = [REAL_IEC104.iFrameMeasured, REAL_IEC104.sFrame, REAL_IEC104.iFrameCommand].map((h, i) => ({
+      fromClient: i !== 0,
+      payload: Buffer.from(h, "hex"),
+    }));
     const file = writePcap(join(dir, "real.pcap"), tcpPcap(2404, pkts));
-    const rows = tsharkFields(file, ["iec60870_104.type", "iec60870_104.tx", "iec60870_104.rx", "iec60870_asdu.typeid", "iec60870_asdu.causetx"], ["-Y", "iec60870_104"]);
+    const rows = tsharkFields(
+      file,
+      ["iec60870_104.type", "iec60870_104.tx", "iec60870_104.rx", "iec60870_asdu.typeid", "iec60870_asdu.causetx"],
+      ["-Y", "iec60870_104"],
+    );
     expect(rows).toEqual([
       ["0x00000000", "77", "20", "13", "1"], // I-format, M_ME_NC_1, periodic
       ["0x00000001", "", "78", "", ""], // S-format

@@ -114,7 +114,10 @@ describe("help text", () => {
     for (const args of [["--help"], ["scan", "--help"], ["sweep", "--help"], ["report", "--help"], ["simulate", "--help"]]) {
       const r = await runOtaudit(args, { env: { COLUMNS: "80" } });
       expect(r.code).toBe(0);
-      expect(r.stdout.split("\n").filter((l) => l.length > 80), args.join(" ")).toEqual([]);
+      expect(
+        r.stdout.split("\n").filter((l) => l.length > 80),
+        args.join(" "),
+      ).toEqual([]);
     }
   });
 });

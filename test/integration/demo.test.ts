@@ -28,7 +28,9 @@ function failingCounts(doc: ResultDocument): Record<string, number> {
     const cells = r.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ""));
     return cells[header.indexOf("status")] === "fail" && cells[header.indexOf("waived")] === "no";
   }).length;
-  const sarif = JSON.parse(renderReport(doc, "sarif")).runs[0].results.filter((x: { kind: string; suppressions?: unknown[] }) => x.kind === "fail" && !x.suppressions?.length).length;
+  const sarif = JSON.parse(renderReport(doc, "sarif")).runs[0].results.filter(
+    (x: { kind: string; suppressions?: unknown[] }) => x.kind === "fail" && !x.suppressions?.length,
+  ).length;
   return { terminal, html, md, junit, csv, sarif };
 }
 
@@ -57,7 +59,10 @@ describe("otaudit demo", () => {
     expect(advisory(legacy).find((f) => f.status === "fail" && /EXA-SA-2025-001/.test(f.message))?.message).toMatch(/^version-based: /);
     expect(advisory(hardened).map((f) => f.status)).toEqual(["pass"]);
     const verdicts = (d: { elements: { id: number; verdict: string }[] }) => d.elements.filter((e) => e.id >= 11).map((e) => e.verdict);
-    expect([verdicts(legacy), verdicts(hardened)]).toEqual([["fail", "fail"], ["pass", "pass"]]);
+    expect([verdicts(legacy), verdicts(hardened)]).toEqual([
+      ["fail", "fail"],
+      ["pass", "pass"],
+    ]);
     // every protocol the demo bench serves was audited (not just reached)
     for (const d of doc.devices) for (const f of Object.values(d.facts) as { status: string }[]) expect(f.status).toBe("ok");
 
@@ -80,7 +85,10 @@ describe("otaudit demo", () => {
     expect(r.stdout).toContain("--evidence vendor-evidence.yaml");
 
     // every report format gives the same failing count for the demo result
-    const failing = doc.devices.reduce((n: number, d: { findings: { status: string; waiver?: unknown }[] }) => n + d.findings.filter((f) => f.status === "fail" && !f.waiver).length, 0);
+    const failing = doc.devices.reduce(
+      (n: number, d: { findings: { status: string; waiver?: unknown }[] }) => n + d.findings.filter((f) => f.status === "fail" && !f.waiver).length,
+      0,
+    );
     expect(failing).toBeGreaterThan(5);
     expect(failingCounts(doc)).toEqual({ terminal: failing, html: failing, md: failing, junit: failing, csv: failing, sarif: failing });
 

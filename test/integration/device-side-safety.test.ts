@@ -43,7 +43,8 @@ describe("device-side safety of a default scan (legacy PLC, four protocols)", ()
     expect(snmp.sets).toEqual([]);
     const opcua = stats("opcua");
     expect(opcua.requests.GetEndpointsRequest).toBeGreaterThan(0);
-    for (const service of ["WriteRequest", "CallRequest", "AddNodesRequest", "DeleteNodesRequest", "HistoryUpdateRequest"]) expect(opcua.requests[service] ?? 0, service).toBe(0);
+    for (const service of ["WriteRequest", "CallRequest", "AddNodesRequest", "DeleteNodesRequest", "HistoryUpdateRequest"])
+      expect(opcua.requests[service] ?? 0, service).toBe(0);
     expect(opcua.auth.activateOk + opcua.auth.activateFailed).toBe(0); // no username was tried
   });
 

@@ -28,7 +28,9 @@ describe("interrupting a scan", () => {
     const out = join(mkdtempSync(join(tmpdir(), "otaudit-int-")), "r.json");
     // one device, two services; the SSH probe is stuck waiting for a banner when Ctrl-C comes
     const targets = [`ssh://127.0.0.1:${port}`, `modbus://127.0.0.1:${port}`];
-    const child = spawn(process.execPath, [BIN, "-v", "scan", ...targets, "--timeout", "30000", "--concurrency", "1", "--json", out], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "-v", "scan", ...targets, "--timeout", "30000", "--concurrency", "1", "--json", out], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     // Ctrl-C once the SSH probe is connected and waiting (seen from the device's side, not after a

@@ -23,7 +23,9 @@ const url = (i: number) => sims[i]!.urls[0]!;
 function runAllPlugins(args: string[]): Promise<CliRun> {
   const code = `const m = await import(${JSON.stringify(MAIN)}); const c = await m.runCli(${JSON.stringify(args)}); process.exitCode = c;`;
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--input-type=module", "-e", code], { env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, ["--input-type=module", "-e", code], { env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -31,7 +33,10 @@ const TIMES = new Set(["startedAt", "finishedAt", "durationMs", "generatedAt", "
 const stable = (file: string) => JSON.parse(readFileSync(file, "utf8"), (k, v) => (TIMES.has(k) ? "(time)" : v)) as unknown;
 
 beforeAll(async () => {
-  sims = [await ssh.simulator!.start(LEGACY_PROFILE, { host: "127.0.0.1", stateDir }), await modbus.simulator!.start(ModbusSimProfile.parse({}), { host: "127.0.0.1", stateDir })];
+  sims = [
+    await ssh.simulator!.start(LEGACY_PROFILE, { host: "127.0.0.1", stateDir }),
+    await modbus.simulator!.start(ModbusSimProfile.parse({}), { host: "127.0.0.1", stateDir }),
+  ];
 });
 afterAll(async () => {
   for (const s of sims) await s.stop();

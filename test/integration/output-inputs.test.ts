@@ -66,10 +66,17 @@ describe("--db that is not an otaudit store", () => {
     d.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('acme');");
     d.close();
     const before = sha(db);
-    for (const args of [["baseline", "save", "--db", db], ["baseline", "drift", "--db", db], ["sweep", "127.0.0.1", "--db", db], ["report", "--db", db, "--format", "md", "--out", at("foreign-out")]]) {
+    for (const args of [
+      ["baseline", "save", "--db", db],
+      ["baseline", "drift", "--db", db],
+      ["sweep", "127.0.0.1", "--db", db],
+      ["report", "--db", db, "--format", "md", "--out", at("foreign-out")],
+    ]) {
       const r = await runOtaudit(args);
       expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr.trim().split("\n"), args.join(" ")).toEqual([expect.stringMatching(/--db .*foreign\.db: not an otaudit store \(SQLite database with tables customers/)]);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toEqual([
+        expect.stringMatching(/--db .*foreign\.db: not an otaudit store \(SQLite database with tables customers/),
+      ]);
       expect(sha(db)).toBe(before);
       expect(existsSync(`${db}-wal`)).toBe(false);
     }
@@ -114,4 +121,3 @@ describe("--log that cannot be opened", () => {
     expect(statSync("/dev/full").isCharacterDevice()).toBe(true);
   });
 });
-

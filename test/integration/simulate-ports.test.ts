@@ -61,7 +61,13 @@ describe("simulate --default-ports and --port", () => {
       expect(sim.urls.sort()).toEqual([`modbus://${host}:5020`, `snmp://${host}:161`, `ssh://${host}:22`]);
       const r = await runOtaudit(["scan", host, "--protocols", "ssh,modbus,snmp", "--json", "-", "-q"], { timeoutMs: 60_000 });
       const doc = JSON.parse(r.stdout);
-      expect(Object.fromEntries(Object.entries(doc.devices[0].facts).filter(([k]) => k !== "surface").map(([k, v]) => [k, (v as { status: string }).status]))).toEqual({ ssh: "ok", modbus: "absent", snmp: "ok" });
+      expect(
+        Object.fromEntries(
+          Object.entries(doc.devices[0].facts)
+            .filter(([k]) => k !== "surface")
+            .map(([k, v]) => [k, (v as { status: string }).status]),
+        ),
+      ).toEqual({ ssh: "ok", modbus: "absent", snmp: "ok" });
     } finally {
       expect(await sim.stop()).toBe(0);
     }
@@ -89,7 +95,9 @@ describe("simulate --default-ports and --port", () => {
 describe("a simulator whose parent goes away", () => {
   it("stops (as under `npx otaudit simulate` when npx gets SIGTERM)", async () => {
     // sh keeps running as the parent (no exec), like npm exec's `sh -c otaudit ...`
-    const sh = spawn("sh", ["-c", `"${process.execPath}" "${BIN}" simulate ${PROFILE} --host 127.0.77.7 --protocols modbus & echo $!; wait`], { stdio: ["ignore", "pipe", "pipe"] });
+    const sh = spawn("sh", ["-c", `"${process.execPath}" "${BIN}" simulate ${PROFILE} --host 127.0.77.7 --protocols modbus & echo $!; wait`], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const pid = await new Promise<number>((r) => sh.stdout.once("data", (d) => r(Number(String(d).trim().split("\n")[0]))));
     children.push(pid);
     await new Promise<void>((r) => sh.stderr.on("data", (d) => String(d).includes("otaudit: simulating") && r()));

@@ -120,7 +120,10 @@ describe("scan HOST looks at the surface ports", () => {
     const d = doc.devices[0];
     expect(d.findings.find((f: { ruleId: string }) => f.ruleId === "surface.cleartext-management")).toMatchObject({ status: "fail", port: telnet.port });
     expect(d.elements.find((e: { id: number }) => e.id === 7).verdict).toBe("fail");
-    expect(doc.fleet.findings.find((f: { ruleId: string }) => f.ruleId === "fleet.cleartext.per-zone")).toMatchObject({ status: "fail", evidence: { services: { telnet: [HOST] } } });
+    expect(doc.fleet.findings.find((f: { ruleId: string }) => f.ruleId === "fleet.cleartext.per-zone")).toMatchObject({
+      status: "fail",
+      evidence: { services: { telnet: [HOST] } },
+    });
   });
 
   it("record keeps the surface envelope; a replay gives the same surface findings", async () => {
@@ -151,16 +154,21 @@ describe("scan HOST looks at the surface ports", () => {
 const root = typeof process.getuid === "function" && process.getuid() === 0;
 const PORT23_HOST = "127.0.0.23";
 const telnet23 = root ? await listen(PORT23_HOST, 23, "login: ").catch((e: Error) => e) : new Error("needs root to listen on port 23");
-describeWithDaemon("scan HOST with Telnet on its real port 23 (root)", !(telnet23 instanceof Error), telnet23 instanceof Error ? `no listener on ${PORT23_HOST}:23: ${telnet23.message}` : "", () => {
-  const telnet = telnet23 as Listener;
-  afterAll(() => telnet.server.close());
+describeWithDaemon(
+  "scan HOST with Telnet on its real port 23 (root)",
+  !(telnet23 instanceof Error),
+  telnet23 instanceof Error ? `no listener on ${PORT23_HOST}:23: ${telnet23.message}` : "",
+  () => {
+    const telnet = telnet23 as Listener;
+    afterAll(() => telnet.server.close());
 
-  it("element 7 is not PASS", async () => {
-    const out = join(dir, "port23.json");
-    await runOtaudit(["scan", PORT23_HOST, "--protocols", ONLY, "--timeout", "1000", "--json", out]);
-    const d = JSON.parse(readFileSync(out, "utf8")).devices[0];
-    expect(d.findings.find((f: { ruleId: string; port: number }) => f.ruleId === "surface.cleartext-management" && f.port === 23)?.status).toBe("fail");
-    expect(d.elements.find((e: { id: number }) => e.id === 7).verdict).not.toBe("pass");
-    expect(telnet.connections.every((c) => c.finSeen && c.dataReceived === 0)).toBe(true);
-  });
-});
+    it("element 7 is not PASS", async () => {
+      const out = join(dir, "port23.json");
+      await runOtaudit(["scan", PORT23_HOST, "--protocols", ONLY, "--timeout", "1000", "--json", out]);
+      const d = JSON.parse(readFileSync(out, "utf8")).devices[0];
+      expect(d.findings.find((f: { ruleId: string; port: number }) => f.ruleId === "surface.cleartext-management" && f.port === 23)?.status).toBe("fail");
+      expect(d.elements.find((e: { id: number }) => e.id === 7).verdict).not.toBe("pass");
+      expect(telnet.connections.every((c) => c.finSeen && c.dataReceived === 0)).toBe(true);
+    });
+  },
+);

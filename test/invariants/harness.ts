@@ -149,7 +149,9 @@ export function unattributed(run: RuleRun, unknown: Read[]): Read[] {
 /** "None of N": a present findings list read with its count above zero (NONE_OF_N). */
 export function noneOfN(plugin: ProtocolPlugin, reads: Read[]): boolean {
   const lists = NONE_OF_N[plugin.id] ?? {};
-  return reads.some((r) => r.kind === "array" && lists[r.path] !== undefined && reads.some((c) => c.path === lists[r.path]![0] && c.kind === "number" && Number(c.value) > 0));
+  return reads.some(
+    (r) => r.kind === "array" && lists[r.path] !== undefined && reads.some((c) => c.path === lists[r.path]![0] && c.kind === "number" && Number(c.value) > 0),
+  );
 }
 
 /** A device counter read before and after our requests that rose (COUNTER_DELTAS). */
@@ -203,10 +205,19 @@ export function violationsOf(sample: Sample, ctx: { intrusive: boolean; credenti
       const base = { plugin: plugin.id, ruleId: run.ruleId, mutation: v.mutation, source: `${sample.source} (${v.at})` };
       const reads = judgedReads(run.ruleId, run.reads, data);
       if (v.mutation === "b-unknown-strings") {
-        const unknown = unattributed(run, reads.filter((r) => r.kind === "string" && UNKNOWN_TOKEN.test(String(r.value)) && !isLabelPath(r.path)));
+        const unknown = unattributed(
+          run,
+          reads.filter((r) => r.kind === "string" && UNKNOWN_TOKEN.test(String(r.value)) && !isLabelPath(r.path)),
+        );
         if (unknown.length) out.push({ ...base, why: `passed after reading unknown values at ${[...new Set(unknown.map((r) => r.path))].join(", ")}` });
       } else if (!reads.some((r) => positive(plugin, r, kinds)) && !noneOfN(plugin, reads) && !counterRose(plugin, reads)) {
-        const read = [...new Set(run.reads.filter((r) => !isLabelPath(r.path) || STANDALONE[plugin.id]?.[r.path]).map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`))];
+        const read = [
+          ...new Set(
+            run.reads
+              .filter((r) => !isLabelPath(r.path) || STANDALONE[plugin.id]?.[r.path])
+              .map((r) => `${r.path}${r.kind === "array" ? `(${r.length})` : r.kind === "absent" ? "(absent)" : `=${String(r.value)}`}`),
+          ),
+        ];
         out.push({ ...base, why: `passed with no evidence left; it read ${read.join(", ") || "nothing"}` });
       }
     }

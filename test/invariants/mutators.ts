@@ -68,7 +68,14 @@ export interface MutationRules {
 
 type Mutator = (schema: AnySchema, value: unknown, path: string) => unknown;
 
-function walk(schema: AnySchema, value: unknown, path: string, leaf: Mutator, list: (schema: AnySchema, value: unknown[], path: string, recurse: (v: unknown) => unknown) => unknown, dropOptional: boolean | string): unknown {
+function walk(
+  schema: AnySchema,
+  value: unknown,
+  path: string,
+  leaf: Mutator,
+  list: (schema: AnySchema, value: unknown[], path: string, recurse: (v: unknown) => unknown) => unknown,
+  dropOptional: boolean | string,
+): unknown {
   if (value === undefined || value === null) return value;
   const s = unwrap(schema);
   const d = def(s);
@@ -87,7 +94,10 @@ function walk(schema: AnySchema, value: unknown, path: string, leaf: Mutator, li
     return out;
   }
   if (d.type === "array" && Array.isArray(value)) return list(s, value, path, (v) => walk(d.element as AnySchema, v, `${path}[]`, leaf, list, dropOptional));
-  if (d.type === "record" && typeof value === "object") return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, walk(d.valueType as AnySchema, v, `${path}{}`, leaf, list, dropOptional)]));
+  if (d.type === "record" && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, walk(d.valueType as AnySchema, v, `${path}{}`, leaf, list, dropOptional)]),
+    );
   return leaf(s, value, path);
 }
 

@@ -35,12 +35,17 @@ const NO_PASS_IN_SAMPLES: Record<string, string> = {
   "dnp3.identity.disclosed": "never passes by design: informational fail or not applicable",
   "bacnet.ip.unauthenticated": "never passes by design: BACnet/IP has no authentication (an answer fails, silence is undetermined)",
   "bacnet.identity.disclosed": "never passes by design: informational fail or not applicable",
-  "opcua.rbac.not-advertised": "no recorded server advertises a role-based access profile (node-opcua's ServerProfileArray lists none; the rule fails on every recording)",
+  "opcua.rbac.not-advertised":
+    "no recorded server advertises a role-based access profile (node-opcua's ServerProfileArray lists none; the rule fails on every recording)",
   "snmp.engine.restart-cadence": "never passes by design: a one-sided indicator (fail after a long run without restart, else not_applicable)",
-  "telnet.cleartext": "never passes by design: Telnet has no encryption (RFC 854), so a server that answers fails and silence is undetermined (real/telnetd and real/telnetd-intrusive fail)",
-  "telnet.auth.cleartext": "never passes by design: any login over Telnet crosses in clear (a login, password or command prompt fails; no recognised prompt is undetermined)",
-  "vnc.security-types": "never passes by design today: the handshake alone proves no type strong (the knowledge base has no 'good' status); VNC Authentication fails (real/xvnc-vncauth), VeNCrypt/TLS are decided in a sub-negotiation otaudit never starts (undetermined, real/xvnc-x509plain)",
-  "snmp.v3.user-enumeration": "every recorded agent reveals valid user names (Net-SNMP answers a known user differently, as RFC 3414 §3.2 prescribes: fail); a pass needs an agent that answers valid names like unknown ones",
+  "telnet.cleartext":
+    "never passes by design: Telnet has no encryption (RFC 854), so a server that answers fails and silence is undetermined (real/telnetd and real/telnetd-intrusive fail)",
+  "telnet.auth.cleartext":
+    "never passes by design: any login over Telnet crosses in clear (a login, password or command prompt fails; no recognised prompt is undetermined)",
+  "vnc.security-types":
+    "never passes by design today: the handshake alone proves no type strong (the knowledge base has no 'good' status); VNC Authentication fails (real/xvnc-vncauth), VeNCrypt/TLS are decided in a sub-negotiation otaudit never starts (undetermined, real/xvnc-x509plain)",
+  "snmp.v3.user-enumeration":
+    "every recorded agent reveals valid user names (Net-SNMP answers a known user differently, as RFC 3414 §3.2 prescribes: fail); a pass needs an agent that answers valid names like unknown ones",
 };
 
 const all = samples();
@@ -80,18 +85,30 @@ describe("no pass without evidence (mutated real facts, every rule of every plug
 
   it("every rule passes on some unmutated sample (else the invariant cannot test it), or is listed with why", () => {
     const passed = new Set<string>();
-    for (const s of all) for (const ctx of CONTEXTS) for (const r of runTracked(s.plugin, s.envelope, s.envelope.data, ctx)) if (r.statuses.includes("pass")) passed.add(r.ruleId);
+    for (const s of all)
+      for (const ctx of CONTEXTS) for (const r of runTracked(s.plugin, s.envelope, s.envelope.data, ctx)) if (r.statuses.includes("pass")) passed.add(r.ruleId);
     const never = PLUGINS.flatMap((p) => p.rules.map((r) => r.meta.id)).filter((id) => !passed.has(id));
     expect(never.sort()).toEqual(Object.keys(NO_PASS_IN_SAMPLES).sort());
   });
 
   it("the classification names only paths the facts schemas have", () => {
     const paths = new Map(PLUGINS.map((p) => [p.id, schemaPaths(p.factsSchema)]));
-    for (const [plugin, lists] of Object.entries(FINDINGS_LISTS)) for (const path of Object.keys(lists)) expect(paths.get(plugin)?.get(path), `${plugin}: ${path}`).toBe("array");
-    for (const [plugin, scalars] of Object.entries(STANDALONE)) for (const path of Object.keys(scalars)) expect(paths.get(plugin)?.has(path), `${plugin}: ${path}`).toBe(true);
-    for (const [plugin, rows] of Object.entries(EVIDENCE_ROWS)) for (const path of Object.keys(rows)) expect(paths.get(plugin)?.get(path), `${plugin}: ${path}`).toBe("array");
-    for (const [plugin, lists] of Object.entries(NONE_OF_N)) for (const [path, [count]] of Object.entries(lists)) expect([paths.get(plugin)?.get(path), paths.get(plugin)?.get(count)], `${plugin}: ${path}`).toEqual(["array", "number"]);
-    for (const [plugin, pairs] of Object.entries(COUNTER_DELTAS)) for (const [before, after] of pairs) expect([paths.get(plugin)?.get(before), paths.get(plugin)?.get(after)], `${plugin}: ${before}`).toEqual(["number", "number"]);
-    for (const path of Object.keys(LABEL_PATHS)) expect(PLUGINS.some((p) => paths.get(p.id)?.get(path) === "string"), path).toBe(true);
+    for (const [plugin, lists] of Object.entries(FINDINGS_LISTS))
+      for (const path of Object.keys(lists)) expect(paths.get(plugin)?.get(path), `${plugin}: ${path}`).toBe("array");
+    for (const [plugin, scalars] of Object.entries(STANDALONE))
+      for (const path of Object.keys(scalars)) expect(paths.get(plugin)?.has(path), `${plugin}: ${path}`).toBe(true);
+    for (const [plugin, rows] of Object.entries(EVIDENCE_ROWS))
+      for (const path of Object.keys(rows)) expect(paths.get(plugin)?.get(path), `${plugin}: ${path}`).toBe("array");
+    for (const [plugin, lists] of Object.entries(NONE_OF_N))
+      for (const [path, [count]] of Object.entries(lists))
+        expect([paths.get(plugin)?.get(path), paths.get(plugin)?.get(count)], `${plugin}: ${path}`).toEqual(["array", "number"]);
+    for (const [plugin, pairs] of Object.entries(COUNTER_DELTAS))
+      for (const [before, after] of pairs)
+        expect([paths.get(plugin)?.get(before), paths.get(plugin)?.get(after)], `${plugin}: ${before}`).toEqual(["number", "number"]);
+    for (const path of Object.keys(LABEL_PATHS))
+      expect(
+        PLUGINS.some((p) => paths.get(p.id)?.get(path) === "string"),
+        path,
+      ).toBe(true);
   });
 });

@@ -23,7 +23,8 @@ function record(t: Tracker, path: string, v: unknown): void {
   if (!t.active) return;
   if (v === undefined || v === null) t.reads.push({ path, kind: "absent" });
   else if (Array.isArray(v)) t.reads.push({ path, kind: "array", length: v.length });
-  else if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") t.reads.push({ path, kind: typeof v as "string" | "number" | "boolean", value: v });
+  else if (typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+    t.reads.push({ path, kind: typeof v as "string" | "number" | "boolean", value: v });
 }
 
 /** A read-recording view of `value` (plain JSON facts). */

@@ -23,7 +23,15 @@ describe("checkpoints", () => {
   test("after the plain phase and after each TLS phase, every checkpoint validates", async () => {
     const checkpoints: unknown[] = [];
     const [plainUrl, tlsUrl] = [sim.plainUrl!, sim.tlsUrl!];
-    const endpoint = (url: string, scheme: string) => ({ protocol: "modbus", scheme, host: "127.0.0.1", port: Number(url.split(":").pop()), transport: "tcp" as const, url, explicit: true });
+    const endpoint = (url: string, scheme: string) => ({
+      protocol: "modbus",
+      scheme,
+      host: "127.0.0.1",
+      port: Number(url.split(":").pop()),
+      transport: "tcp" as const,
+      url,
+      explicit: true,
+    });
     const ctx: ProbeContext = {
       endpoints: [endpoint(plainUrl, "modbus"), endpoint(tlsUrl, "modbus+tls")],
       timeoutMs: 1000,
@@ -46,12 +54,30 @@ describe("checkpoints", () => {
 
   test("a peer whose every later handshake hangs: the phase budgets end the probe before the core's cap; nothing unproven passes", async () => {
     // the TLS 1.2 flight arrives whole (a proven service), then every connection hangs
-    const peer = await rawTlsPeer({ 0x0303: { suite: 0xc02f, steps: [tls12Flight(), { wait: 60_000 }] }, 0x0304: { suite: 0x1301, steps: [hsRecord(serverHello({ suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 })), { wait: 60_000 }] } });
+    const peer = await rawTlsPeer({
+      0x0303: { suite: 0xc02f, steps: [tls12Flight(), { wait: 60_000 }] },
+      0x0304: { suite: 0x1301, steps: [hsRecord(serverHello({ suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 })), { wait: 60_000 }] },
+    });
     try {
       const url = `modbus+tls://127.0.0.1:${peer.port}`;
-      const env = await probeDevice({ host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "modbus", scheme: "modbus+tls", host: "127.0.0.1", port: peer.port, transport: "tcp", url, explicit: true }] }, modbus, {
-        plugins: [modbus], timeoutMs: 150, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: silentLogger(), pluginOptions: { "modbus.companions": "off" },
-      });
+      const env = await probeDevice(
+        {
+          host: "127.0.0.1",
+          address: "127.0.0.1",
+          endpoints: [{ protocol: "modbus", scheme: "modbus+tls", host: "127.0.0.1", port: peer.port, transport: "tcp", url, explicit: true }],
+        },
+        modbus,
+        {
+          plugins: [modbus],
+          timeoutMs: 150,
+          concurrency: 1,
+          intrusive: false,
+          credentials: [],
+          failOn: "high",
+          log: silentLogger(),
+          pluginOptions: { "modbus.companions": "off" },
+        },
+      );
       expect(env.status).toBe("ok");
       expect(env.incomplete).toBeUndefined(); // the core never had to cut it
       const facts = env.data as ModbusFacts;

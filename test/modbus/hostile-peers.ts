@@ -75,7 +75,8 @@ export async function modbusPeer(answer: (r: Req) => Step[], onConnect: () => St
 }
 
 /** A well-formed reply frame to `r` with `pdu`. */
-export const reply = (r: Req, pdu: Buffer, over: { tid?: number; unit?: number } = {}): Buffer => encodeFrame({ transactionId: over.tid ?? r.tid, unitId: over.unit ?? r.unit, pdu });
+export const reply = (r: Req, pdu: Buffer, over: { tid?: number; unit?: number } = {}): Buffer =>
+  encodeFrame({ transactionId: over.tid ?? r.tid, unitId: over.unit ?? r.unit, pdu });
 
 /** A raw ADU with any header values (lengths that lie, protocol ids, ...). */
 export function rawAdu(tid: number, protocolId: number, length: number, unit: number, body: Buffer): Buffer {
@@ -88,7 +89,14 @@ export function rawAdu(tid: number, protocolId: number, length: number, unit: nu
 }
 
 /** Read Device Identification response PDU (§6.21) with chosen header bytes and objects. */
-export function meiPdu(o: { readCode?: number; conformity?: number; more?: number; next?: number; count?: number; objects: [number, Buffer | string][] }): Buffer {
+export function meiPdu(o: {
+  readCode?: number;
+  conformity?: number;
+  more?: number;
+  next?: number;
+  count?: number;
+  objects: [number, Buffer | string][];
+}): Buffer {
   const objs = o.objects.map(([id, v]) => {
     const b = Buffer.isBuffer(v) ? v : Buffer.from(v, "latin1");
     return Buffer.concat([Buffer.from([id, b.length]), b]);
@@ -99,4 +107,5 @@ export function meiPdu(o: { readCode?: number; conformity?: number; more?: numbe
 export const exceptionPdu = (fc: number, code: number): Buffer => Buffer.from([fc | 0x80, code]);
 
 /** The MEI read code and object id of a FC 43 request, if it is one. */
-export const meiOf = (r: Req): { readCode: number; objectId: number } | undefined => (r.pdu[0] === 0x2b && r.pdu[1] === 0x0e ? { readCode: r.pdu[2]!, objectId: r.pdu[3]! } : undefined);
+export const meiOf = (r: Req): { readCode: number; objectId: number } | undefined =>
+  r.pdu[0] === 0x2b && r.pdu[1] === 0x0e ? { readCode: r.pdu[2]!, objectId: r.pdu[3]! } : undefined;

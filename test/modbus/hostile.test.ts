@@ -19,7 +19,14 @@ afterAll(() => Promise.all(closers.map((c) => c())));
 // first ones do not spend their probe cap on module loading
 beforeAll(async () => void (await import("../../probes/modbus/probe.js")));
 
-const basic = (r: Req, objects: [number, Buffer | string][] = [[0, "Vendor"], [1, "P-1"], [2, "1.0"]]) => [reply(r, meiPdu({ objects }))];
+const basic = (
+  r: Req,
+  objects: [number, Buffer | string][] = [
+    [0, "Vendor"],
+    [1, "P-1"],
+    [2, "1.0"],
+  ],
+) => [reply(r, meiPdu({ objects }))];
 /** a sane device: FC 43 basic -> three objects, other read codes -> exception, FC 17 -> "SRV" + run ON */
 function sane(r: Req): Step[] {
   const m = meiOf(r);
@@ -53,24 +60,107 @@ const plainCases: Case[] = [
   { name: "exception for another function code", answer: (r) => [reply(r, exceptionPdu(0x03, 1))] },
   { name: "exception PDU of the wrong length", answer: (r) => [reply(r, Buffer.from([r.pdu[0]! | 0x80, 1, 1]))] },
   { name: "exception flood (50 per request)", answer: (r) => Array.from({ length: 50 }, () => reply(r, exceptionPdu(r.pdu[0]!, 4))) },
-  { name: "unsolicited frames on connect", onConnect: () => [Buffer.concat(Array.from({ length: 5 }, (_, i) => rawAdu(9000 + i, 0, 3, 1, Buffer.from([0x2b, 0x0e]))))], answer: sane },
+  {
+    name: "unsolicited frames on connect",
+    onConnect: () => [Buffer.concat(Array.from({ length: 5 }, (_, i) => rawAdu(9000 + i, 0, 3, 1, Buffer.from([0x2b, 0x0e]))))],
+    answer: sane,
+  },
   { name: "unsolicited flood (1 MiB on connect)", onConnect: () => [Buffer.alloc(1 << 20, 0)], answer: sane },
   { name: "duplicate replies (same transaction id twice)", answer: (r) => [...sane(r), ...sane(r)] },
-  { name: "1-byte TCP segments (valid answers, slow but in time)", timeoutMs: 3000, answer: (r) => [{ drip: Buffer.concat(sane(r) as Buffer[]), everyMs: 1 }], check: (f) => expect(f!.plain[0]!.units.find((u) => u.unitId === 1)!.deviceId!.identity.vendorName).toBe("Vendor") },
+  {
+    name: "1-byte TCP segments (valid answers, slow but in time)",
+    timeoutMs: 3000,
+    answer: (r) => [{ drip: Buffer.concat(sane(r) as Buffer[]), everyMs: 1 }],
+    check: (f) => expect(f!.plain[0]!.units.find((u) => u.unitId === 1)!.deviceId!.identity.vendorName).toBe("Vendor"),
+  },
   { name: "slow drip past the deadline (absolute, not per chunk)", answer: (r) => [{ drip: Buffer.concat(sane(r) as Buffer[]), everyMs: 60 }] },
-  { name: "endless 'more follows' (next id always advancing)", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ more: 0xff, next: Math.min(0xfe, meiOf(r)!.objectId + 1), objects: [[meiOf(r)!.objectId, "x".repeat(200)]] }))] : sane(r)), check: (f) => expect(f!.plain[0]!.exchanges.filter((x) => x.unitId === 1 && x.detail?.startsWith("MEI 14 read code 1 ")).length).toBeLessThanOrEqual(MAX_STREAM_REQUESTS) },
-  { name: "'more follows' loop (next id does not advance)", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ more: 0xff, next: 0, objects: [[0, "V"]] }))] : sane(r)), check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.streams![0]!.stopped).toMatch(/loop/) },
-  { name: "More Follows byte neither 0x00 nor 0xFF", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ more: 0x42, next: 3, objects: [[0, "V"]] }))] : sane(r)), check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.anomalies!.join()).toMatch(/More Follows byte 0x42/) },
-  { name: "MEI object count lies (200 announced, 1 sent)", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ count: 200, objects: [[0, "V"]] }))] : sane(r)), check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.error!.code).toBe("unparsed") },
-  { name: "MEI object length past the PDU", answer: (r) => (meiOf(r) ? [reply(r, Buffer.concat([meiPdu({ objects: [] }).subarray(0, 6), Buffer.from([1, 0, 250, 0x41])]))] : sane(r)) },
-  { name: "repeated object ids", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ objects: Array.from({ length: 10 }, () => [0, "dup"] as [number, string]) }))] : sane(r)), check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.objects).toHaveLength(1) },
-  { name: "objects outside the stream asked for", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ objects: [[0x80, "private"], [0x06, "app"]] }))] : sane(r)) },
-  { name: "extended stream flood (conformity 0x83, every answer 240 bytes, always more)", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ readCode: meiOf(r)!.readCode, conformity: 0x83, more: 0xff, next: Math.min(0xff, meiOf(r)!.objectId + 1), objects: [[meiOf(r)!.objectId, "e".repeat(240)]] }))] : sane(r)) },
-  { name: "control characters, ESC, BEL and U+202E in every identity string and FC 17", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ readCode: meiOf(r)!.readCode, objects: [0, 1, 2, 3, 4, 5, 6].map((id) => [id, EVIL] as [number, Buffer]) }))] : r.pdu[0] === 0x11 ? [reply(r, Buffer.concat([Buffer.from([0x11, EVIL.length]), EVIL]))] : sane(r)), check: (f) => {
+  {
+    name: "endless 'more follows' (next id always advancing)",
+    answer: (r) =>
+      meiOf(r) ? [reply(r, meiPdu({ more: 0xff, next: Math.min(0xfe, meiOf(r)!.objectId + 1), objects: [[meiOf(r)!.objectId, "x".repeat(200)]] }))] : sane(r),
+    check: (f) =>
+      expect(f!.plain[0]!.exchanges.filter((x) => x.unitId === 1 && x.detail?.startsWith("MEI 14 read code 1 ")).length).toBeLessThanOrEqual(
+        MAX_STREAM_REQUESTS,
+      ),
+  },
+  {
+    name: "'more follows' loop (next id does not advance)",
+    answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ more: 0xff, next: 0, objects: [[0, "V"]] }))] : sane(r)),
+    check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.streams![0]!.stopped).toMatch(/loop/),
+  },
+  {
+    name: "More Follows byte neither 0x00 nor 0xFF",
+    answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ more: 0x42, next: 3, objects: [[0, "V"]] }))] : sane(r)),
+    check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.anomalies!.join()).toMatch(/More Follows byte 0x42/),
+  },
+  {
+    name: "MEI object count lies (200 announced, 1 sent)",
+    answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ count: 200, objects: [[0, "V"]] }))] : sane(r)),
+    check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.error!.code).toBe("unparsed"),
+  },
+  {
+    name: "MEI object length past the PDU",
+    answer: (r) => (meiOf(r) ? [reply(r, Buffer.concat([meiPdu({ objects: [] }).subarray(0, 6), Buffer.from([1, 0, 250, 0x41])]))] : sane(r)),
+  },
+  {
+    name: "repeated object ids",
+    answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ objects: Array.from({ length: 10 }, () => [0, "dup"] as [number, string]) }))] : sane(r)),
+    check: (f) => expect(f!.plain[0]!.units[0]!.deviceId!.objects).toHaveLength(1),
+  },
+  {
+    name: "objects outside the stream asked for",
+    answer: (r) =>
+      meiOf(r)
+        ? [
+            reply(
+              r,
+              meiPdu({
+                objects: [
+                  [0x80, "private"],
+                  [0x06, "app"],
+                ],
+              }),
+            ),
+          ]
+        : sane(r),
+  },
+  {
+    name: "extended stream flood (conformity 0x83, every answer 240 bytes, always more)",
+    answer: (r) =>
+      meiOf(r)
+        ? [
+            reply(
+              r,
+              meiPdu({
+                readCode: meiOf(r)!.readCode,
+                conformity: 0x83,
+                more: 0xff,
+                next: Math.min(0xff, meiOf(r)!.objectId + 1),
+                objects: [[meiOf(r)!.objectId, "e".repeat(240)]],
+              }),
+            ),
+          ]
+        : sane(r),
+  },
+  {
+    name: "control characters, ESC, BEL and U+202E in every identity string and FC 17",
+    answer: (r) =>
+      meiOf(r)
+        ? [reply(r, meiPdu({ readCode: meiOf(r)!.readCode, objects: [0, 1, 2, 3, 4, 5, 6].map((id) => [id, EVIL] as [number, Buffer]) }))]
+        : r.pdu[0] === 0x11
+          ? [reply(r, Buffer.concat([Buffer.from([0x11, EVIL.length]), EVIL]))]
+          : sane(r),
+    check: (f) => {
       expect(Buffer.from(f!.plain[0]!.units[0]!.deviceId!.identity.vendorName!, "latin1")).toEqual(EVIL);
       expect(Buffer.from(f!.plain[0]!.units[0]!.serverId!.hex!, "hex")).toEqual(EVIL);
-    } },
-  { name: "non-UTF-8 bytes in identity strings", answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ objects: [[0, Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x00, 0x80])]] }))] : sane(r)), check: (f) => expect(Buffer.from(f!.plain[0]!.units[0]!.deviceId!.identity.vendorName!, "latin1")).toEqual(Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x00, 0x80])) },
+    },
+  },
+  {
+    name: "non-UTF-8 bytes in identity strings",
+    answer: (r) => (meiOf(r) ? [reply(r, meiPdu({ objects: [[0, Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x00, 0x80])]] }))] : sane(r)),
+    check: (f) =>
+      expect(Buffer.from(f!.plain[0]!.units[0]!.deviceId!.identity.vendorName!, "latin1")).toEqual(Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x00, 0x80])),
+  },
   { name: "reset mid-frame", answer: (r) => [reply(r, meiPdu({ objects: [[0, "V"]] })).subarray(0, 5), { wait: 5 }, "reset"] },
   { name: "FIN mid-frame", answer: (r) => [reply(r, meiPdu({ objects: [[0, "V"]] })).subarray(0, 9), "close"] },
   { name: "reset on connect", onConnect: () => ["reset"], answer: sane },
@@ -119,7 +209,10 @@ const tlsCases: { name: string; steps: () => Step[] }[] = [
   { name: "ServerHello then reset", steps: () => [sh12, { wait: 5 }, "reset"] },
   { name: "handshake drip (whole flight, one byte per 40 ms)", steps: () => [{ drip: tls12Flight(), everyMs: 40 }] },
   { name: "endless empty HelloRequests", steps: () => [record(22, Buffer.concat(Array.from({ length: 400 }, () => Buffer.from([0, 0, 0, 0])))), "hang"] },
-  { name: "a thousand certificates", steps: () => [hsRecord(serverHello({ suite: 0xc02f })), record(22, certificate(Array.from({ length: 1000 }, () => FAKE_CERT)).subarray(0, 16000)), "hang"] },
+  {
+    name: "a thousand certificates",
+    steps: () => [hsRecord(serverHello({ suite: 0xc02f })), record(22, certificate(Array.from({ length: 1000 }, () => FAKE_CERT)).subarray(0, 16000)), "hang"],
+  },
   { name: "an alert flood after the ServerHello", steps: () => [sh12, Buffer.concat(Array.from({ length: 200 }, () => alertRecord(10, 1)))] },
   { name: "garbage record types", steps: () => [record(99, Buffer.alloc(10)), "hang"] },
 ];

@@ -14,7 +14,12 @@ const k = tlsKnowledge();
 describe("TLS knowledge file (probes/modbus/data/tls.yaml)", () => {
   test("covers every version once; exactly SSLv3, 1.0 and 1.1 are weak", () => {
     expect(k.versions.map((v) => v.version).sort()).toEqual(["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]);
-    expect(k.versions.filter((v) => v.weak).map((v) => v.version).sort()).toEqual(["SSLv3", "TLSv1", "TLSv1.1"]);
+    expect(
+      k.versions
+        .filter((v) => v.weak)
+        .map((v) => v.version)
+        .sort(),
+    ).toEqual(["SSLv3", "TLSv1", "TLSv1.1"]);
   });
 
   test("family ids are unique and every family offers real suites that are all judged weak", () => {
@@ -28,12 +33,14 @@ describe("TLS knowledge file (probes/modbus/data/tls.yaml)", () => {
 
   test("the families cover the classic weak suites", () => {
     const all = new Set(k.weakSuites.flatMap((w) => familyCodes(w.match)));
-    for (const code of [0x0001, 0x0003, 0x0004, 0x0005, 0x0009, 0x000a, 0x0018, 0x002f, 0x003b, 0xc011, 0xc017]) expect(all.has(code), `0x${code.toString(16)}`).toBe(true);
+    for (const code of [0x0001, 0x0003, 0x0004, 0x0005, 0x0009, 0x000a, 0x0018, 0x002f, 0x003b, 0xc011, 0xc017])
+      expect(all.has(code), `0x${code.toString(16)}`).toBe(true);
     for (const code of [0xc02b, 0xc02f, 0xcca8, 0x1301, 0x009e]) expect(all.has(code), `0x${code.toString(16)}`).toBe(false);
   });
 
   test("every TLS 1.3 AEAD suite and the ECDHE/DHE AEAD suites are acceptable; signalling values are never accepted", () => {
-    for (const code of [0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca8, 0xcca9, 0x009e, 0x009f]) expect(judgeSuite(code).status, `0x${code.toString(16)}`).toBe("ok");
+    for (const code of [0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca8, 0xcca9, 0x009e, 0x009f])
+      expect(judgeSuite(code).status, `0x${code.toString(16)}`).toBe("ok");
     expect(judgeSuite(0x00ff).status).toBe("unknown");
     expect(judgeSuite(0x5600).status).toBe("unknown");
   });
@@ -66,7 +73,20 @@ describe("TLS knowledge file (probes/modbus/data/tls.yaml)", () => {
 });
 
 describe("certificate keys of every type (src/knowledge/key-strength.ts) and signature hashes", () => {
-  const cert = (over: Partial<CertificateFacts>): CertificateFacts => ({ subject: "CN=x", issuer: "CN=x", selfSigned: true, notBefore: "", notAfter: "", validNow: true, keyAlgorithm: "rsa", keyBits: 2048, signatureAlgorithm: "sha256WithRSAEncryption", signatureHash: "sha256", sha256: "00", ...over });
+  const cert = (over: Partial<CertificateFacts>): CertificateFacts => ({
+    subject: "CN=x",
+    issuer: "CN=x",
+    selfSigned: true,
+    notBefore: "",
+    notAfter: "",
+    validNow: true,
+    keyAlgorithm: "rsa",
+    keyBits: 2048,
+    signatureAlgorithm: "sha256WithRSAEncryption",
+    signatureHash: "sha256",
+    sha256: "00",
+    ...over,
+  });
   test.each([
     ["rsa", 2048, undefined, "ok"],
     ["rsa", 1024, undefined, "weak"],

@@ -3,7 +3,17 @@
 // (The TLS wire parsers have their own tests under test/tls/wire.)
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { MAX_LENGTH_FIELD, MAX_PDU_BYTES, MbapDecodeError, decodeDeviceIdResponse, decodeReportServerIdResponse, encodeFrame, extractFrame, mbapFrameLength, type MbapFrame } from "../../probes/modbus/mbap.js";
+import {
+  MAX_LENGTH_FIELD,
+  MAX_PDU_BYTES,
+  MbapDecodeError,
+  decodeDeviceIdResponse,
+  decodeReportServerIdResponse,
+  encodeFrame,
+  extractFrame,
+  mbapFrameLength,
+  type MbapFrame,
+} from "../../probes/modbus/mbap.js";
 import { assertSendable } from "../../probes/modbus/client.js";
 
 const frameArb = fc.record({
@@ -56,7 +66,9 @@ describe("MBAP framing (Implementation Guide v1.0b §3.1.3)", () => {
         const out = parseStream(chunks);
         expect(out.invalid).toBeUndefined();
         expect(out.rest).toBe(0);
-        expect(out.frames.map((f) => [f.transactionId, f.unitId, f.pdu.toString("hex")])).toEqual(frames.map((f) => [f.transactionId, f.unitId, f.pdu.toString("hex")]));
+        expect(out.frames.map((f) => [f.transactionId, f.unitId, f.pdu.toString("hex")])).toEqual(
+          frames.map((f) => [f.transactionId, f.unitId, f.pdu.toString("hex")]),
+        );
       }),
     );
   });
@@ -137,7 +149,11 @@ describe("MBAP framing (Implementation Guide v1.0b §3.1.3)", () => {
   });
 
   test("FC 17 run indicator: after a one-byte server id (\\xFA\\xFF...), else the last byte", () => {
-    expect(decodeReportServerIdResponse(Buffer.from([0x11, 5, 0xfa, 0xff, 0x50, 0x4d, 0x37])).runIndicator).toEqual({ status: "on", offset: 1, basis: "after-1-byte-server-id" });
+    expect(decodeReportServerIdResponse(Buffer.from([0x11, 5, 0xfa, 0xff, 0x50, 0x4d, 0x37])).runIndicator).toEqual({
+      status: "on",
+      offset: 1,
+      basis: "after-1-byte-server-id",
+    });
     expect(decodeReportServerIdResponse(Buffer.from([0x11, 4, 0x41, 0x42, 0x43, 0x00])).runIndicator).toEqual({ status: "off", offset: 3, basis: "last-byte" });
     expect(decodeReportServerIdResponse(Buffer.from([0x11, 3, 0x41, 0x42, 0x43])).runIndicator).toBeUndefined();
   });
@@ -146,18 +162,24 @@ describe("MBAP framing (Implementation Guide v1.0b §3.1.3)", () => {
 describe("the client never sends a state-changing function code unless the write-back test opted in", () => {
   test("only read-only codes pass without opt-in; FC 8 and unit-0 writes never pass", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.boolean(), (fcode, sub, unit, optIn) => {
-        const pdu = Buffer.from([fcode, sub, 0, 0, 0]);
-        let sent = true;
-        try {
-          assertSendable(unit, pdu, optIn);
-        } catch {
-          sent = false;
-        }
-        const readOnly = [1, 2, 3, 4, 17].includes(fcode) || (fcode === 43 && sub === 14);
-        const writeBack = (fcode === 5 || fcode === 6) && optIn && unit !== 0;
-        expect(sent).toBe(readOnly || writeBack);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        (fcode, sub, unit, optIn) => {
+          const pdu = Buffer.from([fcode, sub, 0, 0, 0]);
+          let sent = true;
+          try {
+            assertSendable(unit, pdu, optIn);
+          } catch {
+            sent = false;
+          }
+          const readOnly = [1, 2, 3, 4, 17].includes(fcode) || (fcode === 43 && sub === 14);
+          const writeBack = (fcode === 5 || fcode === 6) && optIn && unit !== 0;
+          expect(sent).toBe(readOnly || writeBack);
+        },
+      ),
     );
   });
 });

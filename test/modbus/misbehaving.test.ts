@@ -16,7 +16,8 @@ const CASES: { fault: string; code: string; message: RegExp }[] = [
 describe("misbehaving Modbus/TCP servers", () => {
   const sims = new Map<string, Sim>();
   beforeAll(async () => {
-    for (const c of [...CASES.map((c) => c.fault), "exception-always"]) sims.set(c, await startSim({ units: [1], identity: { vendorName: "X" }, serverId: "X", fault: c }));
+    for (const c of [...CASES.map((c) => c.fault), "exception-always"])
+      sims.set(c, await startSim({ units: [1], identity: { vendorName: "X" }, serverId: "X", fault: c }));
   });
   afterAll(() => Promise.all([...sims.values()].map((s) => s.stop())));
 

@@ -72,7 +72,11 @@ describeWithDaemon("Modbus/TCP interop: pymodbus 3.0 server", Boolean(PYTHON && 
     const exposed = finding(result, "modbus.plain.exposed")[0]!;
     expect(exposed.status).toBe("fail");
     expect(exposed.evidence).toMatchObject({ unitsAnswering: [1] });
-    expect(finding(result, "modbus.identity.disclosed")[0]!.evidence).toMatchObject({ vendorName: IDENTITY.VendorName, productCode: IDENTITY.ProductCode, revision: IDENTITY.MajorMinorRevision });
+    expect(finding(result, "modbus.identity.disclosed")[0]!.evidence).toMatchObject({
+      vendorName: IDENTITY.VendorName,
+      productCode: IDENTITY.ProductCode,
+      revision: IDENTITY.MajorMinorRevision,
+    });
     // from the server's side
     const seen = log.filter((l) => l.startsWith("REQ ")).map((l) => Number(/fc=(\d+)/.exec(l)![1]));
     expect(seen.length).toBe(plain.functionCodesSent.length);

@@ -40,11 +40,29 @@ function statuses(facts: ModbusFacts, intrusive = false) {
 describe("modbus rules", () => {
   test("plain port closed and 802 closed: exposure passes, security absent fails", () => {
     const s = statuses({
-      plain: [{ port: 502, url: "modbus://10.0.0.5:502", role: "target", reachability: "closed", answersUnauthenticated: false, unitsTried: [], fullSweep: false, units: [], exchanges: [], functionCodesSent: [] }],
+      plain: [
+        {
+          port: 502,
+          url: "modbus://10.0.0.5:502",
+          role: "target",
+          reachability: "closed",
+          answersUnauthenticated: false,
+          unitsTried: [],
+          fullSweep: false,
+          units: [],
+          exchanges: [],
+          functionCodesSent: [],
+        },
+      ],
       secure: [{ ...tlsBase, reachability: "closed", tlsOffered: false, versions: [], weakSuites: [], clientCertificate: { required: "unknown", detail: "" } }],
       writeTest: noWrite,
     });
-    expect(s).toMatchObject({ "modbus.plain.exposed": "pass", "modbus.security.absent": "fail", "modbus.security.client-auth": "not_applicable", "modbus.write.unauthenticated": "skipped" });
+    expect(s).toMatchObject({
+      "modbus.plain.exposed": "pass",
+      "modbus.security.absent": "fail",
+      "modbus.security.client-auth": "not_applicable",
+      "modbus.write.unauthenticated": "skipped",
+    });
   });
 
   test("the known-good endpoint passes TLS parameters and client authentication", () => {
@@ -54,9 +72,17 @@ describe("modbus rules", () => {
 
   test("TLS marked offered without the recorded proof (service) is never a pass: undetermined no-evidence", () => {
     const { service: _proof, ...noProof } = tlsBase;
-    const findings = runRules(modbus, envelope({ plain: [], secure: [noProof], writeTest: noWrite }), { host: "10.0.0.5", intrusive: false, credentialed: false });
+    const findings = runRules(modbus, envelope({ plain: [], secure: [noProof], writeTest: noWrite }), {
+      host: "10.0.0.5",
+      intrusive: false,
+      credentialed: false,
+    });
     expect(findings.find((f) => f.ruleId === "modbus.security.absent")).toMatchObject({ status: "undetermined", reason: "no-evidence" });
-    expect(statuses({ plain: [], secure: [{ ...tlsBase, service: { proof: "none", detail: "ServerHello, then reset" } }], writeTest: noWrite })["modbus.security.absent"]).toBe("undetermined");
+    expect(
+      statuses({ plain: [], secure: [{ ...tlsBase, service: { proof: "none", detail: "ServerHello, then reset" } }], writeTest: noWrite })[
+        "modbus.security.absent"
+      ],
+    ).toBe("undetermined");
   });
 
   test("a weak version that could not be tested is never a pass (undetermined, not skipped: changed on purpose)", () => {
@@ -77,8 +103,21 @@ describe("modbus rules", () => {
   });
 
   test("certificate keys: every key type has its own minimum (DSA never; RSA-PSS like RSA; Ed25519 fixed; unknown types undetermined)", () => {
-    const cert = { subject: "CN=x", issuer: "CN=ca", selfSigned: false, notBefore: "2025-01-01T00:00:00.000Z", notAfter: "2099-01-01T00:00:00.000Z", validNow: true, signatureAlgorithm: "ecdsa-with-SHA256", signatureHash: "sha256", sha256: "ab" };
-    const status = (c: object) => statuses({ plain: [], secure: [{ ...tlsBase, certificate: { ...cert, ...c } as TlsEndpointFacts["certificate"] }], writeTest: noWrite })["modbus.security.certificate"];
+    const cert = {
+      subject: "CN=x",
+      issuer: "CN=ca",
+      selfSigned: false,
+      notBefore: "2025-01-01T00:00:00.000Z",
+      notAfter: "2099-01-01T00:00:00.000Z",
+      validNow: true,
+      signatureAlgorithm: "ecdsa-with-SHA256",
+      signatureHash: "sha256",
+      sha256: "ab",
+    };
+    const status = (c: object) =>
+      statuses({ plain: [], secure: [{ ...tlsBase, certificate: { ...cert, ...c } as TlsEndpointFacts["certificate"] }], writeTest: noWrite })[
+        "modbus.security.certificate"
+      ];
     expect(status({ keyAlgorithm: "dsa", keyBits: 3072 })).toBe("fail"); // passed before: only rsa and ec were checked
     expect(status({ keyAlgorithm: "rsa-pss", keyBits: 1024 })).toBe("fail"); // passed before
     expect(status({ keyAlgorithm: "ed25519" })).toBe("pass");
@@ -94,7 +133,11 @@ describe("modbus rules", () => {
       { negotiated: { protocol: "TLSv1.3", cipher: "TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC" } },
     ];
     for (const c of cases) {
-      const findings = runRules(modbus, envelope({ plain: [], secure: [{ ...tlsBase, ...c }], writeTest: noWrite }), { host: "10.0.0.5", intrusive: false, credentialed: false });
+      const findings = runRules(modbus, envelope({ plain: [], secure: [{ ...tlsBase, ...c }], writeTest: noWrite }), {
+        host: "10.0.0.5",
+        intrusive: false,
+        credentialed: false,
+      });
       const f = findings.find((x) => x.ruleId === "modbus.security.tls-weak")!;
       expect(f.status).toBe("undetermined");
       expect(f.reason).toBe("unknown-value");
@@ -114,7 +157,12 @@ describe("modbus rules", () => {
       expect(r.meta.remediation.length).toBeGreaterThan(20);
       expect(r.meta.safety === "intrusive").toBe(r.meta.id === "modbus.write.unauthenticated");
     }
-    expect(modbus.checks.filter((c) => c.safety === "intrusive").map((c) => c.id).sort()).toEqual(["modbus.unit-sweep", "modbus.write-back"]);
+    expect(
+      modbus.checks
+        .filter((c) => c.safety === "intrusive")
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(["modbus.unit-sweep", "modbus.write-back"]);
   });
 
   test("write target parsing refuses broadcasts and bad types", () => {
@@ -136,7 +184,14 @@ describe("profileFromFacts", () => {
           answersUnauthenticated: true,
           unitsTried: [1, 255],
           fullSweep: false,
-          units: [{ unitId: 1, answered: true, deviceId: { status: "ok", identity: { vendorName: "V", productCode: "P", revision: "1.0" }, objects: [], requests: 2 }, serverId: { status: "ok", hex: "4142ff", text: "" } }],
+          units: [
+            {
+              unitId: 1,
+              answered: true,
+              deviceId: { status: "ok", identity: { vendorName: "V", productCode: "P", revision: "1.0" }, objects: [], requests: 2 },
+              serverId: { status: "ok", hex: "4142ff", text: "" },
+            },
+          ],
           exchanges: [],
           functionCodesSent: [43, 43, 17],
         },
@@ -145,7 +200,12 @@ describe("profileFromFacts", () => {
       writeTest: noWrite,
     };
     const profile = ModbusSimProfile.parse(modbus.profileFromFacts!(facts));
-    expect(profile).toMatchObject({ units: [1], identity: { vendorName: "V", productCode: "P", revision: "1.0" }, plain: true, tls: { requireClientCert: false, minVersion: "TLSv1.2", maxVersion: "TLSv1.3" } });
+    expect(profile).toMatchObject({
+      units: [1],
+      identity: { vendorName: "V", productCode: "P", revision: "1.0" },
+      plain: true,
+      tls: { requireClientCert: false, minVersion: "TLSv1.2", maxVersion: "TLSv1.3" },
+    });
   });
 });
 

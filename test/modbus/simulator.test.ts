@@ -5,19 +5,35 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { finding, scan, startSim, type Sim } from "./helpers.js";
 
-const IDENTITY = { vendorName: "Example Automation", productCode: "LX-100", revision: "2.4.1", vendorUrl: "https://example.invalid", productName: "LX PLC", modelName: "LX-100-CPU", userApplicationName: "pump-station" };
+const IDENTITY = {
+  vendorName: "Example Automation",
+  productCode: "LX-100",
+  revision: "2.4.1",
+  vendorUrl: "https://example.invalid",
+  productName: "LX PLC",
+  modelName: "LX-100-CPU",
+  userApplicationName: "pump-station",
+};
 const READ_ONLY = ["1", "3", "17", "43"];
 
 describe("secure controller: TLS 1.3 only, client certificate required", () => {
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSim({ units: [1], identity: IDENTITY, serverId: "LX-100 CPU", holding: { "40": 1234 }, tls: { requireClientCert: true, minVersion: "TLSv1.3", requireRole: true } });
+    sim = await startSim({
+      units: [1],
+      identity: IDENTITY,
+      serverId: "LX-100 CPU",
+      holding: { "40": 1234 },
+      tls: { requireClientCert: true, minVersion: "TLSv1.3", requireRole: true },
+    });
   });
   afterAll(() => sim.stop());
 
   test("default mode: identity read field for field, Modbus/TCP Security checks pass, no write code sent", async () => {
     const before = sim.stats();
-    const { result, facts } = await scan([sim.plainUrl!, sim.tlsUrl!], { credentials: [{ protocol: "modbus-tls", certificate: before.pki!.clientCert, key: before.pki!.clientKey }] });
+    const { result, facts } = await scan([sim.plainUrl!, sim.tlsUrl!], {
+      credentials: [{ protocol: "modbus-tls", certificate: before.pki!.clientCert, key: before.pki!.clientKey }],
+    });
     expect(result.facts.modbus!.status).toBe("ok");
     expect(facts!.plain[0]!.units.find((u) => u.unitId === 1)!.deviceId!.identity).toEqual(IDENTITY);
     expect(facts!.plain[0]!.units.find((u) => u.unitId === 1)!.serverId!.text).toBe("LX-100 CPU");
@@ -70,7 +86,11 @@ describe("Modbus/TCP Security without client authentication", () => {
 describe("legacy TLS endpoint: TLS 1.0, NULL suites, RSA-1024 with SHA-1, expired", () => {
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSim({ units: [1], plain: false, tls: { requireClientCert: false, minVersion: "TLSv1", ciphers: "ALL:eNULL@SECLEVEL=0", keyType: "rsa-1024", signHash: "SHA-1", expired: true } });
+    sim = await startSim({
+      units: [1],
+      plain: false,
+      tls: { requireClientCert: false, minVersion: "TLSv1", ciphers: "ALL:eNULL@SECLEVEL=0", keyType: "rsa-1024", signHash: "SHA-1", expired: true },
+    });
   });
   afterAll(() => sim.stop());
 
@@ -130,7 +150,15 @@ describe("intrusive write-back test", () => {
 describe("Read Device Identification across several responses", () => {
   let sim: Sim;
   const long = (c: string) => c.repeat(120);
-  const identity = { vendorName: long("v"), productCode: long("p"), revision: "9.9", vendorUrl: long("u"), productName: long("n"), modelName: long("m"), userApplicationName: long("a") };
+  const identity = {
+    vendorName: long("v"),
+    productCode: long("p"),
+    revision: "9.9",
+    vendorUrl: long("u"),
+    productName: long("n"),
+    modelName: long("m"),
+    userApplicationName: long("a"),
+  };
   beforeAll(async () => {
     sim = await startSim({ units: [1], identity });
   });
@@ -193,7 +221,12 @@ describe("unit 0 (Modbus over Serial Line §2.2: the serial broadcast address) i
 describe("parity with nmap modbus-discover / modicon-info: every read-only identification object", () => {
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSim({ units: [1], identity: { vendorName: "Example Automation", revision: "2.4.1", productName: "LX PLC" }, extendedObjects: { "128": "CPU LX-100-CPU", "200": "Memory card MC-8" }, serverId: "LX-100" });
+    sim = await startSim({
+      units: [1],
+      identity: { vendorName: "Example Automation", revision: "2.4.1", productName: "LX PLC" },
+      extendedObjects: { "128": "CPU LX-100-CPU", "200": "Memory card MC-8" },
+      serverId: "LX-100",
+    });
   });
   afterAll(() => sim.stop());
 
@@ -203,8 +236,15 @@ describe("parity with nmap modbus-discover / modicon-info: every read-only ident
     expect(unit.deviceId!.conformityLevel).toBe(0x83);
     expect(unit.deviceId!.objects.map((o) => o.id)).toEqual([0x00, 0x02, 0x04, 0x80, 0xc8]);
     // object 1 (ProductCode, mandatory) is missing from the basic stream: asked for once with read code 4
-    expect(unit.deviceId!.streams!.map((s) => [s.readCode, s.status])).toEqual([[1, "ok"], [2, "ok"], [3, "ok"], [4, "exception"]]);
-    expect(finding(result, "modbus.identity.disclosed")[0]!.evidence).toMatchObject({ extendedObjects: { "0x80": "CPU LX-100-CPU", "0xc8": "Memory card MC-8" } });
+    expect(unit.deviceId!.streams!.map((s) => [s.readCode, s.status])).toEqual([
+      [1, "ok"],
+      [2, "ok"],
+      [3, "ok"],
+      [4, "exception"],
+    ]);
+    expect(finding(result, "modbus.identity.disclosed")[0]!.evidence).toMatchObject({
+      extendedObjects: { "0x80": "CPU LX-100-CPU", "0xc8": "Memory card MC-8" },
+    });
     expect(unit.serverId).toMatchObject({ status: "ok", text: "LX-100", runIndicator: { status: "on", basis: "last-byte" } });
     expect(Object.keys(sim.stats().byFunctionCode).sort()).toEqual(["17", "43"]);
   });

@@ -25,14 +25,21 @@ describe("a TLS handshake that never completes is not a TLS service", () => {
     ["reset right after the ServerHello", "reset"],
     ["close right after the ServerHello", "close"],
   ] as const)("%s: no 'offered', no TLS pass, no client-auth pass", async (_name, end) => {
-    const peer = keep(await rawTlsPeer({ 0x0303: { suite: 0xc02f, steps: [sh, { wait: 10 }, end] }, 0x0304: { suite: 0x1301, steps: [sh13, { wait: 10 }, end] } }));
+    const peer = keep(
+      await rawTlsPeer({ 0x0303: { suite: 0xc02f, steps: [sh, { wait: 10 }, end] }, 0x0304: { suite: 0x1301, steps: [sh13, { wait: 10 }, end] } }),
+    );
     const { result, facts } = await scan([peer.url], { timeoutMs: TIMEOUT });
     const t = facts!.secure[0]!;
     expect(t.tlsOffered).toBe(false);
     expect(t.versions.find((v) => v.version === "TLSv1.2")).toMatchObject({ result: "incomplete" });
     expect(t.versions.find((v) => v.version === "TLSv1.2")!.detail).toMatch(/after the ServerHello/);
     expect(t.clientCertificate.required).toBe("unknown");
-    expect(statuses(result)).toEqual({ "modbus.security.absent": "undetermined", "modbus.security.tls-weak": "undetermined", "modbus.security.certificate": "undetermined", "modbus.security.client-auth": "undetermined" });
+    expect(statuses(result)).toEqual({
+      "modbus.security.absent": "undetermined",
+      "modbus.security.tls-weak": "undetermined",
+      "modbus.security.certificate": "undetermined",
+      "modbus.security.client-auth": "undetermined",
+    });
     expect(result.findings.filter((f) => f.status === "pass")).toEqual([]);
   });
 });
@@ -50,7 +57,9 @@ describeWithDaemon("client-certificate requirement: proof, never a hang-up", ope
   });
 
   test("TLS 1.2 with a required certificate: CertificateRequest seen, handshake_failure after our empty Certificate -> pass with that evidence", async () => {
-    const peer = keep(await tlsModbusServer({ key: ec!.keyPem, cert: ec!.certPem, requestCert: true, rejectUnauthorized: true, ca: [ec!.certPem], maxVersion: "TLSv1.2" }));
+    const peer = keep(
+      await tlsModbusServer({ key: ec!.keyPem, cert: ec!.certPem, requestCert: true, rejectUnauthorized: true, ca: [ec!.certPem], maxVersion: "TLSv1.2" }),
+    );
     const { result, facts } = await scan([peer.url], { timeoutMs: TIMEOUT });
     const t = facts!.secure[0]!;
     expect(t.serverFlight!.certificateRequest).toBeDefined();
@@ -60,7 +69,9 @@ describeWithDaemon("client-certificate requirement: proof, never a hang-up", ope
   });
 
   test("TLS 1.3 with a required certificate: certificate_required (116) -> pass", async () => {
-    const peer = keep(await tlsModbusServer({ key: ec!.keyPem, cert: ec!.certPem, requestCert: true, rejectUnauthorized: true, ca: [ec!.certPem], minVersion: "TLSv1.3" }));
+    const peer = keep(
+      await tlsModbusServer({ key: ec!.keyPem, cert: ec!.certPem, requestCert: true, rejectUnauthorized: true, ca: [ec!.certPem], minVersion: "TLSv1.3" }),
+    );
     const { result, facts } = await scan([peer.url], { timeoutMs: TIMEOUT });
     expect(facts!.secure[0]!.clientCertificate).toMatchObject({ required: "required", evidence: "alert", alert: { code: 116, name: "certificate_required" } });
     expect(statuses(result)["modbus.security.client-auth"]).toBe("pass");
@@ -77,7 +88,13 @@ describeWithDaemon("client-certificate requirement: proof, never a hang-up", ope
 
 describeWithDaemon("certificate keys of every type", opensslAvailable(), "needs the openssl CLI (apt-get install openssl)", () => {
   test.each([
-    ["DSA 2048 (never acceptable, FIPS 186-5)", "dsa:2048", { maxVersion: "TLSv1.2", ciphers: "DHE-DSS-AES128-GCM-SHA256:@SECLEVEL=0", dhparam: "auto" }, "fail", /DSA/],
+    [
+      "DSA 2048 (never acceptable, FIPS 186-5)",
+      "dsa:2048",
+      { maxVersion: "TLSv1.2", ciphers: "DHE-DSS-AES128-GCM-SHA256:@SECLEVEL=0", dhparam: "auto" },
+      "fail",
+      /DSA/,
+    ],
     ["RSA-PSS 1024", "rsa-pss:1024", { minVersion: "TLSv1.3", ciphers: "DEFAULT:@SECLEVEL=0" }, "fail", /RSA-PSS 1024 bits \(below 2048\)/],
     ["Ed25519", "ed25519", { minVersion: "TLSv1.3" }, "pass", /ed25519/],
     ["EC secp384r1", "ec:secp384r1", {}, "pass", /secp384r1/],
@@ -94,7 +111,8 @@ describeWithDaemon("certificate keys of every type", opensslAvailable(), "needs 
 
 describeWithDaemon("unknown TLS parameters never pass", opensslAvailable(), "needs the openssl CLI (apt-get install openssl)", () => {
   const der = opensslAvailable() ? makeCert("ec:prime256v1").der : Buffer.alloc(0);
-  const flight = (suite: number, group: number) => hsRecord(serverHello({ suite }), certificate([der]), skeEcdhe(group, 0x0403, suite === 0xd001 ? Buffer.alloc(0) : undefined), serverHelloDone());
+  const flight = (suite: number, group: number) =>
+    hsRecord(serverHello({ suite }), certificate([der]), skeEcdhe(group, 0x0403, suite === 0xd001 ? Buffer.alloc(0) : undefined), serverHelloDone());
 
   test.each([
     ["a suite outside the knowledge base (TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256)", 0xd001, 23],

@@ -75,7 +75,9 @@ export function offered(first: Buffer): { version: number; suites: number[] } {
  * suite gets handshake_failure, any other version protocol_version. Node's own handshakes offer
  * TLS 1.3 and get the 0x0304 answer.
  */
-export async function rawTlsPeer(answers: Partial<Record<number, { suite: number; steps: PeerStep[] }>>): Promise<Awaited<ReturnType<typeof scriptedPeer>> & { url: string }> {
+export async function rawTlsPeer(
+  answers: Partial<Record<number, { suite: number; steps: PeerStep[] }>>,
+): Promise<Awaited<ReturnType<typeof scriptedPeer>> & { url: string }> {
   const p = await scriptedPeer((_i, first) => {
     const o = offered(first);
     const a = answers[o.version];

@@ -23,7 +23,12 @@ describeWithDaemon("Mosquitto interop", Boolean(MOSQUITTO && PASSWD && OPENSSL),
 
   it("allow_anonymous true: failing finding naming anonymous access, and cleartext", async () => {
     const d = await auditUrls(mqtt, [`mqtt://127.0.0.1:${open}`]);
-    expect((d.facts.mqtt!.data as MqttFacts).services[0]!.anonymous).toMatchObject({ outcome: "accepted", protocolLevel: 5, disconnected: true, properties: { receiveMaximum: 20 } });
+    expect((d.facts.mqtt!.data as MqttFacts).services[0]!.anonymous).toMatchObject({
+      outcome: "accepted",
+      protocolLevel: 5,
+      disconnected: true,
+      properties: { receiveMaximum: 20 },
+    });
     expect(finding(d, "mqtt.auth.anonymous").status).toBe("fail");
     expect(finding(d, "mqtt.cleartext").status).toBe("fail");
   });
@@ -38,7 +43,11 @@ describeWithDaemon("Mosquitto interop", Boolean(MOSQUITTO && PASSWD && OPENSSL),
     const d = await auditUrls(mqtt, [`mqtts://127.0.0.1:${tls}`]);
     expect(d.findings.filter((f) => f.status === "fail")).toEqual([]);
     expect(finding(d, "mqtt.tls")).toMatchObject({ status: "pass", evidence: { key: "RSA 2048 bits", certificate: "CN=otaudit-mosquitto" } });
-    expect((d.facts.mqtt!.data as MqttFacts).services[0]!.tlsSession).toMatchObject({ protocol: "TLSv1.3", verified: false, verifyError: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect((d.facts.mqtt!.data as MqttFacts).services[0]!.tlsSession).toMatchObject({
+      protocol: "TLSv1.3",
+      verified: false,
+      verifyError: "DEPTH_ZERO_SELF_SIGNED_CERT",
+    });
   });
 
   it("mosquitto's log: the default runs sent no user name, no SUBSCRIBE or PUBLISH; accepted sessions ended with DISCONNECT", () => {

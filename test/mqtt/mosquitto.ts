@@ -28,7 +28,27 @@ export async function startMosquitto(): Promise<Mosquitto> {
   const [open, locked, tls] = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort()];
   execFileSync(PASSWD!, ["-c", "-b", join(dir, "passwd"), "guest", "guest"]);
   execFileSync(PASSWD!, ["-b", join(dir, "passwd"), "bench", "Bench-pw-1"]);
-  execFileSync(OPENSSL!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=otaudit-mosquitto", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  execFileSync(
+    OPENSSL!,
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+      "-days",
+      "2",
+      "-subj",
+      "/CN=otaudit-mosquitto",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
   const conf = [
     ...(process.getuid?.() === 0 ? ["user root"] : []),
     "per_listener_settings true",

@@ -113,10 +113,16 @@ describe("properties (fast-check)", () => {
 
   it("encodeConnack -> parseConnack keeps code and properties", () => {
     fc.assert(
-      fc.property(fc.constantFrom(0, 0x86, 0x87), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 65535 }), fc.string({ maxLength: 40 }), (code, qos, ka, reason) => {
-        const c = parseConnack(encodeConnack(5, code, { maximumQoS: qos, serverKeepAlive: ka, reasonString: reason }), 5);
-        expect(c).toMatchObject({ code, properties: { maximumQoS: qos, serverKeepAlive: ka, reasonString: reason } });
-      }),
+      fc.property(
+        fc.constantFrom(0, 0x86, 0x87),
+        fc.integer({ min: 0, max: 1 }),
+        fc.integer({ min: 0, max: 65535 }),
+        fc.string({ maxLength: 40 }),
+        (code, qos, ka, reason) => {
+          const c = parseConnack(encodeConnack(5, code, { maximumQoS: qos, serverKeepAlive: ka, reasonString: reason }), 5);
+          expect(c).toMatchObject({ code, properties: { maximumQoS: qos, serverKeepAlive: ka, reasonString: reason } });
+        },
+      ),
     );
   });
 

@@ -39,7 +39,11 @@ describe("anonymous broker (plain + TLS)", () => {
     const clear = findings(d, "mqtt.cleartext");
     expect(clear.map((f) => f.status)).toEqual(["fail", "pass"]);
     const tls = (d.facts.mqtt!.data as MqttFacts).services[1]!.tlsSession!;
-    expect(tls).toMatchObject({ protocol: "TLSv1.3", certificate: { subject: "CN=otaudit-mqtt-simulator", keyType: "ec", curve: "prime256v1" }, verified: false });
+    expect(tls).toMatchObject({
+      protocol: "TLSv1.3",
+      certificate: { subject: "CN=otaudit-mqtt-simulator", keyType: "ec", curve: "prime256v1" },
+      verified: false,
+    });
     expect(findings(d, "mqtt.tls").map((f) => f.status)).toEqual(["not_applicable", "pass"]);
     expect((d.facts.mqtt!.data as MqttFacts).services[0]!.anonymous!.properties).toMatchObject({ maximumQoS: 1, retainAvailable: false });
   });
@@ -61,7 +65,10 @@ describe("authenticating 3.1.1 broker with guest/guest", () => {
   it("default mode: refuses anonymous after a 5.0 version refusal, and saw no password", async () => {
     const d = await auditUrls(mqtt, locked.urls);
     const a = (d.facts.mqtt!.data as MqttFacts).services[0]!.anonymous!;
-    expect(a.attempts.map((x) => [x.protocolLevel, x.verdict])).toEqual([[5, "version-refused"], [4, "auth-refused"]]);
+    expect(a.attempts.map((x) => [x.protocolLevel, x.verdict])).toEqual([
+      [5, "version-refused"],
+      [4, "auth-refused"],
+    ]);
     expect(finding(d, "mqtt.auth.anonymous").status).toBe("pass");
     expect(finding(d, "mqtt.auth.default-credentials").status).toBe("skipped");
     expect(stats(locked)).toMatchObject({ withUsername: 0, withPassword: 0 });
@@ -79,7 +86,12 @@ describe("authenticating 3.1.1 broker with guest/guest", () => {
 
   it("bench credentials from the credentials file: one CONNECT with them, accepted", async () => {
     const d = await auditUrls(mqtt, locked.urls, { credentials: [{ protocol: "mqtt", username: "guest", password: "guest" }] as never });
-    expect((d.facts.mqtt!.data as MqttFacts).services[1]!.credentialed).toEqual({ username: "guest", outcome: "accepted", code: 0, codeName: "Connection Accepted" });
+    expect((d.facts.mqtt!.data as MqttFacts).services[1]!.credentialed).toEqual({
+      username: "guest",
+      outcome: "accepted",
+      code: 0,
+      codeName: "Connection Accepted",
+    });
   });
 });
 
@@ -98,6 +110,8 @@ describe("record -> simulate, and the CLI", () => {
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, "utf8"));
-    expect(doc.devices[0].findings.filter((f: { ruleId: string; status: string }) => f.ruleId === "mqtt.auth.anonymous" && f.status === "fail")).toHaveLength(2);
+    expect(doc.devices[0].findings.filter((f: { ruleId: string; status: string }) => f.ruleId === "mqtt.auth.anonymous" && f.status === "fail")).toHaveLength(
+      2,
+    );
   });
 });

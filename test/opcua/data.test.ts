@@ -32,7 +32,13 @@ describe("probes/opcua/data/security-policies.yaml", () => {
     expect(policyInfo("http://opcfoundation.org/UA/SecurityPolicy#Aes256_Sha256_RsaPss").status).toBe("secure");
     expect(policyInfo("http://example.com/UA/SecurityPolicy#Vendor").status).toBe("unknown");
     // exact comparison (OPC 10000-7): case variants and other prefixes are not known policies
-    for (const variant of ["http://opcfoundation.org/UA/SecurityPolicy#none", "http://opcfoundation.org/UA/SecurityPolicy#NONE", "HTTP://opcfoundation.org/UA/SecurityPolicy#None", "http://opcfoundation.org/UA/SecurityPolicy#None ", "http://evil.example/x#Basic256Sha256"]) {
+    for (const variant of [
+      "http://opcfoundation.org/UA/SecurityPolicy#none",
+      "http://opcfoundation.org/UA/SecurityPolicy#NONE",
+      "HTTP://opcfoundation.org/UA/SecurityPolicy#None",
+      "http://opcfoundation.org/UA/SecurityPolicy#None ",
+      "http://evil.example/x#Basic256Sha256",
+    ]) {
       expect(policyInfo(variant).status, variant).toBe("unknown");
       expect(policyInfo(variant).name, variant).toBe(variant);
     }
@@ -76,23 +82,54 @@ describe("opcua plugin metadata", () => {
     }
     expect(plugin.rules.find((r) => r.meta.id === "opcua.credentials.default")?.meta.safety).toBe("intrusive");
     expect(plugin.checks.filter((c) => c.safety === "intrusive").map((c) => c.id)).toEqual(["opcua.default-credentials", "opcua.self-signed-user-certificate"]);
-    expect(plugin.rules.filter((r) => r.meta.safety === "intrusive").map((r) => r.meta.id).sort()).toEqual(["opcua.credentials.default", "opcua.trust.self-signed-user-certificate"]);
+    expect(
+      plugin.rules
+        .filter((r) => r.meta.safety === "intrusive")
+        .map((r) => r.meta.id)
+        .sort(),
+    ).toEqual(["opcua.credentials.default", "opcua.trust.self-signed-user-certificate"]);
   });
   it("profileFromFacts yields a valid simulator profile without secrets", () => {
     const profile = profileFromFacts({
       discoveryUrl: "opc.tcp://h:4840",
       transport: { protocolVersion: 0, receiveBufferSize: 65536, sendBufferSize: 65536, maxMessageSize: 0, maxChunkCount: 0 },
       endpoints: [
-        { endpointUrl: "opc.tcp://h:4840", securityPolicyUri: "http://opcfoundation.org/UA/SecurityPolicy#None", securityMode: "None", securityLevel: 0, transportProfileUri: "", userTokens: [{ policyId: "a", tokenType: "Anonymous", securityPolicyUri: null }], certificateSha256: null, applicationUri: "", productUri: "", applicationName: "" },
+        {
+          endpointUrl: "opc.tcp://h:4840",
+          securityPolicyUri: "http://opcfoundation.org/UA/SecurityPolicy#None",
+          securityMode: "None",
+          securityLevel: 0,
+          transportProfileUri: "",
+          userTokens: [{ policyId: "a", tokenType: "Anonymous", securityPolicyUri: null }],
+          certificateSha256: null,
+          applicationUri: "",
+          productUri: "",
+          applicationName: "",
+        },
       ],
       certificates: [],
       certificateErrors: [],
       anonymousSession: { status: "activated", message: "ok" },
       serverInfo: { status: "ok", auditingStatus: "ok", auditing: false },
-      anonymousBrowse: { status: "ok", maxDepth: 6, maxNodes: 2000, nodesVisited: 3, variablesChecked: 1, truncated: false, writable: [{ nodeId: "ns=1;s=X", browseName: "1:Setpoint" }] },
+      anonymousBrowse: {
+        status: "ok",
+        maxDepth: 6,
+        maxNodes: 2000,
+        nodesVisited: 3,
+        variablesChecked: 1,
+        truncated: false,
+        writable: [{ nodeId: "ns=1;s=X", browseName: "1:Setpoint" }],
+      },
       trustTest: { status: "accepted", message: "" },
     });
-    expect(profile).toMatchObject({ securityPolicies: ["None"], anonymous: true, auditing: false, autoAcceptUnknownCertificates: true, users: [], variables: [{ name: "Setpoint", writable: true }] });
+    expect(profile).toMatchObject({
+      securityPolicies: ["None"],
+      anonymous: true,
+      auditing: false,
+      autoAcceptUnknownCertificates: true,
+      users: [],
+      variables: [{ name: "Setpoint", writable: true }],
+    });
     expect(plugin.simulator!.profileSchema.safeParse(profile).success).toBe(true);
   });
 });

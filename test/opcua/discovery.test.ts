@@ -54,7 +54,15 @@ describe("opcua discovery: FindServers and the servers it lists", () => {
     );
     const url = `opc.tcp://127.0.0.1:${lds.port}`;
     const before = { ...listed.requests };
-    const env = await probeDevice({ host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: lds.port, transport: "tcp", url, explicit: true }] }, plugin, opts);
+    const env = await probeDevice(
+      {
+        host: "127.0.0.1",
+        address: "127.0.0.1",
+        endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: lds.port, transport: "tcp", url, explicit: true }],
+      },
+      plugin,
+      opts,
+    );
     expect(env.status).toBe("ok");
     const f = env.data as OpcuaFacts;
     expect(f.discovery).toMatchObject({ status: "ok", declared: 15 });

@@ -6,7 +6,16 @@ import { createServer, type Server, type Socket } from "node:net";
 import { BinaryReader, BinaryWriter, ENCODING_IDS, POLICY_NONE, frame } from "../../probes/opcua/uacp.js";
 
 export function ack(overrides: Partial<{ receiveBufferSize: number; maxMessageSize: number; maxChunkCount: number }> = {}): Buffer {
-  return frame("ACK", new BinaryWriter().uint32(0).uint32(overrides.receiveBufferSize ?? 65536).uint32(65536).uint32(overrides.maxMessageSize ?? 0).uint32(overrides.maxChunkCount ?? 0).toBuffer());
+  return frame(
+    "ACK",
+    new BinaryWriter()
+      .uint32(0)
+      .uint32(overrides.receiveBufferSize ?? 65536)
+      .uint32(65536)
+      .uint32(overrides.maxMessageSize ?? 0)
+      .uint32(overrides.maxChunkCount ?? 0)
+      .toBuffer(),
+  );
 }
 
 export function errMessage(code: number, reason: string): Buffer {
@@ -42,10 +51,26 @@ export interface FakeEndpoint {
 }
 
 export function endpointDescription(w: BinaryWriter, e: FakeEndpoint) {
-  w.string(e.url).string(e.applicationUri ?? "urn:fake:server").string("urn:fake:product").uint8(0x02).string(e.applicationName ?? "Fake server").int32(0).string(null).string(null).int32(1).string(e.url);
-  w.byteString(e.certificate ?? null).int32(e.mode).string(e.policyUri);
+  w.string(e.url)
+    .string(e.applicationUri ?? "urn:fake:server")
+    .string("urn:fake:product")
+    .uint8(0x02)
+    .string(e.applicationName ?? "Fake server")
+    .int32(0)
+    .string(null)
+    .string(null)
+    .int32(1)
+    .string(e.url);
+  w.byteString(e.certificate ?? null)
+    .int32(e.mode)
+    .string(e.policyUri);
   w.int32(e.tokens.length);
-  for (const t of e.tokens) w.string(t.policyId).int32(t.type).string(null).string(null).string(t.policyUri ?? null);
+  for (const t of e.tokens)
+    w.string(t.policyId)
+      .int32(t.type)
+      .string(null)
+      .string(null)
+      .string(t.policyUri ?? null);
   w.string("http://opcfoundation.org/UA-Profile/Transport/uatcp-uasc-uabinary").uint8(e.level ?? 0);
 }
 
@@ -79,7 +104,13 @@ export function findServersBody(servers: FakeServerEntry[]): Buffer {
   const w = msgPrefix(ENCODING_IDS.FindServersResponse);
   w.int32(servers.length);
   for (const s of servers) {
-    w.string(s.applicationUri).string("urn:fake:product").uint8(0x02).string(s.applicationName ?? "Listed server").int32(s.applicationType ?? 0).string(null).string(null);
+    w.string(s.applicationUri)
+      .string("urn:fake:product")
+      .uint8(0x02)
+      .string(s.applicationName ?? "Listed server")
+      .int32(s.applicationType ?? 0)
+      .string(null)
+      .string(null);
     w.int32(s.discoveryUrls.length);
     for (const u of s.discoveryUrls) w.string(u);
   }
@@ -167,7 +198,8 @@ export function conversation(endpoints: FakeEndpoint[] | (() => Buffer), servers
     if (type !== "MSG") return;
     const id = requestTypeId(body);
     if (id === ENCODING_IDS.GetEndpointsRequest) socket.write(typeof endpoints === "function" ? endpoints() : getEndpointsResponse(endpoints));
-    else if (id === ENCODING_IDS.FindServersRequest) socket.write(servers === undefined ? serviceFault() : typeof servers === "function" ? servers() : frame("MSG", findServersBody(servers)));
+    else if (id === ENCODING_IDS.FindServersRequest)
+      socket.write(servers === undefined ? serviceFault() : typeof servers === "function" ? servers() : frame("MSG", findServersBody(servers)));
     else socket.write(serviceFault());
   };
 }

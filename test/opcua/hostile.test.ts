@@ -16,7 +16,7 @@ import plugin from "../../probes/opcua/index.js";
 import { probeDevice, type AuditOptions } from "../../src/engine/audit.js";
 import { runRules } from "../../src/engine/rules.js";
 import { BinaryReader, UacpProtocolError, readEndpointDescription } from "../../probes/opcua/uacp.js";
-import { ack, conversation, errMessage, getEndpointsBody, getEndpointsResponse, opnResponse, startFakePeer, type FakePeer } from "./fake-server.js";
+import { ack, conversation, errMessage, getEndpointsBody, opnResponse, startFakePeer, type FakePeer } from "./fake-server.js";
 import { frame } from "../../probes/opcua/uacp.js";
 
 const TIMEOUT_MS = 400;
@@ -26,7 +26,11 @@ const NONE = "http://opcfoundation.org/UA/SecurityPolicy#None";
 
 function device(port: number) {
   const url = `opc.tcp://127.0.0.1:${port}`;
-  return { host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port, transport: "tcp" as const, url, explicit: true }] };
+  return {
+    host: "127.0.0.1",
+    address: "127.0.0.1",
+    endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port, transport: "tcp" as const, url, explicit: true }],
+  };
 }
 
 let peer: FakePeer | undefined;
@@ -119,7 +123,11 @@ describe("opcua probe vs misbehaving endpoints", () => {
 
 describe("opcua probe vs a well-formed scripted server", () => {
   it("records endpoints and a weak certificate; no session check needed -> no node-opcua import", async () => {
-    const keys = await webcrypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-1" }, true, ["sign", "verify"]);
+    const keys = await webcrypto.subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-1" },
+      true,
+      ["sign", "verify"],
+    );
     await import("reflect-metadata");
     const x509 = await import("@peculiar/x509");
     x509.cryptoProvider.set(webcrypto as never);
@@ -130,24 +138,45 @@ describe("opcua probe vs a well-formed scripted server", () => {
       notAfter: new Date("2020-01-01"),
       signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-1" } as never,
       keys,
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "plc.example" }, { type: "url", value: "urn:legacy:plc" }])],
+      extensions: [
+        new x509.SubjectAlternativeNameExtension([
+          { type: "dns", value: "plc.example" },
+          { type: "url", value: "urn:legacy:plc" },
+        ]),
+      ],
     });
     const der = Buffer.from(cert.rawData);
     const endpoints = [
       { url: "opc.tcp://plc.example:4840", policyUri: NONE, mode: 1 as const, tokens: [{ policyId: "user", type: 1 as const }], certificate: der },
-      { url: "opc.tcp://plc.example:4840", policyUri: "http://opcfoundation.org/UA/SecurityPolicy#Basic128Rsa15", mode: 2 as const, tokens: [{ policyId: "user", type: 1 as const, policyUri: NONE }], certificate: der },
+      {
+        url: "opc.tcp://plc.example:4840",
+        policyUri: "http://opcfoundation.org/UA/SecurityPolicy#Basic128Rsa15",
+        mode: 2 as const,
+        tokens: [{ policyId: "user", type: 1 as const, policyUri: NONE }],
+        certificate: der,
+      },
     ];
     const { env } = await probeAgainst(conversation(endpoints));
     expect(env.status).toBe("ok");
     // GetEndpoints, then FindServers (answered with a ServiceFault here), then CloseSecureChannel
     expect(peer!.messages).toEqual(["HEL", "OPN", "MSG", "MSG", "CLO"]);
     const facts = env.data as import("../../probes/opcua/facts.js").OpcuaFacts;
-    expect(facts.certificates[0]).toMatchObject({ keySize: 1024, signatureHash: "SHA-1", sanDns: ["plc.example"], sanUris: ["urn:legacy:plc"], selfSigned: true });
+    expect(facts.certificates[0]).toMatchObject({
+      keySize: 1024,
+      signatureHash: "SHA-1",
+      sanDns: ["plc.example"],
+      sanUris: ["urn:legacy:plc"],
+      selfSigned: true,
+    });
     // only Basic128Rsa15 is signed: not opened (Node 20), detected from the list alone
     expect(facts.trustTest.status).toBe("not_applicable");
     const findings = runRules(plugin, env, { host: "127.0.0.1", intrusive: false, credentialed: false });
     const byId = (id: string) => findings.filter((f) => f.ruleId === id);
-    expect(byId("opcua.security-policy.deprecated")[0]).toMatchObject({ status: "fail", severity: "high", evidence: expect.objectContaining({ securityPolicy: "Basic128Rsa15" }) });
+    expect(byId("opcua.security-policy.deprecated")[0]).toMatchObject({
+      status: "fail",
+      severity: "high",
+      evidence: expect.objectContaining({ securityPolicy: "Basic128Rsa15" }),
+    });
     expect(byId("opcua.user-token.cleartext-password")[0]?.status).toBe("fail");
     expect(byId("opcua.certificate.validity")[0]?.status).toBe("fail");
     expect(byId("opcua.certificate.key-size")[0]?.status).toBe("fail");
@@ -165,9 +194,31 @@ describe("opcua certificate key strength per key type", () => {
     const dir = mkdtempSync(join(tmpdir(), "otaudit-opcua-dsa-"));
     try {
       execFileSync("openssl", ["dsaparam", "-out", join(dir, "p.pem"), "1024"], { stdio: "ignore" });
-      execFileSync("openssl", ["req", "-x509", "-newkey", `dsa:${join(dir, "p.pem")}`, "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.der"), "-outform", "DER", "-subj", "/CN=dsa-plc", "-days", "30"], { stdio: "ignore" });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          `dsa:${join(dir, "p.pem")}`,
+          "-nodes",
+          "-keyout",
+          join(dir, "k.pem"),
+          "-out",
+          join(dir, "c.der"),
+          "-outform",
+          "DER",
+          "-subj",
+          "/CN=dsa-plc",
+          "-days",
+          "30",
+        ],
+        { stdio: "ignore" },
+      );
       const der = readFileSync(join(dir, "c.der"));
-      const { env } = await probeAgainst(conversation([{ url: "opc.tcp://plc:4840", policyUri: NONE, mode: 1, tokens: [{ policyId: "u", type: 1 }], certificate: der }]));
+      const { env } = await probeAgainst(
+        conversation([{ url: "opc.tcp://plc:4840", policyUri: NONE, mode: 1, tokens: [{ policyId: "u", type: 1 }], certificate: der }]),
+      );
       expect(env.status).toBe("ok");
       const facts = env.data as import("../../probes/opcua/facts.js").OpcuaFacts;
       expect(facts.certificates[0]).toMatchObject({ keyAlgorithm: "dsa", keySize: 1024 });

@@ -41,8 +41,16 @@ async function startServer(name: string, config: Record<string, unknown>, autoAc
   setWarningLogger(() => undefined);
   setErrorLogger(() => undefined);
   const root = join(work, name);
-  const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(root, "pki"), automaticallyAcceptUnknownCertificate: autoAccept, disableFileWatchers: true });
-  const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(root, "user-pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+  const serverCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(root, "pki"),
+    automaticallyAcceptUnknownCertificate: autoAccept,
+    disableFileWatchers: true,
+  });
+  const userCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(root, "user-pki"),
+    automaticallyAcceptUnknownCertificate: false,
+    disableFileWatchers: true,
+  });
   const server = new OPCUAServer({
     port: 0,
     host: "127.0.0.1",
@@ -62,8 +70,24 @@ async function startServer(name: string, config: Record<string, unknown>, autoAc
   const as = server.engine.addressSpace!;
   const ns = as.getOwnNamespace();
   const plant = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: "Plant" });
-  ns.addVariable({ componentOf: plant, browseName: "Setpoint", nodeId: "s=Plant.Setpoint", dataType: "Double", accessLevel: writable ? "CurrentRead | CurrentWrite" : "CurrentRead", userAccessLevel: writable ? "CurrentRead | CurrentWrite" : "CurrentRead", value: { dataType: DataType.Double, value: 21.5 } });
-  ns.addVariable({ componentOf: plant, browseName: "Temperature", nodeId: "s=Plant.Temperature", dataType: "Double", accessLevel: "CurrentRead", userAccessLevel: "CurrentRead", value: { dataType: DataType.Double, value: 20 } });
+  ns.addVariable({
+    componentOf: plant,
+    browseName: "Setpoint",
+    nodeId: "s=Plant.Setpoint",
+    dataType: "Double",
+    accessLevel: writable ? "CurrentRead | CurrentWrite" : "CurrentRead",
+    userAccessLevel: writable ? "CurrentRead | CurrentWrite" : "CurrentRead",
+    value: { dataType: DataType.Double, value: 21.5 },
+  });
+  ns.addVariable({
+    componentOf: plant,
+    browseName: "Temperature",
+    nodeId: "s=Plant.Temperature",
+    dataType: "Double",
+    accessLevel: "CurrentRead",
+    userAccessLevel: "CurrentRead",
+    value: { dataType: DataType.Double, value: 20 },
+  });
   await server.start();
   const port = server.endpoints[0]!.port;
   return {
@@ -84,14 +108,23 @@ async function startServer(name: string, config: Record<string, unknown>, autoAc
 let weak: TestServer;
 let hardened: TestServer;
 const logLines: string[] = [];
-const logSink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+const logSink = new Writable({
+  write(chunk, _enc, cb) {
+    logLines.push(String(chunk));
+    cb();
+  },
+});
 const log = pino({ level: "debug" }, logSink);
 
 function options(extra: Partial<AuditOptions> = {}): AuditOptions {
   return { plugins: [plugin], timeoutMs: 4000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log, ...extra };
 }
 function device(s: TestServer) {
-  return { host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: s.port, transport: "tcp" as const, url: s.url, explicit: true }] };
+  return {
+    host: "127.0.0.1",
+    address: "127.0.0.1",
+    endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: s.port, transport: "tcp" as const, url: s.url, explicit: true }],
+  };
 }
 const fails = (r: DeviceResult, id: string) => r.findings.filter((f) => f.ruleId === id && f.status === "fail");
 
@@ -145,7 +178,10 @@ describe("opcua interop: weak node-opcua server", () => {
     const none = fails(result, "opcua.security-policy.none")[0]!;
     expect(none.evidence).toMatchObject({ securityPolicy: "None" });
     expect(JSON.stringify(none.evidence)).toContain(`127.0.0.1:${weak.port}`);
-    expect(fails(result, "opcua.security-policy.deprecated")[0]?.evidence).toMatchObject({ securityPolicy: "Basic256", securityPolicyUri: "http://opcfoundation.org/UA/SecurityPolicy#Basic256" });
+    expect(fails(result, "opcua.security-policy.deprecated")[0]?.evidence).toMatchObject({
+      securityPolicy: "Basic256",
+      securityPolicyUri: "http://opcfoundation.org/UA/SecurityPolicy#Basic256",
+    });
     expect(fails(result, "opcua.user-token.anonymous")[0]?.evidence).toMatchObject({ tokenType: "Anonymous", anonymousSession: "activated" });
     expect(fails(result, "opcua.trust.unknown-client-certificate")[0]?.evidence).toMatchObject({ endpointUrl: weak.url });
     expect(fails(result, "opcua.auditing.disabled")[0]?.evidence).toMatchObject({ nodeId: "i=2994", value: false });

@@ -44,8 +44,16 @@ export async function startNodeServer(o: NodeServerOptions): Promise<NodeServer>
   opcua.setWarningLogger(() => undefined);
   opcua.setErrorLogger(() => undefined);
   const root = join(o.work, o.name);
-  const serverCertificateManager = new opcua.OPCUACertificateManager({ rootFolder: join(root, "pki"), automaticallyAcceptUnknownCertificate: o.autoAccept ?? false, disableFileWatchers: true });
-  const userCertificateManager = new opcua.OPCUACertificateManager({ rootFolder: join(root, "user-pki"), automaticallyAcceptUnknownCertificate: o.autoAcceptUserCertificates ?? false, disableFileWatchers: true });
+  const serverCertificateManager = new opcua.OPCUACertificateManager({
+    rootFolder: join(root, "pki"),
+    automaticallyAcceptUnknownCertificate: o.autoAccept ?? false,
+    disableFileWatchers: true,
+  });
+  const userCertificateManager = new opcua.OPCUACertificateManager({
+    rootFolder: join(root, "user-pki"),
+    automaticallyAcceptUnknownCertificate: o.autoAcceptUserCertificates ?? false,
+    disableFileWatchers: true,
+  });
   const host = o.host ?? "127.0.0.1";
   const certificateFile = join(root, "pki", "own", "certs", "server_certificate.pem");
   const applicationUri = o.applicationUri ?? `urn:otaudit-test:${o.name}`;
@@ -92,11 +100,35 @@ export async function startNodeServer(o: NodeServerOptions): Promise<NodeServer>
   const as = srv.engine.addressSpace!;
   const ns = as.getOwnNamespace();
   const plant = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: "Plant" });
-  ns.addVariable({ componentOf: plant, browseName: "Temperature", nodeId: "s=Plant.Temperature", dataType: "Double", accessLevel: "CurrentRead", userAccessLevel: "CurrentRead", value: { dataType: opcua.DataType.Double, value: 20 } });
+  ns.addVariable({
+    componentOf: plant,
+    browseName: "Temperature",
+    nodeId: "s=Plant.Temperature",
+    dataType: "Double",
+    accessLevel: "CurrentRead",
+    userAccessLevel: "CurrentRead",
+    value: { dataType: opcua.DataType.Double, value: 20 },
+  });
   if (o.writable) {
-    const setpoint = ns.addVariable({ componentOf: plant, browseName: "Setpoint", nodeId: "s=Plant.Setpoint", dataType: "Double", accessLevel: "CurrentRead | CurrentWrite", userAccessLevel: "CurrentRead | CurrentWrite", value: { dataType: opcua.DataType.Double, value: 21.5 } });
+    const setpoint = ns.addVariable({
+      componentOf: plant,
+      browseName: "Setpoint",
+      nodeId: "s=Plant.Setpoint",
+      dataType: "Double",
+      accessLevel: "CurrentRead | CurrentWrite",
+      userAccessLevel: "CurrentRead | CurrentWrite",
+      value: { dataType: opcua.DataType.Double, value: 21.5 },
+    });
     // a property of a Variable: found only by a walk that descends into Variables
-    ns.addVariable({ propertyOf: setpoint, browseName: "Limit", nodeId: "s=Plant.Setpoint.Limit", dataType: "Double", accessLevel: "CurrentRead | CurrentWrite", userAccessLevel: "CurrentRead | CurrentWrite", value: { dataType: opcua.DataType.Double, value: 80 } });
+    ns.addVariable({
+      propertyOf: setpoint,
+      browseName: "Limit",
+      nodeId: "s=Plant.Setpoint.Limit",
+      dataType: "Double",
+      accessLevel: "CurrentRead | CurrentWrite",
+      userAccessLevel: "CurrentRead | CurrentWrite",
+      value: { dataType: opcua.DataType.Double, value: 80 },
+    });
   }
   if (o.method) {
     const stop = ns.addMethod(plant, { browseName: "StopLine", nodeId: "s=Plant.StopLine", executable: true, userExecutable: true });

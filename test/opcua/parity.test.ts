@@ -29,8 +29,23 @@ let w: DeviceResult;
 let g: DeviceResult;
 
 function audit(s: NodeServer): Promise<DeviceResult> {
-  const opts: AuditOptions = { plugins: [plugin], timeoutMs: 5000, concurrency: 1, intrusive: true, credentials: [], failOn: "high", log: pino({ level: "silent" }) };
-  return auditDevice({ host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: s.port, transport: "tcp", url: s.url, explicit: true }] }, opts);
+  const opts: AuditOptions = {
+    plugins: [plugin],
+    timeoutMs: 5000,
+    concurrency: 1,
+    intrusive: true,
+    credentials: [],
+    failOn: "high",
+    log: pino({ level: "silent" }),
+  };
+  return auditDevice(
+    {
+      host: "127.0.0.1",
+      address: "127.0.0.1",
+      endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: s.port, transport: "tcp", url: s.url, explicit: true }],
+    },
+    opts,
+  );
 }
 const finding = (r: DeviceResult, id: string) => r.findings.filter((f) => f.ruleId === id);
 const facts = (r: DeviceResult) => r.facts.opcua!.data as OpcuaFacts;
@@ -52,7 +67,9 @@ beforeAll(async () => {
         // a clock an hour ahead (ServerStatus.CurrentTime)
         const status = addressSpace.findNode("i=2256") as unknown as { $extensionObject: Record<string, unknown> };
         const inner = status.$extensionObject;
-        status.$extensionObject = new Proxy(inner, { get: (t, p) => (p === "currentTime" ? new Date(Date.now() + 3_600_000) : (t as Record<string | symbol, unknown>)[p]) });
+        status.$extensionObject = new Proxy(inner, {
+          get: (t, p) => (p === "currentTime" ? new Date(Date.now() + 3_600_000) : (t as Record<string | symbol, unknown>)[p]),
+        });
         // anonymous users may rename the Plant object and change its WriteMask (UserWriteMask bits 6 and 20)
         const plant = addressSpace.getOwnNamespace().findNode("s=Plant.Temperature") as unknown as { getUserWriteMask(): number };
         plant.getUserWriteMask = () => (1 << 6) | (1 << 20);
@@ -70,7 +87,9 @@ beforeAll(async () => {
         const v = addressSpace.getOwnNamespace().findNode("s=Plant.Temperature") as unknown as { readAttribute: (...a: unknown[]) => unknown };
         const original = v.readAttribute.bind(v);
         v.readAttribute = (ctx: unknown, attributeId: unknown, ...rest: unknown[]) =>
-          attributeId === opcua.AttributeIds.UserAccessLevel ? new opcua.DataValue({ statusCode: opcua.StatusCodes.BadUserAccessDenied }) : original(ctx, attributeId, ...rest);
+          attributeId === opcua.AttributeIds.UserAccessLevel
+            ? new opcua.DataValue({ statusCode: opcua.StatusCodes.BadUserAccessDenied })
+            : original(ctx, attributeId, ...rest);
       },
     }),
   ]);
@@ -90,7 +109,10 @@ afterAll(async () => {
 
 describe("opcua parity (OpalOPC 10004, 10005, 10013-10016)", () => {
   it("10005: an endpoint with MessageSecurityMode Invalid fails; valid modes pass", () => {
-    expect(finding(w, "opcua.security-mode.invalid")[0]).toMatchObject({ status: "fail", evidence: { endpoints: [expect.objectContaining({ securityModeValue: 0 })] } });
+    expect(finding(w, "opcua.security-mode.invalid")[0]).toMatchObject({
+      status: "fail",
+      evidence: { endpoints: [expect.objectContaining({ securityModeValue: 0 })] },
+    });
     expect(finding(g, "opcua.security-mode.invalid")[0]?.status).toBe("pass");
   });
 
@@ -98,9 +120,18 @@ describe("opcua parity (OpalOPC 10004, 10005, 10013-10016)", () => {
     for (const id of ["opcua.certificate.validity", "opcua.certificate.application-uri", "opcua.certificate.host-mismatch"]) {
       const f = finding(w, id)[0]!;
       expect(f.status, id).toBe("fail");
-      expect(f.evidence, id).toMatchObject({ subject: expect.stringContaining("weak"), issuer: expect.any(String), notAfter: expect.any(String), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), keyAlgorithm: "rsa" });
+      expect(f.evidence, id).toMatchObject({
+        subject: expect.stringContaining("weak"),
+        issuer: expect.any(String),
+        notAfter: expect.any(String),
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        keyAlgorithm: "rsa",
+      });
     }
-    expect(finding(w, "opcua.certificate.application-uri")[0]!.evidence).toMatchObject({ applicationUris: ["urn:otaudit-test:weak"], sanUris: ["urn:some-other-application"] });
+    expect(finding(w, "opcua.certificate.application-uri")[0]!.evidence).toMatchObject({
+      applicationUris: ["urn:otaudit-test:weak"],
+      sanUris: ["urn:some-other-application"],
+    });
     expect(finding(g, "opcua.certificate.validity")[0]?.status).toBe("pass");
     expect(finding(g, "opcua.certificate.application-uri")[0]?.status).toBe("pass");
     expect(finding(g, "opcua.certificate.chain")[0]).toMatchObject({ status: "pass", evidence: { chain: { status: "self-signed" } } });
@@ -124,7 +155,9 @@ describe("opcua parity (OpalOPC 10004, 10005, 10013-10016)", () => {
     expect(Number((skew.evidence as { skewSeconds: number }).skewSeconds)).toBeGreaterThan(3500);
     expect(finding(g, "opcua.server.clock-skew")[0]?.status).toBe("pass");
     expect(facts(g).serverInfo).toMatchObject({ serverState: "Running", startTime: expect.any(String) });
-    expect(finding(g, "opcua.auditing.disabled")[0]!.evidence).toMatchObject({ counters: { rejectedSessionCount: expect.any(Number), securityRejectedRequestsCount: expect.any(Number) } });
+    expect(finding(g, "opcua.auditing.disabled")[0]!.evidence).toMatchObject({
+      counters: { rejectedSessionCount: expect.any(Number), securityRejectedRequestsCount: expect.any(Number) },
+    });
   });
 });
 
@@ -145,13 +178,18 @@ describe("opcua anonymous access rights (issue 12)", () => {
   });
 
   it("attributes anonymous users may write (UserWriteMask) fail", () => {
-    expect(finding(w, "opcua.anonymous.writable-attributes")[0]).toMatchObject({ status: "fail", evidence: { nodes: [expect.objectContaining({ nodeId: "ns=1;s=Plant.Temperature", writableAttributes: ["DisplayName", "WriteMask"] })] } });
+    expect(finding(w, "opcua.anonymous.writable-attributes")[0]).toMatchObject({
+      status: "fail",
+      evidence: { nodes: [expect.objectContaining({ nodeId: "ns=1;s=Plant.Temperature", writableAttributes: ["DisplayName", "WriteMask"] })] },
+    });
     expect(finding(g, "opcua.anonymous.writable-attributes")[0]?.status).toBe("pass");
   });
 
   it("a refused UserAccessLevel read is undetermined, not 'not writable'", () => {
     expect(finding(g, "opcua.anonymous.writable-variables")[0]).toMatchObject({ status: "undetermined", reason: "unobservable" });
-    expect(facts(g).anonymousBrowse?.unreadable?.sample).toEqual(expect.arrayContaining([expect.objectContaining({ nodeId: "ns=1;s=Plant.Temperature", attribute: "UserAccessLevel", status: "BadUserAccessDenied" })]));
+    expect(facts(g).anonymousBrowse?.unreadable?.sample).toEqual(
+      expect.arrayContaining([expect.objectContaining({ nodeId: "ns=1;s=Plant.Temperature", attribute: "UserAccessLevel", status: "BadUserAccessDenied" })]),
+    );
   });
 
   it("from the servers' side: no Write, no Call", () => {

@@ -33,7 +33,14 @@ beforeAll(async () => {
   ({ UserTokenPolicy } = await import("node-opcua"));
   [none, encrypted] = await Promise.all([
     startNodeServer({ name: "none", work, policies: ["None"], modes: ["None"], users: [{ username: "operator", password: CANARY }] }),
-    startNodeServer({ name: "enc", work, policies: ["Basic256Sha256"], modes: ["SignAndEncrypt"], autoAccept: true, users: [{ username: "operator", password: CANARY }] }),
+    startNodeServer({
+      name: "enc",
+      work,
+      policies: ["Basic256Sha256"],
+      modes: ["SignAndEncrypt"],
+      autoAccept: true,
+      users: [{ username: "operator", password: CANARY }],
+    }),
   ]);
   [proxyNone, proxyEnc] = await Promise.all([startRecordingProxy(none.port), startRecordingProxy(encrypted.port)]);
 }, 60_000);
@@ -55,8 +62,24 @@ function userNameToken(policyId: string, securityPolicyUri: string | null) {
 async function scanThrough(proxy: RecordingProxy, extra: Partial<AuditOptions> = {}) {
   proxy.reset();
   const url = `opc.tcp://127.0.0.1:${proxy.port}`;
-  const opts: AuditOptions = { plugins: [plugin], timeoutMs: 5000, concurrency: 1, intrusive: false, credentials: [{ protocol: "opcua", username: "operator", password: CANARY }], failOn: "high", log: pino({ level: "silent" }), ...extra };
-  const r = await auditDevice({ host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: proxy.port, transport: "tcp", url, explicit: true }] }, opts);
+  const opts: AuditOptions = {
+    plugins: [plugin],
+    timeoutMs: 5000,
+    concurrency: 1,
+    intrusive: false,
+    credentials: [{ protocol: "opcua", username: "operator", password: CANARY }],
+    failOn: "high",
+    log: pino({ level: "silent" }),
+    ...extra,
+  };
+  const r = await auditDevice(
+    {
+      host: "127.0.0.1",
+      address: "127.0.0.1",
+      endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: proxy.port, transport: "tcp", url, explicit: true }],
+    },
+    opts,
+  );
   const wire = { toServer: proxy.toServer(), toClient: proxy.toClient() };
   return { r, facts: r.facts.opcua!.data as OpcuaFacts, wire, finding: (id: string) => r.findings.find((f) => f.ruleId === id) };
 }

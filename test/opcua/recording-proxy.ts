@@ -64,6 +64,10 @@ export function findSecret(wire: Buffer, secret: string): string[] {
   const le = Buffer.from(secret, "utf16le");
   const be = Buffer.from(le);
   be.swap16();
-  const forms: [string, Buffer][] = [["utf-8", Buffer.from(secret, "utf8")], ["utf-16le", le], ["utf-16be", be]];
+  const forms: [string, Buffer][] = [
+    ["utf-8", Buffer.from(secret, "utf8")],
+    ["utf-16le", le],
+    ["utf-16be", be],
+  ];
   return forms.filter(([, bytes]) => wire.includes(bytes)).map(([name]) => name);
 }

@@ -10,8 +10,16 @@ const P = (n: string) => `http://opcfoundation.org/UA/SecurityPolicy#${n}`;
 const DER = Buffer.from([0x30, 0x03, 0x02, 0x01, 0x05]); // a minimal DER SEQUENCE standing in for a certificate
 const SHA = sha256Hex(DER);
 const ep = (policy: string, mode: EndpointFacts["securityMode"], token: string | null, cert: string | null = SHA): EndpointFacts => ({
-  endpointUrl: "opc.tcp://plc:4840", securityPolicyUri: policy, securityMode: mode, securityLevel: 0, transportProfileUri: "",
-  userTokens: [{ policyId: "u", tokenType: "UserName", securityPolicyUri: token }], certificateSha256: cert, applicationUri: "urn:plc", productUri: "", applicationName: "",
+  endpointUrl: "opc.tcp://plc:4840",
+  securityPolicyUri: policy,
+  securityMode: mode,
+  securityLevel: 0,
+  transportProfileUri: "",
+  userTokens: [{ policyId: "u", tokenType: "UserName", securityPolicyUri: token }],
+  certificateSha256: cert,
+  applicationUri: "urn:plc",
+  productUri: "",
+  applicationName: "",
 });
 const exposure = (e: EndpointFacts, parsed = new Set([SHA])) => passwordExposure(e, e.userTokens[0]!, parsed);
 
@@ -53,7 +61,13 @@ describe("authFactors and annotateEndpoints", () => {
     expect(authFactors("Unknown")).toBe("unknown");
   });
   it("annotates every token with its factors and UserName tokens with their exposure", () => {
-    const e = { ...ep(P("None"), "None", null), userTokens: [{ policyId: "a", tokenType: "Anonymous" as const, securityPolicyUri: null }, { policyId: "u", tokenType: "UserName" as const, securityPolicyUri: null }] };
+    const e = {
+      ...ep(P("None"), "None", null),
+      userTokens: [
+        { policyId: "a", tokenType: "Anonymous" as const, securityPolicyUri: null },
+        { policyId: "u", tokenType: "UserName" as const, securityPolicyUri: null },
+      ],
+    };
     const [out] = annotateEndpoints([e], []);
     expect(out!.userTokens[0]).toMatchObject({ authFactors: "none" });
     expect(out!.userTokens[0]!.passwordExposure).toBeUndefined();
@@ -64,7 +78,15 @@ describe("authFactors and annotateEndpoints", () => {
 describe("passwordPlans and the token guard", () => {
   const parsed = [{ sha256: SHA }] as never;
   it("plans only protected tokens on endpoints this client can open, channel protection first", () => {
-    const eps = annotateEndpoints([ep(P("None"), "None", null), ep(P("None"), "None", P("Basic256Sha256")), ep(P("Basic256Sha256"), "SignAndEncrypt", null), ep(P("Basic128Rsa15"), "SignAndEncrypt", null)], parsed);
+    const eps = annotateEndpoints(
+      [
+        ep(P("None"), "None", null),
+        ep(P("None"), "None", P("Basic256Sha256")),
+        ep(P("Basic256Sha256"), "SignAndEncrypt", null),
+        ep(P("Basic128Rsa15"), "SignAndEncrypt", null),
+      ],
+      parsed,
+    );
     const plans = passwordPlans(eps);
     expect(plans.map((p) => [p.endpoint.securityPolicyUri, p.by])).toEqual([
       [P("Basic256Sha256"), "channel"],
@@ -76,14 +98,26 @@ describe("passwordPlans and the token guard", () => {
   const OAEP = "http://www.w3.org/2001/04/xmlenc#rsa-oaep";
   const cipher = Buffer.alloc(256, 1);
   it("lets an OAEP-encrypted token with the listed certificate through", () => {
-    expect(refusePassword(plan("token"), { policyId: "u", encryptionAlgorithm: OAEP, password: cipher }, { mode: "None", policyUri: P("None") }, DER, 10)).toBeNull();
+    expect(
+      refusePassword(plan("token"), { policyId: "u", encryptionAlgorithm: OAEP, password: cipher }, { mode: "None", policyUri: P("None") }, DER, 10),
+    ).toBeNull();
   });
   it.each([
     ["another token policy", { policyId: "other", encryptionAlgorithm: OAEP, password: cipher }, DER, /not the planned/],
-    ["no encryption (node-opcua's fallback for a policy it does not know)", { policyId: "u", encryptionAlgorithm: null, password: Buffer.from("secret-pw") }, DER, /not one otaudit knows/],
+    [
+      "no encryption (node-opcua's fallback for a policy it does not know)",
+      { policyId: "u", encryptionAlgorithm: null, password: Buffer.from("secret-pw") },
+      DER,
+      /not one otaudit knows/,
+    ],
     ["RSA PKCS#1 v1.5", { policyId: "u", encryptionAlgorithm: "http://www.w3.org/2001/04/xmlenc#rsa-1_5", password: cipher }, DER, /not one otaudit knows/],
     ["no certificate in CreateSession", { policyId: "u", encryptionAlgorithm: OAEP, password: cipher }, null, /no certificate/],
-    ["another certificate in CreateSession", { policyId: "u", encryptionAlgorithm: OAEP, password: cipher }, Buffer.from([0x30, 0x03, 0x02, 0x01, 0x06]), /not the one the endpoint listed/],
+    [
+      "another certificate in CreateSession",
+      { policyId: "u", encryptionAlgorithm: OAEP, password: cipher },
+      Buffer.from([0x30, 0x03, 0x02, 0x01, 0x06]),
+      /not the one the endpoint listed/,
+    ],
     ["a password field that is not a ciphertext", { policyId: "u", encryptionAlgorithm: OAEP, password: Buffer.from("short") }, DER, /not a ciphertext/],
   ])("refuses %s", (_what, token, cert, why) => {
     expect(refusePassword(plan("token"), token as never, { mode: "None", policyUri: P("None") }, cert as Buffer | null, 10)).toMatch(why as RegExp);

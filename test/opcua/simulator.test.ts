@@ -36,11 +36,22 @@ describe("opcua simulator", () => {
     const url = sim.urls[0]!;
     const port = Number(/:(\d+)/.exec(url.slice("opc.tcp://".length))![1]);
     const r = await auditDevice(
-      { host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port, transport: "tcp", url, explicit: true }] },
+      {
+        host: "127.0.0.1",
+        address: "127.0.0.1",
+        endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port, transport: "tcp", url, explicit: true }],
+      },
       { plugins: [plugin], timeoutMs: 4000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: pino({ level: "silent" }) },
     );
     const failed = new Set(r.findings.filter((f) => f.status === "fail").map((f) => f.ruleId));
-    for (const id of ["opcua.security-policy.none", "opcua.security-policy.deprecated", "opcua.user-token.anonymous", "opcua.trust.unknown-client-certificate", "opcua.auditing.disabled", "opcua.anonymous.writable-variables"]) {
+    for (const id of [
+      "opcua.security-policy.none",
+      "opcua.security-policy.deprecated",
+      "opcua.user-token.anonymous",
+      "opcua.trust.unknown-client-certificate",
+      "opcua.auditing.disabled",
+      "opcua.anonymous.writable-variables",
+    ]) {
       expect(failed, id).toContain(id);
     }
     const facts = r.facts.opcua!.data as OpcuaFacts;

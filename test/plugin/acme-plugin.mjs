@@ -34,7 +34,16 @@ const DOCS = "https://example.invalid/acme-protocol";
 /** @type {ProtocolPlugin["rules"]} */
 const rules = [
   {
-    meta: { id: "acme.auth.required", title: "ACME access requires authentication", elements: [9], iec62443: ["CR 1.1"], severity: "high", safety: "passive", remediation: "Turn on authentication in the ACME service settings.", docs: DOCS },
+    meta: {
+      id: "acme.auth.required",
+      title: "ACME access requires authentication",
+      elements: [9],
+      iec62443: ["CR 1.1"],
+      severity: "high",
+      safety: "passive",
+      remediation: "Turn on authentication in the ACME service settings.",
+      docs: DOCS,
+    },
     check: ({ facts }) =>
       facts.auth === "none"
         ? { status: "fail", message: "the ACME service asks for no authentication", evidence: { auth: facts.auth, banner: facts.banner } }
@@ -43,9 +52,20 @@ const rules = [
           : { status: "pass", message: `authentication required (${facts.auth})`, evidence: { auth: facts.auth } },
   },
   {
-    meta: { id: "acme.auth.mfa", title: "ACME remote access demands a second factor", elements: [9], iec62443: ["CR 1.1 RE 2"], severity: "medium", safety: "passive", remediation: "Enable the ACME one-time-password option.", docs: DOCS },
+    meta: {
+      id: "acme.auth.mfa",
+      title: "ACME remote access demands a second factor",
+      elements: [9],
+      iec62443: ["CR 1.1 RE 2"],
+      severity: "medium",
+      safety: "passive",
+      remediation: "Enable the ACME one-time-password option.",
+      docs: DOCS,
+    },
     check: ({ facts }) =>
-      facts.auth === "password+otp" ? { status: "pass", message: "a one-time password follows the password", evidence: { auth: facts.auth } } : { status: "fail", message: `single factor: ${facts.auth}`, evidence: { auth: facts.auth } },
+      facts.auth === "password+otp"
+        ? { status: "pass", message: "a one-time password follows the password", evidence: { auth: facts.auth } }
+        : { status: "fail", message: `single factor: ${facts.auth}`, evidence: { auth: facts.auth } },
   },
 ];
 
@@ -87,13 +107,23 @@ async function probe(ctx) {
     await new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new ProbeFailure("timeout", "connect timed out")), ctx.timeoutMs);
       sock.once("connect", () => (clearTimeout(t), resolve()));
-      sock.once("error", (e) => (clearTimeout(t), reject(new ProbeFailure(e.code === "ECONNREFUSED" && !ep.explicit ? "absent" : "unreachable", `${ep.url}: ${e.message}`))));
+      sock.once(
+        "error",
+        (e) => (clearTimeout(t), reject(new ProbeFailure(e.code === "ECONNREFUSED" && !ep.explicit ? "absent" : "unreachable", `${ep.url}: ${e.message}`))),
+      );
     });
     const banner = await readLine(sock, ctx.timeoutMs, ctx.signal);
     const field = (k) => new RegExp(`\\b${k}=(\\S+)`).exec(banner)?.[1];
     const auth = field("auth");
     /** @type {z.infer<typeof AcmeFacts>} */
-    const facts = { port: ep.port, banner, model: field("model"), firmware: field("fw"), auth: ["none", "password", "password+otp"].includes(auth) ? auth : "unknown", keyFingerprint: field("key") };
+    const facts = {
+      port: ep.port,
+      banner,
+      model: field("model"),
+      firmware: field("fw"),
+      auth: ["none", "password", "password+otp"].includes(auth) ? auth : "unknown",
+      keyFingerprint: field("key"),
+    };
     ctx.checkpoint(facts);
     const greeting = ctx.options["acme.greeting"];
     if (greeting) {
@@ -132,15 +162,30 @@ const plugin = {
   checks: CHECKS,
   rules,
   probe,
-  options: [{ name: "greeting", valueName: "text", description: "a word the ACME probe sends after the banner (test option)", schema: z.string().regex(/^[A-Za-z]+$/, "letters only") }],
+  options: [
+    {
+      name: "greeting",
+      valueName: "text",
+      description: "a word the ACME probe sends after the banner (test option)",
+      schema: z.string().regex(/^[A-Za-z]+$/, "letters only"),
+    },
+  ],
   credentials: { kinds: ["acme"], fields: { username: z.string().min(1), password: z.string() }, secrets: ["password"] },
   discovery: { cleartextSchemes: ["acme"] },
   signals: (facts) => ({
-    remoteAccess: [{ scheme: "acme", port: facts.port, factors: facts.auth === "none" ? "none" : facts.auth === "password" ? "single-factor" : "unknown", detail: `auth=${facts.auth}` }],
+    remoteAccess: [
+      {
+        scheme: "acme",
+        port: facts.port,
+        factors: facts.auth === "none" ? "none" : facts.auth === "password" ? "single-factor" : "unknown",
+        detail: `auth=${facts.auth}`,
+      },
+    ],
     cleartext: [{ scheme: "acme", port: facts.port, carries: "credentials", detail: "ACME sends its LOGIN line in clear" }],
     keys: facts.keyFingerprint ? [{ kind: "host-key", fingerprint: facts.keyFingerprint, scheme: "acme", port: facts.port, label: "ACME device key" }] : [],
   }),
-  identify: (facts) => (facts.model ? [{ vendor: "ACME", product: facts.model, version: facts.firmware, source: "acme banner", raw: facts.banner, port: facts.port }] : []),
+  identify: (facts) =>
+    facts.model ? [{ vendor: "ACME", product: facts.model, version: facts.firmware, source: "acme banner", raw: facts.banner, port: facts.port }] : [],
 };
 
 export default plugin;

@@ -81,12 +81,37 @@ describe("a plugin from outside src/ (OTAUDIT_PLUGINS)", () => {
     const creds = join(dir, "creds.yaml");
     writeFileSync(creds, "- protocol: acme\n  host: 127.0.0.1\n  username: bench\n  passwordEnv: ACME_PW\n");
     const out = join(dir, "scan");
-    const r = await runOtaudit(["scan", "127.0.0.1", "--protocols", "acme", "--no-surface", "--credentials", creds, "--acme-greeting", "hello", "--json", join(dir, "scan.json"), "--format", "sarif,html", "--out", out], { env: { ...env, ACME_PW: PASSWORD } });
+    const r = await runOtaudit(
+      [
+        "scan",
+        "127.0.0.1",
+        "--protocols",
+        "acme",
+        "--no-surface",
+        "--credentials",
+        creds,
+        "--acme-greeting",
+        "hello",
+        "--json",
+        join(dir, "scan.json"),
+        "--format",
+        "sarif,html",
+        "--out",
+        out,
+      ],
+      { env: { ...env, ACME_PW: PASSWORD } },
+    );
     expect(r.code).toBe(0); // acme.auth.mfa fails, but it is medium: below --fail-on high
     const doc = JSON.parse(readFileSync(join(dir, "scan.json"), "utf8"));
     const d = doc.devices[0];
-    expect(d.facts.acme).toMatchObject({ status: "ok", endpoints: [{ protocol: "acme", explicit: false }], data: { model: "AC-500", auth: "password", greetingSent: "hello", login: { username: "bench", result: "ok" } } });
-    expect(d.findings.filter((f: { protocol: string }) => f.protocol === "acme").map((f: { ruleId: string; status: string }) => `${f.ruleId}:${f.status}`)).toEqual(["acme.auth.required:pass", "acme.auth.mfa:fail"]);
+    expect(d.facts.acme).toMatchObject({
+      status: "ok",
+      endpoints: [{ protocol: "acme", explicit: false }],
+      data: { model: "AC-500", auth: "password", greetingSent: "hello", login: { username: "bench", result: "ok" } },
+    });
+    expect(
+      d.findings.filter((f: { protocol: string }) => f.protocol === "acme").map((f: { ruleId: string; status: string }) => `${f.ruleId}:${f.status}`),
+    ).toEqual(["acme.auth.required:pass", "acme.auth.mfa:fail"]);
     expect(devices[0]!.lines).toContain("HELLO hello");
     expect(devices[0]!.lines).toContain(`LOGIN bench ${PASSWORD}`); // the device got it; nothing we write does
     const sarif = readFileSync(join(out, "report.sarif"), "utf8");
@@ -99,15 +124,24 @@ describe("a plugin from outside src/ (OTAUDIT_PLUGINS)", () => {
 
   it("sweep discovers it on both devices and the fleet rules read its signals", async () => {
     const out = join(dir, "sweep.json");
-    const r = await runOtaudit(["sweep", "127.0.0.1", "127.0.0.2", "--protocols", "acme", "--no-surface", "--no-progress", "--discovery-timeout", "1000", "--json", out], { env });
+    const r = await runOtaudit(
+      ["sweep", "127.0.0.1", "127.0.0.2", "--protocols", "acme", "--no-surface", "--no-progress", "--discovery-timeout", "1000", "--json", out],
+      { env },
+    );
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, "utf8"));
     for (const d of doc.devices) {
-      expect(d.facts.discovery.data.ports).toEqual([expect.objectContaining({ service: "acme", plugin: "acme", state: "open", cleartext: true, transport: "tcp" })]);
+      expect(d.facts.discovery.data.ports).toEqual([
+        expect.objectContaining({ service: "acme", plugin: "acme", state: "open", cleartext: true, transport: "tcp" }),
+      ]);
       expect(d.facts.acme.status).toBe("ok");
     }
     const by = (id: string) => doc.fleet.findings.find((f: { ruleId: string }) => f.ruleId === id);
-    expect(by("fleet.host-key.shared")).toMatchObject({ status: "fail", devices: ["127.0.0.1", "127.0.0.2"], evidence: { fingerprint: KEY, protocol: "acme" } });
+    expect(by("fleet.host-key.shared")).toMatchObject({
+      status: "fail",
+      devices: ["127.0.0.1", "127.0.0.2"],
+      evidence: { fingerprint: KEY, protocol: "acme" },
+    });
     expect(by("fleet.remote-access.no-mfa")).toMatchObject({ status: "fail", devices: ["127.0.0.1", "127.0.0.2"] });
     expect(by("fleet.cleartext.per-zone")).toMatchObject({ status: "fail", evidence: { services: { acme: ["127.0.0.1", "127.0.0.2"] } } });
     expect(doc.fleet.gaps.map((g: { host: string }) => g.host)).toEqual(["127.0.0.1", "127.0.0.2"]);

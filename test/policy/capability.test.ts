@@ -13,7 +13,21 @@ const doc = syntheticResult();
 const base = doc.devices[1]!; // the hardened controller of the synthetic result
 
 function finding(ruleId: string, status: Finding["status"], iec62443: string[], severity: Finding["severity"] = "high"): Finding {
-  return { ruleId, title: ruleId, status, severity, elements: [9], iec62443, protocol: "x", port: null, message: "m", evidence: { x: 1 }, remediation: "r", safety: "passive", ...(status === "undetermined" ? { reason: "no-answer" as const } : {}) };
+  return {
+    ruleId,
+    title: ruleId,
+    status,
+    severity,
+    elements: [9],
+    iec62443,
+    protocol: "x",
+    port: null,
+    message: "m",
+    evidence: { x: 1 },
+    remediation: "r",
+    safety: "passive",
+    ...(status === "undetermined" ? { reason: "no-answer" as const } : {}),
+  };
 }
 const device = (findings: Finding[], attested: number[] = []): DeviceResult => ({
   ...base,
@@ -25,7 +39,11 @@ const req = (d: DeviceResult, id: string, on: ResultDocument = doc) => deviceCap
 describe("IEC 62443-4-2 capability", () => {
   it("the levels table has a level for every CR and RE the spec cites (and MFA is SL-C 3, device authentication SL-C 2)", () => {
     const spec = secureByDemandSpec();
-    const cited = new Set(Object.values(spec.rules).flatMap((r) => Object.keys(r.iec62443)).filter((r) => r.startsWith("CR ")));
+    const cited = new Set(
+      Object.values(spec.rules)
+        .flatMap((r) => Object.keys(r.iec62443))
+        .filter((r) => r.startsWith("CR ")),
+    );
     const levels = requirementLevels();
     expect([...cited].filter((r) => !(r in levels))).toEqual([]);
     expect([levels["CR 1.1"], levels["CR 1.2"], levels["CR 1.1 RE 2"]]).toEqual([1, 2, 3]);
@@ -33,9 +51,19 @@ describe("IEC 62443-4-2 capability", () => {
 
   it("verified: a passed check and nothing failing or open; one open check or one verified failure makes it missing", () => {
     expect(req(device([finding("opcua.user-token.anonymous", "pass", ["CR 1.1"])]), "CR 1.1")).toMatchObject({ capability: "verified", evidence: "passed" });
-    expect(req(device([finding("a", "pass", ["CR 1.1"]), finding("b", "undetermined", ["CR 1.1"])]), "CR 1.1")).toMatchObject({ capability: "missing", evidence: "undecided" });
-    expect(req(device([finding("a", "pass", ["CR 1.1"]), finding("b", "fail", ["CR 1.1"])]), "CR 1.1")).toMatchObject({ capability: "missing", evidence: "failed", findings: { failed: ["b"], passed: ["a"] } });
-    expect(req(device([finding("a", "pass", ["CR 1.1"]), finding("b", "fail", ["CR 1.1"], "info")]), "CR 1.1").capability, "an informational failure does not fail it").toBe("verified");
+    expect(req(device([finding("a", "pass", ["CR 1.1"]), finding("b", "undetermined", ["CR 1.1"])]), "CR 1.1")).toMatchObject({
+      capability: "missing",
+      evidence: "undecided",
+    });
+    expect(req(device([finding("a", "pass", ["CR 1.1"]), finding("b", "fail", ["CR 1.1"])]), "CR 1.1")).toMatchObject({
+      capability: "missing",
+      evidence: "failed",
+      findings: { failed: ["b"], passed: ["a"] },
+    });
+    expect(
+      req(device([finding("a", "pass", ["CR 1.1"]), finding("b", "fail", ["CR 1.1"], "info")]), "CR 1.1").capability,
+      "an informational failure does not fail it",
+    ).toBe("verified");
     expect(req(device([]), "CR 1.1")).toMatchObject({ capability: "missing", evidence: "none" });
   });
 

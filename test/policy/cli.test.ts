@@ -30,22 +30,56 @@ describe("policy make from the hardened controller, then scans with it", () => {
 
   it("the policy lists what the hardened controller offers and says what it left out, and why", () => {
     const text = readFileSync(at("golden.yaml"), "utf8");
-    expect(text).toMatch(/offers:\n  ssh:\n    kex:\n      allow:\n        - curve25519-sha256/);
-    expect(text).toMatch(/- set: snmp\.versions\n    why: "shown only in part/);
+    expect(text).toMatch(/offers:\n {2}ssh:\n {4}kex:\n {6}allow:\n {8}- curve25519-sha256/);
+    expect(text).toMatch(/- set: snmp\.versions\n {4}why: "shown only in part/);
   });
 
   it("the legacy PLC fails the policy, every deviating clause named in the result, CSV, JUnit and SARIF (exit 1)", async () => {
-    const r = await runOtaudit(["scan", "--from-facts", rec("legacy-plc"), "--policy", at("golden.yaml"), "--json", at("legacy.json"), "--format", "csv,junit,sarif", "--out", at("legacy"), "-q"]);
+    const r = await runOtaudit([
+      "scan",
+      "--from-facts",
+      rec("legacy-plc"),
+      "--policy",
+      at("golden.yaml"),
+      "--json",
+      at("legacy.json"),
+      "--format",
+      "csv,junit,sarif",
+      "--out",
+      at("legacy"),
+      "-q",
+    ]);
     expect(r.code, r.stderr).toBe(1);
-    const failing = policyFindings(at("legacy.json")).filter((f) => f.status === "fail").map((f) => f.evidence.clause);
-    expect(failing).toEqual(["ssh.kex", "ssh.hostKey", "ssh.cipher", "ssh.mac", "ssh.compression", "ssh.authMethods", "modbus.variants", "opcua.securityPolicies", "opcua.securityModes", "opcua.userTokenTypes"]);
+    const failing = policyFindings(at("legacy.json"))
+      .filter((f) => f.status === "fail")
+      .map((f) => f.evidence.clause);
+    expect(failing).toEqual([
+      "ssh.kex",
+      "ssh.hostKey",
+      "ssh.cipher",
+      "ssh.mac",
+      "ssh.compression",
+      "ssh.authMethods",
+      "modbus.variants",
+      "opcua.securityPolicies",
+      "opcua.securityModes",
+      "opcua.userTokenTypes",
+    ]);
     const csv = readFileSync(at("legacy/findings.csv"), "utf8");
     for (const clause of failing) expect(csv).toContain(`Policy clause ${clause}:`);
-    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (n) => ["testsuite", "testcase"].includes(n) }).parse(readFileSync(at("legacy/junit.xml"), "utf8"));
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (n) => ["testsuite", "testcase"].includes(n) }).parse(
+      readFileSync(at("legacy/junit.xml"), "utf8"),
+    );
     const failed = junit.testsuites.testsuite[0].testcase.filter((c: Record<string, unknown>) => c.failure).map((c: Record<string, string>) => c["@name"]);
-    for (const clause of failing) expect(failed.some((n: string) => n.includes(`Policy clause ${clause}:`)), clause as string).toBe(true);
+    for (const clause of failing)
+      expect(
+        failed.some((n: string) => n.includes(`Policy clause ${clause}:`)),
+        clause as string,
+      ).toBe(true);
     const sarif = JSON.parse(readFileSync(at("legacy/report.sarif"), "utf8"));
-    const clauses = sarif.runs[0].results.filter((x: { ruleId: string; kind: string }) => x.ruleId.startsWith("policy.") && x.kind === "fail").map((x: { properties: { evidence: { clause: string } } }) => x.properties.evidence.clause);
+    const clauses = sarif.runs[0].results
+      .filter((x: { ruleId: string; kind: string }) => x.ruleId.startsWith("policy.") && x.kind === "fail")
+      .map((x: { properties: { evidence: { clause: string } } }) => x.properties.evidence.clause);
     expect(clauses).toEqual(failing);
   });
 
@@ -69,7 +103,9 @@ describe("policy input errors and commands", () => {
     writeFileSync(at("bad.yaml"), "otauditPolicy: 1\nname: bad\noffers:\n  ssh:\n    kexx: { allow: [x] }\n");
     const r = await runOtaudit(["scan", "--from-facts", rec("legacy-plc"), "--policy", at("bad.yaml"), "--json", at("never.json")]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^otaudit: --policy .*bad\.yaml: offers\.ssh\.kexx: unknown set \(ssh offers: kex, hostKey/)]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^otaudit: --policy .*bad\.yaml: offers\.ssh\.kexx: unknown set \(ssh offers: kex, hostKey/),
+    ]);
     expect(() => readFileSync(at("never.json"))).toThrow();
   });
 
@@ -103,7 +139,7 @@ describe("policy input errors and commands", () => {
     expect(recording.stderr).toMatch(/is a recording \(otaudit record\), not a result: replay it first/);
     expect(schema.code).toBe(0);
     expect(JSON.parse(schema.stdout).title).toBe("otaudit policy file");
-    expect(list.stdout).toMatch(/iec62443-4-2-sl2\n  IEC 62443-4-2 SL 2 .*\(extends iec62443-4-2-sl1\)/);
+    expect(list.stdout).toMatch(/iec62443-4-2-sl2\n {2}IEC 62443-4-2 SL 2 .*\(extends iec62443-4-2-sl1\)/);
     expect(sets.stdout).toMatch(/^services\.open {2}\(exposure\)/m);
     expect(sets.stdout).toMatch(/^opcua\.userTokenTypes {2}\(authentication\)/m);
     expect(show.stdout).toMatch(/CR 1\.1 RE 2/);

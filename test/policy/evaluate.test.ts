@@ -18,16 +18,37 @@ const legacy = demo.devices[0]!;
 const hardened = demo.devices[1]!;
 const without = (d: DeviceResult): DeviceResult => ({ ...d, findings: d.findings.filter((f) => !f.ruleId.startsWith("policy.")) });
 
-const policy = (offers: Policy["offers"], requirements: RequirementClause[] = []): Policy => ({ otauditPolicy: 1, name: "p", severity: "high", offers, requirements, source: "test" });
-const one = (facts: Record<string, FactsEnvelope>, protocol: string, set: string, clause: SetClause): Finding => setFindings(policy({ [protocol]: { [set]: clause } }), facts, PLUGINS)[0]!;
+const policy = (offers: Policy["offers"], requirements: RequirementClause[] = []): Policy => ({
+  otauditPolicy: 1,
+  name: "p",
+  severity: "high",
+  offers,
+  requirements,
+  source: "test",
+});
+const one = (facts: Record<string, FactsEnvelope>, protocol: string, set: string, clause: SetClause): Finding =>
+  setFindings(policy({ [protocol]: { [set]: clause } }), facts, PLUGINS)[0]!;
 
 describe("offered-set clauses", () => {
   it("allow: a value outside fails naming the clause and the values; inside, on a complete set, passes with what was offered", () => {
     const f = one(legacy.facts, "ssh", "kex", { allow: ["diffie-hellman-group14-sha1"] });
-    expect(f).toMatchObject({ ruleId: "policy.cryptography", status: "fail", protocol: "ssh", port: 22, title: "Policy clause ssh.kex: key exchange algorithms" });
-    expect(f.evidence).toMatchObject({ clause: "ssh.kex", policy: "p", complete: true, outsideAllowed: ["diffie-hellman-group1-sha1", "diffie-hellman-group-exchange-sha1"] });
+    expect(f).toMatchObject({
+      ruleId: "policy.cryptography",
+      status: "fail",
+      protocol: "ssh",
+      port: 22,
+      title: "Policy clause ssh.kex: key exchange algorithms",
+    });
+    expect(f.evidence).toMatchObject({
+      clause: "ssh.kex",
+      policy: "p",
+      complete: true,
+      outsideAllowed: ["diffie-hellman-group1-sha1", "diffie-hellman-group-exchange-sha1"],
+    });
     expect(f.message).toMatch(/diffie-hellman-group1-sha1/);
-    const ok = one(hardened.facts, "ssh", "kex", { allow: ["curve25519-sha256", "curve25519-sha256@libssh.org", "diffie-hellman-group16-sha512", "sntrup761x25519-sha512"] });
+    const ok = one(hardened.facts, "ssh", "kex", {
+      allow: ["curve25519-sha256", "curve25519-sha256@libssh.org", "diffie-hellman-group16-sha512", "sntrup761x25519-sha512"],
+    });
     expect(ok.status).toBe("pass");
     expect(ok.evidence.offered).toEqual(["curve25519-sha256", "curve25519-sha256@libssh.org", "diffie-hellman-group16-sha512"]);
   });
@@ -54,7 +75,10 @@ describe("offered-set clauses", () => {
     const absent = { ...hardened.facts, ssh: { ...hardened.facts.ssh!, status: "absent" as const, data: undefined } };
     expect(one(absent, "ssh", "kex", { allow: ["x"] }).status).toBe("not_applicable");
     expect(one(absent, "ssh", "kex", { require: ["x"] }).status).toBe("fail");
-    const failed = { ...hardened.facts, ssh: { ...hardened.facts.ssh!, status: "error" as const, data: undefined, error: { code: "timeout", message: "no banner" } } };
+    const failed = {
+      ...hardened.facts,
+      ssh: { ...hardened.facts.ssh!, status: "error" as const, data: undefined, error: { code: "timeout", message: "no banner" } },
+    };
     expect(one(failed, "ssh", "kex", { allow: ["x"] })).toMatchObject({ status: "undetermined", reason: "no-answer" });
     const garbage = { ...hardened.facts, ssh: { ...hardened.facts.ssh!, data: { not: "ssh facts" } } };
     expect(one(garbage, "ssh", "kex", { allow: ["x"] }).status).toBe("undetermined");
@@ -62,8 +86,25 @@ describe("offered-set clauses", () => {
 
   it("open services: complete only when the surface ports were looked at; an open port outside the policy fails", () => {
     expect(one(hardened.facts, "services", "open", { allow: ["ssh/22"] }).status).toBe("fail");
-    expect(one(hardened.facts, "services", "open", { allow: ["ssh/22", "modbus+tls/802", "snmp/161", "opc.tcp/4840"] })).toMatchObject({ status: "undetermined", reason: "incomplete" });
-    const surface: FactsEnvelope = { protocol: "surface", status: "ok", endpoints: [], startedAt: "2025-01-01T00:00:00.000Z", durationMs: 1, probeVersion: "1.0.0", data: { ports: [{ port: 23, transport: "tcp", state: "open", service: "telnet", cleartext: true, ms: 1 }, { port: 80, transport: "tcp", state: "closed", service: "http", cleartext: true, ms: 1 }], backedOff: false } };
+    expect(one(hardened.facts, "services", "open", { allow: ["ssh/22", "modbus+tls/802", "snmp/161", "opc.tcp/4840"] })).toMatchObject({
+      status: "undetermined",
+      reason: "incomplete",
+    });
+    const surface: FactsEnvelope = {
+      protocol: "surface",
+      status: "ok",
+      endpoints: [],
+      startedAt: "2025-01-01T00:00:00.000Z",
+      durationMs: 1,
+      probeVersion: "1.0.0",
+      data: {
+        ports: [
+          { port: 23, transport: "tcp", state: "open", service: "telnet", cleartext: true, ms: 1 },
+          { port: 80, transport: "tcp", state: "closed", service: "http", cleartext: true, ms: 1 },
+        ],
+        backedOff: false,
+      },
+    };
     const withSurface = { ...hardened.facts, surface };
     const f = one(withSurface, "services", "open", { allow: ["ssh/22", "modbus+tls/802", "snmp/161", "opc.tcp/4840"] });
     expect(f).toMatchObject({ status: "fail", ruleId: "policy.exposure", protocol: "surface", evidence: { outsideAllowed: ["telnet/23"] } });
@@ -72,7 +113,13 @@ describe("offered-set clauses", () => {
 });
 
 describe("requirement clauses", () => {
-  const clause = (concern: RequirementClause["concern"], derivesFrom: string[]): RequirementClause => ({ id: `c-${concern}`, title: `clause ${concern}`, concern, derivesFrom, why: "because the test says so" });
+  const clause = (concern: RequirementClause["concern"], derivesFrom: string[]): RequirementClause => ({
+    id: `c-${concern}`,
+    title: `clause ${concern}`,
+    concern,
+    derivesFrom,
+    why: "because the test says so",
+  });
 
   it("a verified failure of a rule with the concern's checks that cites the clause's requirement fails it, naming the finding", () => {
     const [f] = requirementFindings(policy({}, [clause("cleartext", ["CR 4.1"])]), without(legacy), PLUGINS);

@@ -34,12 +34,20 @@ const OK = "otauditPolicy: 1\nname: t\n";
 describe("policy file validation (exit 2 lines)", () => {
   it("names the field: unknown plugin, unknown set, no list, unknown requirement, duplicate id, unknown key, bad concern", () => {
     expect(lines(`${OK}offers:\n  acme:\n    x: { allow: [a] }\n`)).toEqual([expect.stringMatching(/^p\.yaml: offers\.acme: no plugin 'acme' is loaded/)]);
-    expect(lines(`${OK}offers:\n  ssh:\n    kexx: { allow: [a] }\n`)).toEqual([expect.stringMatching(/^p\.yaml: offers\.ssh\.kexx: unknown set \(ssh offers: kex, hostKey/)]);
-    expect(lines(`${OK}offers:\n  ssh:\n    kex: { why: because }\n`)).toEqual([expect.stringMatching(/^p\.yaml: offers\.ssh\.kex: give allow, deny or require/)]);
-    expect(lines(`${OK}offers:\n  ssh:\n    kex: { allow: [a], derivesFrom: ["CR 9.9"] }\n`)).toEqual([expect.stringMatching(/^p\.yaml: offers\.ssh\.kex\.derivesFrom\[0\]: unknown requirement 'CR 9\.9'/)]);
+    expect(lines(`${OK}offers:\n  ssh:\n    kexx: { allow: [a] }\n`)).toEqual([
+      expect.stringMatching(/^p\.yaml: offers\.ssh\.kexx: unknown set \(ssh offers: kex, hostKey/),
+    ]);
+    expect(lines(`${OK}offers:\n  ssh:\n    kex: { why: because }\n`)).toEqual([
+      expect.stringMatching(/^p\.yaml: offers\.ssh\.kex: give allow, deny or require/),
+    ]);
+    expect(lines(`${OK}offers:\n  ssh:\n    kex: { allow: [a], derivesFrom: ["CR 9.9"] }\n`)).toEqual([
+      expect.stringMatching(/^p\.yaml: offers\.ssh\.kex\.derivesFrom\[0\]: unknown requirement 'CR 9\.9'/),
+    ]);
     const req = (id: string) => `  - { id: ${id}, title: A clause, concern: mfa, derivesFrom: ["CR 1.1 RE 2"], why: a reason }\n`;
     expect(lines(`${OK}requirements:\n${req("a")}${req("a")}`)).toEqual([expect.stringMatching(/^p\.yaml: requirements\[1\]\.id: duplicate clause id 'a'/)]);
-    expect(lines(`${OK}requirements:\n  - { id: a, title: A clause, concern: magic, derivesFrom: ["CR 1.1"], why: a reason }\n`)).toEqual([expect.stringMatching(/^p\.yaml: requirements\[0\]\.concern: /)]);
+    expect(lines(`${OK}requirements:\n  - { id: a, title: A clause, concern: magic, derivesFrom: ["CR 1.1"], why: a reason }\n`)).toEqual([
+      expect.stringMatching(/^p\.yaml: requirements\[0\]\.concern: /),
+    ]);
     expect(lines(`${OK}offers: {}\nextra: 1\n`)[0]).toMatch(/^p\.yaml: \(root\): .*extra/);
     expect(lines(`${OK}`)).toEqual([expect.stringMatching(/no clause/)]);
     expect(lines(`${OK}extends: nothing-like-it\n`)).toEqual([expect.stringMatching(/^p\.yaml: extends: no built-in policy 'nothing-like-it'/)]);
@@ -52,7 +60,9 @@ describe("policy file validation (exit 2 lines)", () => {
 
   it("--policy: a file, else a built-in name, else one line listing the built-ins", () => {
     expect(loadPolicyArg("sbd-baseline", PLUGINS).source).toBe("built-in:sbd-baseline");
-    expect(() => loadPolicyArg("no/such/policy.yaml", PLUGINS)).toThrow(/--policy no\/such\/policy\.yaml: no such file, and no built-in policy by that name \(built-in: iec62443-4-2-sl1, iec62443-4-2-sl2, iec62443-4-2-sl3, sbd-baseline\)/);
+    expect(() => loadPolicyArg("no/such/policy.yaml", PLUGINS)).toThrow(
+      /--policy no\/such\/policy\.yaml: no such file, and no built-in policy by that name \(built-in: iec62443-4-2-sl1, iec62443-4-2-sl2, iec62443-4-2-sl3, sbd-baseline\)/,
+    );
   });
 
   it("the published JSON Schema accepts every built-in policy file and what `policy make` writes", () => {
@@ -87,7 +97,9 @@ describe("built-in policies", () => {
       for (const c of p.requirements) {
         expect(c.why.length, `${name}/${c.id}`).toBeGreaterThan(15);
         const checks = new Set(spec.rules[policyRuleId(c.concern)]!.checks);
-        const evidence = Object.entries(spec.rules).filter(([id, r]) => !id.startsWith("policy.") && r.checks.some((t) => checks.has(t)) && c.derivesFrom.some((ref) => ref in r.iec62443));
+        const evidence = Object.entries(spec.rules).filter(
+          ([id, r]) => !id.startsWith("policy.") && r.checks.some((t) => checks.has(t)) && c.derivesFrom.some((ref) => ref in r.iec62443),
+        );
         expect(evidence.length, `${name}/${c.id}: no rule can give evidence for it (dead clause)`).toBeGreaterThan(0);
       }
     }
@@ -113,6 +125,7 @@ describe("built-in policies", () => {
   it("the Secure by Demand baseline covers the probe-verifiable elements it names", () => {
     const p = loadBuiltinPolicy("sbd-baseline", PLUGINS);
     const concerns = new Set(p.requirements.map((c) => c.concern));
-    for (const c of ["default-credentials", "cleartext", "cryptography", "authentication", "mfa", "authorization", "audit-logging"]) expect(concerns.has(c as never), c).toBe(true);
+    for (const c of ["default-credentials", "cleartext", "cryptography", "authentication", "mfa", "authorization", "audit-logging"])
+      expect(concerns.has(c as never), c).toBe(true);
   });
 });

@@ -24,7 +24,14 @@ const sample = (id: string, source: string) => all.find((s) => s.plugin.id === i
 function goldenPolicy(pluginId: string, env: FactsEnvelope): Policy {
   const plugin = PLUGINS.find((p) => p.id === pluginId)!;
   const o = pluginOffers(plugin, env);
-  const sets = o.kind === "ok" ? Object.fromEntries(Object.entries(o.sets).filter(([, v]) => v.complete).map(([k, v]) => [k, { allow: v.offered }])) : {};
+  const sets =
+    o.kind === "ok"
+      ? Object.fromEntries(
+          Object.entries(o.sets)
+            .filter(([, v]) => v.complete)
+            .map(([k, v]) => [k, { allow: v.offered }]),
+        )
+      : {};
   return { otauditPolicy: 1, name: "golden", severity: "high", offers: { [pluginId]: sets }, requirements: [], source: "test" };
 }
 
@@ -40,13 +47,22 @@ describe("plugin policy declarations", () => {
         expect(d.title.length, `${p.id}.${name}`).toBeGreaterThan(5);
       }
     }
-    expect(PLUGINS.filter((p) => p.policySets).map((p) => p.id).sort()).toEqual(expect.arrayContaining(["modbus", "opcua", "snmp", "ssh"]));
+    expect(
+      PLUGINS.filter((p) => p.policySets)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(expect.arrayContaining(["modbus", "opcua", "snmp", "ssh"]));
   });
 
   it("checkPlugin: sets and policyFacts come together, set names a policy file can name, known concerns", () => {
     const p = fakePlugin();
-    expect(checkPlugin({ ...p, policySets: { algos: { title: "algorithms", concern: "cryptography" } } }, [])).toEqual([expect.stringMatching(/policySets and policyFacts come together/)]);
-    expect(checkPlugin({ ...p, policySets: { "bad name": { title: "x", concern: "magic" as never } }, policyFacts: () => ({}) }, [])).toEqual([expect.stringMatching(/policy set name "bad name"/), expect.stringMatching(/concern must be one of cryptography/)]);
+    expect(checkPlugin({ ...p, policySets: { algos: { title: "algorithms", concern: "cryptography" } } }, [])).toEqual([
+      expect.stringMatching(/policySets and policyFacts come together/),
+    ]);
+    expect(checkPlugin({ ...p, policySets: { "bad name": { title: "x", concern: "magic" as never } }, policyFacts: () => ({}) }, [])).toEqual([
+      expect.stringMatching(/policy set name "bad name"/),
+      expect.stringMatching(/concern must be one of cryptography/),
+    ]);
     expect(checkPlugin({ ...p, policySets: { algos: { title: "algorithms", concern: "cryptography" } }, policyFacts: () => ({}) }, [])).toEqual([]);
     expect(checkPlugin({ ...p, id: "services" }, [])).toEqual(expect.arrayContaining([expect.stringMatching(/id is reserved by the core/)]));
   });
@@ -82,7 +98,8 @@ describe("plugin policy declarations", () => {
         const findings = setFindings(policy, { [s.plugin.id]: { ...s.envelope, data: parsed.data } }, PLUGINS);
         for (const f of findings) {
           const set = String(f.evidence.clause).split(".").pop()!;
-          if (f.status === "pass" && sets[set]?.offered.some((x) => UNKNOWN_TOKEN.test(x))) problems.push(`${s.source} (${v.at}): ${f.evidence.clause} passed with unknown values`);
+          if (f.status === "pass" && sets[set]?.offered.some((x) => UNKNOWN_TOKEN.test(x)))
+            problems.push(`${s.source} (${v.at}): ${f.evidence.clause} passed with unknown values`);
         }
       }
     }
@@ -96,7 +113,9 @@ describe("complete only where the facts show the whole set", () => {
     const data = structuredClone(s.envelope.data) as { services: { algorithms: { kex: string[]; irregularities?: unknown[] } }[] };
     const ssh = PLUGINS.find((p) => p.id === "ssh")!;
     expect(ssh.policyFacts!(data).kex!.complete).toBe(true);
-    data.services[0]!.algorithms.irregularities = [{ list: "kex_algorithms", total: 900, kept: 64, truncated: true, duplicates: 0, empty: 0, overlong: 0, nonPrintable: 0 }];
+    data.services[0]!.algorithms.irregularities = [
+      { list: "kex_algorithms", total: 900, kept: 64, truncated: true, duplicates: 0, empty: 0, overlong: 0, nonPrintable: 0 },
+    ];
     expect(ssh.policyFacts!(data).kex).toMatchObject({ complete: false, note: expect.stringMatching(/cut at 64 of 900/) });
     data.services[0]!.algorithms.kex = [];
     data.services[0]!.algorithms.irregularities = [];
@@ -137,7 +156,10 @@ describe("complete only where the facts show the whole set", () => {
       const stopped = { ...s.envelope, incomplete: { code: "cap", message: "probe cap reached" } };
       const found = statuses(setFindings(policy, { [id]: stopped }, PLUGINS));
       expect(Object.values(found).length, id).toBeGreaterThan(0);
-      expect(Object.values(found).filter((x) => x === "pass"), id).toEqual([]);
+      expect(
+        Object.values(found).filter((x) => x === "pass"),
+        id,
+      ).toEqual([]);
     }
   });
 });

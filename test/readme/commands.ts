@@ -34,7 +34,11 @@ export function readmeCommands(): ReadmeCommand[] {
       let text = lines[i]!;
       const start = i;
       while (/\\\s*$/.test(text) && i + 1 < lines.length) text = text.replace(/\\\s*$/, " ") + lines[++i]!.trim();
-      text = text.replace(/\s+#.*$/, "").replace(/\s*&\s*$/, "").replace(/\s+/g, " ").trim();
+      text = text
+        .replace(/\s+#.*$/, "")
+        .replace(/\s*&\s*$/, "")
+        .replace(/\s+/g, " ")
+        .trim();
       if (/^(otaudit|npx|npm)\b/.test(text)) out.push({ file, line: start + 1, text });
     }
   }
@@ -54,10 +58,14 @@ export type Disposition = { suite: Suite } | { excluded: string };
  */
 export const DISPOSITIONS: Record<string, Disposition> = {
   // README.md: Quick start
-  "npm install && npx otaudit demo": { excluded: "installs from the npm registry (network); `otaudit demo` itself is run by test/integration/demo.test.ts, whose use of it coverage.test.ts checks" },
+  "npm install && npx otaudit demo": {
+    excluded:
+      "installs from the npm registry (network); `otaudit demo` itself is run by test/integration/demo.test.ts, whose use of it coverage.test.ts checks",
+  },
   "npm test": { excluded: "the suite this test is part of (it would run itself)" },
   // Three ways to use it
-  "otaudit scan 192.0.2.10 --credentials bench.yaml --intrusive --modbus-write 1:holding:40 --evidence vendor-evidence.yaml --advisories vendor-csaf.json --format html,junit --out acceptance/ --json acceptance/result.json --fail-on high": { suite: "workflows" },
+  "otaudit scan 192.0.2.10 --credentials bench.yaml --intrusive --modbus-write 1:holding:40 --evidence vendor-evidence.yaml --advisories vendor-csaf.json --format html,junit --out acceptance/ --json acceptance/result.json --fail-on high":
+    { suite: "workflows" },
   "otaudit compare vendor-a/result.json vendor-b/result.json --out compare/ --weights policy.yaml": { suite: "workflows" },
   "otaudit sweep plant-inventory.csv --db plant.db --json fleet.json --format html,csv --out fleet/": { suite: "sweep" },
   "otaudit record ssh://plc-7 snmp://plc-7 modbus://plc-7 --out plc-7.json": { suite: "workflows" },
@@ -83,19 +91,36 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit policy list": { suite: "offline" },
   "otaudit evidence check --evidence vendor.yaml": { suite: "offline" },
   "otaudit report --db plant.db --format html --out reports/": { suite: "sweep" },
-  "otaudit serve --db plant.db": { excluded: "a long-running server; test/serve/cli.test.ts runs `otaudit serve --db` on a sweep store and stops it with SIGTERM" },
-  "otaudit serve before.json after.json": { excluded: "a long-running server (see otaudit serve --db plant.db); test/serve/server.test.ts serves result documents as sweeps" },
+  "otaudit serve --db plant.db": {
+    excluded: "a long-running server; test/serve/cli.test.ts runs `otaudit serve --db` on a sweep store and stops it with SIGTERM",
+  },
+  "otaudit serve before.json after.json": {
+    excluded: "a long-running server (see otaudit serve --db plant.db); test/serve/server.test.ts serves result documents as sweeps",
+  },
   // Fleet sweeps
   "otaudit sweep 10.20.0.0/24 plant.csv --db plant.db --json fleet.json": { suite: "sweep" },
   "otaudit sweep --resume --db plant.db": { suite: "sweep" },
   "otaudit baseline save --db plant.db --name 2026-q4": { suite: "sweep" },
   // Central store and zone workers (db.example.internal stands for the team's server)
-  "otaudit sweep plant.csv --db postgres://otaudit@db.example.internal/otaudit --json fleet.json": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/store/postgres-sweep.test.ts" },
-  "otaudit sweep plant.csv --db postgres://otaudit@db.example.internal/otaudit --distribute --zone-limit cell-a=2,*=4": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts and test/worker/politeness.test.ts" },
-  "otaudit worker --db postgres://otaudit@db.example.internal/otaudit --zone cell-a --credentials cell-a.yaml": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts" },
-  "otaudit sweep status --db postgres://otaudit@db.example.internal/otaudit": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts" },
-  "otaudit report --db postgres://otaudit@db.example.internal/otaudit --format html --out reports/": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/store/postgres-sweep.test.ts" },
-  "otaudit serve --db postgres://otaudit@db.example.internal/otaudit": { excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/serve/postgres.test.ts" },
+  "otaudit sweep plant.csv --db postgres://otaudit@db.example.internal/otaudit --json fleet.json": {
+    excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/store/postgres-sweep.test.ts",
+  },
+  "otaudit sweep plant.csv --db postgres://otaudit@db.example.internal/otaudit --distribute --zone-limit cell-a=2,*=4": {
+    excluded:
+      "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts and test/worker/politeness.test.ts",
+  },
+  "otaudit worker --db postgres://otaudit@db.example.internal/otaudit --zone cell-a --credentials cell-a.yaml": {
+    excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts",
+  },
+  "otaudit sweep status --db postgres://otaudit@db.example.internal/otaudit": {
+    excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/worker/distributed.test.ts",
+  },
+  "otaudit report --db postgres://otaudit@db.example.internal/otaudit --format html --out reports/": {
+    excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/store/postgres-sweep.test.ts",
+  },
+  "otaudit serve --db postgres://otaudit@db.example.internal/otaudit": {
+    excluded: "needs a PostgreSQL server at db.example.internal; the same command runs against a private cluster in test/serve/postgres.test.ts",
+  },
   // Recorded fixtures and simulators
   "otaudit record ssh://plc-7 modbus://plc-7 --out plc-7.recording.json --transcripts plc-7-hex/": { suite: "workflows" },
   "otaudit scan --from-facts plc-7.recording.json --json result.json": { suite: "workflows" },
@@ -103,7 +128,9 @@ export const DISPOSITIONS: Record<string, Disposition> = {
   "otaudit simulate fixtures/profiles/legacy-plc.yaml --host 127.0.0.5": { suite: "offline" },
   "otaudit simulate fixtures/profiles/legacy-plc.yaml --host 127.0.0.5 --default-ports --port opcua=4841": { suite: "offline" },
   // fixtures/library/README.md
-  "npm run fixtures:regen": { excluded: "rewrites the committed fixture library on purpose (a person reviews the diff); test/fixtures/library.test.ts checks its output" },
+  "npm run fixtures:regen": {
+    excluded: "rewrites the committed fixture library on purpose (a person reviews the diff); test/fixtures/library.test.ts checks its output",
+  },
   "npm run fixtures:regen -- legacy-plc": { excluded: "rewrites a committed fixture on purpose (see npm run fixtures:regen)" },
   "npm run fixtures:regen -- --expected-only": { excluded: "rewrites the committed golden findings on purpose (see npm run fixtures:regen)" },
   "otaudit scan --from-facts fixtures/library/legacy-plc/recording.json": { suite: "offline" },

@@ -24,7 +24,9 @@ describe("README commands", () => {
 
   it("every README command is run by a test or excluded with a reason", () => {
     const unknown = commands.filter((c) => !DISPOSITIONS[c.text]).map((c) => `${c.file}:${c.line}: ${c.text}`);
-    expect(unknown, "new README commands: add each to test/readme/commands.ts DISPOSITIONS (a suite that runs it, or an exclusion with its reason)").toEqual([]);
+    expect(unknown, "new README commands: add each to test/readme/commands.ts DISPOSITIONS (a suite that runs it, or an exclusion with its reason)").toEqual(
+      [],
+    );
     const stale = Object.keys(DISPOSITIONS).filter((t) => !commands.some((c) => c.text === t));
     expect(stale, "DISPOSITIONS entries no README has any more").toEqual([]);
     for (const [text, d] of Object.entries(DISPOSITIONS)) if ("excluded" in d) expect(d.excluded.length, text).toBeGreaterThan(20);
@@ -45,6 +47,10 @@ describe("README: What a default run sends", () => {
     expect(end).toBeGreaterThan(start);
     const actual = renderSends(runSends(PLUGINS));
     if (UPDATE_GOLDEN) writeFileSync(path, readme.slice(0, start + BEGIN.length) + actual + readme.slice(end));
-    else expect(readme.slice(start + BEGIN.length, end), "README's sends section differs from `otaudit rules --sends`: regenerate with UPDATE_GOLDEN=1 npx vitest run test/readme/coverage.test.ts and review").toBe(actual);
+    else
+      expect(
+        readme.slice(start + BEGIN.length, end),
+        "README's sends section differs from `otaudit rules --sends`: regenerate with UPDATE_GOLDEN=1 npx vitest run test/readme/coverage.test.ts and review",
+      ).toBe(actual);
   });
 });

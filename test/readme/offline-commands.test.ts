@@ -81,7 +81,16 @@ describe("README commands that need no device", () => {
     async "otaudit simulate fixtures/profiles/legacy-plc.yaml --host 127.0.0.5 --default-ports --port opcua=4841"(text) {
       const sim = await startBackground(BIN, argvOf(text.replace("127.0.0.5", DEFAULT_PORTS_HOST)), PACKAGE_ROOT);
       expect(sim.urls.sort()).toEqual(
-        [`ftp://${DEFAULT_PORTS_HOST}:21`, `modbus://${DEFAULT_PORTS_HOST}:502`, `mqtt://${DEFAULT_PORTS_HOST}:1883`, `opc.tcp://${DEFAULT_PORTS_HOST}:4841`, `snmp://${DEFAULT_PORTS_HOST}:161`, `ssh://${DEFAULT_PORTS_HOST}:22`, `telnet://${DEFAULT_PORTS_HOST}:23`, `vnc://${DEFAULT_PORTS_HOST}:5900`].sort(),
+        [
+          `ftp://${DEFAULT_PORTS_HOST}:21`,
+          `modbus://${DEFAULT_PORTS_HOST}:502`,
+          `mqtt://${DEFAULT_PORTS_HOST}:1883`,
+          `opc.tcp://${DEFAULT_PORTS_HOST}:4841`,
+          `snmp://${DEFAULT_PORTS_HOST}:161`,
+          `ssh://${DEFAULT_PORTS_HOST}:22`,
+          `telnet://${DEFAULT_PORTS_HOST}:23`,
+          `vnc://${DEFAULT_PORTS_HOST}:5900`,
+        ].sort(),
       );
       expect(await tcpPortOpen(22, DEFAULT_PORTS_HOST)).toBe(true);
       expect(await tcpPortOpen(4841, DEFAULT_PORTS_HOST)).toBe(true);

@@ -16,77 +16,90 @@ import { IS_ROOT, startOnDefaultPorts, type DefaultPortDevice } from "./devices.
 const LEGACY = "127.0.133.1";
 const at = (...p: string[]) => join(PACKAGE_ROOT, ...p);
 
-describeWithDaemon("README scanning and report commands", IS_ROOT, "needs root: the simulated devices serve the protocols' default ports (22, 161, 502, 802) as bare README hosts do", () => {
-  let cwd: string;
-  const devices: DefaultPortDevice[] = [];
-  const json = (f: string) => JSON.parse(readFileSync(join(cwd, f), "utf8"));
-  const run = (text: string): Promise<CliRun> => runOtaudit(substituteHosts(argvOf(text), LEGACY), { cwd, timeoutMs: 60_000 });
-  /** exit 0 or 1 (findings), never a usage error (2) or "could not audit" (3) */
-  const ran = (r: CliRun, text: string) => expect([0, 1], `${text}\n${r.stderr}`).toContain(r.code);
+describeWithDaemon(
+  "README scanning and report commands",
+  IS_ROOT,
+  "needs root: the simulated devices serve the protocols' default ports (22, 161, 502, 802) as bare README hosts do",
+  () => {
+    let cwd: string;
+    const devices: DefaultPortDevice[] = [];
+    const json = (f: string) => JSON.parse(readFileSync(join(cwd, f), "utf8"));
+    const run = (text: string): Promise<CliRun> => runOtaudit(substituteHosts(argvOf(text), LEGACY), { cwd, timeoutMs: 60_000 });
+    /** exit 0 or 1 (findings), never a usage error (2) or "could not audit" (3) */
+    const ran = (r: CliRun, text: string) => expect([0, 1], `${text}\n${r.stderr}`).toContain(r.code);
 
-  beforeAll(async () => {
-    cwd = mkdtempSync(join(tmpdir(), "otaudit-readme-scan-"));
-    devices.push(await startOnDefaultPorts("legacy-plc", LEGACY));
-    // the README's IPv6 OPC UA server ([fd00::7]:4840), on the IPv6 loopback
-    devices.push(await startOnDefaultPorts("legacy-plc", "::1", ["ssh", "snmp", "modbus"]));
-    // the README's file names, from the repository's examples
-    copyFileSync(at("fixtures/evidence/hardened-controller.evidence.yaml"), join(cwd, "vendor.yaml"));
-    copyFileSync(at("fixtures/evidence/waivers.yaml"), join(cwd, "waivers.yaml"));
-    copyFileSync(at("fixtures/advisories/example-automation-lx100.csaf.json"), join(cwd, "vendor-csaf.json"));
-    mkdirSync(join(cwd, "fixtures"));
-    cpSync(at("fixtures/advisories"), join(cwd, "fixtures/advisories"), { recursive: true });
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all(devices.map((d) => d.stop()));
-    rmSync(cwd, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      cwd = mkdtempSync(join(tmpdir(), "otaudit-readme-scan-"));
+      devices.push(await startOnDefaultPorts("legacy-plc", LEGACY));
+      // the README's IPv6 OPC UA server ([fd00::7]:4840), on the IPv6 loopback
+      devices.push(await startOnDefaultPorts("legacy-plc", "::1", ["ssh", "snmp", "modbus"]));
+      // the README's file names, from the repository's examples
+      copyFileSync(at("fixtures/evidence/hardened-controller.evidence.yaml"), join(cwd, "vendor.yaml"));
+      copyFileSync(at("fixtures/evidence/waivers.yaml"), join(cwd, "waivers.yaml"));
+      copyFileSync(at("fixtures/advisories/example-automation-lx100.csaf.json"), join(cwd, "vendor-csaf.json"));
+      mkdirSync(join(cwd, "fixtures"));
+      cpSync(at("fixtures/advisories"), join(cwd, "fixtures/advisories"), { recursive: true });
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(devices.map((d) => d.stop()));
+      rmSync(cwd, { recursive: true, force: true });
+    });
 
-  const RUN: Record<string, (text: string) => Promise<void>> = {
-    async "otaudit scan 10.0.5.20"(text) {
-      const r = await run(text);
-      ran(r, text);
-      expect(r.stdout).toMatch(/127\.0\.133\.1/);
-    },
-    async "otaudit scan 10.0.5.20:502 [fd00::7]:4840"(text) {
-      // host:port picks the protocol whose default port it is: Modbus on the IPv4 device, OPC UA
-      // on the IPv6 one (the README's fd00::7 is served here on [::1], OPC UA only)
-      const r = await runOtaudit(substituteHosts(argvOf(text), LEGACY).map((a) => a.replace("[fd00::7]", "[::1]")).concat(["--json", "hostport.json"]), { cwd, timeoutMs: 60_000 });
-      ran(r, text);
-      const protocols = (host: string) => Object.entries(json("hostport.json").devices.find((d: { host: string }) => d.host === host).facts as Record<string, { status: string }>).filter(([, f]) => f.status === "ok").map(([p]) => p);
-      expect(protocols(LEGACY)).toEqual(["modbus"]);
-      expect(protocols("::1")).toEqual(["opcua"]);
-    },
-    async "otaudit scan ssh://10.0.5.20:22 opc.tcp://10.0.5.20:4840/UA/Server --json result.json"(text) {
-      const r = await run(text);
-      ran(r, text);
-      const facts = json("result.json").devices[0].facts;
-      expect(Object.keys(facts).sort()).toEqual(["opcua", "ssh"]);
-      expect(facts.ssh.status).toBe("ok");
-      expect(facts.opcua.status).toBe("ok");
-    },
-    async "otaudit scan modbus://plc-7 modbus+tls://plc-7:802 snmp://plc-7 --fail-on medium"(text) {
-      const r = await run(text);
-      expect(r.code, r.stderr).toBe(1); // the legacy PLC fails at medium
-    },
-    async "otaudit scan 10.0.5.20 --advisories vendor-csaf.json,fixtures/advisories/openssh.advisories.yaml"(text) {
-      const r = await run(text);
-      ran(r, text);
-      expect(r.stdout).toMatch(/advisory\.version-match|EXA-SA-2025-001|version-based/);
-    },
-    async "otaudit scan 10.0.5.20 --format html,sarif,junit,csv,md --out reports/ --evidence vendor.yaml --waivers waivers.yaml"(text) {
-      const r = await run(text);
-      ran(r, text);
-      for (const f of ["report.html", "report.sarif", "junit.xml", "findings.csv", "report.md"]) expect(existsSync(join(cwd, "reports", f)), f).toBe(true);
-    },
-  };
+    const RUN: Record<string, (text: string) => Promise<void>> = {
+      async "otaudit scan 10.0.5.20"(text) {
+        const r = await run(text);
+        ran(r, text);
+        expect(r.stdout).toMatch(/127\.0\.133\.1/);
+      },
+      async "otaudit scan 10.0.5.20:502 [fd00::7]:4840"(text) {
+        // host:port picks the protocol whose default port it is: Modbus on the IPv4 device, OPC UA
+        // on the IPv6 one (the README's fd00::7 is served here on [::1], OPC UA only)
+        const r = await runOtaudit(
+          substituteHosts(argvOf(text), LEGACY)
+            .map((a) => a.replace("[fd00::7]", "[::1]"))
+            .concat(["--json", "hostport.json"]),
+          { cwd, timeoutMs: 60_000 },
+        );
+        ran(r, text);
+        const protocols = (host: string) =>
+          Object.entries(json("hostport.json").devices.find((d: { host: string }) => d.host === host).facts as Record<string, { status: string }>)
+            .filter(([, f]) => f.status === "ok")
+            .map(([p]) => p);
+        expect(protocols(LEGACY)).toEqual(["modbus"]);
+        expect(protocols("::1")).toEqual(["opcua"]);
+      },
+      async "otaudit scan ssh://10.0.5.20:22 opc.tcp://10.0.5.20:4840/UA/Server --json result.json"(text) {
+        const r = await run(text);
+        ran(r, text);
+        const facts = json("result.json").devices[0].facts;
+        expect(Object.keys(facts).sort()).toEqual(["opcua", "ssh"]);
+        expect(facts.ssh.status).toBe("ok");
+        expect(facts.opcua.status).toBe("ok");
+      },
+      async "otaudit scan modbus://plc-7 modbus+tls://plc-7:802 snmp://plc-7 --fail-on medium"(text) {
+        const r = await run(text);
+        expect(r.code, r.stderr).toBe(1); // the legacy PLC fails at medium
+      },
+      async "otaudit scan 10.0.5.20 --advisories vendor-csaf.json,fixtures/advisories/openssh.advisories.yaml"(text) {
+        const r = await run(text);
+        ran(r, text);
+        expect(r.stdout).toMatch(/advisory\.version-match|EXA-SA-2025-001|version-based/);
+      },
+      async "otaudit scan 10.0.5.20 --format html,sarif,junit,csv,md --out reports/ --evidence vendor.yaml --waivers waivers.yaml"(text) {
+        const r = await run(text);
+        ran(r, text);
+        for (const f of ["report.html", "report.sarif", "junit.xml", "findings.csv", "report.md"]) expect(existsSync(join(cwd, "reports", f)), f).toBe(true);
+      },
+    };
 
-  it("runs exactly the README commands of this suite", () => {
-    expect(Object.keys(RUN).sort()).toEqual(commandsOf("scan").sort());
-  });
+    it("runs exactly the README commands of this suite", () => {
+      expect(Object.keys(RUN).sort()).toEqual(commandsOf("scan").sort());
+    });
 
-  // in README order: later commands use what earlier ones wrote (acceptance/result.json, plc-7.json)
-  for (const text of Object.keys(RUN)) it(text, () => RUN[text]!(text), 60_000);
-});
+    // in README order: later commands use what earlier ones wrote (acceptance/result.json, plc-7.json)
+    for (const text of Object.keys(RUN)) it(text, () => RUN[text]!(text), 60_000);
+  },
+);
 
 describe("--deadline from the CLI", () => {
   let server: Server;

@@ -32,7 +32,9 @@ describeWithDaemon("README fleet-sweep commands", IS_ROOT, "needs root: the simu
   const sweeps = () => {
     const store = new SweepStore(join(cwd, "plant.db"), { mustExist: true, readonly: true });
     try {
-      return store.db.prepare("SELECT id, status, (SELECT COUNT(*) FROM devices d WHERE d.sweep_id = s.id) AS devices FROM sweeps s ORDER BY created_at").all() as { id: string; status: string; devices: number }[];
+      return store.db
+        .prepare("SELECT id, status, (SELECT COUNT(*) FROM devices d WHERE d.sweep_id = s.id) AS devices FROM sweeps s ORDER BY created_at")
+        .all() as { id: string; status: string; devices: number }[];
     } finally {
       store.close();
     }
@@ -74,7 +76,22 @@ describeWithDaemon("README fleet-sweep commands", IS_ROOT, "needs root: the simu
     },
     async "otaudit sweep --resume --db plant.db"(text) {
       // a sweep cut short by its --deadline while the silent device holds an SSH probe
-      const cut = await run(["sweep", RANGE, SILENT, "--db", "plant.db", "--sweep-id", "cut-short", "--deadline", "1", "--timeout", "30000", "--concurrency", "1", "--no-progress"]);
+      const cut = await run([
+        "sweep",
+        RANGE,
+        SILENT,
+        "--db",
+        "plant.db",
+        "--sweep-id",
+        "cut-short",
+        "--deadline",
+        "1",
+        "--timeout",
+        "30000",
+        "--concurrency",
+        "1",
+        "--no-progress",
+      ]);
       expect([0, 1, 3], cut.stderr).toContain(cut.code);
       const before = sweeps().find((s) => s.id === "cut-short")!;
       expect(before.status).toBe("interrupted");

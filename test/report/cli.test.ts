@@ -32,11 +32,16 @@ describe("otaudit report", () => {
     ev.products[0].attestedOn = "yesterday";
     ev.products[0].elements["10"].answers["10.1"].evidence = [];
     writeFileSync(at("bad-ev.yaml"), stringify(ev));
-    writeFileSync(at("bad-w.yaml"), stringify({ schemaVersion: 1, waivers: [{ rule: "ssh.nope", devices: ["*"], justification: "j", approver: "a", expires: "2099-01-01" }] }));
+    writeFileSync(
+      at("bad-w.yaml"),
+      stringify({ schemaVersion: 1, waivers: [{ rule: "ssh.nope", devices: ["*"], justification: "j", approver: "a", expires: "2099-01-01" }] }),
+    );
     const r = await runOtaudit(["report", FIXTURE, "--format", "md", "--out", at("bad-out2"), "--evidence", at("bad-ev.yaml"), "--waivers", at("bad-w.yaml")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--evidence ${at("bad-ev.yaml")}: products[0].attestedOn: a date as YYYY-MM-DD`);
-    expect(r.stderr).toContain(`--evidence ${at("bad-ev.yaml")}: products[0].elements.10.answers.10.1.evidence: a 'yes' answer needs at least one evidence reference`);
+    expect(r.stderr).toContain(
+      `--evidence ${at("bad-ev.yaml")}: products[0].elements.10.answers.10.1.evidence: a 'yes' answer needs at least one evidence reference`,
+    );
     expect(existsSync(at("bad-out2"))).toBe(false);
     const w = await runOtaudit(["report", FIXTURE, "--format", "md", "--out", at("bad-out3"), "--waivers", at("bad-w.yaml")]);
     expect(w.code).toBe(2);
@@ -142,13 +147,33 @@ describe("otaudit rfp and evidence schema", () => {
 describe("scan outputs: --evidence and --waivers (src/cli/outputs.ts)", () => {
   it("validates both files before the audit and applies them to the result before writing", async () => {
     writeFileSync(at("scan-evidence.yaml"), filledTemplate(["127.0.0.11"]));
-    writeFileSync(at("scan-waivers.yaml"), stringify({ schemaVersion: 1, waivers: [{ rule: "ssh.auth.password-single-factor", devices: ["legacy-*"], justification: "SSH reachable only from the engineering jump host", approver: "OT lead", expires: "2099-12-31" }] }));
+    writeFileSync(
+      at("scan-waivers.yaml"),
+      stringify({
+        schemaVersion: 1,
+        waivers: [
+          {
+            rule: "ssh.auth.password-single-factor",
+            devices: ["legacy-*"],
+            justification: "SSH reachable only from the engineering jump host",
+            approver: "OT lead",
+            expires: "2099-12-31",
+          },
+        ],
+      }),
+    );
     const broken = { failOn: "high" as const, color: false, waivers: at("bad-w.yaml") };
     expect(() => validateOutputOptions(broken)).toThrow(/unknown rule 'ssh\.nope'/);
     expect(() => validateOutputOptions({ failOn: "high", color: false, evidence: at("bad-ev.yaml") })).toThrow(/products\[0\]\.attestedOn/);
     const doc = syntheticResult();
     expect(exitCodeFor(doc, "critical")).toBe(1); // ssh.auth.password-single-factor ('none' accepted: critical) fails
-    const opts = { failOn: "critical" as const, color: false, json: at("scan", "result.json"), evidence: at("scan-evidence.yaml"), waivers: at("scan-waivers.yaml") };
+    const opts = {
+      failOn: "critical" as const,
+      color: false,
+      json: at("scan", "result.json"),
+      evidence: at("scan-evidence.yaml"),
+      waivers: at("scan-waivers.yaml"),
+    };
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     try {
       await writeOutputs(doc, opts);

@@ -46,7 +46,11 @@ export function hardenedPolicy(hardened = replay("hardened-controller")) {
 export function demoResult(): ResultDocument {
   const legacy = replay("legacy-plc");
   const hardened = replay("hardened-controller");
-  const doc: ResultDocument = { ...legacy, run: { ...legacy.run, startedAt: T0, finishedAt: T1, durationMs: 42_000 }, devices: [...legacy.devices, ...hardened.devices] };
+  const doc: ResultDocument = {
+    ...legacy,
+    run: { ...legacy.run, startedAt: T0, finishedAt: T1, durationMs: 42_000 },
+    devices: [...legacy.devices, ...hardened.devices],
+  };
   delete doc.run.recording;
   return applyPolicy(doc, hardenedPolicy(hardened), PLUGINS);
 }

@@ -31,7 +31,9 @@ describe("evidence questions", () => {
     for (const el of ELEMENTS) {
       const qs = questionsFor(el.id);
       expect(qs.length, `element ${el.id}`).toBeGreaterThanOrEqual(2);
-      qs.forEach((q, i) => expect(q.id).toBe(`${el.id}.${i + 1}`));
+      qs.forEach((q, i) => {
+        expect(q.id).toBe(`${el.id}.${i + 1}`);
+      });
       for (const q of qs) {
         expect(q.question.endsWith("?")).toBe(true);
         expect(q.evidenceHint.length).toBeGreaterThan(5);
@@ -43,7 +45,9 @@ describe("evidence questions", () => {
     const t = evidenceTemplate();
     for (const q of EVIDENCE_QUESTIONS) expect(t).toContain(`"${q.id}": { answer: unanswered, evidence: [] }`);
     // one line saying what is still to fill in, not a "too small" error per field
-    expect(usageLines(() => parseEvidence(t, "ev.yaml"))).toEqual(["ev.yaml: products[0]: not filled in: vendor, product, attestedBy.name, attestedBy.role, attestedBy.organisation, attestedOn"]);
+    expect(usageLines(() => parseEvidence(t, "ev.yaml"))).toEqual([
+      "ev.yaml: products[0]: not filled in: vendor, product, attestedBy.name, attestedBy.role, attestedBy.organisation, attestedOn",
+    ]);
     const half = parseYaml(t);
     Object.assign(half.products[0], { vendor: "Example Automation", attestedOn: "yesterday" });
     expect(usageLines(() => parseEvidence(stringify(half), "ev.yaml"))).toEqual([
@@ -59,7 +63,10 @@ describe("vendor evidence -> attestations", () => {
     const p = productFor(ev, { host: "10.0.0.1" })!;
     expect([...attestationsFor(p).keys()]).toEqual(ELEMENTS.map((e) => e.id));
     expect(attestationsFor(p).get(10)).toMatch(/Example Automation HC-200: yes 3 of 3 \(A\. Vendor, PSIRT lead, 2025-02-01\); evidence: Security manual rev 3/);
-    const partial = parseEvidence(filledTemplate(["*"], (q) => (q === "10.2" ? "unanswered" : q === "4.1" ? "no" : "yes")), "ev.yaml");
+    const partial = parseEvidence(
+      filledTemplate(["*"], (q) => (q === "10.2" ? "unanswered" : q === "4.1" ? "no" : "yes")),
+      "ev.yaml",
+    );
     const keys = [...attestationsFor(productFor(partial, { host: "x" })).keys()];
     expect(keys).not.toContain(10);
     expect(keys).not.toContain(4);
@@ -138,7 +145,9 @@ describe("waivers", () => {
   });
 
   it("broken waiver files give path.to.field lines", () => {
-    const lines = usageLines(() => parseWaivers(stringify({ schemaVersion: 1, waivers: [{ rule: "x", devices: [], approver: "", expires: "31.12.2025" }] }), "w.yaml"));
+    const lines = usageLines(() =>
+      parseWaivers(stringify({ schemaVersion: 1, waivers: [{ rule: "x", devices: [], approver: "", expires: "31.12.2025" }] }), "w.yaml"),
+    );
     expect(lines).toEqual(
       expect.arrayContaining([
         "w.yaml: waivers[0].devices: Too small: expected array to have >=1 items",

@@ -31,7 +31,10 @@ const docs: [string, ResultDocument][] = [
   ["demo result (with a policy)", demo],
 ];
 /** The same result a run later: other timestamps, same devices and findings. */
-const later = (d: ResultDocument): ResultDocument => ({ ...d, run: { ...d.run, startedAt: "2031-06-01T00:00:00.000Z", finishedAt: "2031-06-01T00:01:00.000Z" } });
+const later = (d: ResultDocument): ResultDocument => ({
+  ...d,
+  run: { ...d.run, startedAt: "2031-06-01T00:00:00.000Z", finishedAt: "2031-06-01T00:01:00.000Z" },
+});
 
 describe("DefectDojo Generic Findings Import", () => {
   const schema = JSON.parse(readFileSync(join(FIXTURES, "defectdojo", "generic-findings.schema.json"), "utf8"));
@@ -88,7 +91,12 @@ describe("OCSF Compliance Finding (class 2003)", () => {
       }
       const uids = events.map((e) => e.finding_info.uid);
       expect(new Set(uids).size).toBe(uids.length);
-      expect(renderOcsf(later(doc)).split("\n").filter(Boolean).map((l) => JSON.parse(l).finding_info.uid)).toEqual(uids);
+      expect(
+        renderOcsf(later(doc))
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).finding_info.uid),
+      ).toEqual(uids);
       const byStatus = (s: Finding["status"]) => events.filter((e) => e.unmapped.otaudit.status === s).map((e) => e.compliance.status);
       expect(new Set(byStatus("pass"))).toEqual(new Set(byStatus("pass").length ? ["Pass"] : []));
       expect(byStatus("undetermined").every((s) => s === "Warning")).toBe(true);
@@ -119,7 +127,9 @@ describe("CycloneDX 1.6 inventory", () => {
     expect(hardened.manufacturer).toBeUndefined();
     expect(hardened.description).toMatch(/not identified/);
     const crypto = hardened.components.filter((c: { type: string }) => c.type === "cryptographic-asset");
-    expect(crypto.map((c: { cryptoProperties: { assetType: string } }) => c.cryptoProperties.assetType)).toEqual(expect.arrayContaining(["certificate", "related-crypto-material"]));
+    expect(crypto.map((c: { cryptoProperties: { assetType: string } }) => c.cryptoProperties.assetType)).toEqual(
+      expect.arrayContaining(["certificate", "related-crypto-material"]),
+    );
     const refs = new Set(bom.services.map((s: { "bom-ref": string }) => s["bom-ref"]));
     for (const dep of bom.dependencies) for (const r of dep.provides ?? []) expect(refs.has(r)).toBe(true);
     expect(bom.services.length).toBeGreaterThanOrEqual(demo.devices.length);
@@ -134,6 +144,8 @@ describe("IEC 62443-4-2 capability report", () => {
       const out = JSON.parse(renderCapability(doc));
       expect(validate(out), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
       expect(CapabilityReport.parse(out).devices).toHaveLength(doc.devices.length);
-      for (const d of out.devices) for (const r of d.requirements) expect([...r.findings.passed, ...r.findings.failed, ...r.findings.undecided].some((id: string) => id.startsWith("policy."))).toBe(false);
+      for (const d of out.devices)
+        for (const r of d.requirements)
+          expect([...r.findings.passed, ...r.findings.failed, ...r.findings.undecided].some((id: string) => id.startsWith("policy."))).toBe(false);
     });
 });

@@ -38,7 +38,13 @@ describe("report fixture", () => {
       for (const f of d.findings) {
         const r = cli.find((x) => x.id === f.ruleId);
         expect(r, `${f.ruleId} is not in \`otaudit rules\``).toBeDefined();
-        expect({ title: f.title, elements: f.elements, iec62443: f.iec62443, remediation: f.remediation, safety: f.safety }, f.ruleId).toEqual({ title: r!.title, elements: r!.elements, iec62443: r!.iec62443, remediation: r!.remediation, safety: r!.safety });
+        expect({ title: f.title, elements: f.elements, iec62443: f.iec62443, remediation: f.remediation, safety: f.safety }, f.ruleId).toEqual({
+          title: r!.title,
+          elements: r!.elements,
+          iec62443: r!.iec62443,
+          remediation: r!.remediation,
+          safety: r!.safety,
+        });
       }
   });
 
@@ -47,27 +53,51 @@ describe("report fixture", () => {
     const mentioned = new Map<string, Set<string>>();
     const add = (where: string, ids: Iterable<string>) => mentioned.set(where, new Set([...(mentioned.get(where) ?? []), ...ids]));
     const json = JSON.parse(golden(REPORT_GOLDENS.json));
-    add("result.json", json.devices.flatMap((d: { findings: { ruleId: string }[] }) => d.findings.map((f) => f.ruleId)));
+    add(
+      "result.json",
+      json.devices.flatMap((d: { findings: { ruleId: string }[] }) => d.findings.map((f) => f.ruleId)),
+    );
     const sarif = JSON.parse(golden(REPORT_GOLDENS.sarif));
     const run = sarif.runs[0];
-    add("report.sarif rules", run.tool.driver.rules.map((r: { id: string }) => r.id));
-    add("report.sarif results", run.results.map((r: { ruleId: string }) => r.ruleId));
-    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (n) => ["testsuite", "testcase"].includes(n) }).parse(golden(REPORT_GOLDENS.junit));
-    add("junit.xml", junit.testsuites.testsuite.flatMap((s: { testcase?: { "@name": string }[] }) => (s.testcase ?? []).map((c) => c["@name"].split(" ")[0]!)));
+    add(
+      "report.sarif rules",
+      run.tool.driver.rules.map((r: { id: string }) => r.id),
+    );
+    add(
+      "report.sarif results",
+      run.results.map((r: { ruleId: string }) => r.ruleId),
+    );
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (n) => ["testsuite", "testcase"].includes(n) }).parse(
+      golden(REPORT_GOLDENS.junit),
+    );
+    add(
+      "junit.xml",
+      junit.testsuites.testsuite.flatMap((s: { testcase?: { "@name": string }[] }) => (s.testcase ?? []).map((c) => c["@name"].split(" ")[0]!)),
+    );
     const csv = golden(REPORT_GOLDENS.csv).split("\r\n").filter(Boolean);
     const col = csv[0]!.split(",").indexOf("rule");
     expect(col).toBeGreaterThanOrEqual(0);
-    add("findings.csv", csv.slice(1).map((l) => l.split(",")[col]!.replace(/^"|"$/g, "")));
+    add(
+      "findings.csv",
+      csv.slice(1).map((l) => l.split(",")[col]!.replace(/^"|"$/g, "")),
+    );
     add("report.md", golden(REPORT_GOLDENS.md).match(RULE_ID_IN_TEXT) ?? []);
     add("report.html", golden(REPORT_GOLDENS.html).match(RULE_ID_IN_TEXT) ?? []);
     for (const [where, ids] of mentioned) {
       expect(ids.size, `${where} mentions no rule`).toBeGreaterThan(0);
-      expect([...ids].filter((id) => !known.has(id)), `${where}: rule ids not in \`otaudit rules\``).toEqual([]);
+      expect(
+        [...ids].filter((id) => !known.has(id)),
+        `${where}: rule ids not in \`otaudit rules\``,
+      ).toEqual([]);
     }
     // SARIF rule metadata is the catalog's
     for (const r of run.tool.driver.rules as { id: string; shortDescription: { text: string }; properties: { elements: number[]; iec62443: string[] } }[]) {
       const c = cli.find((x) => x.id === r.id)!;
-      expect({ title: r.shortDescription.text, elements: r.properties.elements, iec62443: r.properties.iec62443 }, r.id).toEqual({ title: c.title, elements: c.elements, iec62443: c.iec62443 });
+      expect({ title: r.shortDescription.text, elements: r.properties.elements, iec62443: r.properties.iec62443 }, r.id).toEqual({
+        title: c.title,
+        elements: c.elements,
+        iec62443: c.iec62443,
+      });
     }
   });
 });

@@ -33,7 +33,18 @@ export function mask(text: string, version: string): string {
 }
 
 /** The golden file of each report format (test/report/golden/). */
-export const REPORT_GOLDENS: Record<ReportFormat, string> = { json: "result.json", html: "report.html", sarif: "report.sarif", junit: "junit.xml", csv: "findings.csv", md: "report.md", defectdojo: "defectdojo.json", ocsf: "findings.ocsf.jsonl", cyclonedx: "bom.cdx.json", capability: "capability.json" };
+export const REPORT_GOLDENS: Record<ReportFormat, string> = {
+  json: "result.json",
+  html: "report.html",
+  sarif: "report.sarif",
+  junit: "junit.xml",
+  csv: "findings.csv",
+  md: "report.md",
+  defectdojo: "defectdojo.json",
+  ocsf: "findings.ocsf.jsonl",
+  cyclonedx: "bom.cdx.json",
+  capability: "capability.json",
+};
 
 export const GOLDEN_DIR = fileURLToPath(new URL("./golden/", import.meta.url));
 
@@ -46,7 +57,14 @@ export function expectGolden(name: string, actual: string, version: string, dir 
 export function filledTemplate(devices = ["*"], answer: (qid: string) => string = () => "yes"): string {
   const t = parseYaml(evidenceTemplate());
   const p = t.products[0];
-  Object.assign(p, { vendor: "Example Automation", product: "HC-200", version: "4.2", devices, attestedBy: { name: "A. Vendor", role: "PSIRT lead", organisation: "Example Automation" }, attestedOn: "2025-02-01" });
+  Object.assign(p, {
+    vendor: "Example Automation",
+    product: "HC-200",
+    version: "4.2",
+    devices,
+    attestedBy: { name: "A. Vendor", role: "PSIRT lead", organisation: "Example Automation" },
+    attestedOn: "2025-02-01",
+  });
   for (const el of Object.values(p.elements) as { answers: Record<string, { answer: string; evidence: string[] }> }[])
     for (const [qid, a] of Object.entries(el.answers)) {
       a.answer = answer(qid);
@@ -54,4 +72,3 @@ export function filledTemplate(devices = ["*"], answer: (qid: string) => string 
     }
   return stringify(t);
 }
-

@@ -26,7 +26,11 @@ function hostile(): ResultDocument {
   const doc = poison(syntheticResult()) as ResultDocument;
   doc.tool.name = "otaudit";
   doc.devices[0]!.findings[0]!.evidence[`key${PAYLOAD}`] = [`a${PAYLOAD}`, { nested: PAYLOAD }];
-  doc.waivers = { source: `w.yaml${PAYLOAD}`, evaluatedOn: "2025-01-01", entries: [{ rule: `r${PAYLOAD}`, devices: [PAYLOAD], justification: PAYLOAD, approver: PAYLOAD, expires: "2099-01-01", state: "expired", findings: 0 }] };
+  doc.waivers = {
+    source: `w.yaml${PAYLOAD}`,
+    evaluatedOn: "2025-01-01",
+    entries: [{ rule: `r${PAYLOAD}`, devices: [PAYLOAD], justification: PAYLOAD, approver: PAYLOAD, expires: "2099-01-01", state: "expired", findings: 0 }],
+  };
   doc.evidence = [{ source: PAYLOAD, vendor: PAYLOAD, product: PAYLOAD, attestedBy: PAYLOAD, attestedOn: PAYLOAD, devices: [PAYLOAD], elements: [2] }];
   return doc;
 }
@@ -40,7 +44,9 @@ function expectClean(text: string, label: string): void {
 
 describe("the escaping boundary", () => {
   it("escapes C0, DEL, C1, lone CR, bidi overrides and isolates and other format characters; keeps printable text", () => {
-    expect(safeText("a\x1b[2Jb\x07\r\x00\x7f\x9b\u202e\u2066\u200b\ufeff\u2028\t\nz")).toBe("a\\x1b[2Jb\\x07\\r\\x00\\x7f\\x9b\\u202e\\u2066\\u200b\\ufeff\\u2028\\t\\nz");
+    expect(safeText("a\x1b[2Jb\x07\r\x00\x7f\x9b\u202e\u2066\u200b\ufeff\u2028\t\nz")).toBe(
+      "a\\x1b[2Jb\\x07\\r\\x00\\x7f\\x9b\\u202e\\u2066\\u200b\\ufeff\\u2028\\t\\nz",
+    );
     expect(safeText("Größe 温度 ✓ \u{1F600} C:\\path")).toBe("Größe 温度 ✓ \u{1F600} C:\\path");
     expect(safeText("\u{E0041}\uD800")).toBe("\\u{e0041}\\ud800");
     expect(safeMultiline("line 1\r\nline 2\nfake\rover")).toBe("line 1\nline 2\nfake\\rover");
@@ -68,8 +74,15 @@ describe("every human output of a hostile result", () => {
 
   it("compare (HTML, CSV, Markdown) and the sweep summary", () => {
     const m = buildCompare([{ source: `a.json${PAYLOAD}`, doc }], { ...DEFAULT_POLICY, name: `policy${PAYLOAD}` });
-    for (const [label, text] of [["compare.html", renderCompareHtml(m)], ["compare.csv", renderCompareCsv(m)], ["compare.md", renderCompareMarkdown(m)]] as const) expectClean(text, label);
-    const summary = renderSweepSummary(humanView({ ...doc, fleet: { findings: [{ ruleId: "fleet.x", status: "fail", severity: "high", message: PAYLOAD }], zones: {} } }));
+    for (const [label, text] of [
+      ["compare.html", renderCompareHtml(m)],
+      ["compare.csv", renderCompareCsv(m)],
+      ["compare.md", renderCompareMarkdown(m)],
+    ] as const)
+      expectClean(text, label);
+    const summary = renderSweepSummary(
+      humanView({ ...doc, fleet: { findings: [{ ruleId: "fleet.x", status: "fail", severity: "high", message: PAYLOAD }], zones: {} } }),
+    );
     expect(summary).not.toMatch(/[\x00-\x08\x0e-\x1f\u202e]/);
   });
 

@@ -33,8 +33,12 @@ describe("parsers", () => {
   });
 
   it("deep nesting: JSON and YAML (flow and block) give one clean line", () => {
-    expect(message(() => parseJsonInput("[".repeat(100_000) + "]".repeat(100_000), "r.json"))).toBe(`r.json: (root): nested more than ${MAX_INPUT_DEPTH} levels deep`);
-    expect(message(() => parseYamlText(`a: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`, "e.yaml"))).toMatch(/^e\.yaml: \(root\): (not valid YAML \(nested too deeply\)|nested more than)/);
+    expect(message(() => parseJsonInput("[".repeat(100_000) + "]".repeat(100_000), "r.json"))).toBe(
+      `r.json: (root): nested more than ${MAX_INPUT_DEPTH} levels deep`,
+    );
+    expect(message(() => parseYamlText(`a: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`, "e.yaml"))).toMatch(
+      /^e\.yaml: \(root\): (not valid YAML \(nested too deeply\)|nested more than)/,
+    );
     const block = Array.from({ length: 3000 }, (_, i) => `${"  ".repeat(i)}k:\n`).join("");
     expect(message(() => parseYamlText(block, "e.yaml"))).toMatch(/^e\.yaml: \(root\): (not valid YAML \(nested too deeply\)|nested more than)/);
     expect(nestedDeeperThan(JSON.parse(JSON.stringify({ a: { b: [{ c: 1 }] } })))).toBe(false);

@@ -48,7 +48,9 @@ describe("SARIF 2.1.0", () => {
     writeFileSync(input, text);
     execFileSync(bin, ["validate", input, "-o", output], { stdio: "pipe", timeout: 60_000, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: "1" } });
     const validation = JSON.parse(readFileSync(output, "utf8").replace(/^\uFEFF/, ""));
-    const errors = validation.runs.flatMap((r: { results?: { level?: string; message: { text?: string } }[] }) => r.results ?? []).filter((r: { level?: string }) => r.level === "error");
+    const errors = validation.runs
+      .flatMap((r: { results?: { level?: string; message: { text?: string } }[] }) => r.results ?? [])
+      .filter((r: { level?: string }) => r.level === "error");
     expect(errors.map((e: { message: { text?: string } }) => e.message.text)).toEqual([]);
   });
 
@@ -67,7 +69,9 @@ describe("SARIF 2.1.0", () => {
     expect(weak.properties.serviceUrl).toBe("ssh://127.0.0.11:22");
     expect(weak.locations[0].logicalLocations.map((l: { kind: string }) => l.kind)).toEqual(["device", "service"]);
     // error and skipped are "open" (undetermined), never pass
-    expect(run.results.filter((r: { properties: { status: string } }) => r.properties.status === "error").every((r: { kind: string }) => r.kind === "open")).toBe(true);
+    expect(
+      run.results.filter((r: { properties: { status: string } }) => r.properties.status === "error").every((r: { kind: string }) => r.kind === "open"),
+    ).toBe(true);
     // waived finding: accepted suppression
     const waived = run.results.find((r: { ruleId: string; kind: string }) => r.ruleId === "snmp.v1v2c.enabled" && r.kind === "fail");
     expect(waived.suppressions[0]).toMatchObject({ kind: "external", status: "accepted" });
@@ -81,7 +85,11 @@ describe("SARIF 2.1.0", () => {
 
 describe("JUnit XML", () => {
   const xml = renderJunit(doc);
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["testsuite", "testcase", "property"].includes(name) }).parse(xml);
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@",
+    isArray: (name) => ["testsuite", "testcase", "property"].includes(name),
+  }).parse(xml);
 
   it("parses with a standard XML parser and carries the failures", () => {
     const suites = parsed.testsuites.testsuite;
@@ -101,7 +109,12 @@ describe("JUnit XML", () => {
     expect(errors.filter((c: { error: Record<string, string> }) => c.error["@type"] === "undetermined")).toHaveLength(1);
     const skipped = legacy.testcase.filter((c: Record<string, unknown>) => c.skipped !== undefined);
     // skipped intrusive checks, the not-applicable rule and the waived failure
-    expect(skipped.map((c: Record<string, string>) => c["@name"].split(" ")[0]).sort()).toEqual(["modbus.identity.disclosed", "modbus.write.unauthenticated", "snmp.v1v2c.enabled", "ssh.auth.default-credentials"]);
+    expect(skipped.map((c: Record<string, string>) => c["@name"].split(" ")[0]).sort()).toEqual([
+      "modbus.identity.disclosed",
+      "modbus.write.unauthenticated",
+      "snmp.v1v2c.enabled",
+      "ssh.auth.default-credentials",
+    ]);
     expect(legacy.testcase).toHaveLength(doc.devices[0]!.findings.length);
     const hardened = suites.find((s: Record<string, string>) => s["@hostname"] === "127.0.0.12");
     expect(Number(hardened["@failures"]) + Number(hardened["@errors"])).toBe(0);
@@ -110,7 +123,7 @@ describe("JUnit XML", () => {
 
   it("shows control characters escaped, drops other characters XML 1.0 forbids, escapes markup from device strings", () => {
     const hostile = structuredClone(doc);
-    hostile.devices[0]!.findings.find((f) => f.ruleId === "ssh.kex.weak")!.message = "bad\u0000\u0007 <x> & \"q\" \uFFFF";
+    hostile.devices[0]!.findings.find((f) => f.ruleId === "ssh.kex.weak")!.message = 'bad\u0000\u0007 <x> & "q" \uFFFF';
     const out = renderJunit(hostile);
     expect(out).not.toMatch(/[\u0000\u0007\uFFFF]/);
     expect(() => new XMLParser({ ignoreAttributes: false }).parse(out)).not.toThrow();

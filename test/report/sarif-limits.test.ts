@@ -10,7 +10,10 @@ import { syntheticResult } from "./helpers.js";
 import { demoResult } from "./demo-result.js";
 
 const synthetic = syntheticResult();
-const later = (d: ResultDocument): ResultDocument => ({ ...d, run: { ...d.run, startedAt: "2031-06-01T00:00:00.000Z", finishedAt: "2031-06-01T00:01:00.000Z" } });
+const later = (d: ResultDocument): ResultDocument => ({
+  ...d,
+  run: { ...d.run, startedAt: "2031-06-01T00:00:00.000Z", finishedAt: "2031-06-01T00:01:00.000Z" },
+});
 
 describe("SARIF within GitHub code scanning's documented limits", () => {
   /** A result with more findings than a run may hold: copies of the synthetic devices' findings. */
@@ -48,11 +51,13 @@ describe("SARIF within GitHub code scanning's documented limits", () => {
   });
 
   it("policy findings: one stable fingerprint per clause, across runs", () => {
-    const fps = (d: ResultDocument) => JSON.parse(renderSarif(d)).runs[0].results.filter((r: { ruleId: string }) => r.ruleId.startsWith("policy.")).map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints["otauditFinding/v1"]);
+    const fps = (d: ResultDocument) =>
+      JSON.parse(renderSarif(d))
+        .runs[0].results.filter((r: { ruleId: string }) => r.ruleId.startsWith("policy."))
+        .map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints["otauditFinding/v1"]);
     const now = fps(demoResult());
     expect(now.length).toBeGreaterThan(10);
     expect(new Set(now).size).toBe(now.length);
     expect(fps(later(demoResult()))).toEqual(now);
   });
 });
-

@@ -79,7 +79,9 @@ describe("one failing renderer", () => {
     };
     const r = await writeReports(syntheticResult(), ["html", "md", "csv"], dir, {}, failing);
     expect(r.written.map((p) => p.slice(dir.length + 1))).toEqual(["report.html", "findings.csv"]);
-    expect(r.renderFailures).toEqual([expect.stringMatching(/^--format md: could not render .*report\.md \(internal error: RangeError: Maximum call stack size exceeded\)$/)]);
+    expect(r.renderFailures).toEqual([
+      expect.stringMatching(/^--format md: could not render .*report\.md \(internal error: RangeError: Maximum call stack size exceeded\)$/),
+    ]);
     expect(existsSync(join(dir, "report.md"))).toBe(false);
     expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("otaudit report");
   });

@@ -47,10 +47,11 @@ function stallAfterFirstRecord(upstreamPort: number): Promise<{ port: number; cl
     server.listen(0, "127.0.0.1", () =>
       resolve({
         port: (server.address() as net.AddressInfo).port,
-        close: () => new Promise<void>((r) => {
-          for (const s of sockets) s.destroy();
-          server.close(() => r());
-        }),
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
       }),
     ),
   );
@@ -60,7 +61,12 @@ describe("review: Modbus/TCP Security honesty", () => {
   let sim: Sim;
   let proxy: { port: number; close(): Promise<void> };
   beforeAll(async () => {
-    sim = await startSim({ units: [1], identity: { vendorName: "V", productCode: "P", revision: "1" }, plain: false, tls: { requireClientCert: true, minVersion: "TLSv1.3" } });
+    sim = await startSim({
+      units: [1],
+      identity: { vendorName: "V", productCode: "P", revision: "1" },
+      plain: false,
+      tls: { requireClientCert: true, minVersion: "TLSv1.3" },
+    });
     proxy = await stallAfterFirstRecord(Number(new URL(sim.tlsUrl!.replace("modbus+tls", "http")).port));
   });
   afterAll(async () => {
@@ -90,7 +96,10 @@ describe("review: Modbus/TCP Security honesty", () => {
   it("a run aborted before the TLS checks is 'could not test', not 'no Modbus/TCP Security'", async () => {
     const aborted = AbortSignal.abort();
     const port = Number(new URL(sim.tlsUrl!.replace("modbus+tls", "http")).port);
-    const tls = await probeTlsEndpoint({ host: "127.0.0.1", port, url: sim.tlsUrl!, role: "target" }, { timeoutMs: 1000, signal: aborted, log: silentLogger(), unitId: 1 });
+    const tls = await probeTlsEndpoint(
+      { host: "127.0.0.1", port, url: sim.tlsUrl!, role: "target" },
+      { timeoutMs: 1000, signal: aborted, log: silentLogger(), unitId: 1 },
+    );
     expect(tls.error?.code).toBe("aborted");
     expect(tls.versions.every((v) => v.result === "error")).toBe(true);
     const facts: ModbusFacts = { plain: [], secure: [tls], writeTest: { status: "not_requested", functionCodes: [] } };
@@ -103,7 +112,20 @@ describe("review: Modbus/TCP Security honesty", () => {
 describe("review: plain Modbus/TCP", () => {
   it("an endpoint that accepted TCP but never answered is an error, not a pass", () => {
     const facts: ModbusFacts = {
-      plain: [{ port: 502, url: "modbus://127.0.0.1:502", role: "target", reachability: "open", answersUnauthenticated: false, unitsTried: [1, 0, 255], fullSweep: false, units: [], exchanges: [], functionCodesSent: [43, 43, 43] }],
+      plain: [
+        {
+          port: 502,
+          url: "modbus://127.0.0.1:502",
+          role: "target",
+          reachability: "open",
+          answersUnauthenticated: false,
+          unitsTried: [1, 0, 255],
+          fullSweep: false,
+          units: [],
+          exchanges: [],
+          functionCodesSent: [43, 43, 43],
+        },
+      ],
       secure: [],
       writeTest: { status: "not_requested", functionCodes: [] },
     };
@@ -151,9 +173,24 @@ describe("review: Modbus connections are all logged", () => {
     const lines: string[] = [];
     const log = pino({ level: "info" }, { write: (l: string) => void lines.push(l) });
     const url = `modbus://127.0.0.1:${port}`;
-    await probeDevice({ host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "modbus", scheme: "modbus", host: "127.0.0.1", port, transport: "tcp", url, explicit: true }] }, modbus, {
-      plugins: [modbus], timeoutMs: 200, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log, pluginOptions: { "modbus.companions": "off" },
-    });
+    await probeDevice(
+      {
+        host: "127.0.0.1",
+        address: "127.0.0.1",
+        endpoints: [{ protocol: "modbus", scheme: "modbus", host: "127.0.0.1", port, transport: "tcp", url, explicit: true }],
+      },
+      modbus,
+      {
+        plugins: [modbus],
+        timeoutMs: 200,
+        concurrency: 1,
+        intrusive: false,
+        credentials: [],
+        failOn: "high",
+        log,
+        pluginOptions: { "modbus.companions": "off" },
+      },
+    );
     await new Promise<void>((r) => server.close(() => r()));
     const connectLogs = lines.map((l) => JSON.parse(l)).filter((l) => l.action === "tcp-connect");
     expect(connections).toBeGreaterThan(1);

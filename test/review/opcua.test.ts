@@ -29,11 +29,20 @@ let server: TestServer;
 let encrypting: TestServer;
 
 async function startServer(name: string, cleartextToken: boolean): Promise<TestServer> {
-  const { OPCUAServer, OPCUACertificateManager, SecurityPolicy, MessageSecurityMode, UserTokenPolicy, UserTokenType, setWarningLogger, setErrorLogger } = await import("node-opcua");
+  const { OPCUAServer, OPCUACertificateManager, SecurityPolicy, MessageSecurityMode, UserTokenPolicy, UserTokenType, setWarningLogger, setErrorLogger } =
+    await import("node-opcua");
   setWarningLogger(() => undefined);
   setErrorLogger(() => undefined);
-  const serverCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, name, "pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
-  const userCertificateManager = new OPCUACertificateManager({ rootFolder: join(work, name, "user-pki"), automaticallyAcceptUnknownCertificate: false, disableFileWatchers: true });
+  const serverCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(work, name, "pki"),
+    automaticallyAcceptUnknownCertificate: false,
+    disableFileWatchers: true,
+  });
+  const userCertificateManager = new OPCUACertificateManager({
+    rootFolder: join(work, name, "user-pki"),
+    automaticallyAcceptUnknownCertificate: false,
+    disableFileWatchers: true,
+  });
   const passwordsSeen: string[] = [];
   const hooks: { onPassword?: () => void } = {};
   // a legacy server: SecurityPolicy None only
@@ -61,7 +70,13 @@ async function startServer(name: string, cleartextToken: boolean): Promise<TestS
   // OPCUAServer does not pass allowUnsecurePassword through (node-opcua 2.182.2): advertise the
   // legacy UserName token policy without a security policy ourselves (password in clear)
   for (const e of srv.endpoints[0]!.endpointDescriptions()) {
-    e.userIdentityTokens = [new UserTokenPolicy({ policyId: cleartextToken ? "username_unsecure" : "username_basic256Sha256", tokenType: UserTokenType.UserName, securityPolicyUri: cleartextToken ? null : SecurityPolicy.Basic256Sha256 })];
+    e.userIdentityTokens = [
+      new UserTokenPolicy({
+        policyId: cleartextToken ? "username_unsecure" : "username_basic256Sha256",
+        tokenType: UserTokenType.UserName,
+        securityPolicyUri: cleartextToken ? null : SecurityPolicy.Basic256Sha256,
+      }),
+    ];
   }
   const port = srv.endpoints[0]!.port;
   return {
@@ -100,9 +115,27 @@ function run(extra: Partial<AuditOptions>, onLine?: (line: string) => void, targ
       cb();
     },
   });
-  const opts: AuditOptions = { plugins: [plugin], timeoutMs: 3000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: pino({ level: "debug" }, sink), ...extra };
-  const device = { host: "127.0.0.1", address: "127.0.0.1", endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: target.port, transport: "tcp" as const, url: target.url, explicit: true }] };
-  return probeDevice(device, plugin, opts).then((envelope) => ({ envelope, facts: envelope.data as OpcuaFacts, lines, findings: runRules(plugin, envelope, { host: "127.0.0.1", intrusive: opts.intrusive, credentialed: opts.credentials.length > 0 }) }));
+  const opts: AuditOptions = {
+    plugins: [plugin],
+    timeoutMs: 3000,
+    concurrency: 1,
+    intrusive: false,
+    credentials: [],
+    failOn: "high",
+    log: pino({ level: "debug" }, sink),
+    ...extra,
+  };
+  const device = {
+    host: "127.0.0.1",
+    address: "127.0.0.1",
+    endpoints: [{ protocol: "opcua", scheme: "opc.tcp", host: "127.0.0.1", port: target.port, transport: "tcp" as const, url: target.url, explicit: true }],
+  };
+  return probeDevice(device, plugin, opts).then((envelope) => ({
+    envelope,
+    facts: envelope.data as OpcuaFacts,
+    lines,
+    findings: runRules(plugin, envelope, { host: "127.0.0.1", intrusive: opts.intrusive, credentialed: opts.credentials.length > 0 }),
+  }));
 }
 
 describe("review: OPC UA credentialed session never sends the password in clear text", () => {
@@ -119,7 +152,15 @@ describe("review: OPC UA credentialed session never sends the password in clear 
   });
 
   it("passwordExposure: None channel with a None token policy is clear text; an encrypting token policy with a parsed certificate, or SignAndEncrypt, protects it", () => {
-    const base = { endpointUrl: "opc.tcp://h:4840", securityLevel: 0, transportProfileUri: "", certificateSha256: "ab", applicationUri: "", productUri: "", applicationName: "" };
+    const base = {
+      endpointUrl: "opc.tcp://h:4840",
+      securityLevel: 0,
+      transportProfileUri: "",
+      certificateSha256: "ab",
+      applicationUri: "",
+      productUri: "",
+      applicationName: "",
+    };
     const none = "http://opcfoundation.org/UA/SecurityPolicy#None";
     const b256 = "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256";
     const tok = (uri: string | null) => ({ policyId: "u", tokenType: "UserName" as const, securityPolicyUri: uri });
@@ -136,10 +177,24 @@ describe("review: OPC UA credentialed session never sends the password in clear 
 
 describe("review: OPC UA refusals vs failures", () => {
   it("only certificate/identity refusals are 'rejected'; busy or failing servers are 'error'", () => {
-    for (const busy of ["BadTooManySessions", "BadTcpServerTooBusy", "BadServerHalted", "BadResourceUnavailable", "BadInternalError", "BadConnectionClosed", "BadSecureChannelClosed"]) {
+    for (const busy of [
+      "BadTooManySessions",
+      "BadTcpServerTooBusy",
+      "BadServerHalted",
+      "BadResourceUnavailable",
+      "BadInternalError",
+      "BadConnectionClosed",
+      "BadSecureChannelClosed",
+    ]) {
       expect(classifyFailure(new Error(`CreateSession failed: ${busy} (0x80560000)`)), busy).toBe("error");
     }
-    for (const refusal of ["BadUserAccessDenied", "BadIdentityTokenInvalid", "BadIdentityTokenRejected", "BadSecurityChecksFailed", "BadCertificateUntrusted"]) {
+    for (const refusal of [
+      "BadUserAccessDenied",
+      "BadIdentityTokenInvalid",
+      "BadIdentityTokenRejected",
+      "BadSecurityChecksFailed",
+      "BadCertificateUntrusted",
+    ]) {
       expect(classifyFailure(new Error(`ActivateSession: ${refusal}`)), refusal).toBe("rejected");
     }
     expect(classifyFailure(new Error("socket hang up"))).toBe("error");
@@ -163,7 +218,9 @@ describe("review: OPC UA default credentials", () => {
     // attempt is in flight, the pause before the second has not begun); polling from the test
     // aborted sometimes during, sometimes after the first answer
     encrypting.onPassword = () => abort.abort();
-    const r = await run({ intrusive: true, signal: abort.signal, pluginOptions: { "login.delayMs": "2000" } }, undefined, encrypting).finally(() => (encrypting.onPassword = undefined));
+    const r = await run({ intrusive: true, signal: abort.signal, pluginOptions: { "login.delayMs": "2000" } }, undefined, encrypting).finally(
+      () => (encrypting.onPassword = undefined),
+    );
     const d = r.facts.defaultCredentials!;
     expect(d.status).toBe("error");
     expect(d.message).toMatch(/aborted after 1 of \d/);

@@ -25,7 +25,15 @@ function facts(over: Partial<SnmpFacts> = {}): SnmpFacts {
 }
 
 function rule(data: SnmpFacts, id: string, intrusive = false) {
-  const envelope: FactsEnvelope = { protocol: "snmp", status: "ok", endpoints: [], startedAt: new Date(0).toISOString(), durationMs: 1, probeVersion: snmpPlugin.version, data };
+  const envelope: FactsEnvelope = {
+    protocol: "snmp",
+    status: "ok",
+    endpoints: [],
+    startedAt: new Date(0).toISOString(),
+    durationMs: 1,
+    probeVersion: snmpPlugin.version,
+    data,
+  };
   return runRules(snmpPlugin, envelope, { host: "192.0.2.1", intrusive, credentialed: false }).filter((f) => f.ruleId === id);
 }
 
@@ -70,14 +78,19 @@ describe("review: SNMP write test honesty (intrusive runs)", () => {
     expect(rule(f, "snmp.community.write", true).map((x) => x.status)).toEqual(["error"]);
   });
   it("an accepted community left untested (run aborted) -> error for it", () => {
-    const f = facts({ writeTests: [{ label: "public", source: "default", version: "v2c", oid: "1.3.6.1.2.1.1.6.0", outcome: "not-tested", detail: "not tried: run aborted" }] });
+    const f = facts({
+      writeTests: [{ label: "public", source: "default", version: "v2c", oid: "1.3.6.1.2.1.1.6.0", outcome: "not-tested", detail: "not tried: run aborted" }],
+    });
     expect(rule(f, "snmp.community.write", true)[0]).toMatchObject({ status: "error" });
   });
 });
 
 describe("review: SNMPv3 error texts carry no key-derived material", () => {
   it("the digest-mismatch message is replaced; long hex runs are elided", () => {
-    const digestError = Object.assign(new Error("Authentication digest 0a1b2c3d4e5f60718293a4b5 received in message does not match digest ffeeddccbbaa998877665544 calculated for message"), { name: "ResponseInvalidError" });
+    const digestError = Object.assign(
+      new Error("Authentication digest 0a1b2c3d4e5f60718293a4b5 received in message does not match digest ffeeddccbbaa998877665544 calculated for message"),
+      { name: "ResponseInvalidError" },
+    );
     const text = netSnmpReason(digestError);
     expect(text).not.toMatch(/[0-9a-f]{16,}/i);
     expect(text).toMatch(/digest does not match/);

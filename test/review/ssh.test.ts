@@ -31,7 +31,10 @@ writeFileSync(keyFile, key.private, { mode: 0o600 });
 
 beforeAll(async () => {
   otpDevice = await startSshSimulator(
-    SshSimProfile.parse({ ...LEGACY_PROFILE, auth: { chains: [["password", "keyboard-interactive"]], accounts: [{ username: "ops", password: PASSWORD, otp: "492817" }] } }),
+    SshSimProfile.parse({
+      ...LEGACY_PROFILE,
+      auth: { chains: [["password", "keyboard-interactive"]], accounts: [{ username: "ops", password: PASSWORD, otp: "492817" }] },
+    }),
     { host: HOST, stateDir },
   );
   keyDevice = await startSshSimulator(hardenedProfile(key.public, PASSWORD), { host: HOST, stateDir });
@@ -60,7 +63,10 @@ describe("review: SSH unusable private key", () => {
     // CLI refuses such a key before any network work (test/unit/credentials.test.ts)
     const before = stats(keyDevice);
     const lines: string[] = [];
-    const d = await auditSsh(HOST, portOf(keyDevice), { credentials: [{ protocol: "ssh", username: "operator", password: PASSWORD, privateKey: keyFile, passphrase: WRONG_PASSPHRASE }], logLines: lines });
+    const d = await auditSsh(HOST, portOf(keyDevice), {
+      credentials: [{ protocol: "ssh", username: "operator", password: PASSWORD, privateKey: keyFile, passphrase: WRONG_PASSPHRASE }],
+      logLines: lines,
+    });
     const c = (d.facts.ssh!.data as SshFacts).services[0]!.credentialed!;
     expect(c.error?.code).toBe("config");
     expect(c.factorsGiven).toEqual(["password"]);
@@ -74,17 +80,39 @@ describe("review: SSH unusable private key", () => {
 
 describe("review: SSH default-credential budget cut short", () => {
   const service = (defaultCredentials: SshService["defaultCredentials"]): SshFacts => ({
-    services: [{ port: 22, url: "ssh://192.0.2.1:22", banner: { raw: "SSH-2.0-X", protocolVersion: "2.0", software: "X", preBannerLines: [] }, hostKeys: [], auth: { username: "otaudit", methods: ["password"] }, defaultCredentials }],
+    services: [
+      {
+        port: 22,
+        url: "ssh://192.0.2.1:22",
+        banner: { raw: "SSH-2.0-X", protocolVersion: "2.0", software: "X", preBannerLines: [] },
+        hostKeys: [],
+        auth: { username: "otaudit", methods: ["password"] },
+        defaultCredentials,
+      },
+    ],
   });
-  const check = (f: SshFacts) => defaultCredentialsRule.check({ facts: f, envelope: {} as never, host: "192.0.2.1", intrusive: true, credentialed: false }) as { status: string }[];
+  const check = (f: SshFacts) =>
+    defaultCredentialsRule.check({ facts: f, envelope: {} as never, host: "192.0.2.1", intrusive: true, credentialed: false }) as { status: string }[];
   it("one rejected, then the device stopped answering -> error", () => {
-    const f = service({ planned: ["a", "b", "c"], budget: 3, delayMs: 0, knownEntries: 10, attempts: [{ id: "a", username: "admin", result: "rejected" }, { id: "b", username: "root", result: "error", error: "no answer" }], error: { code: "timeout", message: "no answer" } });
+    const f = service({
+      planned: ["a", "b", "c"],
+      budget: 3,
+      delayMs: 0,
+      knownEntries: 10,
+      attempts: [
+        { id: "a", username: "admin", result: "rejected" },
+        { id: "b", username: "root", result: "error", error: "no answer" },
+      ],
+      error: { code: "timeout", message: "no answer" },
+    });
     expect(check(f)[0]!.status).toBe("error");
   });
   // changed on purpose (issue 12 vocabulary): cut short without a device error is undetermined
   // (incomplete), never a pass; a device error stays an error
   it("run aborted after one rejection -> undetermined (incomplete); all planned rejected -> pass", () => {
-    expect(check(service({ planned: ["a", "b", "c"], budget: 3, delayMs: 0, knownEntries: 10, attempts: [{ id: "a", username: "admin", result: "rejected" }] }))[0]).toMatchObject({ status: "undetermined", reason: "incomplete" });
+    expect(
+      check(service({ planned: ["a", "b", "c"], budget: 3, delayMs: 0, knownEntries: 10, attempts: [{ id: "a", username: "admin", result: "rejected" }] }))[0],
+    ).toMatchObject({ status: "undetermined", reason: "incomplete" });
     const all = ["a", "b", "c"].map((id) => ({ id, username: "u", result: "rejected" as const }));
     expect(check(service({ planned: ["a", "b", "c"], budget: 3, delayMs: 0, knownEntries: 10, attempts: all }))[0]!.status).toBe("pass");
   });

@@ -24,9 +24,21 @@ export async function startSim(profile: unknown): Promise<Sim> {
   return { sim, url, port: Number(new URL(url).port), stats: () => sim.stats!() as unknown as S7SimStats, stop: () => sim.stop() };
 }
 
-export async function scan(urls: string[], o: { timeoutMs?: number; options?: Record<string, string> } = {}): Promise<{ result: DeviceResult; facts?: S7Facts }> {
+export async function scan(
+  urls: string[],
+  o: { timeoutMs?: number; options?: Record<string, string> } = {},
+): Promise<{ result: DeviceResult; facts?: S7Facts }> {
   const [device] = parseTargetStrings(urls, [s7]);
-  const opts: AuditOptions = { plugins: [s7], timeoutMs: o.timeoutMs ?? 2000, concurrency: 1, intrusive: false, credentials: [], failOn: "high", log: silentLogger(), pluginOptions: { ...o.options } };
+  const opts: AuditOptions = {
+    plugins: [s7],
+    timeoutMs: o.timeoutMs ?? 2000,
+    concurrency: 1,
+    intrusive: false,
+    credentials: [],
+    failOn: "high",
+    log: silentLogger(),
+    pluginOptions: { ...o.options },
+  };
   const result = await auditDevice({ ...device!, address: device!.host }, opts);
   return { result, facts: result.facts.s7?.data as S7Facts | undefined };
 }

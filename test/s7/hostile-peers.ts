@@ -86,7 +86,16 @@ export const dr = (reason = 0x81) => tpkt(Buffer.from([6, 0x80, 0, 1, 0, 1, reas
 export const dt = (s7: Buffer, eot = true) => tpkt(Buffer.concat([Buffer.from([2, 0xf0, eot ? 0x80 : 0x00]), s7]));
 
 /** An S7 PDU with any header values (lengths that lie, ROSCTR, error class). */
-export function s7pdu(o: { rosctr: number; ref?: number; param: Buffer; data?: Buffer; plen?: number; dlen?: number; err?: [number, number]; proto?: number }): Buffer {
+export function s7pdu(o: {
+  rosctr: number;
+  ref?: number;
+  param: Buffer;
+  data?: Buffer;
+  plen?: number;
+  dlen?: number;
+  err?: [number, number];
+  proto?: number;
+}): Buffer {
   const data = o.data ?? Buffer.alloc(0);
   const withErr = o.rosctr === 2 || o.rosctr === 3;
   const h = Buffer.alloc(withErr ? 12 : 10);

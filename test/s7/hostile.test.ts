@@ -23,11 +23,14 @@ const pad = (s: Buffer | string, n: number) => {
   (Buffer.isBuffer(s) ? s : Buffer.from(s, "latin1")).copy(b, 0, 0, n);
   return b;
 };
-const rec11 = (idx: number, mlfb: Buffer | string, ausbg = 0, ausbe = 0) => Buffer.concat([Buffer.from([0, idx]), pad(mlfb, 20), Buffer.from([0, 0xc0, ausbg >> 8, ausbg & 0xff, ausbe >> 8, ausbe & 0xff])]);
+const rec11 = (idx: number, mlfb: Buffer | string, ausbg = 0, ausbe = 0) =>
+  Buffer.concat([Buffer.from([0, idx]), pad(mlfb, 20), Buffer.from([0, 0xc0, ausbg >> 8, ausbg & 0xff, ausbe >> 8, ausbe & 0xff])]);
 const rec1c = (idx: number, text: Buffer | string) => Buffer.concat([Buffer.from([0, idx]), pad(text, 32)]);
 const prot = (levels: number[]) => {
   const r = Buffer.alloc(40);
-  [4, ...levels].forEach((v, i) => r.writeUInt16BE(v, i * 2));
+  [4, ...levels].forEach((v, i) => {
+    r.writeUInt16BE(v, i * 2);
+  });
   return r;
 };
 const LISTS: Record<number, Buffer> = {
@@ -66,35 +69,99 @@ const cases: Case[] = [
   { name: "COTP CC parameter length past the TPDU", answer: (f) => (f.code === 0xe0 ? [tpkt(Buffer.from([9, 0xd0, 0, 1, 0, 1, 0, 0xc0, 9, 0x0a]))] : sane(f)) },
   { name: "COTP ER (error TPDU) instead of a CC", answer: (f) => (f.code === 0xe0 ? [tpkt(Buffer.from([4, 0x70, 0, 1, 2]))] : sane(f)) },
   { name: "COTP DT instead of a CC", answer: (f) => (f.code === 0xe0 ? [setupAck()] : sane(f)) },
-  { name: "COTP DR for every TSAP (odd reason codes)", answer: () => [dr(0xee), "close"], check: (facts) => expect(facts!.tsapAttempts.map((a) => a.outcome)).toEqual(["disconnect", "disconnect", "disconnect", "disconnect"]) },
+  {
+    name: "COTP DR for every TSAP (odd reason codes)",
+    answer: () => [dr(0xee), "close"],
+    check: (facts) => expect(facts!.tsapAttempts.map((a) => a.outcome)).toEqual(["disconnect", "disconnect", "disconnect", "disconnect"]),
+  },
   { name: "reset right after the CC, on the setup", answer: (f) => (f.code === 0xe0 ? [cc()] : ["reset"]) },
-  { name: "setup answer whose S7 parameter length lies (200 announced)", answer: (f) => (f.code === 0xe0 ? [cc()] : [dt(s7pdu({ rosctr: 3, param: Buffer.from([0xf0, 0, 0, 1, 0, 1, 0, 240]), plen: 200 }))]) },
-  { name: "setup refused (ack, error class 0x85)", answer: (f) => (f.code === 0xe0 ? [cc()] : [dt(s7pdu({ rosctr: 2, param: Buffer.alloc(0), err: [0x85, 0x00] }))]), check: (facts) => expect(facts!.setup).toMatchObject({ status: "refused", errorClass: 0x85 }) },
-  { name: "setup answered with protocol id 0x33", answer: (f) => (f.code === 0xe0 ? [cc()] : [dt(s7pdu({ rosctr: 3, param: Buffer.from([0xf0, 0, 0, 1, 0, 1, 0, 240]), proto: 0x33 }))]) },
+  {
+    name: "setup answer whose S7 parameter length lies (200 announced)",
+    answer: (f) => (f.code === 0xe0 ? [cc()] : [dt(s7pdu({ rosctr: 3, param: Buffer.from([0xf0, 0, 0, 1, 0, 1, 0, 240]), plen: 200 }))]),
+  },
+  {
+    name: "setup refused (ack, error class 0x85)",
+    answer: (f) => (f.code === 0xe0 ? [cc()] : [dt(s7pdu({ rosctr: 2, param: Buffer.alloc(0), err: [0x85, 0x00] }))]),
+    check: (facts) => expect(facts!.setup).toMatchObject({ status: "refused", errorClass: 0x85 }),
+  },
+  {
+    name: "setup answered with protocol id 0x33",
+    answer: (f) => (f.code === 0xe0 ? [cc()] : [dt(s7pdu({ rosctr: 3, param: Buffer.from([0xf0, 0, 0, 1, 0, 1, 0, 240]), proto: 0x33 }))]),
+  },
   { name: "setup answer with a 3-byte parameter", answer: (f) => (f.code === 0xe0 ? [cc()] : [dt(s7pdu({ rosctr: 3, param: Buffer.from([0xf0, 0, 0]) }))]) },
   { name: "SZL data length larger than the data", answer: onSzl((f, id) => [szlAnswer(f, LISTS[id]!, { announce: 900 })]) },
-  { name: "SZL record count 65535 with one record", answer: onSzl((f, id) => [szlAnswer(f, Buffer.concat([LISTS[id]!.subarray(0, 6), Buffer.from([0xff, 0xff]), LISTS[id]!.subarray(8)]))]), check: (facts) => expect(facts!.szl.every((r) => (r.recordsRead ?? 0) <= 64)).toBe(true) },
+  {
+    name: "SZL record count 65535 with one record",
+    answer: onSzl((f, id) => [szlAnswer(f, Buffer.concat([LISTS[id]!.subarray(0, 6), Buffer.from([0xff, 0xff]), LISTS[id]!.subarray(8)]))]),
+    check: (facts) => expect(facts!.szl.every((r) => (r.recordsRead ?? 0) <= 64)).toBe(true),
+  },
   { name: "SZL record length 0 with 5 records announced", answer: onSzl((f) => [szlAnswer(f, szlList(0x0011, 0, 0, [], 5))]) },
   { name: "SZL record length 65535", answer: onSzl((f) => [szlAnswer(f, szlList(0x0011, 0, 0xffff, [Buffer.alloc(100)], 1))]) },
-  { name: "SZL 'more follows' forever", answer: onSzl((f, id) => [szlAnswer(f, Buffer.alloc(100, 0x41), { more: true, seq: 7 })].concat(id ? [] : [])), check: (facts) => expect(facts!.szl.every((r) => r.fragments <= MAX_FRAGMENTS)).toBe(true) },
-  { name: "follow-up requests answered with 'more' and 1 KiB each", answer: (f) => (f.s7?.[1] === 7 ? [szlAnswer(f, Buffer.alloc(1000, 0x42), { more: true })] : sane(f)), check: (facts) => expect(facts!.szl.every((r) => r.fragments <= MAX_FRAGMENTS && (r.hex?.length ?? 0) <= 8192)).toBe(true) },
+  {
+    name: "SZL 'more follows' forever",
+    answer: onSzl((f, id) => [szlAnswer(f, Buffer.alloc(100, 0x41), { more: true, seq: 7 })].concat(id ? [] : [])),
+    check: (facts) => expect(facts!.szl.every((r) => r.fragments <= MAX_FRAGMENTS)).toBe(true),
+  },
+  {
+    name: "follow-up requests answered with 'more' and 1 KiB each",
+    answer: (f) => (f.s7?.[1] === 7 ? [szlAnswer(f, Buffer.alloc(1000, 0x42), { more: true })] : sane(f)),
+    check: (facts) => expect(facts!.szl.every((r) => r.fragments <= MAX_FRAGMENTS && (r.hex?.length ?? 0) <= 8192)).toBe(true),
+  },
   { name: "SZL answer of another function group (type 8 group 7)", answer: onSzl((f, id) => [szlAnswer(f, LISTS[id]!, { tg: 0x87 })]) },
-  { name: "SZL return code 0x03 (access not allowed) for every list", answer: onSzl((f) => [szlAnswer(f, Buffer.alloc(0), { returnCode: 0x03 })]), check: (facts) => expect(facts!.szl.every((r) => r.status === "refused")).toBe(true) },
-  { name: "control characters, ESC, BEL and U+202E in every identity string", answer: (f) => sane(f, { ...LISTS, 0x0011: szlList(0x0011, 0, 28, [rec11(1, ESC), rec11(7, "", 0x5603, 0x0206)]), 0x001c: szlList(0x001c, 0, 34, [1, 2, 3, 4, 5, 7, 8].map((i) => rec1c(i, ESC))) }), check: (facts) => {
+  {
+    name: "SZL return code 0x03 (access not allowed) for every list",
+    answer: onSzl((f) => [szlAnswer(f, Buffer.alloc(0), { returnCode: 0x03 })]),
+    check: (facts) => expect(facts!.szl.every((r) => r.status === "refused")).toBe(true),
+  },
+  {
+    name: "control characters, ESC, BEL and U+202E in every identity string",
+    answer: (f) =>
+      sane(f, {
+        ...LISTS,
+        0x0011: szlList(0x0011, 0, 28, [rec11(1, ESC), rec11(7, "", 0x5603, 0x0206)]),
+        0x001c: szlList(
+          0x001c,
+          0,
+          34,
+          [1, 2, 3, 4, 5, 7, 8].map((i) => rec1c(i, ESC)),
+        ),
+      }),
+    check: (facts) => {
       expect(Buffer.from(facts!.identity!.orderNumber!, "latin1")).toEqual(ESC);
       expect(Buffer.from(facts!.identity!.serialNumber!, "latin1")).toEqual(ESC);
-    } },
-  { name: "non-UTF-8 bytes in identity strings", answer: (f) => sane(f, { ...LISTS, 0x001c: szlList(0x001c, 0, 34, [rec1c(1, BAD)]) }), check: (facts) => expect(Buffer.from(facts!.identity!.asName!, "latin1")).toEqual(BAD) },
-  { name: "unsolicited flood on connect (1 MiB of DT frames)", onConnect: () => [Buffer.concat(Array.from({ length: 170 }, () => dt(Buffer.alloc(6000, 0x32))))], answer: sane },
-  { name: "1-byte TCP segments (valid answers, in time)", timeoutMs: 3000, answer: (f) => [{ drip: Buffer.concat(sane(f) as Buffer[]), everyMs: 1 }], check: (facts) => expect(facts!.identity!.orderNumber).toBe("6ES7 315-2EH14-0AB0") },
+    },
+  },
+  {
+    name: "non-UTF-8 bytes in identity strings",
+    answer: (f) => sane(f, { ...LISTS, 0x001c: szlList(0x001c, 0, 34, [rec1c(1, BAD)]) }),
+    check: (facts) => expect(Buffer.from(facts!.identity!.asName!, "latin1")).toEqual(BAD),
+  },
+  {
+    name: "unsolicited flood on connect (1 MiB of DT frames)",
+    onConnect: () => [Buffer.concat(Array.from({ length: 170 }, () => dt(Buffer.alloc(6000, 0x32))))],
+    answer: sane,
+  },
+  {
+    name: "1-byte TCP segments (valid answers, in time)",
+    timeoutMs: 3000,
+    answer: (f) => [{ drip: Buffer.concat(sane(f) as Buffer[]), everyMs: 1 }],
+    check: (facts) => expect(facts!.identity!.orderNumber).toBe("6ES7 315-2EH14-0AB0"),
+  },
   { name: "slow drip past the deadline (absolute, not per chunk)", answer: (f) => [{ drip: Buffer.concat(sane(f) as Buffer[]), everyMs: 80 }] },
-  { name: "answers split into DT frames without end of TSDU (never ends)", answer: (f) => (f.code === 0xe0 ? [cc()] : Array.from({ length: 20 }, () => dt(Buffer.alloc(10), false))) },
+  {
+    name: "answers split into DT frames without end of TSDU (never ends)",
+    answer: (f) => (f.code === 0xe0 ? [cc()] : Array.from({ length: 20 }, () => dt(Buffer.alloc(10), false))),
+  },
   { name: "an HTTP server on port 102", answer: () => [Buffer.from("HTTP/1.1 400 Bad Request\r\n\r\n"), "close"] },
   { name: "accepts TCP and never answers a CR", answer: () => ["hang"] },
   { name: "reset on connect", onConnect: () => ["reset"], answer: sane },
   { name: "FIN in the middle of the setup answer", answer: (f) => (f.code === 0xe0 ? [cc()] : [setupAck().subarray(0, 9), "close"]) },
   { name: "protection record of 10 bytes", answer: (f) => sane(f, { ...LISTS, 0x0232: szlList(0x0232, 4, 10, [Buffer.alloc(10)]) }) },
-  { name: "protection levels out of range (7, 9)", answer: (f) => sane(f, { ...LISTS, 0x0232: szlList(0x0232, 4, 40, [prot([7, 9, 7, 2, 0])]) }), check: (_f, r) => expect(r.findings.find((x) => x.ruleId === "s7.protection.none")).toMatchObject({ status: "undetermined", reason: "unknown-value" }) },
+  {
+    name: "protection levels out of range (7, 9)",
+    answer: (f) => sane(f, { ...LISTS, 0x0232: szlList(0x0232, 4, 40, [prot([7, 9, 7, 2, 0])]) }),
+    check: (_f, r) => expect(r.findings.find((x) => x.ruleId === "s7.protection.none")).toMatchObject({ status: "undetermined", reason: "unknown-value" }),
+  },
   { name: "duplicate answers to every request", answer: (f) => [...sane(f), ...sane(f)] },
 ];
 
@@ -106,7 +173,7 @@ function common(facts: S7Facts | undefined, result: DeviceResult, json: string):
   expect(env.incomplete).toBeUndefined();
   expect(json.length).toBeLessThan(200_000);
   for (const f of result.findings) expect(f.message).not.toMatch(/[\x00-\x1f\x7f\u202e]/);
-  expect((facts?.tsapAttempts.length ?? 0)).toBeLessThanOrEqual(4);
+  expect(facts?.tsapAttempts.length ?? 0).toBeLessThanOrEqual(4);
 }
 
 describe.concurrent("hostile S7comm peers", () => {

@@ -115,7 +115,11 @@ export const TSHARK = ["/usr/bin/tshark", "/usr/local/bin/tshark"].find((p) => {
 
 /** tshark -T json of a pcap: one `layers` object per frame (field name -> value or nested object). */
 export function tsharkJson(file: string, decodeAs: string[] = []): Record<string, unknown>[] {
-  const out = execFileSync(TSHARK!, ["-r", file, "-T", "json", ...decodeAs.flatMap((d) => ["-d", d])], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
+  const out = execFileSync(TSHARK!, ["-r", file, "-T", "json", ...decodeAs.flatMap((d) => ["-d", d])], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return (JSON.parse(out) as { _source: { layers: Record<string, unknown> } }[]).map((p) => p._source.layers);
 }
 
@@ -123,7 +127,7 @@ export function tsharkJson(file: string, decodeAs: string[] = []): Record<string
 export function fieldValues(layers: unknown, field: string, out: string[] = []): string[] {
   if (layers && typeof layers === "object") {
     for (const [k, v] of Object.entries(layers as Record<string, unknown>)) {
-      if (k === field) (Array.isArray(v) ? v : [v]).forEach((x) => typeof x === "string" && out.push(x));
+      if (k === field) for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string") out.push(x);
       fieldValues(v, field, out);
     }
   }

@@ -13,19 +13,33 @@ const recorded = (name: string): S7Facts => JSON.parse(readFileSync(`fixtures/li
 
 describe("S7comm plugin declarations", () => {
   it("identify(): Siemens, module type, order number as model, firmware without the V", () => {
-    expect(s7.identify!(recorded("s7-300-unprotected"))).toEqual([{ vendor: "Siemens", product: "CPU 315-2 PN/DP", model: "6ES7 315-2EH14-0AB0", version: "3.2.6", source: "s7 szl 0x0011/0x001c", raw: "orderNumber=6ES7 315-2EH14-0AB0, firmware=V3.2.6, moduleTypeName=CPU 315-2 PN/DP", port: 102 }]);
+    expect(s7.identify!(recorded("s7-300-unprotected"))).toEqual([
+      {
+        vendor: "Siemens",
+        product: "CPU 315-2 PN/DP",
+        model: "6ES7 315-2EH14-0AB0",
+        version: "3.2.6",
+        source: "s7 szl 0x0011/0x001c",
+        raw: "orderNumber=6ES7 315-2EH14-0AB0, firmware=V3.2.6, moduleTypeName=CPU 315-2 PN/DP",
+        port: 102,
+      },
+    ]);
     expect(s7.identify!(recorded("s7-1500-s7plus"))).toEqual([]);
   });
 
   it("signals: a cleartext control channel; engineering access without authentication, or with the CPU password as one factor", () => {
-    expect(s7.signals!(recorded("s7-300-unprotected"), [])).toEqual({ cleartext: [{ scheme: "s7", port: 102, carries: "control", detail: expect.stringContaining("without authentication") }], remoteAccess: [{ scheme: "s7", port: 102, factors: "none", detail: expect.any(String) }] });
+    expect(s7.signals!(recorded("s7-300-unprotected"), [])).toEqual({
+      cleartext: [{ scheme: "s7", port: 102, carries: "control", detail: expect.stringContaining("without authentication") }],
+      remoteAccess: [{ scheme: "s7", port: 102, factors: "none", detail: expect.any(String) }],
+    });
     expect(s7.signals!(recorded("s7-400-password"), []).remoteAccess![0]!.factors).toBe("single-factor");
     expect(s7.signals!(recorded("s7-1500-s7plus"), [])).toEqual({ cleartext: [], remoteAccess: [] });
   });
 
   it("every PDU the probe sent is one the checks declare (the README's 'exactly' list)", () => {
     const declared = new Set(Object.values(CHECKS).flatMap((c) => c.sends()));
-    for (const name of ["s7-300-unprotected", "s7-400-password", "s7-1500-s7plus"]) for (const sent of recorded(name).sent) expect(declared.has(sent.replace(/ \(fragment \d+\)$/, "")), `${name}: ${sent}`).toBe(true);
+    for (const name of ["s7-300-unprotected", "s7-400-password", "s7-1500-s7plus"])
+      for (const sent of recorded(name).sent) expect(declared.has(sent.replace(/ \(fragment \d+\)$/, "")), `${name}: ${sent}`).toBe(true);
   });
 
   it("record -> profileFromFacts -> simulate -> probe: the same identity, protection and verdicts", async () => {

@@ -27,13 +27,41 @@ function onlyReads(sim: Sim): void {
 
 describe.concurrent("S7comm against the simulator", () => {
   test("an unprotected S7-300: identity read field by field, every protection rule fails, only reads reach the CPU", async () => {
-    const sim = await start({ identity: { orderNumber: "6ES7 315-2EH14-0AB0", firmware: "V3.2.6", asName: "LINE-3", moduleName: "CPU 315-2 PN/DP", moduleTypeName: "CPU 315-2 PN/DP", plantId: "FILL-3", copyright: "Original Siemens Equipment", serialNumber: "S C-C2UR28922012" } });
+    const sim = await start({
+      identity: {
+        orderNumber: "6ES7 315-2EH14-0AB0",
+        firmware: "V3.2.6",
+        asName: "LINE-3",
+        moduleName: "CPU 315-2 PN/DP",
+        moduleTypeName: "CPU 315-2 PN/DP",
+        plantId: "FILL-3",
+        copyright: "Original Siemens Equipment",
+        serialNumber: "S C-C2UR28922012",
+      },
+    });
     const { result, facts } = await scan([sim.url]);
-    expect(facts!.identity).toEqual({ orderNumber: "6ES7 315-2EH14-0AB0", firmwareVersion: "V3.2.6", hardwareVersion: "1", asName: "LINE-3", moduleName: "CPU 315-2 PN/DP", moduleTypeName: "CPU 315-2 PN/DP", plantId: "FILL-3", copyright: "Original Siemens Equipment", serialNumber: "S C-C2UR28922012" });
+    expect(facts!.identity).toEqual({
+      orderNumber: "6ES7 315-2EH14-0AB0",
+      firmwareVersion: "V3.2.6",
+      hardwareVersion: "1",
+      asName: "LINE-3",
+      moduleName: "CPU 315-2 PN/DP",
+      moduleTypeName: "CPU 315-2 PN/DP",
+      plantId: "FILL-3",
+      copyright: "Original Siemens Equipment",
+      serialNumber: "S C-C2UR28922012",
+    });
     expect(facts!.protection).toMatchObject({ effectiveLevel: 1, parameterizedLevel: 0, modeSelectorName: "RUN-P" });
     expect(facts!.cpuMode).toEqual({ code: 8, name: "RUN" });
     expect(statuses(result)).toEqual({ "s7.plain.exposed": "fail", "s7.protection.none": "fail", "s7.password.none": "fail", "s7.identity.disclosed": "fail" });
-    expect(facts!.sent).toEqual(["COTP CR called TSAP 0x0102 calling 0x0100", "S7 setup communication", "SZL read 0x0011/0x0000", "SZL read 0x001c/0x0000", "SZL read 0x0232/0x0004", "SZL read 0x0424/0x0000"]);
+    expect(facts!.sent).toEqual([
+      "COTP CR called TSAP 0x0102 calling 0x0100",
+      "S7 setup communication",
+      "SZL read 0x0011/0x0000",
+      "SZL read 0x001c/0x0000",
+      "SZL read 0x0232/0x0004",
+      "SZL read 0x0424/0x0000",
+    ]);
     onlyReads(sim);
     expect(sim.stats()).toMatchObject({ connections: 1, cotpRequests: 1, setups: 1, cleanCloses: 1 });
   });
@@ -67,7 +95,18 @@ describe.concurrent("S7comm against the simulator", () => {
   });
 
   test("a CPU with a small PDU splits SZL 0x001C into fragments: the follow-ups are SZL reads too, the list is whole", async () => {
-    const sim = await start({ pduLength: 240, fragmentBytes: 64, identity: { asName: "A".repeat(32), moduleName: "B".repeat(32), moduleTypeName: "C".repeat(32), plantId: "D".repeat(32), copyright: "E".repeat(32), serialNumber: "F".repeat(32) } });
+    const sim = await start({
+      pduLength: 240,
+      fragmentBytes: 64,
+      identity: {
+        asName: "A".repeat(32),
+        moduleName: "B".repeat(32),
+        moduleTypeName: "C".repeat(32),
+        plantId: "D".repeat(32),
+        copyright: "E".repeat(32),
+        serialNumber: "F".repeat(32),
+      },
+    });
     const { facts } = await scan([sim.url]);
     const r = facts!.szl.find((x) => x.id === 0x001c)!;
     expect(r.status).toBe("ok");
@@ -83,7 +122,12 @@ describe.concurrent("S7comm against the simulator", () => {
     const { result, facts } = await scan([sim.url]);
     expect(facts!.setup.status).toBe("s7plus");
     expect(facts!.s7plus.indications[0]).toMatch(/0x72/);
-    expect(statuses(result)).toEqual({ "s7.plain.exposed": "undetermined", "s7.protection.none": "undetermined", "s7.password.none": "undetermined", "s7.identity.disclosed": "not_applicable" });
+    expect(statuses(result)).toEqual({
+      "s7.plain.exposed": "undetermined",
+      "s7.protection.none": "undetermined",
+      "s7.password.none": "undetermined",
+      "s7.identity.disclosed": "not_applicable",
+    });
     expect(sim.stats().szlReads).toEqual({});
   });
 

@@ -20,7 +20,8 @@ try {
 }
 
 /** node-snap7's callback API as promises (the synchronous forms would block our own simulator's event loop). */
-const call = <T>(fn: (cb: (err: unknown, v?: T) => void) => void) => new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(new Error(String(err))) : resolve(v as T))));
+const call = <T>(fn: (cb: (err: unknown, v?: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(new Error(String(err))) : resolve(v as T))));
 
 describeWithDaemon("snap7 (node-snap7 1.0.9)", snap7 !== undefined, "node-snap7 is not installed or its native build failed (npm ci with allowScripts)", () => {
   let server: any;
@@ -48,8 +49,21 @@ describeWithDaemon("snap7 (node-snap7 1.0.9)", snap7 !== undefined, "node-snap7 
     const prot = await call<{ sch_schal: number; sch_par: number; sch_rel: number; bart_sch: number; anl_sch: number }>((cb) => c.GetProtection(cb));
     const status = await call<number>((cb) => c.PlcStatus(cb));
     c.Disconnect();
-    expect(facts!.identity).toMatchObject({ orderNumber: order.Code.trimEnd(), moduleTypeName: info.ModuleTypeName, serialNumber: info.SerialNumber, asName: info.ASName, copyright: info.Copyright, moduleName: info.ModuleName });
-    expect(facts!.protection).toMatchObject({ keySwitchLevel: prot.sch_schal, parameterizedLevel: prot.sch_par, effectiveLevel: prot.sch_rel, modeSelector: prot.bart_sch, startupSwitch: prot.anl_sch });
+    expect(facts!.identity).toMatchObject({
+      orderNumber: order.Code.trimEnd(),
+      moduleTypeName: info.ModuleTypeName,
+      serialNumber: info.SerialNumber,
+      asName: info.ASName,
+      copyright: info.Copyright,
+      moduleName: info.ModuleName,
+    });
+    expect(facts!.protection).toMatchObject({
+      keySwitchLevel: prot.sch_schal,
+      parameterizedLevel: prot.sch_par,
+      effectiveLevel: prot.sch_rel,
+      modeSelector: prot.bart_sch,
+      startupSwitch: prot.anl_sch,
+    });
     expect(facts!.cpuMode!.code).toBe(status); // 8 = RUN (snap7 S7CpuStatusRun)
     // snap7's GetOrderCode takes V1.V2.V3 from the LAST record (the boot loader, index 0x81); the
     // firmware is index 7 ('V' 3.2.6): we report both, separately
@@ -60,19 +74,48 @@ describeWithDaemon("snap7 (node-snap7 1.0.9)", snap7 !== undefined, "node-snap7 
     // the device's own log: only client add/remove, PDU negotiation and Read SZL (evc codes of s7_types.h)
     await new Promise((r) => setTimeout(r, 300));
     const allowed = new Set([server.evcServerStarted, server.evcClientAdded, server.evcClientDisconnected, server.evcNegotiatePDU, server.evcReadSZL]);
-    const forbidden = [server.evcDataRead, server.evcDataWrite, server.evcControl, server.evcUpload, server.evcDownload, server.evcSecurity, server.evcDirectory, server.evcClock];
+    const forbidden = [
+      server.evcDataRead,
+      server.evcDataWrite,
+      server.evcControl,
+      server.evcUpload,
+      server.evcDownload,
+      server.evcSecurity,
+      server.evcDirectory,
+      server.evcClock,
+    ];
     expect(events.filter((e) => forbidden.includes(e.code))).toEqual([]);
     expect(events.filter((e) => !allowed.has(e.code)).map((e) => e.text)).toEqual([]);
     const szl = events.filter((e) => e.code === server.evcReadSZL).map((e) => e.text.replace(/^.*Read SZL request, /, ""));
     // our probe's four reads, then snap7's client's (GetOrderCode 0x0011, GetCpuInfo 0x001C, GetProtection 0x0232/4, PlcStatus 0x0424)
-    expect(szl.slice(0, 4)).toEqual(["ID:0x0011 INDEX:0x0000 --> OK", "ID:0x001c INDEX:0x0000 --> OK", "ID:0x0232 INDEX:0x0004 --> OK", "ID:0x0424 INDEX:0x0000 --> OK"]);
+    expect(szl.slice(0, 4)).toEqual([
+      "ID:0x0011 INDEX:0x0000 --> OK",
+      "ID:0x001c INDEX:0x0000 --> OK",
+      "ID:0x0232 INDEX:0x0004 --> OK",
+      "ID:0x0424 INDEX:0x0000 --> OK",
+    ]);
   });
 });
 
 describeWithDaemon("snap7 client against our simulator", snap7 !== undefined, "node-snap7 is not installed or its native build failed", () => {
   let sim: Sim;
   beforeAll(async () => {
-    sim = await startSim({ tsaps: [0x0102], pduLength: 480, identity: { orderNumber: "6ES7 317-2EK14-0AB0", firmware: "V3.3.12", asName: "PRESS-7", moduleName: "CPU 317-2 PN/DP", moduleTypeName: "CPU 317-2 PN/DP", plantId: "", copyright: "Original Siemens Equipment", serialNumber: "S C-H4K612345678" }, protection: { keySwitch: 2, parameterized: 3, effective: 2, modeSelector: 1 }, cpuMode: "stop" });
+    sim = await startSim({
+      tsaps: [0x0102],
+      pduLength: 480,
+      identity: {
+        orderNumber: "6ES7 317-2EK14-0AB0",
+        firmware: "V3.3.12",
+        asName: "PRESS-7",
+        moduleName: "CPU 317-2 PN/DP",
+        moduleTypeName: "CPU 317-2 PN/DP",
+        plantId: "",
+        copyright: "Original Siemens Equipment",
+        serialNumber: "S C-H4K612345678",
+      },
+      protection: { keySwitch: 2, parameterized: 3, effective: 2, modeSelector: 1 },
+      cpuMode: "stop",
+    });
   });
   afterAll(() => sim?.stop());
 
@@ -82,7 +125,12 @@ describeWithDaemon("snap7 client against our simulator", snap7 !== undefined, "n
     await call((cb) => c.ConnectTo("127.0.0.1", 0, 2, cb));
     expect(c.PDULength()).toBe(480);
     expect((await call<{ Code: string }>((cb) => c.GetOrderCode(cb))).Code.trimEnd()).toBe("6ES7 317-2EK14-0AB0");
-    expect(await call((cb) => c.GetCpuInfo(cb))).toMatchObject({ ModuleTypeName: "CPU 317-2 PN/DP", SerialNumber: "S C-H4K612345678", ASName: "PRESS-7", Copyright: "Original Siemens Equipment" });
+    expect(await call((cb) => c.GetCpuInfo(cb))).toMatchObject({
+      ModuleTypeName: "CPU 317-2 PN/DP",
+      SerialNumber: "S C-H4K612345678",
+      ASName: "PRESS-7",
+      Copyright: "Original Siemens Equipment",
+    });
     expect(await call((cb) => c.GetProtection(cb))).toMatchObject({ sch_schal: 2, sch_par: 3, sch_rel: 2, bart_sch: 1 });
     expect(await call((cb) => c.PlcStatus(cb))).toBe(c.S7CpuStatusStop);
     await expect(call((cb) => c.DBWrite(1, 0, 2, Buffer.from([1, 2]), cb))).rejects.toThrow();

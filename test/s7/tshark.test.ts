@@ -39,7 +39,9 @@ describeWithDaemon("tshark decodes the S7comm probe and simulator", TSHARK !== u
         }
       }
       expect(c2s.filter((f) => fieldValues(f, "cotp.type")[0] === "0x0e").map((f) => fieldValues(f, "cotp.dst-tsap")[0])).toEqual(["0x0102", "0x0101"]);
-      const asked = c2s.flatMap((f) => fieldValues(f, "s7comm.data.userdata.szl_id").map((id) => `${id}/${fieldValues(f, "s7comm.data.userdata.szl_index")[0]}`));
+      const asked = c2s.flatMap((f) =>
+        fieldValues(f, "s7comm.data.userdata.szl_id").map((id) => `${id}/${fieldValues(f, "s7comm.data.userdata.szl_index")[0]}`),
+      );
       expect(asked).toEqual(["0x0011/0x0000", "0x001c/0x0000", "0x0232/0x0004", "0x0424/0x0000"]);
       // follow-ups: userdata requests with a sequence number and no SZL id (data return code 0x0a)
       const followUps = c2s.filter((f) => fieldValues(f, "s7comm.header.rosctr")[0] === "7" && fieldValues(f, "s7comm.data.userdata.szl_id").length === 0);

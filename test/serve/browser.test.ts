@@ -51,7 +51,12 @@ describeWithDaemon("otaudit serve in headless Chromium", !!CHROMIUM, "Debian chr
     // every request is recorded; one that would leave this server is refused before it goes out
     await context.route("**/*", (route) => {
       requests.push(route.request().url());
-      return route.request().url().startsWith(origin() + "/") ? route.continue() : route.abort();
+      return route
+        .request()
+        .url()
+        .startsWith(origin() + "/")
+        ? route.continue()
+        : route.abort();
     });
     await page.goto(origin() + path, { waitUntil: "load" });
     return { page, context, consoleErrors, requests };
@@ -86,14 +91,19 @@ describeWithDaemon("otaudit serve in headless Chromium", !!CHROMIUM, "Debian chr
     const total = Number(/· (\d+) of/.exec(before)![1]);
     await o.page.locator('form.filters select[name="zone"]').selectOption("dmz");
     await o.page.waitForURL(/zone=dmz/);
-    await o.page.locator("nav.pager", { hasText: /· \d+ of/ }).first().waitFor();
+    await o.page
+      .locator("nav.pager", { hasText: /· \d+ of/ })
+      .first()
+      .waitFor();
     await expect.poll(async () => Number(/· (\d+) of/.exec(await o.page.locator("nav.pager").first().innerText())![1])).toBeLessThan(total);
     const zones = await o.page.locator("table.heatmap tbody tr td:nth-of-type(1)").allInnerTexts();
     expect(zones.length).toBeGreaterThan(0);
     expect(new Set(zones)).toEqual(new Set(["dmz"]));
     // CSV export of this view: every row in the filtered zone, formulas neutralised by the server
     const [download] = await Promise.all([o.page.waitForEvent("download"), o.page.locator("button.csv").click()]);
-    const csv = readFileSync((await download.path())!, "utf8").trim().split("\r\n");
+    const csv = readFileSync((await download.path())!, "utf8")
+      .trim()
+      .split("\r\n");
     expect(csv[0]).toMatch(/^host,name,zone,/);
     expect(csv.length - 1).toBe(Number(/· (\d+) of/.exec(await o.page.locator("nav.pager").first().innerText())![1]));
     expect(csv.slice(1).every((l) => l.split(",")[2] === "dmz")).toBe(true);

@@ -49,7 +49,10 @@ describe("otaudit serve (CLI)", () => {
   });
 
   it("serves the store on the printed address, wants the token, never prints it, stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "serve", "--db", store.file, "--port", "0"], { env: { ...process.env, NO_COLOR: "1", OTAUDIT_SERVE_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "serve", "--db", store.file, "--port", "0"], {
+      env: { ...process.env, NO_COLOR: "1", OTAUDIT_SERVE_TOKEN: TOKEN },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -60,7 +63,10 @@ describe("otaudit serve (CLI)", () => {
       const url = /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
       expect(stdout).toContain("fleet.db (2 sweeps)");
       expect((await fetch(`${url}api/meta`)).status).toBe(401);
-      const meta = (await (await fetch(`${url}api/meta`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { sweeps: unknown[]; readOnly: boolean };
+      const meta = (await (await fetch(`${url}api/meta`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as {
+        sweeps: unknown[];
+        readOnly: boolean;
+      };
       expect(meta.sweeps).toHaveLength(2);
       expect(meta.readOnly).toBe(true);
       expect((await fetch(url, { method: "POST" })).status).toBe(405);

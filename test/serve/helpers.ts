@@ -27,7 +27,12 @@ export async function serveStore(file: string, opts: Partial<ServeOptions> = {})
 }
 
 /** A raw HTTP request (any method, any Host), for what fetch() will not send. */
-export async function rawRequest(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+export async function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const { request } = await import("node:http");
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, method, path, headers, setHost: !("Host" in headers) }, (res) => {

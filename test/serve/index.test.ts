@@ -37,7 +37,9 @@ describe("dashboard sweep index", () => {
     expect(a.byHost.get(hostOf(0))!.identity.firmware).toBe("2.4.1");
     const drift = (await fi.driftBetween("sweep-01", "sweep-02"))!;
     // sweep 2: devices with i % 10 < 1 got the update; one new device; none missing (2 sweeps: the last drops every 97th from 50 on)
-    const updated = Array.from({ length: 24 }, (_, i) => i).filter((i) => i % 10 === 0).map(hostOf);
+    const updated = Array.from({ length: 24 }, (_, i) => i)
+      .filter((i) => i % 10 === 0)
+      .map(hostOf);
     expect(drift.changed.sort()).toEqual(updated.sort());
     expect(drift.added).toEqual([hostOf(24)]);
     const base = (await fi.baselineHashes("commissioning"))!;
@@ -52,7 +54,9 @@ describe("dashboard sweep index", () => {
     const reader = new SqliteReader(store.file);
     const fi = new FleetIndex(reader, PLUGINS, { sweepsTtlMs: 0 });
     const first = (await fi.index("sweep-02"))!.rows.length;
-    db.prepare("INSERT INTO devices (sweep_id, host, seq, zone, completed_at, result) SELECT sweep_id, '10.99.0.1', 999, 'late', completed_at, json_set(result, '$.host', '10.99.0.1') FROM devices WHERE sweep_id = 'sweep-02' AND host = ?").run(hostOf(1));
+    db.prepare(
+      "INSERT INTO devices (sweep_id, host, seq, zone, completed_at, result) SELECT sweep_id, '10.99.0.1', 999, 'late', completed_at, json_set(result, '$.host', '10.99.0.1') FROM devices WHERE sweep_id = 'sweep-02' AND host = ?",
+    ).run(hostOf(1));
     const idx = (await fi.index("sweep-02"))!;
     expect(idx.rows.length).toBe(first + 1);
     expect(idx.byHost.get("10.99.0.1")?.zone).toBe("late");

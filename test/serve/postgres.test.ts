@@ -51,7 +51,12 @@ describeWithDaemon("dashboard over PostgreSQL", avail.ok, avail.reason, () => {
         await dst.createSweep(row.id, row.targets, row.settings);
         for (const d of src.devices(s.id)) await dst.saveDevice(s.id, d.seq, d.zone ?? undefined, d.result);
         await dst.finishSweep(s.id, row.status === "running" ? "done" : row.status);
-        await dst.q("UPDATE otaudit.sweeps SET created_at = $2, finished_at = $3, status = $4 WHERE id = $1", [row.id, row.createdAt, row.finishedAt, row.status]);
+        await dst.q("UPDATE otaudit.sweeps SET created_at = $2, finished_at = $3, status = $4 WHERE id = $1", [
+          row.id,
+          row.createdAt,
+          row.finishedAt,
+          row.status,
+        ]);
       }
       for (const b of src.listBaselines()) {
         await dst.saveBaseline(b.name, b.sweepId, src.getBaseline(b.name)!.snapshot);
@@ -92,10 +97,12 @@ describeWithDaemon("dashboard over PostgreSQL", avail.ok, avail.reason, () => {
       // the store's name (file or URL) and the server's own timings differ, nothing else
       const label = /"(source)":"[^"]*"|"(\w+Ms)":[\d.]+/g;
       for (const p of paths) {
-        const [a, b] = await Promise.all(servers.map(async (s) => {
-          const r = await fetch(`${s.url}${p}`);
-          return `${r.status} ${(await r.text()).replace(label, (_m, a: string | undefined, b: string | undefined) => `"${a ?? b}":-`)}`;
-        }));
+        const [a, b] = await Promise.all(
+          servers.map(async (s) => {
+            const r = await fetch(`${s.url}${p}`);
+            return `${r.status} ${(await r.text()).replace(label, (_m, a: string | undefined, b: string | undefined) => `"${a ?? b}":-`)}`;
+          }),
+        );
         expect(b, p).toBe(a);
         expect(a.startsWith("200 "), `${p}: ${a.slice(0, 200)}`).toBe(true);
       }
@@ -143,8 +150,13 @@ describeWithDaemon("dashboard over PostgreSQL", avail.ok, avail.reason, () => {
   }, 60_000);
 
   it("otaudit serve --db postgres://... serves the store read-only, never prints the password, stops on SIGTERM", async () => {
-    const before = (await cluster.sql("SELECT n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables WHERE schemaname = 'otaudit' AND relname = 'devices'", "fleet")).rows[0].w;
-    const child = spawn(process.execPath, [BIN, "serve", "--db", dbs.fleet!, "--port", "0"], { env: { ...process.env, NO_COLOR: "1", PGPASSWORD: PASSWORD }, stdio: ["ignore", "pipe", "pipe"] });
+    const before = (
+      await cluster.sql("SELECT n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables WHERE schemaname = 'otaudit' AND relname = 'devices'", "fleet")
+    ).rows[0].w;
+    const child = spawn(process.execPath, [BIN, "serve", "--db", dbs.fleet!, "--port", "0"], {
+      env: { ...process.env, NO_COLOR: "1", PGPASSWORD: PASSWORD },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -164,7 +176,9 @@ describeWithDaemon("dashboard over PostgreSQL", avail.ok, avail.reason, () => {
     }
     expect(await exited).toBe(0);
     expect(stdout + stderr).not.toContain(PASSWORD);
-    const after = (await cluster.sql("SELECT n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables WHERE schemaname = 'otaudit' AND relname = 'devices'", "fleet")).rows[0].w;
+    const after = (
+      await cluster.sql("SELECT n_tup_ins + n_tup_upd + n_tup_del AS w FROM pg_stat_user_tables WHERE schemaname = 'otaudit' AND relname = 'devices'", "fleet")
+    ).rows[0].w;
     expect(after).toBe(before);
   }, 60_000);
 
@@ -173,7 +187,9 @@ describeWithDaemon("dashboard over PostgreSQL", avail.ok, avail.reason, () => {
     await v2.close();
     const r = await runOtaudit(["serve", "--db", dbs.old!, "--port", "0"], { env: { PGPASSWORD: PASSWORD } });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split("\n")).toEqual([`otaudit: --db ${dbs.old}: store version 2 predates the dashboard's reader (version 3); any read-write command migrates it (a worker, otaudit sweep, otaudit baseline save)`]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      `otaudit: --db ${dbs.old}: store version 2 predates the dashboard's reader (version 3); any read-write command migrates it (a worker, otaudit sweep, otaudit baseline save)`,
+    ]);
     expect((await cluster.sql("SELECT max(version) AS v FROM otaudit.migrations", "old")).rows[0].v).toBe(2);
     const u = await runOtaudit(["serve", "--db", `postgres://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:1/fleet`, "--port", "0"]);
     expect(u.code).toBe(3);

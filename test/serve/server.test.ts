@@ -93,7 +93,21 @@ describe("otaudit serve: HTTP", () => {
   });
 
   it("no path traversal: only the app's own files are served", async () => {
-    const attempts = ["/../package.json", "/%2e%2e/package.json", "/..%2fpackage.json", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/vendor/../../package.json", "/vendor/..%2f..%2fpackage.json", "//etc/passwd", "/app.js/../../package.json", "/web/app.js", "/node_modules/uplot/package.json", "/.%2e/.%2e/etc/passwd", "/app.js%00.html", "/APP.JS"];
+    const attempts = [
+      "/../package.json",
+      "/%2e%2e/package.json",
+      "/..%2fpackage.json",
+      "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+      "/vendor/../../package.json",
+      "/vendor/..%2f..%2fpackage.json",
+      "//etc/passwd",
+      "/app.js/../../package.json",
+      "/web/app.js",
+      "/node_modules/uplot/package.json",
+      "/.%2e/.%2e/etc/passwd",
+      "/app.js%00.html",
+      "/APP.JS",
+    ];
     for (const path of attempts) {
       const r = await rawRequest(open.port, "GET", path);
       expect(r.status, path).toBe(404);

@@ -18,17 +18,63 @@ describeWithDaemon("otaudit serve over TLS with client certificates", !!OPENSSL,
   const f = (name: string) => join(store.dir, name);
 
   function issue(name: string, cn: string, ext: string): void {
-    execFileSync(OPENSSL!, ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f(`${name}.key`), "-out", f(`${name}.csr`), "-subj", `/CN=${cn}`], { stdio: "ignore" });
+    execFileSync(
+      OPENSSL!,
+      ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f(`${name}.key`), "-out", f(`${name}.csr`), "-subj", `/CN=${cn}`],
+      { stdio: "ignore" },
+    );
     writeFileSync(f(`${name}.ext`), ext);
-    execFileSync(OPENSSL!, ["x509", "-req", "-in", f(`${name}.csr`), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f(`${name}.pem`), "-days", "1", "-extfile", f(`${name}.ext`)], { stdio: "ignore" });
+    execFileSync(
+      OPENSSL!,
+      [
+        "x509",
+        "-req",
+        "-in",
+        f(`${name}.csr`),
+        "-CA",
+        f("ca.pem"),
+        "-CAkey",
+        f("ca.key"),
+        "-CAcreateserial",
+        "-out",
+        f(`${name}.pem`),
+        "-days",
+        "1",
+        "-extfile",
+        f(`${name}.ext`),
+      ],
+      { stdio: "ignore" },
+    );
   }
 
   beforeAll(async () => {
     store = makeStore(6, 1);
-    execFileSync(OPENSSL!, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", f("ca.key"), "-out", f("ca.pem"), "-subj", "/CN=otaudit test CA", "-days", "1"], { stdio: "ignore" });
+    execFileSync(
+      OPENSSL!,
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        f("ca.key"),
+        "-out",
+        f("ca.pem"),
+        "-subj",
+        "/CN=otaudit test CA",
+        "-days",
+        "1",
+      ],
+      { stdio: "ignore" },
+    );
     issue("server", "127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     issue("client", "auditor", "extendedKeyUsage=clientAuth\n");
-    server = await serveStore(store.file, { tls: { cert: readFileSync(f("server.pem")), key: readFileSync(f("server.key")), clientCa: readFileSync(f("ca.pem")) } });
+    server = await serveStore(store.file, {
+      tls: { cert: readFileSync(f("server.pem")), key: readFileSync(f("server.key")), clientCa: readFileSync(f("ca.pem")) },
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.close();

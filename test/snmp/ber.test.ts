@@ -2,7 +2,20 @@
 // over-long input only ever raises BerParseError; what we encode decodes to the same values.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BerParseError, PDU, decodeInteger, decodeMessage, decodeOid, encodeCommunityMessage, encodeInteger, encodeOctetString, encodeOid, encodePdu, encodeV3NoAuthMessage, readTlv } from "../../probes/snmp/ber.js";
+import {
+  BerParseError,
+  PDU,
+  decodeInteger,
+  decodeMessage,
+  decodeOid,
+  encodeCommunityMessage,
+  encodeInteger,
+  encodeOctetString,
+  encodeOid,
+  encodePdu,
+  encodeV3NoAuthMessage,
+  readTlv,
+} from "../../probes/snmp/ber.js";
 import { decodeEngineId } from "../../probes/snmp/engine-id.js";
 
 const oidArb = fc
@@ -26,13 +39,24 @@ function onlyParseErrors(bytes: Uint8Array): void {
 
 describe("BER codec", () => {
   it("never throws anything but BerParseError on arbitrary bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => onlyParseErrors(bytes)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => onlyParseErrors(bytes)),
+      { numRuns: 3000 },
+    );
   });
 
   it("never throws anything but BerParseError on mutated valid messages", () => {
     fc.assert(
       fc.property(communityMessageArb, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), (m, flips) => {
-        const buf = encodeCommunityMessage(m.version, m.community, encodePdu(PDU.RESPONSE, m.requestId, m.oids.map((oid) => ({ oid }))));
+        const buf = encodeCommunityMessage(
+          m.version,
+          m.community,
+          encodePdu(
+            PDU.RESPONSE,
+            m.requestId,
+            m.oids.map((oid) => ({ oid })),
+          ),
+        );
         for (const [pos, val] of flips) buf[pos % buf.length] = val;
         onlyParseErrors(buf);
       }),
@@ -43,7 +67,15 @@ describe("BER codec", () => {
   it("round-trips v1/v2c messages", () => {
     fc.assert(
       fc.property(communityMessageArb, (m) => {
-        const buf = encodeCommunityMessage(m.version, m.community, encodePdu(PDU.GET, m.requestId, m.oids.map((oid) => ({ oid }))));
+        const buf = encodeCommunityMessage(
+          m.version,
+          m.community,
+          encodePdu(
+            PDU.GET,
+            m.requestId,
+            m.oids.map((oid) => ({ oid })),
+          ),
+        );
         const d = decodeMessage(buf);
         expect(d.version).toBe(m.version);
         expect(Buffer.compare(d.community!, Buffer.from(m.community))).toBe(0);
@@ -57,7 +89,15 @@ describe("BER codec", () => {
   it("rejects every truncation of a valid message with BerParseError", () => {
     fc.assert(
       fc.property(communityMessageArb, fc.nat(), (m, cut) => {
-        const buf = encodeCommunityMessage(m.version, m.community, encodePdu(PDU.GET, m.requestId, m.oids.map((oid) => ({ oid }))));
+        const buf = encodeCommunityMessage(
+          m.version,
+          m.community,
+          encodePdu(
+            PDU.GET,
+            m.requestId,
+            m.oids.map((oid) => ({ oid })),
+          ),
+        );
         const n = cut % buf.length; // strictly shorter
         expect(() => decodeMessage(buf.subarray(0, n))).toThrow(BerParseError);
       }),
@@ -105,7 +145,12 @@ describe("BER codec", () => {
   });
 
   it("decodes engine IDs (RFC 3411 §5) and never throws on arbitrary bytes", () => {
-    expect(decodeEngineId(Buffer.from("80001f8803525400123456", "hex"))).toMatchObject({ enterprise: 8072, scheme: "rfc3411", format: "mac", data: "52:54:00:12:34:56" });
+    expect(decodeEngineId(Buffer.from("80001f8803525400123456", "hex"))).toMatchObject({
+      enterprise: 8072,
+      scheme: "rfc3411",
+      format: "mac",
+      data: "52:54:00:12:34:56",
+    });
     expect(decodeEngineId(Buffer.from("800010e90104000001", "hex")).enterprise).toBe(4329);
     expect(decodeEngineId(Buffer.from("80001f88017f000001", "hex"))).toMatchObject({ format: "ipv4", data: "127.0.0.1" });
     expect(decodeEngineId(Buffer.from("000000090102030405060708", "hex"))).toMatchObject({ scheme: "rfc1910", enterprise: 9 });

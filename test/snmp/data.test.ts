@@ -21,7 +21,8 @@ describe("snmp data files", () => {
     const d = loadCommunities();
     expect(d.entries.filter((e) => e.defaultMode).map((e) => e.password)).toEqual(["public"]);
     // a defaultMode entry must be documented: a CVE record or vendor documentation beside the list it comes from
-    for (const e of d.entries.filter((x) => x.defaultMode)) expect(e.vendorDoc ?? (d.sources[e.source]!.url.includes("cve.org") ? "cve" : undefined), e.id).toBeTruthy();
+    for (const e of d.entries.filter((x) => x.defaultMode))
+      expect(e.vendorDoc ?? (d.sources[e.source]!.url.includes("cve.org") ? "cve" : undefined), e.id).toBeTruthy();
     expect(d.entries.find((e) => e.password === "private")?.defaultMode).not.toBe(true); // a write community guess is intrusive
     expect(communityPlan(false)).toMatchObject({ guesses: [] });
     expect(communityPlan(false).defaultMode.map((e) => e.password)).toEqual(["public"]);

@@ -3,7 +3,18 @@
 // need. A script sees every datagram (decoded when it decodes) and returns nothing (silence), a
 // reply, or several replies with options: a delay, sent from another source port, repeated.
 import dgram from "node:dgram";
-import { PDU, TAG, decodeMessage, encodeCommunityMessage, encodeInteger, encodeOctetString, encodePdu, encodeV3NoAuthMessage, type OutVarbind, type SnmpMessage } from "../../probes/snmp/ber.js";
+import {
+  PDU,
+  TAG,
+  decodeMessage,
+  encodeCommunityMessage,
+  encodeInteger,
+  encodeOctetString,
+  encodePdu,
+  encodeV3NoAuthMessage,
+  type OutVarbind,
+  type SnmpMessage,
+} from "../../probes/snmp/ber.js";
 import { USM_UNKNOWN_ENGINE, USM_UNKNOWN_USER } from "../../probes/snmp/oids.js";
 
 export interface ReplyOptions {
@@ -76,12 +87,26 @@ export const ENGINE_ID = "80001f8803525400abcdef";
 
 /** RFC 3414 §4 discovery answer: a Report carrying usmStatsUnknownEngineIDs and the engine's id. */
 export function discoveryReport(m: SnmpMessage, engineIdHex = ENGINE_ID, boots = 1, time = 60): Buffer {
-  return encodeV3NoAuthMessage({ msgId: m.v3!.msgId, engineId: Buffer.from(engineIdHex, "hex"), engineBoots: boots, engineTime: time, userName: "", pdu: encodePdu(PDU.REPORT, m.pdu?.requestId ?? 0, [{ oid: USM_UNKNOWN_ENGINE }]) });
+  return encodeV3NoAuthMessage({
+    msgId: m.v3!.msgId,
+    engineId: Buffer.from(engineIdHex, "hex"),
+    engineBoots: boots,
+    engineTime: time,
+    userName: "",
+    pdu: encodePdu(PDU.REPORT, m.pdu?.requestId ?? 0, [{ oid: USM_UNKNOWN_ENGINE }]),
+  });
 }
 
 /** A Report to a v3 request (e.g. a user-name probe): usmStatsUnknownUserNames unless told otherwise. */
 export function v3Report(m: SnmpMessage, oid = USM_UNKNOWN_USER, engineIdHex = ENGINE_ID): Buffer {
-  return encodeV3NoAuthMessage({ msgId: m.v3!.msgId, engineId: Buffer.from(engineIdHex, "hex"), engineBoots: 1, engineTime: 60, userName: m.v3!.userName.toString(), pdu: encodePdu(PDU.REPORT, m.pdu?.requestId ?? 0, [{ oid, raw: encodeInteger(1, TAG.COUNTER32) }]) });
+  return encodeV3NoAuthMessage({
+    msgId: m.v3!.msgId,
+    engineId: Buffer.from(engineIdHex, "hex"),
+    engineBoots: 1,
+    engineTime: 60,
+    userName: m.v3!.userName.toString(),
+    pdu: encodePdu(PDU.REPORT, m.pdu?.requestId ?? 0, [{ oid, raw: encodeInteger(1, TAG.COUNTER32) }]),
+  });
 }
 
 /** What a plain RFC 3414 agent answers to v3: discovery Reports and unknown-user Reports. */
@@ -92,13 +117,24 @@ export function v3Plain(m: SnmpMessage): Buffer | undefined {
 
 /** A v1/v2c GetResponse with the same community: sysDescr gets `sysDescr`, anything else NULL. */
 export function communityResponse(m: SnmpMessage, sysDescr: string): Buffer {
-  const varbinds = m.pdu!.varbinds.map((vb) => ({ oid: vb.oid, raw: vb.oid.startsWith("1.3.6.1.2.1.1.1") ? encodeOctetString(sysDescr) : Buffer.from([TAG.NULL, 0]) }));
+  const varbinds = m.pdu!.varbinds.map((vb) => ({
+    oid: vb.oid,
+    raw: vb.oid.startsWith("1.3.6.1.2.1.1.1") ? encodeOctetString(sysDescr) : Buffer.from([TAG.NULL, 0]),
+  }));
   return encodeCommunityMessage(m.version as 0 | 1, m.community!, encodePdu(PDU.RESPONSE, m.pdu!.requestId, varbinds));
 }
 
 /** A v1/v2c Response to `m` with the given varbinds, error status and index, PDU type and request id. */
-export function responseTo(m: SnmpMessage, varbinds: OutVarbind[], o: { errorStatus?: number; errorIndex?: number; pduType?: number; requestId?: number } = {}): Buffer {
-  return encodeCommunityMessage(m.version as 0 | 1, m.community!, encodePdu(o.pduType ?? PDU.RESPONSE, o.requestId ?? m.pdu!.requestId, varbinds, o.errorStatus ?? 0, o.errorIndex ?? 0));
+export function responseTo(
+  m: SnmpMessage,
+  varbinds: OutVarbind[],
+  o: { errorStatus?: number; errorIndex?: number; pduType?: number; requestId?: number } = {},
+): Buffer {
+  return encodeCommunityMessage(
+    m.version as 0 | 1,
+    m.community!,
+    encodePdu(o.pduType ?? PDU.RESPONSE, o.requestId ?? m.pdu!.requestId, varbinds, o.errorStatus ?? 0, o.errorIndex ?? 0),
+  );
 }
 
 /** Is this the discovery request (v3 with an empty engine id)? */

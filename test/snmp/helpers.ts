@@ -27,7 +27,12 @@ export interface RunOptions {
 
 export async function runSnmp(host: string, port: number, o: RunOptions = {}) {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   const log = pino({ level: "info" }, sink);
   const device: DeviceSpec = { host, address: host, endpoints: [endpoint(host, port, o.explicit ?? true)] };
   const opts: AuditOptions = {

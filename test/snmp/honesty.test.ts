@@ -4,7 +4,17 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PDU, TAG, encodeCommunityMessage, encodeInteger, encodeOctetString, encodePdu, tlv, type SnmpMessage } from "../../probes/snmp/ber.js";
 import { SYSTEM_GROUP } from "../../probes/snmp/oids.js";
-import { communityResponse, hasCommunity, isDiscovery, responseTo, startFakeSnmpAgent, v3Plain, v3Report, type FakeAgent, type FakeAnswer } from "./fake-agent.js";
+import {
+  communityResponse,
+  hasCommunity,
+  isDiscovery,
+  responseTo,
+  startFakeSnmpAgent,
+  v3Plain,
+  v3Report,
+  type FakeAgent,
+  type FakeAnswer,
+} from "./fake-agent.js";
 import { byRule, runSnmp } from "./helpers.js";
 
 const HOST = "127.0.0.1";
@@ -24,7 +34,9 @@ describe("late community answers (an agent that answers SNMPv3 at once and v1/v2
   it("are awaited up to --timeout: 'public' fails, the wait ended because everything answered", async () => {
     // only the community check (GET sysDescr.0) is slow; the agent answers everything else at once
     const slowCheck = (m: SnmpMessage) => (m.pdu!.varbinds.length === 1 && m.pdu!.varbinds[0]!.oid === SYSTEM_GROUP.sysDescr ? 1000 : 0);
-    const r = await run((m) => v3Plain(m) ?? (hasCommunity(m, "public") ? { reply: communityResponse(m, "slow RTU"), delayMs: slowCheck(m) } : undefined), { timeoutMs: 3000 });
+    const r = await run((m) => v3Plain(m) ?? (hasCommunity(m, "public") ? { reply: communityResponse(m, "slow RTU"), delayMs: slowCheck(m) } : undefined), {
+      timeoutMs: 3000,
+    });
     expect(r.facts!.communities.waitEnded).toBe("all-answered");
     expect(r.facts!.communities.results.filter((x) => x.accepted).map((x) => x.version)).toEqual(["v1", "v2c"]);
     expect(status(r, "snmp.community.default")).toEqual(["fail"]);
@@ -32,7 +44,9 @@ describe("late community answers (an agent that answers SNMPv3 at once and v1/v2
   });
 
   it("an answer later than --timeout is not a pass either: undetermined, the wait ended at the timeout", async () => {
-    const r = await run((m) => v3Plain(m) ?? (hasCommunity(m, "public") ? { reply: communityResponse(m, "slower RTU"), delayMs: 1500 } : undefined), { timeoutMs: 500 });
+    const r = await run((m) => v3Plain(m) ?? (hasCommunity(m, "public") ? { reply: communityResponse(m, "slower RTU"), delayMs: 1500 } : undefined), {
+      timeoutMs: 500,
+    });
     expect(r.facts!.communities.waitEnded).toBe("timeout");
     expect(r.facts!.communities.results.every((x) => !x.accepted && x.waitedFull)).toBe(true);
     expect(status(r, "snmp.community.default")).toEqual(["undetermined/no-answer"]);
@@ -56,11 +70,17 @@ const DROPPED: [string, (m: SnmpMessage) => FakeAnswer][] = [
   ["another request id", (m) => responseTo(m, [{ oid: SYSTEM_GROUP.sysDescr, raw: encodeOctetString("x") }], { requestId: m.pdu!.requestId + 1 })],
   ["another source port", (m) => ({ reply: communityResponse(m, "multi-homed"), fromOtherPort: true })],
   ["a Report where a Response was expected", (m) => responseTo(m, [{ oid: SYSTEM_GROUP.sysDescr, raw: encodeOctetString("x") }], { pduType: PDU.REPORT })],
-  ["an OID arc above 2^32 (RFC 2578 §3.5)", (m) => rawResponse(m, tlv(0x30, Buffer.concat([tlv(TAG.OID, Buffer.from("2b06010201010181808080808000", "hex")), encodeOctetString("x")])))],
-  ["an indefinite length (X.690 §8.1.3.6, not allowed in SNMP)", (m) => {
-    const ok = communityResponse(m, "x");
-    return Buffer.concat([Buffer.from([0x30, 0x80]), ok.subarray(2), Buffer.from([0, 0])]);
-  }],
+  [
+    "an OID arc above 2^32 (RFC 2578 §3.5)",
+    (m) => rawResponse(m, tlv(0x30, Buffer.concat([tlv(TAG.OID, Buffer.from("2b06010201010181808080808000", "hex")), encodeOctetString("x")]))),
+  ],
+  [
+    "an indefinite length (X.690 §8.1.3.6, not allowed in SNMP)",
+    (m) => {
+      const ok = communityResponse(m, "x");
+      return Buffer.concat([Buffer.from([0x30, 0x80]), ok.subarray(2), Buffer.from([0, 0])]);
+    },
+  ],
   ["a truncated datagram", (m) => communityResponse(m, "truncated answer").subarray(0, 20)],
 ];
 
@@ -100,7 +120,10 @@ describe("write access needs proof (intrusive write-back)", () => {
     if (m.v3) return v3Plain(m);
     if (!hasCommunity(m, "public")) return undefined;
     if (m.pdu!.type === PDU.SET) return onSet(m);
-    return responseTo(m, m.pdu!.varbinds.map((vb) => ({ oid: vb.oid, raw: vb.oid === SYSTEM_GROUP.sysLocation ? LOCATION : encodeOctetString("plc") })));
+    return responseTo(
+      m,
+      m.pdu!.varbinds.map((vb) => ({ oid: vb.oid, raw: vb.oid === SYSTEM_GROUP.sysLocation ? LOCATION : encodeOctetString("plc") })),
+    );
   };
   const writeStatus = async (onSet: (m: SnmpMessage) => Buffer) => {
     const r = await run(writer(onSet), { intrusive: true, pluginOptions: { "login.delayMs": "0", "login.budget": "1" } });
@@ -111,13 +134,28 @@ describe("write access needs proof (intrusive write-back)", () => {
     expect(await writeStatus((m) => responseTo(m, [{ oid: SYSTEM_GROUP.sysLocation, raw: Buffer.from([TAG.NO_SUCH_INSTANCE, 0]) }]))).toEqual(["pass"]);
   });
   it("v1 noSuchName is a refusal", async () => {
-    expect(await writeStatus((m) => responseTo(m, m.pdu!.varbinds.map((vb) => ({ oid: vb.oid, raw: vb.raw })), { errorStatus: 2, errorIndex: 1 }))).toEqual(["pass"]);
+    expect(
+      await writeStatus((m) =>
+        responseTo(
+          m,
+          m.pdu!.varbinds.map((vb) => ({ oid: vb.oid, raw: vb.raw })),
+          { errorStatus: 2, errorIndex: 1 },
+        ),
+      ),
+    ).toEqual(["pass"]);
   });
   it("noError that echoes another value proves nothing: undetermined", async () => {
     expect(await writeStatus((m) => responseTo(m, [{ oid: SYSTEM_GROUP.sysLocation, raw: encodeOctetString("changed") }]))).toEqual(["undetermined/unparsed"]);
   });
   it("noError echoing the value written is write access", async () => {
-    expect(await writeStatus((m) => responseTo(m, m.pdu!.varbinds.map((vb) => ({ oid: vb.oid, raw: vb.raw }))))).toEqual(["fail"]);
+    expect(
+      await writeStatus((m) =>
+        responseTo(
+          m,
+          m.pdu!.varbinds.map((vb) => ({ oid: vb.oid, raw: vb.raw })),
+        ),
+      ),
+    ).toEqual(["fail"]);
   });
 });
 
@@ -131,7 +169,11 @@ describe("what a default run sends (issue 12 §6)", () => {
   });
 
   it("--intrusive: further defaults one at a time within --login-budget, stopping at the first accepted", async () => {
-    const r = await run((m) => v3Plain(m) ?? (hasCommunity(m, "admin") ? communityResponse(m, "plc") : undefined), { intrusive: true, timeoutMs: 300, pluginOptions: { "login.delayMs": "0" } });
+    const r = await run((m) => v3Plain(m) ?? (hasCommunity(m, "admin") ? communityResponse(m, "plc") : undefined), {
+      intrusive: true,
+      timeoutMs: 300,
+      pluginOptions: { "login.delayMs": "0" },
+    });
     expect(sentCommunities()).toEqual(["public", "private", "admin"]); // budget 3; 'admin' accepted, nothing after it
     expect(r.facts!.communities.results.filter((x) => x.accepted).map((x) => `${x.label}/${x.mode}`)).toContain("admin/intrusive");
     expect(r.facts!.communities.notTried).toEqual(expect.arrayContaining([{ label: "manager", why: expect.stringMatching(/accepted|budget/) }]));
@@ -152,14 +194,28 @@ describe("data without a key", () => {
 
 /** A v1/v2c Response to `m` whose varbind list holds one raw varbind TLV. */
 export function rawResponse(m: SnmpMessage, varbind: Buffer): Buffer {
-  return encodeCommunityMessage(m.version as 0 | 1, m.community!, tlv(PDU.RESPONSE, Buffer.concat([encodeInteger(m.pdu!.requestId), encodeInteger(0), encodeInteger(0), tlv(0x30, varbind)])));
+  return encodeCommunityMessage(
+    m.version as 0 | 1,
+    m.community!,
+    tlv(PDU.RESPONSE, Buffer.concat([encodeInteger(m.pdu!.requestId), encodeInteger(0), encodeInteger(0), tlv(0x30, varbind)])),
+  );
 }
 
 /** A v3 noAuthNoPriv Response with a sysDescr value to a v3 request (RFC 3412 §6). */
 function v3Response(m: SnmpMessage): Buffer {
   const engineId = encodeOctetString(Buffer.from("80001f8803525400abcdef", "hex"));
-  const scoped = tlv(0x30, Buffer.concat([engineId, encodeOctetString(""), encodePdu(PDU.RESPONSE, m.pdu!.requestId, [{ oid: SYSTEM_GROUP.sysDescr, raw: encodeOctetString("open agent") }])]));
-  const usm = tlv(0x30, Buffer.concat([engineId, encodeInteger(1), encodeInteger(60), encodeOctetString(m.v3!.userName), encodeOctetString(""), encodeOctetString("")]));
+  const scoped = tlv(
+    0x30,
+    Buffer.concat([
+      engineId,
+      encodeOctetString(""),
+      encodePdu(PDU.RESPONSE, m.pdu!.requestId, [{ oid: SYSTEM_GROUP.sysDescr, raw: encodeOctetString("open agent") }]),
+    ]),
+  );
+  const usm = tlv(
+    0x30,
+    Buffer.concat([engineId, encodeInteger(1), encodeInteger(60), encodeOctetString(m.v3!.userName), encodeOctetString(""), encodeOctetString("")]),
+  );
   const header = tlv(0x30, Buffer.concat([encodeInteger(m.v3!.msgId), encodeInteger(65507), encodeOctetString(Buffer.from([0])), encodeInteger(3)]));
   return tlv(0x30, Buffer.concat([encodeInteger(3), header, encodeOctetString(usm), scoped]));
 }

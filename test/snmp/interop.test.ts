@@ -64,7 +64,9 @@ const legacyCreds: CredentialEntry[] = [
   { protocol: "snmp", username: "noauthuser" },
   { protocol: "snmp", username: "md5user", authProtocol: "md5", authKey: "md5-auth-pass", privProtocol: "des", privKey: "md5-priv-pass" },
 ];
-const hardenedCreds: CredentialEntry[] = [{ protocol: "snmp", username: "shauser", authProtocol: "sha256", authKey: "sha256-auth-pass", privProtocol: "aes", privKey: "sha256-priv-pass" }];
+const hardenedCreds: CredentialEntry[] = [
+  { protocol: "snmp", username: "shauser", authProtocol: "sha256", authKey: "sha256-auth-pass", privProtocol: "aes", privKey: "sha256-priv-pass" },
+];
 
 describeWithDaemon("snmp interop with Net-SNMP snmpd", SNMPD !== undefined, "/usr/sbin/snmpd not installed (apt-get install snmpd)", () => {
   let legacy: Agent | undefined;
@@ -96,7 +98,9 @@ describeWithDaemon("snmp interop with Net-SNMP snmpd", SNMPD !== undefined, "/us
     expect(f.engine).toMatchObject({ answered: true, enterprise: 8072, enterpriseName: "Net-SNMP" });
     expect(f.system).toMatchObject({ sysDescr: "otaudit interop legacy agent", sysName: "legacy-agent" });
     expect(byRule(r.findings, "snmp.v1v2c.enabled")[0]!.status).toBe("fail");
-    const defaults = byRule(r.findings, "snmp.community.default").filter((x) => x.status === "fail").map((x) => x.evidence.community);
+    const defaults = byRule(r.findings, "snmp.community.default")
+      .filter((x) => x.status === "fail")
+      .map((x) => x.evidence.community);
     expect(defaults.sort()).toEqual(["public"]); // issue 12 §6: a default run no longer guesses 'private' (--intrusive does)
     const noauth = byRule(r.findings, "snmp.v3.noauth");
     expect(noauth.find((x) => x.evidence.user === "noauthuser")!.status).toBe("fail");
@@ -137,7 +141,10 @@ describeWithDaemon("snmp interop with Net-SNMP snmpd", SNMPD !== undefined, "/us
     for (const id of ["snmp.v1v2c.enabled", "snmp.community.default", "snmp.v3.noauth", "snmp.v3.authnopriv-only", "snmp.v3.weak-algorithms"]) {
       const found = byRule(r.findings, id);
       expect(found.length, id).toBeGreaterThan(0);
-      expect(found.every((x) => x.status === "pass"), `${id}: ${JSON.stringify(found.map((x) => [x.status, x.message]))}`).toBe(true);
+      expect(
+        found.every((x) => x.status === "pass"),
+        `${id}: ${JSON.stringify(found.map((x) => [x.status, x.message]))}`,
+      ).toBe(true);
     }
     expect(r.envelope.incomplete).toBeUndefined(); // every phase completed (no cap, no deadline)
   });

@@ -53,11 +53,21 @@ describe("snmp probe vs simulator", () => {
     const f = r.facts!;
     expect(f.engine.answered).toBe(true);
     expect(f.system).toMatchObject({ sysDescr: "Example LX-100 PLC", sysName: "plc-7", sysLocation: "hall 3" });
-    expect(f.communities.results.filter((c) => c.accepted).map((c) => `${c.label}/${c.version}`).sort()).toEqual(["public/v1", "public/v2c", "supplied #1/v2c"]);
+    expect(
+      f.communities.results
+        .filter((c) => c.accepted)
+        .map((c) => `${c.label}/${c.version}`)
+        .sort(),
+    ).toEqual(["public/v1", "public/v2c", "supplied #1/v2c"]);
     // issue 12 §6: a default run sends only the documented read community (and the supplied one)
     expect([...new Set(stats().communities.slice(before.communities.length))].sort()).toEqual([CANARY, "public"].sort());
     expect(byRule(r.findings, "snmp.v1v2c.enabled")[0]!.status).toBe("fail");
-    expect(byRule(r.findings, "snmp.community.default").filter((x) => x.status === "fail").map((x) => x.evidence.community).sort()).toEqual(["public"]);
+    expect(
+      byRule(r.findings, "snmp.community.default")
+        .filter((x) => x.status === "fail")
+        .map((x) => x.evidence.community)
+        .sort(),
+    ).toEqual(["public"]);
     expect(byRule(r.findings, "snmp.community.write")[0]!.status).toBe("skipped");
     // MD5 user checked in the legacy-provider child, authNoPriv only
     const maint = f.v3Users[0]!;
@@ -79,7 +89,11 @@ describe("snmp probe vs simulator", () => {
 
   it("intrusive run: guesses 'private' (paced), SETs only the named OID, writing back the value just read", async () => {
     const before = stats();
-    const r = await runSnmp(HOST, port, { intrusive: true, credentials: [{ protocol: "snmp", community: CANARY }], pluginOptions: { "snmp.writeOid": "1.3.6.1.2.1.1.4.0" } });
+    const r = await runSnmp(HOST, port, {
+      intrusive: true,
+      credentials: [{ protocol: "snmp", community: CANARY }],
+      pluginOptions: { "snmp.writeOid": "1.3.6.1.2.1.1.4.0" },
+    });
     const write = byRule(r.findings, "snmp.community.write");
     expect(write.find((x) => x.evidence.community === "private")!.status).toBe("fail");
     expect(write.find((x) => x.evidence.community === "public")!.status).toBe("pass");
@@ -94,7 +108,12 @@ describe("snmp probe vs simulator", () => {
   });
 
   it("every community wrong: each request is listened for its whole --timeout, and silence is undetermined, never a pass", async () => {
-    const hardened = await startSnmpSimulator(SnmpProfile.parse({ users: [{ name: "ops", level: "authPriv", authProtocol: "sha256", authKey: "ops-auth-key", privProtocol: "aes", privKey: "ops-priv-key" }] }), { host: HOST, stateDir });
+    const hardened = await startSnmpSimulator(
+      SnmpProfile.parse({
+        users: [{ name: "ops", level: "authPriv", authProtocol: "sha256", authKey: "ops-auth-key", privProtocol: "aes", privKey: "ops-priv-key" }],
+      }),
+      { host: HOST, stateDir },
+    );
     try {
       const r = await runSnmp(HOST, Number(new URL(hardened.urls[0]!).port), { timeoutMs: 600 });
       expect(r.envelope.status).toBe("ok");
@@ -125,7 +144,11 @@ async function hostilePeer(reply: (req: Buffer) => Buffer | undefined) {
 function responseFor(req: Buffer, requestIdDelta: number): Buffer | undefined {
   const m = decodeMessage(req);
   if (m.version === 3 || !m.pdu) return undefined;
-  return encodeCommunityMessage(m.version as 0 | 1, m.community!, encodePdu(PDU.RESPONSE, m.pdu.requestId + requestIdDelta, [{ oid: "1.3.6.1.2.1.1.1.0", raw: Buffer.from([0x04, 0x01, 0x78]) }]));
+  return encodeCommunityMessage(
+    m.version as 0 | 1,
+    m.community!,
+    encodePdu(PDU.RESPONSE, m.pdu.requestId + requestIdDelta, [{ oid: "1.3.6.1.2.1.1.1.0", raw: Buffer.from([0x04, 0x01, 0x78]) }]),
+  );
 }
 
 describe("snmp probe vs misbehaving peers", () => {
@@ -134,7 +157,15 @@ describe("snmp probe vs misbehaving peers", () => {
     ["silence", () => undefined, ["timeout"]],
     ["garbage datagrams", () => Buffer.from("HTTP/1.0 400 Bad Request\r\n\r\n"), ["protocol"]],
     ["truncated BER", (req) => responseFor(req, 0)?.subarray(0, 20), ["protocol"]],
-    ["over-long BER length", (req) => { const b = responseFor(req, 0); if (b) b[1] = 0x7f; return b; }, ["protocol"]],
+    [
+      "over-long BER length",
+      (req) => {
+        const b = responseFor(req, 0);
+        if (b) b[1] = 0x7f;
+        return b;
+      },
+      ["protocol"],
+    ],
     ["wrong request id", (req) => responseFor(req, 1), ["protocol"]],
   ];
   for (const [name, reply, codes] of cases) {

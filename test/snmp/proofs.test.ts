@@ -43,7 +43,12 @@ describe("rejection proofs from the agent's counters", () => {
   it("snmpInBadCommunityNames rising by every unanswered default-community request: default community passes", async () => {
     agent = await startFakeSnmpAgent(countingAgent(true));
     const r = await runSnmp(HOST, agent.port, { timeoutMs: 400, credentials: [{ protocol: "snmp", community: "ops-secret" }] });
-    expect(r.facts!.communities.proof).toMatchObject({ via: "v2c community supplied #1", unansweredSent: 2, before: { snmpInBadCommunityNames: 0 }, after: { snmpInBadCommunityNames: 2 } });
+    expect(r.facts!.communities.proof).toMatchObject({
+      via: "v2c community supplied #1",
+      unansweredSent: 2,
+      before: { snmpInBadCommunityNames: 0 },
+      after: { snmpInBadCommunityNames: 2 },
+    });
     expect(byRule(r.findings, "snmp.community.default")[0]).toMatchObject({ status: "pass", evidence: { snmpInBadCommunityNamesDelta: 2 } });
     expect(byRule(r.findings, "snmp.v1v2c.enabled")[0]!.status).toBe("fail"); // the operator's own community works
   });
@@ -57,7 +62,11 @@ describe("rejection proofs from the agent's counters", () => {
 
   it("an agent with v1/v2c disabled proves it through snmpInBadVersions (read with a v3 user)", async () => {
     const sim = await startSnmpSimulator(
-      SnmpProfile.parse({ versions: ["v3"], communities: [{ community: "public" }], users: [{ name: "ops", level: "authPriv", authProtocol: "sha256", authKey: "ops-auth-key", privProtocol: "aes", privKey: "ops-priv-key" }] }),
+      SnmpProfile.parse({
+        versions: ["v3"],
+        communities: [{ community: "public" }],
+        users: [{ name: "ops", level: "authPriv", authProtocol: "sha256", authKey: "ops-auth-key", privProtocol: "aes", privKey: "ops-priv-key" }],
+      }),
       { host: HOST, stateDir: mkdtempSync(join(tmpdir(), "otaudit-snmp-proof-")) },
     );
     try {
@@ -103,7 +112,11 @@ describeWithDaemon("the MD5/DES legacy-provider child", process.platform === "li
       }
     }, 50);
     try {
-      const r = await runSnmp(HOST, agent.port, { timeoutMs: 2000, signal: abort.signal, credentials: [{ protocol: "snmp", username: "old", authProtocol: "md5", authKey: "old-auth-key", privProtocol: "des", privKey: "old-priv-key" }] });
+      const r = await runSnmp(HOST, agent.port, {
+        timeoutMs: 2000,
+        signal: abort.signal,
+        credentials: [{ protocol: "snmp", username: "old", authProtocol: "md5", authKey: "old-auth-key", privProtocol: "des", privKey: "old-priv-key" }],
+      });
       expect(seen.length).toBeGreaterThan(0); // the child ran
       expect(r.envelope.incomplete?.code ?? r.envelope.error?.code).toBe("aborted");
       expect(r.findings.some((f) => f.status === "pass")).toBe(false);

@@ -48,7 +48,8 @@ const creds: CredentialEntry[] = [
   { protocol: "snmp", username: "authu", authProtocol: "sha", authKey: "authu-auth-pass", privProtocol: "aes", privKey: "authu-priv-pass" },
   { protocol: "snmp", username: "md5empty", authProtocol: "md5", authKey: "md5-auth-pass", privProtocol: "des", privKey: "md5-priv-pass" },
 ];
-const outcomes = (r: Awaited<ReturnType<typeof runSnmp>>, id: string) => byRule(r.findings, id).map((f) => `${(f.evidence.user as string | undefined) ?? ""}:${f.status}${f.reason ? `/${f.reason}` : ""}`);
+const outcomes = (r: Awaited<ReturnType<typeof runSnmp>>, id: string) =>
+  byRule(r.findings, id).map((f) => `${(f.evidence.user as string | undefined) ?? ""}:${f.status}${f.reason ? `/${f.reason}` : ""}`);
 
 describeWithDaemon("snmp honesty and parity against Net-SNMP snmpd", SNMPD !== undefined, "/usr/sbin/snmpd not installed (apt-get install snmpd)", () => {
   let v3: Awaited<ReturnType<typeof startSnmpd>>;
@@ -90,7 +91,8 @@ describeWithDaemon("snmp honesty and parity against Net-SNMP snmpd", SNMPD !== u
   it("without credentials the same agent's silence is undetermined, never a pass", async () => {
     const r = await runSnmp(HOST, v3.port, { timeoutMs: 500 });
     expect(r.facts!.communities.waitEnded).toBe("timeout");
-    for (const id of ["snmp.v1v2c.enabled", "snmp.community.default"]) expect(byRule(r.findings, id)[0]).toMatchObject({ status: "undetermined", reason: "no-answer" });
+    for (const id of ["snmp.v1v2c.enabled", "snmp.community.default"])
+      expect(byRule(r.findings, id)[0]).toMatchObject({ status: "undetermined", reason: "no-answer" });
     expect(byRule(r.findings, "snmp.v3.user-enumeration")[0]).toMatchObject({ status: "undetermined", reason: "unobservable" });
     expect(byRule(r.findings, "snmp.logging.notification-targets")[0]).toMatchObject({ status: "undetermined", reason: "not-attempted" });
   });
@@ -105,8 +107,15 @@ describeWithDaemon("snmp honesty and parity against Net-SNMP snmpd", SNMPD !== u
     const n = withCreds.facts!.notifications!;
     expect(n).toMatchObject({ via: "v3 user authu (authPriv)", authenTraps: "enabled", targetMib: "present", complete: true });
     const byAddress = Object.fromEntries(n.targets.map((t) => [t.address, `${t.mpModel}/${t.securityLevel}/${t.notifyTypes?.join("+")}`]));
-    expect(byAddress).toEqual({ [`${HOST}:${v3.sinks[0]}`]: "v2c/noAuthNoPriv/trap", [`${HOST}:${v3.sinks[1]}`]: "v2c/noAuthNoPriv/inform", [`${HOST}:${v3.sinks[2]}`]: "v3/authPriv/trap" });
-    expect(byRule(withCreds.findings, "snmp.logging.notification-targets")[0]).toMatchObject({ status: "pass", evidence: { cleartextTargets: expect.any(Array) } });
+    expect(byAddress).toEqual({
+      [`${HOST}:${v3.sinks[0]}`]: "v2c/noAuthNoPriv/trap",
+      [`${HOST}:${v3.sinks[1]}`]: "v2c/noAuthNoPriv/inform",
+      [`${HOST}:${v3.sinks[2]}`]: "v3/authPriv/trap",
+    });
+    expect(byRule(withCreds.findings, "snmp.logging.notification-targets")[0]).toMatchObject({
+      status: "pass",
+      evidence: { cleartextTargets: expect.any(Array) },
+    });
     expect(byRule(withCreds.findings, "snmp.logging.authen-traps")[0]!.status).toBe("pass");
     const out = JSON.stringify(withCreds.envelope) + JSON.stringify(withCreds.findings) + withCreds.logs;
     for (const secret of ["trap-community-secret", "inform-community-secret", "authu-auth-pass", "md5-priv-pass"]) expect(out).not.toContain(secret);
@@ -124,6 +133,9 @@ describeWithDaemon("snmp honesty and parity against Net-SNMP snmpd", SNMPD !== u
     const e = withCreds.facts!.engine;
     expect(e).toMatchObject({ answered: true, enterprise: 8072, enterpriseName: "Net-SNMP", scheme: "rfc3411" });
     expect(e.boots).toBeGreaterThanOrEqual(1);
-    expect(byRule(withCreds.findings, "snmp.engine.restart-cadence")[0]).toMatchObject({ status: "not_applicable", evidence: { enterprise: 8072, daysSinceRestart: 0 } });
+    expect(byRule(withCreds.findings, "snmp.engine.restart-cadence")[0]).toMatchObject({
+      status: "not_applicable",
+      evidence: { enterprise: 8072, daysSinceRestart: 0 },
+    });
   });
 });

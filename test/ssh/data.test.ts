@@ -46,7 +46,8 @@ describe("algorithm database (algorithms.yaml)", () => {
   });
 
   it("flags are consistent with the names (CBC, ETM, chacha20)", () => {
-    for (const [name, e] of Object.entries(db.cipher)) expect(e.flags.includes("CBC"), name).toBe(name.endsWith("-cbc") || name === "rijndael-cbc@lysator.liu.se");
+    for (const [name, e] of Object.entries(db.cipher))
+      expect(e.flags.includes("CBC"), name).toBe(name.endsWith("-cbc") || name === "rijndael-cbc@lysator.liu.se");
     for (const [name, e] of Object.entries(db.mac)) expect(e.flags.includes("ETM"), name).toBe(name.includes("-etm@"));
     expect(db.cipher["chacha20-poly1305@openssh.com"]!.flags).toContain("CHACHA20_POLY1305");
     expect(db.kex["kex-strict-s-v00@openssh.com"]!.status).toBe("marker");
@@ -140,10 +141,11 @@ describe("hardening hints (hardening.yaml)", () => {
   });
 
   it("fills the names in: an OpenSSH removal list and Dropbear localoptions.h lines", () => {
-    expect(hintFor("ssh.kex.weak", "OpenSSH", ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1"])).toMatch(/KexAlgorithms -diffie-hellman-group1-sha1,diffie-hellman-group14-sha1/);
+    expect(hintFor("ssh.kex.weak", "OpenSSH", ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1"])).toMatch(
+      /KexAlgorithms -diffie-hellman-group1-sha1,diffie-hellman-group14-sha1/,
+    );
     expect(hintFor("ssh.kex.weak", "Dropbear", ["diffie-hellman-group1-sha1"])).toMatch(/#define DROPBEAR_DH_GROUP1 0/);
     expect(hintFor("ssh.kex.weak", "OpenSSH", [])).toBeUndefined();
     expect(hintFor("ssh.kex.gex-modulus", "Dropbear")).toBeUndefined();
   });
 });
-

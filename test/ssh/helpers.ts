@@ -34,7 +34,7 @@ export function testContext(endpoints: ServiceEndpoint[], o: TestContextOptions 
     options: o.options ?? {},
     log,
     checkpoint() {},
-  assertAllowed(check: CheckDecl) {
+    assertAllowed(check: CheckDecl) {
       if (check.safety === "intrusive" && !o.intrusive) throw new Error(`check ${check.id} is intrusive and was not enabled`);
     },
   };
@@ -105,4 +105,13 @@ export function finding(d: DeviceResult, ruleId: string): Finding {
   return f;
 }
 
-export const ALGORITHM_RULES = ["ssh.kex.weak", "ssh.cipher.weak", "ssh.mac.weak", "ssh.hostkey.algorithm", "ssh.hostkey.size", "ssh.terrapin", "ssh.compression.preauth", "ssh.protocol.ssh1"];
+export const ALGORITHM_RULES = [
+  "ssh.kex.weak",
+  "ssh.cipher.weak",
+  "ssh.mac.weak",
+  "ssh.hostkey.algorithm",
+  "ssh.hostkey.size",
+  "ssh.terrapin",
+  "ssh.compression.preauth",
+  "ssh.protocol.ssh1",
+];

@@ -42,17 +42,42 @@ describe("host-key blobs", () => {
     const gen = (name: string, type: string) => execFileSync(SSH_KEYGEN!, ["-q", "-t", type, "-N", "", "-f", join(dir, name)]);
     gen("ca", "ed25519");
     gen("host", "ecdsa");
-    execFileSync(SSH_KEYGEN!, ["-q", "-s", join(dir, "ca"), "-I", "plc-7", "-h", "-n", "plc-7.example", "-V", "20300101:20310101", "-O", "clear", join(dir, "host.pub")]);
+    execFileSync(SSH_KEYGEN!, [
+      "-q",
+      "-s",
+      join(dir, "ca"),
+      "-I",
+      "plc-7",
+      "-h",
+      "-n",
+      "plc-7.example",
+      "-V",
+      "20300101:20310101",
+      "-O",
+      "clear",
+      join(dir, "host.pub"),
+    ]);
     const cert = describeHostKeyBlob(blobOf(readFileSync(join(dir, "host-cert.pub"), "utf8")));
     expect(cert).toMatchObject({ keyType: "ecdsa-sha2-nistp256-cert-v01@openssh.com", bits: 256, curve: "nistp256" });
-    expect(cert.certificate).toMatchObject({ certType: 2, keyId: "plc-7", principals: ["plc-7.example"], principalsTotal: 1, ca: { keyType: "ssh-ed25519", bits: 256 }, signatureAlgorithm: "ssh-ed25519" });
+    expect(cert.certificate).toMatchObject({
+      certType: 2,
+      keyId: "plc-7",
+      principals: ["plc-7.example"],
+      principalsTotal: 1,
+      ca: { keyType: "ssh-ed25519", bits: 256 },
+      signatureAlgorithm: "ssh-ed25519",
+    });
     expect(cert.certificate!.validAfter).toBe(Date.parse("2030-01-01T00:00:00") / 1000);
     expect(certifiedKeyType("sk-ssh-ed25519-cert-v01@openssh.com")).toBe("sk-ssh-ed25519@openssh.com");
   });
 
   it("a malformed blob keeps type and fingerprint and names the failing field; nothing throws", () => {
     const truncated = SAMPLE_BLOBS[1]!.subarray(0, 30);
-    expect(describeHostKeyBlob(truncated)).toMatchObject({ keyType: "ssh-rsa", parseError: expect.stringMatching(/rsa n/), fingerprintSha256: expect.stringMatching(/^SHA256:/) });
+    expect(describeHostKeyBlob(truncated)).toMatchObject({
+      keyType: "ssh-rsa",
+      parseError: expect.stringMatching(/rsa n/),
+      fingerprintSha256: expect.stringMatching(/^SHA256:/),
+    });
     expect(describeHostKeyBlob(Buffer.alloc(0), "ssh-ed25519")).toMatchObject({ keyType: "ssh-ed25519", parseError: expect.stringMatching(/key type/) });
     const wrongCurve = Buffer.concat([encodeString("ecdsa-sha2-nistp256"), encodeString("nistp521"), encodeString(Buffer.alloc(65, 4))]);
     expect(describeHostKeyBlob(wrongCurve).parseError).toMatch(/does not match/);
@@ -87,15 +112,38 @@ function run(rule: { check(ctx: never): RuleOutcome | RuleOutcome[] | null }, ke
     port: 22,
     url: "ssh://10.0.0.5:22",
     banner: { raw: "SSH-2.0-OpenSSH_9.6", protocolVersion: "2.0", software: "OpenSSH_9.6", product: "OpenSSH", preBannerLines: [] },
-    algorithms: { kex: ["curve25519-sha256"], hostKey: keys.flatMap((k) => k.algorithms), cipherClientToServer: ["aes128-ctr"], cipherServerToClient: ["aes128-ctr"], macClientToServer: ["hmac-sha2-256"], macServerToClient: ["hmac-sha2-256"], compressionClientToServer: ["none"], compressionServerToClient: ["none"], strictKex: true },
+    algorithms: {
+      kex: ["curve25519-sha256"],
+      hostKey: keys.flatMap((k) => k.algorithms),
+      cipherClientToServer: ["aes128-ctr"],
+      cipherServerToClient: ["aes128-ctr"],
+      macClientToServer: ["hmac-sha2-256"],
+      macServerToClient: ["hmac-sha2-256"],
+      compressionClientToServer: ["none"],
+      compressionServerToClient: ["none"],
+      strictKex: true,
+    },
     hostKeys: keys,
   };
-  const r = rule.check({ facts: { services: [s] } as SshFacts, envelope: { startedAt } as never, host: "10.0.0.5", intrusive: false, credentialed: false } as never);
+  const r = rule.check({
+    facts: { services: [s] } as SshFacts,
+    envelope: { startedAt } as never,
+    host: "10.0.0.5",
+    intrusive: false,
+    credentialed: false,
+  } as never);
   return r === null ? [] : Array.isArray(r) ? r : [r];
 }
 
 const CERT = "ssh-ed25519-cert-v01@openssh.com";
-const cert = (c: SshHostKey["certificate"]): SshHostKey => ({ keyType: CERT, algorithms: [CERT], status: "collected", bits: 256, fingerprintSha256: "SHA256:c", certificate: c });
+const cert = (c: SshHostKey["certificate"]): SshHostKey => ({
+  keyType: CERT,
+  algorithms: [CERT],
+  status: "collected",
+  bits: 256,
+  fingerprintSha256: "SHA256:c",
+  certificate: c,
+});
 const goodCa = { keyType: "ssh-ed25519", bits: 256, fingerprintSha256: "SHA256:ca" };
 
 describe("host-key and certificate rules", () => {
@@ -108,7 +156,14 @@ describe("host-key and certificate rules", () => {
       { keyType: "x-zz@example.com", algorithms: ["x-zz@example.com"], status: "collected", unknownType: true },
       { keyType: "ssh-ed25519", algorithms: ["ssh-ed25519"], status: "unparsed", parseError: "ed25519 key of 31 bytes" },
     ]);
-    expect(out.map((o) => [o.status, o.reason])).toEqual([["fail", undefined], ["fail", undefined], ["pass", undefined], ["pass", undefined], ["undetermined", "unknown-value"], ["undetermined", "unparsed"]]);
+    expect(out.map((o) => [o.status, o.reason])).toEqual([
+      ["fail", undefined],
+      ["fail", undefined],
+      ["pass", undefined],
+      ["pass", undefined],
+      ["undetermined", "unknown-value"],
+      ["undetermined", "unparsed"],
+    ]);
     expect(out[0]!.evidence!.hardening).toMatchObject({ family: "OpenSSH" });
   });
 
@@ -117,7 +172,10 @@ describe("host-key and certificate rules", () => {
     const o = (c: SshHostKey["certificate"], at?: string) => run(hostCertificateRule, [cert(c)], at)[0]!;
     expect(o(valid)).toMatchObject({ status: "pass" });
     expect(o({ ...valid, parseError: "truncated: serial" })).toMatchObject({ status: "undetermined", reason: "unparsed" });
-    expect(o({ ...valid, ca: { keyType: "", parseError: "a certificate where a CA key was expected (nested certificate)" } })).toMatchObject({ status: "undetermined", reason: "unparsed" });
+    expect(o({ ...valid, ca: { keyType: "", parseError: "a certificate where a CA key was expected (nested certificate)" } })).toMatchObject({
+      status: "undetermined",
+      reason: "unparsed",
+    });
     expect(o({ ...valid, certType: 1 })).toMatchObject({ status: "fail", message: expect.stringMatching(/user certificate/) });
     expect(o({ ...valid, ca: { keyType: "ssh-rsa", bits: 1024 } })).toMatchObject({ status: "fail", message: expect.stringMatching(/weak CA/) });
     expect(o({ ...valid, signatureAlgorithm: "ssh-rsa" })).toMatchObject({ status: "fail", message: expect.stringMatching(/RSA_SHA1_SIGNATURE/) });

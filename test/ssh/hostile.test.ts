@@ -74,7 +74,10 @@ describe(`hostile SSH peers (${CORPUS_CASES.length} cases)`, () => {
 describe("every phase at its time window", () => {
   it("a peer that lets each step run to its deadline: the probe ends by its own budget, before the engine's cap, and says what was cut", async () => {
     const hostKeys = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "ssh-dss"];
-    const hello = Buffer.concat([Buffer.from(IDENT), kexInit({ kexAlgorithms: ["curve25519-sha256", "diffie-hellman-group-exchange-sha256"], serverHostKeyAlgorithms: hostKeys })]);
+    const hello = Buffer.concat([
+      Buffer.from(IDENT),
+      kexInit({ kexAlgorithms: ["curve25519-sha256", "diffie-hellman-group-exchange-sha256"], serverHostKeyAlgorithms: hostKeys }),
+    ]);
     const srv = await scriptedServer((s, i) => {
       if (i === 0) return void s.write(hello); // then silence: the first key exchange waits for its deadline
       let k = 0; // later connections: the hello drips, one byte per 60 ms, past every step's deadline
@@ -93,4 +96,3 @@ describe("every phase at its time window", () => {
     expect(device.findings.filter((f) => f.status === "pass" && f.ruleId.startsWith("ssh.auth.")).map((f) => f.ruleId)).toEqual([]);
   });
 });
-

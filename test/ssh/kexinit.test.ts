@@ -93,8 +93,12 @@ describe("KEXINIT (RFC 4253 §6, §7.1)", () => {
 
   it("skips SSH_MSG_IGNORE before KEXINIT and reports SSH_MSG_DISCONNECT", () => {
     const ignore = encodeBinaryPacket(Buffer.concat([Buffer.from([2]), encodeString(Buffer.from("x"))]));
-    expect((feed(Buffer.concat([IDENT, ignore, encodeBinaryPacket(encodeKexInitPayload(SAMPLE))])) as { kexInit: KexInit }).kexInit.kexAlgorithms).toEqual(SAMPLE.kexAlgorithms);
-    const disc = encodeBinaryPacket(Buffer.concat([Buffer.from([1, 0, 0, 0, 2]), encodeString(Buffer.from("too many connections")), encodeString(Buffer.alloc(0))]));
+    expect((feed(Buffer.concat([IDENT, ignore, encodeBinaryPacket(encodeKexInitPayload(SAMPLE))])) as { kexInit: KexInit }).kexInit.kexAlgorithms).toEqual(
+      SAMPLE.kexAlgorithms,
+    );
+    const disc = encodeBinaryPacket(
+      Buffer.concat([Buffer.from([1, 0, 0, 0, 2]), encodeString(Buffer.from("too many connections")), encodeString(Buffer.alloc(0))]),
+    );
     expect((feed(Buffer.concat([IDENT, disc])) as Error).message).toMatch(/DISCONNECT.*too many connections/);
   });
 

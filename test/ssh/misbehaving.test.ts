@@ -160,6 +160,9 @@ describe("default port of a bare host target", () => {
     const { sshEndpoint, testContext } = await import("./helpers.js");
     const { freeTcpPort } = await import("../helpers/daemons.js");
     const port = await freeTcpPort();
-    await expect(probeSsh(testContext([sshEndpoint(HOST, port, false)], { timeoutMs: TIMEOUT }))).rejects.toMatchObject({ name: "ProbeFailure", code: "absent" });
+    await expect(probeSsh(testContext([sshEndpoint(HOST, port, false)], { timeoutMs: TIMEOUT }))).rejects.toMatchObject({
+      name: "ProbeFailure",
+      code: "absent",
+    });
   });
 });

@@ -25,73 +25,106 @@ function moduliLine(group: string): string {
   return `20240101000000 2 6 100 ${bits - 1} 2 ${p.toString("hex").toUpperCase()}`;
 }
 
-describeWithDaemon("issue 23: OpenSSH DH group exchange and host certificates", Boolean(SSHD && SSH_KEYGEN && IS_ROOT), "needs sshd, ssh-keygen and root", () => {
-  let smallModuli: RunningDaemon;
-  let certs: RunningDaemon;
+describeWithDaemon(
+  "issue 23: OpenSSH DH group exchange and host certificates",
+  Boolean(SSHD && SSH_KEYGEN && IS_ROOT),
+  "needs sshd, ssh-keygen and root",
+  () => {
+    let smallModuli: RunningDaemon;
+    let certs: RunningDaemon;
 
-  beforeAll(async () => {
-    [smallModuli, certs] = await Promise.all([
-      startSshd([{ type: "ed25519" }], ["KexAlgorithms diffie-hellman-group-exchange-sha256,curve25519-sha256"], {}, [], (dir) => {
-        const file = join(dir, "moduli");
-        writeFileSync(file, ["# RFC 2409 group 2, RFC 3526 groups 5 and 14 (small groups on purpose)", moduliLine("modp2"), moduliLine("modp5"), moduliLine("modp14")].join("\n") + "\n");
-        return [`ModuliFile ${file}`];
-      }),
-      startSshd([], [], {}, [], (dir) => {
-        // a weak CA (RSA 1024, SHA-1 signatures) certifies the Ed25519 host key; a strong one (Ed25519)
-        // the ECDSA key; the RSA key's certificate expired in 2020
-        const weakCa = keygen(dir, "ca_rsa1024", "rsa", 1024);
-        const goodCa = keygen(dir, "ca_ed25519", "ed25519");
-        const lines: string[] = [];
-        for (const [type, ca, extra] of [["ed25519", weakCa, ["-t", "ssh-rsa"]], ["ecdsa", goodCa, []], ["rsa", goodCa, ["-V", "20200101:20200102"]]] as const) {
-          const key = keygen(dir, `host_${type}`, type, type === "rsa" ? 3072 : undefined);
-          execFileSync(SSH_KEYGEN!, ["-q", "-s", ca, "-I", `otaudit-${type}`, "-h", "-n", "localhost,127.0.0.1", ...(extra.length ? extra : ["-V", "-5m:+52w"]), `${key}.pub`]);
-          lines.push(`HostKey ${key}`, `HostCertificate ${key}-cert.pub`);
-        }
-        return lines;
-      }),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([smallModuli?.stop(), certs?.stop()]);
-  });
-
-  it("group exchange: one key exchange per request; OpenSSH never serves its 1024/1536-bit moduli (DH_GRP_MIN 2048) and answers 2048 even for 8192", async () => {
-    const d = await auditSsh(HOST, smallModuli.port);
-    expect(services(d).groupExchange).toMatchObject({
-      algorithm: "diffie-hellman-group-exchange-sha256",
-      requests: [
-        { label: "small", bits: 2048, generator: "2" },
-        { label: "default", bits: 2048 },
-        { label: "large", bits: 2048 },
-      ],
+    beforeAll(async () => {
+      [smallModuli, certs] = await Promise.all([
+        startSshd([{ type: "ed25519" }], ["KexAlgorithms diffie-hellman-group-exchange-sha256,curve25519-sha256"], {}, [], (dir) => {
+          const file = join(dir, "moduli");
+          writeFileSync(
+            file,
+            ["# RFC 2409 group 2, RFC 3526 groups 5 and 14 (small groups on purpose)", moduliLine("modp2"), moduliLine("modp5"), moduliLine("modp14")].join(
+              "\n",
+            ) + "\n",
+          );
+          return [`ModuliFile ${file}`];
+        }),
+        startSshd([], [], {}, [], (dir) => {
+          // a weak CA (RSA 1024, SHA-1 signatures) certifies the Ed25519 host key; a strong one (Ed25519)
+          // the ECDSA key; the RSA key's certificate expired in 2020
+          const weakCa = keygen(dir, "ca_rsa1024", "rsa", 1024);
+          const goodCa = keygen(dir, "ca_ed25519", "ed25519");
+          const lines: string[] = [];
+          for (const [type, ca, extra] of [
+            ["ed25519", weakCa, ["-t", "ssh-rsa"]],
+            ["ecdsa", goodCa, []],
+            ["rsa", goodCa, ["-V", "20200101:20200102"]],
+          ] as const) {
+            const key = keygen(dir, `host_${type}`, type, type === "rsa" ? 3072 : undefined);
+            execFileSync(SSH_KEYGEN!, [
+              "-q",
+              "-s",
+              ca,
+              "-I",
+              `otaudit-${type}`,
+              "-h",
+              "-n",
+              "localhost,127.0.0.1",
+              ...(extra.length ? extra : ["-V", "-5m:+52w"]),
+              `${key}.pub`,
+            ]);
+            lines.push(`HostKey ${key}`, `HostCertificate ${key}-cert.pub`);
+          }
+          return lines;
+        }),
+      ]);
     });
-    const f = finding(d, "ssh.kex.gex-modulus");
-    expect(f).toMatchObject({ status: "pass", evidence: { sizes: { small: 2048, default: 2048, large: 2048 } } });
-    expect(f.message).toMatch(/largest served is 2048 bits, even when 8192 is asked for/);
-    expect(smallModuli.log()).not.toMatch(/no suitable primes/);
-  });
+    afterAll(async () => {
+      await Promise.all([smallModuli?.stop(), certs?.stop()]);
+    });
 
-  it("host certificates are read and rated: weak CA fails, expired fails, a good one passes", async () => {
-    const d = await auditSsh(HOST, certs.port);
-    const s = services(d);
-    const certKeys = s.hostKeys.filter((k) => k.keyType.endsWith("-cert-v01@openssh.com"));
-    expect(certKeys.map((k) => [k.keyType, k.status])).toEqual(
-      expect.arrayContaining([
-        ["ssh-ed25519-cert-v01@openssh.com", "collected"],
-        ["ecdsa-sha2-nistp256-cert-v01@openssh.com", "collected"],
-        ["ssh-rsa-cert-v01@openssh.com", "collected"],
-      ]),
-    );
-    const ed = certKeys.find((k) => k.keyType.startsWith("ssh-ed25519"))!;
-    expect(ed.certificate).toMatchObject({ certType: 2, keyId: "otaudit-ed25519", principals: ["localhost", "127.0.0.1"], ca: { keyType: "ssh-rsa", bits: 1024 }, signatureAlgorithm: "ssh-rsa" });
-    const outcomes = Object.fromEntries(d.findings.filter((f) => f.ruleId === "ssh.hostkey.certificate").map((f) => [f.evidence.keyType, [f.status, f.message]]));
-    expect(outcomes["ssh-ed25519-cert-v01@openssh.com"]).toEqual(["fail", expect.stringMatching(/weak CA key \(RSA 1024 bits/)]);
-    expect(outcomes["ecdsa-sha2-nistp256-cert-v01@openssh.com"]).toEqual(["pass", expect.stringMatching(/ed25519 CA, ssh-ed25519 signature/)]);
-    expect(outcomes["ssh-rsa-cert-v01@openssh.com"]).toEqual(["fail", expect.stringMatching(/expired on 2020-01-02/)]);
-    // the certified keys' own strength is judged too
-    expect(d.findings.filter((f) => f.ruleId === "ssh.hostkey.size").every((f) => f.status === "pass")).toBe(true);
-  });
-});
+    it("group exchange: one key exchange per request; OpenSSH never serves its 1024/1536-bit moduli (DH_GRP_MIN 2048) and answers 2048 even for 8192", async () => {
+      const d = await auditSsh(HOST, smallModuli.port);
+      expect(services(d).groupExchange).toMatchObject({
+        algorithm: "diffie-hellman-group-exchange-sha256",
+        requests: [
+          { label: "small", bits: 2048, generator: "2" },
+          { label: "default", bits: 2048 },
+          { label: "large", bits: 2048 },
+        ],
+      });
+      const f = finding(d, "ssh.kex.gex-modulus");
+      expect(f).toMatchObject({ status: "pass", evidence: { sizes: { small: 2048, default: 2048, large: 2048 } } });
+      expect(f.message).toMatch(/largest served is 2048 bits, even when 8192 is asked for/);
+      expect(smallModuli.log()).not.toMatch(/no suitable primes/);
+    });
+
+    it("host certificates are read and rated: weak CA fails, expired fails, a good one passes", async () => {
+      const d = await auditSsh(HOST, certs.port);
+      const s = services(d);
+      const certKeys = s.hostKeys.filter((k) => k.keyType.endsWith("-cert-v01@openssh.com"));
+      expect(certKeys.map((k) => [k.keyType, k.status])).toEqual(
+        expect.arrayContaining([
+          ["ssh-ed25519-cert-v01@openssh.com", "collected"],
+          ["ecdsa-sha2-nistp256-cert-v01@openssh.com", "collected"],
+          ["ssh-rsa-cert-v01@openssh.com", "collected"],
+        ]),
+      );
+      const ed = certKeys.find((k) => k.keyType.startsWith("ssh-ed25519"))!;
+      expect(ed.certificate).toMatchObject({
+        certType: 2,
+        keyId: "otaudit-ed25519",
+        principals: ["localhost", "127.0.0.1"],
+        ca: { keyType: "ssh-rsa", bits: 1024 },
+        signatureAlgorithm: "ssh-rsa",
+      });
+      const outcomes = Object.fromEntries(
+        d.findings.filter((f) => f.ruleId === "ssh.hostkey.certificate").map((f) => [f.evidence.keyType, [f.status, f.message]]),
+      );
+      expect(outcomes["ssh-ed25519-cert-v01@openssh.com"]).toEqual(["fail", expect.stringMatching(/weak CA key \(RSA 1024 bits/)]);
+      expect(outcomes["ecdsa-sha2-nistp256-cert-v01@openssh.com"]).toEqual(["pass", expect.stringMatching(/ed25519 CA, ssh-ed25519 signature/)]);
+      expect(outcomes["ssh-rsa-cert-v01@openssh.com"]).toEqual(["fail", expect.stringMatching(/expired on 2020-01-02/)]);
+      // the certified keys' own strength is judged too
+      expect(d.findings.filter((f) => f.ruleId === "ssh.hostkey.size").every((f) => f.status === "pass")).toBe(true);
+    });
+  },
+);
 
 describe("issue 23: a group-exchange server handing out RFC 2409 group 2 (1024 bits)", () => {
   it("fails the small-modulus check", async () => {
@@ -99,7 +132,11 @@ describe("issue 23: a group-exchange server handing out RFC 2409 group 2 (1024 b
     const srv = await scriptedServer(kexResponder(kexInit({ kexAlgorithms: ["diffie-hellman-group-exchange-sha1"] }), encodeBinaryPacket(group)));
     try {
       const d = await auditSsh(HOST, srv.port, { timeoutMs: 300 });
-      expect(finding(d, "ssh.kex.gex-modulus")).toMatchObject({ status: "fail", severity: "high", evidence: { sizes: { small: 1024, default: 1024, large: 1024 } } });
+      expect(finding(d, "ssh.kex.gex-modulus")).toMatchObject({
+        status: "fail",
+        severity: "high",
+        evidence: { sizes: { small: 1024, default: 1024, large: 1024 } },
+      });
       expect(srv.peers.length).toBeGreaterThanOrEqual(4); // hello + host key, then one connection per request
     } finally {
       await srv.close();

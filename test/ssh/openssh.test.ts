@@ -27,10 +27,7 @@ describeWithDaemon("OpenSSH sshd interop", available, "needs /usr/sbin/sshd, ssh
     user = createTestUser(password);
     [weak, hardened] = await Promise.all([
       startSshd(
-        [
-          { type: "rsa", bits: 1024 },
-          { type: "dsa" },
-        ],
+        [{ type: "rsa", bits: 1024 }, { type: "dsa" }],
         [
           "KexAlgorithms diffie-hellman-group1-sha1,diffie-hellman-group14-sha1",
           "Ciphers 3des-cbc,aes128-cbc",
@@ -92,7 +89,8 @@ describeWithDaemon("OpenSSH sshd interop", available, "needs /usr/sbin/sshd, ssh
 
   it("hardened sshd: no algorithm finding fails; only publickey offered first", async () => {
     const d = await auditSsh(HOST, hardened.port);
-    for (const id of ALGORITHM_RULES) for (const f of d.findings.filter((x) => x.ruleId === id)) expect([id, f.status, f.message]).toEqual([id, "pass", f.message]);
+    for (const id of ALGORITHM_RULES)
+      for (const f of d.findings.filter((x) => x.ruleId === id)) expect([id, f.status, f.message]).toEqual([id, "pass", f.message]);
     expect((d.facts.ssh!.data as SshFacts).services[0]!.algorithms!.strictKex).toBe(true);
     expect(finding(d, "ssh.auth.password-single-factor")).toMatchObject({ status: "pass", evidence: { methods: ["publickey"] } });
   });

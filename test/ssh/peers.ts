@@ -29,7 +29,14 @@ export function kexInit(over: Partial<Omit<KexInit, "cookie" | "irregularities">
 
 /** SSH_MSG_KEX_ECDH_REPLY (RFC 5656 §4) carrying `hostKey` as K_S, a dummy Q_S and signature. */
 export function ecdhReply(hostKey: Buffer): Buffer {
-  return encodeBinaryPacket(Buffer.concat([Buffer.from([MSG.KEXDH_REPLY]), encodeString(hostKey), encodeString(Buffer.alloc(32, 7)), encodeString(Buffer.concat([encodeString("ssh-ed25519"), encodeString(Buffer.alloc(64, 1))]))]));
+  return encodeBinaryPacket(
+    Buffer.concat([
+      Buffer.from([MSG.KEXDH_REPLY]),
+      encodeString(hostKey),
+      encodeString(Buffer.alloc(32, 7)),
+      encodeString(Buffer.concat([encodeString("ssh-ed25519"), encodeString(Buffer.alloc(64, 1))])),
+    ]),
+  );
 }
 
 export interface PeerRecord {
@@ -106,7 +113,9 @@ export interface QuirkyAuth {
 }
 
 /** An ssh2 server with quirky authentication; counts requests per method and user. */
-export async function quirkyAuthServer(auth: QuirkyAuth): Promise<{ port: number; requests: { method: string; username: string; password?: string }[]; logins: number; close(): Promise<void> }> {
+export async function quirkyAuthServer(
+  auth: QuirkyAuth,
+): Promise<{ port: number; requests: { method: string; username: string; password?: string }[]; logins: number; close(): Promise<void> }> {
   const hostKey = ssh2.utils.generateKeyPairSync("ed25519").private;
   const requests: { method: string; username: string; password?: string }[] = [];
   let logins = 0;

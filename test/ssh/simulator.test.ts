@@ -39,7 +39,9 @@ describe("legacy device, default mode", () => {
     expect(d.facts.ssh!.status).toBe("ok");
     const kex = finding(d, "ssh.kex.weak");
     expect(kex.status).toBe("fail");
-    expect(kex.evidence.weak).toEqual(expect.arrayContaining(["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1"]));
+    expect(kex.evidence.weak).toEqual(
+      expect.arrayContaining(["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1"]),
+    );
     expect(kex.severity).toBe("high");
     expect(finding(d, "ssh.cipher.weak").evidence.weak).toEqual(expect.arrayContaining(["3des-cbc", "aes128-cbc"]));
     expect(finding(d, "ssh.mac.weak").evidence.weak).toEqual(expect.arrayContaining(["hmac-md5", "hmac-sha1"]));
@@ -152,12 +154,23 @@ describe("default credentials (--intrusive)", () => {
 
 describe("DH group exchange (simulated from a profile)", () => {
   it("serves the recorded modulus per request; a request without a size is refused", async () => {
-    const prof = SshSimProfile.parse({ ...LEGACY_PROFILE, groupExchange: [{ min: 1024, n: 1024, max: 8192, bits: 1024 }, { min: 2048, n: 2048, max: 8192, bits: 2048 }, { min: 2048, n: 8192, max: 8192, bits: null }] });
+    const prof = SshSimProfile.parse({
+      ...LEGACY_PROFILE,
+      groupExchange: [
+        { min: 1024, n: 1024, max: 8192, bits: 1024 },
+        { min: 2048, n: 2048, max: 8192, bits: 2048 },
+        { min: 2048, n: 8192, max: 8192, bits: null },
+      ],
+    });
     const sim = await startSshSimulator(prof, { host: HOST, stateDir });
     try {
       const d = await auditSsh(HOST, portOf(sim));
       const g = (d.facts.ssh!.data as SshFacts).services[0]!.groupExchange!;
-      expect(g.requests.map((r) => [r.label, r.bits ?? (r.refused ? "refused" : "error")])).toEqual([["small", 1024], ["default", 2048], ["large", "refused"]]);
+      expect(g.requests.map((r) => [r.label, r.bits ?? (r.refused ? "refused" : "error")])).toEqual([
+        ["small", 1024],
+        ["default", 2048],
+        ["large", "refused"],
+      ]);
       expect(finding(d, "ssh.kex.gex-modulus")).toMatchObject({ status: "fail", severity: "high" });
       expect(profileFromFacts(d.facts.ssh!.data as SshFacts).groupExchange).toEqual(prof.groupExchange);
     } finally {

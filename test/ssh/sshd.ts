@@ -54,7 +54,13 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-async function startDaemon(bin: string, args: (port: number) => string[], dir: string, logFile: string, accounts: NamespaceAccount[] = []): Promise<RunningDaemon> {
+async function startDaemon(
+  bin: string,
+  args: (port: number) => string[],
+  dir: string,
+  logFile: string,
+  accounts: NamespaceAccount[] = [],
+): Promise<RunningDaemon> {
   const port = await freeTcpPort();
   const cmd = inAccountsNamespace(dir, accounts, bin, args(port));
   const daemon = spawnDaemon(cmd.bin, cmd.args, { dir, logFile });
@@ -80,7 +86,13 @@ export function keygen(dir: string, name: string, type: string, bits?: number): 
  * Start sshd with `options` (sshd_config lines) and the given host keys; LogLevel DEBUG1 to a file,
  * UsePAM no, authorized keys from dir/authorized_keys/%u, listening on 127.0.0.1 only.
  */
-export async function startSshd(hostKeys: { type: string; bits?: number }[], options: string[], authorizedKeys: Record<string, string> = {}, accounts: NamespaceAccount[] = [], setup?: (dir: string) => string[]): Promise<RunningDaemon> {
+export async function startSshd(
+  hostKeys: { type: string; bits?: number }[],
+  options: string[],
+  authorizedKeys: Record<string, string> = {},
+  accounts: NamespaceAccount[] = [],
+  setup?: (dir: string) => string[],
+): Promise<RunningDaemon> {
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 }); // privilege separation directory
   const dir = mkdtempSync(join(tmpdir(), "otaudit-sshd-"));
   chmodSync(dir, 0o755);
@@ -105,7 +117,11 @@ export async function startSshd(hostKeys: { type: string; bits?: number }[], opt
 }
 
 /** Start Dropbear in the foreground with one generated host key per type. */
-export async function startDropbear(hostKeys: { type: string; bits?: number }[], extraArgs: string[] = [], accounts: NamespaceAccount[] = []): Promise<RunningDaemon> {
+export async function startDropbear(
+  hostKeys: { type: string; bits?: number }[],
+  extraArgs: string[] = [],
+  accounts: NamespaceAccount[] = [],
+): Promise<RunningDaemon> {
   const dir = mkdtempSync(join(tmpdir(), "otaudit-dropbear-"));
   const keyArgs = hostKeys.flatMap((k, i) => {
     const file = join(dir, `dropbear_${k.type}_${i}`);
@@ -113,7 +129,13 @@ export async function startDropbear(hostKeys: { type: string; bits?: number }[],
     return ["-r", file];
   });
   const logFile = join(dir, "none.log");
-  return startDaemon(DROPBEAR!, (port) => ["-F", "-E", "-p", `127.0.0.1:${port}`, "-P", join(dir, "dropbear.pid"), ...keyArgs, ...extraArgs], dir, logFile, accounts);
+  return startDaemon(
+    DROPBEAR!,
+    (port) => ["-F", "-E", "-p", `127.0.0.1:${port}`, "-P", join(dir, "dropbear.pid"), ...keyArgs, ...extraArgs],
+    dir,
+    logFile,
+    accounts,
+  );
 }
 
 /** A throw-away local account with a password (for credentialed interop tests); removed by cleanup(). */

@@ -6,8 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { assessDevice } from "../../src/engine/audit.js";
 import type { DeviceResult } from "../../src/model/result.js";
 import { clearSecretsForTest, registerSecret } from "../../src/secrets.js";
@@ -43,7 +42,11 @@ async function contract(store: Store): Promise<void> {
   expect(await store.saveDevice("s-1", 1, undefined, device("10.0.0.2", `${hostile} store-secret-77`))).toBe(true);
   expect(await store.doneHosts("s-1")).toEqual(new Set(["10.0.0.1", "10.0.0.2", "10.0.0.3"]));
   const all = await store.devices("s-1");
-  expect(all.map((d) => [d.host, d.seq, d.zone])).toEqual([["10.0.0.1", 0, "z1"], ["10.0.0.2", 1, null], ["10.0.0.3", 2, "z2"]]);
+  expect(all.map((d) => [d.host, d.seq, d.zone])).toEqual([
+    ["10.0.0.1", 0, "z1"],
+    ["10.0.0.2", 1, null],
+    ["10.0.0.3", 2, "z2"],
+  ]);
   expect(all[1]!.result.name).toBe(`${hostile} [redacted]`); // scrubbed as stored
   expect(all[0]!.result.name).toBeUndefined();
   expect((await store.devicePage("s-1", 1, 5)).map((d) => d.host)).toEqual(["10.0.0.2", "10.0.0.3"]);
@@ -78,7 +81,13 @@ describeWithDaemon("store backends and PostgreSQL migrations", avail.ok, avail.r
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
   const spec = (name: string) => resolveDb({ db: dbs[name] }) as Extract<ReturnType<typeof resolveDb>, { kind: "postgres" }>;
-  const tables = async (db: string) => (await cluster.sql("SELECT n.nspname || '.' || c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname LIKE 'otaudit%' AND c.relkind IN ('r','p','v') ORDER BY 1", db)).rows.map((r) => r.t);
+  const tables = async (db: string) =>
+    (
+      await cluster.sql(
+        "SELECT n.nspname || '.' || c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname LIKE 'otaudit%' AND c.relkind IN ('r','p','v') ORDER BY 1",
+        db,
+      )
+    ).rows.map((r) => r.t);
 
   it("the same contract on SQLite and on PostgreSQL", async () => {
     const lite = new SweepStore(join(dir, "contract.db"));
@@ -108,30 +117,61 @@ describeWithDaemon("store backends and PostgreSQL migrations", avail.ok, avail.r
     // six processes' worth of first starts: the store, the queue schema and a new zone's queue
     // (pg-boss alone races into a duplicate key and a deadlock there)
     const opened = await Promise.all(Array.from({ length: 6 }, () => PgStore.open(spec("race"))));
-    const queues = await Promise.all(opened.map(async (s) => {
-      const boss = await openQueue(s, { supervise: false });
-      await ensureQueues(s, boss, ["cell-a", "cell-b"]);
-      return boss;
-    }));
+    const queues = await Promise.all(
+      opened.map(async (s) => {
+        const boss = await openQueue(s, { supervise: false });
+        await ensureQueues(s, boss, ["cell-a", "cell-b"]);
+        return boss;
+      }),
+    );
     await Promise.all(queues.map((b) => b.stop({ close: false, graceful: false })));
     await Promise.all(opened.map((s) => s.close()));
     expect((await cluster.sql("SELECT count(*)::int AS n FROM otaudit.migrations", "race")).rows[0].n).toBe(STORE_VERSION);
-    expect((await cluster.sql("SELECT name FROM otaudit_queue.queue ORDER BY name", "race")).rows.map((r) => r.name)).toEqual(["otaudit-zone-cell-a", "otaudit-zone-cell-b"]);
+    expect((await cluster.sql("SELECT name FROM otaudit_queue.queue ORDER BY name", "race")).rows.map((r) => r.name)).toEqual([
+      "otaudit-zone-cell-a",
+      "otaudit-zone-cell-b",
+    ]);
   });
 
   it("refuses a database whose otaudit schemas are not ours, with one line naming --db; nothing changed", async () => {
-    await cluster.sql(`CREATE SCHEMA otaudit AUTHORIZATION ${USER}; CREATE TABLE otaudit.customers (id int); GRANT ALL ON otaudit.customers TO ${USER}`, "foreign");
+    await cluster.sql(
+      `CREATE SCHEMA otaudit AUTHORIZATION ${USER}; CREATE TABLE otaudit.customers (id int); GRANT ALL ON otaudit.customers TO ${USER}`,
+      "foreign",
+    );
     await cluster.sql(`CREATE SCHEMA otaudit_queue AUTHORIZATION ${USER}; CREATE TABLE otaudit_queue.jobs (id int)`, "queue");
-    await cluster.sql(`CREATE SCHEMA otaudit AUTHORIZATION ${USER}; SET ROLE ${USER}; CREATE TABLE otaudit.migrations (version int, name text, applied_at timestamptz, tool_version text); INSERT INTO otaudit.migrations VALUES (99, 'future', now(), '9.9.9')`, "newer");
+    await cluster.sql(
+      `CREATE SCHEMA otaudit AUTHORIZATION ${USER}; SET ROLE ${USER}; CREATE TABLE otaudit.migrations (version int, name text, applied_at timestamptz, tool_version text); INSERT INTO otaudit.migrations VALUES (99, 'future', now(), '9.9.9')`,
+      "newer",
+    );
     const before = { foreign: await tables("foreign"), queue: await tables("queue"), newer: await tables("newer"), empty: await tables("empty") };
     const label = (name: string) => dbs[name]!;
     const cases: [string, string[], string][] = [
-      ["foreign", ["sweep", "127.0.0.1", "--db", label("foreign")], `--db ${label("foreign")}: not an otaudit store (schema otaudit holds tables customers); nothing was changed`],
-      ["foreign", ["worker", "--db", label("foreign")], `--db ${label("foreign")}: not an otaudit store (schema otaudit holds tables customers); nothing was changed`],
-      ["foreign", ["report", "--db", label("foreign"), "--format", "json", "--out", join(dir, "r1")], `--db ${label("foreign")}: not an otaudit store (schema otaudit holds tables customers); nothing was changed`],
-      ["queue", ["worker", "--db", label("queue")], `--db ${label("queue")}: not an otaudit store (schema otaudit_queue holds tables that are not a pg-boss queue); nothing was changed`],
+      [
+        "foreign",
+        ["sweep", "127.0.0.1", "--db", label("foreign")],
+        `--db ${label("foreign")}: not an otaudit store (schema otaudit holds tables customers); nothing was changed`,
+      ],
+      [
+        "foreign",
+        ["worker", "--db", label("foreign")],
+        `--db ${label("foreign")}: not an otaudit store (schema otaudit holds tables customers); nothing was changed`,
+      ],
+      [
+        "foreign",
+        ["report", "--db", label("foreign"), "--format", "json", "--out", join(dir, "r1")],
+        `--db ${label("foreign")}: not an otaudit store (schema otaudit holds tables customers); nothing was changed`,
+      ],
+      [
+        "queue",
+        ["worker", "--db", label("queue")],
+        `--db ${label("queue")}: not an otaudit store (schema otaudit_queue holds tables that are not a pg-boss queue); nothing was changed`,
+      ],
       ["newer", ["baseline", "save", "--db", label("newer")], `--db ${label("newer")}: written by a newer otaudit (store version 99); nothing was changed`],
-      ["empty", ["report", "--db", label("empty"), "--format", "json", "--out", join(dir, "r2")], `--db ${label("empty")}: no otaudit store in this database (schema otaudit is missing)`],
+      [
+        "empty",
+        ["report", "--db", label("empty"), "--format", "json", "--out", join(dir, "r2")],
+        `--db ${label("empty")}: no otaudit store in this database (schema otaudit is missing)`,
+      ],
       ["empty", ["sweep", "status", "--db", label("empty")], `--db ${label("empty")}: no otaudit store in this database (schema otaudit is missing)`],
     ];
     const runs = await Promise.all(cases.map(([, args]) => runOtaudit(args, { env })));
@@ -144,11 +184,38 @@ describeWithDaemon("store backends and PostgreSQL migrations", avail.ok, avail.r
   it("bad connections: one line naming --db, exit 3 unreachable, exit 2 credentials; the password never shown", async () => {
     const closed = await freeTcpPort();
     const cases: [string[], NodeJS.ProcessEnv, number, RegExp][] = [
-      [["report", "--db", `postgres://${USER}@127.0.0.1:${closed}/x`, "--format", "json", "--out", join(dir, "r3")], env, 3, new RegExp(`^otaudit: --db postgres://${USER}@127\\.0\\.0\\.1:${closed}/x: cannot reach the database \\(ECONNREFUSED\\)\\n$`)],
-      [["sweep", "status", "--db", dbs.contract!], { PGPASSWORD: "wrong-password-123" }, 2, new RegExp(`^otaudit: --db ${dbs.contract}: authentication failed \\(password authentication failed for user "${USER}"\\); check the user and PGPASSWORD / PGPASSFILE\\n$`)],
-      [["sweep", "status", "--db", dbs.contract!], { PGPASSWORD: "", PGPASSFILE: "/nonexistent" }, 2, /^otaudit: --db .*: the server asks for a password; set PGPASSWORD or PGPASSFILE, or use --db-env VAR\n$/],
-      [["sweep", "status", "--db", `postgres://${USER}@127.0.0.1:${cluster.port}/nosuchdb`], env, 2, /^otaudit: --db .*nosuchdb: database "nosuchdb" does not exist\n$/],
-      [["sweep", "status", "--db-env", "OTAUDIT_TEST_NO_SUCH_VAR"], env, 2, /^otaudit: --db-env OTAUDIT_TEST_NO_SUCH_VAR: the environment variable is not set\n$/],
+      [
+        ["report", "--db", `postgres://${USER}@127.0.0.1:${closed}/x`, "--format", "json", "--out", join(dir, "r3")],
+        env,
+        3,
+        new RegExp(`^otaudit: --db postgres://${USER}@127\\.0\\.0\\.1:${closed}/x: cannot reach the database \\(ECONNREFUSED\\)\\n$`),
+      ],
+      [
+        ["sweep", "status", "--db", dbs.contract!],
+        { PGPASSWORD: "wrong-password-123" },
+        2,
+        new RegExp(
+          `^otaudit: --db ${dbs.contract}: authentication failed \\(password authentication failed for user "${USER}"\\); check the user and PGPASSWORD / PGPASSFILE\\n$`,
+        ),
+      ],
+      [
+        ["sweep", "status", "--db", dbs.contract!],
+        { PGPASSWORD: "", PGPASSFILE: "/nonexistent" },
+        2,
+        /^otaudit: --db .*: the server asks for a password; set PGPASSWORD or PGPASSFILE, or use --db-env VAR\n$/,
+      ],
+      [
+        ["sweep", "status", "--db", `postgres://${USER}@127.0.0.1:${cluster.port}/nosuchdb`],
+        env,
+        2,
+        /^otaudit: --db .*nosuchdb: database "nosuchdb" does not exist\n$/,
+      ],
+      [
+        ["sweep", "status", "--db-env", "OTAUDIT_TEST_NO_SUCH_VAR"],
+        env,
+        2,
+        /^otaudit: --db-env OTAUDIT_TEST_NO_SUCH_VAR: the environment variable is not set\n$/,
+      ],
       [["worker", "--db", join(dir, "file.db")], env, 2, /^otaudit: --db .*file\.db: a worker needs a PostgreSQL store/],
       [["sweep", "127.0.0.1", "--db", join(dir, "f.db"), "--distribute"], env, 2, /^otaudit: --distribute: needs --db postgres:\/\/\.\.\. /],
     ];

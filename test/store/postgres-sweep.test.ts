@@ -40,9 +40,14 @@ describeWithDaemon("local sweep into PostgreSQL: resume, report, baselines", ava
     writeFileSync(inv, `host,name,zone\n${fleet.hosts.map((h, i) => `${h},"rtu ${i}",sub-${i % 2}`).join("\n")}\n`);
     const admin = new pg.Client({ connectionString: cluster.adminUrl("plant") });
     await admin.connect();
-    const stored = async () => ((await admin.query("SELECT host FROM otaudit.devices WHERE sweep_id = 'p1'").catch(() => ({ rows: [] }))).rows as { host: string }[]).map((r) => r.host);
+    const stored = async () =>
+      ((await admin.query("SELECT host FROM otaudit.devices WHERE sweep_id = 'p1'").catch(() => ({ rows: [] }))).rows as { host: string }[]).map((r) => r.host);
     try {
-      const child = spawn(process.execPath, [BIN, "sweep", inv, "--db", url, "--protocols", "snmp", "--device-rate", "20", "--concurrency", "2", "--sweep-id", "p1"], { stdio: "ignore", env: { ...process.env, ...env } });
+      const child = spawn(
+        process.execPath,
+        [BIN, "sweep", inv, "--db", url, "--protocols", "snmp", "--device-rate", "20", "--concurrency", "2", "--sweep-id", "p1"],
+        { stdio: "ignore", env: { ...process.env, ...env } },
+      );
       const exited = new Promise<NodeJS.Signals | null>((r) => child.once("exit", (_c, s) => r(s)));
       await waitFor(async () => (await stored()).length >= 4, 30_000, 20);
       child.kill("SIGKILL");
@@ -52,7 +57,10 @@ describeWithDaemon("local sweep into PostgreSQL: resume, report, baselines", ava
       fleet.reset();
 
       const json = join(dir, "p1.json");
-      const r = await runOtaudit(["sweep", "--resume", "--db", url, "--protocols", "snmp", "--device-rate", "50", "--json", json, "--no-progress"], { env, timeoutMs: 60_000 });
+      const r = await runOtaudit(["sweep", "--resume", "--db", url, "--protocols", "snmp", "--device-rate", "50", "--json", json, "--no-progress"], {
+        env,
+        timeoutMs: 60_000,
+      });
       expect(r.stderr).toBe("");
       expect([0, 1]).toContain(r.code);
       const after = await stored();
@@ -86,13 +94,22 @@ describeWithDaemon("local sweep into PostgreSQL: resume, report, baselines", ava
   it("sweep status reads a SQLite store (stored devices per zone)", async () => {
     const db = join(dir, "small.db");
     const inv = join(dir, "small.csv");
-    writeFileSync(inv, `host,zone\n${fleet.hosts.slice(0, 3).map((h, i) => `${h},z${i % 2}`).join("\n")}\n`);
+    writeFileSync(
+      inv,
+      `host,zone\n${fleet.hosts
+        .slice(0, 3)
+        .map((h, i) => `${h},z${i % 2}`)
+        .join("\n")}\n`,
+    );
     const r = await runOtaudit(["sweep", inv, "--db", db, "--protocols", "snmp", "--sweep-id", "small", "--no-progress", "-q"]);
     expect([0, 1]).toContain(r.code);
     const st = await runOtaudit(["sweep", "status", "--db", db, "--json", "-"]);
     expect([st.code, st.stderr]).toEqual([0, ""]);
     const s = JSON.parse(st.stdout);
     expect([s.sweepId, s.status, s.distributed, s.devices]).toEqual(["small", "done", false, 3]);
-    expect(s.zones).toEqual({ z0: { devices: 2, queued: 0, active: 0, done: 2, failed: 0, notQueued: 0 }, z1: { devices: 1, queued: 0, active: 0, done: 1, failed: 0, notQueued: 0 } });
+    expect(s.zones).toEqual({
+      z0: { devices: 2, queued: 0, active: 0, done: 2, failed: 0, notQueued: 0 },
+      z1: { devices: 1, queued: 0, active: 0, done: 1, failed: 0, notQueued: 0 },
+    });
   }, 60_000);
 });

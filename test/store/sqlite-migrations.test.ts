@@ -27,8 +27,20 @@ function versionOneStore(file: string): void {
   db.exec(MIGRATIONS[0]!.sqlite);
   db.pragma("user_version = 1");
   const result = assessDevice({ host: "10.9.0.1", endpoints: [] }, {}, { plugins: [], intrusive: false, credentialed: () => false });
-  db.prepare("INSERT INTO sweeps (id, created_at, status, targets, settings) VALUES (?, ?, 'done', ?, ?)").run("old-1", "2026-01-02T03:04:05.000Z", JSON.stringify([{ host: "10.9.0.1", source: "argument" }]), JSON.stringify({ intrusive: false, protocols: ["ssh"], failOn: "high" }));
-  db.prepare("INSERT INTO devices (sweep_id, host, seq, zone, completed_at, result) VALUES (?, ?, ?, ?, ?, ?)").run("old-1", "10.9.0.1", 0, "cell-1", "2026-01-02T03:04:06.000Z", JSON.stringify(result));
+  db.prepare("INSERT INTO sweeps (id, created_at, status, targets, settings) VALUES (?, ?, 'done', ?, ?)").run(
+    "old-1",
+    "2026-01-02T03:04:05.000Z",
+    JSON.stringify([{ host: "10.9.0.1", source: "argument" }]),
+    JSON.stringify({ intrusive: false, protocols: ["ssh"], failOn: "high" }),
+  );
+  db.prepare("INSERT INTO devices (sweep_id, host, seq, zone, completed_at, result) VALUES (?, ?, ?, ?, ?, ?)").run(
+    "old-1",
+    "10.9.0.1",
+    0,
+    "cell-1",
+    "2026-01-02T03:04:06.000Z",
+    JSON.stringify(result),
+  );
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
 }
@@ -69,7 +81,10 @@ describe("a store written before versioned migrations (user_version 1)", () => {
       const result = assessDevice({ host: "10.9.0.2", endpoints: [] }, {}, { plugins: [], intrusive: false, credentialed: () => false });
       expect(store.saveDevice("old-1", 1, "cell-1", result, { worker: "w1" })).toBe(true);
       expect(store.saveDevice("old-1", 1, "cell-1", result, { worker: "w2" })).toBe(false);
-      expect([...store.workersOf("old-1")]).toEqual([["10.9.0.1", null], ["10.9.0.2", "w1"]]);
+      expect([...store.workersOf("old-1")]).toEqual([
+        ["10.9.0.1", null],
+        ["10.9.0.2", "w1"],
+      ]);
     } finally {
       store.close();
     }
@@ -88,10 +103,16 @@ describe("a store written before versioned migrations (user_version 1)", () => {
     db.pragma("wal_checkpoint(TRUNCATE)");
     db.close();
     const before = fileHash(file);
-    for (const args of [["report", "--db", file, "--format", "json", "--out", join(dir, "x")], ["sweep", "--resume", "--db", file], ["baseline", "save", "--db", file]]) {
+    for (const args of [
+      ["report", "--db", file, "--format", "json", "--out", join(dir, "x")],
+      ["sweep", "--resume", "--db", file],
+      ["baseline", "save", "--db", file],
+    ]) {
       const r = await runOtaudit(args);
       expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr.trim().split("\n")).toEqual([`otaudit: --db ${file}: written by a newer otaudit (store version ${STORE_VERSION + 1}); nothing was changed`]);
+      expect(r.stderr.trim().split("\n")).toEqual([
+        `otaudit: --db ${file}: written by a newer otaudit (store version ${STORE_VERSION + 1}); nothing was changed`,
+      ]);
     }
     expect(fileHash(file)).toBe(before);
   }, 30_000);

@@ -13,7 +13,6 @@ import { silentLogger } from "../../src/log.js";
 import { SweepStore } from "../../src/store/store.js";
 import { surfacePorts } from "../../src/engine/surface.js";
 import { runSweep } from "../../src/sweep/run.js";
-import { parseInventory } from "../../src/sweep/inventory.js";
 import { expandSweepTargets } from "../../src/sweep/targets.js";
 import { consecutiveHosts } from "../../scripts/sweep-bench/real-fleet.js";
 import { startCheapFleet, type CheapFleet } from "../../scripts/sweep-bench/cheap-devices.js";
@@ -40,7 +39,16 @@ describe("sweep politeness (device side)", () => {
     const store = new SweepStore(":memory:");
     store.createSweep("s", targets, { intrusive: false, protocols: ["snmp"], failOn: "high" });
     await runSweep({
-      audit: { plugins: snmpOnly, surface: surfacePorts(snmpOnly), timeoutMs: 2000, concurrency: 8, intrusive: false, credentials: [], failOn: "high", log: silentLogger() },
+      audit: {
+        plugins: snmpOnly,
+        surface: surfacePorts(snmpOnly),
+        timeoutMs: 2000,
+        concurrency: 8,
+        intrusive: false,
+        credentials: [],
+        failOn: "high",
+        log: silentLogger(),
+      },
       politeness: { concurrency: 8, zoneLimits: new Map([["cell-a", 1]]), giveUpAfter: 3, backoffBaseMs: 200 },
       discoveryTimeoutMs: 1000,
       store,
@@ -93,7 +101,11 @@ describe("sweep killed with SIGKILL and resumed", () => {
         return [];
       }
     };
-    const child = spawn(process.execPath, [BIN, "sweep", inv, "--db", db, "--protocols", "snmp", "--device-rate", "20", "--concurrency", "3", "--sweep-id", "plant-1"], { stdio: "ignore" });
+    const child = spawn(
+      process.execPath,
+      [BIN, "sweep", inv, "--db", db, "--protocols", "snmp", "--device-rate", "20", "--concurrency", "3", "--sweep-id", "plant-1"],
+      { stdio: "ignore" },
+    );
     const exited = new Promise<NodeJS.Signals | null>((r) => child.once("exit", (_c, s) => r(s)));
     const deadline = Date.now() + 20_000;
     while (rows().length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -105,7 +117,9 @@ describe("sweep killed with SIGKILL and resumed", () => {
     fleet.reset();
 
     const json = join(dir, "result.json");
-    const r = await runOtaudit(["sweep", "--resume", "--db", db, "--protocols", "snmp", "--device-rate", "50", "--json", json, "--no-progress"], { timeoutMs: 60_000 });
+    const r = await runOtaudit(["sweep", "--resume", "--db", db, "--protocols", "snmp", "--device-rate", "50", "--json", json, "--no-progress"], {
+      timeoutMs: 60_000,
+    });
     expect(r.stderr).toBe("");
     expect([0, 1]).toContain(r.code);
     const after = rows();
@@ -134,7 +148,9 @@ describe("sweep killed with SIGKILL and resumed", () => {
     const evidence = join(dir, "evidence.yaml");
     writeFileSync(evidence, readFileSync("fixtures/evidence/hardened-controller.evidence.yaml", "utf8").replace(/devices: \[.*\]/, 'devices: ["*"]'));
     const json2 = join(dir, "with-evidence.json");
-    const r2 = await runOtaudit(["sweep", inv, "--protocols", "snmp", "--device-rate", "50", "--evidence", evidence, "--json", json2, "--no-progress"], { timeoutMs: 60_000 });
+    const r2 = await runOtaudit(["sweep", inv, "--protocols", "snmp", "--device-rate", "50", "--evidence", evidence, "--json", json2, "--no-progress"], {
+      timeoutMs: 60_000,
+    });
     expect(r2.stderr).toBe("");
     const withEvidence = JSON.parse(readFileSync(json2, "utf8"));
     for (const d of withEvidence.devices) expect(d.elements.find((e: { id: number }) => e.id === 10).verdict).toBe("attested");

@@ -12,7 +12,7 @@ import { auditDevice, type AuditOptions } from "../../src/engine/audit.js";
 import { resolveTargets } from "../../src/engine/targets.js";
 import { silentLogger } from "../../src/log.js";
 import type { DeviceResult, Finding } from "../../src/model/result.js";
-import { SweepStore, buildSweepDocument, loadResultFromStore } from "../../src/store/store.js";
+import { SweepStore, loadResultFromStore } from "../../src/store/store.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { expandSweepTargets } from "../../src/sweep/targets.js";
 import type { FleetSection } from "../../src/fleet/model.js";
@@ -30,7 +30,15 @@ function normalised(d: DeviceResult): string[] {
 describeWithDaemon("sweep of 60 real devices (sshd, snmpd, pymodbus)", avail.ok, avail.reason, () => {
   let fleet: RealFleet;
   let dir: string;
-  const audit = (): AuditOptions => ({ plugins: [...PLUGINS], timeoutMs: 3000, concurrency: 32, intrusive: false, credentials: [], failOn: "high", log: silentLogger() });
+  const audit = (): AuditOptions => ({
+    plugins: [...PLUGINS],
+    timeoutMs: 3000,
+    concurrency: 32,
+    intrusive: false,
+    credentials: [],
+    failOn: "high",
+    log: silentLogger(),
+  });
 
   beforeAll(async () => {
     fleet = await startRealFleet({ count: COUNT, first: "127.0.100.1" });
@@ -48,7 +56,14 @@ describeWithDaemon("sweep of 60 real devices (sshd, snmpd, pymodbus)", avail.ok,
     const targets = expandSweepTargets(["127.0.100.0/26"], { knownProtocols: PLUGINS.map((p) => p.id), maxRange: 1024, yes: false });
     const sweep = store.createSweep("bench", targets, { intrusive: false, protocols: PLUGINS.map((p) => p.id), failOn: "high" });
     const t0 = performance.now();
-    const outcome = await runSweep({ audit: audit(), politeness: { concurrency: 32, zoneLimits: new Map(), giveUpAfter: 3, backoffBaseMs: 500 }, discoveryTimeoutMs: 1000, store, sweepId: sweep.id, targets });
+    const outcome = await runSweep({
+      audit: audit(),
+      politeness: { concurrency: 32, zoneLimits: new Map(), giveUpAfter: 3, backoffBaseMs: 500 },
+      discoveryTimeoutMs: 1000,
+      store,
+      sweepId: sweep.id,
+      targets,
+    });
     const sweepMs = performance.now() - t0;
     store.finishSweep(sweep.id, "done");
     store.close();
@@ -58,7 +73,9 @@ describeWithDaemon("sweep of 60 real devices (sshd, snmpd, pymodbus)", avail.ok,
     const live = doc.devices.filter((d) => d.facts.discovery?.status === "ok");
     expect(live.map((d) => d.host)).toEqual(fleet.hosts);
     for (const d of live) {
-      const ports = (d.facts.discovery!.data as { ports: { port: number; transport: string; state: string }[] }).ports.filter((p) => p.state === "open").map((p) => `${p.transport}/${p.port}`);
+      const ports = (d.facts.discovery!.data as { ports: { port: number; transport: string; state: string }[] }).ports
+        .filter((p) => p.state === "open")
+        .map((p) => `${p.transport}/${p.port}`);
       expect(ports.sort()).toEqual(["tcp/22", "tcp/502", "udp/161"]);
       // every UDP plugin is handed every device (discovery cannot prove absence on UDP); one with nothing
       // on its port (BACnet/IP here) reports `absent`, never an error
@@ -86,6 +103,8 @@ describeWithDaemon("sweep of 60 real devices (sshd, snmpd, pymodbus)", avail.ok,
     expect(String(shared[0]!.evidence.fingerprint)).toMatch(/^SHA256:/);
     const sharedGaps = fleetSection.gaps.filter((g) => g.gaps.some((x) => x.kind === "shared-secret" && x.protocol === "ssh")).map((g) => g.host);
     expect(sharedGaps).toEqual(fleet.sharedKeyHosts);
-    process.stderr.write(`[sweep bench] ${COUNT} real devices swept in ${(sweepMs / 1000).toFixed(1)} s (${((COUNT * 1000) / sweepMs).toFixed(1)} devices/s)\n`);
+    process.stderr.write(
+      `[sweep bench] ${COUNT} real devices swept in ${(sweepMs / 1000).toFixed(1)} s (${((COUNT * 1000) / sweepMs).toFixed(1)} devices/s)\n`,
+    );
   }, 90_000);
 });

@@ -58,13 +58,20 @@ describe("hostile Telnet servers", () => {
 
   it("a login prompt: nothing is typed, every option refused once", async () => {
     const d = await audit((s) => s.write(Buffer.concat([Buffer.from([IAC, DO, 24, IAC, WILL, 1, IAC, WILL, 3]), Buffer.from("\r\nPLC\r\nlogin: ")])));
-    expect(sent(peer.peers[0]!.received).refusals).toEqual([[WONT, 24], [DONT, 1], [DONT, 3]]);
+    expect(sent(peer.peers[0]!.received).refusals).toEqual([
+      [WONT, 24],
+      [DONT, 1],
+      [DONT, 3],
+    ]);
     expect(svc(d)).toMatchObject({ prompt: "login", banner: { lastLine: "login: " } });
   });
 
   it("the same DO repeated 5,000 times: refused at most twice", async () => {
     const d = await audit((s) => s.write(repeat(5000, [IAC, DO, 31])));
-    expect(sent(peer.peers[0]!.received).refusals).toEqual([[WONT, 31], [WONT, 31]]);
+    expect(sent(peer.peers[0]!.received).refusals).toEqual([
+      [WONT, 31],
+      [WONT, 31],
+    ]);
     expect(svc(d).negotiation).toMatchObject({ iac: true, proposalsDropped: 5000 - 64 });
     expect(finding(d, "telnet.cleartext").status).toBe("fail");
   });

@@ -36,7 +36,18 @@ describe("legacy PLC: Telnet, FTP, VNC and MQTT through the CLI", () => {
     expect(r.code).toBe(1);
     const findings = JSON.parse(readFileSync(out, "utf8")).devices[0].findings as { ruleId: string; status: string }[];
     const failed = new Set(findings.filter((f) => f.status === "fail").map((f) => f.ruleId));
-    for (const id of ["telnet.cleartext", "telnet.auth.cleartext", "ftp.cleartext-login", "ftp.auth-tls", "ftp.anonymous", "vnc.auth.none", "vnc.security-types", "mqtt.auth.anonymous", "mqtt.cleartext"]) expect(failed, id).toContain(id);
+    for (const id of [
+      "telnet.cleartext",
+      "telnet.auth.cleartext",
+      "ftp.cleartext-login",
+      "ftp.auth-tls",
+      "ftp.anonymous",
+      "vnc.auth.none",
+      "vnc.security-types",
+      "mqtt.auth.anonymous",
+      "mqtt.cleartext",
+    ])
+      expect(failed, id).toContain(id);
     expect(stats("telnet")).toMatchObject({ usernames: 0, passwords: 0, commandsTyped: 0, agreements: 0 });
     expect(stats("ftp")).toMatchObject({ nonAnonymousPasswords: 0 });
     expect(stats("vnc")).toMatchObject({ typeSelections: 0, authResponses: 0, bytesAfterVersion: 0 });

@@ -11,7 +11,16 @@ describe("negotiation (RFC 854/1143)", () => {
   it("DO gets WONT, WILL gets DONT; WONT and DONT get nothing", () => {
     const { reply, reader } = push([IAC, DO, 24, IAC, WILL, 1, IAC, WONT, 5, IAC, DONT, 6]);
     expect([...reply]).toEqual([IAC, WONT, 24, IAC, DONT, 1]);
-    expect(reader.state).toMatchObject({ iac: true, refusals: 2, events: [{ verb: "DO", option: 24 }, { verb: "WILL", option: 1 }, { verb: "WONT", option: 5 }, { verb: "DONT", option: 6 }] });
+    expect(reader.state).toMatchObject({
+      iac: true,
+      refusals: 2,
+      events: [
+        { verb: "DO", option: 24 },
+        { verb: "WILL", option: 1 },
+        { verb: "WONT", option: 5 },
+        { verb: "DONT", option: 6 },
+      ],
+    });
   });
 
   it("a peer asking again and again is answered at most MAX_REPLIES_PER_OPTION times", () => {

@@ -7,7 +7,16 @@ import type { TelnetFacts, TelnetService } from "../../probes/telnet/facts.js";
 import { hasEvidence } from "../../src/rule-kit.js";
 import { runRules } from "../vnc/kit.js";
 
-const neg = { iac: true, proposals: [{ verb: "DO" as const, option: 24, name: "TERMINAL-TYPE" }, { verb: "WILL" as const, option: 1, name: "ECHO" }], proposalsDropped: 0, subnegotiations: 0, refusals: 2 };
+const neg = {
+  iac: true,
+  proposals: [
+    { verb: "DO" as const, option: 24, name: "TERMINAL-TYPE" },
+    { verb: "WILL" as const, option: 1, name: "ECHO" },
+  ],
+  proposalsDropped: 0,
+  subnegotiations: 0,
+  refusals: 2,
+};
 const svc = (prompt: TelnetService["prompt"], text: string, extra: Partial<TelnetService> = {}): TelnetService => ({
   port: 23,
   url: "telnet://192.0.2.1:23",
@@ -44,7 +53,14 @@ describe("Telnet rules", () => {
   });
 
   it("silence after connect: undetermined, never pass; a failed service: error", () => {
-    const silent = out({ port: 23, url: "telnet://192.0.2.1:23", negotiation: { ...neg, iac: false, proposals: [], refusals: 0 }, banner: { text: "", bytes: 0, truncated: false, lastLine: "" }, prompt: "none", nudged: true });
+    const silent = out({
+      port: 23,
+      url: "telnet://192.0.2.1:23",
+      negotiation: { ...neg, iac: false, proposals: [], refusals: 0 },
+      banner: { text: "", bytes: 0, truncated: false, lastLine: "" },
+      prompt: "none",
+      nudged: true,
+    });
     expect(silent["telnet.cleartext"]).toMatchObject({ status: "undetermined", reason: "no-answer" });
     const failed = out({ port: 23, url: "telnet://192.0.2.1:23", error: { code: "timeout", message: "x" } });
     expect(Object.values(failed).every((o) => o.status === "error")).toBe(true);
@@ -52,9 +68,26 @@ describe("Telnet rules", () => {
 
   it("default credentials: accepted fails naming the account; an unclear answer is undetermined", () => {
     const base = { planned: ["generic-admin-admin"], budget: 1, delayMs: 0, knownEntries: 8 };
-    const acc = out(svc("login", "login: ", { defaultCredentials: { ...base, attempts: [{ id: "generic-admin-admin", username: "admin", result: "accepted" }], accepted: { id: "generic-admin-admin", username: "admin", source: "x" }, complete: true } }));
+    const acc = out(
+      svc("login", "login: ", {
+        defaultCredentials: {
+          ...base,
+          attempts: [{ id: "generic-admin-admin", username: "admin", result: "accepted" }],
+          accepted: { id: "generic-admin-admin", username: "admin", source: "x" },
+          complete: true,
+        },
+      }),
+    );
     expect(acc["telnet.auth.default-credentials"]).toMatchObject({ status: "fail", evidence: { account: "admin" } });
-    const unclear = out(svc("login", "login: ", { defaultCredentials: { ...base, attempts: [{ id: "generic-admin-admin", username: "admin", result: "error", detail: "asked for another password" }], complete: false } }));
+    const unclear = out(
+      svc("login", "login: ", {
+        defaultCredentials: {
+          ...base,
+          attempts: [{ id: "generic-admin-admin", username: "admin", result: "error", detail: "asked for another password" }],
+          complete: false,
+        },
+      }),
+    );
     expect(unclear["telnet.auth.default-credentials"]).toMatchObject({ status: "undetermined", reason: "incomplete" });
   });
 
@@ -67,7 +100,9 @@ describe("Telnet rules", () => {
 
 describe("identity and signals", () => {
   it("the banner before the prompt is free text for advisories", () => {
-    expect(telnet.identify!({ services: [svc("login", "\r\nExample Automation LX-100 fw 2.4.1\r\n\r\nlogin: ")] })).toEqual([{ text: "Example Automation LX-100 fw 2.4.1", source: "telnet banner", raw: "\r\nExample Automation LX-100 fw 2.4.1\r\n\r\nlogin: ", port: 23 }]);
+    expect(telnet.identify!({ services: [svc("login", "\r\nExample Automation LX-100 fw 2.4.1\r\n\r\nlogin: ")] })).toEqual([
+      { text: "Example Automation LX-100 fw 2.4.1", source: "telnet banner", raw: "\r\nExample Automation LX-100 fw 2.4.1\r\n\r\nlogin: ", port: 23 },
+    ]);
   });
   it("signals: a cleartext channel carrying credentials, single-factor remote access; a command prompt is none", () => {
     const s = telnet.signals!({ services: [svc("login", "login: ")] } as TelnetFacts, []);

@@ -26,8 +26,18 @@ const FAST = { timeoutMs: 1500, options: { "login.delayMs": "0" } };
 let legacy: RunningSimulator, pinOnly: RunningSimulator, console_: RunningSimulator;
 
 beforeAll(async () => {
-  legacy = await start({ banner: ["", "Example Automation LX-100 (firmware 2.4.1)", ""], loginPrompt: "lx100 login: ", commandPrompt: "lx100# ", accounts: [{ username: "root", password: "root" }] });
-  pinOnly = await start({ negotiate: [{ verb: "WILL", option: 1 }], passwordOnly: true, passwordPrompt: "Password: ", accounts: [{ username: "-", password: "4711" }] });
+  legacy = await start({
+    banner: ["", "Example Automation LX-100 (firmware 2.4.1)", ""],
+    loginPrompt: "lx100 login: ",
+    commandPrompt: "lx100# ",
+    accounts: [{ username: "root", password: "root" }],
+  });
+  pinOnly = await start({
+    negotiate: [{ verb: "WILL", option: 1 }],
+    passwordOnly: true,
+    passwordPrompt: "Password: ",
+    accounts: [{ username: "-", password: "4711" }],
+  });
   console_ = await start({ negotiate: [], banner: ["RTU-7 maintenance console"], loginPrompt: null, commandPrompt: "RTU-7> " });
 });
 afterAll(() => Promise.all(running.map((s) => s.stop())));
@@ -51,7 +61,10 @@ describe("legacy device with a login prompt", () => {
 describe("password-only device and a console without login", () => {
   it("password-only: the budget of 3 is rejected cleanly: pass; each try sent one password, no user name", async () => {
     const d = await auditUrls(telnet, pinOnly.urls, { ...FAST, intrusive: true });
-    expect(finding(d, "telnet.auth.default-credentials")).toMatchObject({ status: "pass", message: expect.stringMatching(/3 known default credentials rejected/) });
+    expect(finding(d, "telnet.auth.default-credentials")).toMatchObject({
+      status: "pass",
+      message: expect.stringMatching(/3 known default credentials rejected/),
+    });
     expect(stats(pinOnly)).toMatchObject({ passwords: 3, usernames: 0, logins: 0 });
   });
 
@@ -69,7 +82,9 @@ describe("record -> simulate, and the CLI", () => {
       const first = await auditUrls(telnet, sim.urls, FAST);
       const replica = await start(telnet.profileFromFacts!(first.facts.telnet!.data as TelnetFacts));
       const second = await auditUrls(telnet, replica.urls, FAST);
-      expect(second.findings.map((f) => [f.ruleId, f.status, f.message.replace(/\d{4,5}/g, "PORT")])).toEqual(first.findings.map((f) => [f.ruleId, f.status, f.message.replace(/\d{4,5}/g, "PORT")]));
+      expect(second.findings.map((f) => [f.ruleId, f.status, f.message.replace(/\d{4,5}/g, "PORT")])).toEqual(
+        first.findings.map((f) => [f.ruleId, f.status, f.message.replace(/\d{4,5}/g, "PORT")]),
+      );
     }
   });
 

@@ -29,7 +29,16 @@ export function leaf(over: Partial<CertificateFacts> = {}): CertificateFacts {
   };
 }
 
-export const CA: CertificateFacts = { ...leaf(), subject: "CN=Plant CA", issuer: "CN=Plant CA", selfSigned: true, sha256: "bb".repeat(32), sanDns: undefined, sanIp: undefined, commonName: "Plant CA" };
+export const CA: CertificateFacts = {
+  ...leaf(),
+  subject: "CN=Plant CA",
+  issuer: "CN=Plant CA",
+  selfSigned: true,
+  sha256: "bb".repeat(32),
+  sanDns: undefined,
+  sanIp: undefined,
+  commonName: "Plant CA",
+};
 
 export function service(over: Partial<TlsService> = {}): TlsService {
   return {
@@ -40,14 +49,30 @@ export function service(over: Partial<TlsService> = {}): TlsService {
     tlsOffered: true,
     service: { proof: "server-flight", detail: "whole server flights" },
     versions: [
-      { version: "TLSv1.2", result: "accepted", serverVersion: 0x0303, cipherCode: 0xc02b, cipher: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", group: 29, renegotiationInfo: true },
+      {
+        version: "TLSv1.2",
+        result: "accepted",
+        serverVersion: 0x0303,
+        cipherCode: 0xc02b,
+        cipher: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        group: 29,
+        renegotiationInfo: true,
+      },
       { version: "TLSv1.3", result: "accepted", serverVersion: 0x0304, cipherCode: 0x1301, cipher: "TLS_AES_128_GCM_SHA256", group: 29 },
       { version: "TLSv1.1", result: "refused", detail: "alert protocol_version (70)" },
       { version: "TLSv1", result: "refused", detail: "alert protocol_version (70)" },
       { version: "SSLv3", result: "refused", detail: "alert handshake_failure (40)" },
     ],
     suites: [
-      { version: "TLSv1.2", result: "complete", hellos: 3, accepted: [{ code: 0xc02b, name: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", group: 29 }, { code: 0xc02c, name: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", group: 29 }] },
+      {
+        version: "TLSv1.2",
+        result: "complete",
+        hellos: 3,
+        accepted: [
+          { code: 0xc02b, name: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", group: 29 },
+          { code: 0xc02c, name: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", group: 29 },
+        ],
+      },
       { version: "TLSv1.3", result: "complete", hellos: 2, accepted: [{ code: 0x1301, name: "TLS_AES_128_GCM_SHA256", group: 29 }] },
     ],
     compression: { result: "accepted", version: "TLSv1.2", method: 0, offered: [1, 0] },
@@ -65,7 +90,16 @@ export function facts(...services: TlsService[]): TlsFacts {
 
 /** Findings of every tls rule (through the engine's runner), by rule id. */
 export function judge(f: TlsFacts, opts: { incomplete?: boolean } = {}): Record<string, Finding[]> {
-  const env = { protocol: "tls", status: "ok" as const, endpoints: [], startedAt: STARTED, durationMs: 1, probeVersion: tlsPlugin.version, data: f, ...(opts.incomplete ? { incomplete: { code: "cut", message: "cut" } } : {}) };
+  const env = {
+    protocol: "tls",
+    status: "ok" as const,
+    endpoints: [],
+    startedAt: STARTED,
+    durationMs: 1,
+    probeVersion: tlsPlugin.version,
+    data: f,
+    ...(opts.incomplete ? { incomplete: { code: "cut", message: "cut" } } : {}),
+  };
   const out: Record<string, Finding[]> = {};
   for (const x of runRules(tlsPlugin, env, { host: "127.0.0.1", intrusive: false, credentialed: false })) (out[x.ruleId] ??= []).push(x);
   return out;

@@ -18,10 +18,28 @@ export interface AuditRun {
   statuses(ruleId: string): string[];
 }
 
-export async function audit(urls: string[], o: { timeoutMs?: number; intrusive?: boolean; credentials?: CredentialEntry[]; options?: Record<string, string | undefined>; plugins?: ProtocolPlugin[] } = {}): Promise<AuditRun> {
+export async function audit(
+  urls: string[],
+  o: {
+    timeoutMs?: number;
+    intrusive?: boolean;
+    credentials?: CredentialEntry[];
+    options?: Record<string, string | undefined>;
+    plugins?: ProtocolPlugin[];
+  } = {},
+): Promise<AuditRun> {
   const plugins = o.plugins ?? [tlsPlugin, httpPlugin];
   const [device] = parseTargetStrings(urls, plugins);
-  const opts: AuditOptions = { plugins, timeoutMs: o.timeoutMs ?? 3000, concurrency: 1, intrusive: o.intrusive ?? false, credentials: o.credentials ?? [], failOn: "high", log: silentLogger(), pluginOptions: { ...o.options } };
+  const opts: AuditOptions = {
+    plugins,
+    timeoutMs: o.timeoutMs ?? 3000,
+    concurrency: 1,
+    intrusive: o.intrusive ?? false,
+    credentials: o.credentials ?? [],
+    failOn: "high",
+    log: silentLogger(),
+    pluginOptions: { ...o.options },
+  };
   const result = await auditDevice({ ...device!, address: device!.host }, opts);
   const findings = (id: string) => result.findings.filter((f) => f.ruleId === id);
   return { result, findings, statuses: (id) => findings(id).map((f) => f.status) };

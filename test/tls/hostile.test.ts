@@ -8,7 +8,18 @@ import { safeText } from "../../src/report/safe-text.js";
 import { ContentType } from "../../probes/tls/wire/constants.js";
 import { audit, offeredVersion, tlsPeer } from "./helpers.js";
 import { makeCert } from "./wire/openssl-certs.js";
-import { alertRecord, certificate, handshake, hsRecord, record, serverHello, serverHelloDone, skeDhe, skeEcdhe, type PeerStep } from "./wire/server-messages.js";
+import {
+  alertRecord,
+  certificate,
+  handshake,
+  hsRecord,
+  record,
+  serverHello,
+  serverHelloDone,
+  skeDhe,
+  skeEcdhe,
+  type PeerStep,
+} from "./wire/server-messages.js";
 
 const CERT = makeCert("rsa:2048").der;
 const T = 600;
@@ -24,7 +35,10 @@ function tls12Only(bend: (flight: Buffer[], offered: number[]) => PeerStep[] = (
     if (!h || offeredVersion(h) !== 0x0303) return [alertRecord(70), "close"];
     const suite = h.cipherSuites.find((c) => c === 0xc02f);
     if (suite === undefined) return [alertRecord(40), "close"];
-    return bend([hsRecord(serverHello({ suite, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }), certificate([CERT]), skeEcdhe(23), serverHelloDone())], h.cipherSuites);
+    return bend(
+      [hsRecord(serverHello({ suite, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }), certificate([CERT]), skeEcdhe(23), serverHelloDone())],
+      h.cipherSuites,
+    );
   });
 }
 
@@ -73,14 +87,24 @@ describe("hostile TLS peers (tls probe through the engine)", () => {
   });
 
   it("7. chooses a suite that was not offered: an error, never an acceptance", async () => {
-    const r = await run(await tlsPeer((h) => (offeredVersion(h) === 0x0303 ? [hsRecord(serverHello({ suite: 0x1301 }), serverHelloDone()), "close"] : [alertRecord(70), "close"])));
+    const r = await run(
+      await tlsPeer((h) =>
+        offeredVersion(h) === 0x0303 ? [hsRecord(serverHello({ suite: 0x1301 }), serverHelloDone()), "close"] : [alertRecord(70), "close"],
+      ),
+    );
     const data = r.env.data as { services: { versions: { version: string; result: string; detail?: string }[] }[] } | undefined;
     expect(r.passes).toEqual([]);
     if (data) expect(data.services[0]!.versions.find((v) => v.version === "TLSv1.2")!.result).toBe("error");
   });
 
   it("8. answers a TLS 1.0 hello with TLS 1.3 (never offered there): error", async () => {
-    const r = await run(await tlsPeer((h) => [hsRecord(serverHello({ version: 0x0303, suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 })), record(23, Buffer.alloc(40, 1)), "close"]));
+    const r = await run(
+      await tlsPeer((_h) => [
+        hsRecord(serverHello({ version: 0x0303, suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 })),
+        record(23, Buffer.alloc(40, 1)),
+        "close",
+      ]),
+    );
     expect(r.statuses("tls.protocol.legacy")).not.toContain("pass");
     void ContentType;
   });
@@ -91,7 +115,12 @@ describe("hostile TLS peers (tls probe through the engine)", () => {
   });
 
   it("10. a chain of 40 certificates: 8 described, the rest counted, bounded", async () => {
-    const msgs = Buffer.concat([serverHello({ suite: 0xc02f, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }), certificate(Array.from({ length: 40 }, () => CERT)), skeEcdhe(23), serverHelloDone()]);
+    const msgs = Buffer.concat([
+      serverHello({ suite: 0xc02f, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }),
+      certificate(Array.from({ length: 40 }, () => CERT)),
+      skeEcdhe(23),
+      serverHelloDone(),
+    ]);
     const r = await run(await tls12Only(() => [...chunksOf(msgs).map((c) => record(22, c)), "close"]));
     const s = (r.env.data as { services: { certificates: unknown[]; chain: { sent: number; truncated: boolean } }[] }).services[0]!;
     expect(s.certificates.length).toBe(8);
@@ -100,13 +129,45 @@ describe("hostile TLS peers (tls probe through the engine)", () => {
 
   it("11. a Certificate message over the 256 KiB handshake cap: too large, no certificate rule passes", async () => {
     const big = Buffer.alloc(300 * 1024, 0x30);
-    const r = await run(await tls12Only(() => [hsRecord(serverHello({ suite: 0xc02f })), ...chunksOf(handshake(11, Buffer.concat([Buffer.from([(big.length + 3) >> 16, ((big.length + 3) >> 8) & 0xff, (big.length + 3) & 0xff]), Buffer.from([big.length >> 16, (big.length >> 8) & 0xff, big.length & 0xff]), big]))).map((c) => record(22, c)), "close"]));
+    const r = await run(
+      await tls12Only(() => [
+        hsRecord(serverHello({ suite: 0xc02f })),
+        ...chunksOf(
+          handshake(
+            11,
+            Buffer.concat([
+              Buffer.from([(big.length + 3) >> 16, ((big.length + 3) >> 8) & 0xff, (big.length + 3) & 0xff]),
+              Buffer.from([big.length >> 16, (big.length >> 8) & 0xff, big.length & 0xff]),
+              big,
+            ]),
+          ),
+        ).map((c) => record(22, c)),
+        "close",
+      ]),
+    );
     expect(r.passes.filter((id) => id.startsWith("tls.certificate"))).toEqual([]);
   });
 
   it("12. a certificate that is not DER: recorded as unparsed, every certificate rule undetermined", async () => {
-    const r = await run(await tls12Only(() => [hsRecord(serverHello({ suite: 0xc02f, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }), certificate([Buffer.from("3082ffff0101", "hex")]), skeEcdhe(23), serverHelloDone()), "close"]));
-    for (const id of ["tls.certificate.validity", "tls.certificate.key", "tls.certificate.signature", "tls.certificate.self-signed", "tls.certificate.name-mismatch"]) expect(r.statuses(id), id).toEqual(["undetermined"]);
+    const r = await run(
+      await tls12Only(() => [
+        hsRecord(
+          serverHello({ suite: 0xc02f, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }),
+          certificate([Buffer.from("3082ffff0101", "hex")]),
+          skeEcdhe(23),
+          serverHelloDone(),
+        ),
+        "close",
+      ]),
+    );
+    for (const id of [
+      "tls.certificate.validity",
+      "tls.certificate.key",
+      "tls.certificate.signature",
+      "tls.certificate.self-signed",
+      "tls.certificate.name-mismatch",
+    ])
+      expect(r.statuses(id), id).toEqual(["undetermined"]);
   });
 
   it("13. slow drip of a whole flight (one byte every 20 ms): the absolute deadline ends it, no acceptance", async () => {
@@ -132,14 +193,20 @@ describe("hostile TLS peers (tls probe through the engine)", () => {
   });
 
   it("17. HelloRetryRequest to every hello: retried once per hello, never an acceptance", async () => {
-    const peer = await tlsPeer((h) => (offeredVersion(h) === 0x0304 ? [hsRecord(serverHello({ suite: 0x1301, hrrGroup: 24, supportedVersion: 0x0304 })), "close"] : [alertRecord(70), "close"]));
+    const peer = await tlsPeer((h) =>
+      offeredVersion(h) === 0x0304 ? [hsRecord(serverHello({ suite: 0x1301, hrrGroup: 24, supportedVersion: 0x0304 })), "close"] : [alertRecord(70), "close"],
+    );
     const r = await run(peer);
     expect(peer.connections).toBeLessThanOrEqual(6);
     expect(r.passes).toEqual([]);
   });
 
   it("18. HelloRetryRequest for a group we have no key share for: incomplete, not retried", async () => {
-    const peer = await tlsPeer((h) => (offeredVersion(h) === 0x0304 ? [hsRecord(serverHello({ suite: 0x1301, hrrGroup: 0x0a0a, supportedVersion: 0x0304 })), "close"] : [alertRecord(70), "close"]));
+    const peer = await tlsPeer((h) =>
+      offeredVersion(h) === 0x0304
+        ? [hsRecord(serverHello({ suite: 0x1301, hrrGroup: 0x0a0a, supportedVersion: 0x0304 })), "close"]
+        : [alertRecord(70), "close"],
+    );
     await run(peer);
     expect(peer.connections).toBe(5);
   });
@@ -157,7 +224,13 @@ describe("hostile TLS peers (tls probe through the engine)", () => {
   });
 
   it("20. picks the same suite again after it was taken out: the enumeration stops with an error", async () => {
-    const r = await run(await tlsPeer((h) => (offeredVersion(h) === 0x0303 ? [hsRecord(serverHello({ suite: 0xc02f }), certificate([CERT]), skeEcdhe(23), serverHelloDone()), "close"] : [alertRecord(70), "close"])));
+    const r = await run(
+      await tlsPeer((h) =>
+        offeredVersion(h) === 0x0303
+          ? [hsRecord(serverHello({ suite: 0xc02f }), certificate([CERT]), skeEcdhe(23), serverHelloDone()), "close"]
+          : [alertRecord(70), "close"],
+      ),
+    );
     const s = (r.env.data as { services: { suites: { result: string; accepted: unknown[] }[] }[] }).services[0]!;
     expect(s.suites[0]).toMatchObject({ result: "error" });
     expect(r.statuses("tls.cipher.weak")).not.toContain("pass");
@@ -165,7 +238,9 @@ describe("hostile TLS peers (tls probe through the engine)", () => {
 
   it("21. a ServerKeyExchange cut short: malformed, no key-exchange pass", async () => {
     const ske = skeDhe(128);
-    const r = await run(await tls12Only(() => [hsRecord(serverHello({ suite: 0xc02f }), certificate([CERT]), handshake(12, ske.subarray(4, 20)), serverHelloDone()), "close"]));
+    const r = await run(
+      await tls12Only(() => [hsRecord(serverHello({ suite: 0xc02f }), certificate([CERT]), handshake(12, ske.subarray(4, 20)), serverHelloDone()), "close"]),
+    );
     expect(r.statuses("tls.key-exchange.weak")).not.toContain("pass");
   });
 
@@ -191,7 +266,12 @@ describe("hostile TLS peers (tls probe through the engine)", () => {
 
   it("24. control characters and bidi overrides in the certificate subject: kept in facts as decoded (OpenSSL prints C0 controls as \\XX), escaped in human text", async () => {
     const evil = makeCert("ec:prime256v1", undefined, "/CN=plc\x1b[31mRED\u202e").der;
-    const r = await run(await tls12Only(() => [hsRecord(serverHello({ suite: 0xc02f, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }), certificate([evil]), skeEcdhe(23), serverHelloDone()), "close"]));
+    const r = await run(
+      await tls12Only(() => [
+        hsRecord(serverHello({ suite: 0xc02f, extensions: [Buffer.from([0xff, 0x01, 0, 1, 0])] }), certificate([evil]), skeEcdhe(23), serverHelloDone()),
+        "close",
+      ]),
+    );
     const subject = (r.env.data as { services: { certificates: { subject: string }[] }[] }).services[0]!.certificates[0]!.subject;
     expect(subject).toContain("\u202e");
     expect(subject).toMatch(/\\1B\[31m|\x1b\[31m/);

@@ -16,7 +16,8 @@ describe("TLS knowledge (probes/tls/data/tls.yaml)", () => {
     expect(TLS_KNOWLEDGE_FILE).toBe("probes/tls/data/tls.yaml");
     expect(modbusKnowledge.tlsKnowledge).toBe(tlsKnowledge);
     expect(modbusKnowledge.TLS_KNOWLEDGE_FILE).toBe(TLS_KNOWLEDGE_FILE);
-    for (const fn of ["judgeSuite", "judgeVersionCode", "judgeGroup", "judgeGroupName", "judgeDhBits", "judgeCertificate"] as const) expect(modbusJudge[fn], fn).toBeTypeOf("function");
+    for (const fn of ["judgeSuite", "judgeVersionCode", "judgeGroup", "judgeGroupName", "judgeDhBits", "judgeCertificate"] as const)
+      expect(modbusJudge[fn], fn).toBeTypeOf("function");
     expect(modbusJudge.judgeSuite).toBe(judgeSuite);
     expect(modbusJudge.judgeCertificate).toBe(judgeCertificate);
   });
@@ -33,7 +34,8 @@ describe("TLS knowledge (probes/tls/data/tls.yaml)", () => {
     const covered = new Set(k.weakSuites.flatMap((w) => familyCodes(w.match)));
     for (const s of allSuites()) {
       if (s.kind !== "legacy") continue;
-      const weakByParts = s.export || s.authentication === "anon" || /^(NULL|RC4|DES|3DES|RC2|IDEA)/.test(s.cipher) || (s.keyExchange === "RSA" && !/PSK/.test(s.name));
+      const weakByParts =
+        s.export || s.authentication === "anon" || /^(NULL|RC4|DES|3DES|RC2|IDEA)/.test(s.cipher) || (s.keyExchange === "RSA" && !/PSK/.test(s.name));
       if (weakByParts && /^(RSA|DHE|ECDHE|DH_anon|ECDH_anon|DH|ECDH)$/.test(s.keyExchange)) {
         if (!covered.has(s.code) && s.keyExchange !== "DH" && s.keyExchange !== "ECDH") expect.soft(covered.has(s.code), s.name).toBe(true);
         expect(judgeSuite(s.code).status, s.name).toBe("weak");

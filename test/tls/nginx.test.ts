@@ -15,18 +15,27 @@ describeWithDaemon("tls plugin against Debian nginx", NGINX_READY, NGINX_REASON,
   let weak: Awaited<ReturnType<typeof audit>>;
   let modern: Awaited<ReturnType<typeof audit>>;
   beforeAll(async () => {
-    nginx = await startNginx(2, (p, dir) => `${WEAK_TLS(p[0]!, dir)}\n${MODERN_TLS(p[1]!, dir)}`, (dir) => {
-      weakCertificate(dir);
-      modernCertificate(dir);
-      weakDhParams(dir);
-    });
+    nginx = await startNginx(
+      2,
+      (p, dir) => `${WEAK_TLS(p[0]!, dir)}\n${MODERN_TLS(p[1]!, dir)}`,
+      (dir) => {
+        weakCertificate(dir);
+        modernCertificate(dir);
+        weakDhParams(dir);
+      },
+    );
     weak = await audit([`tls://127.0.0.1:${nginx.ports[0]}`], { plugins: [tlsPlugin], timeoutMs: 5000 });
     modern = await audit([`tls://127.0.0.1:${nginx.ports[1]}`], { plugins: [tlsPlugin], timeoutMs: 5000 });
   }, 60_000);
   afterAll(() => nginx?.stop());
 
   it("weak configuration: every weakness is a failing finding that names it", () => {
-    const msg = (id: string) => weak.findings(id).filter((f) => f.status === "fail").map((f) => f.message).join(" ");
+    const msg = (id: string) =>
+      weak
+        .findings(id)
+        .filter((f) => f.status === "fail")
+        .map((f) => f.message)
+        .join(" ");
     expect(msg("tls.protocol.legacy")).toMatch(/TLSv1\.1.*TLSv1|TLSv1.*TLSv1\.1/);
     expect(msg("tls.cipher.weak")).toMatch(/TLS_RSA_WITH_AES_128_CBC_SHA .*static RSA/);
     expect(msg("tls.key-exchange.weak")).toMatch(/DHE 1024-bit prime/);
@@ -47,7 +56,12 @@ describeWithDaemon("tls plugin against Debian nginx", NGINX_READY, NGINX_REASON,
 
   it("the suites are enumerated per version as nginx is configured", () => {
     const s = (modern.result.facts.tls!.data as { services: { suites: { version: string; accepted: { name: string }[] }[] }[] }).services[0]!;
-    expect(s.suites.find((x) => x.version === "TLSv1.2")!.accepted.map((a) => a.name).sort()).toEqual(["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"]);
+    expect(
+      s.suites
+        .find((x) => x.version === "TLSv1.2")!
+        .accepted.map((a) => a.name)
+        .sort(),
+    ).toEqual(["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"]);
     expect(s.suites.find((x) => x.version === "TLSv1.3")!.accepted.length).toBe(3);
   });
 

@@ -6,7 +6,7 @@
 // method, the request line and the Authorization header, so tests prove from the device's side
 // what a run sent. Shared by test/tls, test/http, scripts/bench/tls.ts and scripts/real-daemons.ts.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBinary, freeTcpPort, spawnDaemon, tcpPortOpen, waitFor } from "../helpers/daemons.js";
@@ -25,10 +25,29 @@ export function weakCertificate(dir: string): { cert: string; key: string } {
   mkdirSync(ca, { recursive: true });
   writeFileSync(join(ca, "index.txt"), "");
   writeFileSync(join(ca, "serial"), "01\n");
-  writeFileSync(join(ca, "ca.cnf"), "[ca]\ndefault_ca = d\n[d]\ndir = .\ndatabase = ./index.txt\nserial = ./serial\nnew_certs_dir = .\ndefault_md = sha1\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied\n");
+  writeFileSync(
+    join(ca, "ca.cnf"),
+    "[ca]\ndefault_ca = d\n[d]\ndir = .\ndatabase = ./index.txt\nserial = ./serial\nnew_certs_dir = .\ndefault_md = sha1\npolicy = p\nunique_subject = no\n[p]\ncommonName = supplied\n",
+  );
   ossl(ca, ["genrsa", "-out", "key.pem", "1024"]);
   ossl(ca, ["req", "-new", "-key", "key.pem", "-subj", "/CN=weak.plc", "-out", "req.csr"]);
-  ossl(ca, ["ca", "-batch", "-config", "ca.cnf", "-selfsign", "-keyfile", "key.pem", "-in", "req.csr", "-startdate", "20200101000000Z", "-enddate", "20210101000000Z", "-out", "cert.pem"]);
+  ossl(ca, [
+    "ca",
+    "-batch",
+    "-config",
+    "ca.cnf",
+    "-selfsign",
+    "-keyfile",
+    "key.pem",
+    "-in",
+    "req.csr",
+    "-startdate",
+    "20200101000000Z",
+    "-enddate",
+    "20210101000000Z",
+    "-out",
+    "cert.pem",
+  ]);
   return { cert: join(ca, "cert.pem"), key: join(ca, "key.pem") };
 }
 
@@ -36,10 +55,50 @@ export function weakCertificate(dir: string): { cert: string; key: string } {
 export function modernCertificate(dir: string): { cert: string; key: string; caCert: string } {
   const d = join(dir, "modern-ca");
   mkdirSync(d, { recursive: true });
-  ossl(d, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "60", "-subj", "/CN=otaudit test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  ossl(d, [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "60",
+    "-subj",
+    "/CN=otaudit test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
   ossl(d, ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "key.pem", "-out", "req.csr", "-subj", "/CN=localhost"]);
-  writeFileSync(join(d, "ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n");
-  ossl(d, ["x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "365", "-sha256", "-extfile", "ext.cnf", "-out", "leaf.pem"]);
+  writeFileSync(
+    join(d, "ext.cnf"),
+    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+  );
+  ossl(d, [
+    "x509",
+    "-req",
+    "-in",
+    "req.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "365",
+    "-sha256",
+    "-extfile",
+    "ext.cnf",
+    "-out",
+    "leaf.pem",
+  ]);
   writeFileSync(join(d, "chain.pem"), readFileSync(join(d, "leaf.pem"), "utf8") + readFileSync(join(d, "ca.pem"), "utf8"));
   return { cert: join(d, "chain.pem"), key: join(d, "key.pem"), caCert: join(d, "ca.pem") };
 }
@@ -48,10 +107,48 @@ export function modernCertificate(dir: string): { cert: string; key: string; caC
 export function rsaCertificate(dir: string): { cert: string; key: string } {
   const d = join(dir, "rsa-ca");
   mkdirSync(d, { recursive: true });
-  ossl(d, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "400", "-subj", "/CN=otaudit test RSA CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  ossl(d, [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "400",
+    "-subj",
+    "/CN=otaudit test RSA CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
   ossl(d, ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "req.csr", "-subj", "/CN=127.0.0.1"]);
-  writeFileSync(join(d, "ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
-  ossl(d, ["x509", "-req", "-in", "req.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "365", "-sha256", "-extfile", "ext.cnf", "-out", "leaf.pem"]);
+  writeFileSync(
+    join(d, "ext.cnf"),
+    "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+  );
+  ossl(d, [
+    "x509",
+    "-req",
+    "-in",
+    "req.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "365",
+    "-sha256",
+    "-extfile",
+    "ext.cnf",
+    "-out",
+    "leaf.pem",
+  ]);
   writeFileSync(join(d, "chain.pem"), readFileSync(join(d, "leaf.pem"), "utf8") + readFileSync(join(d, "ca.pem"), "utf8"));
   return { cert: join(d, "chain.pem"), key: join(d, "key.pem") };
 }
@@ -65,7 +162,9 @@ export function weakDhParams(dir: string): string {
 
 /** `user:{SHA512-crypt}` line for auth_basic_user_file, made with `openssl passwd -6`. */
 export function htpasswdLine(user: string, password: string): string {
-  const hash = execFileSync(OPENSSL!, ["passwd", "-6", "-stdin"], { input: password + "\n" }).toString().trim();
+  const hash = execFileSync(OPENSSL!, ["passwd", "-6", "-stdin"], { input: password + "\n" })
+    .toString()
+    .trim();
   return `${user}:${hash}\n`;
 }
 
@@ -107,7 +206,11 @@ export async function startNginx(count: number, servers: (ports: number[], dir: 
   writeFileSync(join(dir, "access.log"), "");
   const d = spawnDaemon(NGINX!, ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")], { dir });
   try {
-    for (const p of ports) await waitFor(async () => (d.exited() ? Promise.reject(new Error(`nginx exited: ${readLog(join(dir, "error.log"))}${d.log()}`)) : tcpPortOpen(p)), 10_000);
+    for (const p of ports)
+      await waitFor(
+        async () => (d.exited() ? Promise.reject(new Error(`nginx exited: ${readLog(join(dir, "error.log"))}${d.log()}`)) : tcpPortOpen(p)),
+        10_000,
+      );
   } catch (e) {
     await d.stop();
     throw e;

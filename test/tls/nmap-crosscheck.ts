@@ -11,7 +11,7 @@ import { NMAP } from "./nginx.js";
 export type NmapView = Record<string, { suite: string; grade: string; kex: string }[]> & { warnings?: string[] };
 
 /** nmap's version labels -> ours. */
-const VERSION: Record<string, string> = { "SSLv3": "SSLv3", "TLSv1.0": "TLSv1", "TLSv1.1": "TLSv1.1", "TLSv1.2": "TLSv1.2", "TLSv1.3": "TLSv1.3" };
+const VERSION: Record<string, string> = { SSLv3: "SSLv3", "TLSv1.0": "TLSv1", "TLSv1.1": "TLSv1.1", "TLSv1.2": "TLSv1.2", "TLSv1.3": "TLSv1.3" };
 
 /** nmap 7.9x names TLS 1.3 suites TLS_AKE_WITH_<cipher>; IANA has TLS_<cipher>. */
 export const ianaName = (nmapName: string) => nmapName.replace(/^TLS_AKE_WITH_/, "TLS_");
@@ -55,7 +55,13 @@ export function compare(svc: TlsService, nmap: NmapView): Comparison {
   const ours = Object.fromEntries(svc.suites.map((s) => [s.version, s.accepted.map((a) => a.name)]));
   const oursV = svc.versions.filter((v) => v.result === "accepted").map((v) => v.version as string);
   const nmapV = Object.keys(nmap);
-  const out: Comparison = { versionsOnlyUs: oursV.filter((v) => !nmapV.includes(v)), versionsOnlyNmap: nmapV.filter((v) => !oursV.includes(v)), suitesOnlyUs: [], suitesOnlyNmap: [], gradeDisagreements: [] };
+  const out: Comparison = {
+    versionsOnlyUs: oursV.filter((v) => !nmapV.includes(v)),
+    versionsOnlyNmap: nmapV.filter((v) => !oursV.includes(v)),
+    suitesOnlyUs: [],
+    suitesOnlyNmap: [],
+    gradeDisagreements: [],
+  };
   for (const v of new Set([...oursV, ...nmapV.filter((k) => k !== "warnings")])) {
     const a = ours[v] ?? [];
     const b = (nmap[v] ?? []).map((x) => x.suite);
@@ -75,7 +81,9 @@ export function compare(svc: TlsService, nmap: NmapView): Comparison {
  * The same reasons are listed in the README (Parity: TLS).
  */
 export function explain(d: Comparison["gradeDisagreements"][number], warnings: readonly string[]): string | undefined {
-  if (d.nmap !== "A" && d.otaudit === "ok" && warnings.some((w) => /score capped at F/.test(w))) return "nmap caps every suite's grade at F for a weak certificate signature; otaudit judges the suite by its own parts and reports the certificate once (tls.certificate.signature)";
-  if (d.nmap === "A" && d.otaudit === "weak" && /^TLS_RSA_WITH_/.test(d.suite)) return "static RSA key exchange: nmap grades the cipher strength (A); otaudit follows RFC 9325 §4.1 (no forward secrecy) and reports it as weak (low)";
+  if (d.nmap !== "A" && d.otaudit === "ok" && warnings.some((w) => /score capped at F/.test(w)))
+    return "nmap caps every suite's grade at F for a weak certificate signature; otaudit judges the suite by its own parts and reports the certificate once (tls.certificate.signature)";
+  if (d.nmap === "A" && d.otaudit === "weak" && /^TLS_RSA_WITH_/.test(d.suite))
+    return "static RSA key exchange: nmap grades the cipher strength (A); otaudit follows RFC 9325 §4.1 (no forward secrecy) and reports it as weak (low)";
   return undefined;
 }

@@ -9,7 +9,10 @@ describe("tls rules on a well-configured service", () => {
   it("every rule passes, with evidence", () => {
     const all = judge(facts());
     for (const [id, fs] of Object.entries(all)) {
-      expect(fs.map((f) => f.status), id).toEqual(["pass"]);
+      expect(
+        fs.map((f) => f.status),
+        id,
+      ).toEqual(["pass"]);
       expect(Object.keys(fs[0]!.evidence ?? {}).length, id).toBeGreaterThan(0);
     }
     expect(Object.keys(all).length).toBe(10);
@@ -58,11 +61,19 @@ describe("versions, suites, key exchange, features", () => {
   });
 
   it("compression and renegotiation: fail on DEFLATE / no renegotiation_info, undetermined when not observed, not applicable for TLS 1.3 only", () => {
-    expect(statusOf(facts(service({ compression: { result: "accepted", method: 1, offered: [1, 0], version: "TLSv1.2" } })), "tls.compression.enabled")).toEqual(["fail"]);
-    expect(statusOf(facts(service({ compression: { result: "error", offered: [1, 0], detail: "reset" } })), "tls.compression.enabled")).toEqual(["undetermined"]);
+    expect(
+      statusOf(facts(service({ compression: { result: "accepted", method: 1, offered: [1, 0], version: "TLSv1.2" } })), "tls.compression.enabled"),
+    ).toEqual(["fail"]);
+    expect(statusOf(facts(service({ compression: { result: "error", offered: [1, 0], detail: "reset" } })), "tls.compression.enabled")).toEqual([
+      "undetermined",
+    ]);
     // "no compression" chosen when DEFLATE is not recorded as offered proves nothing (was a pass)
-    expect(statusOf(facts(service({ compression: { result: "accepted", method: 0, offered: [], version: "TLSv1.2" } })), "tls.compression.enabled")).toEqual(["undetermined"]);
-    expect(statusOf(facts(service({ compression: { result: "accepted", method: 0, offered: [1, 0], version: "TLSv1.2" } })), "tls.compression.enabled")).toEqual(["pass"]);
+    expect(statusOf(facts(service({ compression: { result: "accepted", method: 0, offered: [], version: "TLSv1.2" } })), "tls.compression.enabled")).toEqual([
+      "undetermined",
+    ]);
+    expect(
+      statusOf(facts(service({ compression: { result: "accepted", method: 0, offered: [1, 0], version: "TLSv1.2" } })), "tls.compression.enabled"),
+    ).toEqual(["pass"]);
     const noReneg = service();
     noReneg.versions[0]!.renegotiationInfo = false;
     expect(statusOf(facts(noReneg), "tls.renegotiation.insecure")).toEqual(["fail"]);
@@ -86,28 +97,69 @@ describe("certificate rules", () => {
   });
 
   it("key and signature: RSA 1024, DSA and SHA-1 fail; an unknown key type or hash is undetermined; a root's self-signature is not judged", () => {
-    expect(statusOf(facts(service({ certificates: [leaf({ keyAlgorithm: "rsa", keyBits: 1024, namedCurve: undefined })] })), "tls.certificate.key")).toEqual(["fail"]);
+    expect(statusOf(facts(service({ certificates: [leaf({ keyAlgorithm: "rsa", keyBits: 1024, namedCurve: undefined })] })), "tls.certificate.key")).toEqual([
+      "fail",
+    ]);
     expect(statusOf(facts(service({ certificates: [leaf({ keyAlgorithm: "dsa", keyBits: 2048 })] })), "tls.certificate.key")).toEqual(["fail"]);
     expect(statusOf(facts(service({ certificates: [leaf({ keyAlgorithm: "gost2012", keyBits: 256 })] })), "tls.certificate.key")).toEqual(["undetermined"]);
-    expect(statusOf(facts(service({ certificates: [leaf({ signatureHash: "sha1", signatureOid: "1.2.840.113549.1.1.5", signatureAlgorithm: "sha1WithRSAEncryption" })] })), "tls.certificate.signature")).toEqual(["fail"]);
-    expect(statusOf(facts(service({ certificates: [leaf({ signatureHash: undefined, signatureOid: "1.2.643.7.1.1.3.2", signatureAlgorithm: "1.2.643.7.1.1.3.2" })] })), "tls.certificate.signature")).toEqual(["undetermined"]);
-    expect(statusOf(facts(service({ certificates: [leaf(), { ...CA, signatureHash: "sha1", signatureOid: "1.2.840.10045.4.1" }] })), "tls.certificate.signature")).toEqual(["pass"]);
+    expect(
+      statusOf(
+        facts(service({ certificates: [leaf({ signatureHash: "sha1", signatureOid: "1.2.840.113549.1.1.5", signatureAlgorithm: "sha1WithRSAEncryption" })] })),
+        "tls.certificate.signature",
+      ),
+    ).toEqual(["fail"]);
+    expect(
+      statusOf(
+        facts(service({ certificates: [leaf({ signatureHash: undefined, signatureOid: "1.2.643.7.1.1.3.2", signatureAlgorithm: "1.2.643.7.1.1.3.2" })] })),
+        "tls.certificate.signature",
+      ),
+    ).toEqual(["undetermined"]);
+    expect(
+      statusOf(facts(service({ certificates: [leaf(), { ...CA, signatureHash: "sha1", signatureOid: "1.2.840.10045.4.1" }] })), "tls.certificate.signature"),
+    ).toEqual(["pass"]);
   });
 
   it("self-signed leaf fails; the name check passes on an IP SAN, is undetermined for an IP target with DNS names only, fails on a mismatch", () => {
-    expect(statusOf(facts(service({ certificates: [{ ...leaf(), issuer: "CN=plc.example", selfSigned: true }] })), "tls.certificate.self-signed")).toEqual(["fail"]);
+    expect(statusOf(facts(service({ certificates: [{ ...leaf(), issuer: "CN=plc.example", selfSigned: true }] })), "tls.certificate.self-signed")).toEqual([
+      "fail",
+    ]);
     expect(statusOf(facts(service({ certificates: [leaf({ sanIp: [] })] })), "tls.certificate.name-mismatch")).toEqual(["undetermined"]);
     expect(statusOf(facts(service({ certificates: [leaf({ sanIp: ["10.0.0.9"], sanDns: [] })] })), "tls.certificate.name-mismatch")).toEqual(["fail"]);
-    expect(statusOf(facts(service({ serverName: "hmi.plant.example", serverNameKind: "dns", certificates: [leaf({ sanDns: ["*.plant.example"] })] })), "tls.certificate.name-mismatch")).toEqual(["pass"]);
-    expect(statusOf(facts(service({ serverName: "a.hmi.plant.example", serverNameKind: "dns", certificates: [leaf({ sanDns: ["*.plant.example"] })] })), "tls.certificate.name-mismatch")).toEqual(["fail"]);
-    const cnOnly = judge(facts(service({ serverName: "plc.example", serverNameKind: "dns", certificates: [leaf({ sanDns: [], sanIp: [] })] })))["tls.certificate.name-mismatch"]![0]!;
+    expect(
+      statusOf(
+        facts(service({ serverName: "hmi.plant.example", serverNameKind: "dns", certificates: [leaf({ sanDns: ["*.plant.example"] })] })),
+        "tls.certificate.name-mismatch",
+      ),
+    ).toEqual(["pass"]);
+    expect(
+      statusOf(
+        facts(service({ serverName: "a.hmi.plant.example", serverNameKind: "dns", certificates: [leaf({ sanDns: ["*.plant.example"] })] })),
+        "tls.certificate.name-mismatch",
+      ),
+    ).toEqual(["fail"]);
+    const cnOnly = judge(facts(service({ serverName: "plc.example", serverNameKind: "dns", certificates: [leaf({ sanDns: [], sanIp: [] })] })))[
+      "tls.certificate.name-mismatch"
+    ]![0]!;
     expect([cnOnly.status, cnOnly.severity]).toEqual(["fail", "low"]);
   });
 
   it("no certificate, or one that does not parse: every certificate rule is undetermined", () => {
-    for (const s of [service({ certificates: [], chain: undefined }), service({ certificates: [], certificateErrors: [{ index: 0, message: "certificate does not parse" }] })]) {
+    for (const s of [
+      service({ certificates: [], chain: undefined }),
+      service({ certificates: [], certificateErrors: [{ index: 0, message: "certificate does not parse" }] }),
+    ]) {
       const all = judge(facts(s));
-      for (const id of ["tls.certificate.validity", "tls.certificate.key", "tls.certificate.signature", "tls.certificate.self-signed", "tls.certificate.name-mismatch"]) expect(all[id]!.map((f) => f.status), id).toEqual(["undetermined"]);
+      for (const id of [
+        "tls.certificate.validity",
+        "tls.certificate.key",
+        "tls.certificate.signature",
+        "tls.certificate.self-signed",
+        "tls.certificate.name-mismatch",
+      ])
+        expect(
+          all[id]!.map((f) => f.status),
+          id,
+        ).toEqual(["undetermined"]);
     }
   });
 

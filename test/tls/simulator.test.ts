@@ -34,7 +34,11 @@ afterAll(() => {
 
 const LEGACY = {
   versions: ["SSLv3", "TLSv1", "TLSv1.2"],
-  suites: { SSLv3: ["TLS_RSA_WITH_RC4_128_SHA"], TLSv1: ["TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"], "TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"] },
+  suites: {
+    SSLv3: ["TLS_RSA_WITH_RC4_128_SHA"],
+    TLSv1: ["TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"],
+    "TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"],
+  },
   dhBits: 1024,
   compression: true,
   renegotiationInfo: false,
@@ -47,7 +51,18 @@ describe("tls simulator", () => {
     const sim = await tlsPlugin.simulator!.start(tlsPlugin.simulator!.profileSchema.parse(LEGACY), { host: "127.0.0.1", stateDir: state() });
     try {
       const r = await audit(sim.urls, { plugins: [tlsPlugin] });
-      for (const id of ["tls.protocol.legacy", "tls.cipher.weak", "tls.key-exchange.weak", "tls.compression.enabled", "tls.renegotiation.insecure", "tls.certificate.validity", "tls.certificate.key", "tls.certificate.signature", "tls.certificate.self-signed"]) expect(r.statuses(id), id).toEqual(["fail"]);
+      for (const id of [
+        "tls.protocol.legacy",
+        "tls.cipher.weak",
+        "tls.key-exchange.weak",
+        "tls.compression.enabled",
+        "tls.renegotiation.insecure",
+        "tls.certificate.validity",
+        "tls.certificate.key",
+        "tls.certificate.signature",
+        "tls.certificate.self-signed",
+      ])
+        expect(r.statuses(id), id).toEqual(["fail"]);
       expect(r.findings("tls.cipher.weak")[0]!.message).toMatch(/RC4.*|3DES/);
       const stats = sim.stats!() as { applicationBytes: number; scriptedFlights: number; byVersion: Record<string, number> };
       expect(stats.applicationBytes).toBe(0);
@@ -58,7 +73,15 @@ describe("tls simulator", () => {
   });
 
   it("a hardened TLS 1.3-only profile: the chain is read through a real handshake, no failure", async () => {
-    const sim = await tlsPlugin.simulator!.start(tlsPlugin.simulator!.profileSchema.parse({ versions: ["TLSv1.3"], suites: { "TLSv1.3": ["TLS_AES_256_GCM_SHA384"] }, groups: ["secp384r1"], certificate: { caIssued: true, sanIp: ["127.0.0.1"] } }), { host: "127.0.0.1", stateDir: state() });
+    const sim = await tlsPlugin.simulator!.start(
+      tlsPlugin.simulator!.profileSchema.parse({
+        versions: ["TLSv1.3"],
+        suites: { "TLSv1.3": ["TLS_AES_256_GCM_SHA384"] },
+        groups: ["secp384r1"],
+        certificate: { caIssued: true, sanIp: ["127.0.0.1"] },
+      }),
+      { host: "127.0.0.1", stateDir: state() },
+    );
     try {
       const r = await audit(sim.urls, { plugins: [tlsPlugin] });
       expect(r.result.findings.filter((f) => !["pass", "not_applicable"].includes(f.status)).map((f) => `${f.ruleId}: ${f.message}`)).toEqual([]);
@@ -70,13 +93,26 @@ describe("tls simulator", () => {
 
   it("Node's TLS cannot offer what the raw hellos do: SSLv3, RC4, 3DES (OpenSSL 3 builds)", () => {
     expect(() => tls.createSecureContext({ minVersion: "SSLv3" as tls.SecureVersion })).toThrow();
-    for (const c of ["RC4-SHA", "DES-CBC3-SHA", "EXP-RC4-MD5"]) expect(() => tls.createSecureContext({ ciphers: `${c}@SECLEVEL=0` }), c).toThrow(/no cipher match/);
+    for (const c of ["RC4-SHA", "DES-CBC3-SHA", "EXP-RC4-MD5"])
+      expect(() => tls.createSecureContext({ ciphers: `${c}@SECLEVEL=0` }), c).toThrow(/no cipher match/);
   });
 });
 
 describe("record -> replay -> simulate (tls and http)", () => {
   it("replays to the live findings, and the derived profile simulates them again", async () => {
-    const profile = { header: { name: "legacy-web-rtu", description: "test" }, sections: new Map<string, unknown>([["tls", tlsPlugin.simulator!.profileSchema.parse(LEGACY)], ["http", httpPlugin.simulator!.profileSchema.parse({ auth: { kind: "basic", accounts: [{ username: "admin", password: "admin" }] }, page: { server: "GoAhead-Webs/2.5", firmware: "2.3.1" } })]]) };
+    const profile = {
+      header: { name: "legacy-web-rtu", description: "test" },
+      sections: new Map<string, unknown>([
+        ["tls", tlsPlugin.simulator!.profileSchema.parse(LEGACY)],
+        [
+          "http",
+          httpPlugin.simulator!.profileSchema.parse({
+            auth: { kind: "basic", accounts: [{ username: "admin", password: "admin" }] },
+            page: { server: "GoAhead-Webs/2.5", firmware: "2.3.1" },
+          }),
+        ],
+      ]),
+    };
     const device = await startProfile(profile, plugins, "127.0.0.1", state());
     try {
       const devices = await resolveTargets(device.urls, plugins);

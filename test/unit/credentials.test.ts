@@ -36,7 +36,9 @@ describe("credentials file", () => {
       expect(e).toBeInstanceOf(UsageError);
       expect((e as UsageError).message).toMatch(/^c\.yaml: \[1\]\.username: /);
     }
-    expect(() => parseCredentials(`- protocol: ssh\n  username: eng\n  passwordEnv: NOPE_NOT_SET\n`, "c.yaml", {})).toThrow(/\[0\]\.passwordEnv: environment variable NOPE_NOT_SET is not set/);
+    expect(() => parseCredentials(`- protocol: ssh\n  username: eng\n  passwordEnv: NOPE_NOT_SET\n`, "c.yaml", {})).toThrow(
+      /\[0\]\.passwordEnv: environment variable NOPE_NOT_SET is not set/,
+    );
     expect(() => parseCredentials(`- protocol: telnet\n  username: x\n`, "c.yaml")).toThrow(/\[0\]\.protocol/);
   });
 
@@ -84,17 +86,29 @@ describe("credentials from plugin declarations", () => {
   it("an empty password is a value (bench accounts with an empty password), not 'missing'", () => {
     const [e] = parseCredentials(`- protocol: ssh\n  username: bench\n  password: ""\n`, "c.yaml");
     expect(e).toMatchObject({ protocol: "ssh", username: "bench", password: "" });
-    expect(lines(() => parseCredentials(`- protocol: ssh\n  username: bench\n`, "c.yaml"))).toEqual(["c.yaml: [0]: an ssh entry needs password, passwordEnv or privateKey"]);
+    expect(lines(() => parseCredentials(`- protocol: ssh\n  username: bench\n`, "c.yaml"))).toEqual([
+      "c.yaml: [0]: an ssh entry needs password, passwordEnv or privateKey",
+    ]);
     expect(parseCredentials(`- protocol: ssh\n  username: bench\n  passwordEnv: EMPTY_PW\n`, "c.yaml", { EMPTY_PW: "" })[0]!.password).toBe("");
   });
 
   it("names the file's own fields: unknown kinds, both value and Env, a value the plugin's schema refuses", () => {
-    expect(lines(() => parseCredentials(`- protocol: telnet\n  username: x\n`, "c.yaml"))[0]).toMatch(/^c\.yaml: \[0\]\.protocol: unknown kind "telnet" \(known: .*ssh/);
-    expect(lines(() => parseCredentials(`- protocol: opcua\n  username: op\n  password: a\n  passwordEnv: B\n`, "c.yaml", { B: "b" }))).toEqual(["c.yaml: [0].passwordEnv: give password or passwordEnv, not both"]);
-    expect(lines(() => parseCredentials(`- protocol: opcua\n  username: op\n`, "c.yaml"))).toEqual(["c.yaml: [0].password: required (give password or passwordEnv)"]);
+    expect(lines(() => parseCredentials(`- protocol: telnet\n  username: x\n`, "c.yaml"))[0]).toMatch(
+      /^c\.yaml: \[0\]\.protocol: unknown kind "telnet" \(known: .*ssh/,
+    );
+    expect(lines(() => parseCredentials(`- protocol: opcua\n  username: op\n  password: a\n  passwordEnv: B\n`, "c.yaml", { B: "b" }))).toEqual([
+      "c.yaml: [0].passwordEnv: give password or passwordEnv, not both",
+    ]);
+    expect(lines(() => parseCredentials(`- protocol: opcua\n  username: op\n`, "c.yaml"))).toEqual([
+      "c.yaml: [0].password: required (give password or passwordEnv)",
+    ]);
     expect(lines(() => parseCredentials(`- protocol: snmp\n  communityEnv: C\n`, "c.yaml", { C: "" }))[0]).toMatch(/^c\.yaml: \[0\]\.communityEnv: /);
-    expect(lines(() => parseCredentials(`- protocol: snmp\n  username: ops\n  authProtocol: sha\n`, "c.yaml"))).toEqual(["c.yaml: [0].authKey: required with authProtocol"]);
-    expect(lines(() => parseCredentials(`- protocol: ssh\n  username: e\n  password: x\n  host: "not a host!"\n`, "c.yaml"))).toEqual(["c.yaml: [0].host: not an address, glob or CIDR: not a host!"]);
+    expect(lines(() => parseCredentials(`- protocol: snmp\n  username: ops\n  authProtocol: sha\n`, "c.yaml"))).toEqual([
+      "c.yaml: [0].authKey: required with authProtocol",
+    ]);
+    expect(lines(() => parseCredentials(`- protocol: ssh\n  username: e\n  password: x\n  host: "not a host!"\n`, "c.yaml"))).toEqual([
+      "c.yaml: [0].host: not an address, glob or CIDR: not a host!",
+    ]);
   });
 
   it("reads key files relative to the credentials file and checks them: unreadable, not a key, wrong passphrase", () => {
@@ -103,14 +117,22 @@ describe("credentials from plugin declarations", () => {
       writeFileSync(file, yaml);
       return loadCredentials(file, env);
     };
-    expect(lines(() => load(`- protocol: ssh\n  username: e\n  privateKey: missing_key\n`))).toEqual([`--credentials ${file}: [0].privateKey: cannot read ${join(dir, "missing_key")} (ENOENT)`]);
+    expect(lines(() => load(`- protocol: ssh\n  username: e\n  privateKey: missing_key\n`))).toEqual([
+      `--credentials ${file}: [0].privateKey: cannot read ${join(dir, "missing_key")} (ENOENT)`,
+    ]);
     expect(lines(() => load(`- protocol: ssh\n  username: e\n  privateKey: garbage_key\n`))[0]).toMatch(/\[0\]\.privateKey: not a usable private key/);
-    expect(lines(() => load(`- protocol: ssh\n  username: e\n  privateKey: enc_ed25519\n`))[0]).toMatch(/\[0\]\.privateKey: not a usable private key \(.*passphrase/i);
-    expect(lines(() => load(`- protocol: ssh\n  username: e\n  privateKey: enc_ed25519\n  passphraseEnv: PP\n`, { PP: "wrong" }))[0]).toMatch(/\[0\]\.privateKey: not a usable private key/);
+    expect(lines(() => load(`- protocol: ssh\n  username: e\n  privateKey: enc_ed25519\n`))[0]).toMatch(
+      /\[0\]\.privateKey: not a usable private key \(.*passphrase/i,
+    );
+    expect(lines(() => load(`- protocol: ssh\n  username: e\n  privateKey: enc_ed25519\n  passphraseEnv: PP\n`, { PP: "wrong" }))[0]).toMatch(
+      /\[0\]\.privateKey: not a usable private key/,
+    );
     const [ok] = load(`- protocol: ssh\n  username: e\n  privateKey: enc_ed25519\n  passphraseEnv: PP\n`, { PP: "right-passphrase-4c1e" });
     expect(ok).toMatchObject({ privateKey: join(dir, "enc_ed25519"), passphrase: "right-passphrase-4c1e" });
     expect(scrubDeep({ m: "right-passphrase-4c1e" }).m).toBe("[redacted]");
-    expect(lines(() => load(`- protocol: modbus-tls\n  certificate: garbage_key\n  key: garbage_key\n`))[0]).toMatch(/\[0\]\.certificate: not an X\.509 certificate/);
+    expect(lines(() => load(`- protocol: modbus-tls\n  certificate: garbage_key\n  key: garbage_key\n`))[0]).toMatch(
+      /\[0\]\.certificate: not an X\.509 certificate/,
+    );
   });
 
   it("CLI: an unusable private key is exit 2 naming [i].privateKey, before any network work", async () => {

@@ -44,18 +44,37 @@ function finding(partial: Partial<Finding>): Finding {
 describe("rule runner", () => {
   it("fills findings from rule meta and outcome", () => {
     const [f] = runRules(fakePlugin(), envelope({ weak: true, algorithms: ["md5"] }), ctx);
-    expect(f).toMatchObject({ ruleId: "fake.weak", status: "fail", severity: "high", elements: [7], iec62443: ["CR 4.3"], port: 9, evidence: { algorithms: ["md5"] } });
+    expect(f).toMatchObject({
+      ruleId: "fake.weak",
+      status: "fail",
+      severity: "high",
+      elements: [7],
+      iec62443: ["CR 4.3"],
+      port: 9,
+      evidence: { algorithms: ["md5"] },
+    });
   });
 
   it("turns a throwing rule into an error finding, not a crash", () => {
-    const throwing = defineRule<FakeFacts>({ meta: { ...weakRule.meta, id: "fake.throws" }, check: () => { throw new TypeError("boom"); } });
+    const throwing = defineRule<FakeFacts>({
+      meta: { ...weakRule.meta, id: "fake.throws" },
+      check: () => {
+        throw new TypeError("boom");
+      },
+    });
     const findings = runRules(fakePlugin({ rules: [throwing, weakRule] }), envelope({ weak: false, algorithms: ["aes128-ctr"] }), ctx);
-    expect(findings.map((f) => [f.ruleId, f.status])).toEqual([["fake.throws", "error"], ["fake.weak", "pass"]]);
+    expect(findings.map((f) => [f.ruleId, f.status])).toEqual([
+      ["fake.throws", "error"],
+      ["fake.weak", "pass"],
+    ]);
     expect(findings[0]!.message).toContain("boom");
   });
 
   it("skips intrusive rules unless the run is intrusive", () => {
-    const intrusive = defineRule<FakeFacts>({ meta: { ...weakRule.meta, id: "fake.default-creds", safety: "intrusive" }, check: () => ({ status: "fail", message: "admin/admin accepted" }) });
+    const intrusive = defineRule<FakeFacts>({
+      meta: { ...weakRule.meta, id: "fake.default-creds", safety: "intrusive" },
+      check: () => ({ status: "fail", message: "admin/admin accepted" }),
+    });
     const plugin = fakePlugin({ rules: [intrusive] });
     expect(runRules(plugin, envelope({ weak: false, algorithms: [] }), ctx)[0]!.status).toBe("skipped");
     expect(runRules(plugin, envelope({ weak: false, algorithms: [] }), { ...ctx, intrusive: true })[0]!.status).toBe("fail");
@@ -71,8 +90,14 @@ describe("rule runner", () => {
   it("turns a pass without evidence into undetermined (no-evidence), whatever the rule says", () => {
     const [f] = runRules(fakePlugin(), envelope({ weak: false, algorithms: [] }), ctx);
     expect(f).toMatchObject({ status: "undetermined", reason: "no-evidence" });
-    const bare = defineRule<FakeFacts>({ meta: { ...weakRule.meta, id: "fake.bare" }, check: () => ({ status: "pass", message: "fine", evidence: { seen: undefined, list: [] } }) });
-    expect(runRules(fakePlugin({ rules: [bare] }), envelope({ weak: false, algorithms: ["x"] }), ctx)[0]).toMatchObject({ status: "undetermined", reason: "no-evidence" });
+    const bare = defineRule<FakeFacts>({
+      meta: { ...weakRule.meta, id: "fake.bare" },
+      check: () => ({ status: "pass", message: "fine", evidence: { seen: undefined, list: [] } }),
+    });
+    expect(runRules(fakePlugin({ rules: [bare] }), envelope({ weak: false, algorithms: ["x"] }), ctx)[0]).toMatchObject({
+      status: "undetermined",
+      reason: "no-evidence",
+    });
   });
 
   it("turns passes into undetermined (incomplete) when the probe stopped early; failures stay", () => {
@@ -85,7 +110,8 @@ describe("rule runner", () => {
   it("aggregates a flood of outcomes into one finding per status with a count and a sample", () => {
     const flood = defineRule<FakeFacts>({
       meta: { ...weakRule.meta, id: "fake.flood" },
-      check: ({ facts }) => facts.algorithms.map((a) => ({ status: "undetermined" as const, reason: "unknown-value" as const, message: `unknown ${a}`, evidence: { name: a } })),
+      check: ({ facts }) =>
+        facts.algorithms.map((a) => ({ status: "undetermined" as const, reason: "unknown-value" as const, message: `unknown ${a}`, evidence: { name: a } })),
     });
     const names = Array.from({ length: 50_000 }, (_, i) => `x${i}`);
     const findings = runRules(fakePlugin({ rules: [flood] }), envelope({ weak: false, algorithms: names }), ctx);
@@ -95,7 +121,10 @@ describe("rule runner", () => {
   });
 
   it("caps evidence lists and strings", () => {
-    const big = defineRule<FakeFacts>({ meta: { ...weakRule.meta, id: "fake.big" }, check: ({ facts }) => ({ status: "fail", message: "x".repeat(10_000), evidence: { names: facts.algorithms } }) });
+    const big = defineRule<FakeFacts>({
+      meta: { ...weakRule.meta, id: "fake.big" },
+      check: ({ facts }) => ({ status: "fail", message: "x".repeat(10_000), evidence: { names: facts.algorithms } }),
+    });
     const [f] = runRules(fakePlugin({ rules: [big] }), envelope({ weak: true, algorithms: Array.from({ length: 1000 }, (_, i) => `a${i}`) }), ctx);
     expect((f!.evidence.names as unknown[]).length).toBe(65);
     expect(f!.message.length).toBeLessThan(2100);
@@ -139,7 +168,10 @@ describe("scoring", () => {
   });
 
   it("attested only from evidence, never pass, and never hides a verified failure", () => {
-    const att = new Map([[10, "threat model v3 (2025)"], [7, "vendor says all channels encrypted"]]);
+    const att = new Map([
+      [10, "threat model v3 (2025)"],
+      [7, "vendor says all channels encrypted"],
+    ]);
     expect(verdict([], 10, att)).toMatchObject({ verdict: "attested", basis: "attested", attestation: "threat model v3 (2025)" });
     expect(verdict([finding({ status: "fail" })], 7, att)).toMatchObject({ verdict: "fail", basis: "verified" });
   });
@@ -162,7 +194,11 @@ describe("audit pipeline", () => {
   });
 
   it("records a probe failure as an error envelope and error findings", async () => {
-    const plugin = fakePlugin({ probe: async () => { throw new ProbeFailure("unreachable", "connection refused"); } });
+    const plugin = fakePlugin({
+      probe: async () => {
+        throw new ProbeFailure("unreachable", "connection refused");
+      },
+    });
     const doc = await auditDevices([device], { ...base, plugins: [plugin] });
     expect(doc.devices[0]!.facts.fake).toMatchObject({ status: "unreachable", error: { code: "unreachable" } });
     expect(doc.devices[0]!.findings.every((f) => f.status === "error")).toBe(true);

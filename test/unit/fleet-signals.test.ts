@@ -18,32 +18,52 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../src/version.js";
 
-const env = (protocol: string, data: unknown): FactsEnvelope => ({ protocol, status: "ok", endpoints: [], startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1, probeVersion: "1.0.0", data });
+const env = (protocol: string, data: unknown): FactsEnvelope => ({
+  protocol,
+  status: "ok",
+  endpoints: [],
+  startedAt: "2026-01-01T00:00:00.000Z",
+  durationMs: 1,
+  probeVersion: "1.0.0",
+  data,
+});
 const device = (host: string, facts: Record<string, FactsEnvelope>) => ({ host, facts }) as unknown as DeviceResult;
 
 const ssh = (extra: Partial<SshService>): SshFacts => ({ services: [{ port: 22, url: "ssh://h:22", hostKeys: [], ...extra }] });
 const sshAuth = (methods: string[]) => ({ auth: { username: "otaudit-probe", methods } });
-const mfaLogin = { username: "ops", factorsGiven: ["password", "publickey"] as ("password" | "publickey")[], steps: [{ method: "publickey", result: "partial" as const, next: ["password"] }, { method: "password", result: "success" as const }], authenticated: true, mfaObserved: true };
+const mfaLogin = {
+  username: "ops",
+  factorsGiven: ["password", "publickey"] as ("password" | "publickey")[],
+  steps: [
+    { method: "publickey", result: "partial" as const, next: ["password"] },
+    { method: "password", result: "success" as const },
+  ],
+  authenticated: true,
+  mfaObserved: true,
+};
 
 /** OPC UA facts as the probe records them: each user token annotated by the probe's own decisions (security.ts). */
 function opcua(tokens: string[], mode: "None" | "SignAndEncrypt" = "SignAndEncrypt"): OpcuaFacts {
   return {
     discoveryUrl: "opc.tcp://h:4840",
     transport: { protocolVersion: 0, receiveBufferSize: 65535, sendBufferSize: 65535, maxMessageSize: 0, maxChunkCount: 0 },
-    endpoints: annotateEndpoints([
-      {
-        endpointUrl: "opc.tcp://h:4840",
-        securityPolicyUri: mode === "None" ? "http://opcfoundation.org/UA/SecurityPolicy#None" : "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256",
-        securityMode: mode,
-        securityLevel: 1,
-        transportProfileUri: "",
-        userTokens: tokens.map((t, i) => ({ policyId: `p${i}`, tokenType: t as "UserName", securityPolicyUri: null })),
-        certificateSha256: mode === "None" ? null : "ab".repeat(32),
-        applicationUri: "urn:x",
-        productUri: "urn:x",
-        applicationName: "x",
-      },
-    ], []),
+    endpoints: annotateEndpoints(
+      [
+        {
+          endpointUrl: "opc.tcp://h:4840",
+          securityPolicyUri: mode === "None" ? "http://opcfoundation.org/UA/SecurityPolicy#None" : "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256",
+          securityMode: mode,
+          securityLevel: 1,
+          transportProfileUri: "",
+          userTokens: tokens.map((t, i) => ({ policyId: `p${i}`, tokenType: t as "UserName", securityPolicyUri: null })),
+          certificateSha256: mode === "None" ? null : "ab".repeat(32),
+          applicationUri: "urn:x",
+          productUri: "urn:x",
+          applicationName: "x",
+        },
+      ],
+      [],
+    ),
     certificates: [],
     certificateErrors: [],
     anonymousSession: { status: "skipped", message: "" },
@@ -59,7 +79,14 @@ describe("remote-access auth factors from facts", () => {
     expect(factorsOf({ ssh: env("ssh", ssh({ auth: { username: "u", noneAccepted: true } })) })).toEqual(["ssh:none"]);
     expect(factorsOf({ ssh: env("ssh", ssh(sshAuth(["publickey", "password"]))) })).toEqual(["ssh:single-factor"]);
     expect(factorsOf({ ssh: env("ssh", ssh({ ...sshAuth(["publickey"]), credentialed: mfaLogin })) })).toEqual(["ssh:mfa-verified"]);
-    expect(factorsOf({ ssh: env("ssh", ssh({ ...sshAuth(["publickey"]), credentialed: { ...mfaLogin, mfaObserved: false, steps: [{ method: "publickey", result: "success" }] } })) })).toEqual(["ssh:single-factor"]);
+    expect(
+      factorsOf({
+        ssh: env(
+          "ssh",
+          ssh({ ...sshAuth(["publickey"]), credentialed: { ...mfaLogin, mfaObserved: false, steps: [{ method: "publickey", result: "success" }] } }),
+        ),
+      }),
+    ).toEqual(["ssh:single-factor"]);
     expect(factorsOf({ ssh: env("ssh", ssh(sshAuth(["publickey"]))) })).toEqual(["ssh:unknown"]);
     expect(factorsOf({ ssh: env("ssh", ssh({})) })).toEqual(["ssh:unknown"]);
   });
@@ -92,7 +119,10 @@ describe("fleet rule: remote access without MFA", () => {
   });
 
   it("unknown factors are undetermined, never a pass; only verified MFA everywhere passes", () => {
-    const unknown = remoteRule([device("10.0.0.1", { ssh: env("ssh", ssh({ ...sshAuth(["publickey"]), credentialed: mfaLogin })) }), device("10.0.0.2", { ssh: env("ssh", ssh(sshAuth(["publickey"]))) })]);
+    const unknown = remoteRule([
+      device("10.0.0.1", { ssh: env("ssh", ssh({ ...sshAuth(["publickey"]), credentialed: mfaLogin })) }),
+      device("10.0.0.2", { ssh: env("ssh", ssh(sshAuth(["publickey"]))) }),
+    ]);
     expect(unknown).toMatchObject({ status: "undetermined", reason: "not-attempted", devices: ["10.0.0.2"] });
     const verified = remoteRule([device("10.0.0.1", { ssh: env("ssh", ssh({ ...sshAuth(["publickey"]), credentialed: mfaLogin })) })]);
     expect(verified.status).toBe("pass");
@@ -105,12 +135,30 @@ describe("cleartext and keys signals", () => {
     const s = deviceSignals({ facts: { opcua: env("opcua", opcua(["UserName"], "None")) } }, PLUGINS);
     expect(s.cleartext.map((c) => c.carries)).toEqual(["data", "credentials"]);
     const modbus: ModbusFacts = {
-      plain: [{ port: 502, url: "modbus://h:502", role: "target", reachability: "open", answersUnauthenticated: true, unitsTried: [1], fullSweep: false, units: [], exchanges: [], functionCodesSent: [43] }],
+      plain: [
+        {
+          port: 502,
+          url: "modbus://h:502",
+          role: "target",
+          reachability: "open",
+          answersUnauthenticated: true,
+          unitsTried: [1],
+          fullSweep: false,
+          units: [],
+          exchanges: [],
+          functionCodesSent: [43],
+        },
+      ],
       secure: [],
       writeTest: { status: "not_requested", functionCodes: [] },
     };
-    expect(deviceSignals({ facts: { modbus: env("modbus", modbus) } }, PLUGINS).cleartext).toMatchObject([{ protocol: "modbus", port: 502, carries: "control" }]);
-    const shared = evaluateFleet([device("a", { opcua: env("opcua", { ...opcua(["UserName"]), certificates: [] }) }), device("b", { opcua: env("opcua", opcua(["UserName"])) })]).findings.find((f) => f.ruleId === "fleet.certificate.shared")!;
+    expect(deviceSignals({ facts: { modbus: env("modbus", modbus) } }, PLUGINS).cleartext).toMatchObject([
+      { protocol: "modbus", port: 502, carries: "control" },
+    ]);
+    const shared = evaluateFleet([
+      device("a", { opcua: env("opcua", { ...opcua(["UserName"]), certificates: [] }) }),
+      device("b", { opcua: env("opcua", opcua(["UserName"])) }),
+    ]).findings.find((f) => f.ruleId === "fleet.certificate.shared")!;
     expect(shared).toMatchObject({ status: "fail", devices: ["a", "b"] });
   });
 });
@@ -122,22 +170,29 @@ function recorded(path: string): Record<string, FactsEnvelope> {
   return (JSON.parse(readFileSync(file, "utf8")) as { devices: { facts: Record<string, FactsEnvelope> }[] }).devices[0]!.facts;
 }
 const signalsOf = (path: string) => deviceSignals({ facts: recorded(path) }, PLUGINS);
-const brief = (xs: { protocol: string; carries?: string; factors?: string; tried?: number; key?: string }[]) => xs.map((x) => [x.protocol, x.factors ?? x.carries ?? x.tried ?? x.key].join(":"));
+const brief = (xs: { protocol: string; carries?: string; factors?: string; tried?: number; key?: string }[]) =>
+  xs.map((x) => [x.protocol, x.factors ?? x.carries ?? x.tried ?? x.key].join(":"));
 
 describe("default-credential checks count only when every planned attempt got a definite answer", () => {
   it("SSH: a run cut short (an error, the budget) is not 'checked, none accepted'; a complete one is", () => {
     const attempt = { id: "a", username: "admin", method: "password" as const, result: "rejected" as const };
     const dc = (over: object) => ({ planned: ["a", "b"], budget: 3, delayMs: 0, knownEntries: 2, attempts: [attempt], ...over });
-    const checks = (over: object) => deviceSignals({ facts: { ssh: env("ssh", ssh({ ...sshAuth(["publickey"]), defaultCredentials: dc(over) })) } }, PLUGINS).defaultCredentialChecks;
+    const checks = (over: object) =>
+      deviceSignals({ facts: { ssh: env("ssh", ssh({ ...sshAuth(["publickey"]), defaultCredentials: dc(over) })) } }, PLUGINS).defaultCredentialChecks;
     expect(checks({ complete: false, attempts: [attempt, { ...attempt, id: "b", result: "error", error: "reset" }] })).toEqual([]);
     expect(checks({ complete: false, notAttempted: [{ id: "b", why: "time window" }] })).toEqual([]);
     expect(checks({ complete: true, attempts: [attempt, { ...attempt, id: "b" }] })).toMatchObject([{ protocol: "ssh", tried: 2 }]);
   });
 
   it("OPC UA: a run that stopped on an error is not 'checked'; a complete one is", () => {
-    const withDefaults = (status: "ok" | "error", tried: number) => ({ ...opcua(["UserName"]), defaultCredentials: { status, tried, planned: 2, accepted: [], message: "" } });
+    const withDefaults = (status: "ok" | "error", tried: number) => ({
+      ...opcua(["UserName"]),
+      defaultCredentials: { status, tried, planned: 2, accepted: [], message: "" },
+    });
     expect(deviceSignals({ facts: { opcua: env("opcua", withDefaults("error", 1)) } }, PLUGINS).defaultCredentialChecks).toEqual([]);
-    expect(deviceSignals({ facts: { opcua: env("opcua", withDefaults("ok", 2)) } }, PLUGINS).defaultCredentialChecks).toMatchObject([{ protocol: "opcua", tried: 2 }]);
+    expect(deviceSignals({ facts: { opcua: env("opcua", withDefaults("ok", 2)) } }, PLUGINS).defaultCredentialChecks).toMatchObject([
+      { protocol: "opcua", tried: 2 },
+    ]);
   });
 });
 
@@ -146,7 +201,10 @@ describe("signals from recorded facts (real daemons and the fixture library)", (
     for (const name of ["real/openssh", "real/dropbear"]) {
       const s = signalsOf(name);
       expect(brief(s.remoteAccess), name).toEqual(["ssh:single-factor"]);
-      expect(s.keys.map((k) => k.kind), name).toEqual(["host-key", "host-key", "host-key"]);
+      expect(
+        s.keys.map((k) => k.kind),
+        name,
+      ).toEqual(["host-key", "host-key", "host-key"]);
       expect(new Set(s.keys.map((k) => k.fingerprint)).size, name).toBe(3);
       expect(s.defaultCredentialChecks, `${name}: a default run tries no password`).toEqual([]);
     }
@@ -158,7 +216,9 @@ describe("signals from recorded facts (real daemons and the fixture library)", (
   it("SSH and OPC UA defaults accepted by the intrusive legacy-plc recording are default credentials (labels, never passwords); nothing accepted is not 'checked'", () => {
     const s = signalsOf("library/legacy-plc");
     expect(brief(s.defaultCredentials)).toEqual(["ssh:ssh:siemens-scalance-admin", "snmp:snmp:public", "snmp:snmp:private", "opcua:opcua:admin"]);
-    expect(s.defaultCredentials.find((c) => c.protocol === "ssh")!.label).toBe("account 'admin' with its default password (Siemens default, entry siemens-scalance-admin)");
+    expect(s.defaultCredentials.find((c) => c.protocol === "ssh")!.label).toBe(
+      "account 'admin' with its default password (Siemens default, entry siemens-scalance-admin)",
+    );
     expect(JSON.stringify(s)).not.toMatch(/password["']?\s*[:=]/i);
     expect(s.defaultCredentialChecks).toEqual([]);
     expect(brief(s.remoteAccess)).toEqual(["ssh:single-factor", "opcua:none"]);
@@ -183,7 +243,11 @@ describe("signals from recorded facts (real daemons and the fixture library)", (
   it("Modbus: pymodbus answering without authentication is a cleartext control channel; a Modbus/TCP Security certificate is a key", () => {
     expect(brief(signalsOf("real/pymodbus").cleartext)).toEqual(["modbus:control"]);
     expect(signalsOf("real/pymodbus").keys).toEqual([]);
-    expect(signalsOf("library/hardened-controller").keys.filter((k) => k.protocol === "modbus").map((k) => [k.kind, k.scheme])).toEqual([["x509-certificate", "modbus+tls"]]);
+    expect(
+      signalsOf("library/hardened-controller")
+        .keys.filter((k) => k.protocol === "modbus")
+        .map((k) => [k.kind, k.scheme]),
+    ).toEqual([["x509-certificate", "modbus+tls"]]);
   });
 
   it("OPC UA: node-opcua with Anonymous is remote access without authentication; None carries data in clear, but the passwords are protected by their token policies (no credentials signal); UserName-only is single-factor", () => {
@@ -195,7 +259,9 @@ describe("signals from recorded facts (real daemons and the fixture library)", (
   });
 
   it("fleet rules over the recorded devices: remote access without MFA fails (single-factor and anonymous access seen), default communities and credentials are findings", () => {
-    const devices = ["real/openssh", "real/openssh-hardened", "real/node-opcua", "real/snmpd", "real/snmpd-v3only", "real/pymodbus"].map((p, i) => device(`10.0.0.${i + 1}`, recorded(p)));
+    const devices = ["real/openssh", "real/openssh-hardened", "real/node-opcua", "real/snmpd", "real/snmpd-v3only", "real/pymodbus"].map((p, i) =>
+      device(`10.0.0.${i + 1}`, recorded(p)),
+    );
     const f = evaluateFleet(devices).findings;
     expect(f.find((x) => x.ruleId === "fleet.remote-access.no-mfa")).toMatchObject({ status: "fail", devices: ["10.0.0.1", "10.0.0.3"] });
     expect(f.filter((x) => x.ruleId === "fleet.credential.shared-default").map((x) => [x.status, x.devices])).toEqual([["fail", ["10.0.0.4"]]]);

@@ -71,7 +71,11 @@ describe("Connection", () => {
 describe("attemptLogins", () => {
   it("stops at the first accepted entry and stays within the budget", async () => {
     const tried: string[] = [];
-    const run = await attemptLogins(["a", "b", "c", "d"], { budget: 3, delayMs: 0 }, async (e) => (tried.push(e), e === "b" ? { outcome: "accepted" } : { outcome: "rejected" }));
+    const run = await attemptLogins(
+      ["a", "b", "c", "d"],
+      { budget: 3, delayMs: 0 },
+      async (e) => (tried.push(e), e === "b" ? { outcome: "accepted" } : { outcome: "rejected" }),
+    );
     expect(tried).toEqual(["a", "b"]);
     expect(run.accepted).toBe("b");
     expect(run.complete).toBe(true);

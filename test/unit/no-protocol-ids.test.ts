@@ -22,7 +22,16 @@ const GUIDE_WORDING = new Set(["src/catalog/elements.ts", "src/evidence/question
  * plugin. word -> files.
  */
 const TRANSPORT_LAYER: Record<string, ReadonlySet<string>> = {
-  tls: new Set(["src/net/tcp.ts", "src/net/tls-session.ts", "src/net/tls-observe.ts", "src/fixtures/transcript.ts", "src/cli/commands/serve.ts", "src/cli/serve-run.ts", "src/cli/option-types.ts", "src/serve/server.ts"]),
+  tls: new Set([
+    "src/net/tcp.ts",
+    "src/net/tls-session.ts",
+    "src/net/tls-observe.ts",
+    "src/fixtures/transcript.ts",
+    "src/cli/commands/serve.ts",
+    "src/cli/serve-run.ts",
+    "src/cli/option-types.ts",
+    "src/serve/server.ts",
+  ]),
 };
 
 export interface Token {
@@ -166,15 +175,25 @@ export function tokens(src: string): Token[] {
 
 /** Words of a token: identifiers split at camelCase and `_`; strings at anything not a letter or digit. */
 export function words(t: Token): string[] {
-  if (t.kind === "identifier") return t.text.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[\s_$]+/).filter(Boolean).map((w) => w.toLowerCase());
+  if (t.kind === "identifier")
+    return t.text
+      .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+      .split(/[\s_$]+/)
+      .filter(Boolean)
+      .map((w) => w.toLowerCase());
   // documentation links, URL scheme checks (/^https?$/, "an http(s) URL"), HTML's http-equiv and
   // Node's own web server modules (the dashboard, src/serve/, is served over them: no device protocol)
   const text = t.text.replace(/https?:\/\/\S+/g, " ").replace(/\bhttps?(?=[:?$(])|\bhttp-equiv\b|^node:https?$/gi, " ");
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Plugin ids, the words of their schemes (opc.tcp -> "opc tcp"), and the surface service names. */
@@ -182,7 +201,10 @@ function forbidden(): { single: Set<string>; phrases: string[][] } {
   const single = new Set<string>();
   const phrases: string[][] = [];
   for (const name of [...PLUGINS.flatMap((p) => [p.id, ...p.schemes]), ...SURFACE_PORTS.map((s) => s.service)]) {
-    const w = name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    const w = name
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
     if (w.length === 1) single.add(w[0]!);
     else phrases.push(w);
   }
@@ -195,14 +217,17 @@ export function protocolNames(src: string): { line: number; word: string }[] {
   for (const t of tokens(src)) {
     const w = words(t);
     for (const x of w) if (single.has(x)) hits.push({ line: t.line, word: x });
-    for (const p of phrases) for (let k = 0; k + p.length <= w.length; k++) if (p.every((x, j) => w[k + j] === x)) hits.push({ line: t.line, word: p.join(".") });
+    for (const p of phrases)
+      for (let k = 0; k + p.length <= w.length; k++) if (p.every((x, j) => w[k + j] === x)) hits.push({ line: t.line, word: p.join(".") });
   }
   return hits;
 }
 
 describe("no protocol ids in src/", () => {
   it("the tokenizer sees identifiers and strings, not comments", () => {
-    const hits = protocolNames(`// ssh in a comment\n/* modbus */ const sshKey = "x"; const y = \`a \${z} snmp\`; const r = /opc\\.tcp/; const ok = "https://ssh.com/x";`);
+    const hits = protocolNames(
+      `// ssh in a comment\n/* modbus */ const sshKey = "x"; const y = \`a \${z} snmp\`; const r = /opc\\.tcp/; const ok = "https://ssh.com/x";`,
+    );
     expect(hits).toEqual([
       { line: 2, word: "ssh" },
       { line: 2, word: "snmp" },

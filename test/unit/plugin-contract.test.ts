@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PLUGINS } from "../../probes/registry.js";
-import { UsageError } from "../../src/errors.js";
+import type { UsageError } from "../../src/errors.js";
 import { checkPlugins, loadExternalPlugins, pluginPaths } from "../../src/plugin-loader.js";
 import { addPluginOptions, flagAttribute, pluginFlag, pluginOptionValues } from "../../src/cli/plugin-options.js";
 import type { ProtocolPlugin } from "../../src/plugin.js";
@@ -20,8 +20,17 @@ describe("registry invariants", () => {
 
   it("names what is wrong with a plugin", () => {
     const good = PLUGINS[0]!;
-    const bad = { ...good, id: "acme", credentials: undefined, schemes: [good.schemes[0]!], rules: [{ meta: { ...good.rules[0]!.meta, id: "other.rule" }, check: () => null }] } as ProtocolPlugin;
-    expect(checkPlugins([good, bad])).toEqual([`plugin 'acme': scheme '${good.schemes[0]}' belongs to another plugin`, "plugin 'acme': rule id \"other.rule\" must start with 'acme.'"]);
+    const bad = {
+      ...good,
+      id: "acme",
+      credentials: undefined,
+      schemes: [good.schemes[0]!],
+      rules: [{ meta: { ...good.rules[0]!.meta, id: "other.rule" }, check: () => null }],
+    } as ProtocolPlugin;
+    expect(checkPlugins([good, bad])).toEqual([
+      `plugin 'acme': scheme '${good.schemes[0]}' belongs to another plugin`,
+      "plugin 'acme': rule id \"other.rule\" must start with 'acme.'",
+    ]);
     expect(checkPlugins([{ ...good, id: "surface" } as ProtocolPlugin])[0]).toMatch(/reserved/);
   });
 });
@@ -30,8 +39,22 @@ describe("plugin options from declarations", () => {
   const fake = {
     id: "acme",
     options: [
-      { name: "write-target", valueName: "addr", description: "a write target", schema: z.string().regex(/^\d+$/, "expected a number"), requiresIntrusive: true, intrusiveNote: "a write test is intrusive" },
-      { name: "level", valueName: "n", description: "a level", schema: z.string(), requiresIntrusive: (v: string) => v === "max", expand: (v: string): Record<string, string> => (v === "max" ? { sweep: "full" } : { level: v }) },
+      {
+        name: "write-target",
+        valueName: "addr",
+        description: "a write target",
+        schema: z.string().regex(/^\d+$/, "expected a number"),
+        requiresIntrusive: true,
+        intrusiveNote: "a write test is intrusive",
+      },
+      {
+        name: "level",
+        valueName: "n",
+        description: "a level",
+        schema: z.string(),
+        requiresIntrusive: (v: string) => v === "max",
+        expand: (v: string): Record<string, string> => (v === "max" ? { sweep: "full" } : { level: v }),
+      },
     ],
   } as unknown as ProtocolPlugin;
 

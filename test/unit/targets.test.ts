@@ -29,7 +29,9 @@ describe("host:port targets", () => {
           continue;
         }
         const [dev] = parseTargetStrings([`10.0.0.9:${d.port}`], PLUGINS);
-        expect(dev!.endpoints).toEqual([{ protocol: p.id, scheme: d.scheme, host: "10.0.0.9", port: d.port, transport: p.transport, url: `${d.scheme}://10.0.0.9:${d.port}`, explicit: true }]);
+        expect(dev!.endpoints).toEqual([
+          { protocol: p.id, scheme: d.scheme, host: "10.0.0.9", port: d.port, transport: p.transport, url: `${d.scheme}://10.0.0.9:${d.port}`, explicit: true },
+        ]);
         expect(dev!.surface).toBeUndefined();
       }
     }
@@ -47,7 +49,9 @@ describe("host:port targets", () => {
   });
 
   it("a port no enabled plugin owns is an error suggesting a URL; --protocols still limits", () => {
-    expect(usage(() => parseTargetStrings(["10.0.0.9:4444"], PLUGINS))).toMatch(/^target '10\.0\.0\.9:4444': no enabled protocol has 4444 as its default port; name the protocol with a URL such as scheme:\/\/10\.0\.0\.9:4444/);
+    expect(usage(() => parseTargetStrings(["10.0.0.9:4444"], PLUGINS))).toMatch(
+      /^target '10\.0\.0\.9:4444': no enabled protocol has 4444 as its default port; name the protocol with a URL such as scheme:\/\/10\.0\.0\.9:4444/,
+    );
     const p = PLUGINS[0]!;
     const others = PLUGINS.filter((x) => x.id !== p.id);
     expect(usage(() => parseTargetStrings([`10.0.0.9:${p.defaultPorts[0]!.port}`], others))).toMatch(/no enabled protocol/);
@@ -58,13 +62,16 @@ describe("host:port targets", () => {
 
 describe("credentials in a target", () => {
   const CANARY = "canary-Pw-7f3a91";
-  it.each([`ssh://admin:${CANARY}@10.0.0.5:22`, `admin:${CANARY}@10.0.0.5`, `opc.tcp://op:${CANARY}@[::1]:4840/x`, `admin@10.0.0.5:22`])("%s is refused without echoing the secret", (target) => {
-    const m = usage(() => parseTargetStrings([target], PLUGINS));
-    expect(m).toMatch(/a user name or password in a target is not accepted .*--credentials file/);
-    expect(m).not.toContain(CANARY);
-    expect(m).not.toContain("admin");
-    expect(m).toContain("***@");
-  });
+  it.each([`ssh://admin:${CANARY}@10.0.0.5:22`, `admin:${CANARY}@10.0.0.5`, `opc.tcp://op:${CANARY}@[::1]:4840/x`, `admin@10.0.0.5:22`])(
+    "%s is refused without echoing the secret",
+    (target) => {
+      const m = usage(() => parseTargetStrings([target], PLUGINS));
+      expect(m).toMatch(/a user name or password in a target is not accepted .*--credentials file/);
+      expect(m).not.toContain(CANARY);
+      expect(m).not.toContain("admin");
+      expect(m).toContain("***@");
+    },
+  );
 
   it("CLI: exit 2, one line, no password anywhere in the output", async () => {
     const r = await runOtaudit(["scan", `ssh://admin:${CANARY}@127.0.0.1:22`]);

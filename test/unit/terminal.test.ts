@@ -28,12 +28,33 @@ describe("colour", () => {
 
 describe("scorecard", () => {
   const finding = (ruleId: string, severity: Finding["severity"], status: Finding["status"]): Finding => ({
-    ruleId, title: ruleId, status, severity, elements: [7], iec62443: ["CR 4.3"], protocol: "ssh", port: 22, message: `${ruleId} message`, evidence: {}, remediation: "", safety: "passive",
+    ruleId,
+    title: ruleId,
+    status,
+    severity,
+    elements: [7],
+    iec62443: ["CR 4.3"],
+    protocol: "ssh",
+    port: 22,
+    message: `${ruleId} message`,
+    evidence: {},
+    remediation: "",
+    safety: "passive",
   });
-  const device = (name: string, findings: Finding[]) => ({ host: `10.0.0.${name.length}`, name, services: [], facts: {}, findings, elements: scoreElements(findings) });
+  const device = (name: string, findings: Finding[]) => ({
+    host: `10.0.0.${name.length}`,
+    name,
+    services: [],
+    facts: {},
+    findings,
+    elements: scoreElements(findings),
+  });
   const doc = newResultDocument(
     { startedAt: new Date(0), finishedAt: new Date(1000), intrusive: false, protocols: ["ssh"], failOn: "high", interrupted: false, source: "live" },
-    [device("legacy", [finding("ssh.cipher.weak", "medium", "fail"), finding("ssh.kex.weak", "high", "fail")]), device("hardened", [finding("ssh.kex.weak", "high", "pass")])],
+    [
+      device("legacy", [finding("ssh.cipher.weak", "medium", "fail"), finding("ssh.kex.weak", "high", "fail")]),
+      device("hardened", [finding("ssh.kex.weak", "high", "pass")]),
+    ],
     "0.0.0",
   );
 

@@ -12,7 +12,10 @@ const THE_SKIP_HELPER = "helpers/daemons.ts";
 const THIS_FILE = "unit/test-honesty.test.ts";
 
 const FORBIDDEN: [RegExp, string][] = [
-  [/\b(describe|it|test|suite)\s*\.\s*(skip|skipIf|runIf|todo|only|fails|concurrent\.skip)\b/, "a direct skip/only/todo (use skipUnless from test/helpers/daemons.ts)"],
+  [
+    /\b(describe|it|test|suite)\s*\.\s*(skip|skipIf|runIf|todo|only|fails|concurrent\.skip)\b/,
+    "a direct skip/only/todo (use skipUnless from test/helpers/daemons.ts)",
+  ],
   [/\b(xit|xdescribe|xtest|fit|fdescribe)\s*\(/, "an x/f-prefixed test function"],
   [/\b(ctx|context|t)\s*\.\s*skip\s*\(/, "a skip from inside a test (use skipUnless)"],
   [/^\s*if\s*\(.*\)\s*(describe|it|test)\s*[.(]/m, "a test registered under a condition (use skipUnless)"],
@@ -20,7 +23,9 @@ const FORBIDDEN: [RegExp, string][] = [
 ];
 
 function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? testFiles(join(dir, d.name)) : /\.(ts|js|mjs)$/.test(d.name) ? [join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? testFiles(join(dir, d.name)) : /\.(ts|js|mjs)$/.test(d.name) ? [join(dir, d.name)] : [],
+  );
 }
 
 describe("test-suite honesty", () => {

@@ -91,7 +91,15 @@ export class ScriptedPeer {
 
 /** Rule outcomes of a plugin over facts, flattened (for rule unit tests). */
 export function runRules<F>(plugin: ProtocolPlugin<F>, facts: F, o: { intrusive?: boolean; credentialed?: boolean } = {}) {
-  const envelope = { protocol: plugin.id, status: "ok" as const, endpoints: [], startedAt: new Date(0).toISOString(), durationMs: 0, probeVersion: plugin.version, data: facts };
+  const envelope = {
+    protocol: plugin.id,
+    status: "ok" as const,
+    endpoints: [],
+    startedAt: new Date(0).toISOString(),
+    durationMs: 0,
+    probeVersion: plugin.version,
+    data: facts,
+  };
   return plugin.rules.flatMap((r) => {
     const out = r.check({ facts, envelope, host: "192.0.2.1", intrusive: o.intrusive ?? false, credentialed: o.credentialed ?? false });
     return (out === null ? [] : Array.isArray(out) ? out : [out]).map((x) => ({ ruleId: r.meta.id, ...x }));

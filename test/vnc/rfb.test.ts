@@ -23,7 +23,8 @@ describe("ProtocolVersion", () => {
   });
 
   it("rejects anything that is not exactly RFB xxx.yyy\\n", () => {
-    for (const t of ["HTTP/1.1 400 ", "RFB 3.8\n    ", "RFB 003.008\r", "rfb 003.008\n", "RFB 003.00\x008\n"]) expect(() => parseVersion(Buffer.from(t, "latin1"))).toThrow(RfbWireError);
+    for (const t of ["HTTP/1.1 400 ", "RFB 3.8\n    ", "RFB 003.008\r", "rfb 003.008\n", "RFB 003.00\x008\n"])
+      expect(() => parseVersion(Buffer.from(t, "latin1"))).toThrow(RfbWireError);
   });
 
   it("answers 3.8 to 3.8 and above, 3.7 to 3.7, 3.3 to the rest (§7.1.1)", () => {
@@ -35,7 +36,11 @@ describe("ProtocolVersion", () => {
 describe("security types", () => {
   it("3.7/3.8 list, and a refusal with its reason", () => {
     expect(parseSecurityList(encodeSecurityList([1, 2, 19]))).toEqual({ types: [1, 2, 19], serverChosen: false });
-    expect(parseSecurityList(encodeSecurityList([], "Too many security failures"))).toEqual({ types: [], serverChosen: false, failureReason: "Too many security failures" });
+    expect(parseSecurityList(encodeSecurityList([], "Too many security failures"))).toEqual({
+      types: [],
+      serverChosen: false,
+      failureReason: "Too many security failures",
+    });
   });
 
   it("3.3 server-chosen type, and type 0 with a reason", () => {

@@ -82,7 +82,8 @@ describe("no verdict without an answer", () => {
   });
 
   it("every pass over a range of type lists carries evidence", () => {
-    for (const types of [[1], [2], [19], [2, 19], [16, 18], [5, 6], [30]]) for (const o of runRules(vnc, svc(types))) if (o.status === "pass") expect(hasEvidence(o.evidence)).toBe(true);
+    for (const types of [[1], [2], [19], [2, 19], [16, 18], [5, 6], [30]])
+      for (const o of runRules(vnc, svc(types))) if (o.status === "pass") expect(hasEvidence(o.evidence)).toBe(true);
   });
 });
 
@@ -94,9 +95,9 @@ describe("signals", () => {
   });
 
   it("VNC Authentication alone -> single factor; VeNCrypt -> unknown, no cleartext signal", () => {
-    expect(vnc.signals!(svc([2]), []).remoteAccess?.[0]!.factors).toBe("single-factor");
+    expect(vnc.signals!(svc([2]), []).remoteAccess![0]!.factors).toBe("single-factor");
     const s = vnc.signals!(svc([19]), []);
-    expect(s.remoteAccess?.[0]!.factors).toBe("unknown");
+    expect(s.remoteAccess![0]!.factors).toBe("unknown");
     expect(s.cleartext).toEqual([]);
   });
 });

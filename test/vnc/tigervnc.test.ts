@@ -19,7 +19,25 @@ describeWithDaemon("TigerVNC Xtigervnc interop", Boolean(XVNC && OPENSSL), "need
 
   beforeAll(async () => {
     vncPasswordFile(join(dir, "passwd"), "otaudit!");
-    execFileSync(OPENSSL!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", "/CN=otaudit-test"], { stdio: "ignore" });
+    execFileSync(
+      OPENSSL!,
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=otaudit-test",
+      ],
+      { stdio: "ignore" },
+    );
     [none, vncAuth, x509] = await Promise.all([
       startXvnc(dir, ["-SecurityTypes", "None"]),
       startXvnc(dir, ["-SecurityTypes", "VncAuth", "-PasswordFile", join(dir, "passwd")]),
@@ -35,7 +53,11 @@ describeWithDaemon("TigerVNC Xtigervnc interop", Boolean(XVNC && OPENSSL), "need
 
   it("-SecurityTypes None: critical failure naming None", async () => {
     const d = await auditUrls(vnc, [url(none)]);
-    expect((d.facts.vnc!.data as VncFacts).services[0]).toMatchObject({ serverVersion: { raw: "RFB 003.008\n" }, clientVersion: "3.8", security: { types: [1] } });
+    expect((d.facts.vnc!.data as VncFacts).services[0]).toMatchObject({
+      serverVersion: { raw: "RFB 003.008\n" },
+      clientVersion: "3.8",
+      security: { types: [1] },
+    });
     expect(finding(d, "vnc.auth.none")).toMatchObject({ status: "fail", severity: "critical", evidence: { securityTypes: ["None (1)"] } });
   });
 

@@ -26,7 +26,20 @@ export async function startXvnc(dir: string, args: string[]): Promise<Xvnc> {
     const display = 300 + Math.floor(Math.random() * 600);
     if (existsSync(`/tmp/.X${display}-lock`)) continue;
     const port = await freeTcpPort();
-    const daemon = spawnDaemon(XVNC!, [`:${display}`, "-rfbport", String(port), "-interface", "127.0.0.1", "-nolisten", "tcp", "-geometry", "64x64", "-depth", "16", ...args]);
+    const daemon = spawnDaemon(XVNC!, [
+      `:${display}`,
+      "-rfbport",
+      String(port),
+      "-interface",
+      "127.0.0.1",
+      "-nolisten",
+      "tcp",
+      "-geometry",
+      "64x64",
+      "-depth",
+      "16",
+      ...args,
+    ]);
     try {
       await waitFor(async () => {
         if (daemon.exited()) throw new Error(`Xtigervnc exited: ${daemon.log().slice(-400)}`);

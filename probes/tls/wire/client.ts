@@ -42,7 +42,12 @@ export async function exchangeHello(conn: Connection, hello: Buffer, deadline: D
     const f = parser.flight;
     const normalEnd = f.end === "server-hello-done" || f.end === "encrypted" || f.end === "hello-retry-request";
     const step = !f.serverHello ? "before-server-hello" : normalEnd && outcome !== "malformed" ? "flight-end" : "after-server-hello";
-    return { outcome, flight: f, step, detail: `${step === "after-server-hello" ? "after the ServerHello: " : step === "before-server-hello" ? "before any ServerHello: " : ""}${detail}` };
+    return {
+      outcome,
+      flight: f,
+      step,
+      detail: `${step === "after-server-hello" ? "after the ServerHello: " : step === "before-server-hello" ? "before any ServerHello: " : ""}${detail}`,
+    };
   };
   conn.write(hello);
   try {
@@ -96,7 +101,13 @@ export async function helloOnce(t: HelloTarget, hello: Buffer): Promise<HelloRes
   const deadline = t.deadline ?? new Deadline(t.timeoutMs, t.signal);
   let conn: Connection;
   try {
-    conn = await Connection.open({ host: t.host, port: t.port, timeoutMs: Math.max(1, Math.min(t.timeoutMs, deadline.remaining())), signal: t.signal, maxBuffered: t.maxBuffered ?? 1 << 19 });
+    conn = await Connection.open({
+      host: t.host,
+      port: t.port,
+      timeoutMs: Math.max(1, Math.min(t.timeoutMs, deadline.remaining())),
+      signal: t.signal,
+      maxBuffered: t.maxBuffered ?? 1 << 19,
+    });
   } catch (e) {
     const code = e instanceof NetError ? e.code : "unreachable";
     return { connectError: code === "refused" || code === "timeout" || code === "aborted" ? code : "unreachable", detail: (e as Error).message };

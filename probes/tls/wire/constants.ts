@@ -197,7 +197,15 @@ export function signatureSchemeName(code: number): string | undefined {
 }
 
 /** ClientCertificateType (RFC 5246 §7.4.4, RFC 8422 §5.5). */
-export const CLIENT_CERTIFICATE_TYPES: Record<number, string> = { 1: "rsa_sign", 2: "dss_sign", 3: "rsa_fixed_dh", 4: "dss_fixed_dh", 64: "ecdsa_sign", 65: "rsa_fixed_ecdh", 66: "ecdsa_fixed_ecdh" };
+export const CLIENT_CERTIFICATE_TYPES: Record<number, string> = {
+  1: "rsa_sign",
+  2: "dss_sign",
+  3: "rsa_fixed_dh",
+  4: "dss_fixed_dh",
+  64: "ecdsa_sign",
+  65: "rsa_fixed_ecdh",
+  66: "ecdsa_fixed_ecdh",
+};
 
 /** Record payload limits: TLSPlaintext 2^14 (RFC 8446 §5.1), TLSCiphertext 2^14 + 2048 (RFC 5246 §6.2.3). */
 export const MAX_PLAINTEXT = 1 << 14;

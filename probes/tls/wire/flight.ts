@@ -6,7 +6,16 @@
 import { ContentType, HandshakeType } from "./constants.js";
 import { TlsWireError } from "./errors.js";
 import { HandshakeAssembler, parseAlerts, type Alert, type TlsRecord } from "./record.js";
-import { parseCertificate, parseCertificateRequest, parseServerHello, parseServerKeyExchange, type CertificateMessage, type CertificateRequest, type ServerHello, type ServerKeyExchange } from "./server.js";
+import {
+  parseCertificate,
+  parseCertificateRequest,
+  parseServerHello,
+  parseServerKeyExchange,
+  type CertificateMessage,
+  type CertificateRequest,
+  type ServerHello,
+  type ServerKeyExchange,
+} from "./server.js";
 
 /** Why a flight is over, when it is. */
 export type FlightEnd =

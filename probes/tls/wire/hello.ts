@@ -70,9 +70,11 @@ export function clientHelloBody(o: ClientHelloOptions): Buffer {
       exts.push({ type: ExtensionType.supportedGroups, data: vec(2, list16(o.groups)) });
       exts.push({ type: ExtensionType.ecPointFormats, data: vec(1, Buffer.from([0])) }); // uncompressed (RFC 8422 §5.1.2)
     }
-    if (o.signatureAlgorithms?.length && o.version >= 0x0303) exts.push({ type: ExtensionType.signatureAlgorithms, data: vec(2, list16(o.signatureAlgorithms)) });
+    if (o.signatureAlgorithms?.length && o.version >= 0x0303)
+      exts.push({ type: ExtensionType.signatureAlgorithms, data: vec(2, list16(o.signatureAlgorithms)) });
     if (o.supportedVersions?.length) exts.push({ type: ExtensionType.supportedVersions, data: vec(1, list16(o.supportedVersions)) });
-    if (o.keyShares?.length) exts.push({ type: ExtensionType.keyShare, data: vec(2, Buffer.concat(o.keyShares.map((k) => Buffer.concat([u16(k.group), vec(2, k.key)])))) });
+    if (o.keyShares?.length)
+      exts.push({ type: ExtensionType.keyShare, data: vec(2, Buffer.concat(o.keyShares.map((k) => Buffer.concat([u16(k.group), vec(2, k.key)])))) });
     if (o.supportedVersions?.includes(0x0304)) exts.push({ type: ExtensionType.pskKeyExchangeModes, data: vec(1, Buffer.from([1])) }); // psk_dhe_ke
     exts.push({ type: ExtensionType.renegotiationInfo, data: Buffer.from([0]) }); // RFC 5746 §3.4: empty renegotiated_connection
     for (const e of o.extraExtensions ?? []) exts.push(e);
@@ -154,7 +156,8 @@ function codes16(b: Buffer): number[] {
  */
 export function keyShareFor(group: number): Buffer | undefined {
   const spki = (type: "x25519" | "x448" | "ec", curve?: string): Buffer => {
-    const { publicKey } = type === "ec" ? generateKeyPairSync("ec", { namedCurve: curve! }) : type === "x25519" ? generateKeyPairSync("x25519") : generateKeyPairSync("x448");
+    const { publicKey } =
+      type === "ec" ? generateKeyPairSync("ec", { namedCurve: curve! }) : type === "x25519" ? generateKeyPairSync("x25519") : generateKeyPairSync("x448");
     const jwk = publicKey.export({ format: "jwk" });
     if (type !== "ec") return Buffer.from(jwk.x!, "base64url");
     return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);

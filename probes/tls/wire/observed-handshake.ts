@@ -149,7 +149,10 @@ function connectRaw(o: ObservedHandshakeOptions, deadline: Deadline): Promise<ne
         resolve(socket);
       }
     };
-    const timer = setTimeout(() => done(Object.assign(new Error(`TCP connect timed out after ${o.timeoutMs} ms`), { code: "ETIMEDOUT" })), Math.max(1, Math.min(o.timeoutMs, deadline.remaining())));
+    const timer = setTimeout(
+      () => done(Object.assign(new Error(`TCP connect timed out after ${o.timeoutMs} ms`), { code: "ETIMEDOUT" })),
+      Math.max(1, Math.min(o.timeoutMs, deadline.remaining())),
+    );
     const onAbort = () => done(Object.assign(new Error("aborted"), { code: "ABORTED" }));
     o.signal.addEventListener("abort", onAbort, { once: true });
     socket.once("error", done);

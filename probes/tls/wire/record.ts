@@ -41,7 +41,10 @@ export function recordLength(buf: Buffer): number | undefined {
   if (buf.length < 1) return undefined;
   const type = buf[0]!;
   if (type < ContentType.changeCipherSpec || type > ContentType.heartbeat) {
-    throw new TlsWireError("not-tls", `first byte 0x${type.toString(16).padStart(2, "0")} is no TLS record type${(type & 0x80) !== 0 ? " (an SSLv2-style header?)" : ""}`);
+    throw new TlsWireError(
+      "not-tls",
+      `first byte 0x${type.toString(16).padStart(2, "0")} is no TLS record type${(type & 0x80) !== 0 ? " (an SSLv2-style header?)" : ""}`,
+    );
   }
   if (buf.length >= 2 && buf[1] !== 3) throw new TlsWireError("not-tls", `record version major ${buf[1]} (expected 3)`);
   if (buf.length < RECORD_HEADER_BYTES) return undefined;
@@ -109,7 +112,8 @@ export class HandshakeAssembler {
         if (this.length < 4) break;
         const head = this.peek(4);
         const bodyLen = (head[1]! << 16) | (head[2]! << 8) | head[3]!;
-        if (bodyLen > this.maxMessageBytes) throw new TlsWireError("too-large", `handshake message type ${head[0]} of ${bodyLen} bytes exceeds ${this.maxMessageBytes}`);
+        if (bodyLen > this.maxMessageBytes)
+          throw new TlsWireError("too-large", `handshake message type ${head[0]} of ${bodyLen} bytes exceeds ${this.maxMessageBytes}`);
         this.need = 4 + bodyLen;
       }
       if (this.length < this.need) break;

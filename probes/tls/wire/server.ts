@@ -149,7 +149,8 @@ export function parseCertificateRequest(body: Buffer, version: number, maxList =
       const type = er.u16("extension type");
       const data = er.vector(2, "extension data");
       out.extensionTypes.push(type);
-      if (type === ExtensionType.signatureAlgorithms) out.signatureAlgorithms = codes16(new Reader(data, "signature_algorithms").vector(2, "supported_signature_algorithms"), maxList);
+      if (type === ExtensionType.signatureAlgorithms)
+        out.signatureAlgorithms = codes16(new Reader(data, "signature_algorithms").vector(2, "supported_signature_algorithms"), maxList);
       if (type === ExtensionType.certificateAuthorities) out.authorities = countNames(new Reader(data, "certificate_authorities").vector(2, "authorities"));
     }
     return out;

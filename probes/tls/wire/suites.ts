@@ -53,11 +53,14 @@ const AEAD = /GCM|CCM|POLY1305|MGM/;
 
 /** Parse one IANA suite name into its parts (unknown key-exchange spellings keep the raw part). */
 export function parseSuiteName(code: number, name: string): SuiteInfo {
-  if (code === 0x00ff || code === 0x5600) return { code, name, kind: "signalling", keyExchange: "NONE", authentication: "NONE", cipher: "NONE", mac: "", aead: false, export: false };
+  if (code === 0x00ff || code === 0x5600)
+    return { code, name, kind: "signalling", keyExchange: "NONE", authentication: "NONE", cipher: "NONE", mac: "", aead: false, export: false };
   const tls13 = /^TLS_((?:AES|CHACHA20|SM4)_[A-Z0-9_]+?)_(SHA256|SHA384|SM3)$/.exec(name);
-  if ((code >> 8) === 0x13 && tls13) return { code, name, kind: "tls13", keyExchange: "TLS13", authentication: "TLS13", cipher: tls13[1]!, mac: tls13[2]!, aead: true, export: false };
+  if (code >> 8 === 0x13 && tls13)
+    return { code, name, kind: "tls13", keyExchange: "TLS13", authentication: "TLS13", cipher: tls13[1]!, mac: tls13[2]!, aead: true, export: false };
   const integrityOnly = /^TLS_(SHA256|SHA384)_\1$/.exec(name); // RFC 9150 integrity-only suites (TLS 1.3)
-  if (integrityOnly) return { code, name, kind: "tls13", keyExchange: "TLS13", authentication: "TLS13", cipher: "NULL", mac: integrityOnly[1]!, aead: false, export: false };
+  if (integrityOnly)
+    return { code, name, kind: "tls13", keyExchange: "TLS13", authentication: "TLS13", cipher: "NULL", mac: integrityOnly[1]!, aead: false, export: false };
   const m = /^(?:TLS|SSL)_(.+?)_WITH_(.+)$/.exec(name);
   if (!m) {
     // TLS_SM4_GCM_SM3 / TLS_SM4_CCM_SM3 (RFC 8998) are TLS 1.3 suites outside 0x13xx

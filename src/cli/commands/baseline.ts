@@ -1,5 +1,5 @@
 // `otaudit baseline save|drift`: option declarations (cheap); the work is in ../baseline-run.ts.
-import { Command } from "commander";
+import type { Command } from "commander";
 import type { BaselineOptions } from "../option-types.js";
 
 export function registerBaseline(program: Command): void {

@@ -7,7 +7,9 @@ import { csvList } from "../options.js";
 export function registerCompare(program: Command): void {
   program
     .command("compare")
-    .description("compare candidate devices element by element: rows the 12 elements, columns the devices, cells the verdict and key evidence, totals the weighted score (HTML, CSV, Markdown)")
+    .description(
+      "compare candidate devices element by element: rows the 12 elements, columns the devices, cells the verdict and key evidence, totals the weighted score (HTML, CSV, Markdown)",
+    )
     .argument("<results...>", "result documents (JSON) from scan --json or demo")
     .requiredOption("--out <dir>", "folder for compare.html, compare.csv, compare.md")
     .option("--weights <file>", "procurement policy (YAML): element weights and must-not-fail elements; default: every element weighs 1")

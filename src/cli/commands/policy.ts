@@ -4,7 +4,9 @@ import type { Command } from "commander";
 import type { PolicyMakeOptions } from "../option-types.js";
 
 export function registerPolicy(program: Command): void {
-  const cmd = program.command("policy").description("policies as code: make one from a golden device, check files, list the built-in policies and the sets plugins offer");
+  const cmd = program
+    .command("policy")
+    .description("policies as code: make one from a golden device, check files, list the built-in policies and the sets plugins offer");
   cmd
     .command("make")
     .description("make a policy from a golden device: every set its facts show completely becomes an allowed set")

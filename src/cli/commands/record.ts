@@ -8,12 +8,14 @@ import { exitCodesHelp } from "../help-text.js";
 export function registerRecord(program: Command, plugins: readonly ProtocolPlugin[]): void {
   const cmd = program
     .command("record")
-    .description("audit devices live and save their facts as a recording for `scan --from-facts` and `simulate` (secrets from the credentials file never enter it)")
+    .description(
+      "audit devices live and save their facts as a recording for `scan --from-facts` and `simulate` (secrets from the credentials file never enter it)",
+    )
     .argument("<target...>", "hosts or service URLs, as for `scan`")
     .requiredOption("--out <file>", "write the recording (JSON) to FILE")
     .option("--transcripts <dir>", "also write each probe's raw request/response bytes as readable hex into DIR")
     .option("--json <file>", "also write the live result document to FILE ('-' for stdout)");
-addAuditOptions(cmd, plugins);
+  addAuditOptions(cmd, plugins);
   cmd.addHelpText("after", exitCodesHelp("record"));
   cmd.action(async (targets: string[], opts: RecordOptions) => {
     const { runRecord } = await import("../record-run.js");

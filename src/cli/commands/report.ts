@@ -12,7 +12,10 @@ export function registerReport(program: Command): void {
     .command("report")
     .description(`re-render a stored result document, or a sweep from a sweep store, as reports: ${REPORT_FORMATS.join(", ")}`)
     .argument("[result]", "result document (JSON) written by scan --json or demo (or a sweep store file)")
-    .option("--db <store>", "read the sweep from this sweep store (a SQLite file or postgres://user@host:port/db, written by `otaudit sweep --db`) instead of a result document")
+    .option(
+      "--db <store>",
+      "read the sweep from this sweep store (a SQLite file or postgres://user@host:port/db, written by `otaudit sweep --db`) instead of a result document",
+    )
     .option("--db-env <var>", "read --db from this environment variable")
     .option("--sweep <id>", "with a sweep store: which sweep (default: the latest)")
     .requiredOption("--format <list>", `reports to write, comma separated: ${REPORT_FORMATS.join(", ")}`, csvList)
@@ -22,7 +25,12 @@ export function registerReport(program: Command): void {
     .option("--policy <file|name>", "check every device against a policy file or a built-in policy; replaces policy findings stored in the result")
     .option("--fail-on <severity>", "exit 1 when an unwaived failing finding is at or above this severity (CI gate)", severity)
     .option("--fail-on-error", "also exit 1 when a check could not run (error) or could not decide (undetermined)", false)
-    .addHelpText("after", `\nFiles written into --out, per format:\n${Object.entries(REPORT_FILES).map(([f, file]) => `  ${f.padEnd(12)}${file}`).join("\n")}\n${exitCodesHelp("report")}`)
+    .addHelpText(
+      "after",
+      `\nFiles written into --out, per format:\n${Object.entries(REPORT_FILES)
+        .map(([f, file]) => `  ${f.padEnd(12)}${file}`)
+        .join("\n")}\n${exitCodesHelp("report")}`,
+    )
     .action(async (result: string | undefined, opts: ReportOptions) => {
       const { runReport } = await import("../report-run.js");
       process.exitCode = await runReport(result, opts);

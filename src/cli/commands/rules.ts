@@ -16,7 +16,8 @@ export function registerRules(program: Command): void {
       const { UsageError } = await import("../../errors.js");
       const catalog = allRules();
       const protocols = [...new Set(catalog.map((r) => r.protocol))];
-      if (opts.protocol && !protocols.includes(opts.protocol)) throw new UsageError(`--protocol: unknown protocol '${opts.protocol}' (known: ${protocols.join(", ")})`);
+      if (opts.protocol && !protocols.includes(opts.protocol))
+        throw new UsageError(`--protocol: unknown protocol '${opts.protocol}' (known: ${protocols.join(", ")})`);
       if (opts.sends) {
         const { PLUGINS } = await import("../../../probes/registry.js");
         const { renderSends, runSends } = await import("../../catalog/sends.js");
@@ -30,7 +31,9 @@ export function registerRules(program: Command): void {
         return;
       }
       for (const r of rules) {
-        process.stdout.write(`${r.id.padEnd(34)} ${r.severity.padEnd(9)} ${r.safety.padEnd(10)} el ${r.elements.join(",").padEnd(8)} ${r.iec62443.join(", ").padEnd(24)} ${r.title}\n`);
+        process.stdout.write(
+          `${r.id.padEnd(34)} ${r.severity.padEnd(9)} ${r.safety.padEnd(10)} el ${r.elements.join(",").padEnd(8)} ${r.iec62443.join(", ").padEnd(24)} ${r.title}\n`,
+        );
       }
       process.stdout.write(`${rules.length} rules\n`);
     });

@@ -1,5 +1,5 @@
 // `otaudit scan TARGET...`: option declarations (cheap); the work is in ../scan-run.ts.
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import type { ProtocolPlugin } from "../../plugin.js";
 import { csvList, logLevel, positiveInt, severity } from "../options.js";
 import { addPluginOptions } from "../plugin-options.js";
@@ -13,13 +13,21 @@ import { REPORT_FORMATS } from "../../model/vocabulary.js";
  */
 export function addAuditOptions(cmd: Command, plugins: readonly ProtocolPlugin[], defaults: { concurrency?: number } = {}): Command {
   cmd
-    .option("--protocols <list>", `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(", ")})` : ""}; default all`, csvList)
+    .option(
+      "--protocols <list>",
+      `protocols to audit, comma separated${plugins.length ? ` (${plugins.map((p) => p.id).join(", ")})` : ""}; default all`,
+      csvList,
+    )
     .option("--timeout <ms>", "timeout of each network operation in milliseconds", positiveInt("--timeout", 600_000), 3000)
     .option("--concurrency <n>", "devices audited at once", positiveInt("--concurrency", 4096), defaults.concurrency ?? 32)
     .option("--deadline <s>", "whole-run deadline in seconds; what was gathered is still written", positiveInt("--deadline", 864_000))
     .option("--credentials <file>", "YAML credentials file (bench credentials; secrets never on the command line)")
     .option("--intrusive", "also run intrusive checks: default-credential attempts, write-back tests", false)
-    .option("--login-budget <n>", "intrusive default-credential attempts per device and protocol, stopping at the first accepted (default 3)", positiveInt("--login-budget", 5))
+    .option(
+      "--login-budget <n>",
+      "intrusive default-credential attempts per device and protocol, stopping at the first accepted (default 3)",
+      positiveInt("--login-budget", 5),
+    )
     .option("--login-delay <ms>", "pause between those attempts in milliseconds (default: each protocol's own)", positiveInt("--login-delay", 60_000))
     .option("--no-surface", "bare host targets: no connects to the management and OT surface ports no plugin audits");
   addPluginOptions(cmd, plugins);
@@ -38,8 +46,15 @@ export function addOutputOptions(cmd: Command): Command {
     .option("--out <dir>", "folder for the reports named by --format")
     .option("--evidence <file>", "vendor evidence file (YAML) for attestation-only elements")
     .option("--waivers <file>", "waivers file (YAML)")
-    .option("--policy <file|name>", "check every device against a policy: a policy file (otaudit policy make, otaudit policy schema) or a built-in policy (otaudit policy list); every deviation is a failing finding naming the clause")
-    .option("--advisories <files>", "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list): observed versions are matched against them (version-based)", (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)]);
+    .option(
+      "--policy <file|name>",
+      "check every device against a policy: a policy file (otaudit policy make, otaudit policy schema) or a built-in policy (otaudit policy list); every deviation is a failing finding naming the clause",
+    )
+    .option(
+      "--advisories <files>",
+      "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list): observed versions are matched against them (version-based)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)],
+    );
 }
 
 /** The URL forms of the plugins' default ports, for help texts. */
@@ -58,10 +73,7 @@ export function registerScan(program: Command, plugins: readonly ProtocolPlugin[
     .argument("[target...]", "hosts, host:port or service URLs; targets with the same host form one device")
     .option("--from-facts <file>", "audit recorded facts instead of live devices (no network)");
   addOutputOptions(addAuditOptions(cmd, plugins));
-  cmd.addHelpText(
-    "after",
-    exitCodesHelp("audit"),
-  );
+  cmd.addHelpText("after", exitCodesHelp("audit"));
   cmd.action(async (targets: string[], opts: ScanOptions) => {
     const { runScan } = await import("../scan-run.js");
     process.exitCode = await runScan(targets, opts);

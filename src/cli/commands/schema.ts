@@ -6,7 +6,11 @@ export async function resultJsonSchema(): Promise<unknown> {
   const { PLUGINS } = await import("../../../probes/registry.js");
   const { buildPublishedResultSchema } = await import("../../model/result.js");
   const schema = buildPublishedResultSchema(Object.fromEntries(PLUGINS.map((p) => [p.id, p.factsSchema])));
-  return { $id: "https://otaudit.dev/schema/result.json", title: "otaudit result document", ...z.toJSONSchema(schema, { unrepresentable: "any", io: "output" }) };
+  return {
+    $id: "https://otaudit.dev/schema/result.json",
+    title: "otaudit result document",
+    ...z.toJSONSchema(schema, { unrepresentable: "any", io: "output" }),
+  };
 }
 
 export function registerSchema(program: Command): void {

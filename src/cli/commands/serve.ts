@@ -11,7 +11,9 @@ function port(v: string): number {
 export function registerServe(program: Command): void {
   program
     .command("serve")
-    .description("a read-only fleet dashboard in the browser over a sweep store (--db) or result documents: heatmap of devices x the 12 elements, zone gaps, device evidence, drift across sweeps and baselines, filters and CSV")
+    .description(
+      "a read-only fleet dashboard in the browser over a sweep store (--db) or result documents: heatmap of devices x the 12 elements, zone gaps, device evidence, drift across sweeps and baselines, filters and CSV",
+    )
     .argument("[results...]", "result documents (JSON, from scan --json, sweep --json or demo); each one is shown as a sweep")
     .option("--db <file|url>", "the sweep store, opened read-only: a SQLite file or a postgres:// URL (password from PGPASSWORD / PGPASSFILE)")
     .option("--db-env <var>", "read --db from this environment variable")

@@ -1,6 +1,6 @@
 // `otaudit sweep TARGET...` and `otaudit sweep status`: option declarations (cheap); the work is in
 // ../sweep-run.ts and ../status-run.ts.
-import { Command } from "commander";
+import type { Command } from "commander";
 import type { ProtocolPlugin } from "../../plugin.js";
 import { positiveInt } from "../options.js";
 import type { SweepOptions, SweepStatusOptions } from "../option-types.js";
@@ -18,10 +18,17 @@ export function registerSweep(program: Command, plugins: readonly ProtocolPlugin
         "plugin's own discovery request), then the plugins audit what was found; fleet rules look across devices.",
     )
     .argument("[target...]", "addresses, CIDR ranges, inventory files (not needed with --resume)")
-    .option("--db <store>", "the store: a SQLite file, or postgres://user@host:port/db (password from PGPASSWORD or PGPASSFILE, never in the URL); each device's result is committed as it completes")
+    .option(
+      "--db <store>",
+      "the store: a SQLite file, or postgres://user@host:port/db (password from PGPASSWORD or PGPASSFILE, never in the URL); each device's result is committed as it completes",
+    )
     .option("--db-env <var>", "read --db from this environment variable (e.g. OTAUDIT_DB_URL)")
     .option("--distribute", "with --db postgres://...: enqueue one job per device for the zone workers (`otaudit worker`) and wait until all are stored", false)
-    .option("--lease <s>", "with --distribute: seconds a worker may hold one device before another worker takes it over (default: from the timeouts)", positiveInt("--lease", 86_400))
+    .option(
+      "--lease <s>",
+      "with --distribute: seconds a worker may hold one device before another worker takes it over (default: from the timeouts)",
+      positiveInt("--lease", 86_400),
+    )
     .option("--resume", "continue the most recent unfinished sweep in --db (or --sweep-id) without redoing finished devices", false)
     .option("--sweep-id <id>", "name of the sweep (default: generated); with --resume, the sweep to continue")
     .option("--yes", "sweep ranges larger than --max-range", false)
@@ -35,10 +42,7 @@ export function registerSweep(program: Command, plugins: readonly ProtocolPlugin
   // a sweep waits on the network (bounded protocol waits, e.g. answers over UDP), not on the
   // CPU: more devices at once; each device still sees one connection at a time
   addOutputOptions(addAuditOptions(cmd, plugins, { concurrency: SWEEP_CONCURRENCY }));
-  cmd.addHelpText(
-    "after",
-    "\nOne connection at a time per device; --concurrency devices at once.\n" + exitCodesHelp("sweep"),
-  );
+  cmd.addHelpText("after", "\nOne connection at a time per device; --concurrency devices at once.\n" + exitCodesHelp("sweep"));
   cmd.action(async (targets: string[], opts: SweepOptions) => {
     const { runSweepCommand } = await import("../sweep-run.js");
     process.exitCode = await runSweepCommand(targets, opts);
@@ -56,5 +60,5 @@ export function registerSweep(program: Command, plugins: readonly ProtocolPlugin
       const { runSweepStatus } = await import("../status-run.js");
       process.exitCode = await runSweepStatus(self.optsWithGlobals() as SweepStatusOptions);
     });
-  cmd.commands.forEach((c) => c.exitOverride());
+  for (const c of cmd.commands) c.exitOverride();
 }

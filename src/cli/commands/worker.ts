@@ -1,5 +1,5 @@
 // `otaudit worker`: option declarations (cheap); the work is in ../worker-run.ts.
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { csvList, logLevel, positiveInt } from "../options.js";
 import type { WorkerCliOptions } from "../option-types.js";
 
@@ -13,11 +13,20 @@ export function registerWorker(program: Command): void {
     .option("--db <url>", "the store: postgres://user@host:port/db (password from PGPASSWORD or PGPASSFILE, never in the URL)")
     .option("--db-env <var>", "read --db from this environment variable (default: OTAUDIT_DB_URL)")
     .option("--zone <name>", "the zone whose devices this worker audits", "default")
-    .option("--concurrency <n>", "devices this worker audits at once (the sweep's zone and global limits hold across all workers)", positiveInt("--concurrency", 256), 4)
+    .option(
+      "--concurrency <n>",
+      "devices this worker audits at once (the sweep's zone and global limits hold across all workers)",
+      positiveInt("--concurrency", 256),
+      4,
+    )
     .option("--exit-when-idle", "exit once the zone has no job waiting or in progress (a worker that has not worked yet waits 30 s for a sweep)", false)
     .option("--intrusive", "accept jobs of intrusive sweeps (default: a worker runs passive and read checks only, whatever the sweep asks)", false)
     .option("--credentials <file>", "YAML credentials file for the devices of this zone (secrets stay in the zone)")
-    .option("--advisories <files>", "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list)", (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)])
+    .option(
+      "--advisories <files>",
+      "advisories supplied offline (CSAF 2.0 JSON or otaudit YAML; repeatable or comma list)",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), ...csvList(v)],
+    )
     .option("--name <id>", "worker name in `sweep status` (default: host:pid:zone)")
     .option("--log <file>", "write JSON log lines to this file instead of stderr")
     .addOption(new Option("--log-level <level>", "log level").argParser(logLevel))

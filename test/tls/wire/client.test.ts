@@ -12,8 +12,18 @@ import { suitesForVersion } from "../../../probes/tls/wire/suites.js";
 import { alertRecord, hsRecord, record, scriptedPeer, serverHello, tls12Flight } from "./server-messages.js";
 import { makeCert, opensslAvailable } from "./openssl-certs.js";
 
-const hello12 = () => buildClientHello({ version: 0x0303, cipherSuites: suitesForVersion(0x0303), groups: [29, 23], signatureAlgorithms: [0x0403, 0x0804, 0x0401] });
-const hello13 = () => buildClientHello({ version: 0x0303, supportedVersions: [0x0304], cipherSuites: suitesForVersion(0x0304), groups: [29, 23], keyShares: [{ group: 29, key: keyShareFor(29)! }], signatureAlgorithms: [0x0403, 0x0804], sessionId: Buffer.alloc(32, 1) });
+const hello12 = () =>
+  buildClientHello({ version: 0x0303, cipherSuites: suitesForVersion(0x0303), groups: [29, 23], signatureAlgorithms: [0x0403, 0x0804, 0x0401] });
+const hello13 = () =>
+  buildClientHello({
+    version: 0x0303,
+    supportedVersions: [0x0304],
+    cipherSuites: suitesForVersion(0x0304),
+    groups: [29, 23],
+    keyShares: [{ group: 29, key: keyShareFor(29)! }],
+    signatureAlgorithms: [0x0403, 0x0804],
+    sessionId: Buffer.alloc(32, 1),
+  });
 
 async function once(port: number, hello: Buffer, timeoutMs = 400): Promise<HelloResult> {
   const r = await helloOnce({ host: "127.0.0.1", port, timeoutMs, closeGraceMs: 100 }, hello);
@@ -79,7 +89,12 @@ describe("scripted misbehaving TLS peers", () => {
     ["ServerHello then silence", "timeout", "after-server-hello", () => [sh12, "hang"] as const],
     ["reset at once", "reset", "before-server-hello", () => ["reset"] as const],
     ["an HTTP answer", "not-tls", "before-server-hello", () => [Buffer.from("HTTP/1.1 400 Bad Request\r\n\r\n"), "close"] as const],
-    ["a record length that lies (announces 16 KiB, sends 10 bytes)", "timeout", "before-server-hello", () => [Buffer.from([22, 3, 3, 0x40, 0x00, 2, 0, 0, 70, 3]), "hang"] as const],
+    [
+      "a record length that lies (announces 16 KiB, sends 10 bytes)",
+      "timeout",
+      "before-server-hello",
+      () => [Buffer.from([22, 3, 3, 0x40, 0x00, 2, 0, 0, 70, 3]), "hang"] as const,
+    ],
     ["a record length over the RFC limit", "too-large", "before-server-hello", () => [Buffer.from([22, 3, 3, 0xff, 0xff]), "hang"] as const],
     ["a handshake length that lies inside a record", "closed", "before-server-hello", () => [record(22, Buffer.from([2, 0, 0, 200, 3, 3])), "close"] as const],
     ["a truncated ServerHello", "malformed", "before-server-hello", () => [record(22, Buffer.from([2, 0, 0, 4, 3, 3, 1, 2])), "close"] as const],

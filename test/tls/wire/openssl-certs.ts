@@ -7,7 +7,17 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type KeySpec = "rsa:1024" | "rsa:2048" | "rsa-pss:2048" | "rsa-pss:1024" | "dsa:2048" | "ec:prime256v1" | "ec:secp384r1" | "ec:secp224r1" | "ed25519" | "ed448";
+export type KeySpec =
+  | "rsa:1024"
+  | "rsa:2048"
+  | "rsa-pss:2048"
+  | "rsa-pss:1024"
+  | "dsa:2048"
+  | "ec:prime256v1"
+  | "ec:secp384r1"
+  | "ec:secp224r1"
+  | "ed25519"
+  | "ed448";
 
 export interface MadeCert {
   certPem: string;
@@ -31,7 +41,13 @@ export function makeCert(spec: KeySpec, digest?: "sha1" | "sha256" | "sha384", s
     const key = join(dir, "key.pem");
     const cert = join(dir, "cert.pem");
     const [alg, param] = spec.split(":");
-    const genArgs = ["genpkey", "-out", key, "-algorithm", alg === "ec" ? "EC" : alg === "rsa" ? "RSA" : alg === "rsa-pss" ? "RSA-PSS" : alg === "dsa" ? "DSA" : alg!.toUpperCase()];
+    const genArgs = [
+      "genpkey",
+      "-out",
+      key,
+      "-algorithm",
+      alg === "ec" ? "EC" : alg === "rsa" ? "RSA" : alg === "rsa-pss" ? "RSA-PSS" : alg === "dsa" ? "DSA" : alg!.toUpperCase(),
+    ];
     if (alg === "rsa" || alg === "rsa-pss") genArgs.push("-pkeyopt", `rsa_keygen_bits:${param}`);
     if (alg === "ec") genArgs.push("-pkeyopt", `ec_paramgen_curve:${param}`);
     if (alg === "dsa") {
@@ -40,7 +56,20 @@ export function makeCert(spec: KeySpec, digest?: "sha1" | "sha256" | "sha384", s
       genArgs.splice(0, genArgs.length, "genpkey", "-paramfile", params, "-out", key);
     }
     execFileSync("openssl", genArgs, { stdio: "ignore" });
-    const reqArgs = ["req", "-x509", "-new", "-key", key, "-out", cert, "-days", "2", "-subj", subject ?? `/CN=otaudit test ${spec}`, ...(subject && /[^\x00-\x7f]/.test(subject) ? ["-utf8"] : [])];
+    const reqArgs = [
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      subject ?? `/CN=otaudit test ${spec}`,
+      ...(subject && /[^\x00-\x7f]/.test(subject) ? ["-utf8"] : []),
+    ];
     if (digest && !alg!.startsWith("ed")) reqArgs.push(`-${digest}`);
     if (alg === "rsa-pss") reqArgs.push("-sigopt", "rsa_padding_mode:pss");
     execFileSync("openssl", reqArgs, { stdio: "ignore" });

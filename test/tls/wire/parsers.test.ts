@@ -11,7 +11,18 @@ import { FlightParser } from "../../../probes/tls/wire/flight.js";
 import { parseRecord } from "../../../probes/tls/wire/record.js";
 import { describeCertificate, signatureAlgorithmOf } from "../../../probes/tls/wire/x509.js";
 import { parseSuiteName, suiteByCode, suiteByName } from "../../../probes/tls/wire/suites.js";
-import { alertRecord, certificate, certificateRequest, hsRecord, serverHello, serverHelloDone, skeDhe, skeEcdhe, tls12Flight, record } from "./server-messages.js";
+import {
+  alertRecord,
+  certificate,
+  certificateRequest,
+  hsRecord,
+  serverHello,
+  serverHelloDone,
+  skeDhe,
+  skeEcdhe,
+  tls12Flight,
+  record,
+} from "./server-messages.js";
 import { makeCert, opensslAvailable } from "./openssl-certs.js";
 
 const body = (msg: Buffer) => msg.subarray(4);
@@ -25,7 +36,13 @@ describe("ClientHello (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2)", () => {
         fc.boolean(),
         fc.uniqueArray(fc.integer({ min: 1, max: 0x2000 }), { maxLength: 12 }),
         (suites, version, tls13, groups) => {
-          const hello = buildClientHello({ version, cipherSuites: suites, serverName: "plc.example", groups, ...(tls13 ? { supportedVersions: [0x0304, 0x0303] } : {}) });
+          const hello = buildClientHello({
+            version,
+            cipherSuites: suites,
+            serverName: "plc.example",
+            groups,
+            ...(tls13 ? { supportedVersions: [0x0304, 0x0303] } : {}),
+          });
           const rec = parseRecord(hello);
           expect(rec.type).toBe(22);
           const p = parseClientHello(rec.payload.subarray(4));
@@ -47,7 +64,9 @@ describe("ClientHello (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2)", () => {
     expect(keyShareFor(23)!.length).toBe(65);
     expect(keyShareFor(24)!.length).toBe(97);
     expect(keyShareFor(256)).toBeUndefined();
-    const p = parseClientHello(clientHelloBody({ version: 0x0303, supportedVersions: [0x0304], cipherSuites: [0x1301], keyShares: [{ group: 29, key: keyShareFor(29)! }] }));
+    const p = parseClientHello(
+      clientHelloBody({ version: 0x0303, supportedVersions: [0x0304], cipherSuites: [0x1301], keyShares: [{ group: 29, key: keyShareFor(29)! }] }),
+    );
     expect(p.keyShareGroups).toEqual([29]);
   });
 });
@@ -55,8 +74,15 @@ describe("ClientHello (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2)", () => {
 describe("ServerHello, Certificate, CertificateRequest, ServerKeyExchange", () => {
   test("TLS 1.2 and TLS 1.3 ServerHello (supported_versions, key_share), HelloRetryRequest, downgrade sentinel", () => {
     expect(parseServerHello(body(serverHello({ suite: 0xc02b })))).toMatchObject({ version: 0x0303, cipherSuite: 0xc02b, helloRetryRequest: false });
-    expect(parseServerHello(body(serverHello({ suite: 0x1302, supportedVersion: 0x0304, keyShareGroup: 29 })))).toMatchObject({ legacyVersion: 0x0303, version: 0x0304, keyShareGroup: 29 });
-    expect(parseServerHello(body(serverHello({ suite: 0x1301, supportedVersion: 0x0304, hrrGroup: 24 })))).toMatchObject({ helloRetryRequest: true, selectedGroup: 24 });
+    expect(parseServerHello(body(serverHello({ suite: 0x1302, supportedVersion: 0x0304, keyShareGroup: 29 })))).toMatchObject({
+      legacyVersion: 0x0303,
+      version: 0x0304,
+      keyShareGroup: 29,
+    });
+    expect(parseServerHello(body(serverHello({ suite: 0x1301, supportedVersion: 0x0304, hrrGroup: 24 })))).toMatchObject({
+      helloRetryRequest: true,
+      selectedGroup: 24,
+    });
     expect(parseServerHello(body(serverHello({ suite: 0x002f, noExtensions: true, version: 0x0301 })))).toMatchObject({ version: 0x0301, extensions: [] });
     const sentinel = Buffer.concat([Buffer.alloc(24, 1), Buffer.from("444f574e47524401", "hex")]);
     expect(parseServerHello(body(serverHello({ suite: 0xc02f, random: sentinel }))).downgradeSentinel).toBe("tls12");
@@ -72,9 +98,21 @@ describe("ServerHello, Certificate, CertificateRequest, ServerKeyExchange", () =
   });
 
   test("CertificateRequest for TLS 1.0/1.1, 1.2 and 1.3", () => {
-    expect(parseCertificateRequest(body(certificateRequest({ version: 0x0301, types: [1, 2] })), 0x0301)).toMatchObject({ certificateTypes: [1, 2], signatureAlgorithms: [], authorities: 0 });
-    expect(parseCertificateRequest(body(certificateRequest({ sigAlgs: [0x0403, 0x0804], authorities: [Buffer.from("3000", "hex"), Buffer.from("3000", "hex")] })), 0x0303)).toMatchObject({ certificateTypes: [1, 64], signatureAlgorithms: [0x0403, 0x0804], authorities: 2 });
-    expect(parseCertificateRequest(body(certificateRequest({ version: 0x0304, sigAlgs: [0x0807] })), 0x0304)).toMatchObject({ signatureAlgorithms: [0x0807], extensionTypes: [13] });
+    expect(parseCertificateRequest(body(certificateRequest({ version: 0x0301, types: [1, 2] })), 0x0301)).toMatchObject({
+      certificateTypes: [1, 2],
+      signatureAlgorithms: [],
+      authorities: 0,
+    });
+    expect(
+      parseCertificateRequest(
+        body(certificateRequest({ sigAlgs: [0x0403, 0x0804], authorities: [Buffer.from("3000", "hex"), Buffer.from("3000", "hex")] })),
+        0x0303,
+      ),
+    ).toMatchObject({ certificateTypes: [1, 64], signatureAlgorithms: [0x0403, 0x0804], authorities: 2 });
+    expect(parseCertificateRequest(body(certificateRequest({ version: 0x0304, sigAlgs: [0x0807] })), 0x0304)).toMatchObject({
+      signatureAlgorithms: [0x0807],
+      extensionTypes: [13],
+    });
   });
 
   test("ServerKeyExchange: ECDHE named curve, DHE prime size, by the chosen suite's key exchange", () => {
@@ -133,7 +171,11 @@ describe("the server's first flight", () => {
   });
 
   test("TLS 1.3: ServerHello, ChangeCipherSpec, then the first encrypted record ends the visible flight", () => {
-    const wire = Buffer.concat([hsRecord(serverHello({ suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 })), record(20, Buffer.from([1])), record(23, Buffer.alloc(40, 9))]);
+    const wire = Buffer.concat([
+      hsRecord(serverHello({ suite: 0x1301, supportedVersion: 0x0304, keyShareGroup: 29 })),
+      record(20, Buffer.from([1])),
+      record(23, Buffer.alloc(40, 9)),
+    ]);
     expect(feed(wire)).toMatchObject({ end: "encrypted", changeCipherSpec: true, encryptedRecords: 1 });
   });
 
@@ -146,7 +188,14 @@ describe("the server's first flight", () => {
 
 describe("cipher-suite registry", () => {
   test("names parse into their parts", () => {
-    expect(suiteByCode(0xc02b)).toMatchObject({ keyExchange: "ECDHE", authentication: "ECDSA", cipher: "AES_128_GCM", mac: "SHA256", aead: true, kind: "legacy" });
+    expect(suiteByCode(0xc02b)).toMatchObject({
+      keyExchange: "ECDHE",
+      authentication: "ECDSA",
+      cipher: "AES_128_GCM",
+      mac: "SHA256",
+      aead: true,
+      kind: "legacy",
+    });
     expect(suiteByCode(0x0003)).toMatchObject({ keyExchange: "RSA", export: true, cipher: "RC4_40" });
     expect(suiteByCode(0x0018)).toMatchObject({ keyExchange: "DH_anon", authentication: "anon" });
     expect(suiteByCode(0x1303)).toMatchObject({ kind: "tls13", cipher: "CHACHA20_POLY1305" });

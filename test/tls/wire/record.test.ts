@@ -54,7 +54,10 @@ describe("record framing", () => {
 });
 
 describe("handshake reassembly", () => {
-  const messages = fc.array(fc.record({ type: fc.integer({ min: 0, max: 255 }), body: fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)) }), { minLength: 1, maxLength: 6 });
+  const messages = fc.array(fc.record({ type: fc.integer({ min: 0, max: 255 }), body: fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)) }), {
+    minLength: 1,
+    maxLength: 6,
+  });
 
   test("messages split into records at arbitrary points come out whole and in order", () => {
     fc.assert(

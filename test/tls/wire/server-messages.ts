@@ -39,7 +39,14 @@ export function serverHello(s: ServerHelloSpec): Buffer {
   if (s.keyShareGroup !== undefined) exts.push(ext(51, Buffer.concat([u16(s.keyShareGroup), v2(Buffer.alloc(32, 9))])));
   if (s.hrrGroup !== undefined) exts.push(ext(51, u16(s.hrrGroup)));
   const random = s.hrrGroup !== undefined ? HRR_RANDOM : (s.random ?? Buffer.alloc(32, 7));
-  const body = Buffer.concat([u16(s.version ?? 0x0303), random, v1(s.sessionId ?? Buffer.alloc(0)), u16(s.suite), Buffer.from([0]), ...(s.noExtensions ? [] : [v2(Buffer.concat(exts))])]);
+  const body = Buffer.concat([
+    u16(s.version ?? 0x0303),
+    random,
+    v1(s.sessionId ?? Buffer.alloc(0)),
+    u16(s.suite),
+    Buffer.from([0]),
+    ...(s.noExtensions ? [] : [v2(Buffer.concat(exts))]),
+  ]);
   return handshake(2, body);
 }
 
@@ -98,7 +105,9 @@ export type PeerStep = Buffer | { wait: number } | "close" | "reset" | "hang" | 
  * (given the connection index and what the client sent). Counts connections and keeps the first
  * bytes of each, so tests can assert from the peer's side.
  */
-export async function scriptedPeer(script: (i: number, first: Buffer) => PeerStep[]): Promise<{ port: number; connections: number; received: Buffer[]; close(): Promise<void> }> {
+export async function scriptedPeer(
+  script: (i: number, first: Buffer) => PeerStep[],
+): Promise<{ port: number; connections: number; received: Buffer[]; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const state = { port: 0, connections: 0, received: [] as Buffer[], close: async () => {} };
