@@ -11,13 +11,27 @@ type Algorithm = webcrypto.Algorithm;
 type EcdsaParams = webcrypto.EcdsaParams;
 type RsaHashedKeyGenParams = webcrypto.RsaHashedKeyGenParams;
 type EcKeyGenParams = webcrypto.EcKeyGenParams;
-// @peculiar/x509 2.x resolves its services through tsyringe, which needs a Reflect polyfill first
-// (reflect-metadata ships with node-opcua; probes/opcua loads it the same way).
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
+import { createRequire } from "node:module";
+import type * as X509 from "@peculiar/x509";
 import type { CertificateFacts } from "./facts.js";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+let x509Lib: typeof X509 | undefined;
+/**
+ * @peculiar/x509 and its CommonJS tree (asn1js, tsyringe, ~100 ms of start-up) load only when a
+ * certificate is read or issued: a Modbus scan of a device without port 802 never needs them. 2.x
+ * resolves its services through tsyringe, which needs a Reflect polyfill first (reflect-metadata
+ * ships with node-opcua; probes/opcua loads it the same way).
+ */
+function x509(): typeof X509 {
+  if (!x509Lib) {
+    const load = createRequire(import.meta.url);
+    load("reflect-metadata");
+    const lib = load("@peculiar/x509") as typeof X509;
+    lib.cryptoProvider.set(webcrypto as unknown as Parameters<typeof lib.cryptoProvider.set>[0]);
+    x509Lib = lib;
+  }
+  return x509Lib;
+}
 
 /** Role extension: "RoleOID" 1.3.6.1.4.1.50316.802.1, value an ASN.1 UTF8String (Modbus/TCP Security §"Role"). */
 export const MODBUS_ROLE_OID = "1.3.6.1.4.1.50316.802.1";
@@ -51,7 +65,7 @@ export function decodeRole(der: Uint8Array): string | undefined {
 /** The Modbus role carried by a DER certificate, if any (undefined when absent or unreadable). */
 export function roleOf(der: Buffer): string | undefined {
   try {
-    const ext = new x509.X509Certificate(der).getExtension(MODBUS_ROLE_OID);
+    const ext = new (x509().X509Certificate)(der).getExtension(MODBUS_ROLE_OID);
     return ext ? decodeRole(new Uint8Array(ext.value)) : undefined;
   } catch {
     return undefined;
@@ -112,7 +126,7 @@ async function pkcs8Pem(key: CryptoKey): Promise<string> {
 export interface IssuedCert {
   certPem: string;
   keyPem: string;
-  cert: x509.X509Certificate;
+  cert: X509.X509Certificate;
   keys: CryptoKeyPair;
 }
 
@@ -135,22 +149,22 @@ export async function issueCertificate(o: IssueOptions): Promise<IssuedCert> {
   const signHash = o.signHash ?? "SHA-256";
   const alg = keyAlgorithm(o.keyType ?? "ec-p256", signHash);
   const keys = (await webcrypto.subtle.generateKey(alg.gen, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
-  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(o.isCa ?? false, undefined, true)];
+  const extensions: X509.Extension[] = [new (x509().BasicConstraintsExtension)(o.isCa ?? false, undefined, true)];
   extensions.push(
-    new x509.KeyUsagesExtension(
-      o.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+    new (x509().KeyUsagesExtension)(
+      o.isCa ? x509().KeyUsageFlags.keyCertSign | x509().KeyUsageFlags.cRLSign : x509().KeyUsageFlags.digitalSignature | x509().KeyUsageFlags.keyEncipherment,
       true,
     ),
   );
-  if (o.ips?.length) extensions.push(new x509.SubjectAlternativeNameExtension(o.ips.map((ip) => ({ type: "ip" as const, value: ip }))));
-  if (o.role !== undefined) extensions.push(new x509.Extension(MODBUS_ROLE_OID, false, encodeRole(o.role)));
+  if (o.ips?.length) extensions.push(new (x509().SubjectAlternativeNameExtension)(o.ips.map((ip) => ({ type: "ip" as const, value: ip }))));
+  if (o.role !== undefined) extensions.push(new (x509().Extension)(MODBUS_ROLE_OID, false, encodeRole(o.role)));
   const notBefore = o.notBefore ?? new Date(Date.now() - 3600_000);
   const notAfter = o.notAfter ?? new Date(Date.now() + 365 * 24 * 3600_000);
   const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
     .toString("hex")
     .replace(/^[89a-f]/, "1");
   const cert = o.ca
-    ? await x509.X509CertificateGenerator.create({
+    ? await x509().X509CertificateGenerator.create({
         serialNumber,
         subject: o.subject,
         issuer: o.ca.cert.subject,
@@ -161,7 +175,7 @@ export async function issueCertificate(o: IssueOptions): Promise<IssuedCert> {
         signingAlgorithm: keyAlgorithm((o.ca.cert.publicKey.algorithm.name === "ECDSA" ? "ec-p256" : "rsa-2048") as KeyType, signHash).sign,
         extensions,
       })
-    : await x509.X509CertificateGenerator.createSelfSigned({
+    : await x509().X509CertificateGenerator.createSelfSigned({
         serialNumber,
         name: o.subject,
         notBefore,
