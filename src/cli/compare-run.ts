@@ -8,7 +8,7 @@ import { EXIT, UsageError } from "../errors.js";
 import { DEFAULT_POLICY, loadPolicy } from "../evidence/policy.js";
 import { buildCompare, renderCompareCsv, renderCompareHtml, renderCompareMarkdown } from "../report/compare.js";
 import { checkWritableDir, refuseSameFile, writeFileAtomic } from "../report/write.js";
-import { loadResult } from "./report-run.js";
+import { loadResult, loadStoreResult } from "./report-run.js";
 import { finalExitCode } from "./outputs.js";
 import { say, warn } from "./ui.js";
 import type { CompareOptions } from "./option-types.js";
@@ -30,11 +30,23 @@ function identity(file: string): string[] {
 
 export async function runCompare(files: string[], opts: CompareOptions): Promise<number> {
   for (const f of opts.format) if (!(f in RENDER)) throw new UsageError(`--format: unknown format '${f}' (known: html, csv, md)`);
+  const { resolveDb } = await import("../store/db-url.js");
+  const db = resolveDb(opts);
+  if (opts.sweep !== undefined && !db) throw new UsageError("--sweep: only with --db (which sweep of a sweep store)");
+  if (files.length === 0 && !db) throw new UsageError("RESULT: give result documents (JSON) or a sweep store with --db");
   checkWritableDir(opts.out, `--out ${opts.out}`);
   const outputs = [...new Set(opts.format)].map((f) => ({ label: `--format ${f}`, path: join(opts.out, `compare.${f}`) }));
-  refuseSameFile(outputs, [...files.map((path) => ({ label: "RESULT", path })), ...(opts.weights ? [{ label: "--weights", path: opts.weights }] : [])]);
+  const storeInput = db?.kind === "sqlite" ? [{ label: "--db", path: db.file }] : [];
+  refuseSameFile(outputs, [
+    ...files.map((path) => ({ label: "RESULT", path })),
+    ...storeInput,
+    ...(opts.weights ? [{ label: "--weights", path: opts.weights }] : []),
+  ]);
   const policy = opts.weights ? loadPolicy(opts.weights) : DEFAULT_POLICY;
   const inputs = await Promise.all(files.map(async (file) => ({ source: basename(file), doc: await loadResult(file) })));
+  // a sweep store (read-only): its devices are candidates like a result's; the label never holds a
+  // PostgreSQL URL (it may carry a password)
+  if (db) inputs.push({ source: db.kind === "sqlite" ? basename(db.file) : "PostgreSQL sweep store", doc: await loadStoreResult(opts, opts.sweep) });
   const seen = new Map<string, string>(); // identity -> first file with it
   for (const file of files) {
     const ids = identity(file);

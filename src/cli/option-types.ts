@@ -78,6 +78,10 @@ export interface CompareOptions {
   out: string;
   weights?: string;
   format: string[];
+  /** a sweep store whose devices join the comparison (SQLite file or postgres:// URL) */
+  db?: string;
+  dbEnv?: string;
+  sweep?: string;
 }
 
 export interface ReportOptions {

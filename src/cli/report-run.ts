@@ -77,7 +77,7 @@ export async function runReport(file: string | undefined, opts: ReportOptions): 
   return finalExitCode({ write: r.writeFailures, render: r.renderFailures }, false, code);
 }
 
-async function loadStoreResult(flags: { db?: string; dbEnv?: string }, sweepId?: string): Promise<ResultDocument> {
+export async function loadStoreResult(flags: { db?: string; dbEnv?: string }, sweepId?: string): Promise<ResultDocument> {
   const { openStore, loadSweepDocument } = await import("../store/store.js");
   const store = await openStore(flags, { mustExist: true, readonly: true, warn });
   try {

@@ -11,6 +11,7 @@ import { runOtaudit } from "../helpers/cli.js";
 import { exitCodeFor, validateOutputOptions, writeOutputs } from "../../src/cli/outputs.js";
 import { FIXTURE, filledTemplate, syntheticResult } from "./helpers.js";
 import { VERDICT_RANK } from "../../src/report/common.js";
+import { buildFleetStore } from "../../scripts/serve-bench/fleet-store.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "otaudit-report-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -115,6 +116,35 @@ describe("otaudit compare", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`--weights ${at("bad-policy.yaml")}: weights.4:`);
     expect(existsSync(at("compare3"))).toBe(false);
+  });
+
+  it("--db: the devices of a sweep in a sweep store join the comparison (read-only), beside result documents", async () => {
+    const store = at("fleet.db");
+    const info = buildFleetStore(store, { devices: 3, sweeps: 2, baseline: "b", hostile: false });
+    const before = readFileSync(store);
+    const r = await runOtaudit(["compare", FIXTURE, "--db", store, "--out", at("compare-db"), "--format", "csv"]);
+    expect(r.code, r.stderr).toBe(0);
+    const header = readFileSync(at("compare-db", "compare.csv"), "utf8").split("\r\n")[0]!;
+    for (const host of info.hosts) expect(header).toContain(`(${host})`);
+    expect(header).toContain("hardened-controller (127.0.0.12)");
+    // the latest sweep: the first sweep's hosts (and any device it added), plus the result's two
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .filter((l) => /^\d+=?\. /.test(l)).length,
+    ).toBeGreaterThanOrEqual(info.hosts.length + 2);
+    expect(readFileSync(store).equals(before)).toBe(true);
+    const old = await runOtaudit(["compare", "--db", store, "--sweep", "no-such-sweep", "--out", at("compare-db2")]);
+    expect(old.code).toBe(2);
+    expect(old.stderr.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(at("compare-db2"))).toBe(false);
+    const none = await runOtaudit(["compare", "--out", at("compare-db3")]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^otaudit: RESULT: give result documents \(JSON\) or a sweep store with --db\n$/);
+    const sweepAlone = await runOtaudit(["compare", FIXTURE, "--sweep", "x", "--out", at("compare-db4")]);
+    expect(sweepAlone.code).toBe(2);
+    expect(sweepAlone.stderr).toMatch(/^otaudit: --sweep: only with --db/);
   });
 });
 
