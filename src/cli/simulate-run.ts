@@ -22,8 +22,15 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
-/** --default-ports and --port scheme=port (a plugin id names its first scheme: opcua=4841) -> scheme -> port. */
-export function simulatorPorts(opts: Pick<SimulateOptions, "port" | "defaultPorts">, plugins: readonly ProtocolPlugin[]): Record<string, number> {
+/**
+ * --default-ports and --port scheme=port (a plugin id names its first scheme: opcua=4841) -> scheme -> port.
+ * With `served` (the plugins the profile has simulators for), a --port for any other protocol is an error.
+ */
+export function simulatorPorts(
+  opts: Pick<SimulateOptions, "port" | "defaultPorts">,
+  plugins: readonly ProtocolPlugin[],
+  served?: { file: string; plugins: readonly ProtocolPlugin[] },
+): Record<string, number> {
   const ports: Record<string, number> = {};
   if (opts.defaultPorts) for (const p of plugins) for (const d of p.defaultPorts) ports[d.scheme] = d.port;
   const schemes = plugins.flatMap((p) => p.schemes);
@@ -33,6 +40,8 @@ export function simulatorPorts(opts: Pick<SimulateOptions, "port" | "defaultPort
       throw new UsageError(`--port: expected scheme=port with a port from 1 to 65535, e.g. ${schemes[0] ?? "scheme"}=2222 (got '${pair}')`);
     const scheme = plugins.find((p) => p.id === m[1])?.schemes[0] ?? m[1]!;
     if (!schemes.includes(scheme)) throw new UsageError(`--port: unknown scheme '${m[1]}' (known: ${schemes.join(", ")})`);
+    if (served && !served.plugins.some((p) => p.schemes.includes(scheme)))
+      throw new UsageError(`--port: ${served.file} serves no ${m[1]} (it serves: ${served.plugins.map((p) => p.schemes[0]).join(", ")})`);
     ports[scheme] = Number(m[2]);
   }
   return ports;
@@ -56,18 +65,12 @@ function startFailure(e: unknown, ports: Record<string, number>): string {
 export async function runSimulate(file: string, opts: SimulateOptions): Promise<number> {
   if (!isLoopback(opts.host)) throw new UsageError(`--host: '${opts.host}' is not a loopback address (127.0.0.0/8 or ::1); simulators only serve loopback`);
   const plugins = selectPlugins(opts.protocols);
-  const ports = simulatorPorts(opts, plugins);
   const { profile, notes } = loadSimulationSource(file, PLUGINS, opts.device);
   for (const n of notes) note(`simulate: ${n}`);
   const servable = plugins.filter((p) => profile.sections.has(p.id) && p.simulator);
   if (servable.length === 0)
     throw new UsageError(`${file}: nothing to simulate (no protocol section this otaudit can serve${opts.protocols ? " among --protocols" : ""})`);
-  for (const pair of opts.port ?? []) {
-    const name = pair.split("=")[0]!;
-    const owner = plugins.find((p) => p.id === name || p.schemes.includes(name));
-    if (owner && !servable.includes(owner))
-      throw new UsageError(`--port: ${file} serves no ${name} (it serves: ${servable.flatMap((p) => p.schemes.slice(0, 1)).join(", ")})`);
-  }
+  const ports = simulatorPorts(opts, plugins, { file, plugins: servable });
 
   let stopRequested: () => void = () => {};
   const stopped = new Promise<void>((r) => (stopRequested = r));
