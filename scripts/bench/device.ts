@@ -34,7 +34,11 @@ function which(bin: string): boolean {
 
 /** Start `otaudit simulate PROFILE` and wait for its service URLs. */
 async function simulate(profile: string): Promise<{ urls: string[]; stop: () => void }> {
-  const child = spawn(process.execPath, [BIN, "simulate", profile, "--host", HOST], { stdio: ["ignore", "pipe", "inherit"] });
+  // only the services the bench is about (the profile also serves Telnet, FTP, VNC and MQTT, which
+  // the peers here do not cover); Modbus on 502, the one port nmap's modbus-discover portrule accepts
+  const child = spawn(process.execPath, [BIN, "simulate", profile, "--host", HOST, "--protocols", "ssh,modbus,snmp,opcua", "--port", "modbus=502"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const urls: string[] = [];
   const rl = createInterface({ input: child.stdout });
   await new Promise<void>((resolve, reject) => {
