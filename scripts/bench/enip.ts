@@ -4,13 +4,9 @@
 // our simulator at 44818 of a loopback address of its own. Needs the compiled CLI. Prints figures;
 // not a test. `npm run bench -- enip`
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import enip from "../../probes/enip/index.js";
 import { EnipSimProfile } from "../../probes/enip/profile.js";
-import { PACKAGE_ROOT } from "../../src/version.js";
-import { paired, timed } from "./s7.js";
-
-const BIN = join(PACKAGE_ROOT, "src/bin/otaudit.js");
+import { BIN, pairedRuns, timed } from "./otnative.js";
 
 export default async function main(): Promise<void> {
   const nmapOk = existsSync("/usr/bin/nmap");
@@ -22,7 +18,7 @@ export default async function main(): Promise<void> {
     ["simulator, CIP Security + TLS/DTLS", { cipSecurity: { present: true }, tls: true, dtls: true }, "127.92.0.2"],
   ] as const) {
     const sim = await enip.simulator!.start(EnipSimProfile.parse(profile), { host, port: 44818, stateDir: "/nonexistent" });
-    await paired(label, () => otaudit(host), nmapOk ? () => nmap(host) : undefined, "nmap not installed");
+    await pairedRuns(label, () => otaudit(host), nmapOk ? () => nmap(host) : undefined, "nmap", "not installed");
     await sim.stop();
   }
 }

@@ -15,11 +15,10 @@ import { PACKAGE_ROOT } from "../../src/version.js";
 import { exceptionPdu, meiOf, meiPdu, modbusPeer, reply, type Req, type Step } from "../../test/modbus/hostile-peers.js";
 import { rawTlsPeer } from "../../test/modbus/tls-peers.js";
 import { certificate, hsRecord, record, serverHello } from "../../test/tls/wire/server-messages.js";
+import { pairedRuns, RUNS } from "./otnative.js";
 
-const RUNS = 5;
 const BIN = join(PACKAGE_ROOT, "src/bin/otaudit.js");
 const PYMODBUS_SCRIPT = fileURLToPath(new URL("../../test/modbus/pymodbus_server.py", import.meta.url));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Run a command (never blocking the event loop: peers live in this process); wall time and GNU time's max RSS (KiB). */
 function timed(cmd: string, args: string[], timeoutMs = 120_000): Promise<{ ms: number; rssKiB?: number; out: string }> {
@@ -45,20 +44,9 @@ const otaudit = (url: string, timeoutMs: number) =>
 const nmap = (port: number) => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "modbus-discover", "-p", String(port), "127.0.0.1"]);
 
 async function paired(label: string, port: number, timeoutMs: number): Promise<void> {
-  const ours: number[] = [];
-  const theirs: number[] = [];
   const canNmap = existsSync("/usr/bin/nmap") && port === 502;
-  await otaudit(`modbus://127.0.0.1:${port}`, timeoutMs); // warm-up (file cache)
-  for (let i = 0; i < RUNS; i++) {
-    ours.push((await otaudit(`modbus://127.0.0.1:${port}`, timeoutMs)).ms);
-    if (canNmap) theirs.push((await nmap(port)).ms);
-  }
-  const o = median(ours);
-  const n = canNmap ? median(theirs) : undefined;
-  const why = !existsSync("/usr/bin/nmap") ? "nmap not installed" : "port 502 busy (modbus-discover runs on 502 only)";
-  console.log(
-    `${label.padEnd(34)} otaudit ${o.toFixed(0).padStart(5)} ms   nmap ${n !== undefined ? `${n.toFixed(0).padStart(5)} ms   ratio otaudit/nmap ${(o / n).toFixed(2)}` : why}`,
-  );
+  const why = !existsSync("/usr/bin/nmap") ? "not installed" : "not run: port 502 busy (modbus-discover runs on 502 only)";
+  await pairedRuns(label, () => otaudit(`modbus://127.0.0.1:${port}`, timeoutMs), canNmap ? () => nmap(port) : undefined, "nmap", why);
 }
 
 function sane(r: Req): Step[] {
