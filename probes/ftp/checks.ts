@@ -3,8 +3,9 @@
 // not an account guess (RFC 1635 "How to Use Anonymous FTP"; RFC 959 leaves it to the site); its
 // password is, by that convention, the user's e-mail address, not a secret, so no credential of the
 // device is guessed; nmap runs the same check (ftp-anon) in its "default" and "safe" categories. It
-// is one login per device and run, and the session only QUITs (no LIST, RETR or STOR). A site that
-// counts it as a failed login sees one attempt. Every other password is intrusive.
+// is one login per device and run (two when refused in clear and tried again inside TLS), and the
+// session only QUITs (no LIST, RETR or STOR). A site that counts it as a failed login sees one or
+// two attempts. Every other password is intrusive.
 import { LOGIN_BUDGET_DEFAULT, type CheckDecl } from "../../src/plugin.js";
 
 export const DEFAULT_CREDENTIAL_DELAY_MS = 1000;
@@ -33,7 +34,7 @@ export const CHECKS = {
   anonymous: {
     id: "ftp.anonymous-login",
     safety: "read",
-    description: `log in as 'anonymous' with the RFC 1635 e-mail-style password '${ANONYMOUS_PASSWORD}' (a documented public access mode, not a credential guess), read 230 or 530, then QUIT; no listing, download or upload`,
+    description: `log in as 'anonymous' with the RFC 1635 e-mail-style password '${ANONYMOUS_PASSWORD}' (a documented public access mode, not a credential guess), read 230 or 530, then QUIT; no listing, download or upload; refused in clear on a server that completed AUTH TLS, the same login once more inside TLS (a server may take anonymous logins only over TLS)`,
   },
   defaultCredentials: {
     id: "ftp.default-credentials",

@@ -16,6 +16,17 @@ export const FtpReplyFacts = z.object({
 });
 export type FtpReplyFacts = z.infer<typeof FtpReplyFacts>;
 
+/** One anonymous login (RFC 1635). */
+export const AnonymousLogin = z.object({
+  userReply: FtpReplyFacts.optional(),
+  /** reply to PASS with the RFC 1635 e-mail-style token (absent when USER already decided) */
+  passReply: FtpReplyFacts.optional(),
+  /** 230 seen: logged in as anonymous; false: 530 */
+  accepted: z.boolean().optional(),
+  error: CheckError.optional(),
+});
+export type AnonymousLogin = z.infer<typeof AnonymousLogin>;
+
 export const FtpService = z.object({
   port: z.number().int().min(1).max(65535),
   url: z.string(),
@@ -30,16 +41,10 @@ export const FtpService = z.object({
     .optional(),
   /** USER <probe name> sent before any AUTH TLS; no password follows, ever */
   cleartextUser: z.object({ username: z.string(), reply: FtpReplyFacts.optional(), error: CheckError.optional() }).optional(),
-  anonymous: z
-    .object({
-      userReply: FtpReplyFacts.optional(),
-      /** reply to PASS with the RFC 1635 e-mail-style token (absent when USER already decided) */
-      passReply: FtpReplyFacts.optional(),
-      /** 230 seen: logged in as anonymous */
-      accepted: z.boolean().optional(),
-      error: CheckError.optional(),
-    })
-    .optional(),
+  anonymous: AnonymousLogin.extend({
+    /** the same login inside TLS, when it was refused in clear and AUTH TLS completed (a server may take anonymous logins only over TLS) */
+    afterTls: AnonymousLogin.optional(),
+  }).optional(),
   authTls: z
     .object({
       reply: FtpReplyFacts.optional(),

@@ -20,7 +20,7 @@ function signals(facts: FtpFacts): FleetSignals {
   for (const s of facts.services) {
     if (s.greeting?.code !== 220) continue;
     const asksPassword = s.cleartextUser?.reply?.code === 331 || s.cleartextUser?.reply?.code === 332;
-    const anon = s.anonymous?.accepted === true;
+    const anon = s.anonymous?.accepted === true || s.anonymous?.afterTls?.accepted === true;
     out.cleartext.push({
       scheme: "ftp",
       port: s.port,

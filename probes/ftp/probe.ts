@@ -3,7 +3,8 @@
 //   1. greeting, FEAT (RFC 2389), USER <probe name> before any AUTH TLS (331 = the server would take
 //      a password in clear; no PASS follows, ever);
 //   2. AUTH TLS (RFC 4217 §4) and one TLS handshake on 234;
-//   3. anonymous login (RFC 1635; class `read`, see checks.ts), QUIT right after;
+//   3. anonymous login (RFC 1635; class `read`, see checks.ts), QUIT right after; refused in clear on
+//      a server that completed AUTH TLS, once more inside TLS;
 //   4. --intrusive only: default accounts, after AUTH TLS when the server offers it.
 import type { ProbeContext } from "../../src/plugin.js";
 import { loginPacing } from "../../src/plugin.js";
@@ -12,7 +13,7 @@ import { attemptLogins, NetError, type LoginResult } from "../../src/net/index.j
 import { failureOf, probeServices, ServiceFailure } from "../../src/net/services.js";
 import { loginRunFacts, notTriedFacts } from "../../src/knowledge/login-run.js";
 import { ANONYMOUS_PASSWORD, CHECKS, DEFAULT_CREDENTIAL_DELAY_MS, PROBE_USERNAME } from "./checks.js";
-import type { CheckError, FtpFacts, FtpService } from "./facts.js";
+import type { AnonymousLogin, CheckError, FtpFacts, FtpService } from "./facts.js";
 import { defaultCredentials } from "./knowledge.js";
 import { featureList, FtpWireError, printable, replyText } from "./reply.js";
 import { FtpSession } from "./session.js";
@@ -90,32 +91,50 @@ async function authTls(ep: ServiceEndpoint, ctx: ProbeContext, s: FtpService): P
 async function anonymousLogin(ep: ServiceEndpoint, ctx: ProbeContext, s: FtpService): Promise<void> {
   ctx.assertAllowed(CHECKS.anonymous);
   ctx.log.info({ action: CHECKS.anonymous.id, safety: CHECKS.anonymous.safety, endpoint: ep.url }, "ftp anonymous login (RFC 1635)");
+  s.anonymous = await anonymousOnce(ep, ctx, false);
+  // a refusal in clear says nothing about TLS: vsftpd's force_anon_logins_ssl answers USER anonymous
+  // with 530 in clear and takes it after AUTH TLS; so once more inside TLS when the server offers it
+  if (s.anonymous.accepted === false && s.authTls?.tlsSession && !ctx.signal.aborted) {
+    ctx.log.info({ action: CHECKS.anonymous.id, safety: CHECKS.anonymous.safety, endpoint: ep.url }, "ftp anonymous login after AUTH TLS");
+    s.anonymous.afterTls = await anonymousOnce(ep, ctx, true);
+  }
+}
+
+async function anonymousOnce(ep: ServiceEndpoint, ctx: ProbeContext, overTls: boolean): Promise<AnonymousLogin> {
   let opened;
   try {
     opened = await openSession(ep, ctx);
   } catch (e) {
-    s.anonymous = { error: errorFact(e, ep) };
-    return;
+    return { error: errorFact(e, ep) };
   }
   const { session } = opened;
-  s.anonymous = {};
+  const a: AnonymousLogin = {};
   try {
+    if (overTls) {
+      const auth = await session.command("AUTH", "TLS");
+      if (auth.code !== 234) {
+        a.error = { code: "protocol", message: `AUTH TLS answered ${auth.code} this time` };
+        return a;
+      }
+      await session.startTls(ep.host);
+    }
     const user = await session.command("USER", "anonymous");
-    s.anonymous.userReply = user;
+    a.userReply = user;
     if (user.code === 230)
-      s.anonymous.accepted = true; // logged in without even a token
-    else if (user.code === 530) s.anonymous.accepted = false;
+      a.accepted = true; // logged in without even a token
+    else if (user.code === 530) a.accepted = false;
     else if (user.code === 331) {
       const pass = await session.command("PASS", ANONYMOUS_PASSWORD, session.passWaitMs());
-      s.anonymous.passReply = pass;
-      if (pass.code === 230) s.anonymous.accepted = true;
-      else if (pass.code === 530) s.anonymous.accepted = false;
+      a.passReply = pass;
+      if (pass.code === 230) a.accepted = true;
+      else if (pass.code === 530) a.accepted = false;
     }
   } catch (e) {
-    s.anonymous.error = errorFact(e, ep);
+    a.error = errorFact(e, ep);
   } finally {
     await session.quit();
   }
+  return a;
 }
 
 // --- default credentials (intrusive) ------------------------------------------------------------

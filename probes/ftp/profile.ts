@@ -23,6 +23,8 @@ export const FtpSimProfile = z
     /** USER before AUTH TLS: 331 (password asked for in clear) or 530 (encryption required) */
     cleartextLogin: z.enum(["password", "refuse"]).default("password"),
     anonymous: z.boolean().default(false),
+    /** anonymous logins only inside TLS (vsftpd force_anon_logins_ssl): USER anonymous in clear gets 530 */
+    anonymousTlsOnly: z.boolean().default(false),
     accounts: z.array(z.object({ username: z.string().min(1), password: z.string() }).strict()).default([]),
   })
   .strict()
@@ -36,7 +38,8 @@ export function profileFromFacts(facts: FtpFacts): z.input<typeof FtpSimProfile>
   const profile: z.input<typeof FtpSimProfile> = {
     greeting: s.greeting.lines.map((l) => l.replace(/[\r\n]/g, " ").slice(0, 512)),
     features: s.features?.reply?.code === 211 ? s.features.list : null,
-    anonymous: s.anonymous?.accepted === true,
+    anonymous: s.anonymous?.accepted === true || s.anonymous?.afterTls?.accepted === true,
+    anonymousTlsOnly: s.anonymous?.accepted === false && s.anonymous.afterTls?.accepted === true,
     cleartextLogin: s.cleartextUser?.reply?.code === 530 ? "refuse" : "password",
   };
   const t = s.authTls?.tlsSession?.certificate;

@@ -1,6 +1,6 @@
 // FTP rules: pure functions over FtpFacts (no I/O). What the proof is, per rule: a 331 to USER sent
 // before any AUTH TLS shows the server takes passwords over the cleartext control connection; a
-// 230 after USER anonymous shows anonymous access; a 234 to AUTH TLS followed by a completed
+// 230 after USER anonymous (in clear, or inside TLS when refused in clear) shows anonymous access; a 234 to AUTH TLS followed by a completed
 // handshake shows FTPS is offered (RFC 4217). Anything less (silence, a closed connection, a reply
 // code that says neither) stays undetermined with its reason.
 import { defineRule, type Rule, type RuleOutcome } from "../../src/plugin.js";
@@ -153,7 +153,26 @@ export const anonymousRule = defineRule<FtpFacts>({
         const how = a.passReply ? said(a.passReply) : `${said(a.userReply!)} to USER alone`;
         return fail(`anonymous login accepted (${how}): anyone can log in to the device's file system`, evidence);
       }
-      if (a.accepted === false) return pass(`anonymous login refused (${said(a.passReply ?? a.userReply!)})`, evidence);
+      const t = a.afterTls;
+      if (t) evidence.afterTls = { user: t.userReply?.lines, pass: t.passReply?.lines, ...(t.error ? { error: t.error.message } : {}) };
+      if (t?.accepted === true) {
+        const how = t.passReply ? said(t.passReply) : `${said(t.userReply!)} to USER alone`;
+        return fail(
+          `anonymous login refused in clear (${said(a.passReply ?? a.userReply!)}) but accepted after AUTH TLS (${how}): anyone with an FTPS client can log in to the device's file system`,
+          evidence,
+        );
+      }
+      if (a.accepted === false && t && t.accepted !== false)
+        return undetermined(
+          t.error?.code === "timeout" ? "no-answer" : t.error ? "connection-closed" : "unknown-value",
+          `anonymous login refused in clear (${said(a.passReply ?? a.userReply!)}), but the same login after AUTH TLS gave no clear answer${t.error ? `: ${t.error.message}` : t.userReply ? ` (${said(t.passReply ?? t.userReply)})` : ""}`,
+          evidence,
+        );
+      if (a.accepted === false)
+        return pass(
+          `anonymous login refused (${said(a.passReply ?? a.userReply!)})${t ? ` in clear and after AUTH TLS (${said(t.passReply ?? t.userReply!)})` : ""}`,
+          evidence,
+        );
       if (a.error)
         return undetermined(
           a.error.code === "timeout" ? "no-answer" : "connection-closed",

@@ -64,6 +64,8 @@ export async function startFtpSimulator(profile: FtpSimProfile, opts: SimulatorO
           return;
         case "USER":
           user = arg;
+          if (ANON.has(arg.toLowerCase()) && profile.anonymous && profile.anonymousTlsOnly && !tls)
+            return send(["530 Anonymous sessions must use encryption."]);
           if (ANON.has(arg.toLowerCase()))
             return send([profile.anonymous ? "331 Please specify the password." : "530 This FTP server does not allow anonymous logins."]);
           if (!tls && profile.cleartextLogin === "refuse") return send(["530 Non-anonymous sessions must use encryption."]);

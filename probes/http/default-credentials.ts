@@ -17,6 +17,7 @@ import { parseChallenges, type Challenge } from "./headers.js";
 import { scanPage, type PageForm } from "./html.js";
 import { httpDefaultCredentials } from "./knowledge.js";
 import { pageText, type FetchEnv, type Page } from "./landing.js";
+import type { ParsedResponse } from "./response.js";
 
 type AuthTarget = { kind: "basic" | "digest"; url: URL; challenge: Challenge };
 type FormTarget = { kind: "form"; page: URL; action: URL; form: PageForm; user: string; pass: string };
@@ -120,7 +121,17 @@ async function tryForm(env: FetchEnv, t: FormTarget, e: DefaultCredentialEntry):
     ...(method === "POST" ? { headers: [["Content-Type", "application/x-www-form-urlencoded"]], body: Buffer.from(fields.toString()) } : {}),
   });
   if (r.kind === "error") return { outcome: "error", error: `${r.code}: ${r.message}` };
-  const res = r.res;
+  return judgeFormAnswer(r.res, url, t);
+}
+
+/**
+ * What the answer to one form login shows. Rejected: 401/403, a redirect back to a login page, the
+ * login form again, or failure words on a page that opened no session. Accepted: a redirect away
+ * with a session cookie, or a 2xx page without a password field that sets one and reports no
+ * failure. A session cookie on a page that also carries failure words (a dashboard's "Error log"
+ * link, a script's console.error) is unclear, never a rejection: a rejection can end in a pass.
+ */
+export function judgeFormAnswer(res: ParsedResponse, url: URL, t: Pick<FormTarget, "page" | "action">): TryResult {
   const cookie = res.headers.some(([k]) => k.toLowerCase() === "set-cookie");
   const location = res.headers.find(([k]) => k.toLowerCase() === "location")?.[1];
   if (res.status === 401 || res.status === 403) return { outcome: "rejected", status: res.status };
@@ -138,11 +149,18 @@ async function tryForm(env: FetchEnv, t: FormTarget, e: DefaultCredentialEntry):
   }
   const text = pageText(res.body);
   const again = scanPage(text);
-  const passwordAgain = again.loosePasswordInputs > 0 || again.forms.some((f) => f.inputs.some((i) => i.type === "password"));
-  if (passwordAgain || FAILURE_WORDS.test(text.slice(0, 64 * 1024)))
-    return { outcome: "rejected", status: res.status, detail: passwordAgain ? "the login form came back" : "the page reports a failure" };
-  if (res.status >= 200 && res.status < 300 && cookie)
-    return { outcome: "accepted", status: res.status, detail: "a page without a password field, with a session cookie" };
+  if (again.loosePasswordInputs > 0 || again.forms.some((f) => f.inputs.some((i) => i.type === "password")))
+    return { outcome: "rejected", status: res.status, detail: "the login form came back" };
+  const failureWords = FAILURE_WORDS.test(text.slice(0, 64 * 1024));
+  const session = res.status >= 200 && res.status < 300 && cookie;
+  if (session && failureWords)
+    return {
+      outcome: "error",
+      error: `status ${res.status}: a session cookie and no password field, but failure words on the page: unclear`,
+      status: res.status,
+    };
+  if (failureWords) return { outcome: "rejected", status: res.status, detail: "the page reports a failure" };
+  if (session) return { outcome: "accepted", status: res.status, detail: "a page without a password field, with a session cookie" };
   return { outcome: "error", error: `status ${res.status}: neither a rejection nor a session`, status: res.status };
 }
 

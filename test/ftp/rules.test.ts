@@ -60,6 +60,22 @@ describe("FTP rules", () => {
     expect(statuses(hardened)).toMatchObject({ "ftp.cleartext-login": "pass", "ftp.auth-tls": "pass", "ftp.tls": "pass", "ftp.anonymous": "pass" });
   });
 
+  it("anonymous refused in clear: the answer inside TLS decides (accepted fails, unclear is undetermined)", () => {
+    const refused = { userReply: reply(530, "Anonymous sessions must use encryption.") };
+    expect(
+      statuses({
+        ...hardened,
+        anonymous: { ...refused, afterTls: { userReply: reply(331, "x"), passReply: reply(230, "Login successful."), accepted: true }, accepted: false },
+      })["ftp.anonymous"],
+    ).toBe("fail");
+    expect(
+      statuses({ ...hardened, anonymous: { ...refused, accepted: false, afterTls: { error: { code: "timeout", message: "no reply" } } } })["ftp.anonymous"],
+    ).toBe("undetermined");
+    expect(
+      statuses({ ...hardened, anonymous: { ...refused, accepted: false, afterTls: { userReply: reply(530, "no"), accepted: false } } })["ftp.anonymous"],
+    ).toBe("pass");
+  });
+
   it("USER alone logging in: critical", () => {
     const [o] = runRules(ftp, { services: [{ ...legacy, cleartextUser: { username: "otaudit", reply: reply(230, "Login successful.") } }] }).filter(
       (x) => x.ruleId === "ftp.cleartext-login",

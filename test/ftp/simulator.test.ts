@@ -76,6 +76,23 @@ describe("hardened FTP device", () => {
   });
 });
 
+describe("anonymous only inside TLS (vsftpd force_anon_logins_ssl)", () => {
+  it("a 530 to USER anonymous in clear is not a pass: the login is tried again after AUTH TLS and fails the rule", async () => {
+    const sim = await start({ features: ["AUTH TLS"], authTls: {}, cleartextLogin: "refuse", anonymous: true, anonymousTlsOnly: true });
+    const d = await auditUrls(ftp, sim.urls);
+    expect(finding(d, "ftp.anonymous")).toMatchObject({ status: "fail", message: expect.stringMatching(/accepted after AUTH TLS/) });
+    expect(stats(sim).nonAnonymousPasswords).toBe(0);
+    expect(stats(sim).anonymousPasswords).toBe(1);
+    const replica = await start(ftp.profileFromFacts!(d.facts.ftp!.data as FtpFacts));
+    expect(finding(await auditUrls(ftp, replica.urls), "ftp.anonymous").status).toBe("fail");
+  });
+
+  it("refused in clear and inside TLS: a pass that names both answers", async () => {
+    const d = await auditUrls(ftp, hardened.urls);
+    expect(finding(d, "ftp.anonymous")).toMatchObject({ status: "pass", message: expect.stringMatching(/in clear and after AUTH TLS/) });
+  });
+});
+
 describe("record -> simulate, and the CLI", () => {
   it("profileFromFacts reproduces the same findings", async () => {
     for (const sim of [legacy, hardened]) {

@@ -4,7 +4,7 @@
 // and the Digest computation against the RFC 7616 §3.9.1 examples (an independent vector).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { digestAuthorization } from "../../probes/http/default-credentials.js";
+import { digestAuthorization, judgeFormAnswer } from "../../probes/http/default-credentials.js";
 import { parseChallenges, parseHsts, productToken } from "../../probes/http/headers.js";
 import { findHints, scanPage } from "../../probes/http/html.js";
 import { hintPatterns } from "../../probes/http/knowledge.js";
@@ -192,5 +192,31 @@ describe("page scan, headers, identity", () => {
     expect(digestAuthorization({ ...c, algorithm: "SHA-256" }, "Mufasa", "Circle of Life", "GET", "/dir/index.html", cnonce)).toContain(
       'response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"',
     );
+  });
+});
+
+describe("form login answer (intrusive default-credential judgement)", () => {
+  const t = { page: new URL("http://d/"), action: new URL("http://d/login") };
+  const res = (status: number, headers: [string, string][], body: string): ParsedResponse => ({
+    version: "HTTP/1.1",
+    status,
+    reason: "",
+    headers,
+    headerCount: headers.length,
+    body: Buffer.from(body),
+    bodyBytes: body.length,
+    truncated: false,
+    framing: "length",
+    interim: 0,
+  });
+  const cookie: [string, string] = ["Set-Cookie", "sid=1"];
+  it("a session page that merely mentions an error is unclear, never a rejection", () => {
+    const r = judgeFormAnswer(res(200, [cookie], "<h1>Dashboard</h1><a href=/log>Error log</a><script>console.error(1)</script>"), t.action, t);
+    expect(r.outcome).toBe("error");
+  });
+  it("a session page without failure words is accepted; failure words without a session are a rejection", () => {
+    expect(judgeFormAnswer(res(200, [cookie], "<h1>Dashboard</h1>"), t.action, t).outcome).toBe("accepted");
+    expect(judgeFormAnswer(res(200, [], "<p>Login failed</p>"), t.action, t).outcome).toBe("rejected");
+    expect(judgeFormAnswer(res(200, [cookie], '<p>Invalid password</p><form><input type="password" name="p"></form>'), t.action, t).outcome).toBe("rejected");
   });
 });
