@@ -182,7 +182,7 @@ export async function probeBacnet(ctx: ProbeContext): Promise<BacnetFacts> {
     checkpoint();
 
     // (3) network ports (BACnet/SC)
-    await networkPorts(facts, confirmed, instance, budget);
+    await networkPorts(facts, confirmed, record, instance, budget);
     checkpoint();
 
     // (4) BBMD tables
@@ -255,6 +255,7 @@ function identityOf(facts: BacnetFacts): void {
 async function networkPorts(
   facts: BacnetFacts,
   confirmed: (apdu: (id: number) => Buffer, label: string) => Promise<Confirmed>,
+  record: (service: "readProperty", props: number[], r: Confirmed) => void,
   instance: number,
   budget: Deadline,
 ): Promise<void> {
@@ -263,23 +264,7 @@ async function networkPorts(
   if (rev < 17)
     return void (facts.networkPorts = { status: "unavailable", detail: `protocol revision ${rev} predates Network Port objects (revision 17)`, ports: [] });
   const list = await confirmed((id) => readProperty(id, OBJECT.DEVICE, instance, PROP.OBJECT_LIST), `ReadProperty device,${instance} object-list`);
-  facts.reads.push({
-    service: "readProperty",
-    object: `device,${instance}`,
-    properties: ["object-list"],
-    outcome:
-      typeof list === "string"
-        ? "timeout"
-        : list.kind === "ack"
-          ? "ack"
-          : list.kind === "segmented"
-            ? "segmented"
-            : list.kind === "abort"
-              ? "abort"
-              : list.kind === "reject"
-                ? "reject"
-                : "error",
-  });
+  record("readProperty", [PROP.OBJECT_LIST], list);
   if (typeof list === "string" || list.kind !== "ack") {
     const tooLarge = typeof list === "object" && (list.kind === "abort" || list.kind === "segmented");
     return void (facts.networkPorts = {

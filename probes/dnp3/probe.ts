@@ -13,7 +13,17 @@
 import type { ProbeContext } from "../../src/plugin.js";
 import { ProbeFailure } from "../../src/errors.js";
 import { Connection, Deadline, NetError } from "../../src/net/index.js";
-import { ATTRIBUTE_NAMES, FC, IDENTITY_VARIATIONS, SA_VERSION_VARIATION, attributeText, iinFlags, readAttributesRequest, type AppResponse } from "./app.js";
+import {
+  ATTRIBUTE_NAMES,
+  FC,
+  IDENTITY_VARIATIONS,
+  SA_VERSION_VARIATION,
+  attributeText,
+  iinFlags,
+  readAttributesRequest,
+  type AppResponse,
+  type AuthObject,
+} from "./app.js";
 import { DNP3_CHECKS, masterAddress, outstationPlan } from "./declarations.js";
 import type { Dnp3Facts, RequestFact } from "./facts.js";
 import { SEC, type LinkFrame } from "./link.js";
@@ -80,10 +90,13 @@ export async function probeDnp3(ctx: ProbeContext): Promise<Dnp3Facts> {
         { action: "read-attributes", safety: DNP3_CHECKS.attributes.safety, endpoint: ep.url, outstation: facts.outstation },
         "DNP3 READ of device attributes",
       );
-      await readPhase(session, facts, "identity", 0, [...IDENTITY_VARIATIONS], budget.within(ctx.timeoutMs));
+      let challenge = await readPhase(session, facts, "identity", 0, [...IDENTITY_VARIATIONS], budget.within(ctx.timeoutMs));
       checkpoint();
-      if (!session.broken && !budget.expired) await readPhase(session, facts, "sa-version", 1, [SA_VERSION_VARIATION], budget.within(ctx.timeoutMs));
-      judgeSecureAuth(facts);
+      if (!session.broken && !budget.expired) {
+        const saChallenge = await readPhase(session, facts, "sa-version", 1, [SA_VERSION_VARIATION], budget.within(ctx.timeoutMs));
+        challenge ??= saChallenge;
+      }
+      judgeSecureAuth(facts, challenge);
       checkpoint();
     }
     if (facts.outstation === undefined)
@@ -109,12 +122,12 @@ async function readPhase(
   seq: number,
   variations: number[],
   deadline: Deadline,
-): Promise<void> {
+): Promise<AuthObject["challenge"]> {
   const objects = variations.map((v) => `g0v${v}`);
   const r = await session.request(facts.outstation!, seq, readAttributesRequest(seq, variations), deadline);
   if (isFailure(r)) {
     facts.requests.push({ name, functionCode: FC.READ, objects, outcome: r.kind === "error" ? "protocol-error" : r.kind, detail: r.detail });
-    return;
+    return undefined;
   }
   facts.requests.push(requestFact(name, objects, r));
   for (const a of r.attributes.slice(0, 32)) {
@@ -137,6 +150,8 @@ async function readPhase(
     userId: text(246),
   };
   for (const k of Object.keys(facts.identity) as (keyof Dnp3Facts["identity"])[]) if (facts.identity[k] === undefined) delete facts.identity[k];
+  // the first g120v1 challenge of an authentication response (requestFact calls such an answer "auth-challenge")
+  return r.func === FC.AUTHENTICATION_RESPONSE ? r.auth.find((a) => a.challenge)?.challenge : undefined;
 }
 
 function requestFact(name: RequestFact["name"], objects: string[], r: AppResponse): RequestFact {
@@ -170,15 +185,14 @@ function requestFact(name: RequestFact["name"], objects: string[], r: AppRespons
  * challenge (g120v1) or SA error (g120v7) in answer to a READ; otherwise nothing (a READ is not a
  * critical function, so an answer without a challenge proves nothing either way).
  */
-function judgeSecureAuth(facts: Dnp3Facts): void {
+function judgeSecureAuth(facts: Dnp3Facts, challenge: AuthObject["challenge"]): void {
   const challenged = facts.requests.find((r) => r.outcome === "auth-challenge");
   if (challenged) {
     facts.secureAuth = {
       status: "challenge-observed",
       detail: `the outstation answered the ${challenged.name} READ with an authentication challenge: ${challenged.detail ?? "g120v1"}`,
     };
-    const m = /user (\d+), MAC algorithm (\d+), reason (\d+)/.exec(challenged.detail ?? "");
-    if (m) facts.secureAuth.challenge = { user: Number(m[1]), macAlgorithm: Number(m[2]), reason: Number(m[3]) };
+    if (challenge) facts.secureAuth.challenge = { user: challenge.user, macAlgorithm: challenge.macAlgorithm, reason: challenge.reason };
     return;
   }
   const saError = facts.requests.find((r) => r.outcome === "auth-error");

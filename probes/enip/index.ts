@@ -8,7 +8,7 @@ import { EnipFacts } from "./facts.js";
 import { EnipSimProfile, profileFromFacts } from "./profile.js";
 import { RULES } from "./rules.js";
 import { enipSignals } from "./signals.js";
-import { printable } from "./text.js";
+import { safeExcerpt } from "../../src/report/safe-text.js";
 
 export default definePlugin<EnipFacts>({
   id: "enip",
@@ -40,7 +40,7 @@ export default definePlugin<EnipFacts>({
   identify: (facts) => {
     const id = facts.listIdentity.identity ?? facts.udp.identity;
     if (!id) return [];
-    const raw = `vendorId=${id.vendorId}, deviceType=${id.deviceType}, productCode=${id.productCode}, revision=${id.revision}, productName=${printable(id.productName)}`;
+    const raw = `vendorId=${id.vendorId}, deviceType=${id.deviceType}, productCode=${id.productCode}, revision=${id.revision}, productName=${safeExcerpt(id.productName, 120)}`;
     return [
       {
         ...(id.vendorName ? { vendor: id.vendorName } : {}),

@@ -5,7 +5,7 @@
 import { defineRule, type RuleOutcome } from "../../src/plugin.js";
 import { error, fail, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
 import type { EnipFacts } from "./facts.js";
-import { printable } from "./text.js";
+import { safeExcerpt } from "../../src/report/safe-text.js";
 
 const DOCS = "ODVA CIP Vol. 2 (EtherNet/IP) §2-4; CIP Vol. 8 (CIP Security); CIP Vol. 1 §5A-2 (Identity object)";
 
@@ -131,7 +131,7 @@ export const identityDisclosed = defineRule<EnipFacts>({
     const id = identityOf(facts);
     if (!id) return notApplicable(`${facts.url}: no identity was read`);
     const o: RuleOutcome = fail(
-      `${facts.url} discloses its identity to anyone: ${printable(id.vendorName ?? `vendor ${id.vendorId}`)} ${printable(id.productName)} revision ${id.revision}, serial ${id.serialNumber}`,
+      `${facts.url} discloses its identity to anyone: ${safeExcerpt(id.vendorName ?? `vendor ${id.vendorId}`, 120)} ${safeExcerpt(id.productName, 120)} revision ${id.revision}, serial ${id.serialNumber}`,
       {
         endpoint: facts.url,
         vendorId: id.vendorId,

@@ -8,7 +8,7 @@ import { S7Facts } from "./facts.js";
 import { S7SimProfile, profileFromFacts } from "./profile.js";
 import { RULES } from "./rules.js";
 import { s7Signals } from "./signals.js";
-import { printable } from "./text.js";
+import { safeExcerpt } from "../../src/report/safe-text.js";
 
 export default definePlugin<S7Facts>({
   id: "s7",
@@ -41,7 +41,7 @@ export default definePlugin<S7Facts>({
     const id = facts.identity;
     if (!id?.orderNumber && !id?.moduleTypeName) return [];
     const raw = [`orderNumber=${id.orderNumber ?? ""}`, `firmware=${id.firmwareVersion ?? ""}`, `moduleTypeName=${id.moduleTypeName ?? ""}`]
-      .map((x) => printable(x))
+      .map((x) => safeExcerpt(x, 120))
       .join(", ");
     const siemens = /^6E[SD]\d/.test(id.orderNumber ?? "") || /siemens/i.test(id.copyright ?? "");
     const product: ObservedProduct = {

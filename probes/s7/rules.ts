@@ -5,7 +5,7 @@ import { defineRule, type RuleOutcome } from "../../src/plugin.js";
 import { error, fail, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
 import type { S7Facts } from "./facts.js";
 import { szlLabel } from "./checks.js";
-import { printable } from "./text.js";
+import { safeExcerpt } from "../../src/report/safe-text.js";
 
 const DOCS = "Siemens A5E02789976 (System Software for S7-300/400, System Status Lists §34); RFC 1006; ISO 8073";
 
@@ -194,7 +194,9 @@ export const identityDisclosed = defineRule<S7Facts>({
   check({ facts }) {
     const id = facts.identity;
     if (!id || Object.keys(id).length === 0) return notApplicable(`${facts.url}: no identification was read`);
-    const shown = [id.orderNumber, id.firmwareVersion, id.moduleTypeName, id.serialNumber].filter((x): x is string => Boolean(x)).map((x) => printable(x));
+    const shown = [id.orderNumber, id.firmwareVersion, id.moduleTypeName, id.serialNumber]
+      .filter((x): x is string => Boolean(x))
+      .map((x) => safeExcerpt(x, 120));
     return fail(
       `${facts.url} discloses its identity to anyone: ${shown.join(", ") || "component names"}`,
       { endpoint: facts.url, ...id },
