@@ -213,7 +213,7 @@ export const tlsWeak = defineRule<ModbusFacts>({
       };
       const judged = judgeItems(chosenItems(t), "TLS parameters", { port: t.port, evidence });
       if (judged.status !== "pass") {
-        out.push(judged.status === "fail" ? { ...judged, message: `${t.url}: ${judged.message}` } : { ...judged, message: `${t.url}: ${judged.message}` });
+        out.push({ ...judged, message: `${t.url}: ${judged.message}` });
         continue;
       }
       // a pass also needs every weak version and family to have been offered and refused

@@ -6,6 +6,7 @@
 // OPC 10000-6 §6.2.2 (application instance certificate), §6.2.6 (certificate chains are DER
 // certificates concatenated: the first is the server's own).
 import { X509Certificate as NodeX509, createHash } from "node:crypto";
+import { curveBits } from "../../src/knowledge/key-strength.js";
 import type { CertificateFacts } from "./facts.js";
 
 /** Largest certificate chain parsed (bytes) and most certificates walked in it. */
@@ -56,13 +57,6 @@ function attempt<T>(fn: () => T, fallback: T): T {
   }
 }
 
-function curveBits(curve: string): number | null {
-  const named: Record<string, number> = { prime256v1: 256, prime192v1: 192, prime239v1: 239 };
-  if (named[curve]) return named[curve]!;
-  const m = /(\d{3})/.exec(curve);
-  return m ? Number(m[1]) : null;
-}
-
 /** Does `cert` carry a valid signature by `issuer`'s key, naming it as issuer? */
 function signedBy(cert: NodeX509, issuer: NodeX509): boolean {
   return attempt(() => cert.checkIssued(issuer) && cert.verify(issuer.publicKey), false);
@@ -97,7 +91,7 @@ export async function parseCertificate(bytes: Buffer): Promise<CertificateFacts>
   const key = attempt(() => nodeCert.publicKey, undefined);
   const details = attempt(() => key?.asymmetricKeyDetails, undefined);
   const curve = details?.namedCurve ?? null;
-  const keySize = details?.modulusLength ?? (curve ? curveBits(curve) : null);
+  const keySize = details?.modulusLength ?? curveBits(curve ?? undefined) ?? null;
   let signatureAlgorithm = "unknown";
   let signatureHash: string | null = null;
   try {

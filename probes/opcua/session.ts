@@ -49,8 +49,13 @@ export class PasswordNotSentError extends Error {
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // an abort event never fires for a signal that is already aborted: check it first
+    if (signal?.aborted) return reject(new TimeoutError(`${what} aborted`));
     const timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
-    const onAbort = () => reject(new TimeoutError(`${what} aborted`));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new TimeoutError(`${what} aborted`));
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
     p.then(
       (v) => {

@@ -91,14 +91,16 @@ export class ChunkFramer {
   private take(n: number): Buffer {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
+    let used = 0; // parts consumed whole: dropped with one splice (Array.shift per part is linear each, so quadratic for 1-byte segments)
     while (filled < n) {
-      const p = this.parts[0]!;
+      const p = this.parts[used]!;
       const k = Math.min(p.length, n - filled);
       p.copy(out, filled, 0, k);
       filled += k;
-      if (k === p.length) this.parts.shift();
-      else this.parts[0] = p.subarray(k);
+      if (k === p.length) used++;
+      else this.parts[used] = p.subarray(k);
     }
+    this.parts.splice(0, used);
     this.size -= n;
     return out;
   }

@@ -1,7 +1,8 @@
 // Phase "engine": the SNMPv3 discovery request (RFC 3414 §4) and the engine facts its Report gives
 // (RFC 3411 §5 SnmpEngineID, RFC 3414 §2.2 boots and time). Window contract: the request is sent
 // on the probe's exchange and awaited in the first wait with the community requests (udp.ts).
-import { PDU, encodePdu, encodeV3NoAuthMessage, type SnmpMessage } from "./ber.js";
+import type { SnmpMessage } from "./ber.js";
+import { encodeDiscoveryRequest } from "./discovery.js";
 import { decodeEngineId } from "./engine-id.js";
 import type { SnmpFacts } from "./facts.js";
 import { loadAlgorithms } from "./knowledge.js";
@@ -13,12 +14,7 @@ export const usableEngineId = (id: Buffer) => id.length >= 5 && id.length <= 32;
 
 export function sendDiscovery(ex: UdpExchange, onAnswer: (m: SnmpMessage) => void): void {
   const msgId = ex.id();
-  ex.send(
-    `m:${msgId}`,
-    encodeV3NoAuthMessage({ msgId, engineId: Buffer.alloc(0), engineBoots: 0, engineTime: 0, userName: "", pdu: encodePdu(PDU.GET, ex.id(), []) }),
-    onAnswer,
-    (m) => !!m.v3,
-  );
+  ex.send(`m:${msgId}`, encodeDiscoveryRequest(msgId, ex.id()), onAnswer, (m) => !!m.v3);
 }
 
 export function engineFacts(discovery: SnmpMessage | undefined, why: string): SnmpFacts["engine"] {

@@ -26,7 +26,8 @@ export async function runAuthMethods(env: PhaseEnv, offeredHostKeys: readonly st
       hostVerifier: (() => true) as never, // keys were read and recorded by the host-key phase
       authHandler: ((methodsLeft: string[] | null, _partial: boolean | null, next: (m: unknown) => void) => {
         if (methodsLeft === null) return next({ type: "none", username: PROBE_USERNAME });
-        methods = methodsLeft.slice(0, 32).map((m) => String(m).slice(0, 64));
+        // deduplicate before the cut: 32 repeats of `publickey` must not push `password` out of the list
+        methods = [...new Set(methodsLeft.map((m) => String(m).slice(0, 64)))].slice(0, 32);
         return next(false); // nothing more: no password is ever sent here
       }) as never,
     },

@@ -115,6 +115,17 @@ describe("issue 12: servers that list only publickey", () => {
     }
   });
 
+  it("a method list padded with repeats keeps the password method: no pass for 'only publickey offered'", async () => {
+    const srv = await quirkyAuthServer({ advertise: [...Array(40).fill("publickey"), "password"] });
+    try {
+      const d = await auditSsh(HOST, srv.port, { timeoutMs: SLOW_OK });
+      expect(services(d).auth?.methods).toEqual(["publickey", "password"]);
+      expect(finding(d, "ssh.auth.password-single-factor")).toMatchObject({ status: "fail", evidence: { passwordLike: ["password"] } });
+    } finally {
+      await srv.close();
+    }
+  });
+
   it("a login budget of 0 tries nothing: undetermined (not-attempted), never a pass", async () => {
     const srv = await quirkyAuthServer({ advertise: ["publickey"] });
     try {
