@@ -50,7 +50,8 @@ export function httpSignals(facts: HttpFacts): FleetSignals {
     // one login reached from two ports (a redirect from 80 to 443) counts once
     const d = s.defaultCredentials && !loginsSeen.has(`${s.defaultCredentials.mechanism} ${s.defaultCredentials.url}`) ? s.defaultCredentials : undefined;
     if (d) loginsSeen.add(`${d.mechanism} ${d.url}`);
-    const tried = d?.attempts.filter((a) => a.result !== "error").length ?? 0;
+    // "checked, none accepted" needs every planned entry answered (a run cut by an error or the budget is not a check)
+    const tried = d?.complete ? d.attempts.filter((a) => a.result !== "error").length : 0;
     if (tried > 0) out.defaultCredentialChecks.push({ scheme: s.scheme, port: s.port, tried });
     if (d?.accepted)
       out.defaultCredentials.push({

@@ -267,7 +267,11 @@ export const cleartextPerZone = defineFleetRule({
   },
   check({ devices }) {
     const zones = new Map<string, FleetDevice[]>();
-    for (const d of devices) zones.set(d.zone, [...(zones.get(d.zone) ?? []), d]);
+    for (const d of devices) {
+      const members = zones.get(d.zone);
+      if (members) members.push(d);
+      else zones.set(d.zone, [d]);
+    }
     const out: FleetOutcome[] = [];
     for (const [zone, members] of [...zones].sort(([a], [b]) => a.localeCompare(b))) {
       const offenders = members.filter((m) => m.signals.cleartext.length > 0);
@@ -283,8 +287,9 @@ export const cleartextPerZone = defineFleetRule({
           });
         continue;
       }
-      const byService = new Map<string, string[]>();
-      for (const o of offenders) for (const c of o.signals.cleartext) byService.set(c.scheme, [...new Set([...(byService.get(c.scheme) ?? []), o.host])]);
+      const hostsOf = new Map<string, Set<string>>();
+      for (const o of offenders) for (const c of o.signals.cleartext) (hostsOf.get(c.scheme) ?? hostsOf.set(c.scheme, new Set()).get(c.scheme)!).add(o.host);
+      const byService = new Map([...hostsOf].map(([scheme, hosts]) => [scheme, [...hosts]]));
       out.push({
         status: "fail",
         zone,

@@ -87,13 +87,11 @@ export class PgReader implements StoreReader {
   }
 
   async baselines(): Promise<BaselineInfo[]> {
-    const r = await this.store.q(`SELECT name, sweep_id, created_at FROM ${S}.baselines ORDER BY created_at DESC, name`);
-    return r.rows.map((x) => ({ name: String(x.name), sweepId: String(x.sweep_id), createdAt: iso(x.created_at) }));
+    return this.store.listBaselines();
   }
 
   async baseline(name: string): Promise<(BaselineInfo & { snapshot: BaselineSnapshot }) | undefined> {
-    const x = (await this.store.q(`SELECT name, sweep_id, created_at, snapshot FROM ${S}.baselines WHERE name = $1`, [name])).rows[0];
-    return x ? { name: String(x.name), sweepId: String(x.sweep_id), createdAt: iso(x.created_at), snapshot: x.snapshot as BaselineSnapshot } : undefined;
+    return (await this.store.getBaseline(name)) as (BaselineInfo & { snapshot: BaselineSnapshot }) | undefined;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@
 // timeouts the device is left alone for the rest of the sweep.
 import pLimit, { type LimitFunction } from "p-limit";
 import { UsageError } from "../errors.js";
+import { sleep } from "../net/tcp.js";
 
 export interface PolitenessOptions {
   /** devices worked on at once across the sweep */
@@ -36,18 +37,6 @@ export function parseZoneLimits(text: string | undefined): Map<string, number> {
   return out;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
 /** Per-device pacing and health: every connection to the device goes through beforeConnection(). */
 export class DevicePacer {
   private lastStart = 0;
@@ -67,7 +56,7 @@ export class DevicePacer {
     const wait = Math.max(this.nextDelayMs, this.lastStart + minGap - Date.now());
     if (this.nextDelayMs > 0) this.backoffWaitMs += this.nextDelayMs;
     this.nextDelayMs = 0;
-    await sleep(wait, signal);
+    if (wait > 0) await sleep(wait, signal);
     this.lastStart = Date.now();
   }
 

@@ -5,6 +5,7 @@
 // the waiting and cancel the jobs no worker has started; `sweep --resume --distribute` enqueues
 // them again.
 import { PG_SCHEMA } from "../store/migrations.js";
+import { sleep } from "../net/tcp.js";
 import type { PgStore } from "../store/postgres.js";
 import type { DistributedSettings, SweepRow } from "../store/types.js";
 import { DEFAULT_ZONE } from "../sweep/politeness.js";
@@ -59,18 +60,6 @@ export async function storeTargets(store: PgStore, sweepId: string, targets: Swe
 export function pollIntervalMs(devices: number): number {
   return Math.min(10_000, Math.max(1000, devices));
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 export async function progressOf(store: PgStore, sweepId: string, total: number, startedAt: number, alreadyDone: number): Promise<DistributeProgress> {
   const zones = await sweepCounts(store, sweepId);

@@ -219,7 +219,11 @@ export async function cancelQueued(boss: PgBoss, store: PgStore, sweepId: string
     sweepId,
   ]);
   const byQueue = new Map<string, string[]>();
-  for (const x of r.rows) byQueue.set(String(x.name), [...(byQueue.get(String(x.name)) ?? []), String(x.id)]);
+  for (const x of r.rows) {
+    const ids = byQueue.get(String(x.name));
+    if (ids) ids.push(String(x.id));
+    else byQueue.set(String(x.name), [String(x.id)]);
+  }
   for (const [name, ids] of byQueue) for (let i = 0; i < ids.length; i += 1000) await boss.cancel(name, ids.slice(i, i + 1000));
   return r.rows.length;
 }

@@ -16,6 +16,7 @@ import { surfacePorts } from "../engine/surface.js";
 import type { DeviceResult } from "../model/result.js";
 import { PG_QUEUE_SCHEMA, PG_SCHEMA } from "../store/migrations.js";
 import { PgStore } from "../store/postgres.js";
+import { sleep } from "../net/tcp.js";
 import type { SweepSettings } from "../store/types.js";
 import { sweepOne } from "../sweep/run.js";
 import type { PolitenessOptions } from "../sweep/politeness.js";
@@ -63,18 +64,6 @@ interface SweepContext {
   politeness?: PolitenessOptions;
   refusal?: string;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 
 export function defaultWorkerId(zone: string): string {
   return `${hostname()}:${process.pid}:${zone}`;

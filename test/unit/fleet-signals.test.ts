@@ -13,6 +13,7 @@ import type { DeviceResult } from "../../src/model/result.js";
 import type { SshFacts, SshService } from "../../probes/ssh/facts.js";
 import type { OpcuaFacts } from "../../probes/opcua/facts.js";
 import type { ModbusFacts } from "../../probes/modbus/facts.js";
+import type { HttpFacts, HttpService } from "../../probes/http/facts.js";
 import { annotateEndpoints } from "../../probes/opcua/security.js";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -193,6 +194,26 @@ describe("default-credential checks count only when every planned attempt got a 
     expect(deviceSignals({ facts: { opcua: env("opcua", withDefaults("ok", 2)) } }, PLUGINS).defaultCredentialChecks).toMatchObject([
       { protocol: "opcua", tried: 2 },
     ]);
+  });
+
+  it("HTTP: a run cut short (an error, the budget) is not 'checked, none accepted'; a complete one is", () => {
+    const rejected = { id: "a", username: "admin", result: "rejected" as const, status: 401 };
+    const http = (defaultCredentials: object): HttpFacts => ({
+      services: [
+        {
+          port: 8080,
+          url: "http://h:8080/",
+          scheme: "http",
+          serverName: "h",
+          exchanges: [{ url: "http://h:8080/", method: "GET", tls: false, status: 401, headers: [], forms: [], challenges: [{ scheme: "Basic" }], hints: [] }],
+          defaultCredentials: { mechanism: "basic", url: "http://h:8080/", ...defaultCredentials } as HttpService["defaultCredentials"],
+        },
+      ],
+    });
+    const checks = (dc: object) => deviceSignals({ facts: { http: env("http", http(dc)) } }, PLUGINS).defaultCredentialChecks;
+    expect(checks({ complete: false, attempts: [rejected, { ...rejected, id: "b", result: "error" }] })).toEqual([]);
+    expect(checks({ complete: false, attempts: [rejected], notTried: "the device's login budget is spent" })).toEqual([]);
+    expect(checks({ complete: true, attempts: [rejected, { ...rejected, id: "b" }] })).toMatchObject([{ protocol: "http", tried: 2 }]);
   });
 });
 
