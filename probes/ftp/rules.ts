@@ -168,6 +168,12 @@ export const anonymousRule = defineRule<FtpFacts>({
           `anonymous login refused in clear (${said(a.passReply ?? a.userReply!)}), but the same login after AUTH TLS gave no clear answer${t.error ? `: ${t.error.message}` : t.userReply ? ` (${said(t.passReply ?? t.userReply)})` : ""}`,
           evidence,
         );
+      if (a.accepted === false && !t && s.authTls?.tlsSession)
+        return undetermined(
+          "not-attempted",
+          `anonymous login refused in clear (${said(a.passReply ?? a.userReply!)}), but AUTH TLS completed and the same login inside TLS was not tried (a server may allow anonymous logins over TLS only)`,
+          evidence,
+        );
       if (a.accepted === false)
         return pass(
           `anonymous login refused (${said(a.passReply ?? a.userReply!)})${t ? ` in clear and after AUTH TLS (${said(t.passReply ?? t.userReply!)})` : ""}`,

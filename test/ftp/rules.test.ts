@@ -44,7 +44,11 @@ const hardened: FtpService = {
   features: { reply: reply(211, "Features:", "AUTH TLS", "End"), list: ["AUTH TLS"] },
   cleartextUser: { username: "otaudit", reply: reply(530, "Non-anonymous sessions must use encryption.") },
   authTls: { reply: reply(234, "Proceed with negotiation."), tlsSession },
-  anonymous: { userReply: reply(530, "Non-anonymous sessions must use encryption."), accepted: false },
+  anonymous: {
+    userReply: reply(530, "Non-anonymous sessions must use encryption."),
+    accepted: false,
+    afterTls: { userReply: reply(530, "This FTP server does not allow anonymous logins."), accepted: false },
+  },
 };
 const statuses = (s: FtpService) => Object.fromEntries(runRules(ftp, { services: [s] }).map((o) => [o.ruleId, o.status]));
 
@@ -74,6 +78,8 @@ describe("FTP rules", () => {
     expect(
       statuses({ ...hardened, anonymous: { ...refused, accepted: false, afterTls: { userReply: reply(530, "no"), accepted: false } } })["ftp.anonymous"],
     ).toBe("pass");
+    // AUTH TLS completed but the login inside TLS was not tried (facts of an older probe): never a pass
+    expect(statuses({ ...hardened, anonymous: { ...refused, accepted: false } })["ftp.anonymous"]).toBe("undetermined");
   });
 
   it("USER alone logging in: critical", () => {

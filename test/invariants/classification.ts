@@ -205,6 +205,10 @@ export const STANDALONE: Record<string, Record<string, [Scalar | Scalar[], strin
       false,
       "set false only on the server's own 530 to USER/PASS anonymous (probes/ftp/probe.ts; no reply or another code leaves it unset)",
     ],
+    "services[].anonymous.afterTls.accepted": [
+      false,
+      "the same, for the login tried once more inside TLS after AUTH TLS (set false only on the server's own 530)",
+    ],
   },
   mqtt: {
     "services[].anonymous.attempts[].code": [
@@ -368,7 +372,16 @@ const FTP_REPLY_TEXT =
   "the reply's text, shown in the message and evidence (said()); the verdict is the reply code (RFC 959 §4.2: the code, not the text, is the answer)";
 export const EVIDENCE_ONLY: Record<string, EvidenceOnly[]> = {
   "ftp.cleartext-login": [{ paths: { "services[].cleartextUser.reply.lines[]": FTP_REPLY_TEXT } }],
-  "ftp.anonymous": [{ paths: { "services[].anonymous.userReply.lines[]": FTP_REPLY_TEXT, "services[].anonymous.passReply.lines[]": FTP_REPLY_TEXT } }],
+  "ftp.anonymous": [
+    {
+      paths: {
+        "services[].anonymous.userReply.lines[]": FTP_REPLY_TEXT,
+        "services[].anonymous.passReply.lines[]": FTP_REPLY_TEXT,
+        "services[].anonymous.afterTls.userReply.lines[]": FTP_REPLY_TEXT,
+        "services[].anonymous.afterTls.passReply.lines[]": FTP_REPLY_TEXT,
+      },
+    },
+  ],
   "ftp.auth-tls": [
     {
       paths: {
