@@ -2,7 +2,8 @@
 // (plain EtherNet/IP has no security of its own; CIP Security runs on other ports) and a UDP
 // discovery request (one ListIdentity datagram, CIP Vol. 2 §2-4.2) for devices that answer on UDP
 // 44818 only. Today the core calls `discovery.udp` for UDP plugins only; the probe itself sends the
-// same datagram when TCP 44818 is closed, so `scan HOST` and URL targets find UDP-only devices.
+// same datagram once after the TCP ListIdentity (whether TCP 44818 answered or not: checks.ts says
+// so), so `scan HOST` and URL targets find UDP-only devices.
 import type { PluginDiscoveryDecl } from "../../src/plugin.js";
 
 export const ENIP_DISCOVERY: PluginDiscoveryDecl = {
