@@ -3,7 +3,7 @@
 // and certificates for the simulator (CA, server, client certificates with or without a role).
 import { webcrypto } from "node:crypto";
 import { curveBits } from "../../src/knowledge/key-strength.js";
-import { describeCertificate } from "../tls/wire/x509.js";
+import { describeCertificate, extensionValue } from "../tls/wire/x509.js";
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -18,7 +18,7 @@ import type { CertificateFacts } from "./facts.js";
 let x509Lib: typeof X509 | undefined;
 /**
  * @peculiar/x509 and its CommonJS tree (asn1js, tsyringe, ~100 ms of start-up) load only when a
- * certificate is read or issued: a Modbus scan of a device without port 802 never needs them. 2.x
+ * simulator issues a certificate: reading one (roleOf, certificateFacts) uses probes/tls/wire. 2.x
  * resolves its services through tsyringe, which needs a Reflect polyfill first (reflect-metadata
  * ships with node-opcua; probes/opcua loads it the same way).
  */
@@ -65,8 +65,8 @@ export function decodeRole(der: Uint8Array): string | undefined {
 /** The Modbus role carried by a DER certificate, if any (undefined when absent or unreadable). */
 export function roleOf(der: Buffer): string | undefined {
   try {
-    const ext = new (x509().X509Certificate)(der).getExtension(MODBUS_ROLE_OID);
-    return ext ? decodeRole(new Uint8Array(ext.value)) : undefined;
+    const value = extensionValue(der, MODBUS_ROLE_OID);
+    return value ? decodeRole(new Uint8Array(value)) : undefined;
   } catch {
     return undefined;
   }

@@ -75,6 +75,36 @@ function oid(b: Buffer, t: Tlv): string {
   return arcs.join(".");
 }
 
+/**
+ * The extnValue (the OCTET STRING's contents) of the extension `wanted` (dotted OID), or undefined
+ * when the certificate has none (RFC 5280 §4.1: tbsCertificate's [3] EXPLICIT Extensions, each
+ * SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }). Linear in the DER: every
+ * element is visited once, within its parent's bounds.
+ */
+export function extensionValue(der: Buffer, wanted: string): Buffer | undefined {
+  const cert = tlv(der, 0, der.length);
+  if (cert.tag !== 0x30) throw new TlsWireError("invalid", "certificate is not a SEQUENCE");
+  const tbs = tlv(der, cert.start, cert.end);
+  if (tbs.tag !== 0x30) throw new TlsWireError("invalid", "tbsCertificate is not a SEQUENCE");
+  for (let at = tbs.start; at < tbs.end; ) {
+    const field = tlv(der, at, tbs.end);
+    at = field.end;
+    if (field.tag !== 0xa3) continue;
+    const list = tlv(der, field.start, field.end);
+    for (let e = list.start; e < list.end; ) {
+      const ext = tlv(der, e, list.end);
+      e = ext.end;
+      const id = tlv(der, ext.start, ext.end);
+      if (oid(der, id) !== wanted) continue;
+      let value = tlv(der, id.end, ext.end);
+      if (value.tag === 0x01) value = tlv(der, value.end, ext.end); // critical BOOLEAN
+      if (value.tag !== 0x04) throw new TlsWireError("invalid", "extnValue is not an OCTET STRING");
+      return der.subarray(value.start, value.end);
+    }
+  }
+  return undefined;
+}
+
 /** The certificate's signatureAlgorithm (outer AlgorithmIdentifier) OID and, for RSASSA-PSS, its hash. */
 export function signatureAlgorithmOf(der: Buffer): { oid: string; name: string; hash?: string } {
   const cert = tlv(der, 0, der.length);
