@@ -52,7 +52,7 @@ async function openSweep(store: Store, targets: string[], opts: SweepOptions, se
       throw new UsageError(`--resume: sweep ${sweep.id} audits ${sweep.settings.protocols.join(",")}; resume it with the same --protocols`);
     if (!!sweep.settings.distributed !== !!settings.distributed)
       throw new UsageError(`--resume: sweep ${sweep.id} was started ${sweep.settings.distributed ? "with" : "without"} --distribute; resume it the same way`);
-    return { sweep: settings.distributed ? { ...sweep, settings: { ...sweep.settings, distributed: sweep.settings.distributed } } : sweep, targets: stored };
+    return { sweep, targets: stored }; // a resumed distributed sweep keeps its stored settings (lease, limits)
   }
   const expanded = expandSweepTargets(targets, { knownProtocols: protocols, maxRange: opts.maxRange, yes: opts.yes });
   const withCredentials = settings.distributed ? expanded.find((t) => t.credentialsFile) : undefined;
