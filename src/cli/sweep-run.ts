@@ -20,12 +20,12 @@ import { renderSweepSummary } from "../sweep/summary.js";
 import { driftFindings, driftReport, type BaselineSnapshot } from "../fleet/drift.js";
 import type { FleetSection } from "../fleet/model.js";
 import { announceIntrusive, buildAuditOptions, runControl, selectPlugins } from "./audit-setup.js";
-import { applyOutputInputs, exitCodeFor, finalExitCode, validateOutputOptions, type OutputProblems } from "./outputs.js";
+import { exitCodeFor, finalExitCode, validateOutputOptions, writeOutputs } from "./outputs.js";
 import { existsSync, statSync } from "node:fs";
 import type { NamedPath } from "../report/write.js";
 import { humanView } from "../report/safe-text.js";
 import { plural } from "../report/common.js";
-import { say, status, verbose, warn } from "./ui.js";
+import { status, verbose, warn } from "./ui.js";
 import { interruptedByUser } from "./scan-run.js";
 import type { SweepOptions } from "./option-types.js";
 import { checkDistributeOptions, distributedSettings, failedDevicesWarning, queueCheck, runDistributed } from "./sweep-distribute-run.js";
@@ -164,24 +164,13 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
       fleet.drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
       fleet.findings.push(...driftFindings(fleet.drift)); // element 1: drift is a finding
     }
-    applyOutputInputs(doc, opts); // --evidence and --waivers, as for scan
-    const problems: OutputProblems = { write: [], render: [] };
-    if (opts.json) {
-      try {
-        writeResultJson(opts.json, doc);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        problems.write.push(e.message);
-      }
-    }
-    if (opts.format && opts.out) {
-      const { writeReports } = await import("../report/index.js");
-      const r = await writeReports(doc, opts.format, opts.out);
-      problems.write.push(...r.writeFailures);
-      problems.render.push(...r.renderFailures);
-    }
-    if (opts.json !== "-") say(renderSweepSummary(humanView(doc), { sweepId: sweep.id, ...(db ? { db: store.label } : {}) }));
-    for (const line of [...problems.write, ...problems.render]) warn(line);
+    // --policy, --evidence and --waivers as for scan; the JSON streamed (no whole-document copy)
+    const problems = await writeOutputs(
+      doc,
+      opts,
+      (d) => renderSweepSummary(humanView(d), { sweepId: sweep.id, ...(db ? { db: store.label } : {}) }),
+      (target, d) => writeResultJson(target, d),
+    );
     // devices no worker could audit: the audit of those could not run (exit 3)
     if (outcome.failed) warn(failedDevicesWarning(outcome.failed));
     return finalExitCode(problems, interruptedByUser(control.signal), outcome.failed ? EXIT.CANNOT_AUDIT : sweepExitCode(doc, opts.failOn, opts.failOnError));
