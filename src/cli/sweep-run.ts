@@ -26,7 +26,7 @@ import type { NamedPath } from "../report/write.js";
 import { humanView } from "../report/safe-text.js";
 import { plural } from "../report/common.js";
 import { status, verbose, warn } from "./ui.js";
-import { interruptedByUser } from "./scan-run.js";
+import { interruptedByUser, verboseProbe } from "./scan-run.js";
 import type { SweepOptions } from "./option-types.js";
 import { checkDistributeOptions, distributedSettings, failedDevicesWarning, queueCheck, runDistributed } from "./sweep-distribute-run.js";
 
@@ -129,9 +129,7 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     if (opts.intrusive) announceIntrusive(audit.plugins);
     // progress: the status line on a terminal (not with --no-progress or --quiet), --verbose lines
     const showProgress = opts.progress !== false;
-    audit.onProbe = (e) =>
-      e.envelope &&
-      verbose(`${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""} in ${e.envelope.durationMs} ms`);
+    audit.onProbe = verboseProbe;
     let outcome: { interrupted: boolean; failed?: number };
     try {
       outcome = sweep.settings.distributed
