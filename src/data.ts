@@ -32,8 +32,13 @@ function compiledContent(root: string, relPath: string, text: string): { data: u
   } catch {
     return undefined; // not built (sources, tests): the YAML is parsed
   }
-  const c = JSON.parse(compiled) as { sha256?: unknown; data?: unknown };
-  return c.sha256 === sourceTag(text) ? { data: c.data } : undefined;
+  let c: { sha256?: unknown; data?: unknown };
+  try {
+    c = JSON.parse(compiled) as typeof c;
+  } catch {
+    return undefined; // a truncated or corrupted build output: the YAML is the truth
+  }
+  return c?.sha256 === sourceTag(text) ? { data: c.data } : undefined;
 }
 
 /** The content of a data file before validation, and whether it came from the compiled form. */

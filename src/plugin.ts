@@ -27,11 +27,12 @@ export interface CheckDecl {
  */
 export const LOGIN_BUDGET_DEFAULT = 3;
 export const LOGIN_BUDGET_MAX = 5;
+export const LOGIN_DELAY_MAX_MS = 60_000;
 
 export function loginPacing(options: Record<string, string | undefined>, defaultDelayMs: number): { budget: number; delayMs: number } {
   const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
   const budget = Math.min(LOGIN_BUDGET_MAX, int(options["login.budget"]) ?? LOGIN_BUDGET_DEFAULT);
-  const delayMs = Math.min(60_000, int(options["login.delayMs"]) ?? defaultDelayMs);
+  const delayMs = Math.min(LOGIN_DELAY_MAX_MS, int(options["login.delayMs"]) ?? defaultDelayMs);
   return { budget, delayMs };
 }
 

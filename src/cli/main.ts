@@ -10,14 +10,15 @@ import type { ProtocolPlugin } from "../plugin.js";
 import { safeExcerpt, safeMultiline } from "../report/safe-text.js";
 import { logWriteFailure } from "../log-status.js";
 import { setUi } from "./ui.js";
+import { scrub } from "../secrets.js";
 import { exitCodesHelp } from "./help-text.js";
 
 /** A broken input file can have thousands of problems: the first ones say enough. */
 const MAX_ERROR_LINES = 30;
 
-/** One error line on stderr: escaped (src/report/safe-text.ts) and capped, whatever input it quotes. */
+/** One error line on stderr: scrubbed of secrets, escaped (src/report/safe-text.ts) and capped, whatever input it quotes. */
 function errorLine(s: string): void {
-  process.stderr.write(`otaudit: ${safeExcerpt(s, 400)}\n`);
+  process.stderr.write(`otaudit: ${safeExcerpt(scrub(s), 400)}\n`);
 }
 
 /** The program; `plugins` give the audit commands their flags (none: top-level help and version). */
@@ -80,7 +81,7 @@ export async function runCli(argv: string[], opts: { choosePlugins?: boolean } =
     }
     const registry = await import("../../probes/registry.js");
     if (registry.PLUGIN_LOAD_ERRORS.length) {
-      for (const l of registry.PLUGIN_LOAD_ERRORS) process.stderr.write(`otaudit: ${l}\n`);
+      for (const l of registry.PLUGIN_LOAD_ERRORS) errorLine(l); // module messages may quote anything
       return EXIT.USAGE;
     }
     plugins = registry.PLUGINS;
@@ -112,7 +113,7 @@ export async function runCli(argv: string[], opts: { choosePlugins?: boolean } =
       errorLine("an input is nested too deeply to read (stack overflow); check the files given");
       return EXIT.USAGE;
     }
-    process.stderr.write(`otaudit: internal error: ${safeMultiline((e as Error).stack ?? String(e))}\n`);
+    process.stderr.write(`otaudit: internal error: ${safeMultiline(scrub((e as Error).stack ?? String(e)))}\n`);
     return EXIT.CANNOT_AUDIT;
   }
 }

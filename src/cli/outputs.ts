@@ -137,7 +137,8 @@ export function applyOutputInputs(doc: ResultDocument, opts: OutputOptions): voi
 
 /**
  * Apply evidence and waivers to the document IN PLACE (callers then compute the exit code from
- * the same object), then write the outputs and print the scorecard (not with --quiet or --json -).
+ * the same object), then write the outputs (--json through `writeJsonFile`) and print the scorecard
+ * (not with --quiet or --json -).
  * A failing write or renderer does not keep the other outputs from being written; the problems
  * are printed (one line each) and returned for finalExitCode.
  */
@@ -145,12 +146,13 @@ export async function writeOutputs(
   doc: ResultDocument,
   opts: OutputOptions,
   scorecard: (doc: ResultDocument) => string = (d) => renderScorecards(d, { color: useColor(opts.color) }),
+  writeJsonFile: (target: string, doc: ResultDocument) => void = (target, d) => writeJson(target, d, "--json"),
 ): Promise<OutputProblems> {
   applyOutputInputs(doc, opts);
   const problems: OutputProblems = { write: [], render: [] };
   if (opts.json) {
     try {
-      writeJson(opts.json, doc, `--json`);
+      writeJsonFile(opts.json, doc);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       problems.write.push(e.message);

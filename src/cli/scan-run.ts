@@ -10,18 +10,21 @@ import { status, verbose } from "./ui.js";
 import type { ScanOptions } from "./option-types.js";
 import { plural } from "../report/common.js";
 
+/** The --verbose line of a probe starting or ending (scan, record, sweep). */
+export const verboseProbe: NonNullable<AuditOptions["onProbe"]> = (e) => {
+  if (!e.envelope) verbose(`${e.host}: ${e.protocol}: probing`);
+  else
+    verbose(
+      `${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""}${e.envelope.incomplete ? ` (incomplete: ${e.envelope.incomplete.message})` : ""} in ${e.envelope.durationMs} ms`,
+    );
+};
+
 /** --verbose lines per protocol and device, and the terminal status line for several devices. */
 export function attachProgress(audit: AuditOptions, total: number, label = "scan"): () => void {
   let done = 0;
   let failing = 0;
   const draw = (force = false) => total > 1 && status.set(`${label}: ${done}/${plural(total, "device")}, ${failing} failing so far`, force);
-  audit.onProbe = (e) => {
-    if (!e.envelope) verbose(`${e.host}: ${e.protocol}: probing`);
-    else
-      verbose(
-        `${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""}${e.envelope.incomplete ? ` (incomplete: ${e.envelope.incomplete.message})` : ""} in ${e.envelope.durationMs} ms`,
-      );
-  };
+  audit.onProbe = verboseProbe;
   const previous = audit.onDeviceDone;
   audit.onDeviceDone = (d) => {
     previous?.(d);

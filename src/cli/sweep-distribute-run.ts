@@ -7,6 +7,7 @@ import type { PgOpenOptions, PgStore } from "../store/postgres.js";
 import type { DistributedSettings, Store, SweepRow } from "../store/types.js";
 import type { PolitenessOptions } from "../sweep/politeness.js";
 import type { SweepTarget } from "../sweep/targets.js";
+import { PROBE_CAP_FACTOR, SETTLE_GRACE_MS } from "../engine/audit.js";
 import { discoveryPlan } from "../engine/discovery.js";
 import { surfacePorts } from "../engine/surface.js";
 import { plural } from "../report/common.js";
@@ -14,9 +15,6 @@ import { selectPlugins, validatePluginOptions } from "./audit-setup.js";
 import type { SweepOptions } from "./option-types.js";
 import { status } from "./ui.js";
 
-/** the engine's per-probe cap (src/engine/audit.ts) and settle grace, for the default lease */
-const PROBE_CAP_FACTOR = 12;
-const SETTLE_MS = 5000;
 /** a worker stops a device 8 s before its lease ends (src/worker/worker.ts JOB_MARGIN_MS) */
 export const MIN_LEASE_S = 10;
 /** pg-boss retries a job this often (src/worker/queue.ts RETRY_LIMIT) before it fails for good */
@@ -39,14 +37,14 @@ export function checkDistributeOptions(opts: SweepOptions, backend: "sqlite" | "
 /**
  * How long one device may take at most, from the same bounds the engine enforces: discovery
  * (one connection per planned port, each within --discovery-timeout), then each plugin within its
- * cap of 12 x --timeout plus the settle grace; paced by --device-rate; half as much again.
+ * cap (PROBE_CAP_FACTOR x --timeout) plus the settle grace (src/engine/audit.ts); paced by --device-rate; half as much again.
  */
 export function defaultLeaseS(opts: SweepOptions): number {
   const plugins = selectPlugins(opts.protocols);
   const plan = discoveryPlan(plugins, opts.surface === false ? [] : surfacePorts(plugins));
   const gap = opts.deviceRate ? 1000 / opts.deviceRate : 0;
   const discovery = (plan.tcp.length + plan.udp.length) * (Math.min(opts.discoveryTimeout, opts.timeout) + gap);
-  const probes = plugins.length * (PROBE_CAP_FACTOR * opts.timeout + SETTLE_MS + gap);
+  const probes = plugins.length * (PROBE_CAP_FACTOR * opts.timeout + SETTLE_GRACE_MS + gap);
   return Math.max(MIN_LEASE_S, Math.ceil(((discovery + probes) * 1.5) / 1000) + 10);
 }
 

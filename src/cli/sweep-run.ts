@@ -20,13 +20,13 @@ import { renderSweepSummary } from "../sweep/summary.js";
 import { driftFindings, driftReport, type BaselineSnapshot } from "../fleet/drift.js";
 import type { FleetSection } from "../fleet/model.js";
 import { announceIntrusive, buildAuditOptions, runControl, selectPlugins } from "./audit-setup.js";
-import { applyOutputInputs, exitCodeFor, finalExitCode, validateOutputOptions, type OutputProblems } from "./outputs.js";
+import { exitCodeFor, finalExitCode, validateOutputOptions, writeOutputs } from "./outputs.js";
 import { existsSync, statSync } from "node:fs";
 import type { NamedPath } from "../report/write.js";
 import { humanView } from "../report/safe-text.js";
 import { plural } from "../report/common.js";
-import { say, status, verbose, warn } from "./ui.js";
-import { interruptedByUser } from "./scan-run.js";
+import { status, verbose, warn } from "./ui.js";
+import { interruptedByUser, verboseProbe } from "./scan-run.js";
 import type { SweepOptions } from "./option-types.js";
 import { checkDistributeOptions, distributedSettings, failedDevicesWarning, queueCheck, runDistributed } from "./sweep-distribute-run.js";
 
@@ -52,7 +52,7 @@ async function openSweep(store: Store, targets: string[], opts: SweepOptions, se
       throw new UsageError(`--resume: sweep ${sweep.id} audits ${sweep.settings.protocols.join(",")}; resume it with the same --protocols`);
     if (!!sweep.settings.distributed !== !!settings.distributed)
       throw new UsageError(`--resume: sweep ${sweep.id} was started ${sweep.settings.distributed ? "with" : "without"} --distribute; resume it the same way`);
-    return { sweep: settings.distributed ? { ...sweep, settings: { ...sweep.settings, distributed: sweep.settings.distributed } } : sweep, targets: stored };
+    return { sweep, targets: stored }; // a resumed distributed sweep keeps its stored settings (lease, limits)
   }
   const expanded = expandSweepTargets(targets, { knownProtocols: protocols, maxRange: opts.maxRange, yes: opts.yes });
   const withCredentials = settings.distributed ? expanded.find((t) => t.credentialsFile) : undefined;
@@ -129,9 +129,7 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
     if (opts.intrusive) announceIntrusive(audit.plugins);
     // progress: the status line on a terminal (not with --no-progress or --quiet), --verbose lines
     const showProgress = opts.progress !== false;
-    audit.onProbe = (e) =>
-      e.envelope &&
-      verbose(`${e.host}: ${e.protocol}: ${e.envelope.status}${e.envelope.error ? ` (${e.envelope.error.message})` : ""} in ${e.envelope.durationMs} ms`);
+    audit.onProbe = verboseProbe;
     let outcome: { interrupted: boolean; failed?: number };
     try {
       outcome = sweep.settings.distributed
@@ -164,24 +162,13 @@ export async function runSweepCommand(targets: string[], opts: SweepOptions): Pr
       fleet.drift = driftReport(opts.baseline!, baseline as { sweepId: string; createdAt: string; snapshot: BaselineSnapshot }, doc);
       fleet.findings.push(...driftFindings(fleet.drift)); // element 1: drift is a finding
     }
-    applyOutputInputs(doc, opts); // --evidence and --waivers, as for scan
-    const problems: OutputProblems = { write: [], render: [] };
-    if (opts.json) {
-      try {
-        writeResultJson(opts.json, doc);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        problems.write.push(e.message);
-      }
-    }
-    if (opts.format && opts.out) {
-      const { writeReports } = await import("../report/index.js");
-      const r = await writeReports(doc, opts.format, opts.out);
-      problems.write.push(...r.writeFailures);
-      problems.render.push(...r.renderFailures);
-    }
-    if (opts.json !== "-") say(renderSweepSummary(humanView(doc), { sweepId: sweep.id, ...(db ? { db: store.label } : {}) }));
-    for (const line of [...problems.write, ...problems.render]) warn(line);
+    // --policy, --evidence and --waivers as for scan; the JSON streamed (no whole-document copy)
+    const problems = await writeOutputs(
+      doc,
+      opts,
+      (d) => renderSweepSummary(humanView(d), { sweepId: sweep.id, ...(db ? { db: store.label } : {}) }),
+      (target, d) => writeResultJson(target, d),
+    );
     // devices no worker could audit: the audit of those could not run (exit 3)
     if (outcome.failed) warn(failedDevicesWarning(outcome.failed));
     return finalExitCode(problems, interruptedByUser(control.signal), outcome.failed ? EXIT.CANNOT_AUDIT : sweepExitCode(doc, opts.failOn, opts.failOnError));

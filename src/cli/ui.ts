@@ -1,8 +1,10 @@
 // Terminal conventions shared by every command (issue 20): -q/--quiet (no scorecard and no "wrote"
 // lines: the exit code and the files only; warnings and errors still go to stderr), -v/--verbose
 // (human progress per device and protocol on stderr), and a one-line progress display for runs
-// of several devices on a terminal. Every line passes the escaping boundary (safeText).
+// of several devices on a terminal. Every line passes the escaping boundary (safeText) and the
+// secret scrubber (src/secrets.ts), like logs and reports.
 import { safeText } from "../report/safe-text.js";
+import { scrub } from "../secrets.js";
 
 export const ui = { quiet: false, verbose: false };
 
@@ -46,7 +48,7 @@ class StatusLine {
 
   line(text: string): void {
     if (this.current && this.enabled) this.stream.write("\r\x1b[K");
-    this.stream.write(text + "\n");
+    this.stream.write(scrub(text) + "\n");
     if (this.current && this.enabled) this.stream.write(this.current);
   }
 
@@ -56,7 +58,7 @@ class StatusLine {
     const now = Date.now();
     if (!force && now - this.lastDraw < 200) return;
     this.lastDraw = now;
-    this.current = safeText(text);
+    this.current = safeText(scrub(text));
     this.stream.write(`\r\x1b[K${this.current}`);
   }
 

@@ -47,13 +47,13 @@ export interface AuditOptions {
 }
 
 /** A probe may take several operations; the core stops waiting after this many timeouts. */
-const PROBE_CAP_FACTOR = 12;
+export const PROBE_CAP_FACTOR = 12;
 /**
  * After the cap fires (or the run is aborted) the probe is told to stop through its signal; the
  * core then waits up to this long for it to close its connections, so the next protocol never
  * opens a second connection to the device while the first is still closing.
  */
-const SETTLE_GRACE_MS = 5000;
+export const SETTLE_GRACE_MS = 5000;
 
 export async function probeDevice(device: DeviceSpec, plugin: ProtocolPlugin, opts: AuditOptions): Promise<FactsEnvelope> {
   opts.onProbe?.({ host: device.host, protocol: plugin.id });

@@ -69,7 +69,8 @@ function overrides(spec: string | undefined): Map<string, number> {
 
 /**
  * The surface ports to look at: the data, moved by OTAUDIT_SURFACE_PORTS, less every port that is a
- * TCP default port of a registered plugin (all plugins, not only a --protocols selection).
+ * TCP default port of one of `plugins`. Callers (scan, sweep, worker) pass the enabled plugins: with
+ * --protocols, a port only a left-out plugin would audit stays a surface port (nothing audits it).
  */
 export function surfacePorts(plugins: readonly ProtocolPlugin[], env: NodeJS.ProcessEnv = process.env): SurfacePort[] {
   const moved = overrides(env[SURFACE_PORTS_ENV]);

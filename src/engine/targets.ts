@@ -47,14 +47,15 @@ function parsePort(text: string, target: string): number {
 
 /**
  * A user name or password in a target would show in shell history, process lists and logs: refuse
- * it, and never echo it (everything before the last `@` of the authority is masked).
+ * it, and never echo it (everything before the last `@` is masked). Any `@` counts, not only one in
+ * the authority: a password typed with a `/`, `?` or `#` in it (not percent-encoded) would end the
+ * authority early, and every later error line quotes the target.
  */
 export function rejectUserinfo(target: string): void {
   const schemeEnd = target.indexOf("://");
   const authStart = schemeEnd >= 0 ? schemeEnd + 3 : 0;
   const rest = target.slice(authStart);
-  const authority = rest.split(/[/?#]/, 1)[0]!;
-  const at = authority.lastIndexOf("@");
+  const at = rest.lastIndexOf("@");
   if (at < 0) return;
   const masked = `${target.slice(0, authStart)}***@${rest.slice(at + 1)}`;
   throw new UsageError(

@@ -33,6 +33,17 @@ export const LoginRunFacts = z.object({
 });
 export type LoginRunFacts = z.infer<typeof LoginRunFacts>;
 
+/** Shorter passwords are not masked: replacing every "1" or "ab" would garble the device's words. */
+const MIN_MASKED_PASSWORD = 3;
+
+/**
+ * A device may echo what was typed (a Telnet server without WILL ECHO, a reply quoting the
+ * command): the tried password is masked in what the facts keep of its answer.
+ */
+function withoutPassword(text: string, password: string): string {
+  return password.length >= MIN_MASKED_PASSWORD ? text.split(password).join("***") : text;
+}
+
 /** Facts of a finished run. `details` holds what the device answered per entry id. */
 export function loginRunFacts(
   run: LoginRun<DefaultCredentialEntry>,
@@ -47,7 +58,8 @@ export function loginRunFacts(
     delayMs: pacing.delayMs,
     knownEntries: data.entries.length,
     attempts: run.attempts.map((a) => {
-      const detail = a.result.outcome === "error" ? a.result.error : details.get(a.entry.id);
+      const raw = a.result.outcome === "error" ? a.result.error : details.get(a.entry.id);
+      const detail = raw === undefined ? undefined : withoutPassword(raw, a.entry.password);
       return { id: a.entry.id, username: a.entry.username ?? "", result: a.result.outcome, ...(detail ? { detail: detail.slice(0, 512) } : {}) };
     }),
     complete: run.complete,

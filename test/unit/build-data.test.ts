@@ -45,4 +45,15 @@ describe("compiled knowledge data", () => {
     rmSync(join(root, compiledDataPath("src/catalog/secure-by-demand.yaml")));
     expect(readDataFile(root, "src/catalog/secure-by-demand.yaml").compiled).toBe(false);
   });
+
+  it("a corrupted compiled file is ignored: the YAML is read (no crash at start-up)", () => {
+    buildData(root);
+    const f = "probes/ssh/data/algorithms.yaml";
+    writeFileSync(join(root, compiledDataPath(f)), '{"sha256": "tr');
+    const read = readDataFile(root, f);
+    expect(read.compiled).toBe(false);
+    expect(read.raw).toStrictEqual(parseYaml(readFileSync(join(root, f), "utf8")));
+    writeFileSync(join(root, compiledDataPath(f)), "null");
+    expect(readDataFile(root, f).compiled).toBe(false);
+  });
 });

@@ -62,16 +62,20 @@ describe("host:port targets", () => {
 
 describe("credentials in a target", () => {
   const CANARY = "canary-Pw-7f3a91";
-  it.each([`ssh://admin:${CANARY}@10.0.0.5:22`, `admin:${CANARY}@10.0.0.5`, `opc.tcp://op:${CANARY}@[::1]:4840/x`, `admin@10.0.0.5:22`])(
-    "%s is refused without echoing the secret",
-    (target) => {
-      const m = usage(() => parseTargetStrings([target], PLUGINS));
-      expect(m).toMatch(/a user name or password in a target is not accepted .*--credentials file/);
-      expect(m).not.toContain(CANARY);
-      expect(m).not.toContain("admin");
-      expect(m).toContain("***@");
-    },
-  );
+  it.each([
+    `ssh://admin:${CANARY}@10.0.0.5:22`,
+    `admin:${CANARY}@10.0.0.5`,
+    `opc.tcp://op:${CANARY}@[::1]:4840/x`,
+    `admin@10.0.0.5:22`,
+    `ssh://admin:p/${CANARY}@10.0.0.5`,
+    `admin:x?${CANARY}@10.0.0.5`,
+  ])("%s is refused without echoing the secret", (target) => {
+    const m = usage(() => parseTargetStrings([target], PLUGINS));
+    expect(m).toMatch(/a user name or password in a target is not accepted .*--credentials file/);
+    expect(m).not.toContain(CANARY);
+    expect(m).not.toContain("admin");
+    expect(m).toContain("***@");
+  });
 
   it("CLI: exit 2, one line, no password anywhere in the output", async () => {
     const r = await runOtaudit(["scan", `ssh://admin:${CANARY}@127.0.0.1:22`]);

@@ -1,6 +1,6 @@
 // `otaudit scan TARGET...`: option declarations (cheap); the work is in ../scan-run.ts.
 import { type Command, Option } from "commander";
-import type { ProtocolPlugin } from "../../plugin.js";
+import { LOGIN_BUDGET_DEFAULT, LOGIN_BUDGET_MAX, LOGIN_DELAY_MAX_MS, type ProtocolPlugin } from "../../plugin.js";
 import { csvList, logLevel, positiveInt, severity } from "../options.js";
 import { addPluginOptions } from "../plugin-options.js";
 import { exitCodesHelp } from "../help-text.js";
@@ -25,10 +25,14 @@ export function addAuditOptions(cmd: Command, plugins: readonly ProtocolPlugin[]
     .option("--intrusive", "also run intrusive checks: default-credential attempts, write-back tests", false)
     .option(
       "--login-budget <n>",
-      "intrusive default-credential attempts per device and protocol, stopping at the first accepted (default 3)",
-      positiveInt("--login-budget", 5),
+      `intrusive default-credential attempts per device and protocol, stopping at the first accepted (default ${LOGIN_BUDGET_DEFAULT})`,
+      positiveInt("--login-budget", LOGIN_BUDGET_MAX),
     )
-    .option("--login-delay <ms>", "pause between those attempts in milliseconds (default: each protocol's own)", positiveInt("--login-delay", 60_000))
+    .option(
+      "--login-delay <ms>",
+      "pause between those attempts in milliseconds (default: each protocol's own)",
+      positiveInt("--login-delay", LOGIN_DELAY_MAX_MS),
+    )
     .option("--no-surface", "bare host targets: no connects to the management and OT surface ports no plugin audits");
   addPluginOptions(cmd, plugins);
   return cmd
