@@ -5,7 +5,7 @@
 // code that says neither) stays undetermined with its reason.
 import { defineRule, type Rule, type RuleOutcome } from "../../src/plugin.js";
 import { loginRunOutcome } from "../../src/knowledge/login-run.js";
-import { judgeSession } from "../../src/net/tls-session.js";
+import { tlsSessionOutcome } from "../../src/net/tls-session.js";
 import { error, fail, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
 import { ANONYMOUS_PASSWORD } from "./checks.js";
 import type { FtpFacts, FtpReplyFacts, FtpService } from "./facts.js";
@@ -110,23 +110,7 @@ export const tlsRule = defineRule<FtpFacts>({
     perService(facts, (s) => {
       const t = s.authTls?.tlsSession;
       if (!t) return notApplicable("no TLS session on this server (see ftp.auth-tls)", { url: s.url });
-      const j = judgeSession(t);
-      const evidence = {
-        protocol: t.protocol,
-        cipher: t.cipher,
-        key: j.key.detail,
-        certificate: t.certificate?.subject,
-        notAfter: t.certificate?.notAfter,
-        sha256: t.certificate?.sha256,
-      };
-      const problems = [
-        ...(j.legacyVersion ? [`negotiated ${t.protocol} although TLS 1.3 was offered`] : []),
-        ...(j.key.status === "weak" ? [`weak certificate key: ${j.key.detail}`] : []),
-        ...(j.expired ? [`certificate expired on ${t.certificate!.notAfter}`] : []),
-      ];
-      if (problems.length) return fail(problems.join("; "), evidence);
-      if (j.key.status === "unknown") return undetermined("unknown-value", `certificate key cannot be judged: ${j.key.detail}`, evidence);
-      return pass(`${t.protocol} negotiated; certificate key ${j.key.detail}`, evidence);
+      return tlsSessionOutcome(t);
     }),
 });
 

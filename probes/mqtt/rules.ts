@@ -6,7 +6,7 @@
 // read as a verdict.
 import { defineRule, type Rule, type RuleOutcome } from "../../src/plugin.js";
 import { loginRunOutcome } from "../../src/knowledge/login-run.js";
-import { judgeSession } from "../../src/net/tls-session.js";
+import { tlsSessionOutcome } from "../../src/net/tls-session.js";
 import { error, fail, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
 import type { MqttFacts, MqttService } from "./facts.js";
 
@@ -125,23 +125,7 @@ export const tlsRule = defineRule<MqttFacts>({
       if (!s.tls) return notApplicable(`${s.url} is not a TLS endpoint (see mqtt.cleartext)`, { url: s.url });
       const t = s.tlsSession;
       if (!t) return error(`${s.url}: the TLS handshake was not recorded`, { url: s.url });
-      const j = judgeSession(t);
-      const evidence = {
-        protocol: t.protocol,
-        cipher: t.cipher,
-        key: j.key.detail,
-        certificate: t.certificate?.subject,
-        notAfter: t.certificate?.notAfter,
-        sha256: t.certificate?.sha256,
-      };
-      const problems = [
-        ...(j.legacyVersion ? [`negotiated ${t.protocol} although TLS 1.3 was offered`] : []),
-        ...(j.key.status === "weak" ? [`weak certificate key: ${j.key.detail}`] : []),
-        ...(j.expired ? [`certificate expired on ${t.certificate!.notAfter}`] : []),
-      ];
-      if (problems.length) return fail(problems.join("; "), evidence);
-      if (j.key.status === "unknown") return undetermined("unknown-value", `certificate key cannot be judged: ${j.key.detail}`, evidence);
-      return pass(`${t.protocol} negotiated; certificate key ${j.key.detail}`, evidence);
+      return tlsSessionOutcome(t);
     }),
 });
 

@@ -7,6 +7,8 @@
 // plugin index modules import it; the handshake reading (@peculiar/x509) is in tls-observe.ts.
 import { z } from "zod";
 import { judgeKey, type KeyStrength } from "../knowledge/key-strength.js";
+import type { RuleOutcome } from "../plugin.js";
+import { fail, isoTime, pass, undetermined } from "../rule-kit.js";
 
 export const MAX_NAMES = 32;
 export const MAX_TEXT = 512;
@@ -59,17 +61,50 @@ export function observingTlsOptions(host: string): { rejectUnauthorized: false; 
 
 /** The verdicts one handshake can prove. Anything else (suites offered, chain) is the TLS plugin's. */
 export interface TlsSessionJudgement {
-  /** the server negotiated below TLS 1.2 although we offered up to TLS 1.3 */
-  legacyVersion: boolean;
+  /** the server negotiated below TLS 1.2 although we offered up to TLS 1.3; "unknown" for a version name we do not know */
+  legacyVersion: boolean | "unknown";
   key: KeyStrength;
-  expired: boolean;
+  /** "unknown" when no certificate was recorded or its notAfter is not an ISO timestamp */
+  expired: boolean | "unknown";
 }
+
+const KNOWN_VERSION = /^(TLSv1(\.[0-3])?|SSLv[23])$/;
 
 export function judgeSession(s: TlsSessionFacts, now = new Date()): TlsSessionJudgement {
   const c = s.certificate;
+  const notAfter = c ? isoTime(c.notAfter) : Number.NaN;
   return {
-    legacyVersion: s.protocol === "TLSv1" || s.protocol === "TLSv1.1" || /^SSL/i.test(s.protocol),
+    legacyVersion: KNOWN_VERSION.test(s.protocol) ? s.protocol === "TLSv1" || s.protocol === "TLSv1.1" || s.protocol.startsWith("SSL") : "unknown",
     key: c ? judgeKey(c.keyType, c.keyBits, c.curve) : { status: "unknown", detail: "no certificate recorded" },
-    expired: c ? Date.parse(c.notAfter) < now.getTime() : false,
+    expired: Number.isNaN(notAfter) ? "unknown" : notAfter < now.getTime(),
   };
+}
+
+/**
+ * The one outcome of "current TLS version and a strong certificate key" for a plugin's own TLS
+ * session (ftp.tls, mqtt.tls): any proven weakness fails; a version name, key or expiry date that
+ * cannot be judged is undetermined; a pass only when all three were judged good.
+ */
+export function tlsSessionOutcome(t: TlsSessionFacts, now = new Date()): RuleOutcome {
+  const j = judgeSession(t, now);
+  const evidence = {
+    protocol: t.protocol,
+    cipher: t.cipher,
+    key: j.key.detail,
+    certificate: t.certificate?.subject,
+    notAfter: t.certificate?.notAfter,
+    sha256: t.certificate?.sha256,
+  };
+  const problems = [
+    ...(j.legacyVersion === true ? [`negotiated ${t.protocol} although TLS 1.3 was offered`] : []),
+    ...(j.key.status === "weak" ? [`weak certificate key: ${j.key.detail}`] : []),
+    ...(j.expired === true ? [`certificate expired on ${t.certificate!.notAfter}`] : []),
+  ];
+  if (problems.length) return fail(problems.join("; "), evidence);
+  if (j.legacyVersion === "unknown")
+    return undetermined("unknown-value", `negotiated protocol version ${JSON.stringify(t.protocol)} is not one otaudit knows`, evidence);
+  if (j.key.status === "unknown") return undetermined("unknown-value", `certificate key cannot be judged: ${j.key.detail}`, evidence);
+  if (j.expired === "unknown")
+    return undetermined("unknown-value", `certificate expiry cannot be judged (notAfter ${JSON.stringify(t.certificate?.notAfter ?? null)})`, evidence);
+  return pass(`${t.protocol} negotiated; certificate key ${j.key.detail}`, evidence);
 }
