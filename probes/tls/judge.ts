@@ -3,6 +3,7 @@
 // a DHE prime, a certificate key and signature, a certificate's validity window. Each returns a
 // JudgedItem: ok, weak (with reasons) or unknown - and an unknown item can never make a rule pass
 // (src/rule-kit.ts judgeItems). Shared by the tls plugin and Modbus/TCP Security.
+import { isoTime } from "../../src/rule-kit.js";
 import type { Severity } from "../../src/model/common.js";
 import type { JudgedItem } from "../../src/rule-kit.js";
 import { curveBits, judgeKey } from "../../src/knowledge/key-strength.js";
@@ -124,14 +125,10 @@ export type Validity =
 const DAY = 86_400_000;
 
 /**
- * A certificate's validity window at `at` (RFC 5280 §4.1.2.5): dates that do not parse are
- * `unknown`, never valid; expiring within the knowledge file's warning days is `expiring`.
+ * A certificate's validity window at `at` (RFC 5280 §4.1.2.5): dates that do not parse (rule-kit
+ * isoTime: ISO timestamps only, Date.parse is lenient) are `unknown`, never valid; expiring within
+ * the knowledge file's warning days is `expiring`.
  */
-/** An ISO 8601 UTC timestamp as the probe records it; anything else (Date.parse is lenient) is NaN. */
-export function isoTime(s: string): number {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s) ? Date.parse(s) : NaN;
-}
-
 export function judgeValidity(notBefore: string, notAfter: string, at: Date): Validity {
   const from = isoTime(notBefore);
   const to = isoTime(notAfter);
