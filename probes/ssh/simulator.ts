@@ -100,20 +100,39 @@ function generateDsaPem(): string {
   return `-----BEGIN DSA PRIVATE KEY-----\n${b64}\n-----END DSA PRIVATE KEY-----`;
 }
 
+/**
+ * ssh2.utils.generateKeyPairSync, retried until ssh2 can parse what it generated: its keygen strips
+ * every leading zero byte of an Ed25519 public key, so about 1 key in 256 is "Malformed OpenSSH"
+ * to its own parser (mscdex/ssh2#1513). Bounded: 16 tries, then the parse error.
+ */
+export function sshKeyPair(type: "rsa" | "ecdsa" | "ed25519", opts?: { bits?: number }): { private: string; public: string } {
+  let last: Error | undefined;
+  for (let i = 0; i < 16; i++) {
+    const kp =
+      type === "ed25519"
+        ? ssh2.utils.generateKeyPairSync("ed25519")
+        : ssh2.utils.generateKeyPairSync(type, { bits: opts?.bits ?? (type === "rsa" ? 2048 : 256) });
+    const bad = [ssh2.utils.parseKey(kp.private), ssh2.utils.parseKey(kp.public)].find((k): k is Error => k instanceof Error);
+    if (!bad) return kp;
+    last = bad;
+  }
+  throw last!;
+}
+
 function generateHostKey(type: SimKeyType, bits: number | undefined): string {
   switch (type) {
     case "rsa":
-      return ssh2.utils.generateKeyPairSync("rsa", { bits: bits ?? 2048 }).private;
+      return sshKeyPair("rsa", { bits: bits ?? 2048 }).private;
     case "dsa":
       return generateDsaPem();
     case "ecdsa-p256":
-      return ssh2.utils.generateKeyPairSync("ecdsa", { bits: 256 }).private;
+      return sshKeyPair("ecdsa", { bits: 256 }).private;
     case "ecdsa-p384":
-      return ssh2.utils.generateKeyPairSync("ecdsa", { bits: 384 }).private;
+      return sshKeyPair("ecdsa", { bits: 384 }).private;
     case "ecdsa-p521":
-      return ssh2.utils.generateKeyPairSync("ecdsa", { bits: 521 }).private;
+      return sshKeyPair("ecdsa", { bits: 521 }).private;
     case "ed25519":
-      return ssh2.utils.generateKeyPairSync("ed25519").private;
+      return sshKeyPair("ed25519").private;
   }
 }
 

@@ -2,9 +2,9 @@
 // weakness a failing finding naming it, and sshd's own log shows no password attempt in default
 // mode) and a hardened one (no algorithm finding fails; MFA verified with the test user's key and
 // password). One sshd per configuration, started once for the file.
+import { sshKeyPair } from "../../probes/ssh/simulator.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import ssh2 from "ssh2";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithDaemon } from "../helpers/daemons.js";
 import type { SshFacts } from "../../probes/ssh/facts.js";
@@ -19,7 +19,7 @@ describeWithDaemon("OpenSSH sshd interop", available, "needs /usr/sbin/sshd, ssh
   let hardened: RunningDaemon;
   let user: { name: string; cleanup(): void };
   const password = "Bench-Pw-" + process.pid;
-  const clientKey = ssh2.utils.generateKeyPairSync("ed25519");
+  const clientKey = sshKeyPair("ed25519");
   const keyFile = join(tempStateDir(), "bench_ed25519");
   writeFileSync(keyFile, clientKey.private, { mode: 0o600 });
 

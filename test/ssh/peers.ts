@@ -2,6 +2,7 @@
 // byte (hostile corpus, issue 13), a raw "key exchange responder" that answers our key exchange
 // with a crafted reply, and an ssh2 server with quirky authentication (issue 12: lists only
 // publickey but takes any password, lets real account names in with `none`).
+import { sshKeyPair } from "../../probes/ssh/simulator.js";
 import { createServer, type Server, type Socket } from "node:net";
 import ssh2 from "ssh2";
 import { encodeBinaryPacket, encodeKexInitPayload, encodeString, MSG, type KexInit } from "../../probes/ssh/kexinit.js";
@@ -116,7 +117,7 @@ export interface QuirkyAuth {
 export async function quirkyAuthServer(
   auth: QuirkyAuth,
 ): Promise<{ port: number; requests: { method: string; username: string; password?: string }[]; logins: number; close(): Promise<void> }> {
-  const hostKey = ssh2.utils.generateKeyPairSync("ed25519").private;
+  const hostKey = sshKeyPair("ed25519").private;
   const requests: { method: string; username: string; password?: string }[] = [];
   let logins = 0;
   const clients = new Set<ssh2.Connection>();

@@ -3,12 +3,11 @@
 // facts. What the probe sent is asserted from the simulator's own counters.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/plugin.js";
 import type { SshFacts } from "../../probes/ssh/facts.js";
 import { SshSimProfile, profileFromFacts } from "../../probes/ssh/profile.js";
-import { startSshSimulator, type SshSimulatorStats } from "../../probes/ssh/simulator.js";
+import { startSshSimulator, sshKeyPair, type SshSimulatorStats } from "../../probes/ssh/simulator.js";
 import { ALGORITHM_RULES, auditSsh, finding, hardenedProfile, LEGACY_PROFILE, tempStateDir } from "./helpers.js";
 
 const HOST = "127.0.0.1";
@@ -16,7 +15,7 @@ const portOf = (s: RunningSimulator) => Number(s.urls[0]!.split(":").pop());
 const stats = (s: RunningSimulator) => s.stats!() as SshSimulatorStats;
 
 const stateDir = tempStateDir();
-const clientKey = ssh2.utils.generateKeyPairSync("ed25519");
+const clientKey = sshKeyPair("ed25519");
 const clientKeyFile = join(stateDir, "operator_ed25519");
 writeFileSync(clientKeyFile, clientKey.private, { mode: 0o600 });
 const OPERATOR_PASSWORD = "Op3rator-bench-pw";
