@@ -54,7 +54,7 @@ function probeMs(): number {
 }
 
 async function pair(c: Case): Promise<void> {
-  const otaudit = () => timed(process.execPath, [BIN, "scan", c.url, "--json", jsonOut]);
+  const otaudit = () => timed(BIN, ["scan", c.url, "--json", jsonOut]);
   const nmap = () =>
     timed(NMAP!, ["-Pn", "-n", "-p", String(c.port), "--script", c.nmapScripts, ...(c.nmapArgs ? ["--script-args", c.nmapArgs] : []), "127.0.0.1"]);
   await otaudit(); // warm-up: module loading, page cache

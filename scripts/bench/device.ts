@@ -36,7 +36,7 @@ function which(bin: string): boolean {
 async function simulate(profile: string): Promise<{ urls: string[]; stop: () => void }> {
   // only the services the bench is about (the profile also serves Telnet, FTP, VNC and MQTT, which
   // the peers here do not cover); Modbus on 502, the one port nmap's modbus-discover portrule accepts
-  const child = spawn(process.execPath, [BIN, "simulate", profile, "--host", HOST, "--protocols", "ssh,modbus,snmp,opcua", "--port", "modbus=502"], {
+  const child = spawn(BIN, ["simulate", profile, "--host", HOST, "--protocols", "ssh,modbus,snmp,opcua", "--port", "modbus=502"], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const urls: string[] = [];
@@ -58,7 +58,7 @@ async function simulate(profile: string): Promise<{ urls: string[]; stop: () => 
 
 export default async function bench(): Promise<void> {
   if (!existsSync(join(PACKAGE_ROOT, "dist"))) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
-  const help = timeIt(process.execPath, [BIN, "--help"], 5);
+  const help = timeIt(BIN, ["--help"], 5);
   console.log(`otaudit --help start-up: median ${help.median.toFixed(0)} ms (goal < 300 ms)`);
 
   const work = mkdtempSync(join(tmpdir(), "otaudit-bench-device-"));
@@ -76,7 +76,7 @@ export default async function bench(): Promise<void> {
       const snmpPort = port("snmp");
       if (snmpPort) peers.push(["nmap snmp scripts", "nmap", ["-Pn", "-n", "-sU", "-p", snmpPort, "--script", "snmp-info,snmp-brute", HOST]]);
     }
-    const scan = () => timeIt(process.execPath, [BIN, "scan", ...device.urls, "--json", join(work, "r.json")], 1);
+    const scan = () => timeIt(BIN, ["scan", ...device.urls, "--json", join(work, "r.json")], 1);
     // the peers one after another (their sum): what a user runs to cover the same services
     const peerSum = () => peers.map(([, cmd, args]) => timeIt(cmd, args, 1).median);
     scan(); // warm-up (file cache)

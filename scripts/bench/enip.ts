@@ -11,7 +11,7 @@ import { BIN, pairedRuns, timed } from "./otnative.js";
 export default async function main(): Promise<void> {
   const nmapOk = existsSync("/usr/bin/nmap");
   const otaudit = (host: string) =>
-    timed(process.execPath, [BIN, "scan", `enip://${host}:44818`, "--protocols", "enip", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
+    timed(BIN, ["scan", `enip://${host}:44818`, "--protocols", "enip", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
   const nmap = (host: string) => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "enip-info", "-p", "44818", host]);
   for (const [label, profile, host] of [
     ["simulator, no CIP Security", {}, "127.92.0.1"],

@@ -40,7 +40,7 @@ function timed(cmd: string, args: string[], timeoutMs = 120_000): Promise<{ ms: 
 }
 
 const otaudit = (url: string, timeoutMs: number) =>
-  timed(process.execPath, [BIN, "scan", url, "--protocols", "modbus", "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
+  timed(BIN, ["scan", url, "--protocols", "modbus", "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
 const nmap = (port: number) => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "modbus-discover", "-p", String(port), "127.0.0.1"]);
 
 async function paired(label: string, port: number, timeoutMs: number): Promise<void> {

@@ -243,7 +243,7 @@ async function serve(script: Script): Promise<{ port: number; close(): Promise<v
 function peakRss(bin: string, url: string, out: string): Promise<{ kb: number; ms: number; code: number | null }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn("/usr/bin/time", ["-f", "%M", process.execPath, bin, "scan", url, "--json", out, "--timeout", "2000"], {
+    const child = spawn("/usr/bin/time", ["-f", "%M", bin, "scan", url, "--json", out, "--timeout", "2000"], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let err = "";

@@ -24,7 +24,7 @@ export function timed(cmd: string, args: string[], timeoutMs = 120_000): Promise
 }
 
 export const otaudit = (url: string, protocol: string, timeoutMs = 2000) =>
-  timed(process.execPath, [BIN, "scan", url, "--protocols", protocol, "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
+  timed(BIN, ["scan", url, "--protocols", protocol, "--timeout", String(timeoutMs), "--json", "/dev/null", "--no-color"]);
 
 /** Paired runs, alternating who goes first (neither always meets a warmer target); medians and ratio. */
 export async function pairedRuns(

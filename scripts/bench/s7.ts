@@ -11,8 +11,7 @@ import { BIN, pairedRuns, timed } from "./otnative.js";
 
 export default async function main(): Promise<void> {
   const nmapOk = existsSync("/usr/bin/nmap");
-  const otaudit = (host: string) =>
-    timed(process.execPath, [BIN, "scan", `s7://${host}:102`, "--protocols", "s7", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
+  const otaudit = (host: string) => timed(BIN, ["scan", `s7://${host}:102`, "--protocols", "s7", "--json", "/dev/null", "--no-color", "--fail-on", "critical"]);
   const nmap = (host: string) => timed("/usr/bin/nmap", ["-Pn", "-n", "-sT", "--script", "s7-info", "-p", "102", host]);
   const require = createRequire(import.meta.url);
   try {

@@ -54,7 +54,7 @@ export default async function main(): Promise<void> {
       buildFleetStore(db, { devices: DEVICES, sweeps: 2, baseline: "commissioning", hostile: true, log: (l) => console.log(l) });
       console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s, ${(statSync(db).size / 2 ** 20).toFixed(0)} MB`);
     }
-    const child = spawn(process.execPath, [BIN, "serve", "--db", db, "--port", "0"], {
+    const child = spawn(BIN, ["serve", "--db", db, "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NO_COLOR: "1" },
     });

@@ -44,7 +44,7 @@ function paired(label: string, port: number, peerName: string, peer: [string, st
   const theirs: number[] = [];
   let lastStatus: number | null = null;
   for (let i = 0; i < RUNS; i++) {
-    const o = timed(process.execPath, otauditScan(port));
+    const o = timed(otauditScan(port)[0]!, otauditScan(port).slice(1));
     lastStatus = o.status;
     ours.push(o.ms);
     theirs.push(timed(peer[0], peer[1]).ms);
@@ -115,7 +115,7 @@ async function peakRss(): Promise<void> {
     try {
       // the agent lives in this process: run the CLI asynchronously so it can answer
       const kb = await new Promise<number>((resolve) => {
-        execFile(TIME, ["-f", "%M", process.execPath, ...otauditScan(agent.port, 1000)], { encoding: "utf8", timeout: 60_000 }, (_err, _stdout, stderr) => {
+        execFile(TIME, ["-f", "%M", ...otauditScan(agent.port, 1000)], { encoding: "utf8", timeout: 60_000 }, (_err, _stdout, stderr) => {
           const lines = String(stderr).trim().split("\n");
           resolve(Number(lines[lines.length - 1]) || -1);
         });

@@ -39,7 +39,7 @@ function run(cmd: string, args: string[]): Promise<{ ms: number; code: number | 
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const otaudit = (port: number) => run(process.execPath, [BIN, "scan", `ssh://${HOST}:${port}`, "--json", "/dev/null", "--timeout", "3000"]);
+const otaudit = (port: number) => run(BIN, ["scan", `ssh://${HOST}:${port}`, "--json", "/dev/null", "--timeout", "3000"]);
 const sshAudit = (port: number) => run(SSH_AUDIT!, ["-n", "-p", String(port), HOST]);
 
 async function paired(label: string, port: number): Promise<void> {
@@ -66,7 +66,7 @@ async function paired(label: string, port: number): Promise<void> {
 /** Peak RSS (KiB) of one otaudit CLI scan, via GNU time. */
 async function peakRss(port: number): Promise<{ kib?: number; ms: number; code: number | null }> {
   if (!TIME) return { ms: 0, code: null };
-  const r = await run(TIME, ["-f", "%M", process.execPath, BIN, "scan", `ssh://${HOST}:${port}`, "--json", "/dev/null", "--timeout", "3000"]);
+  const r = await run(TIME, ["-f", "%M", BIN, "scan", `ssh://${HOST}:${port}`, "--json", "/dev/null", "--timeout", "3000"]);
   const kib = Number(r.stderr.trim().split("\n").pop());
   return { kib: Number.isFinite(kib) ? kib : undefined, ms: r.ms, code: r.code };
 }

@@ -38,19 +38,8 @@ function line(label: string, devices: number, t: Timed): string {
 function compare(devices: number, hostsFile: string, csv: string, dir: string, nmapCapMs: number): void {
   const db = join(dir, `sweep-${devices}.db`);
   const ours = timed(
-    process.execPath,
-    [
-      BIN,
-      "sweep",
-      csv,
-      "--db",
-      db,
-      "--json",
-      join(dir, `sweep-${devices}.json`),
-      ...(CONCURRENCY ? ["--concurrency", CONCURRENCY] : []),
-      "--no-progress",
-      "--yes",
-    ],
+    BIN,
+    ["sweep", csv, "--db", db, "--json", join(dir, `sweep-${devices}.json`), ...(CONCURRENCY ? ["--concurrency", CONCURRENCY] : []), "--no-progress", "--yes"],
     600_000,
   );
   console.log(line(`otaudit sweep (default mode${CONCURRENCY ? `, c=${CONCURRENCY}` : ""})`, devices, ours));

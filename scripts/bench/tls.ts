@@ -43,7 +43,7 @@ function run(cmd: string, args: string[]): Promise<{ ms: number; code: number | 
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const OUT = mkdtempSync(join(tmpdir(), "otaudit-bench-tls-"));
-const otaudit = (port: number) => run(process.execPath, [BIN, "scan", `tls://127.0.0.1:${port}`, "--json", join(OUT, "r.json"), "--timeout", "3000", "-q"]);
+const otaudit = (port: number) => run(BIN, ["scan", `tls://127.0.0.1:${port}`, "--json", join(OUT, "r.json"), "--timeout", "3000", "-q"]);
 /** the tls probe's own time (facts envelope durationMs) of the last otaudit run */
 const probeMs = () =>
   (JSON.parse(readFileSync(join(OUT, "r.json"), "utf8")) as { devices: { facts: { tls?: { durationMs: number } } }[] }).devices[0]!.facts.tls?.durationMs ??
@@ -93,8 +93,7 @@ export default async function bench(): Promise<void> {
   );
   try {
     const fixed: number[] = [];
-    for (let i = 0; i < PAIRS; i++)
-      fixed.push((await run(process.execPath, [BIN, "scan", "tls://127.0.0.1:1", "--json", "/dev/null", "--timeout", "3000", "-q"])).ms);
+    for (let i = 0; i < PAIRS; i++) fixed.push((await run(BIN, ["scan", "tls://127.0.0.1:1", "--json", "/dev/null", "--timeout", "3000", "-q"])).ms);
     console.log(
       `${"otaudit CLI fixed cost (closed port)".padEnd(36)} median ${median(fixed).toFixed(0).padStart(5)} ms (start-up, plugin and spec loading, report: the part of every run that is not the probe)`,
     );

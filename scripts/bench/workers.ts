@@ -32,7 +32,7 @@ interface Proc {
 /** Run a CLI process under GNU time (%e wall, %M peak RSS kB, %U + %S CPU seconds). */
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Proc> {
   return new Promise((resolve) => {
-    const child = spawn("/usr/bin/time", ["-f", "BENCH_TIME %e %M %U %S", process.execPath, BIN, ...args], {
+    const child = spawn("/usr/bin/time", ["-f", "BENCH_TIME %e %M %U %S", BIN, ...args], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "ignore", "pipe"],
     });

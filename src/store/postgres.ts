@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import pg from "pg";
 import { UsageError } from "../errors.js";
+import { trustedCasWithExtra } from "../net/extra-ca.js";
 import type { DeviceResult } from "../model/result.js";
 import { scrubDeep } from "../secrets.js";
 import { TOOL_VERSION } from "../version.js";
@@ -43,6 +44,10 @@ const parseConnectionString = (
  */
 export function poolConfig(url: string): pg.PoolConfig {
   const cfg = parseConnectionString(url) as pg.PoolConfig & Record<string, unknown>;
+  // TLS that verifies with the default roots (no sslrootcert): the operator's NODE_EXTRA_CA_CERTS too
+  const ssl = cfg.ssl;
+  const cas = ssl && (typeof ssl !== "object" || ssl.ca === undefined) ? trustedCasWithExtra() : undefined;
+  if (cas) cfg.ssl = { ...(typeof ssl === "object" ? ssl : {}), ca: cas };
   if (cfg.password) return cfg;
   const user = (cfg.user as string) || defaultPgUser();
   const target = {

@@ -12,7 +12,8 @@ export interface CliRun {
 
 export function runOtaudit(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    // the file itself, as `otaudit` runs: its sh line starts node without the eager CA load
+    const child = spawn(BIN, args, {
       cwd: opts.cwd,
       env: { ...process.env, NO_COLOR: "1", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
