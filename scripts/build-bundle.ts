@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { PACKAGE_ROOT } from "../src/version.js";
 
 /** Libraries bundled in (pure JS, needed on start-up paths); any other package stays external. */
-export const BUNDLED = ["zod", "commander", "p-limit", "yocto-queue", "pino"];
+export const BUNDLED = ["zod", "commander", "p-limit", "yocto-queue"];
 
 /** Entry points: the CLI, and the worker the SNMP probe spawns by path (next to its own chunk). */
 export const ENTRIES: Record<string, string> = {

@@ -18,14 +18,15 @@ const GUIDE_WORDING = new Set(["src/catalog/elements.ts", "src/evidence/question
  * A plugin id that is also a transport layer the core offers to every plugin: the transport kit
  * (src/net) connects over TLS for any protocol (ConnectOptions.tls), and transcripts say that TLS
  * payloads appear decrypted; the dashboard (`otaudit serve`) is itself served over TLS (its
- * --tls-cert/--tls-key/--tls-client-ca options). Naming the layer there is not naming the tls
- * plugin. word -> files.
+ * --tls-cert/--tls-key/--tls-client-ca options); the PostgreSQL store's TLS trusts the operator's
+ * extra CAs (src/net/extra-ca.ts). Naming the layer there is not naming the tls plugin. word -> files.
  */
 const TRANSPORT_LAYER: Record<string, ReadonlySet<string>> = {
   tls: new Set([
     "src/net/tcp.ts",
     "src/net/tls-session.ts",
     "src/net/tls-observe.ts",
+    "src/net/extra-ca.ts",
     "src/fixtures/transcript.ts",
     "src/cli/commands/serve.ts",
     "src/cli/serve-run.ts",
