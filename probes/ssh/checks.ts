@@ -10,10 +10,17 @@ export const PROBE_USERNAME = "otaudit";
 export const MAX_HOST_KEY_FETCHES = 6;
 /** at most this many host-key groups (key types) stored per service; the rest are counted */
 export const MAX_HOST_KEY_GROUPS = 32;
-/** DH group-exchange requests (RFC 4419 §3): small, default and large, one key exchange each */
+/**
+ * DH group-exchange requests (RFC 4419 §3), one key exchange each. `small` asks for the smallest
+ * group the server will hand out (the weak-modulus question; it is asked on the hello connection,
+ * as the key exchange that reads the first host key); `large` for the largest. No `default`
+ * (2048) request: a server answers it with "the smallest group it knows that is larger than the
+ * size the client requested" (§3), never smaller than its answer to `small`, so it cannot show a
+ * weakness `small` does not, and it cost every device one more connection. Recordings made before
+ * keep their `default` answers (the label stays in the facts schema).
+ */
 export const GEX_REQUESTS = [
   { label: "small", min: 1024, n: 1024, max: 8192 },
-  { label: "default", min: 2048, n: 2048, max: 8192 },
   { label: "large", min: 2048, n: 8192, max: 8192 },
 ] as const;
 
@@ -38,7 +45,7 @@ export const CHECKS = {
   groupExchange: {
     id: "ssh.dh-group-exchange",
     safety: "passive",
-    description: `when diffie-hellman-group-exchange is offered: ${GEX_REQUESTS.length} group requests (small ${GEX_REQUESTS[0].n}, default ${GEX_REQUESTS[1].n}, large ${GEX_REQUESTS[2].n} bits), one unauthenticated key exchange each, one connection at a time, stopped after the server's group (like ssh-audit -g)`,
+    description: `when diffie-hellman-group-exchange is offered: ${GEX_REQUESTS.length} group requests (small ${GEX_REQUESTS[0].n}, large ${GEX_REQUESTS[1].n} bits), one unauthenticated key exchange each, one connection at a time (the small one is the exchange that reads the first host key, on the hello connection), stopped after the server's group (like ssh-audit -g)`,
   },
   authMethods: {
     id: "ssh.auth-methods",

@@ -1,7 +1,9 @@
-// Phase 6, DH group exchange (passive, like ssh-audit -g): when the server offers
-// diffie-hellman-group-exchange-*, ask for a small, a default and a large group (RFC 4419 §3
-// SSH_MSG_KEX_DH_GEX_REQUEST min || n || max), one unauthenticated key exchange per request, one
-// connection at a time, and record the size of the modulus p each SSH_MSG_KEX_DH_GEX_GROUP carries.
+// Phase 3, DH group exchange (passive, like ssh-audit -g): when the server offers
+// diffie-hellman-group-exchange-*, ask for a small and a large group (RFC 4419 §3
+// SSH_MSG_KEX_DH_GEX_REQUEST min || n || max; checks.ts GEX_REQUESTS says why no default request),
+// one unauthenticated key exchange per request, one connection at a time, and record the size of
+// the modulus p each SSH_MSG_KEX_DH_GEX_GROUP carries. The small request is usually answered
+// already, by the key exchange that read the first host key on the hello connection (host-keys.ts).
 // Nothing is computed with the group; each session ends with DISCONNECT and a FIN.
 import type { SshGroupExchange } from "./facts.js";
 import { CHECKS, GEX_REQUESTS, WINDOWS } from "./checks.js";
@@ -17,31 +19,70 @@ function generatorText(g: Buffer): string {
   return bits <= 48 ? BigInt("0x" + (g.toString("hex") || "0")).toString() : `${bits}-bit value`;
 }
 
-export async function runGroupExchange(env: PhaseEnv, serverKex: readonly string[], hostKeyAlg: string): Promise<SshGroupExchange | undefined> {
+/** A group-exchange request answered on the way: the first host-key exchange asks `small` (host-keys.ts). */
+export interface GexOnTheWay {
+  algorithm: string;
+  answer(fact: GexRequestFact): void;
+}
+
+export type GexRequestFact = SshGroupExchange["requests"][number];
+type GexRequest = (typeof GEX_REQUESTS)[number];
+
+/** The group-exchange algorithm otaudit asks with, when the server offers one. */
+export function offeredGex(serverKex: readonly string[]): string | undefined {
+  return GEX_ALGORITHMS.find((a) => serverKex.includes(a));
+}
+
+export function gexRequestFact(req: GexRequest): GexRequestFact {
+  return { label: req.label, min: req.min, n: req.n, max: req.max };
+}
+
+/** The server's group as a fact: the size of p and a short generator. */
+export function gexGroupFact(req: GexRequest, group: { p: Buffer; g: Buffer }): GexRequestFact {
+  return { ...gexRequestFact(req), bits: magnitudeBits(group.p), generator: generatorText(group.g) };
+}
+
+/** The safety check and the log line of one group request (wherever it is asked). */
+export function announceGexRequest(env: PhaseEnv, algorithm: string, request: GexRequest): void {
+  env.ctx.assertAllowed(CHECKS.groupExchange);
+  env.ctx.log.info(
+    { action: CHECKS.groupExchange.id, safety: CHECKS.groupExchange.safety, endpoint: env.ep.url, kex: algorithm, request },
+    "ssh DH group-exchange request",
+  );
+}
+
+/** Ask each request of GEX_REQUESTS not answered yet (`answered`, by label), one connection each. */
+export async function runGroupExchange(
+  env: PhaseEnv,
+  serverKex: readonly string[],
+  hostKeyAlg: string,
+  answered: readonly GexRequestFact[] = [],
+): Promise<SshGroupExchange | undefined> {
   const { ctx, ep } = env;
-  const algorithm = GEX_ALGORITHMS.find((a) => serverKex.includes(a));
+  const algorithm = offeredGex(serverKex);
   if (!algorithm) return undefined;
   ctx.assertAllowed(CHECKS.groupExchange);
   const facts: SshGroupExchange = { algorithm, requests: [] };
   const window = phaseWindow(env, WINDOWS.groupExchange);
   for (const req of GEX_REQUESTS) {
-    const r: SshGroupExchange["requests"][number] = { label: req.label, min: req.min, n: req.n, max: req.max };
+    const known = answered.find((a) => a.label === req.label);
+    if (known) {
+      facts.requests.push(known);
+      continue;
+    }
+    const r = gexRequestFact(req);
     facts.requests.push(r);
     if (window.expired) {
       r.error = { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the group-exchange phase's time window ran out" };
       continue;
     }
-    ctx.log.info(
-      { action: CHECKS.groupExchange.id, safety: CHECKS.groupExchange.safety, endpoint: ep.url, kex: algorithm, request: req },
-      "ssh DH group-exchange request",
-    );
+    announceGexRequest(env, algorithm, req);
     const deadline = stepDeadline(env, window);
     let session: RawSession | undefined;
     try {
       session = await openRawSession(ep.host, ep.port, ctx.timeoutMs, deadline);
       const group = await requestGexGroup(session, algorithm, hostKeyAlg, req, deadline);
-      r.bits = magnitudeBits(group.p);
-      r.generator = generatorText(group.g);
+      Object.assign(r, gexGroupFact(req, group));
     } catch (e) {
       const err = stepError(e, "SSH_MSG_KEX_DH_GEX_GROUP");
       if (err.code === "refused") r.refused = err.message;

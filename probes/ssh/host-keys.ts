@@ -1,11 +1,14 @@
 // Phase 2, host keys (passive): group the offered host-key algorithms by the key they use (linear,
 // a Map; at most MAX_HOST_KEY_GROUPS stored, the rest counted), then read each key with our own
 // unauthenticated key exchange, stopped at the server's reply (raw-session.ts): plain keys,
-// certificates and security-key types alike. The first exchange reuses the hello connection; at
-// most MAX_HOST_KEY_FETCHES exchanges, each by its own deadline inside the phase window. A blob
-// that does not parse keeps its fingerprint and the failing field (never a crash).
+// certificates and security-key types alike. The first exchange reuses the hello connection and,
+// when the server offers DH group exchange, is the group exchange's `small` request (gex.ts): one
+// connection answers both; a key that exchange cannot read is tried once more with our usual key
+// exchange. At most MAX_HOST_KEY_FETCHES exchanges, each by its own deadline inside the phase
+// window. A blob that does not parse keeps its fingerprint and the failing field (never a crash).
 import type { CheckError, SshHostKey } from "./facts.js";
-import { CHECKS, MAX_HOST_KEY_FETCHES, MAX_HOST_KEY_GROUPS, WINDOWS } from "./checks.js";
+import { CHECKS, GEX_REQUESTS, MAX_HOST_KEY_FETCHES, MAX_HOST_KEY_GROUPS, WINDOWS } from "./checks.js";
+import { announceGexRequest, gexGroupFact, gexRequestFact, type GexOnTheWay } from "./gex.js";
 import { describeHostKeyBlob } from "./host-key-blob.js";
 import { chooseKex, closeRawSession, fetchHostKeyBlob, openRawSession, stepError, type RawSession } from "./raw-session.js";
 import { phaseWindow, stepDeadline, type PhaseEnv } from "./phase.js";
@@ -93,10 +96,13 @@ export async function runHostKeys(
   hello: RawSession,
   offered: readonly string[],
   serverKex: readonly string[],
+  gexSmall?: GexOnTheWay,
 ): Promise<{ hostKeys: SshHostKey[]; overflow: number; cut?: string }> {
   const { ctx, ep } = env;
   const { plan, overflow } = planHostKeys(offered);
-  const kex = chooseKex(serverKex);
+  // the first key is read with the group exchange's small request when the server offers one (the
+  // question and the key in one connection); any other key, or a retry, with our usual choice
+  const kex = chooseKex(serverKex, { exceptGex: gexSmall !== undefined }) ?? chooseKex(serverKex);
   const hostKeys: SshHostKey[] = [];
   let session: RawSession | undefined = hello;
   let cut: string | undefined;
@@ -129,10 +135,38 @@ export async function runHostKeys(
         "ssh key exchange to read a host key",
       );
       const deadline = stepDeadline(env, window);
+      const onTheWay = session === hello ? gexSmall : undefined;
+      const used = onTheWay ? onTheWay.algorithm : kex;
       try {
         session ??= await openRawSession(ep.host, ep.port, ctx.timeoutMs, deadline);
-        const blob = await fetchHostKeyBlob(session, kex, p.fetchWith, deadline);
-        hostKeys.push(keyFact(p, kex, blob));
+        if (onTheWay) announceGexRequest(env, onTheWay.algorithm, GEX_REQUESTS[0]);
+        const blob = await fetchHostKeyBlob(
+          session,
+          used,
+          p.fetchWith,
+          deadline,
+          onTheWay && { request: GEX_REQUESTS[0], onGroup: (g) => onTheWay.answer(gexGroupFact(GEX_REQUESTS[0], g)) },
+        );
+        hostKeys.push(keyFact(p, used, blob));
+        continue;
+      } catch (e) {
+        const err = stepError(e, "the key exchange reply");
+        if (!onTheWay || kex === onTheWay.algorithm || window.expired || fetches >= MAX_HOST_KEY_FETCHES) {
+          hostKeys.push({ ...base, status: "error", fetchedWith: p.fetchWith, kex: used, error: { code: err.code, message: err.message } });
+          continue;
+        }
+        // refused before the group: that is the server's answer to the small request
+        if (err.code === "refused") onTheWay.answer({ ...gexRequestFact(GEX_REQUESTS[0]), refused: err.message });
+      } finally {
+        if (session) await closeRawSession(session, Math.min(500, ctx.timeoutMs));
+        session = undefined;
+      }
+      // the group exchange could not read this key: once more with the usual key exchange
+      fetches++;
+      const retry = stepDeadline(env, window);
+      try {
+        session = await openRawSession(ep.host, ep.port, ctx.timeoutMs, retry);
+        hostKeys.push(keyFact(p, kex, await fetchHostKeyBlob(session, kex, p.fetchWith, retry)));
       } catch (e) {
         const err = stepError(e, "the key exchange reply");
         hostKeys.push({ ...base, status: "error", fetchedWith: p.fetchWith, kex, error: { code: err.code, message: err.message } });

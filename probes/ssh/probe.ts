@@ -3,7 +3,8 @@
 // budget, and a checkpoint after each (so a crash or the engine's cap keeps what was learned):
 //   1. hello (hello.ts): identification string and KEXINIT (RFC 4253 §4.2, §7.1);
 //   2. host keys (host-keys.ts): our own key exchange up to the server's reply, per key type;
-//   3. DH group exchange (gex.ts): the moduli offered for small/default/large requests;
+//   3. DH group exchange (gex.ts): the moduli offered for a small and a large request (the small one
+//      answered by the host-key exchange on the hello connection when the server offers GEX);
 //   4. auth methods (auth-methods.ts): one `none` request as 'otaudit' (RFC 4252 §5.2);
 //   5. with bench credentials (credentialed.ts): log in, observe partial success (MFA);
 //   6. --intrusive only (default-credentials.ts): paced default-credential attempts.
@@ -16,7 +17,7 @@ import type { SshFacts, SshService } from "./facts.js";
 import { WINDOWS } from "./checks.js";
 import { runHello } from "./hello.js";
 import { runHostKeys } from "./host-keys.js";
-import { runGroupExchange } from "./gex.js";
+import { type GexRequestFact, offeredGex, runGroupExchange } from "./gex.js";
 import { runAuthMethods } from "./auth-methods.js";
 import { preloadSsh2 } from "./ssh2-client.js";
 import { benchCredential, runCredentialed } from "./credentialed.js";
@@ -37,14 +38,23 @@ async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshServi
   checkpoint();
   preloadSsh2(); // needed by the auth phase; loads while the host-key exchanges wait on the server
 
-  const keys = await runHostKeys(env, session, algorithms.hostKey, algorithms.kex);
+  // the group exchange's small request rides on the first host-key exchange (one connection less)
+  const gexAnswers: GexRequestFact[] = [];
+  const gexAlgorithm = offeredGex(algorithms.kex);
+  const keys = await runHostKeys(
+    env,
+    session,
+    algorithms.hostKey,
+    algorithms.kex,
+    gexAlgorithm ? { algorithm: gexAlgorithm, answer: (f) => gexAnswers.push(f) } : undefined,
+  );
   service.hostKeys = keys.hostKeys;
   if (keys.overflow) service.hostKeyOverflow = { groups: keys.hostKeys.length + keys.overflow, stored: keys.hostKeys.length };
   if (keys.cut) noteCut(service, "host-keys", keys.cut);
   checkpoint();
 
   if (!env.budget.expired) {
-    const gex = await runGroupExchange(env, algorithms.kex, algorithms.hostKey[0] ?? "ssh-ed25519");
+    const gex = await runGroupExchange(env, algorithms.kex, algorithms.hostKey[0] ?? "ssh-ed25519", gexAnswers);
     if (gex) service.groupExchange = gex;
     checkpoint();
   } else noteCut(service, "group-exchange", "not run: the probe's time budget was spent");

@@ -5,7 +5,7 @@
 // group a DH group-exchange request gets (RFC 4419 §3). We never send NEWKEYS: each session ends
 // with SSH_MSG_DISCONNECT (RFC 4253 §11.1) and a FIN. ssh2 cannot do this for certificate,
 // security-key or unknown host-key types, and does not expose the moduli.
-import { createECDH, generateKeyPairSync, getDiffieHellman, createDiffieHellman } from "node:crypto";
+import { createECDH, generateKeyPairSync, getDiffieHellman, randomBytes } from "node:crypto";
 import { Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { describeDisconnect, encodeKexInitPayload, HelloParser, MAX_PACKETS_BEFORE_KEXINIT, type KexInit, type ServerHello } from "./kexinit.js";
@@ -152,9 +152,9 @@ const KEX_IMPLEMENTED: [string, KexKind][] = [
   ["diffie-hellman-group18-sha512", { kind: "modp", group: "modp18" }],
 ];
 
-export function chooseKex(serverKex: readonly string[]): string | undefined {
+export function chooseKex(serverKex: readonly string[], opts: { exceptGex?: boolean } = {}): string | undefined {
   const offered = new Set(serverKex);
-  return KEX_IMPLEMENTED.find(([name]) => offered.has(name))?.[0];
+  return KEX_IMPLEMENTED.find(([name, kind]) => offered.has(name) && !(opts.exceptGex && kind.kind === "gex"))?.[0];
 }
 
 /** Our KEXINIT: one kex, one host-key algorithm, and the server's own lists for the rest (they match). */
@@ -195,6 +195,29 @@ function kexInitMessage(kind: KexKind): Buffer {
   }
 }
 
+/**
+ * e = g^x mod p for a group the server chose (RFC 4419 §3), with a random 256-bit x: the exchange
+ * stops at the server's reply, so x only has to make e a proper value (1 < e < p-1). Not Node's
+ * createDiffieHellman: for a prime it does not know it runs OpenSSL's DH_check, a primality test
+ * of p that took 524 ms for a 2048-bit group from /etc/ssh/moduli here (and longer for the
+ * 8192-bit, or deliberately composite, group a hostile server may send). Square-and-multiply over
+ * a modulus of at most 1025 bytes: 256 steps, a few ms.
+ */
+export function gexPublicValue(p: Buffer, g: Buffer): Buffer {
+  const mod = BigInt(`0x${p.toString("hex") || "0"}`);
+  if (mod < 5n) throw new SshWireError(`group-exchange modulus ${mod} cannot be used`);
+  let base = BigInt(`0x${g.toString("hex") || "2"}`) % mod;
+  let exp = BigInt(`0x${randomBytes(32).toString("hex")}`) | (1n << 255n);
+  let e = 1n;
+  while (exp > 0n) {
+    if (exp & 1n) e = (e * base) % mod;
+    base = (base * base) % mod;
+    exp >>= 1n;
+  }
+  const hex = e.toString(16);
+  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
+}
+
 /** RFC 4419 §3: SSH_MSG_KEX_DH_GEX_REQUEST min || n || max. */
 function gexRequest(min: number, n: number, max: number): Buffer {
   return Buffer.concat([Buffer.from([MSG.KEX_DH_GEX_REQUEST]), encodeUint32(min), encodeUint32(n), encodeUint32(max)]);
@@ -229,18 +252,26 @@ export async function requestGexGroup(
  * Run `kex` with `hostKeyAlg` on an open session until the server's reply, and return K_S, the
  * host key blob (first field of SSH_MSG_KEX_ECDH_REPLY / KEXDH_REPLY / KEX_DH_GEX_REPLY).
  */
-export async function fetchHostKeyBlob(s: RawSession, kex: string, hostKeyAlg: string, deadline: Deadline): Promise<Buffer> {
+export async function fetchHostKeyBlob(
+  s: RawSession,
+  kex: string,
+  hostKeyAlg: string,
+  deadline: Deadline,
+  gex?: { request: { min: number; n: number; max: number }; onGroup(group: { p: Buffer; g: Buffer }): void },
+): Promise<Buffer> {
   const kind = KEX_IMPLEMENTED.find(([n]) => n === kex)?.[1];
   if (!kind) throw new Error(`key exchange ${kex} is not implemented`);
   const init = clientKexInit(s.hello.kexInit!, kex, hostKeyAlg);
   let replyType: number = MSG.KEXDH_REPLY;
   if (kind.kind === "gex") {
-    // ask for the usual 2048..8192 range; any group the server sends will do for reading its key
-    s.conn.write(Buffer.concat([encodeBinaryPacket(init), encodeBinaryPacket(gexRequest(2048, 3072, 8192))]));
+    // the caller's request (a group-exchange question answered on the way), else the usual
+    // 2048..8192 range: any group the server sends will do for reading its key
+    const r = gex?.request ?? { min: 2048, n: 3072, max: 8192 };
+    s.conn.write(Buffer.concat([encodeBinaryPacket(init), encodeBinaryPacket(gexRequest(r.min, r.n, r.max))]));
     const group = parseGexGroup(await readPacket(s, deadline, "SSH_MSG_KEX_DH_GEX_GROUP"));
+    gex?.onGroup(group);
     if (group.p.length > 1025 || group.p.length < 2) throw new SshWireError(`group-exchange modulus of ${group.p.length} bytes cannot be used`);
-    const dh = createDiffieHellman(group.p, group.g.length ? group.g : Buffer.from([2]));
-    s.conn.write(encodeBinaryPacket(Buffer.concat([Buffer.from([MSG.KEX_DH_GEX_INIT]), encodeMpint(dh.generateKeys())])));
+    s.conn.write(encodeBinaryPacket(Buffer.concat([Buffer.from([MSG.KEX_DH_GEX_INIT]), encodeMpint(gexPublicValue(group.p, group.g))])));
     replyType = MSG.KEX_DH_GEX_REPLY;
   } else {
     s.conn.write(Buffer.concat([encodeBinaryPacket(init), encodeBinaryPacket(kexInitMessage(kind))]));

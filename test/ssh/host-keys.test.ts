@@ -2,6 +2,7 @@
 // the host-key and certificate rules on hand-written facts: real keys from ssh2 and ssh-keygen,
 // security-key types, certificates, malformed blobs (never a throw), linear planning of floods.
 import { execFileSync } from "node:child_process";
+import { getDiffieHellman } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +14,8 @@ import { keyTypeOfAlgorithm, planHostKeys } from "../../probes/ssh/host-keys.js"
 import { hostCertificateRule, hostKeySizeRule } from "../../probes/ssh/rules.js";
 import type { SshFacts, SshHostKey, SshService } from "../../probes/ssh/facts.js";
 import type { RuleOutcome } from "../../src/plugin.js";
-import { encodeString } from "../../probes/ssh/wire.js";
+import { encodeString, SshWireError } from "../../probes/ssh/wire.js";
+import { gexPublicValue } from "../../probes/ssh/raw-session.js";
 import { SAMPLE_BLOBS } from "../../scripts/fuzz/ssh.js";
 import { SSH_KEYGEN } from "./sshd.js";
 
@@ -184,5 +186,33 @@ describe("host-key and certificate rules", () => {
     expect(o({ ...valid, ca: { keyType: "x-ca@example.com", unknownType: true } })).toMatchObject({ status: "undetermined", reason: "unknown-value" });
     expect(o({ ...valid, signatureAlgorithm: "zz-sig@example.com" })).toMatchObject({ status: "undetermined", reason: "unknown-value" });
     expect(run(hostCertificateRule, [{ keyType: "ssh-ed25519", algorithms: ["ssh-ed25519"], status: "collected", bits: 256 }])).toEqual([]);
+  });
+});
+
+describe("group-exchange public value (raw-session.ts gexPublicValue)", () => {
+  const modp14 = getDiffieHellman("modp14").getPrime();
+  const big = (b: Buffer) => BigInt(`0x${b.toString("hex")}`);
+
+  it("is a proper value 1 < e < p-1, fresh per exchange, and in the group g generates", () => {
+    const p = big(modp14);
+    const [a, b] = [gexPublicValue(modp14, Buffer.from([2])), gexPublicValue(modp14, Buffer.from([2]))];
+    for (const e of [big(a), big(b)]) {
+      expect(e > 1n && e < p - 1n).toBe(true);
+      // RFC 3526 group 14 is a safe prime and 2 generates the subgroup of order q = (p-1)/2
+      let r = 1n;
+      let base = e;
+      for (let q = (p - 1n) / 2n; q > 0n; q >>= 1n) {
+        if (q & 1n) r = (r * base) % p;
+        base = (base * base) % p;
+      }
+      expect(r).toBe(1n);
+    }
+    expect(a.equals(b)).toBe(false);
+  });
+
+  it("a hostile group (composite 8192-bit modulus, empty generator) gives a value; a zero modulus a wire error, never a crash", () => {
+    const composite = Buffer.alloc(1024, 0xff);
+    expect(big(gexPublicValue(composite, Buffer.alloc(0))) < big(composite)).toBe(true);
+    expect(() => gexPublicValue(Buffer.from([0, 0]), Buffer.from([2]))).toThrow(SshWireError);
   });
 });

@@ -64,9 +64,11 @@ describe("legacy device, default mode", () => {
     expect(after.authAttempts.password - before.authAttempts.password).toBe(0);
     expect(after.authAttempts["keyboard-interactive"] - before.authAttempts["keyboard-interactive"]).toBe(0);
     expect(after.authAttempts.none - before.authAttempts.none).toBe(1);
-    // banner grab with the first host key (RSA), the DSA key, three DH group-exchange requests (the
-    // profile offers diffie-hellman-group-exchange-sha1), the `none` request: one at a time
-    expect(after.connections - before.connections).toBe(6);
+    // one at a time: the banner grab, whose key exchange is the group exchange's small request (the
+    // profile offers diffie-hellman-group-exchange-sha1; ssh2 as a server stops after the group, so
+    // the RSA key is read again with the usual key exchange), the DSA key, the large group request,
+    // the `none` request. (Against OpenSSH the first exchange reads the key: 4 connections.)
+    expect(after.connections - before.connections).toBe(5);
   });
 });
 
@@ -157,7 +159,6 @@ describe("DH group exchange (simulated from a profile)", () => {
       ...LEGACY_PROFILE,
       groupExchange: [
         { min: 1024, n: 1024, max: 8192, bits: 1024 },
-        { min: 2048, n: 2048, max: 8192, bits: 2048 },
         { min: 2048, n: 8192, max: 8192, bits: null },
       ],
     });
@@ -167,7 +168,6 @@ describe("DH group exchange (simulated from a profile)", () => {
       const g = (d.facts.ssh!.data as SshFacts).services[0]!.groupExchange!;
       expect(g.requests.map((r) => [r.label, r.bits ?? (r.refused ? "refused" : "error")])).toEqual([
         ["small", 1024],
-        ["default", 2048],
         ["large", "refused"],
       ]);
       expect(finding(d, "ssh.kex.gex-modulus")).toMatchObject({ status: "fail", severity: "high" });
