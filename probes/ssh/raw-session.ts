@@ -196,18 +196,19 @@ function kexInitMessage(kind: KexKind): Buffer {
 }
 
 /**
- * e = g^x mod p for a group the server chose (RFC 4419 §3), with a random 256-bit x: the exchange
- * stops at the server's reply, so x only has to make e a proper value (1 < e < p-1). Not Node's
+ * e = g^x mod p for a group the server chose (RFC 4419 §3), with a random 128-bit x (top bit set,
+ * so g^x wraps p many times): the exchange stops at the server's reply and K is never computed, so
+ * x only has to make e a proper value (1 < e < p-1), not a secret one. Not Node's
  * createDiffieHellman: for a prime it does not know it runs OpenSSL's DH_check, a primality test
  * of p that took 524 ms for a 2048-bit group from /etc/ssh/moduli here (and longer for the
  * 8192-bit, or deliberately composite, group a hostile server may send). Square-and-multiply over
- * a modulus of at most 1025 bytes: 256 steps, a few ms.
+ * a modulus of at most 1025 bytes: 128 steps, ~3 ms for 2048 bits.
  */
 export function gexPublicValue(p: Buffer, g: Buffer): Buffer {
   const mod = BigInt(`0x${p.toString("hex") || "0"}`);
   if (mod < 5n) throw new SshWireError(`group-exchange modulus ${mod} cannot be used`);
   let base = BigInt(`0x${g.toString("hex") || "2"}`) % mod;
-  let exp = BigInt(`0x${randomBytes(32).toString("hex")}`) | (1n << 255n);
+  let exp = BigInt(`0x${randomBytes(16).toString("hex")}`) | (1n << 127n);
   let e = 1n;
   while (exp > 0n) {
     if (exp & 1n) e = (e * base) % mod;
