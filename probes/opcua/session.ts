@@ -9,7 +9,7 @@ import { connect as tcpConnect, isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { importSkippingPkcs1Diagnostic, routeNodeOpcuaLogs } from "./load-node-opcua.js";
+import { importSkippingPkcs1Diagnostic, requireNodeOpcua, routeNodeOpcuaLogs } from "./load-node-opcua.js";
 import type { ClientSession, OPCUAClient as OPCUAClientType } from "node-opcua-client";
 import type { EndpointFacts, SecurityMode } from "./facts.js";
 import { refusePassword, type PasswordPlan } from "./security.js";
@@ -98,7 +98,7 @@ export class ClientApp {
     const folder = persistentFolder ?? (await mkdtemp(join(tmpdir(), "otaudit-opcua-client-")));
     const rootFolder = persistentFolder ?? join(folder, "pki");
     const applicationUri = persistentFolder ? "urn:otaudit:client" : `urn:otaudit:client:${process.pid}:${Date.now()}`;
-    const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
+    const { OPCUACertificateManager } = requireNodeOpcua<typeof import("node-opcua-certificate-manager")>("node-opcua-certificate-manager");
     // We audit, we do not trust: the client accepts whatever server certificate it is shown.
     const certificateManager = new OPCUACertificateManager({
       rootFolder,
@@ -109,7 +109,7 @@ export class ClientApp {
     // the private key is generated off the main thread while node-opcua-client loads
     const initialised = withTimeout(certificateManager.initialize(), Math.max(opts.timeoutMs, 5000), "client PKI initialisation");
     initialised.catch(() => undefined);
-    opcua ??= await importSkippingPkcs1Diagnostic(() => import("node-opcua-client"));
+    opcua ??= await importSkippingPkcs1Diagnostic(async () => requireNodeOpcua<NodeOpcuaClient>("node-opcua-client"));
     try {
       await initialised;
     } catch (e) {
@@ -172,7 +172,7 @@ export function urlAddress(url: string): { host: string; port: number } {
  * adopt-a-connected-socket transport (its reverse-connect one, OPC 10000-6 §7.1.3) does the rest.
  */
 async function dialTransport(endpointUrl: string, opts: SessionRunOptions) {
-  const { makeReverseClientTransportFactory } = await import("node-opcua-transport");
+  const { makeReverseClientTransportFactory } = requireNodeOpcua<typeof import("node-opcua-transport")>("node-opcua-transport");
   const { host, port } = urlAddress(endpointUrl);
   return makeReverseClientTransportFactory(
     () =>

@@ -10,13 +10,13 @@ import type { RunningSimulator, SimulatorOptions } from "../../src/plugin.js";
 import type { OpcuaSimProfile } from "./profile.js";
 
 export async function startOpcuaSimulator(profile: OpcuaSimProfile, opts: SimulatorOptions): Promise<RunningSimulator> {
-  const { importSkippingPkcs1Diagnostic, routeNodeOpcuaLogs } = await import("./load-node-opcua.js");
+  const { importSkippingPkcs1Diagnostic, requireNodeOpcua, routeNodeOpcuaLogs } = await import("./load-node-opcua.js");
   routeNodeOpcuaLogs(() => undefined);
-  const server = await importSkippingPkcs1Diagnostic(() => import("node-opcua-server"));
-  const { OPCUACertificateManager } = await import("node-opcua-certificate-manager");
-  const { SecurityPolicy, MessageSecurityMode } = await import("node-opcua-secure-channel");
-  const { nodesets } = await import("node-opcua-nodesets");
-  const { DataType } = await import("node-opcua-variant");
+  const server = await importSkippingPkcs1Diagnostic(async () => requireNodeOpcua<typeof import("node-opcua-server")>("node-opcua-server"));
+  const { OPCUACertificateManager } = requireNodeOpcua<typeof import("node-opcua-certificate-manager")>("node-opcua-certificate-manager");
+  const { SecurityPolicy, MessageSecurityMode } = requireNodeOpcua<typeof import("node-opcua-secure-channel")>("node-opcua-secure-channel");
+  const { nodesets } = requireNodeOpcua<typeof import("node-opcua-nodesets")>("node-opcua-nodesets");
+  const { DataType } = requireNodeOpcua<typeof import("node-opcua-variant")>("node-opcua-variant");
 
   await mkdir(opts.stateDir, { recursive: true });
   const folder = await mkdtemp(join(opts.stateDir, "opcua-sim-"));
