@@ -80,7 +80,7 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ files: number;
     metafile: true,
     logLevel: "warning",
     plugins: [externals, zodEnglishOnly],
-    // bundled CommonJS libraries (pino, yaml) call require() for Node's own modules
+    // bundled CommonJS libraries (commander) call require() for Node's own modules
     banner: { js: 'import { createRequire as __otauditCreateRequire } from "node:module"; const require = __otauditCreateRequire(import.meta.url);' },
   });
   // marks the folder as ESM whatever the package.json around it says
