@@ -4,7 +4,8 @@
 // one unauthenticated key exchange per request, one connection at a time, and record the size of
 // the modulus p each SSH_MSG_KEX_DH_GEX_GROUP carries. The small request is usually answered
 // already, by the key exchange that read the first host key on the hello connection (host-keys.ts).
-// Nothing is computed with the group; each session ends with DISCONNECT and a FIN.
+// This phase computes nothing with a group (the host-key exchange that asks `small` computes its e);
+// each session ends with DISCONNECT and a FIN.
 import type { SshGroupExchange } from "./facts.js";
 import { CHECKS, GEX_REQUESTS, WINDOWS } from "./checks.js";
 import { closeRawSession, openRawSession, requestGexGroup, stepError, type RawSession } from "./raw-session.js";

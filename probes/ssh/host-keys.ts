@@ -137,6 +137,7 @@ export async function runHostKeys(
       const deadline = stepDeadline(env, window);
       const onTheWay = session === hello ? gexSmall : undefined;
       const used = onTheWay ? onTheWay.algorithm : kex;
+      let groupSeen = false;
       try {
         session ??= await openRawSession(ep.host, ep.port, ctx.timeoutMs, deadline);
         if (onTheWay) announceGexRequest(env, onTheWay.algorithm, GEX_REQUESTS[0]);
@@ -145,7 +146,13 @@ export async function runHostKeys(
           used,
           p.fetchWith,
           deadline,
-          onTheWay && { request: GEX_REQUESTS[0], onGroup: (g) => onTheWay.answer(gexGroupFact(GEX_REQUESTS[0], g)) },
+          onTheWay && {
+            request: GEX_REQUESTS[0],
+            onGroup: (g) => {
+              groupSeen = true;
+              onTheWay.answer(gexGroupFact(GEX_REQUESTS[0], g));
+            },
+          },
         );
         hostKeys.push(keyFact(p, used, blob));
         continue;
@@ -155,8 +162,9 @@ export async function runHostKeys(
           hostKeys.push({ ...base, status: "error", fetchedWith: p.fetchWith, kex: used, error: { code: err.code, message: err.message } });
           continue;
         }
-        // refused before the group: that is the server's answer to the small request
-        if (err.code === "refused") onTheWay.answer({ ...gexRequestFact(GEX_REQUESTS[0]), refused: err.message });
+        // refused before any group: that is the server's answer to the small request (after the
+        // group, the group is the answer and the refusal was of our key exchange)
+        if (err.code === "refused" && !groupSeen) onTheWay.answer({ ...gexRequestFact(GEX_REQUESTS[0]), refused: err.message });
       } finally {
         if (session) await closeRawSession(session, Math.min(500, ctx.timeoutMs));
         session = undefined;
