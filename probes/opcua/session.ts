@@ -4,10 +4,11 @@
 // X.509 user certificate) and the classification of failures. A password leaves this process only
 // through openSession() with a PasswordPlan, and the last check on the token node-opcua built
 // (security.ts refusePassword) runs before the ActivateSession request is sent.
-import { mkdtemp, rm } from "node:fs/promises";
+import { generateKeyPair } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect as tcpConnect, isIP } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Logger } from "pino";
 import { importSkippingPkcs1Diagnostic, requireNodeOpcua, routeNodeOpcuaLogs } from "./load-node-opcua.js";
 import type { ClientSession, OPCUAClient as OPCUAClientType } from "node-opcua-client";
@@ -98,7 +99,12 @@ export class ClientApp {
     const folder = persistentFolder ?? (await mkdtemp(join(tmpdir(), "otaudit-opcua-client-")));
     const rootFolder = persistentFolder ?? join(folder, "pki");
     const applicationUri = persistentFolder ? "urn:otaudit:client" : `urn:otaudit:client:${process.pid}:${Date.now()}`;
+    // A fresh PKI's RSA key is generated in the thread pool while node-opcua loads on this thread
+    // (~0.4 s each); the certificate manager uses the key it finds and generates none.
+    const keyReady = persistentFolder ? undefined : writeFreshClientKey(rootFolder);
+    keyReady?.catch(() => undefined); // on failure the certificate manager generates its own key
     const { OPCUACertificateManager } = requireNodeOpcua<typeof import("node-opcua-certificate-manager")>("node-opcua-certificate-manager");
+    await keyReady?.catch(() => undefined);
     // We audit, we do not trust: the client accepts whatever server certificate it is shown.
     const certificateManager = new OPCUACertificateManager({
       rootFolder,
@@ -106,7 +112,6 @@ export class ClientApp {
       disableFileWatchers: true,
       keySize: 2048,
     });
-    // the private key is generated off the main thread while node-opcua-client loads
     const initialised = withTimeout(certificateManager.initialize(), Math.max(opts.timeoutMs, 5000), "client PKI initialisation");
     initialised.catch(() => undefined);
     opcua ??= await importSkippingPkcs1Diagnostic(async () => requireNodeOpcua<NodeOpcuaClient>("node-opcua-client"));
@@ -164,6 +169,26 @@ export function urlAddress(url: string): { host: string; port: number } {
   const m = /^opc\.tcp:\/\/(\[[^\]]+\]|[^:/[\]]+)(?::(\d{1,5}))?/i.exec(url);
   if (!m) throw new Error(`not an opc.tcp URL: ${url}`);
   return { host: m[1]!.replace(/^\[|\]$/g, ""), port: m[2] ? Number(m[2]) : 4840 };
+}
+
+/** node-opcua-pki's own key file of a PKI folder (CertificateManager.privateKey, node-opcua-pki 2.x). */
+export const PKI_PRIVATE_KEY = join("own", "private", "private_key.pem");
+
+/**
+ * An RSA 2048 key for a fresh client PKI, written where node-opcua-pki looks for it: PKCS#8 PEM,
+ * mode 0600 in a 0700 folder, as its own generatePrivateKeyFile writes it. Never overwrites ("wx").
+ */
+async function writeFreshClientKey(rootFolder: string): Promise<void> {
+  const pem = await new Promise<string>((resolve, reject) =>
+    generateKeyPair(
+      "rsa",
+      { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } },
+      (e, _publicKey, privateKey) => (e ? reject(e) : resolve(privateKey)),
+    ),
+  );
+  const file = join(rootFolder, PKI_PRIVATE_KEY);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, pem, { mode: 0o600, flag: "wx" });
 }
 
 /**
