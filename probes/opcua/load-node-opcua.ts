@@ -11,11 +11,13 @@
 // from ES modules runs Node's cjs-module-lexer over the package and every module it re-exports,
 // to name the exports; for node-opcua-client that was ~0.5 s of a ~1.4 s load here (require: ~0.9 s).
 import { createRequire } from "node:module";
-import { setDebugLogger, setErrorLogger, setWarningLogger } from "node-opcua-debug";
 
 const requireHere = createRequire(import.meta.url);
 
-/** A node-opcua package (CommonJS), required synchronously: `requireNodeOpcua<typeof import("x")>("x")`. */
+/**
+ * A node-opcua package, or another CommonJS package of the OPC UA path (@peculiar/x509's tree),
+ * required synchronously: `requireNodeOpcua<typeof import("x")>("x")`.
+ */
 export function requireNodeOpcua<T>(name: string): T {
   return requireHere(name) as T;
 }
@@ -23,9 +25,10 @@ export function requireNodeOpcua<T>(name: string): T {
 type Sink = (...args: unknown[]) => void;
 
 export function routeNodeOpcuaLogs(sink: Sink): void {
-  setDebugLogger(sink);
-  setWarningLogger(sink);
-  setErrorLogger(sink);
+  const debug = requireNodeOpcua<typeof import("node-opcua-debug")>("node-opcua-debug");
+  debug.setDebugLogger(sink);
+  debug.setWarningLogger(sink);
+  debug.setErrorLogger(sink);
 }
 
 export async function importSkippingPkcs1Diagnostic<T>(load: () => Promise<T>): Promise<T> {
