@@ -60,6 +60,9 @@ const IIN2 = [
   "reserved-2.7",
 ];
 
+/** Every IIN flag name iinFlags() produces (the rules tell these from unknown ones). */
+export const IIN_FLAG_NAMES: readonly string[] = [...IIN1, ...IIN2];
+
 export function iinFlags(iin1: number, iin2: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < 8; i++) if (iin1 & (1 << i)) out.push(IIN1[i]!);

@@ -5,6 +5,7 @@
 import { defineRule, type Rule } from "../../src/plugin.js";
 import { fail, notApplicable, pass, undetermined } from "../../src/rule-kit.js";
 import type { Dnp3Facts } from "./facts.js";
+import { IIN_FLAG_NAMES } from "./app.js";
 
 const SPEC = "IEEE 1815-2012 (DNP3)";
 
@@ -139,25 +140,8 @@ const ANOMALY_FLAGS: Record<string, string> = {
   "local-control": "IIN1.5: some output points are in local control (remote operation disabled)",
 };
 
-/** Every IIN flag name the decoder produces (app.ts). */
-const KNOWN_FLAGS = new Set([
-  "broadcast",
-  "class-1-events",
-  "class-2-events",
-  "class-3-events",
-  "need-time",
-  "local-control",
-  "device-trouble",
-  "device-restart",
-  "function-not-supported",
-  "object-unknown",
-  "parameter-error",
-  "event-buffer-overflow",
-  "already-executing",
-  "config-corrupt",
-  "reserved-2.6",
-  "reserved-2.7",
-]);
+/** Every IIN flag name the decoder produces. */
+const KNOWN_FLAGS = new Set(IIN_FLAG_NAMES);
 
 export const iinAnomalies = defineRule<Dnp3Facts>({
   meta: {

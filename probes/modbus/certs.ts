@@ -11,27 +11,15 @@ type Algorithm = webcrypto.Algorithm;
 type EcdsaParams = webcrypto.EcdsaParams;
 type RsaHashedKeyGenParams = webcrypto.RsaHashedKeyGenParams;
 type EcKeyGenParams = webcrypto.EcKeyGenParams;
-import { createRequire } from "node:module";
 import type * as X509 from "@peculiar/x509";
+import { peculiarX509 } from "../../src/net/x509-lib.js";
 import type { CertificateFacts } from "./facts.js";
 
-let x509Lib: typeof X509 | undefined;
 /**
- * @peculiar/x509 and its CommonJS tree (asn1js, tsyringe, ~100 ms of start-up) load only when a
- * simulator issues a certificate: reading one (roleOf, certificateFacts) uses probes/tls/wire. 2.x
- * resolves its services through tsyringe, which needs a Reflect polyfill first (reflect-metadata
- * ships with node-opcua; probes/opcua loads it the same way).
+ * @peculiar/x509 (src/net/x509-lib.ts) and its CommonJS tree load only when a simulator issues a
+ * certificate: reading one (roleOf, certificateFacts) uses probes/tls/wire.
  */
-function x509(): typeof X509 {
-  if (!x509Lib) {
-    const load = createRequire(import.meta.url);
-    load("reflect-metadata");
-    const lib = load("@peculiar/x509") as typeof X509;
-    lib.cryptoProvider.set(webcrypto as unknown as Parameters<typeof lib.cryptoProvider.set>[0]);
-    x509Lib = lib;
-  }
-  return x509Lib;
-}
+const x509 = peculiarX509;
 
 /** Role extension: "RoleOID" 1.3.6.1.4.1.50316.802.1, value an ASN.1 UTF8String (Modbus/TCP Security §"Role"). */
 export const MODBUS_ROLE_OID = "1.3.6.1.4.1.50316.802.1";

@@ -8,7 +8,7 @@
 import { X509Certificate as NodeX509, createHash } from "node:crypto";
 import { curveBits } from "../../src/knowledge/key-strength.js";
 import type { CertificateFacts } from "./facts.js";
-import { requireNodeOpcua } from "./load-node-opcua.js";
+import { peculiarX509 } from "../../src/net/x509-lib.js";
 
 /** Largest certificate chain parsed (bytes) and most certificates walked in it. */
 export const CERT_LIMITS = { maxBytes: 64 * 1024, maxChain: 8 } as const;
@@ -43,16 +43,8 @@ export function sha256Hex(der: Buffer): string {
   return createHash("sha256").update(der).digest("hex");
 }
 
-let x509Module: typeof import("@peculiar/x509") | undefined;
 async function loadX509() {
-  // @peculiar/x509 2.x resolves its services through tsyringe, which needs a Reflect polyfill.
-  // Required, not imported: import() of its CommonJS tree (tsyringe, reflect-metadata) runs Node's
-  // cjs-module-lexer over it (see load-node-opcua.ts); probes/modbus/certs.ts loads it the same way.
-  if (!x509Module) {
-    requireNodeOpcua("reflect-metadata");
-    x509Module = requireNodeOpcua<typeof import("@peculiar/x509")>("@peculiar/x509");
-  }
-  return x509Module;
+  return peculiarX509();
 }
 
 function attempt<T>(fn: () => T, fallback: T): T {

@@ -12,7 +12,7 @@ import { OPCUA_CHECKS } from "./checks.js";
 import { defaultCredentials } from "./knowledge.js";
 import type { PasswordPlan } from "./security.js";
 import type { ClientApp, SessionRunOptions } from "./session.js";
-import { requireNodeOpcua } from "./load-node-opcua.js";
+import { peculiarX509 } from "../../src/net/x509-lib.js";
 
 type SessionModule = typeof import("./session.js");
 
@@ -114,9 +114,7 @@ export async function tryDefaultCredentials(
 
 /** A fresh self-signed X.509 certificate (RSA 2048, SHA-256) and its private key (PEM), for one attempt. */
 async function freshUserCertificate(): Promise<{ der: Buffer; keyPem: string }> {
-  requireNodeOpcua("reflect-metadata");
-  const x509 = requireNodeOpcua<typeof import("@peculiar/x509")>("@peculiar/x509");
-  x509.cryptoProvider.set(webcrypto as never);
+  const x509 = peculiarX509();
   const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
   const keys = await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({

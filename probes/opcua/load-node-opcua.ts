@@ -14,10 +14,7 @@ import { createRequire } from "node:module";
 
 const requireHere = createRequire(import.meta.url);
 
-/**
- * A node-opcua package, or another CommonJS package of the OPC UA path (@peculiar/x509's tree),
- * required synchronously: `requireNodeOpcua<typeof import("x")>("x")`.
- */
+/** A node-opcua package (CommonJS), required synchronously: `requireNodeOpcua<typeof import("x")>("x")`. */
 export function requireNodeOpcua<T>(name: string): T {
   return requireHere(name) as T;
 }

@@ -1,21 +1,17 @@
 // Transport kit, TLS part (heavy, loaded by probes only): read the facts of a completed handshake
 // from Node's TLSSocket and parse the server certificate with @peculiar/x509 (signature algorithm,
 // self-signed) and node:crypto (key type, size, curve, SHA-256). Schemas: tls-session.ts.
-import { X509Certificate as NodeX509, webcrypto } from "node:crypto";
+import { X509Certificate as NodeX509 } from "node:crypto";
 import type { TLSSocket } from "node:tls";
-// @peculiar/x509 2.x resolves its services through tsyringe, which needs a Reflect polyfill first
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
 import { MAX_NAMES, MAX_TEXT, type TlsCertificateFacts, type TlsSessionFacts } from "./tls-session.js";
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+import { peculiarX509 } from "./x509-lib.js";
 
 const cut = (s: string) => (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s);
 
 /** Certificate facts from DER bytes. Throws on bytes that are not a certificate. */
 export async function certificateFacts(der: Buffer): Promise<TlsCertificateFacts> {
   const node = new NodeX509(der);
-  const cert = new x509.X509Certificate(der);
+  const cert = new (peculiarX509().X509Certificate)(der);
   const details = node.publicKey.asymmetricKeyDetails ?? {};
   const sig = cert.signatureAlgorithm as { name: string; hash?: { name: string } };
   const sans = (node.subjectAltName ?? "").split(/,\s*/).filter(Boolean).slice(0, MAX_NAMES).map(cut);
