@@ -108,20 +108,26 @@ export interface BareResult {
   read?: ReadOutcome;
 }
 
-/** Handshake without a client certificate, then one read. */
-export async function bareSession(c: SessionContext, rawFlightRequested: boolean): Promise<BareResult> {
-  c.log.info(
-    { action: "tls-no-client-cert", safety: "read", endpoint: c.url, unitId: c.unitId, functionCode: 43 },
-    "TLS handshake without a client certificate",
-  );
-  const h = await observedHandshake({
+/** One observed handshake to the session's endpoint within its deadline, optionally with a client certificate. */
+function handshakeWith(c: SessionContext, client: { cert: string; key: string } | Record<string, never> = {}): Promise<ObservedHandshake> {
+  return observedHandshake({
     host: c.host,
     port: c.port,
     timeoutMs: c.timeoutMs,
     signal: c.signal,
     deadline: c.deadline.within(c.timeoutMs),
     servername: c.host,
+    ...client,
   });
+}
+
+/** Handshake without a client certificate, then one read. */
+export async function bareSession(c: SessionContext, rawFlightRequested: boolean): Promise<BareResult> {
+  c.log.info(
+    { action: "tls-no-client-cert", safety: "read", endpoint: c.url, unitId: c.unitId, functionCode: 43 },
+    "TLS handshake without a client certificate",
+  );
+  const h = await handshakeWith(c);
   const requested = rawFlightRequested || h.observation.flight.certificateRequest !== undefined;
   if (h.kind === "failed") {
     return {
@@ -163,16 +169,7 @@ export async function certificateSession(
     { action: "tls-client-cert", safety: "read", endpoint: c.url, unitId: c.unitId, functionCode: 43 },
     "TLS handshake with the supplied client certificate",
   );
-  const h = await observedHandshake({
-    host: c.host,
-    port: c.port,
-    timeoutMs: c.timeoutMs,
-    signal: c.signal,
-    deadline: c.deadline.within(c.timeoutMs),
-    servername: c.host,
-    cert,
-    key,
-  });
+  const h = await handshakeWith(c, { cert, key });
   const withRole = role !== undefined ? { role } : {};
   if (h.kind === "failed") return { handshake: h, facts: { status: h.alert !== undefined ? "refused" : "error", detail: describe(h), ...withRole } };
   const r = await readOnce(h.socket, c.unitId, c.deadline.within(c.timeoutMs), Math.min(1000, c.timeoutMs));

@@ -9,6 +9,7 @@ import { evidenceTemplate } from "../../src/evidence/template.js";
 import { checkGolden } from "../helpers/golden.js";
 import { serializeSyntheticResult } from "./fixtures/make-synthetic.js";
 import type { REPORT_FORMATS } from "../../src/model/vocabulary.js";
+import { REPORT_FILES } from "../../src/report/files.js";
 
 type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -32,19 +33,8 @@ export function mask(text: string, version: string): string {
     .join("otaudit <VERSION>");
 }
 
-/** The golden file of each report format (test/report/golden/). */
-export const REPORT_GOLDENS: Record<ReportFormat, string> = {
-  json: "result.json",
-  html: "report.html",
-  sarif: "report.sarif",
-  junit: "junit.xml",
-  csv: "findings.csv",
-  md: "report.md",
-  defectdojo: "defectdojo.json",
-  ocsf: "findings.ocsf.jsonl",
-  cyclonedx: "bom.cdx.json",
-  capability: "capability.json",
-};
+/** The golden file of each report format (test/report/golden/): the name `--format` writes. */
+export const REPORT_GOLDENS: Record<ReportFormat, string> = REPORT_FILES;
 
 export const GOLDEN_DIR = fileURLToPath(new URL("./golden/", import.meta.url));
 
