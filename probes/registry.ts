@@ -4,29 +4,10 @@
 // them before this module was first imported (requestBuiltinPlugins, src/cli/plugin-choice.ts: a
 // `scan` whose targets name their protocols). Plugins from outside the tree are appended from
 // OTAUDIT_PLUGINS (module paths) before any command is built; load problems are kept in
-// PLUGIN_LOAD_ERRORS and reported by the CLI as usage errors (exit 2).
-import type { ProtocolPlugin } from "../src/plugin.js";
-import { builtinPluginRequest, loadExternalPlugins, PLUGINS_ENV } from "../src/plugin-loader.js";
-import { BUILTIN_MANIFEST } from "./manifest.js";
+// PLUGIN_LOAD_ERRORS and reported by the CLI as usage errors (exit 2). The state and the loader
+// live in registry-core.ts; importing this module waits until the plugins are loaded.
+import { loadRegistry } from "./registry-core.js";
 
-export { SURFACE_PORTS, type SurfacePort } from "./surface.js";
+export { loadRegistry, PLUGIN_IDS, PLUGIN_LOAD_ERRORS, PLUGINS, pluginById, SURFACE_PORTS, type SurfacePort } from "./registry-core.js";
 
-const request = builtinPluginRequest();
-
-/** Built-in plugins in probe order (manifest.ts): all of them, or those the CLI asked for. */
-const BUILTIN: readonly ProtocolPlugin[] = await Promise.all(BUILTIN_MANIFEST.filter((m) => !request || request.includes(m.id)).map((m) => m.load()));
-
-const external = await loadExternalPlugins(process.env[PLUGINS_ENV], BUILTIN);
-
-/** Loaded plugins: built-in ones, then external ones in the order OTAUDIT_PLUGINS names them. */
-export const PLUGINS: readonly ProtocolPlugin[] = [...BUILTIN, ...external.plugins];
-
-/** Every plugin's id, loaded or not (PLUGINS' ids when all are loaded), in the same order. */
-export const PLUGIN_IDS: readonly string[] = [...BUILTIN_MANIFEST.map((m) => m.id), ...external.plugins.map((p) => p.id)];
-
-/** Problems loading OTAUDIT_PLUGINS (empty when all loaded). */
-export const PLUGIN_LOAD_ERRORS: readonly string[] = external.errors;
-
-export function pluginById(id: string): ProtocolPlugin | undefined {
-  return PLUGINS.find((p) => p.id === id);
-}
+await loadRegistry();

@@ -1,10 +1,14 @@
-// Build step: the CLI as a few ESM files in dist/bundle/ (esbuild, pinned), which the launcher
-// (src/bin/otaudit.js) runs when present. Our code and the small pure-JS libraries every command
-// needs (BUNDLED) go in; everything a dynamic import reaches (each command's work, each plugin's
-// probe and simulator) becomes its own lazily loaded chunk; protocol and native libraries (ssh2,
-// net-snmp, node-opcua, better-sqlite3, pg, ...) stay external and load from node_modules when a
-// probe needs them. One flat folder, so a module that finds a sibling file next to itself (the SNMP
-// legacy-provider worker, probes/snmp/v3-child.ts) finds it next to its chunk.
+// Build step: the CLI as one CommonJS file, dist/bundle/main.js (esbuild, pinned), which the launcher
+// (src/bin/otaudit.js) runs when present, with a V8 code cache (scripts/build-code-cache.ts). Our
+// code and the small pure-JS libraries every command needs (BUNDLED) go in; each module is
+// initialised only when first imported (esbuild wraps it), so what a dynamic import reaches (each
+// command's work, each plugin's probe and simulator) still runs only when needed, and V8 compiles a
+// function only when it first runs. Protocol and native libraries (ssh2, net-snmp, node-opcua,
+// better-sqlite3, pg, ...) stay external and load from node_modules when a probe needs them.
+// CommonJS, not ES modules: Node 20 has a code cache for scripts (vm.Script cachedData) and none
+// for ES modules, whose compilation was ~45 ms of every start. One flat folder, so a module that
+// finds a sibling file next to itself (the SNMP legacy-provider worker, probes/snmp/v3-child.ts)
+// finds it next to the bundle.
 import { build, type Plugin } from "esbuild";
 import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -59,6 +63,20 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * probes/registry.ts awaits the plugins at the top level, which CommonJS cannot: the bundle takes
+ * registry-core.ts (same lists, filled by loadRegistry(), which the CLI awaits) in its place.
+ */
+const registryWithoutTopLevelAwait = (root: string): Plugin => ({
+  name: "otaudit-registry-core",
+  setup(b) {
+    const registry = join(root, "probes", "registry.ts");
+    b.onResolve({ filter: /(^|\/)registry\.js$/ }, (args) =>
+      join(args.resolveDir, args.path.replace(/\.js$/, ".ts")) === registry ? { path: join(root, "probes", "registry-core.ts") } : undefined,
+    );
+  },
+});
+
 export async function buildBundle(root = PACKAGE_ROOT): Promise<{ files: number; bytes: number }> {
   const outdir = join(root, BUNDLE_DIR);
   rmSync(outdir, { recursive: true, force: true });
@@ -67,24 +85,23 @@ export async function buildBundle(root = PACKAGE_ROOT): Promise<{ files: number;
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])),
     outdir,
     bundle: true,
-    splitting: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20",
     entryNames: "[name]",
-    chunkNames: "chunk-[hash]",
     minifyWhitespace: true,
     minifySyntax: true,
     sourcemap: "linked",
     legalComments: "linked",
     metafile: true,
     logLevel: "warning",
-    plugins: [externals, zodEnglishOnly],
-    // bundled CommonJS libraries (commander) call require() for Node's own modules
-    banner: { js: 'import { createRequire as __otauditCreateRequire } from "node:module"; const require = __otauditCreateRequire(import.meta.url);' },
+    plugins: [externals, zodEnglishOnly, registryWithoutTopLevelAwait(root)],
+    // our modules' import.meta.url (createRequire, sibling files) is the bundle file's own URL
+    define: { "import.meta.url": "__otauditModuleUrl" },
+    banner: { js: 'var __otauditModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
-  // marks the folder as ESM whatever the package.json around it says
-  writeFileSync(join(outdir, "package.json"), '{ "type": "module" }\n');
+  // marks the folder as CommonJS whatever the package.json around it says
+  writeFileSync(join(outdir, "package.json"), '{ "type": "commonjs" }\n');
   const outputs = Object.entries(r.metafile.outputs).filter(([f]) => f.endsWith(".js"));
   writeFileSync(join(outdir, "meta.json"), JSON.stringify(r.metafile));
   return { files: outputs.length, bytes: outputs.reduce((a, [, o]) => a + o.bytes, 0) };

@@ -9,14 +9,21 @@
 // OTAUDIT_EXTRA_CA_CERTS and src/net/extra-ca.ts adds it where otaudit does verify (the PostgreSQL
 // store's TLS). `node src/bin/otaudit.js` skips line 2 and behaves as before.
 // (biome.json leaves this file unformatted: the formatter would add a `;` after line 2's string.)
-// otaudit launcher: runs the bundled CLI (dist/bundle/main.js, scripts/build-bundle.ts: fewer files
-// to load at start-up) when it was built, else the compiled tree (dist/src/cli/main.js); `npm run
-// build` (prepare, pretest) builds both. A tree compiled after the bundle (a bare `tsc -p
+// otaudit launcher: runs the bundled CLI (dist/bundle/main.js, one CommonJS file,
+// scripts/build-bundle.ts) when it was built, else the compiled tree (dist/src/cli/main.js); `npm
+// run build` (prepare, pretest) builds both. A tree compiled after the bundle (a bare `tsc -p
 // tsconfig.build.json` while developing) is newer and runs instead, so a stale bundle never runs.
 // With OTAUDIT_PLUGINS the tree runs: an external plugin imports the tree's modules (secrets,
 // errors, transport), and the core must be that same copy. OTAUDIT_TREE=dist or =bundle forces one
 // (tests, diagnostics).
+// The bundle, and the CommonJS libraries it loads from node_modules, compile with the V8 code
+// caches the build wrote (src/bin/code-cache.js, scripts/build-code-cache.ts): V8 deserialises the
+// functions a run needs instead of parsing and compiling them again. A cache V8 rejects (another
+// Node, other V8 flags) or a library changed since the build changes nothing but the speed.
 import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { installLibraryCache, runBundle } from "./code-cache.js";
+
 const bundle = new URL("../../dist/bundle/main.js", import.meta.url);
 const tree = new URL("../../dist/src/cli/main.js", import.meta.url);
 const want = process.env.OTAUDIT_TREE ?? (process.env.OTAUDIT_PLUGINS ? "dist" : undefined);
@@ -27,4 +34,8 @@ if (!main) {
   process.stderr.write("otaudit: the compiled CLI is missing; run `npm install` (or `npm run build`) in the otaudit folder\n");
   process.exit(3);
 }
-await import(main.href);
+if (main === tree) await import(main.href);
+else {
+  installLibraryCache(fileURLToPath(new URL("../../dist/code-cache/libraries.bin", import.meta.url)), fileURLToPath(new URL("../..", import.meta.url)));
+  runBundle(fileURLToPath(bundle));
+}

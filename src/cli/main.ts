@@ -80,6 +80,7 @@ export async function runCli(argv: string[], opts: { choosePlugins?: boolean } =
       if (ids) requestBuiltinPlugins(ids);
     }
     const registry = await import("../../probes/registry.js");
+    await registry.loadRegistry(); // the CommonJS bundle's registry has no top-level await (registry-core.ts)
     if (registry.PLUGIN_LOAD_ERRORS.length) {
       for (const l of registry.PLUGIN_LOAD_ERRORS) errorLine(l); // module messages may quote anything
       return EXIT.USAGE;
@@ -125,7 +126,9 @@ if (isMain) {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
-  const code = await runCli(process.argv.slice(2), { choosePlugins: true });
-  await flush();
-  process.exit(code);
+  // no top-level await: the bundle is CommonJS (scripts/build-bundle.ts)
+  void runCli(process.argv.slice(2), { choosePlugins: true }).then(async (code) => {
+    await flush();
+    process.exit(code);
+  });
 }

@@ -10,10 +10,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runOtaudit(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runOtaudit(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; bin?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     // the file itself, as `otaudit` runs: its sh line starts node without the eager CA load
-    const child = spawn(BIN, args, {
+    const child = spawn(opts.bin ?? BIN, args, {
       cwd: opts.cwd,
       env: { ...process.env, NO_COLOR: "1", ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],

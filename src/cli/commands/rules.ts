@@ -19,7 +19,8 @@ export function registerRules(program: Command): void {
       if (opts.protocol && !protocols.includes(opts.protocol))
         throw new UsageError(`--protocol: unknown protocol '${opts.protocol}' (known: ${protocols.join(", ")})`);
       if (opts.sends) {
-        const { PLUGINS } = await import("../../../probes/registry.js");
+        const { PLUGINS, loadRegistry } = await import("../../../probes/registry.js");
+        await loadRegistry();
         const { renderSends, runSends } = await import("../../catalog/sends.js");
         const sends = runSends(PLUGINS.filter((p) => !opts.protocol || p.id === opts.protocol));
         process.stdout.write(opts.json ? JSON.stringify(sends, null, 2) + "\n" : renderSends(sends));

@@ -3,7 +3,8 @@ import type { Command } from "commander";
 
 export async function resultJsonSchema(): Promise<unknown> {
   const { z } = await import("zod");
-  const { PLUGINS } = await import("../../../probes/registry.js");
+  const { PLUGINS, loadRegistry } = await import("../../../probes/registry.js");
+  await loadRegistry();
   const { buildPublishedResultSchema } = await import("../../model/result.js");
   const schema = buildPublishedResultSchema(Object.fromEntries(PLUGINS.map((p) => [p.id, p.factsSchema])));
   return {
