@@ -36,12 +36,19 @@ async function main() {
   }
   const requireFromRoot = createRequire(join(root, "package.json"));
   const deps = Object.keys(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).dependencies ?? {});
-  for (const dep of deps.filter((d) => !NOT_REQUIRED.has(d))) {
-    try {
-      requireFromRoot(dep);
-    } catch (e) {
-      process.stderr.write(`train-code-cache: ${dep} not cached (${String(e && e.message).split("\n")[0]})\n`);
-    }
+  // twice: a library that needs another one loaded first (@peculiar/x509 and reflect-metadata) loads
+  // on the second pass
+  let left = deps.filter((d) => !NOT_REQUIRED.has(d));
+  for (const pass of [1, 2]) {
+    left = left.filter((dep) => {
+      try {
+        requireFromRoot(dep);
+        return false;
+      } catch (e) {
+        if (pass === 2) process.stderr.write(`train-code-cache: ${dep} not cached (${String(e && e.message).split("\n")[0]})\n`);
+        return true;
+      }
+    });
   }
   writeFileSync(`${bundle}.cache.partial`, cli.cache());
   mkdirSync(join(root, "dist", "code-cache"), { recursive: true });

@@ -23,7 +23,10 @@ const compileOptions = (filename, cachedData) => ({
   importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
 
-/** Run a CommonJS file as Node's loader would (module wrapper, require from its folder), with FILE.cache. */
+/**
+ * Run the bundle, a CommonJS module stored already wrapped in Node's module function
+ * (scripts/build-bundle.ts), as Node's loader would (require from its folder), with FILE.cache.
+ */
 export function runBundle(file, { recordTo } = {}) {
   let cachedData;
   try {
@@ -31,7 +34,7 @@ export function runBundle(file, { recordTo } = {}) {
   } catch {
     // no cache (not built yet, or removed): compile as usual
   }
-  const script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), compileOptions(file, recordTo ? undefined : cachedData));
+  const script = new vm.Script(readFileSync(file, "utf8"), compileOptions(file, recordTo ? undefined : cachedData));
   const module = { exports: {}, filename: file, id: file, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, cache: () => script.createCachedData() };

@@ -40,9 +40,9 @@ describe("the bundled CLI", () => {
       process.execPath,
       [
         "-e",
-        `const fs = require("node:fs"), vm = require("node:vm"), { Module } = require("node:module");
+        `const fs = require("node:fs"), vm = require("node:vm");
          const f = process.argv[1];
-         const s = new vm.Script(Module.wrap(fs.readFileSync(f, "utf8")), { filename: f, cachedData: fs.readFileSync(f + ".cache") });
+         const s = new vm.Script(fs.readFileSync(f, "utf8"), { filename: f, cachedData: fs.readFileSync(f + ".cache") });
          process.stdout.write(String(!s.cachedDataRejected));`,
         join(BUNDLE, "main.js"),
       ],
