@@ -270,6 +270,17 @@ export function tlv(tag: number, content: Uint8Array): Buffer {
 }
 
 export function encodeInteger(value: number | bigint, tag: number = TAG.INTEGER): Buffer {
+  // X.690 §8.3: the shortest two's complement. Request ids and the like fit 32 bits: plain numbers
+  // (an arithmetic shift keeps the sign); anything larger through BigInt
+  if (typeof value === "number" && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) {
+    let n = value;
+    const small: number[] = [];
+    do {
+      small.unshift(n & 0xff);
+      n >>= 8;
+    } while (!((n === 0 && (small[0]! & 0x80) === 0) || (n === -1 && (small[0]! & 0x80) !== 0)));
+    return tlv(tag, Buffer.from(small));
+  }
   let v = BigInt(value);
   const bytes: number[] = [];
   do {

@@ -6,6 +6,7 @@
 // own loopback address), SNMP with wrong communities (onesixtyone, nmap snmp-info+snmp-brute on
 // Net-SNMP), and one simulated device with SSH, Modbus, SNMP and OPC UA (the peers' sum; no OPC UA
 // peer). Prints `uptime` first: figures from a loaded machine are not comparable. Not a test.
+// BENCH_RUNS=N paired runs per row (default 7); BENCH_ROWS=ssh,device runs only those rows.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -228,7 +229,9 @@ export default async function bench(): Promise<void> {
   const load = execFileSync("uptime", { encoding: "utf8" }).trim();
   console.log(`otaudit: ${BIN}\nload: ${load}\n${RUNS} paired runs per row (alternating order), medians; peak RSS = median of GNU time %M\n`);
   console.log("| work | otaudit CLI | peer CLI | ratio | otaudit peak RSS | peer peak RSS | goal |\n|---|---|---|---|---|---|---|");
-  for (const row of [helpRow, sshRow, modbusRow, snmpRow, deviceRow]) await row();
+  // BENCH_ROWS=help,ssh,modbus,snmp,device: only these rows (default all)
+  const only = process.env.BENCH_ROWS?.split(",");
+  for (const row of [helpRow, sshRow, modbusRow, snmpRow, deviceRow]) if (!only || only.includes(row.name.replace(/Row$/, ""))) await row();
   console.log(`\n${ROWS.join("\n")}\n\nload after: ${execFileSync("uptime", { encoding: "utf8" }).trim()}`);
 }
 

@@ -8,12 +8,19 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "n
 /** Why a network operation failed, in the words probes map to facts and ProbeFailure codes. */
 export type NetErrorCode = "refused" | "timeout" | "unreachable" | "reset" | "closed" | "aborted" | "too-large" | "tls";
 
+/**
+ * An expected network outcome (a refused port, a silent peer), mapped to facts, never a bug: it
+ * carries no stack trace. Capturing them was 2% of the CPU of a 1,000-device sweep (357 ms of 18 s;
+ * each device gets ~20 port checks, most of them refused).
+ */
 export class NetError extends Error {
-  constructor(
-    readonly code: NetErrorCode,
-    message: string,
-  ) {
+  readonly code: NetErrorCode;
+  constructor(code: NetErrorCode, message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.code = code;
     this.name = "NetError";
   }
 }

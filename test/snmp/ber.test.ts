@@ -127,6 +127,16 @@ describe("BER codec", () => {
         expect(decodeInteger(b, readTlv(b, 0))).toBe(v);
       }),
     );
+    // the 32-bit fast path encodes exactly what the BigInt path does (X.690 §8.3 shortest form)
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: -0x80000000, max: 0x7fffffff }), fc.constantFrom(0, -1, 127, 128, -128, -129, 255, 256, 0x7fffffff, -0x80000000)),
+        (v) => {
+          expect(encodeInteger(v)).toEqual(encodeInteger(BigInt(v)));
+          expect(decodeInteger(encodeInteger(v), readTlv(encodeInteger(v), 0))).toBe(BigInt(v));
+        },
+      ),
+    );
     fc.assert(
       fc.property(oidArb, (oid) => {
         const b = encodeOid(oid);
