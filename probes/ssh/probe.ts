@@ -16,7 +16,7 @@ import { Deadline } from "../../src/net/index.js";
 import type { SshFacts, SshService } from "./facts.js";
 import { WINDOWS } from "./checks.js";
 import { runHello } from "./hello.js";
-import { runHostKeys } from "./host-keys.js";
+import { type AuthOnTheWay, authCanRide, runHostKeys } from "./host-keys.js";
 import { type GexRequestFact, offeredGex, runGroupExchange } from "./gex.js";
 import { runAuthMethods } from "./auth-methods.js";
 import { preloadSsh2 } from "./ssh2-client.js";
@@ -36,7 +36,12 @@ async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshServi
   }
   service.algorithms = algorithms;
   checkpoint();
-  preloadSsh2(); // needed by the auth phase; loads while the host-key exchanges wait on the server
+  const entry = ctx.credentials.find((c) => c.protocol === "ssh") as Record<string, unknown> | undefined;
+  const cred = entry ? benchCredential(entry) : undefined;
+  // the `none` request rides on a host-key exchange when our own transport can carry it; ssh2 is
+  // loaded (while the host-key exchanges wait on the server) only when it will be needed
+  const auth: AuthOnTheWay | undefined = authCanRide(session.hello.kexInit!) ? {} : undefined;
+  if (cred || ctx.intrusive || !auth) preloadSsh2();
 
   // the group exchange's small request rides on the first host-key exchange (one connection less)
   const gexAnswers: GexRequestFact[] = [];
@@ -47,7 +52,9 @@ async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshServi
     algorithms.hostKey,
     algorithms.kex,
     gexAlgorithm ? { algorithm: gexAlgorithm, answer: (f) => gexAnswers.push(f) } : undefined,
+    auth,
   );
+  const ridden = auth?.outcome && "answer" in auth.outcome ? auth.outcome.answer : undefined;
   service.hostKeys = keys.hostKeys;
   if (keys.overflow) service.hostKeyOverflow = { groups: keys.hostKeys.length + keys.overflow, stored: keys.hostKeys.length };
   if (keys.cut) noteCut(service, "host-keys", keys.cut);
@@ -59,11 +66,13 @@ async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshServi
     checkpoint();
   } else noteCut(service, "group-exchange", "not run: the probe's time budget was spent");
 
-  service.auth = await runAuthMethods(env, algorithms.hostKey);
+  if (ridden) service.auth = ridden;
+  else {
+    if (auth?.outcome && "fallback" in auth.outcome)
+      ctx.log.info({ endpoint: ep.url, reason: auth.outcome.fallback }, "ssh 'none' request: otaudit's transport failed before an answer, trying ssh2");
+    service.auth = await runAuthMethods(env, algorithms.hostKey);
+  }
   checkpoint();
-
-  const entry = ctx.credentials.find((c) => c.protocol === "ssh") as Record<string, unknown> | undefined;
-  const cred = entry ? benchCredential(entry) : undefined;
   if (cred) {
     service.credentialed = await runCredentialed(env, cred, algorithms.hostKey);
     checkpoint();
