@@ -6,6 +6,8 @@
 // connection answers both; a key that exchange cannot read is tried once more with our usual key
 // exchange. At most MAX_HOST_KEY_FETCHES exchanges, each by its own deadline inside the phase
 // window. A blob that does not parse keeps its fingerprint and the failing field (never a crash).
+// The first exchange that can carry it (a verifiable host-key algorithm, a cipher and MAC we
+// implement) also carries the `none` request (transport-auth.ts) before its connection is closed.
 import type { CheckError, SshHostKey } from "./facts.js";
 import { CHECKS, GEX_REQUESTS, MAX_HOST_KEY_FETCHES, MAX_HOST_KEY_GROUPS, WINDOWS } from "./checks.js";
 import { announceGexRequest, gexGroupFact, gexRequestFact, type GexOnTheWay } from "./gex.js";

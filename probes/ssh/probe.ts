@@ -2,10 +2,13 @@
 // time, each closed cleanly, in phases, each with its own time window inside the probe's overall
 // budget, and a checkpoint after each (so a crash or the engine's cap keeps what was learned):
 //   1. hello (hello.ts): identification string and KEXINIT (RFC 4253 §4.2, §7.1);
-//   2. host keys (host-keys.ts): our own key exchange up to the server's reply, per key type;
+//   2. host keys (host-keys.ts): our own key exchange up to the server's reply, per key type; the
+//      first one that can carries the `none` request as 'otaudit' (RFC 4252 §5.2) over our own
+//      transport (transport-auth.ts), so no connection of its own;
 //   3. DH group exchange (gex.ts): the moduli offered for a small and a large request (the small one
 //      answered by the host-key exchange on the hello connection when the server offers GEX);
-//   4. auth methods (auth-methods.ts): one `none` request as 'otaudit' (RFC 4252 §5.2);
+//   4. auth methods (auth-methods.ts): the `none` request over ssh2, only when our transport could
+//      not be used (nothing in common, predicted from the KEXINIT) or failed before an answer;
 //   5. with bench credentials (credentialed.ts): log in, observe partial success (MFA);
 //   6. --intrusive only (default-credentials.ts): paced default-credential attempts.
 // No password is ever sent in default mode.

@@ -1,10 +1,12 @@
-// Our own unauthenticated SSH client, up to the server's key exchange reply and no further: connect
-// (src/net Connection: bounded buffer, absolute deadlines, FIN close), exchange identification
-// strings, read the server's KEXINIT, then optionally run one key exchange far enough to read the
-// host key blob (ECDH RFC 5656 §4 / RFC 8731, DH RFC 4253 §8, group exchange RFC 4419) or the
-// group a DH group-exchange request gets (RFC 4419 §3). We never send NEWKEYS: each session ends
-// with SSH_MSG_DISCONNECT (RFC 4253 §11.1) and a FIN. ssh2 cannot do this for certificate,
-// security-key or unknown host-key types, and does not expose the moduli.
+// Our own unauthenticated SSH client, up to the server's key exchange reply: connect (src/net
+// Connection: bounded buffer, absolute deadlines, FIN close), exchange identification strings,
+// read the server's KEXINIT, then optionally run one key exchange far enough to read the host key
+// blob (ECDH RFC 5656 §4 / RFC 8731, DH RFC 4253 §8, group exchange RFC 4419) or the group a DH
+// group-exchange request gets (RFC 4419 §3). The exchange's secret and our KEXINIT stay on the
+// session (`exchange`), so that transport-auth.ts can complete one exchange and send the `none`
+// request; otherwise no NEWKEYS: the session ends with SSH_MSG_DISCONNECT (RFC 4253 §11.1) and a
+// FIN. Packets are counted both ways (sequence numbers, §6.4). ssh2 cannot do this for
+// certificate, security-key or unknown host-key types, and does not expose the moduli.
 import { randomBytes } from "node:crypto";
 import { Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { TOOL_VERSION } from "../../src/version.js";
