@@ -62,6 +62,25 @@ describe("packets sealed and opened (RFC 4253 §6)", () => {
       });
     }
 
+  it("random bytes after NEWKEYS: only SshWireError or more-bytes-needed, never another exception, work bounded", () => {
+    for (const cipher of CIPHERS)
+      for (const mac of cipher.includes("gcm") ? [undefined] : ["hmac-sha2-256", "hmac-sha1-etm@openssh.com"]) {
+        const dir: Direction = mac ? { cipher, mac } : { cipher };
+        for (let round = 0; round < 20; round++) {
+          const opener = new PacketOpener(dir, keysFor(dir), round);
+          // a length in clear that fits the limit, or random: both must end in an error, not a crash
+          const junk = randomBytes(64 + round * 97);
+          if (round % 2) junk.writeUInt32BE(16 * (1 + round), 0);
+          opener.push(junk);
+          try {
+            while (opener.next());
+          } catch (e) {
+            expect(e).toBeInstanceOf(SshWireError);
+          }
+        }
+      }
+  });
+
   it("our KEXINIT lists only what we implement, in our order, that the server offers; none in common: ssh2", () => {
     const offer = (over: Parameters<typeof kexInit>[0]) => chooseTransport(parseKexInitPayload(readBinaryPacket(kexInit(over))!.payload));
     expect(offer({ encryptionServerToClient: ["chacha20-poly1305@openssh.com", "aes256-ctr", "aes128-gcm@openssh.com"] })).toMatchObject({
