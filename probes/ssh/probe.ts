@@ -32,7 +32,9 @@ async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshServi
   const { ctx, ep } = env;
   const { session, banner, algorithms } = await runHello(env);
   const service: SshService = { port: ep.port, url: ep.url, banner, hostKeys: [] };
-  const checkpoint = () => ctx.checkpoint({ services: [...done, service] } satisfies SshFacts);
+  // the `none` answer that rode on a host-key exchange is checkpointed at once, stored in order later
+  let answered: SshService["auth"];
+  const checkpoint = () => ctx.checkpoint({ services: [...done, answered && !service.auth ? { ...service, auth: answered } : service] } satisfies SshFacts);
   if (!algorithms) {
     await session.conn.close(500); // SSH-1 only: nothing SSH-2 to negotiate
     return service;
@@ -58,6 +60,7 @@ async function probeService(env: PhaseEnv, done: SshService[]): Promise<SshServi
     auth,
   );
   const ridden = auth?.outcome && "answer" in auth.outcome ? auth.outcome.answer : undefined;
+  answered = ridden;
   service.hostKeys = keys.hostKeys;
   if (keys.overflow) service.hostKeyOverflow = { groups: keys.hostKeys.length + keys.overflow, stored: keys.hostKeys.length };
   if (keys.cut) noteCut(service, "host-keys", keys.cut);

@@ -10,6 +10,7 @@ import { describeWithDaemon } from "../helpers/daemons.js";
 import type { SshFacts } from "../../probes/ssh/facts.js";
 import { chooseTransport, type Direction, directionKeys, PacketOpener, PacketSealer } from "../../probes/ssh/transport.js";
 import { parseKexInitPayload } from "../../probes/ssh/kexinit.js";
+import { authCanRide } from "../../probes/ssh/host-keys.js";
 import { readBinaryPacket, SshWireError } from "../../probes/ssh/wire.js";
 import { auditSsh } from "./helpers.js";
 import { kexInit } from "./peers.js";
@@ -79,6 +80,15 @@ describe("packets sealed and opened (RFC 4253 §6)", () => {
           }
         }
       }
+  });
+
+  it("predicted from the hello's KEXINIT: ssh2 is needed (and preloaded) only when no exchange can carry the request", () => {
+    const server = (over: Parameters<typeof kexInit>[0]) => parseKexInitPayload(readBinaryPacket(kexInit(over))!.payload);
+    expect(authCanRide(server({}))).toBe(true);
+    expect(authCanRide(server({ serverHostKeyAlgorithms: ["ssh-dss", "ssh-ed25519-cert-v01@openssh.com"] }))).toBe(false);
+    expect(authCanRide(server({ serverHostKeyAlgorithms: ["ssh-dss", "ecdsa-sha2-nistp521"] }))).toBe(true);
+    expect(authCanRide(server({ encryptionServerToClient: ["chacha20-poly1305@openssh.com"] }))).toBe(false);
+    expect(authCanRide(server({ kexAlgorithms: ["sntrup761x25519-sha512@openssh.com"] }))).toBe(false);
   });
 
   it("our KEXINIT lists only what we implement, in our order, that the server offers; none in common: ssh2", () => {
