@@ -48,9 +48,19 @@ function jwkKey(jwk: Record<string, string>, what: string): KeyObject {
 
 /**
  * Verify `signatureBlob` (string algorithm || string signature) over `h` with the host key blob
- * `kS`, for the negotiated host-key algorithm `alg`. Throws SshWireError saying why it does not hold.
+ * `kS`, for the negotiated host-key algorithm `alg`. Throws SshWireError saying why it does not
+ * hold (also for what node:crypto refuses: a key or signature it cannot use is the server's fault).
  */
 export function verifyExchangeSignature(alg: string, kS: Buffer, h: Buffer, signatureBlob: Buffer): void {
+  try {
+    verifyOrThrow(alg, kS, h, signatureBlob);
+  } catch (e) {
+    if (e instanceof SshWireError) throw e;
+    throw new SshWireError(`the ${alg} host key or signature cannot be used: ${(e as Error).message}`);
+  }
+}
+
+function verifyOrThrow(alg: string, kS: Buffer, h: Buffer, signatureBlob: Buffer): void {
   if (!VERIFIABLE_HOST_KEYS.has(alg)) throw new SshWireError(`host-key algorithm ${alg} cannot be verified by otaudit`);
   const key = new PayloadReader(kS);
   const keyType = key.string("host key type").toString("latin1");
