@@ -1,21 +1,22 @@
-// Phase 3, auth methods (read): one ssh2 connection that sends a single `none` request as user
-// 'otaudit' (RFC 4252 §5.2) and records the methods the server lists, or that it let us in with no
-// authentication at all. No password is ever sent here.
+// Phase 4, auth methods (read), the ssh2 path: one ssh2 connection that sends a single `none`
+// request as user 'otaudit' (RFC 4252 §5.2) and records the methods the server lists, or that it
+// let us in with no authentication at all. Used only when our own transport could not carry the
+// request on a key-exchange connection (transport-auth.ts): no cipher, MAC, key exchange or
+// verifiable host key in common, or a failure before an answer. No password is ever sent here.
 import type { SshAuthMethods } from "./facts.js";
 import { CHECKS, PROBE_USERNAME, WINDOWS } from "./checks.js";
 import { clientAlgorithms, errorFact, runClient } from "./ssh2-client.js";
+import { announceAuthMethods, methodList } from "./transport-auth.js";
 import { phaseWindow, type PhaseEnv } from "./phase.js";
 
 export async function runAuthMethods(env: PhaseEnv, offeredHostKeys: readonly string[]): Promise<SshAuthMethods> {
   const { ctx, ep } = env;
-  ctx.assertAllowed(CHECKS.authMethods);
   const window = phaseWindow(env, WINDOWS.authMethods);
-  if (window.expired)
+  if (window.expired) {
+    ctx.assertAllowed(CHECKS.authMethods);
     return { username: PROBE_USERNAME, error: { code: ctx.signal.aborted ? "aborted" : "timeout", message: "not run: the probe's time budget was spent" } };
-  ctx.log.info(
-    { action: CHECKS.authMethods.id, safety: CHECKS.authMethods.safety, endpoint: ep.url, username: PROBE_USERNAME },
-    "ssh 'none' request to list auth methods",
-  );
+  }
+  announceAuthMethods(env);
   let methods: string[] | undefined;
   const run = await runClient(
     {
@@ -27,14 +28,14 @@ export async function runAuthMethods(env: PhaseEnv, offeredHostKeys: readonly st
       authHandler: ((methodsLeft: string[] | null, _partial: boolean | null, next: (m: unknown) => void) => {
         if (methodsLeft === null) return next({ type: "none", username: PROBE_USERNAME });
         // deduplicate before the cut: 32 repeats of `publickey` must not push `password` out of the list
-        methods = [...new Set(methodsLeft.map((m) => String(m).slice(0, 64)))].slice(0, 32);
+        methods = methodList(methodsLeft);
         return next(false); // nothing more: no password is ever sent here
       }) as never,
     },
     window.remaining(),
     ctx.signal,
   );
-  if (run.ready) return { username: PROBE_USERNAME, methods: [], noneAccepted: true };
-  if (methods) return { username: PROBE_USERNAME, methods, noneAccepted: false };
-  return { username: PROBE_USERNAME, error: errorFact(run.error, "no answer to the none request") };
+  if (run.ready) return { username: PROBE_USERNAME, methods: [], noneAccepted: true, transport: "ssh2" };
+  if (methods) return { username: PROBE_USERNAME, methods, noneAccepted: false, transport: "ssh2" };
+  return { username: PROBE_USERNAME, error: errorFact(run.error, "no answer to the none request"), transport: "ssh2" };
 }

@@ -40,7 +40,7 @@ export const CHECKS = {
   hostKeys: {
     id: "ssh.host-keys",
     safety: "passive",
-    description: `one unauthenticated key exchange per offered host-key type (at most ${MAX_HOST_KEY_FETCHES}, the first on the hello connection), stopped after the server's reply to read the host key or certificate; no NEWKEYS, no authentication`,
+    description: `one unauthenticated key exchange per offered host-key type (at most ${MAX_HOST_KEY_FETCHES}, the first on the hello connection), stopped after the server's reply to read the host key or certificate (one of them is completed to carry the 'none' request, see ssh.auth-methods)`,
   },
   groupExchange: {
     id: "ssh.dh-group-exchange",
@@ -50,7 +50,7 @@ export const CHECKS = {
   authMethods: {
     id: "ssh.auth-methods",
     safety: "read",
-    description: `one 'none' authentication request as user '${PROBE_USERNAME}' to list the methods offered (no password is sent)`,
+    description: `one 'none' authentication request as user '${PROBE_USERNAME}' to list the methods offered (no password is sent), on the first host-key exchange otaudit can complete (server signature verified, then NEWKEYS, its own encrypted transport, DISCONNECT); on a connection of its own (ssh2) only when no cipher, MAC or verifiable host key is in common or that exchange failed before an answer`,
   },
   credentialed: {
     id: "ssh.credentialed-login",

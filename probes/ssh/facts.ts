@@ -148,6 +148,8 @@ export const SshAuthMethods = z.object({
   /** the server accepted the `none` method: no authentication at all */
   noneAccepted: z.boolean().optional(),
   error: CheckError.optional(),
+  /** which client sent the request: otaudit's own transport on a key-exchange connection, or ssh2 */
+  transport: z.enum(["otaudit", "ssh2"]).optional(),
 });
 export type SshAuthMethods = z.infer<typeof SshAuthMethods>;
 

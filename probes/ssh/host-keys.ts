@@ -6,6 +6,8 @@
 // connection answers both; a key that exchange cannot read is tried once more with our usual key
 // exchange. At most MAX_HOST_KEY_FETCHES exchanges, each by its own deadline inside the phase
 // window. A blob that does not parse keeps its fingerprint and the failing field (never a crash).
+// The first exchange that can carry it (a verifiable host-key algorithm, a cipher and MAC we
+// implement) also carries the `none` request (transport-auth.ts) before its connection is closed.
 import type { CheckError, SshHostKey } from "./facts.js";
 import { CHECKS, GEX_REQUESTS, MAX_HOST_KEY_FETCHES, MAX_HOST_KEY_GROUPS, WINDOWS } from "./checks.js";
 import { announceGexRequest, gexGroupFact, gexRequestFact, type GexOnTheWay } from "./gex.js";
@@ -13,6 +15,11 @@ import { describeHostKeyBlob } from "./host-key-blob.js";
 import { chooseKex, closeRawSession, fetchHostKeyBlob, openRawSession, stepError, type RawSession } from "./raw-session.js";
 import { phaseWindow, stepDeadline, type PhaseEnv } from "./phase.js";
 import { algorithmDatabase } from "./knowledge.js";
+import type { KexInit } from "./kexinit.js";
+import { kexKind } from "./kex-exchange.js";
+import { VERIFIABLE_HOST_KEYS } from "./host-key-verify.js";
+import { chooseTransport, type TransportChoice } from "./transport.js";
+import { authOnSession, type AuthOutcome } from "./transport-auth.js";
 
 /** The key a host-key algorithm signs with (RFC 8332: rsa-sha2-* use ssh-rsa keys; certificates alike). */
 export function keyTypeOfAlgorithm(alg: string): string {
@@ -90,6 +97,31 @@ function keyFact(p: HostKeyPlan, kex: string, blob: Buffer): SshHostKey {
   return k;
 }
 
+/** The `none` request riding on the first host-key exchange that can carry it (transport-auth.ts). */
+export interface AuthOnTheWay {
+  /** set once our transport was tried: an answer (or an error that stands), or a fallback to ssh2 */
+  outcome?: AuthOutcome;
+}
+
+/** Our transport's offer when this exchange is to carry the `none` request, else undefined. */
+function carrier(auth: AuthOnTheWay | undefined, server: KexInit, kex: string, hostKeyAlg: string): TransportChoice | undefined {
+  if (!auth || auth.outcome || !VERIFIABLE_HOST_KEYS.has(hostKeyAlg) || !kexKind(kex)) return undefined;
+  const c = chooseTransport(server);
+  return typeof c === "string" ? undefined : c;
+}
+
+/**
+ * Will one of the host-key exchanges carry the `none` request? From the hello's KEXINIT: a cipher,
+ * MAC and compression we implement, a key exchange we run, and a verifiable host key among the
+ * keys we will fetch. When not, ssh2 is needed (and preloaded) for the auth phase.
+ */
+export function authCanRide(server: KexInit): boolean {
+  if (typeof chooseTransport(server) === "string" || !chooseKex(server.kexAlgorithms)) return false;
+  return planHostKeys(server.serverHostKeyAlgorithms)
+    .plan.slice(0, MAX_HOST_KEY_FETCHES)
+    .some((p) => VERIFIABLE_HOST_KEYS.has(p.fetchWith));
+}
+
 /** Read every offered host key (bounded). Takes over the hello session and always closes it. */
 export async function runHostKeys(
   env: PhaseEnv,
@@ -97,6 +129,7 @@ export async function runHostKeys(
   offered: readonly string[],
   serverKex: readonly string[],
   gexSmall?: GexOnTheWay,
+  auth?: AuthOnTheWay,
 ): Promise<{ hostKeys: SshHostKey[]; overflow: number; cut?: string }> {
   const { ctx, ep } = env;
   const { plan, overflow } = planHostKeys(offered);
@@ -141,6 +174,7 @@ export async function runHostKeys(
       try {
         session ??= await openRawSession(ep.host, ep.port, ctx.timeoutMs, deadline);
         if (onTheWay) announceGexRequest(env, onTheWay.algorithm, GEX_REQUESTS[0]);
+        const carry = carrier(auth, session.hello.kexInit!, used, p.fetchWith);
         const blob = await fetchHostKeyBlob(
           session,
           used,
@@ -153,8 +187,10 @@ export async function runHostKeys(
               onTheWay.answer(gexGroupFact(GEX_REQUESTS[0], g));
             },
           },
+          carry?.lists,
         );
         hostKeys.push(keyFact(p, used, blob));
+        if (carry) auth!.outcome = await authOnSession(env, session, carry, phaseWindow(env, WINDOWS.authMethods));
         continue;
       } catch (e) {
         const err = stepError(e, "the key exchange reply");
@@ -174,7 +210,9 @@ export async function runHostKeys(
       const retry = stepDeadline(env, window);
       try {
         session = await openRawSession(ep.host, ep.port, ctx.timeoutMs, retry);
-        hostKeys.push(keyFact(p, kex, await fetchHostKeyBlob(session, kex, p.fetchWith, retry)));
+        const carry = carrier(auth, session.hello.kexInit!, kex, p.fetchWith);
+        hostKeys.push(keyFact(p, kex, await fetchHostKeyBlob(session, kex, p.fetchWith, retry, undefined, carry?.lists)));
+        if (carry) auth!.outcome = await authOnSession(env, session, carry, phaseWindow(env, WINDOWS.authMethods));
       } catch (e) {
         const err = stepError(e, "the key exchange reply");
         hostKeys.push({ ...base, status: "error", fetchedWith: p.fetchWith, kex, error: { code: err.code, message: err.message } });

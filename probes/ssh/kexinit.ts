@@ -191,6 +191,8 @@ export interface ServerHello {
   identification: Identification;
   /** absent when the server speaks SSH-1 only (no SSH-2 KEXINIT follows) */
   kexInit?: KexInit;
+  /** the KEXINIT payload exactly as sent (I_S of the exchange hash, RFC 4253 §8) */
+  kexInitPayload?: Buffer;
 }
 
 /**
@@ -217,7 +219,7 @@ export class HelloParser {
       const p = this.stream.nextPacket();
       if (!p) return null;
       const type = p[0]!;
-      if (type === MSG.KEXINIT) return { identification: this.identification, kexInit: parseKexInitPayload(p) };
+      if (type === MSG.KEXINIT) return { identification: this.identification, kexInit: parseKexInitPayload(p), kexInitPayload: p };
       if (type === MSG.DISCONNECT) throw new SshWireError(`server sent SSH_MSG_DISCONNECT (${describeDisconnect(p)}) before KEXINIT`);
       if (type !== MSG.IGNORE && type !== MSG.DEBUG) throw new SshWireError(`unexpected message ${type} before KEXINIT`);
       if (++this.packetsSeen > MAX_PACKETS_BEFORE_KEXINIT) throw new SshWireError(`more than ${MAX_PACKETS_BEFORE_KEXINIT} packets before KEXINIT`);

@@ -1,16 +1,19 @@
-// Our own unauthenticated SSH client, up to the server's key exchange reply and no further: connect
-// (src/net Connection: bounded buffer, absolute deadlines, FIN close), exchange identification
-// strings, read the server's KEXINIT, then optionally run one key exchange far enough to read the
-// host key blob (ECDH RFC 5656 §4 / RFC 8731, DH RFC 4253 §8, group exchange RFC 4419) or the
-// group a DH group-exchange request gets (RFC 4419 §3). We never send NEWKEYS: each session ends
-// with SSH_MSG_DISCONNECT (RFC 4253 §11.1) and a FIN. ssh2 cannot do this for certificate,
-// security-key or unknown host-key types, and does not expose the moduli.
-import { createECDH, generateKeyPairSync, getDiffieHellman, randomBytes } from "node:crypto";
+// Our own unauthenticated SSH client, up to the server's key exchange reply: connect (src/net
+// Connection: bounded buffer, absolute deadlines, FIN close), exchange identification strings,
+// read the server's KEXINIT, then optionally run one key exchange far enough to read the host key
+// blob (ECDH RFC 5656 §4 / RFC 8731, DH RFC 4253 §8, group exchange RFC 4419) or the group a DH
+// group-exchange request gets (RFC 4419 §3). The exchange's secret and our KEXINIT stay on the
+// session (`exchange`), so that transport-auth.ts can complete one exchange and send the `none`
+// request; otherwise no NEWKEYS: the session ends with SSH_MSG_DISCONNECT (RFC 4253 §11.1) and a
+// FIN. Packets are counted both ways (sequence numbers, §6.4). ssh2 cannot do this for
+// certificate, security-key or unknown host-key types, and does not expose the moduli.
+import { randomBytes } from "node:crypto";
 import { Connection, type Deadline, NetError } from "../../src/net/index.js";
 import { TOOL_VERSION } from "../../src/version.js";
 import { describeDisconnect, encodeKexInitPayload, HelloParser, MAX_PACKETS_BEFORE_KEXINIT, type KexInit, type ServerHello } from "./kexinit.js";
-import { encodeBinaryPacket, encodeMpint, encodeString, encodeUint32, MAX_PACKET_LENGTH, MSG, PayloadReader, SshWireError } from "./wire.js";
+import { encodeBinaryPacket, encodeString, encodeUint32, MAX_PACKET_LENGTH, MSG, PayloadReader, SshWireError } from "./wire.js";
 import type { ProbeFailureCode } from "../../src/errors.js";
+import { type Ephemeral, KEX_IMPLEMENTED, kexKind, startGex, startKex } from "./kex-exchange.js";
 
 export const CLIENT_IDENT = `otaudit_${TOOL_VERSION}`;
 
@@ -49,10 +52,35 @@ export function stepError(e: unknown, waitingFor: string): SshStepError {
   return new SshStepError("internal", (e as Error).message);
 }
 
+/** One key exchange as far as the server's reply: what completing it needs (transport-auth.ts). */
+export interface KexRecord {
+  kex: string;
+  hostKeyAlg: string;
+  hash: string;
+  /** our KEXINIT payload (I_C) */
+  iC: Buffer;
+  eph: Ephemeral;
+  /** the reply payload (KEXDH_REPLY / KEX_ECDH_REPLY / KEX_DH_GEX_REPLY) */
+  reply: Buffer;
+  gex?: { min: number; n: number; max: number; p: Buffer; g: Buffer };
+}
+
 export interface RawSession {
   conn: Connection;
   parser: HelloParser;
   hello: ServerHello;
+  /** packets we sent: our sequence number of the next one (RFC 4253 §6.4) */
+  sent: number;
+  /** the last key exchange run on this session, up to the reply */
+  exchange?: KexRecord;
+  /** how the session ends: "disconnect" (plain DISCONNECT, FIN), or "fin" (nothing more, just FIN) */
+  ending?: "fin";
+}
+
+/** Send unencrypted packets (RFC 4253 §6), counting them for the sequence number. */
+export function sendPlain(s: RawSession, ...payloads: Buffer[]): void {
+  s.sent += payloads.length;
+  s.conn.write(Buffer.concat(payloads.map((p) => encodeBinaryPacket(p))));
 }
 
 /** Bytes a session buffers: one maximal packet plus a margin; a flood beyond is `too-large`. */
@@ -91,7 +119,7 @@ export async function openRawSession(host: string, port: number, stepMs: number,
     conn.write(`SSH-2.0-${CLIENT_IDENT}\r\n`);
     for (;;) {
       const hello = parser.step();
-      if (hello) return { conn, parser, hello };
+      if (hello) return { conn, parser, hello, sent: 0 };
       await pump({ conn, parser }, helloBy, parser.identification ? "KEXINIT" : "identification string");
     }
   } catch (e) {
@@ -128,95 +156,51 @@ export async function readPacket(s: RawSession, deadline: Deadline, what: string
 
 /** End a session politely: SSH_MSG_DISCONNECT "by application" (RFC 4253 §11.1), then FIN. */
 export async function closeRawSession(s: RawSession, graceMs = 500): Promise<void> {
-  s.conn.write(encodeBinaryPacket(Buffer.concat([Buffer.from([MSG.DISCONNECT]), encodeUint32(11), encodeString("otaudit: done"), encodeString("")])));
+  if (s.ending !== "fin") sendPlain(s, Buffer.concat([Buffer.from([MSG.DISCONNECT]), encodeUint32(11), encodeString("otaudit: done"), encodeString("")]));
   await s.conn.close(graceMs);
 }
 
-// --- key exchanges we can start (only as far as the reply) ----------------------------------------
-
-type KexKind = { kind: "x25519" } | { kind: "ecdh"; curve: string } | { kind: "modp"; group: string } | { kind: "gex" };
-
-/** In our order of preference (cheap first); the server's order does not matter for reading a key. */
-const KEX_IMPLEMENTED: [string, KexKind][] = [
-  ["curve25519-sha256", { kind: "x25519" }],
-  ["curve25519-sha256@libssh.org", { kind: "x25519" }],
-  ["ecdh-sha2-nistp256", { kind: "ecdh", curve: "prime256v1" }],
-  ["ecdh-sha2-nistp384", { kind: "ecdh", curve: "secp384r1" }],
-  ["ecdh-sha2-nistp521", { kind: "ecdh", curve: "secp521r1" }],
-  ["diffie-hellman-group14-sha256", { kind: "modp", group: "modp14" }],
-  ["diffie-hellman-group14-sha1", { kind: "modp", group: "modp14" }],
-  ["diffie-hellman-group1-sha1", { kind: "modp", group: "modp2" }], // RFC 4253 §8.1: Oakley Group 2
-  ["diffie-hellman-group16-sha512", { kind: "modp", group: "modp16" }],
-  ["diffie-hellman-group-exchange-sha256", { kind: "gex" }],
-  ["diffie-hellman-group-exchange-sha1", { kind: "gex" }],
-  ["diffie-hellman-group18-sha512", { kind: "modp", group: "modp18" }],
-];
+// --- key exchanges we can start (as far as the reply; kex-exchange.ts keeps what completes one) ----
 
 export function chooseKex(serverKex: readonly string[], opts: { exceptGex?: boolean } = {}): string | undefined {
   const offered = new Set(serverKex);
   return KEX_IMPLEMENTED.find(([name, kind]) => offered.has(name) && !(opts.exceptGex && kind.kind === "gex"))?.[0];
 }
 
-/** Our KEXINIT: one kex, one host-key algorithm, and the server's own lists for the rest (they match). */
-function clientKexInit(server: KexInit, kex: string, hostKey: string): Buffer {
-  return encodeKexInitPayload({
-    kexAlgorithms: [kex],
-    serverHostKeyAlgorithms: [hostKey],
-    encryptionClientToServer: server.encryptionClientToServer,
-    encryptionServerToClient: server.encryptionServerToClient,
-    macClientToServer: server.macClientToServer,
-    macServerToClient: server.macServerToClient,
-    compressionClientToServer: server.compressionClientToServer,
-    compressionServerToClient: server.compressionServerToClient,
-    languagesClientToServer: [],
-    languagesServerToClient: [],
-    firstKexPacketFollows: false,
-    cookie: "6f74617564697420636f6f6b69652121",
-  });
-}
-
-function kexInitMessage(kind: KexKind): Buffer {
-  switch (kind.kind) {
-    case "x25519": {
-      const { publicKey } = generateKeyPairSync("x25519");
-      const raw = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
-      return Buffer.concat([Buffer.from([MSG.KEXDH_INIT]), encodeString(raw)]); // RFC 8731 §3: Q_C
-    }
-    case "ecdh": {
-      const ecdh = createECDH(kind.curve);
-      return Buffer.concat([Buffer.from([MSG.KEXDH_INIT]), encodeString(ecdh.generateKeys())]); // RFC 5656 §4
-    }
-    case "modp": {
-      const dh = getDiffieHellman(kind.group);
-      return Buffer.concat([Buffer.from([MSG.KEXDH_INIT]), encodeMpint(dh.generateKeys())]); // RFC 4253 §8: e
-    }
-    case "gex":
-      throw new Error("group exchange starts with a request");
-  }
+/** Cipher, MAC and compression lists of our KEXINIT (transport.ts chooses them for the connection that authenticates). */
+export interface ClientLists {
+  encryptionClientToServer: string[];
+  encryptionServerToClient: string[];
+  macClientToServer: string[];
+  macServerToClient: string[];
+  compressionClientToServer: string[];
+  compressionServerToClient: string[];
 }
 
 /**
- * e = g^x mod p for a group the server chose (RFC 4419 §3), with a random 128-bit x (top bit set,
- * so g^x wraps p many times): the exchange stops at the server's reply and K is never computed, so
- * x only has to make e a proper value (1 < e < p-1), not a secret one. Not Node's
- * createDiffieHellman: for a prime it does not know it runs OpenSSL's DH_check, a primality test
- * of p that took 524 ms for a 2048-bit group from /etc/ssh/moduli here (and longer for the
- * 8192-bit, or deliberately composite, group a hostile server may send). Square-and-multiply over
- * a modulus of at most 1025 bytes: 128 steps, ~3 ms for 2048 bits.
+ * Our KEXINIT: one kex, one host-key algorithm, and for the rest either the server's own lists (they
+ * match: negotiation cannot fail before the key is read) or `lists`.
  */
+function clientKexInit(server: KexInit, kex: string, hostKey: string, lists?: ClientLists): Buffer {
+  return encodeKexInitPayload({
+    kexAlgorithms: [kex],
+    serverHostKeyAlgorithms: [hostKey],
+    encryptionClientToServer: lists?.encryptionClientToServer ?? server.encryptionClientToServer,
+    encryptionServerToClient: lists?.encryptionServerToClient ?? server.encryptionServerToClient,
+    macClientToServer: lists?.macClientToServer ?? server.macClientToServer,
+    macServerToClient: lists?.macServerToClient ?? server.macServerToClient,
+    compressionClientToServer: lists?.compressionClientToServer ?? server.compressionClientToServer,
+    compressionServerToClient: lists?.compressionServerToClient ?? server.compressionServerToClient,
+    languagesClientToServer: [],
+    languagesServerToClient: [],
+    firstKexPacketFollows: false,
+    cookie: randomBytes(16).toString("hex"),
+  });
+}
+
+/** Gex public value e for a group (RFC 4419 §3); the private exponent is thrown away. */
 export function gexPublicValue(p: Buffer, g: Buffer): Buffer {
-  const mod = BigInt(`0x${p.toString("hex") || "0"}`);
-  if (mod < 5n) throw new SshWireError(`group-exchange modulus ${mod} cannot be used`);
-  let base = BigInt(`0x${g.toString("hex") || "2"}`) % mod;
-  let exp = BigInt(`0x${randomBytes(16).toString("hex")}`) | (1n << 127n);
-  let e = 1n;
-  while (exp > 0n) {
-    if (exp & 1n) e = (e * base) % mod;
-    base = (base * base) % mod;
-    exp >>= 1n;
-  }
-  const hex = e.toString(16);
-  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
+  return startGex(p, g).ours;
 }
 
 /** RFC 4419 §3: SSH_MSG_KEX_DH_GEX_REQUEST min || n || max. */
@@ -243,15 +227,15 @@ export async function requestGexGroup(
   req: { min: number; n: number; max: number },
   deadline: Deadline,
 ): Promise<{ p: Buffer; g: Buffer }> {
-  s.conn.write(
-    Buffer.concat([encodeBinaryPacket(clientKexInit(s.hello.kexInit!, gexAlg, hostKeyAlg)), encodeBinaryPacket(gexRequest(req.min, req.n, req.max))]),
-  );
+  sendPlain(s, clientKexInit(s.hello.kexInit!, gexAlg, hostKeyAlg), gexRequest(req.min, req.n, req.max));
   return parseGexGroup(await readPacket(s, deadline, "SSH_MSG_KEX_DH_GEX_GROUP"));
 }
 
 /**
  * Run `kex` with `hostKeyAlg` on an open session until the server's reply, and return K_S, the
- * host key blob (first field of SSH_MSG_KEX_ECDH_REPLY / KEXDH_REPLY / KEX_DH_GEX_REPLY).
+ * host key blob (first field of SSH_MSG_KEX_ECDH_REPLY / KEXDH_REPLY / KEX_DH_GEX_REPLY). What
+ * completing the exchange needs stays in `s.exchange`; `lists` are our KEXINIT's cipher, MAC and
+ * compression lists when this connection is to carry our own transport.
  */
 export async function fetchHostKeyBlob(
   s: RawSession,
@@ -259,24 +243,32 @@ export async function fetchHostKeyBlob(
   hostKeyAlg: string,
   deadline: Deadline,
   gex?: { request: { min: number; n: number; max: number }; onGroup(group: { p: Buffer; g: Buffer }): void },
+  lists?: ClientLists,
 ): Promise<Buffer> {
-  const kind = KEX_IMPLEMENTED.find(([n]) => n === kex)?.[1];
-  if (!kind) throw new Error(`key exchange ${kex} is not implemented`);
-  const init = clientKexInit(s.hello.kexInit!, kex, hostKeyAlg);
+  const k = kexKind(kex);
+  if (!k) throw new Error(`key exchange ${kex} is not implemented`);
+  const init = clientKexInit(s.hello.kexInit!, kex, hostKeyAlg, lists);
   let replyType: number = MSG.KEXDH_REPLY;
-  if (kind.kind === "gex") {
+  let eph: Ephemeral;
+  let gexParams: KexRecord["gex"];
+  if (k.kind.kind === "gex") {
     // the caller's request (a group-exchange question answered on the way), else the usual
     // 2048..8192 range: any group the server sends will do for reading its key
     const r = gex?.request ?? { min: 2048, n: 3072, max: 8192 };
-    s.conn.write(Buffer.concat([encodeBinaryPacket(init), encodeBinaryPacket(gexRequest(r.min, r.n, r.max))]));
+    sendPlain(s, init, gexRequest(r.min, r.n, r.max));
     const group = parseGexGroup(await readPacket(s, deadline, "SSH_MSG_KEX_DH_GEX_GROUP"));
     gex?.onGroup(group);
     if (group.p.length > 1025 || group.p.length < 2) throw new SshWireError(`group-exchange modulus of ${group.p.length} bytes cannot be used`);
-    s.conn.write(encodeBinaryPacket(Buffer.concat([Buffer.from([MSG.KEX_DH_GEX_INIT]), encodeMpint(gexPublicValue(group.p, group.g))])));
+    eph = startGex(group.p, group.g);
+    gexParams = { ...r, ...group };
+    sendPlain(s, eph.message);
     replyType = MSG.KEX_DH_GEX_REPLY;
   } else {
-    s.conn.write(Buffer.concat([encodeBinaryPacket(init), encodeBinaryPacket(kexInitMessage(kind))]));
+    eph = startKex(k.kind);
+    sendPlain(s, init, eph.message);
   }
-  const reply = expectMessage(await readPacket(s, deadline, "the key exchange reply"), replyType, "the key exchange reply");
-  return Buffer.from(reply.string("host key (K_S)"));
+  const reply = await readPacket(s, deadline, "the key exchange reply");
+  const blob = Buffer.from(expectMessage(reply, replyType, "the key exchange reply").string("host key (K_S)"));
+  s.exchange = { kex, hostKeyAlg, hash: k.hash, iC: init, eph, reply, ...(gexParams ? { gex: gexParams } : {}) };
+  return blob;
 }

@@ -1,8 +1,9 @@
-// ssh2 client connections for the steps that need a complete, encrypted SSH transport: the `none`
-// request that lists the auth methods (RFC 4252 §5.2), bench-credential logins and intrusive
-// default-credential attempts. One connection at a time; each resolves only after it has closed,
-// with a hard limit (the caller's deadline) whatever the server does. ssh2 is required on first use
-// (loading it costs ~85 ms of CPU): preloadSsh2() loads it while the probe waits on the network.
+// ssh2 client connections for the steps that need a full SSH client: bench-credential logins,
+// intrusive default-credential attempts, and the `none` request (RFC 4252 §5.2) when our own
+// transport (transport-auth.ts) cannot carry it. One connection at a time; each resolves only after
+// it has closed, with a hard limit (the caller's deadline) whatever the server does. ssh2 is
+// required on first use (loading it costs ~40-85 ms of CPU): preloadSsh2() loads it while the probe
+// waits on the network, and only when it will be needed (probe.ts).
 import { createRequire } from "node:module";
 import type ssh2 from "ssh2";
 import type { CheckError } from "./facts.js";

@@ -17,6 +17,9 @@ export const MSG = {
   IGNORE: 2,
   UNIMPLEMENTED: 3,
   DEBUG: 4,
+  SERVICE_REQUEST: 5,
+  SERVICE_ACCEPT: 6,
+  EXT_INFO: 7, // RFC 8308 §2.3
   KEXINIT: 20,
   NEWKEYS: 21,
   KEXDH_INIT: 30, // also SSH_MSG_KEX_ECDH_INIT
@@ -24,6 +27,10 @@ export const MSG = {
   KEX_DH_GEX_INIT: 32,
   KEX_DH_GEX_REPLY: 33,
   KEX_DH_GEX_REQUEST: 34,
+  USERAUTH_REQUEST: 50, // RFC 4252 §6
+  USERAUTH_FAILURE: 51,
+  USERAUTH_SUCCESS: 52,
+  USERAUTH_BANNER: 53,
 } as const;
 
 /** A protocol violation by the peer (the probe turns it into an `error` fact, code "protocol"). */
@@ -216,12 +223,19 @@ export class SshStreamReader {
   private scanned = 0; // bytes of the current line already searched for LF
   private packetSize: number | undefined;
   private lines = 0;
+  /** packets taken so far: the server's sequence number of the next one (RFC 4253 §6.4) */
+  packets = 0;
 
   push(chunk: Buffer): void {
     this.q.push(chunk);
   }
   get buffered(): number {
     return this.q.length;
+  }
+  /** Everything buffered and not yet parsed (the start of the encrypted stream after NEWKEYS). */
+  takeRest(): Buffer {
+    if (this.packetSize !== undefined) throw new SshWireError("a packet was half read when the keys changed");
+    return this.q.take(this.q.length);
   }
 
   /** The next line (without CR LF), or null. Bounded: 255 bytes for "SSH-" lines, 1024 otherwise. */
@@ -259,6 +273,7 @@ export class SshStreamReader {
     if (this.q.length < this.packetSize) return null;
     const pkt = this.q.take(this.packetSize);
     this.packetSize = undefined;
+    this.packets++;
     return pkt.subarray(5, pkt.length - pkt[4]!);
   }
 }

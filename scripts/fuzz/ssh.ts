@@ -2,7 +2,8 @@
 // target; test/ssh/fuzz.test.ts runs the same properties at 500): the server-hello reader (lines,
 // packets, KEXINIT) on arbitrary bytes in arbitrary chunks, byte flips of valid KEXINIT packets,
 // raw KEXINIT payloads, host-key blobs (plain, security-key, certificates; mutated and random) and
-// DH group-exchange groups. Only SshWireError may escape the stream parsers; the host-key blob
+// DH group-exchange groups, encrypted packets (byte flips, any chunking) and host-key signature
+// checks. Only SshWireError may escape the stream parsers; the host-key blob
 // parser must never throw at all.
 import fc from "fast-check";
 import { pathToFileURL } from "node:url";
@@ -11,6 +12,22 @@ import { encodeKexInitPayload, parseKexInitPayload, ServerHelloReader, type KexI
 import { describeHostKeyBlob } from "../../probes/ssh/host-key-blob.js";
 import { parseGexGroup } from "../../probes/ssh/raw-session.js";
 import { encodeBinaryPacket, encodeString, encodeUint32, SshWireError } from "../../probes/ssh/wire.js";
+import { type Direction, PacketOpener, PacketSealer } from "../../probes/ssh/transport.js";
+import { VERIFIABLE_HOST_KEYS, verifyExchangeSignature } from "../../probes/ssh/host-key-verify.js";
+
+const TRANSPORTS: Direction[] = [
+  { cipher: "aes128-gcm@openssh.com" },
+  { cipher: "aes128-ctr", mac: "hmac-sha2-256" },
+  { cipher: "aes256-ctr", mac: "hmac-sha2-512-etm@openssh.com" },
+  { cipher: "aes128-cbc", mac: "hmac-sha1" },
+  { cipher: "3des-cbc", mac: "hmac-md5-etm@openssh.com" },
+];
+const TRANSPORT_KEYS = { iv: Buffer.alloc(16, 1), key: Buffer.alloc(32, 2), macKey: Buffer.alloc(64, 3) };
+const keysOf = (d: Direction) => ({
+  iv: TRANSPORT_KEYS.iv.subarray(0, d.cipher.includes("gcm") ? 12 : d.cipher === "3des-cbc" ? 8 : 16),
+  key: TRANSPORT_KEYS.key.subarray(0, /128/.test(d.cipher) ? 16 : d.cipher === "3des-cbc" ? 24 : 32),
+  macKey: TRANSPORT_KEYS.macKey,
+});
 
 const IDENT = Buffer.from("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
 
@@ -137,6 +154,45 @@ const suite: FuzzSuite = {
           for (const [at, v] of f) b[at % b.length] = v;
           void describeHostKeyBlob(b.subarray(0, 1 + (cut % b.length)));
         }) as never,
+    },
+    {
+      name: "encrypted packets (every cipher family): valid packets with byte flips, in arbitrary chunks",
+      property: () =>
+        fc.property(
+          fc.nat({ max: TRANSPORTS.length - 1 }),
+          fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 4 }),
+          flips,
+          cuts,
+          (t, payloads, f, c) => {
+            const dir = TRANSPORTS[t]!;
+            const sealer = new PacketSealer(dir, keysOf(dir), 3);
+            const wire = Buffer.concat(payloads.map((p) => sealer.seal(Buffer.from(p))));
+            for (const [at, v] of f) wire[at % wire.length] = v;
+            const opener = new PacketOpener(dir, keysOf(dir), 3);
+            onlyWireErrors(() => {
+              let pos = 0;
+              for (const n of [...c, wire.length]) {
+                opener.push(wire.subarray(pos, (pos = Math.min(wire.length, pos + Math.max(1, n)))));
+                while (opener.next());
+              }
+            });
+          },
+        ) as never,
+    },
+    {
+      name: "host-key signature check: arbitrary or mutated key and signature blobs, every algorithm",
+      property: () =>
+        fc.property(
+          fc.nat({ max: VERIFIABLE_HOST_KEYS.size - 1 }),
+          fc.nat({ max: SAMPLE_BLOBS.length - 1 }),
+          fc.uint8Array({ maxLength: 300 }),
+          (a, k, sig) => {
+            const alg = [...VERIFIABLE_HOST_KEYS][a]!;
+            const sigBlob = Buffer.concat([encodeString(alg), encodeString(Buffer.from(sig))]);
+            for (const blob of [Buffer.from(SAMPLE_BLOBS[k]!), Buffer.from(sig)])
+              for (const s of [sigBlob, Buffer.from(sig)]) onlyWireErrors(() => verifyExchangeSignature(alg, blob, Buffer.alloc(32, 9), s));
+          },
+        ) as never,
     },
     {
       name: "DH group-exchange group: message 31 then arbitrary bytes",

@@ -32,4 +32,15 @@ describe("otaudit scan ssh://", () => {
     expect(device.findings.find((f) => f.ruleId === "ssh.auth.mfa")).toMatchObject({ status: "skipped", message: "unverified: no bench credentials" });
     expect(device.elements.find((e) => e.id === 7)!.verdict).toBe("fail");
   });
+
+  it("a default scan never loads ssh2: the `none` request rides on a key exchange over otaudit's own transport", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "otaudit-ssh-cli-")), "result.json");
+    // NODE_DEBUG=module traces every CommonJS load (ssh2 is CommonJS, required on first use)
+    const run = await runOtaudit(["scan", sim.urls[0]!, "--json", out, "--timeout", "3000"], { env: { NODE_DEBUG: "module" } });
+    expect(run.code).toBe(1);
+    const doc = ResultDocument.parse(JSON.parse(readFileSync(out, "utf8")));
+    const auth = (doc.devices[0]!.facts.ssh!.data as { services: { auth?: { transport?: string } }[] }).services[0]!.auth;
+    expect(auth).toMatchObject({ transport: "otaudit", methods: expect.arrayContaining(["password"]) });
+    expect(run.stderr).not.toMatch(/node_modules\/ssh2\//);
+  });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithDaemon } from "../helpers/daemons.js";
 import type { SshFacts } from "../../probes/ssh/facts.js";
 import { auditSsh, finding } from "./helpers.js";
-import { createTestUser, DROPBEAR, DROPBEARKEY, IS_ROOT, startDropbear, type RunningDaemon } from "./sshd.js";
+import { connectionsInLog, connectionsSoFar, createTestUser, DROPBEAR, DROPBEARKEY, IS_ROOT, startDropbear, type RunningDaemon } from "./sshd.js";
 
 const HOST = "127.0.0.1";
 
@@ -24,6 +24,7 @@ describeWithDaemon("Dropbear interop", Boolean(DROPBEAR && DROPBEARKEY && IS_ROO
   });
 
   it("default mode: banner, every algorithm classified, host keys read, methods listed", async () => {
+    const before = await connectionsSoFar(dropbear);
     const d = await auditSsh(HOST, dropbear.port);
     expect(d.facts.ssh!.status).toBe("ok");
     const s = (d.facts.ssh!.data as SshFacts).services[0]!;
@@ -32,6 +33,11 @@ describeWithDaemon("Dropbear interop", Boolean(DROPBEAR && DROPBEARKEY && IS_ROO
     const keys = Object.fromEntries(s.hostKeys.map((k) => [k.keyType, [k.status, k.bits]]));
     expect(keys).toMatchObject({ "ssh-ed25519": ["collected", 256], "ecdsa-sha2-nistp256": ["collected", 256], "ssh-rsa": ["collected", 2048] });
     expect(s.auth!.methods).toEqual(expect.arrayContaining(["publickey", "password"]));
+    // the `none` request rode on the first key exchange (otaudit's transport): one connection per
+    // host key, 3 (4 before, with a separate ssh2 connection), as Dropbear's own log counts them
+    expect(s.auth!.transport).toBe("otaudit");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(connectionsInLog(dropbear.log()) - before).toBe(3);
     expect(finding(d, "ssh.auth.password-single-factor").status).toBe("fail");
     expect(dropbear.log()).not.toMatch(/Bad password attempt|Password auth succeeded/);
   });

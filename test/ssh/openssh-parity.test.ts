@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeWithDaemon } from "../helpers/daemons.js";
 import type { SshFacts } from "../../probes/ssh/facts.js";
 import { auditSsh, finding } from "./helpers.js";
-import { IS_ROOT, keygen, SSHD, SSH_KEYGEN, startSshd, type RunningDaemon } from "./sshd.js";
+import { connectionsInLog, connectionsSoFar, IS_ROOT, keygen, SSHD, SSH_KEYGEN, startSshd, type RunningDaemon } from "./sshd.js";
 import { kexInit, kexResponder, scriptedServer } from "./peers.js";
 import { encodeBinaryPacket, encodeMpint, MSG } from "../../probes/ssh/wire.js";
 
@@ -80,6 +80,7 @@ describeWithDaemon(
     });
 
     it("group exchange: the small request reads the host key on the hello connection, the large one has its own; OpenSSH never serves its 1024/1536-bit moduli (DH_GRP_MIN 2048) and answers 2048 even for 8192", async () => {
+      const before = await connectionsSoFar(smallModuli);
       const d = await auditSsh(HOST, smallModuli.port);
       const s = services(d);
       expect(s.groupExchange).toMatchObject({
@@ -95,6 +96,10 @@ describeWithDaemon(
       expect(f).toMatchObject({ status: "pass", evidence: { sizes: { small: 2048, large: 2048 } } });
       expect(f.message).toMatch(/largest served is 2048 bits, even when 8192 is asked for/);
       expect(smallModuli.log()).not.toMatch(/no suitable primes/);
+      // that exchange is completed and carries the `none` request too: 2 connections (3 before)
+      expect(s.auth).toMatchObject({ transport: "otaudit", methods: expect.arrayContaining(["publickey"]) });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(connectionsInLog(smallModuli.log()) - before).toBe(2);
     });
 
     it("host certificates are read and rated: weak CA fails, expired fails, a good one passes", async () => {

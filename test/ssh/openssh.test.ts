@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeWithDaemon } from "../helpers/daemons.js";
 import type { SshFacts } from "../../probes/ssh/facts.js";
 import { ALGORITHM_RULES, auditSsh, finding, tempStateDir } from "./helpers.js";
-import { createTestUser, IS_ROOT, SSH_KEYGEN, SSHD, startSshd, type RunningDaemon } from "./sshd.js";
+import { connectionsInLog, connectionsSoFar, createTestUser, IS_ROOT, SSH_KEYGEN, SSHD, startSshd, type RunningDaemon } from "./sshd.js";
 
 const HOST = "127.0.0.1";
 const available = Boolean(SSHD && SSH_KEYGEN && IS_ROOT);
@@ -60,6 +60,7 @@ describeWithDaemon("OpenSSH sshd interop", available, "needs /usr/sbin/sshd, ssh
   });
 
   it("weak sshd: each weakness is a failing finding naming it", async () => {
+    const before = await connectionsSoFar(weak);
     const d = await auditSsh(HOST, weak.port);
     expect(d.facts.ssh!.status).toBe("ok");
     const facts = (d.facts.ssh!.data as SshFacts).services[0]!;
@@ -78,6 +79,11 @@ describeWithDaemon("OpenSSH sshd interop", available, "needs /usr/sbin/sshd, ssh
     for (const k of facts.hostKeys) expect(k.fingerprintSha256).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     expect(finding(d, "ssh.auth.password-single-factor")).toMatchObject({ status: "fail", evidence: { passwordLike: ["password"] } });
     expect(finding(d, "ssh.auth.mfa").message).toBe("unverified: no bench credentials");
+    // DH group14-sha1, ssh-rsa, aes128-cbc, hmac-sha1: the `none` request rides on the RSA key's
+    // exchange; one connection per host key (RSA, DSA), 2 in sshd's log (3 before)
+    expect(facts.auth).toMatchObject({ transport: "otaudit", noneAccepted: false });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(connectionsInLog(weak.log()) - before).toBe(2);
   });
 
   it("weak sshd: its own log shows the `none` request and no password attempt", async () => {

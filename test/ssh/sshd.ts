@@ -159,3 +159,23 @@ export function createTestUser(password: string): { name: string; cleanup(): voi
     },
   };
 }
+
+/** TCP connections a daemon's log shows: sshd (LogLevel DEBUG1) "Connection from", Dropbear "Child connection from". */
+export function connectionsInLog(log: string): number {
+  return (log.match(/^(?:debug1: )?Connection from |Child connection from /gm) ?? []).length;
+}
+
+/**
+ * Connections logged so far, once the log has settled: the start-up port check (tcpPortOpen) is a
+ * connection too, and the daemon's child may log it only after the port was found open.
+ */
+export async function connectionsSoFar(d: RunningDaemon): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const n = connectionsInLog(d.log());
+    if (n >= 1 && n === last) return n;
+    last = n;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
+}
