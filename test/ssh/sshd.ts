@@ -4,7 +4,7 @@
 // daemon alone: it runs in its own mount namespace (unshare -m) where copies of /etc/passwd and
 // /etc/shadow with the extra accounts are bind-mounted; the host's files are never touched.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBinary, freeTcpPort, spawnDaemon, tcpPortOpen, waitFor } from "../helpers/daemons.js";
@@ -25,7 +25,7 @@ export interface NamespaceAccount {
 /**
  * Wrap a daemon command so it runs in a private mount namespace whose /etc/passwd and /etc/shadow
  * are copies of the host's plus `accounts` (unprivileged ids, shell nologin, which /etc/shells
- * lists there).
+ * lists there), in an overlay on /etc.
  */
 function inAccountsNamespace(dir: string, accounts: NamespaceAccount[], bin: string, args: string[]): { bin: string; args: string[] } {
   if (accounts.length === 0) return { bin, args };
@@ -37,13 +37,20 @@ function inAccountsNamespace(dir: string, accounts: NamespaceAccount[], bin: str
     passwd.push(`${a.name}:x:${42400 + i}:65534:otaudit test account:/nonexistent:/usr/sbin/nologin`);
     shadow.push(`${a.name}:${a.password}:19000:0:99999:7:::`);
   });
-  writeFileSync(join(dir, "passwd"), passwd.join("\n") + "\n", { mode: 0o644 });
-  writeFileSync(join(dir, "shadow"), shadow.join("\n") + "\n", { mode: 0o600 });
+  // the files go into the upper layer of an overlay mounted on the /etc directory. Not bind mounts
+  // on the files: a test that adds a real account (createTestUser: useradd renames a new
+  // /etc/passwd into place) replaces the host's /etc/passwd dentry, and Linux then detaches a
+  // mount sitting on it in every namespace: the daemon saw "nonexistent user" under load
+  const upper = join(dir, "etc-upper");
+  mkdirSync(upper, { mode: 0o755 });
+  mkdirSync(join(dir, "etc-work"), { mode: 0o755 });
+  writeFileSync(join(upper, "passwd"), passwd.join("\n") + "\n", { mode: 0o644 });
+  writeFileSync(join(upper, "shadow"), shadow.join("\n") + "\n", { mode: 0o600 });
   // Dropbear refuses accounts whose shell is not in /etc/shells: list nologin, so the test
   // accounts can authenticate but never get a shell
-  writeFileSync(join(dir, "shells"), readFileSync("/etc/shells", "utf8").trimEnd() + "\n/usr/sbin/nologin\n", { mode: 0o644 });
+  writeFileSync(join(upper, "shells"), readFileSync("/etc/shells", "utf8").trimEnd() + "\n/usr/sbin/nologin\n", { mode: 0o644 });
   const quote = (x: string) => `'${x.replace(/'/g, "'\\''")}'`;
-  const script = `mount --bind ${quote(join(dir, "passwd"))} /etc/passwd && mount --bind ${quote(join(dir, "shadow"))} /etc/shadow && mount --bind ${quote(join(dir, "shells"))} /etc/shells && exec ${[bin, ...args].map(quote).join(" ")}`;
+  const script = `mount -t overlay overlay -o ${quote(`lowerdir=/etc,upperdir=${upper},workdir=${join(dir, "etc-work")}`)} /etc && exec ${[bin, ...args].map(quote).join(" ")}`;
   return { bin: UNSHARE, args: ["-m", "--propagation", "private", "/bin/sh", "-c", script] };
 }
 
@@ -54,6 +61,35 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
+/**
+ * True when the TCP socket listening on `port` belongs to process `pid` (its inode in
+ * /proc/net/tcp is one of the process's open files). An open port alone is not enough: between
+ * freeTcpPort() and the daemon's bind, a daemon of another test file can take the same port, and
+ * ours then exits while the port answers; the test would audit the other file's daemon.
+ */
+function listensOn(pid: number | undefined, port: number): boolean {
+  if (!pid) return false;
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[1]?.endsWith(`:${hex}`) && f[3] === "0A") // state 0A: LISTEN
+    .map((f) => f[9]);
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return "";
+      }
+    });
+  } catch {
+    return false;
+  }
+  return inodes.some((inode) => fds.includes(`socket:[${inode}]`));
+}
+
 async function startDaemon(
   bin: string,
   args: (port: number) => string[],
@@ -61,19 +97,24 @@ async function startDaemon(
   logFile: string,
   accounts: NamespaceAccount[] = [],
 ): Promise<RunningDaemon> {
-  const port = await freeTcpPort();
-  const cmd = inAccountsNamespace(dir, accounts, bin, args(port));
-  const daemon = spawnDaemon(cmd.bin, cmd.args, { dir, logFile });
-  try {
-    await waitFor(async () => {
-      if (daemon.exited()) throw new Error(`${bin} exited: ${daemon.log().slice(0, 500)}`);
-      return tcpPortOpen(port);
-    }, 10_000);
-  } catch (e) {
-    await daemon.stop();
-    throw e;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freeTcpPort();
+    const cmd = inAccountsNamespace(dir, accounts, bin, args(port));
+    const daemon = spawnDaemon(cmd.bin, cmd.args, { logFile });
+    try {
+      await waitFor(async () => {
+        if (daemon.exited()) throw new Error(`${bin} exited: ${daemon.log().slice(0, 500)}`);
+        return listensOn(daemon.child.pid, port) && (await tcpPortOpen(port));
+      }, 10_000);
+      return { port, dir, log: daemon.log, stop: async () => (await daemon.stop(), rmSync(dir, { recursive: true, force: true })) };
+    } catch (e) {
+      await daemon.stop();
+      // another daemon took the port first (ours exited on EADDRINUSE): once more on a new port
+      if (attempt < 3 && /exited/.test((e as Error).message)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
-  return { port, dir, log: daemon.log, stop: daemon.stop };
 }
 
 export function keygen(dir: string, name: string, type: string, bits?: number): string {
