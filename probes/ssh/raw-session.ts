@@ -168,14 +168,15 @@ export function chooseKex(serverKex: readonly string[], opts: { exceptGex?: bool
 }
 
 /** Cipher, MAC and compression lists of our KEXINIT (transport.ts chooses them for the connection that authenticates). */
-export interface ClientLists {
-  encryptionClientToServer: string[];
-  encryptionServerToClient: string[];
-  macClientToServer: string[];
-  macServerToClient: string[];
-  compressionClientToServer: string[];
-  compressionServerToClient: string[];
-}
+export type ClientLists = Pick<
+  KexInit,
+  | "encryptionClientToServer"
+  | "encryptionServerToClient"
+  | "macClientToServer"
+  | "macServerToClient"
+  | "compressionClientToServer"
+  | "compressionServerToClient"
+>;
 
 /**
  * Our KEXINIT: one kex, one host-key algorithm, and for the rest either the server's own lists (they

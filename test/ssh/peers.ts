@@ -9,20 +9,25 @@ import { encodeBinaryPacket, encodeKexInitPayload, encodeString, MSG, type KexIn
 
 export const IDENT = "SSH-2.0-Scripted_1.0\r\n";
 
+/** The scripted servers' KEXINIT lists unless a test overrides them. */
+export const SCRIPTED_KEXINIT: Omit<KexInit, "cookie" | "irregularities"> = {
+  kexAlgorithms: ["curve25519-sha256"],
+  serverHostKeyAlgorithms: ["ssh-ed25519"],
+  encryptionClientToServer: ["aes128-ctr"],
+  encryptionServerToClient: ["aes128-ctr"],
+  macClientToServer: ["hmac-sha2-256"],
+  macServerToClient: ["hmac-sha2-256"],
+  compressionClientToServer: ["none"],
+  compressionServerToClient: ["none"],
+  languagesClientToServer: [],
+  languagesServerToClient: [],
+  firstKexPacketFollows: false,
+};
+
 export function kexInit(over: Partial<Omit<KexInit, "cookie" | "irregularities">> = {}): Buffer {
   return encodeBinaryPacket(
     encodeKexInitPayload({
-      kexAlgorithms: ["curve25519-sha256"],
-      serverHostKeyAlgorithms: ["ssh-ed25519"],
-      encryptionClientToServer: ["aes128-ctr"],
-      encryptionServerToClient: ["aes128-ctr"],
-      macClientToServer: ["hmac-sha2-256"],
-      macServerToClient: ["hmac-sha2-256"],
-      compressionClientToServer: ["none"],
-      compressionServerToClient: ["none"],
-      languagesClientToServer: [],
-      languagesServerToClient: [],
-      firstKexPacketFollows: false,
+      ...SCRIPTED_KEXINIT,
       ...over,
     }),
   );

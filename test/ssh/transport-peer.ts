@@ -9,7 +9,7 @@ import { encodeKexInitPayload, type KexInit } from "../../probes/ssh/kexinit.js"
 import { type Ephemeral, exchangeHash } from "../../probes/ssh/kex-exchange.js";
 import { deriveKey, directionKeys, type Direction, PacketOpener, PacketSealer } from "../../probes/ssh/transport.js";
 import { encodeBinaryPacket, encodeString, MSG, PayloadReader, SshStreamReader } from "../../probes/ssh/wire.js";
-import { IDENT } from "./peers.js";
+import { IDENT, SCRIPTED_KEXINIT } from "./peers.js";
 
 export interface AfterNewKeys {
   socket: Socket;
@@ -47,20 +47,7 @@ export const HOST_KEY_BLOB = Buffer.concat([encodeString("ssh-ed25519"), encodeS
 
 /** Socket behaviour for scriptedServer (peers.ts): every connection runs `script`. */
 export function transportServer(script: TransportScript = {}): (s: Socket) => void {
-  const k: Omit<KexInit, "cookie" | "irregularities"> = {
-    kexAlgorithms: ["curve25519-sha256"],
-    serverHostKeyAlgorithms: ["ssh-ed25519"],
-    encryptionClientToServer: ["aes128-ctr"],
-    encryptionServerToClient: ["aes128-ctr"],
-    macClientToServer: ["hmac-sha2-256"],
-    macServerToClient: ["hmac-sha2-256"],
-    compressionClientToServer: ["none"],
-    compressionServerToClient: ["none"],
-    languagesClientToServer: [],
-    languagesServerToClient: [],
-    firstKexPacketFollows: false,
-    ...script.kexInit,
-  };
+  const k: Omit<KexInit, "cookie" | "irregularities"> = { ...SCRIPTED_KEXINIT, ...script.kexInit };
   const iS = encodeKexInitPayload(k);
   const dirOf = (ciphers: string[], macs: string[]): Direction =>
     ciphers[0]!.includes("gcm") ? { cipher: ciphers[0]! } : { cipher: ciphers[0]!, mac: macs[0]! };
