@@ -154,9 +154,14 @@ export async function readPacket(s: RawSession, deadline: Deadline, what: string
   }
 }
 
-/** End a session politely: SSH_MSG_DISCONNECT "by application" (RFC 4253 §11.1), then FIN. */
+/** SSH_MSG_DISCONNECT "by application" (RFC 4253 §11.1): reason 11, description, language tag. */
+export function disconnectPayload(): Buffer {
+  return Buffer.concat([Buffer.from([MSG.DISCONNECT]), encodeUint32(11), encodeString("otaudit: done"), encodeString("")]);
+}
+
+/** End a session politely: SSH_MSG_DISCONNECT in clear, then FIN. */
 export async function closeRawSession(s: RawSession, graceMs = 500): Promise<void> {
-  if (s.ending !== "fin") sendPlain(s, Buffer.concat([Buffer.from([MSG.DISCONNECT]), encodeUint32(11), encodeString("otaudit: done"), encodeString("")]));
+  if (s.ending !== "fin") sendPlain(s, disconnectPayload());
   await s.conn.close(graceMs);
 }
 

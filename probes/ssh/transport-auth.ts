@@ -13,10 +13,10 @@ import type { SshAuthMethods } from "./facts.js";
 import { CHECKS, PROBE_USERNAME } from "./checks.js";
 import { exchangeHash } from "./kex-exchange.js";
 import { verifyExchangeSignature } from "./host-key-verify.js";
-import { CLIENT_IDENT, type RawSession, readPacket, sendPlain, stepError } from "./raw-session.js";
+import { CLIENT_IDENT, disconnectPayload, type RawSession, readPacket, sendPlain, stepError } from "./raw-session.js";
 import { deriveKey, directionKeys, PacketOpener, PacketSealer, type TransportChoice } from "./transport.js";
 import { describeDisconnect } from "./kexinit.js";
-import { encodeString, encodeUint32, MSG, PayloadReader, SshWireError } from "./wire.js";
+import { encodeString, MSG, PayloadReader, SshWireError } from "./wire.js";
 import type { PhaseEnv } from "./phase.js";
 
 /** USERAUTH_BANNERs skipped before the answer (RFC 4252 §5.4 allows banners; a flood is not an answer). */
@@ -51,8 +51,6 @@ function parseFailure(p: Buffer): string[] {
   r.byte("USERAUTH_FAILURE partial success");
   return list ? list.split(",") : [];
 }
-
-const disconnect = () => Buffer.concat([Buffer.from([MSG.DISCONNECT]), encodeUint32(11), encodeString("otaudit: done"), encodeString("")]);
 
 async function exchange(s: RawSession, choice: TransportChoice, deadline: Deadline): Promise<SshAuthMethods> {
   const x = s.exchange!;
@@ -122,7 +120,7 @@ async function exchange(s: RawSession, choice: TransportChoice, deadline: Deadli
   if (answer[0] === MSG.USERAUTH_SUCCESS) result = { username: PROBE_USERNAME, methods: [], noneAccepted: true };
   else if (answer[0] === MSG.USERAUTH_FAILURE) result = { username: PROBE_USERNAME, methods: methodList(parseFailure(answer)), noneAccepted: false };
   else throw new SshWireError(`expected SSH_MSG_USERAUTH_FAILURE or SUCCESS, got message ${answer[0]}`);
-  send(disconnect()); // §11.1, encrypted; the caller sends the FIN
+  send(disconnectPayload()); // §11.1, encrypted; the caller sends the FIN
   return result;
 }
 

@@ -11,7 +11,7 @@
 //   speed, never the behaviour.
 // Store layout: uint32 LE index length, the index (JSON: relative path -> [sha256, offset, length]),
 // then the caches.
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { createRequire, Module } from "node:module";
 import { createHash } from "node:crypto";
 import { dirname, relative, sep } from "node:path";
@@ -29,12 +29,14 @@ const compileOptions = (filename, cachedData) => ({
  */
 export function runBundle(file, { recordTo } = {}) {
   let cachedData;
-  try {
-    cachedData = readFileSync(`${file}.cache`);
-  } catch {
-    // no cache (not built yet, or removed): compile as usual
+  if (!recordTo) {
+    try {
+      cachedData = readFileSync(`${file}.cache`);
+    } catch {
+      // no cache (not built yet, or removed): compile as usual
+    }
   }
-  const script = new vm.Script(readFileSync(file, "utf8"), compileOptions(file, recordTo ? undefined : cachedData));
+  const script = new vm.Script(readFileSync(file, "utf8"), compileOptions(file, cachedData));
   const module = { exports: {}, filename: file, id: file, loaded: false };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, cache: () => script.createCachedData() };
@@ -59,10 +61,11 @@ const sha256 = (s) => createHash("sha256").update(s).digest("hex");
  * writeLibraryCache. Returns the recorded scripts (empty unless recording).
  */
 export function installLibraryCache(storeFile, root, { record = false } = {}) {
-  let index;
-  let fd;
-  let base = 0;
-  if (!record) {
+  if (!record && !existsSync(storeFile)) return []; // no store: Node's loader as usual
+  // the index is read on the first library compiled, not at every start (`--help` loads none)
+  let store; // undefined: not read yet; null: unreadable, Node's loader as usual
+  const openStore = () => {
+    let fd;
     try {
       fd = openSync(storeFile, "r");
       const head = Buffer.alloc(4);
@@ -70,13 +73,12 @@ export function installLibraryCache(storeFile, root, { record = false } = {}) {
       if (head.readUInt32LE(0) > fstatSync(fd).size - 4) throw new Error("not a store");
       const json = Buffer.alloc(head.readUInt32LE(0));
       readSync(fd, json, 0, json.length, 4);
-      index = JSON.parse(json.toString("utf8"));
-      base = 4 + json.length;
+      return { fd, index: JSON.parse(json.toString("utf8")), base: 4 + json.length };
     } catch {
       if (fd !== undefined) closeSync(fd);
-      return []; // no store (or unreadable): Node's loader as usual
+      return null;
     }
-  }
+  };
   const recorded = [];
   const original = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename, format, ...rest) {
@@ -84,13 +86,14 @@ export function installLibraryCache(storeFile, root, { record = false } = {}) {
     // vm.Script can only serve import() through an experimental loader that warns on stderr
     if (format === "module" || typeof content !== "string" || !filename.includes(`${sep}node_modules${sep}`) || /import\s*\(/.test(content))
       return original.call(this, content, filename, format, ...rest);
+    if (!record && (store ??= openStore()) === null) return original.call(this, content, filename, format, ...rest);
     const key = relative(root, filename);
     const hash = sha256(content);
     let cachedData;
-    const entry = index?.[key];
+    const entry = store?.index[key];
     if (entry && entry[0] === hash) {
       cachedData = Buffer.alloc(entry[2]);
-      readSync(fd, cachedData, 0, entry[2], base + entry[1]);
+      readSync(store.fd, cachedData, 0, entry[2], store.base + entry[1]);
     }
     let fn;
     let script;

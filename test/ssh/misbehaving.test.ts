@@ -2,27 +2,13 @@
 // within the timeout, never a crash or a hang, and the probe closes its side cleanly (FIN).
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { encodeBinaryPacket, encodeKexInitPayload } from "../../probes/ssh/kexinit.js";
+import { encodeBinaryPacket } from "../../probes/ssh/kexinit.js";
+import { IDENT, kexInit } from "./peers.js";
 import { auditSsh, finding } from "./helpers.js";
 
 const HOST = "127.0.0.1";
 const TIMEOUT = 400;
-const IDENT = "SSH-2.0-Scripted_1.0\r\n";
-const KEXINIT = encodeBinaryPacket(
-  encodeKexInitPayload({
-    kexAlgorithms: ["curve25519-sha256"],
-    serverHostKeyAlgorithms: ["ssh-ed25519"],
-    encryptionClientToServer: ["aes128-ctr"],
-    encryptionServerToClient: ["aes128-ctr"],
-    macClientToServer: ["hmac-sha2-256"],
-    macServerToClient: ["hmac-sha2-256"],
-    compressionClientToServer: ["none"],
-    compressionServerToClient: ["none"],
-    languagesClientToServer: [],
-    languagesServerToClient: [],
-    firstKexPacketFollows: false,
-  }),
-);
+const KEXINIT = kexInit();
 
 // load the probe once up front: the timing assertions are about the probe's deadlines, not module loading
 beforeAll(async () => {
