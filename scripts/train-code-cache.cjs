@@ -25,7 +25,7 @@ const TRAINING = [
 const NOT_REQUIRED = new Set(["commander", "zod", "p-limit", "uplot"]);
 
 async function main() {
-  const { installLibraryCache, runBundle, writeLibraryCache } = await import(join(root, "src", "bin", "code-cache.js"));
+  const { installLibraryCache, runBundle, writeLibraryCache } = require(join(root, "src", "bin", "code-cache.js"));
   const recorded = installLibraryCache(store, root, { record: true });
   const cli = runBundle(bundle, { recordTo: true });
   for (const argv of TRAINING) {

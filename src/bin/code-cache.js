@@ -11,11 +11,13 @@
 //   speed, never the behaviour.
 // Store layout: uint32 LE index length, the index (JSON: relative path -> [sha256, offset, length]),
 // then the caches.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
-import { createRequire, Module } from "node:module";
-import { createHash } from "node:crypto";
-import { dirname, relative, sep } from "node:path";
-import vm from "node:vm";
+// CommonJS, like the launcher (src/bin/package.json): see src/bin/otaudit.js.
+"use strict";
+const { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } = require("node:fs");
+const { createRequire, Module } = require("node:module");
+const { createHash } = require("node:crypto");
+const { dirname, relative, sep } = require("node:path");
+const vm = require("node:vm");
 
 const compileOptions = (filename, cachedData) => ({
   filename,
@@ -27,7 +29,7 @@ const compileOptions = (filename, cachedData) => ({
  * Run the bundle, a CommonJS module stored already wrapped in Node's module function
  * (scripts/build-bundle.ts), as Node's loader would (require from its folder), with FILE.cache.
  */
-export function runBundle(file, { recordTo } = {}) {
+function runBundle(file, { recordTo } = {}) {
   let cachedData;
   if (!recordTo) {
     try {
@@ -60,7 +62,7 @@ const sha256 = (s) => createHash("sha256").update(s).digest("hex");
  * index's paths are relative to). `record`: compile without the store and keep every script, for
  * writeLibraryCache. Returns the recorded scripts (empty unless recording).
  */
-export function installLibraryCache(storeFile, root, { record = false } = {}) {
+function installLibraryCache(storeFile, root, { record = false } = {}) {
   if (!record && !existsSync(storeFile)) return []; // no store: Node's loader as usual
   // the index is read on the first library compiled, not at every start (`--help` loads none)
   let store; // undefined: not read yet; null: unreadable, Node's loader as usual
@@ -110,7 +112,7 @@ export function installLibraryCache(storeFile, root, { record = false } = {}) {
 }
 
 /** Write the store from recorded scripts (their caches include every function compiled so far). */
-export function writeLibraryCache(storeFile, recorded) {
+function writeLibraryCache(storeFile, recorded) {
   const index = {};
   const blobs = [];
   let offset = 0;
@@ -125,3 +127,5 @@ export function writeLibraryCache(storeFile, recorded) {
   head.writeUInt32LE(json.length, 0);
   writeFileSync(storeFile, Buffer.concat([head, json, ...blobs]));
 }
+
+module.exports = { runBundle, installLibraryCache, writeLibraryCache };

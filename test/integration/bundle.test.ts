@@ -91,7 +91,7 @@ describe("the bundled CLI", () => {
       };
       mirror("");
       for (const d of ["src/bin", "dist/bundle", "dist/code-cache"]) mkdirSync(join(dir, d), { recursive: true });
-      for (const f of ["otaudit.js", "code-cache.js"]) copyFileSync(join(PACKAGE_ROOT, "src", "bin", f), join(dir, "src", "bin", f));
+      for (const f of readdirSync(join(PACKAGE_ROOT, "src", "bin"))) copyFileSync(join(PACKAGE_ROOT, "src", "bin", f), join(dir, "src", "bin", f));
       for (const f of ["main.js", "package.json"]) copyFileSync(join(BUNDLE, f), join(dir, "dist", "bundle", f));
       const version = (await runOtaudit(["--version"])).stdout;
       const caches = [join(dir, "dist", "bundle", "main.js.cache"), join(dir, "dist", "code-cache", "libraries.bin")];
